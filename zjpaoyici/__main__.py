@@ -1,0 +1,5 @@
+"""Allow ``python -m zjpaoyici``."""
+
+from zjpaoyici.cli import main
+
+main()

@@ -1,0 +1,51 @@
+"""The command-line interface: thin typer commands that parse options, call the core, render.
+
+Exit codes (the same for every command): 0 success / clean, 1 findings or a failed
+gate, 2 usage error or unreadable input, 3 internal error (a bug: please report it),
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from zjpaoyici import __version__
+from zjpaoyici.cli.common import EXIT_INTERNAL, app, fail_internal
+
+# Importing the command modules registers them on ``app``.
+from zjpaoyici.cli import validate_cmd  # noqa: E402,F401  isort: skip
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    version: bool = typer.Option(False, "--version", "-V", help="Show the version and exit. 显示版本号。"),
+) -> None:
+    """zjpaoyici — 政务服务事项目录工具：校验、比对、合并、颗粒化与“最多跑一次”统计。
+
+    The toolkit Zhejiang-style government service catalogues are maintained with.
+    """
+    if version:
+        typer.echo(f"zjpaoyici {__version__}")
+        raise typer.Exit(0)
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+
+
+def main() -> None:
+    """Console-script entry point: run the app; never show a traceback to the user."""
+    try:
+        app(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so briefly, keep the details for debugging
+        if os.environ.get("ZJPAOYICI_DEBUG"):
+            raise
+        fail_internal(exc)
+        sys.exit(EXIT_INTERNAL)

@@ -1,0 +1,115 @@
+"""Shared pieces of the CLI: the app, common options, catalogue lookup, output."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from zjpaoyici.fsutil import atomic_write_text
+from zjpaoyici.i18n import Lang, default_lang, t
+from zjpaoyici.load import display_path, find_root
+from zjpaoyici.render.safe import visible
+from zjpaoyici.resources import sample_catalogue_dir
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="zjpaoyici",
+    no_args_is_help=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class LangChoice(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+LangOption = Annotated[
+    LangChoice | None,
+    typer.Option("--lang", help="Message language (default: from the locale). 提示语言：zh 中文 / en 英文。"),
+]
+SelectOption = Annotated[
+    list[str] | None,
+    typer.Option("--select", help="Only these rule ids or prefixes (e.g. Q, C008). 只启用这些规则。"),
+]
+IgnoreOption = Annotated[
+    list[str] | None,
+    typer.Option("--ignore", help="Skip these rule ids or prefixes (e.g. Q006). 忽略这些规则。"),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output. 输出到文件。"),
+]
+
+
+def lang_of(option: LangChoice | None) -> Lang:
+    return option.value if option is not None else default_lang()  # type: ignore[return-value]
+
+
+def stdout_console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def stderr_console() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def note(message: str) -> None:
+    """A one-line remark on standard error (keeps standard output machine-readable)."""
+    stderr_console().print(Text(visible(message), style="dim"), soft_wrap=True)
+
+
+def usage_error(message: str) -> typer.Exit:
+    """Print ``message`` on standard error and return the exit for a usage problem."""
+    stderr_console().print(Text(visible(message), style="bold red"), soft_wrap=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+def catalogue_root(path: Path | None, lang: Lang) -> Path:
+    """The catalogue to work on: ``path``, the nearest one above the working directory,
+    or the bundled sample (said in one line)."""
+    if path is not None:
+        if not path.exists():
+            raise usage_error(t("err_not_found", lang, path=path))
+        root = find_root(path)
+        if root is None:
+            raise usage_error(t("err_no_catalogue", lang, path=path))
+        return root
+    root = find_root(Path.cwd())
+    if root is not None:
+        return root
+    sample = sample_catalogue_dir()
+    note(t("using_sample", lang, path=display_path(sample)))
+    return sample
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Write a rendered document to ``output`` atomically, or to standard output."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        atomic_write_text(output, text)
+
+
+def fail_internal(exc: BaseException) -> None:
+    stderr_console().print(
+        Text(
+            visible(
+                f"zjpaoyici 内部错误 / internal error: {type(exc).__name__}: {exc}\n"
+                "这是程序缺陷，请附上命令报告给维护者（设置 ZJPAOYICI_DEBUG=1 可看详细信息）。\n"
+                "This is a bug; please report it with the command (ZJPAOYICI_DEBUG=1 shows details)."
+            ),
+            style="bold red",
+        ),
+        soft_wrap=True,
+    )

@@ -1,0 +1,120 @@
+"""``zjpaoyici validate``: check catalogues or files and report every problem at once."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from zjpaoyici.cli.common import (
+    IgnoreOption,
+    LangOption,
+    OutputOption,
+    SelectOption,
+    app,
+    catalogue_root,
+    emit,
+    lang_of,
+    note,
+    stdout_console,
+    usage_error,
+)
+from zjpaoyici.i18n import t
+from zjpaoyici.render import findings_json, findings_junit, findings_sarif, findings_text
+from zjpaoyici.rules import REGISTRY
+from zjpaoyici.rules.registry import SelectionError
+from zjpaoyici.validate import Result, group_targets, validate_catalogue, validate_loose_files
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+    junit = "junit"
+
+
+EXAMPLES = """
+[bold]Examples 示例[/bold]
+
+  zjpaoyici validate                         [dim]# the catalogue around the working directory 当前目录所在的目录[/dim]
+  zjpaoyici validate catalog/ --lang en
+  zjpaoyici validate implementations/330106/scjg.yaml   [dim]# report one file 只报告一个文件[/dim]
+  zjpaoyici validate --select Q --ignore Q006
+  zjpaoyici validate --format github         [dim]# annotations in GitHub Actions[/dim]
+  zjpaoyici validate --format sarif -o zjpaoyici.sarif
+
+Exit codes 退出码: 0 clean 无问题 · 1 findings 有问题 · 2 usage / unreadable input 用法错误或无法读取
+"""
+
+
+@app.command(epilog=EXAMPLES)
+def validate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Catalogue directories or files (default: the current catalogue). 目录或文件。"),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format. 输出格式。")] = Format.text,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    lang: LangOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Validate catalogues: YAML, structure, codes, references, layers, quality.
+
+    校验目录：YAML 语法、文件结构、编码、引用关系与实施要素质量，一次报告全部问题。
+    """
+    language = lang_of(lang)
+    targets = paths or []
+    try:
+        if not targets:
+            root = catalogue_root(None, language)
+            results = [validate_catalogue(root, select=select or (), ignore=ignore or ())[0]]
+        else:
+            catalogues, loose, missing = group_targets(targets)
+            if missing:
+                raise usage_error(
+                    "\n".join(
+                        t("err_not_found" if not p.exists() else "err_no_catalogue", language, path=p)
+                        for p in missing
+                    )
+                )
+            results = [
+                validate_catalogue(root, select=select or (), ignore=ignore or (), only_files=files)[0]
+                for root, files in catalogues.items()
+            ]
+            if loose:
+                results.append(validate_loose_files(loose, select=select or (), ignore=ignore or ()))
+    except SelectionError as exc:
+        raise usage_error(
+            t("err_bad_rule_selector", language, value=exc.value, known="Y S C R L Q B, " + ", ".join(sorted(REGISTRY)[:3]) + " …")
+        ) from None
+    result = _combine(results)
+    if fmt == Format.text:
+        findings_text.render(result, stdout_console(), language)
+    else:
+        renderer = {
+            Format.json: findings_json.render_json,
+            Format.github: findings_json.render_github,
+            Format.sarif: findings_sarif.render_sarif,
+            Format.junit: findings_junit.render_junit,
+        }[fmt]
+        emit(renderer(result, language), output)
+        if output is not None:
+            note(str(output))
+    raise typer.Exit(result.exit_code)
+
+
+def _combine(results: list[Result]) -> Result:
+    if len(results) == 1:
+        return results[0]
+    combined = Result(name=" + ".join(r.name for r in results))
+    for r in results:
+        combined.findings.extend(r.findings)
+        combined.files += r.files
+        combined.matters += r.matters
+        combined.entries += r.entries
+        combined.io_errors += r.io_errors
+    return combined

@@ -1,0 +1,347 @@
+"""Files → documents → model: find a catalogue, read every file safely, build records.
+
+Only Y (reading) and S (structure) findings arise here; every other rule runs over the
+model afterwards. Files are found by their place in the standard layout::
+
+    catalogue.yaml  regions.yaml  basic/*.yaml  bundles/*.yaml
+    implementations/<region>/*.yaml  implementations/<region>/_defaults.yaml
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zjpaoyici.codes import ProfileError, profile_from_manifest
+from zjpaoyici.findings import Finding, Loc
+from zjpaoyici.i18n import Bi
+from zjpaoyici.model import (
+    LEVELS,
+    BasicMatter,
+    Catalogue,
+    ImplFile,
+    Limit,
+    Manifest,
+    Region,
+    RetiredRegion,
+    Source,
+)
+from zjpaoyici.resources import sample_catalogue_dir
+from zjpaoyici.schemas import check_document, header_for, kind_of_header
+from zjpaoyici.yamlio import Document, Limits, read_document
+
+MANIFEST = "catalogue.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+DEFAULTS_PREFIX = "_defaults"  # _defaults.yaml, or _defaults-<dept>.yaml per department
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest directory at or above ``start`` holding ``catalogue.yaml``."""
+    here = start.resolve()
+    if here.is_file():
+        here = here.parent
+    for candidate in (here, *here.parents):
+        if (candidate / MANIFEST).is_file():
+            return candidate
+    return None
+
+
+def display_path(path: Path) -> str:
+    """How a path is shown in messages: relative to the working directory when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        try:
+            rel = os.path.relpath(path)
+        except ValueError:  # pragma: no cover - other drive on Windows
+            return str(path)
+        return rel if not rel.startswith("..") else str(path)
+
+
+@dataclass(slots=True)
+class _Plan:
+    """The files of a catalogue with the kind their place implies."""
+
+    files: list[tuple[Path, str, str]] = field(default_factory=list)  # path, kind, folder
+    misplaced: list[Path] = field(default_factory=list)
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.name.endswith(YAML_SUFFIXES))
+
+
+def _plan(root: Path) -> _Plan:
+    plan = _Plan()
+    plan.files.append((root / MANIFEST, "catalogue", ""))
+    regions = root / "regions.yaml"
+    if regions.exists() or regions.is_symlink():
+        plan.files.append((regions, "regions", ""))
+    for sub, kind in (("basic", "basic"), ("bundles", "bundle")):
+        folder = root / sub
+        plan.files.extend((p, kind, "") for p in _yaml_files(folder))
+        if folder.is_dir():
+            plan.misplaced.extend(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    impl = root / "implementations"
+    if impl.is_dir():
+        for child in sorted(impl.iterdir()):
+            if child.name.startswith("."):
+                continue
+            if child.is_dir() and not child.is_symlink():
+                for p in _yaml_files(child):
+                    kind = "defaults" if p.stem.startswith(DEFAULTS_PREFIX) else "implementation"
+                    plan.files.append((p, kind, child.name))
+                plan.misplaced.extend(
+                    q for q in child.iterdir() if q.is_dir() and not q.name.startswith(".")
+                )
+            elif child.name.endswith(YAML_SUFFIXES):
+                plan.misplaced.append(child)
+    return plan
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def read_checked(
+    path: Path, kind: str | None, limits: Limits, root: Path | None = None
+) -> tuple[Document | None, str | None, list[Finding]]:
+    """Read ``path`` and check its structure.
+
+    ``kind`` is what the file's place implies (``None``: trust its ``schema:`` line).
+    Returns the document, the kind it was checked as, and the findings.
+    """
+    display = display_path(path)
+    if root is not None and not _inside(path, root):
+        target = os.path.realpath(path)
+        return None, None, [Finding("Y016", Loc(display, 1, 1), {"target": target})]
+    if path.is_dir():
+        reason = Bi("这是一个文件夹，这里应是文件", "this is a directory where a file is expected")
+        return None, None, [Finding("Y015", Loc(display, 1, 1), {"reason": reason})]
+    try:
+        doc, findings = read_document(path, display, limits)
+    except OSError as exc:
+        reason = Bi(exc.strerror or str(exc), exc.strerror or str(exc))
+        return None, None, [Finding("Y015", Loc(display, 1, 1), {"reason": reason})]
+    if doc is None:
+        return None, None, findings
+    if not isinstance(doc.data, dict):
+        findings.extend(check_document(doc, kind or "catalogue") if kind else [])
+        if not kind:
+            findings.append(_kind_finding(doc, None, "catalogue", missing=True))
+        return doc, kind, findings
+    declared_raw = doc.data.get("schema")
+    declared = kind_of_header(declared_raw)
+    effective = kind or declared
+    if effective is None:
+        findings.append(_kind_finding(doc, declared_raw, None, missing="schema" not in doc.data))
+        return doc, None, findings
+    if declared != effective:
+        findings.append(_kind_finding(doc, declared_raw, effective, missing="schema" not in doc.data))
+        doc.data["schema"] = header_for(effective)  # checked as the kind its place implies
+    findings.extend(check_document(doc, effective))
+    return doc, effective, findings
+
+
+def _kind_finding(doc: Document, declared: Any, expected: str | None, *, missing: bool) -> Finding:
+    expected_header = header_for(expected) if expected else "zjpaoyici/<kind>/v1"
+    if missing:
+        problem = Bi("文件缺少 schema: 行，无法判断文件类型。", "The file has no schema: line naming its kind.")
+        return Finding("S001", doc.loc(()), {"problem": problem, "expected": expected_header})
+    shown = str(declared)
+    if expected is None:
+        problem = Bi(f"未知的文件类型 {shown}。", f"Unknown file kind {shown}.")
+    else:
+        problem = Bi(
+            f"文件声明的类型 {shown} 与所在位置不符，这里应为 {expected_header}。",
+            f"The file declares {shown}, but its place in the catalogue calls for"
+            f" {expected_header}.",
+        )
+    return Finding("S001", doc.loc(("schema",)), {"problem": problem, "expected": expected_header})
+
+
+def load_catalogue(
+    root: Path,
+    *,
+    limits: Limits = Limits(),
+    progress: Callable[[int, int], None] | None = None,
+) -> Catalogue:
+    """Read every file of the catalogue at ``root`` into the model, collecting findings."""
+    cat = Catalogue(root=root, sample=_inside(root, sample_catalogue_dir()))
+    plan = _plan(root)
+    total = len(plan.files)
+    for index, (path, kind, folder) in enumerate(plan.files):
+        doc, checked_kind, findings = read_checked(path, kind, limits, root)
+        cat.findings.extend(findings)
+        if any(f.rule == "Y015" for f in findings):
+            cat.io_errors += 1
+        if doc is not None:
+            cat.documents.append(doc)
+            if isinstance(doc.data, dict) and checked_kind:
+                _build(cat, doc, checked_kind, folder)
+        if progress:
+            progress(index + 1, total)
+    for path in plan.misplaced:
+        cat.findings.append(Finding("R009", Loc(display_path(path), 1, 1), {}))
+    return cat
+
+
+def _build(cat: Catalogue, doc: Document, kind: str, folder: str) -> None:
+    data = doc.data
+    if kind == "catalogue":
+        cat.manifest = _manifest(cat, doc)
+    elif kind == "regions":
+        _regions(cat, doc)
+    elif kind == "basic":
+        _basic(cat, doc)
+    elif kind in ("implementation", "defaults"):
+        entries = [
+            (entry, Source(doc, ("matters", i)))
+            for i, entry in enumerate(_list(data.get("matters")))
+            if isinstance(entry, dict) and isinstance(entry.get("code"), str)
+        ]
+        defaults = data.get("defaults")
+        impl = ImplFile(
+            kind="defaults" if kind == "defaults" else "implementation",
+            folder=folder,
+            region=_str(data.get("region")),
+            department=_str(data.get("department")),
+            agency_uscc=_str(data.get("agency_uscc")),
+            defaults=defaults if isinstance(defaults, dict) else {},
+            entries=entries,
+            doc=doc,
+        )
+        target = cat.defaults if kind == "defaults" else cat.impl_files
+        target.setdefault(folder, []).append(impl)
+    elif kind == "bundle":
+        cat.bundles.extend(b for b in _list(data.get("bundles")) if isinstance(b, dict))
+
+
+def _manifest(cat: Catalogue, doc: Document) -> Manifest:
+    data = doc.data
+    try:
+        profile = profile_from_manifest(data.get("code_profile"))
+    except ProfileError as exc:
+        cat.findings.append(
+            Finding("C011", doc.loc(("code_profile",)), {"problem": str(exc)})
+        )
+        profile = profile_from_manifest(None)
+    scope = data.get("scope") if isinstance(data.get("scope"), dict) else {}
+    types = scope.get("types")
+    targets = data.get("targets") if isinstance(data.get("targets"), dict) else {}
+    rules = data.get("rules") if isinstance(data.get("rules"), dict) else {}
+    severity = rules.get("severity") if isinstance(rules.get("severity"), dict) else {}
+    return Manifest(
+        name=_str(data.get("name")) or cat.root.name,
+        province=_str(data.get("province")) or "",
+        profile=profile,
+        scope_types=tuple(t for t in types if isinstance(t, str)) if isinstance(types, list) else None,
+        exempt=frozenset(c for c in _list(scope.get("exempt")) if isinstance(c, str)),
+        targets={
+            k: float(v)
+            for k, v in targets.items()
+            if isinstance(v, int | float) and not isinstance(v, bool)
+        },
+        select=tuple(s for s in _list(rules.get("select")) if isinstance(s, str)),
+        ignore=tuple(s for s in _list(rules.get("ignore")) if isinstance(s, str)),
+        severity={k: v for k, v in severity.items() if isinstance(v, str)},
+        src=Source(doc, ()),
+    )
+
+
+def _regions(cat: Catalogue, doc: Document) -> None:
+    for i, r in enumerate(_list(doc.data.get("regions"))):
+        if not isinstance(r, dict):
+            continue
+        code, name, level = r.get("code"), r.get("name"), r.get("level")
+        if isinstance(code, str) and isinstance(name, str) and level in LEVELS:
+            if code not in cat.regions:
+                cat.regions[code] = Region(code, name, level, _str(r.get("parent")), Source(doc, ("regions", i)))
+    for i, r in enumerate(_list(doc.data.get("retired"))):
+        if isinstance(r, dict) and isinstance(r.get("code"), str):
+            cat.retired[r["code"]] = RetiredRegion(
+                r["code"],
+                _str(r.get("name")) or "",
+                tuple(s for s in _list(r.get("successors")) if isinstance(s, str)),
+                Source(doc, ("retired", i)),
+            )
+
+
+_INHERITED = ("type", "basis", "levels", "legal_limit")
+
+
+def _basic(cat: Catalogue, doc: Document) -> None:
+    department = _str(doc.data.get("department")) or ""
+    for i, m in enumerate(_list(doc.data.get("matters"))):
+        if not isinstance(m, dict) or not isinstance(m.get("code"), str):
+            continue
+        main = _basic_matter(m, Source(doc, ("matters", i)), department, None, None)
+        _add_basic(cat, main)
+        for j, s in enumerate(_list(m.get("subs"))):
+            if isinstance(s, dict) and isinstance(s.get("code"), str):
+                sub = _basic_matter(s, Source(doc, ("matters", i, "subs", j)), department, main, m)
+                main.subs.append(sub.code)
+                _add_basic(cat, sub)
+
+
+def _add_basic(cat: Catalogue, matter: BasicMatter) -> None:
+    if matter.code in cat.basic:
+        cat.basic_dupes.append((cat.basic[matter.code], matter))
+    else:
+        cat.basic[matter.code] = matter
+
+
+def _basic_matter(
+    raw: Mapping[str, Any],
+    src: Source,
+    department: str,
+    main: BasicMatter | None,
+    main_raw: Mapping[str, Any] | None,
+) -> BasicMatter:
+    def pick(key: str) -> Any:
+        if key in raw or main_raw is None:
+            return raw.get(key)
+        return main_raw.get(key)
+
+    basis, levels = pick("basis"), pick("levels")
+    return BasicMatter(
+        code=raw["code"],
+        name=_str(raw.get("name")) or "",
+        type=_str(pick("type")),
+        basis=tuple(b for b in _list(basis) if isinstance(b, str)),
+        levels=tuple(lv for lv in _list(levels) if isinstance(lv, str)),
+        legal_limit=Limit.parse(pick("legal_limit")),
+        department=department,
+        main=main.code if main else None,
+        subs=[],
+        src=src,
+    )
+
+
+def basic_field_source(cat: Catalogue, matter: BasicMatter, key: str) -> Source:
+    """Where a basic matter's (possibly inherited) field is written."""
+    if matter.main is not None and key in _INHERITED:
+        raw = matter.src.doc.get(matter.src.pointer)
+        if isinstance(raw, dict) and key not in raw and matter.main in cat.basic:
+            return cat.basic[matter.main].src.child(key)
+    return matter.src.child(key)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def files_of(cat: Catalogue) -> Iterable[Document]:
+    return cat.documents

@@ -1,0 +1,297 @@
+"""Typed records of a catalogue. Every record knows the file and place it came from.
+
+Records are built tolerantly from documents that may have failed their schema check,
+so one pass can report every problem: a field of the wrong type is simply absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from zjpaoyici.codes import ZHEJIANG, CodeProfile
+from zjpaoyici.findings import Finding, Loc
+from zjpaoyici.yamlio import Document, Pointer
+
+Level = Literal["province", "city", "county", "township"]
+LEVELS: tuple[Level, ...] = ("province", "city", "county", "township")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A record's or value's origin: a document and the pointer inside it."""
+
+    doc: Document
+    pointer: Pointer
+
+    def loc(self, *sub: str | int, key: bool = False) -> Loc:
+        return self.doc.loc((*self.pointer, *sub), key=key)
+
+    def child(self, *sub: str | int) -> Source:
+        return Source(self.doc, (*self.pointer, *sub))
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """A time limit: days and unit (working or natural days); 0 days means 即办."""
+
+    days: int
+    unit: str = "working"
+
+    @classmethod
+    def parse(cls, value: Any) -> Limit | None:
+        if isinstance(value, Mapping) and _is_int(value.get("days")):
+            unit = value.get("unit", "working")
+            return cls(int(value["days"]), unit if unit in ("working", "natural") else "working")
+        return None
+
+    def working_days(self) -> float:
+        """Comparable length in working days (natural days × 5/7)."""
+        return self.days if self.unit == "working" else self.days * 5 / 7
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    code: str
+    name: str
+    level: Level
+    parent: str | None
+    src: Source
+
+
+@dataclass(frozen=True, slots=True)
+class RetiredRegion:
+    code: str
+    name: str
+    successors: tuple[str, ...]
+    src: Source
+
+
+@dataclass(slots=True)
+class Manifest:
+    name: str
+    province: str
+    profile: CodeProfile
+    scope_types: tuple[str, ...] | None
+    exempt: frozenset[str]
+    targets: dict[str, float]
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    severity: dict[str, str]
+    src: Source
+
+
+@dataclass(slots=True)
+class BasicMatter:
+    """A main matter or sub matter of the basic catalogue, with inheritance applied."""
+
+    code: str
+    name: str
+    type: str | None
+    basis: tuple[str, ...]
+    levels: tuple[str, ...]
+    legal_limit: Limit | None
+    department: str
+    main: str | None  # main matter code for a sub matter
+    subs: list[str]
+    src: Source
+
+    @property
+    def is_sub(self) -> bool:
+        return self.main is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Material:
+    name: str
+    required: bool
+    src: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Fee:
+    charged: bool
+    basis: str | None
+
+
+@dataclass(slots=True)
+class Facts:
+    """Implementation facts of an entry or item (after inheritance)."""
+
+    visits: int | None = None
+    onsite_reason: str | None = None
+    promised_limit: Limit | None = None
+    case_type: str | None = None
+    online_depth: int | None = None
+    mobile: bool | None = None
+    express: bool | None = None
+    reach: str | None = None
+    annual_cases: int | None = None
+    fee: Fee | None = None
+    materials: tuple[Material, ...] = ()
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any], material_src: Callable[[str], Source]) -> Facts:
+        """Typed facts from merged raw values; ``material_src`` locates a material by name."""
+        online = values.get("online") if isinstance(values.get("online"), Mapping) else {}
+        fee_raw = values.get("fee")
+        fee = None
+        if isinstance(fee_raw, Mapping) and isinstance(fee_raw.get("charged"), bool):
+            basis = fee_raw.get("basis")
+            fee = Fee(fee_raw["charged"], basis if isinstance(basis, str) and basis else None)
+        materials = []
+        for m in _list(values.get("materials")):
+            if isinstance(m, Mapping) and isinstance(m.get("name"), str) and not m.get("remove"):
+                req = m.get("required", True)
+                materials.append(Material(m["name"], req is not False, material_src(m["name"])))
+        return cls(
+            visits=_int(values.get("visits")),
+            onsite_reason=_str(values.get("onsite_reason")),
+            promised_limit=Limit.parse(values.get("promised_limit")),
+            case_type=_str(values.get("case_type")),
+            online_depth=_int(online.get("depth")),
+            mobile=_bool(online.get("mobile")),
+            express=_bool(values.get("express")),
+            reach=_str(values.get("reach")),
+            annual_cases=_int(values.get("annual_cases")),
+            fee=fee,
+            materials=tuple(materials),
+        )
+
+
+LayerKind = Literal["basic", "province", "city", "file", "entry"]
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """One layer's raw values for an entry, and where they are written."""
+
+    kind: LayerKind
+    values: Mapping[str, Any]
+    src: Source
+
+
+@dataclass(slots=True)
+class Item:
+    """A handling item (办理项): the finest unit a citizen applies for."""
+
+    code: str  # short code, e.g. "01"
+    full_code: str
+    name: str | None
+    situation: dict[str, str]
+    facts: Facts
+    values: dict[str, Any]
+    generated: bool
+    src: Source
+
+
+@dataclass(slots=True)
+class Entry:
+    """One matter as a region implements it: the effective record after all layers."""
+
+    region: str
+    code: str
+    department: str
+    facts: Facts
+    items: list[Item]
+    values: dict[str, Any]  # merged raw values (what the facts were read from)
+    provenance: dict[Pointer, Source]  # which file/line set each merged value
+    src: Source  # the entry in the region's own file
+    layers: list[Layer]  # the raw layers, lowest first (for the layer rules)
+
+    @property
+    def visits(self) -> int | None:
+        """Effective visits: the maximum over items when there are items."""
+        if self.items:
+            counts = [i.facts.visits for i in self.items]
+            if any(c is None for c in counts):
+                return None
+            return max(c for c in counts if c is not None)
+        return self.facts.visits
+
+    def origin(self, *pointer: str | int) -> Source:
+        """Where the value at ``pointer`` was set (nearest recorded ancestor)."""
+        return origin_of(self.provenance, tuple(pointer), self.src)
+
+
+def origin_of(prov: Mapping[Pointer, Source], pointer: Pointer, fallback: Source) -> Source:
+    """The source recorded for ``pointer`` or its nearest ancestor, else ``fallback``."""
+    p = pointer
+    while p:
+        if p in prov:
+            return prov[p]
+        p = p[:-1]
+    return fallback
+
+
+@dataclass(slots=True)
+class ImplFile:
+    """One implementation (or defaults) file: region, department, file defaults, entries."""
+
+    kind: Literal["implementation", "defaults"]
+    folder: str
+    region: str | None
+    department: str | None
+    agency_uscc: str | None
+    defaults: dict[str, Any]
+    entries: list[tuple[dict[str, Any], Source]]
+    doc: Document
+
+
+@dataclass(slots=True)
+class Catalogue:
+    """Everything loaded from one catalogue directory."""
+
+    root: Path
+    manifest: Manifest | None = None
+    regions: dict[str, Region] = field(default_factory=dict)
+    retired: dict[str, RetiredRegion] = field(default_factory=dict)
+    basic: dict[str, BasicMatter] = field(default_factory=dict)
+    basic_dupes: list[tuple[BasicMatter, BasicMatter]] = field(default_factory=list)
+    impl_files: dict[str, list[ImplFile]] = field(default_factory=dict)
+    defaults: dict[str, list[ImplFile]] = field(default_factory=dict)
+    bundles: list[dict[str, Any]] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    io_errors: int = 0
+    sample: bool = False
+
+    @property
+    def profile(self) -> CodeProfile:
+        return self.manifest.profile if self.manifest else ZHEJIANG
+
+    @property
+    def name(self) -> str:
+        return self.manifest.name if self.manifest else self.root.name
+
+    def region_folders(self) -> list[str]:
+        return sorted(self.impl_files)
+
+    def iter_basic(self) -> Iterator[BasicMatter]:
+        return iter(self.basic.values())
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _int(value: Any) -> int | None:
+    if _is_int(value):
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

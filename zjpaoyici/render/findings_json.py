@@ -1,0 +1,74 @@
+"""Validation findings as JSON (the documented machine format) and as GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from zjpaoyici import __version__
+from zjpaoyici.findings import Severity
+from zjpaoyici.i18n import Lang
+from zjpaoyici.render.safe import github_data, github_property
+from zjpaoyici.rules import REGISTRY, hint_of, message_of
+from zjpaoyici.validate import Result
+
+
+def as_dict(result: Result, lang: Lang) -> dict[str, Any]:
+    """The JSON document described in the README (schema version 1)."""
+    return {
+        "tool": "zjpaoyici",
+        "version": __version__,
+        "format": 1,
+        "catalogue": result.name,
+        "summary": {
+            "files": result.files,
+            "matters": result.matters,
+            "entries": result.entries,
+            "errors": result.count(Severity.ERROR),
+            "warnings": result.count(Severity.WARNING),
+            "infos": result.count(Severity.INFO),
+            "exit_code": result.exit_code,
+        },
+        "findings": [
+            {
+                "rule": f.rule,
+                "name": REGISTRY[f.rule].name,
+                "severity": sev.value,
+                "file": f.loc.file,
+                "line": f.loc.line,
+                "column": f.loc.col,
+                "message": message_of(f, lang),
+                "hint": hint_of(f, lang),
+                "related": [{"file": r.file, "line": r.line, "column": r.col} for r in f.related],
+            }
+            for f, sev in result.findings
+        ],
+    }
+
+
+def render_json(result: Result, lang: Lang) -> str:
+    return json.dumps(as_dict(result, lang), ensure_ascii=False, indent=2) + "\n"
+
+
+_GH_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def render_github(result: Result, lang: Lang) -> str:
+    """GitHub Actions workflow commands: one ``::error file=…,line=…,col=…::`` per finding."""
+    lines = []
+    for f, sev in result.findings:
+        rule = REGISTRY[f.rule]
+        message = message_of(f, lang)
+        hint = hint_of(f, lang)
+        if hint:
+            message += f"\n{hint}"
+        props = ",".join(
+            [
+                f"file={github_property(f.loc.file)}",
+                f"line={f.loc.line}",
+                f"col={f.loc.col}",
+                f"title={github_property(f'{f.rule} {rule.name}')}",
+            ]
+        )
+        lines.append(f"::{_GH_LEVEL[sev]} {props}::{github_data(message)}")
+    return "".join(line + "\n" for line in lines)

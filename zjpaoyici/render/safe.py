@@ -1,0 +1,53 @@
+"""Make untrusted text inert wherever it is printed.
+
+Catalogue text comes from pull requests. Before it reaches a terminal, a CI log, a
+Markdown comment or an HTML page, control characters (ANSI escapes among them) are
+shown as visible escapes and each format's own syntax is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """Replace control and bidi-override characters with ``\\xNN``/``\\uNNNN`` escapes."""
+
+    def esc(m: re.Match[str]) -> str:
+        c = ord(m.group())
+        return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+    return _CONTROL.sub(esc, text)
+
+
+def one_line(text: str) -> str:
+    """``visible`` plus newlines and tabs folded, for single-line formats."""
+    return visible(text.replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\t", " "))
+
+
+def github_data(text: str) -> str:
+    """Escape a workflow-command message (``::error ...::<data>``)."""
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
+
+
+def github_property(text: str) -> str:
+    """Escape a workflow-command property value (``file=...``)."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def html_text(text: str) -> str:
+    """Escape text for HTML element content or a quoted attribute."""
+    return html.escape(visible(text), quote=True)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~])")
+
+
+def markdown_text(text: str) -> str:
+    """Escape text for a Markdown table cell or paragraph; neutralise @mentions."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", one_line(text))
+    escaped = escaped.replace("&", "&amp;")
+    return escaped.replace("@", "@\u200b")

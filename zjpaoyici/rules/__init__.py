@@ -1,0 +1,17 @@
+"""Validation rules, one module per family; importing this package registers them all."""
+
+from zjpaoyici.rules import codes, quality, references, structure, yaml_file
+from zjpaoyici.rules.registry import REGISTRY, Rule, hint_of, message_of, selected_rules
+
+__all__ = [
+    "REGISTRY",
+    "Rule",
+    "codes",
+    "hint_of",
+    "message_of",
+    "quality",
+    "references",
+    "selected_rules",
+    "structure",
+    "yaml_file",
+]

@@ -1,0 +1,140 @@
+"""The rule registry: every rule's stable id, severity, bilingual texts and check.
+
+Ids are a family letter and three digits (Y YAML, S schema, C codes, R references,
+L layers, Q quality, B bundles), as in ruff; they never change meaning once released.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from zjpaoyici.findings import Finding, Severity
+from zjpaoyici.i18n import Bi, Lang
+
+Scope = Literal["load", "catalogue", "entry"]
+
+
+FAMILIES: dict[str, Bi] = {
+    "Y": Bi("YAML 与文件", "YAML and files"),
+    "S": Bi("结构（JSON Schema）", "structure (JSON Schema)"),
+    "C": Bi("编码", "codes"),
+    "R": Bi("引用", "references"),
+    "L": Bi("层级继承", "layers"),
+    "Q": Bi("质量", "quality"),
+    "B": Bi("一件事", "bundles"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One check: what it finds, how it says so, and (for model rules) the function."""
+
+    id: str
+    name: str
+    severity: Severity
+    title: Bi
+    message: Bi
+    hint: Bi
+    why: Bi
+    scope: Scope
+    check: Callable[..., Iterable[Finding]] | None = None
+
+    @property
+    def family(self) -> str:
+        return self.id[0]
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def define(
+    rule_id: str,
+    name: str,
+    severity: Severity,
+    *,
+    title: Bi,
+    message: Bi,
+    why: Bi,
+    hint: Bi = Bi("", ""),
+    scope: Scope = "load",
+    check: Callable[..., Iterable[Finding]] | None = None,
+) -> Rule:
+    """Register a rule; ids and names must be unique."""
+    if rule_id in REGISTRY:
+        raise ValueError(f"duplicate rule id {rule_id}")
+    if any(r.name == name for r in REGISTRY.values()):
+        raise ValueError(f"duplicate rule name {name}")
+    rule = Rule(rule_id, name, severity, title, message, hint, why, scope, check)
+    REGISTRY[rule_id] = rule
+    return rule
+
+
+def check(
+    rule_id: str,
+    name: str,
+    severity: Severity,
+    *,
+    scope: Scope,
+    title: Bi,
+    message: Bi,
+    why: Bi,
+    hint: Bi = Bi("", ""),
+) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
+    """Decorator form of :func:`define` for rules that run a check over the model."""
+
+    def wrap(fn: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
+        define(
+            rule_id, name, severity, title=title, message=message, why=why, hint=hint,
+            scope=scope, check=fn,
+        )
+        return fn
+
+    return wrap
+
+
+def _fmt(template: str, params: Mapping[str, Any], lang: Lang) -> str:
+    values = {k: (v.get(lang) if isinstance(v, Bi) else v) for k, v in params.items()}
+    return template.format_map(_Missing(values))
+
+
+class _Missing(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def message_of(finding: Finding, lang: Lang) -> str:
+    """The finding's message in ``lang``."""
+    return _fmt(REGISTRY[finding.rule].message.get(lang), finding.params, lang)
+
+
+def hint_of(finding: Finding, lang: Lang) -> str:
+    """The finding's fix hint in ``lang`` (may be empty)."""
+    return _fmt(REGISTRY[finding.rule].hint.get(lang), finding.params, lang)
+
+
+class SelectionError(ValueError):
+    """A --select/--ignore value names no rule."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(value)
+        self.value = value
+
+
+def _matches(rule_id: str, selector: str) -> bool:
+    return selector == "ALL" or rule_id.startswith(selector)
+
+
+def selected_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> set[str]:
+    """Rule ids enabled by ruff-style ``select``/``ignore`` prefixes (default: all)."""
+    select = [s.strip().upper() for s in select if s.strip()] or ["ALL"]
+    ignore = [s.strip().upper() for s in ignore if s.strip()]
+    for selector in (*select, *ignore):
+        if selector != "ALL" and not any(r.startswith(selector) for r in REGISTRY):
+            raise SelectionError(selector)
+    return {
+        rid
+        for rid in REGISTRY
+        if any(_matches(rid, s) for s in select) and not any(_matches(rid, s) for s in ignore)
+    }

@@ -1,0 +1,397 @@
+"""Safe, located YAML reading: bytes → checked text → node graph → plain data + locations.
+
+The reader never executes anything and never trusts its input: it checks size and
+encoding before parsing, refuses tags other than the YAML core ones, bounds nesting
+depth and alias expansion (a billion-laughs file is an error, not a hang), detects
+duplicate keys, and records for every key and value where it stood in the file.
+
+Scalars resolve exactly as YAML 1.1 / PyYAML's SafeLoader resolves them (so
+``0701`` is the integer 449 and ``yes`` is ``True``), but the raw text of every plain
+scalar that did not resolve to a string is kept, so later stages can turn an unquoted
+code back into the text its author wrote and say so.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gc
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from zjpaoyici.findings import Finding, Loc
+from zjpaoyici.i18n import Bi
+
+try:  # libyaml is bundled with PyYAML wheels; fall back to the pure-Python loader
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Pointer = tuple[str | int, ...]
+
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {
+    _CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds that keep hostile input from exhausting time or memory."""
+
+    max_file_bytes: int = 32 * 1024 * 1024
+    max_depth: int = 64
+    max_scalar_chars: int = 100_000
+    alias_budget: int = 10_000
+
+
+@dataclass(slots=True)
+class Document:
+    """One YAML file as plain data, with the location of every key and value.
+
+    ``locs`` maps a pointer (the path of keys and list indexes from the root) to
+    (key line, key column, value line, value column), 0-based as YAML reports them.
+    ``plain`` holds the source text of plain scalars that YAML resolved to a non-string.
+    """
+
+    path: Path
+    display: str
+    data: Any
+    locs: dict[Pointer, tuple[int, int, int, int]] = field(default_factory=dict)
+    plain: dict[Pointer, str] = field(default_factory=dict)
+
+    def loc(self, pointer: Pointer = (), *, key: bool = False) -> Loc:
+        """Location of the value (or, with ``key``, the key) at ``pointer``.
+
+        Falls back to the nearest enclosing node that has a location.
+        """
+        p = tuple(pointer)
+        while p and p not in self.locs:
+            p = p[:-1]
+        if p not in self.locs:
+            return Loc(self.display, 1, 1)
+        kl, kc, vl, vc = self.locs[p]
+        if key:
+            return Loc(self.display, kl + 1, kc + 1)
+        return Loc(self.display, vl + 1, vc + 1)
+
+    def get(self, pointer: Pointer) -> Any:
+        """The value at ``pointer`` or ``None`` if the path does not exist."""
+        node: Any = self.data
+        for part in pointer:
+            if isinstance(node, dict) and isinstance(part, str):
+                node = node.get(part)
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+            else:
+                return None
+        return node
+
+    def set(self, pointer: Pointer, value: Any) -> None:
+        """Replace the value at an existing ``pointer`` (used to restore raw text)."""
+        parent = self.get(pointer[:-1])
+        parent[pointer[-1]] = value
+
+
+class _Abort(Exception):
+    """Stop reading a file: a finding already explains why."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.rule)
+        self.finding = finding
+
+
+def _byte_loc(display: str, raw: bytes, offset: int) -> Loc:
+    line = raw.count(b"\n", 0, offset) + 1
+    start = raw.rfind(b"\n", 0, offset) + 1
+    return Loc(display, line, offset - start + 1)
+
+
+def _decode(raw: bytes, display: str) -> str:
+    """UTF-8 (BOM accepted, CRLF accepted) or a Y004/Y011 finding naming the problem."""
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise _Abort(Finding("Y004", Loc(display, 1, 1), {"encoding": "UTF-32", "offset": 0}))
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise _Abort(Finding("Y004", Loc(display, 1, 1), {"encoding": "UTF-16", "offset": 0}))
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        encoding = "?"
+        for candidate in ("gbk", "gb18030"):
+            try:
+                raw.decode(candidate)
+            except UnicodeDecodeError:
+                continue
+            encoding = candidate.upper()
+            break
+        if len(raw) >= 2 and raw.count(b"\x00") * 3 >= len(raw):
+            encoding = "UTF-16"
+        raise _Abort(
+            Finding(
+                "Y004",
+                _byte_loc(display, raw, exc.start),
+                {"encoding": encoding, "offset": exc.start, "byte": f"0x{raw[exc.start]:02X}"},
+            )
+        ) from None
+    bad = _CONTROL.search(text)
+    if bad:
+        offset = len(text[: bad.start()].encode("utf-8"))
+        raise _Abort(
+            Finding(
+                "Y011",
+                _byte_loc(display, raw, offset),
+                {"char": f"U+{ord(bad.group()):04X}", "offset": offset},
+            )
+        )
+    return text
+
+
+_BRACKET = re.compile(r"[\[\]{}]")
+_DEEP_BLOCK = re.compile(r"^[ \-?:]{4000,}", re.MULTILINE)
+_COMPOSE_SAFE_DEPTH = 2000  # libyaml's composer recurses in C; far below where it crashes
+
+
+def _nesting_suspect(text: str) -> bool:
+    """Cheap over-estimate: could this text nest deeper than the composer survives?
+
+    Such text is measured with the (iterative) event parser before it is composed;
+    ordinary files, however large, skip that second pass.
+    """
+    if _DEEP_BLOCK.search(text):
+        return True
+    if text.count("[") + text.count("{") < _COMPOSE_SAFE_DEPTH:
+        return False
+    depth = 0
+    for match in _BRACKET.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > _COMPOSE_SAFE_DEPTH:
+                return True
+        elif depth:
+            depth -= 1
+    return False
+
+
+def _check_depth(text: str, display: str, limit: int) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > limit:
+                mark = event.start_mark
+                raise _Abort(
+                    Finding("Y009", Loc(display, mark.line + 1, mark.column + 1), {"limit": limit})
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+_SYNTAX_HINTS: dict[str, Bi] = {
+    "tab": Bi("YAML 缩进只能用空格，请把制表符换成空格。", "Indent YAML with spaces, not tabs."),
+    "colon": Bi(
+        "冒号后面要有空格；值里含有“: ”时请给整个值加引号。",
+        "Put a space after the colon; quote a value that itself contains ': '.",
+    ),
+    "alias": Bi(
+        "引用（*名称）之前必须先用 &名称 定义锚点。",
+        "Define the anchor (&name) before using the alias (*name).",
+    ),
+    "indent": Bi(
+        "检查这一行与上一行的缩进是否对齐。",
+        "Check that this line is indented like its siblings.",
+    ),
+    "quote": Bi("检查引号是否成对。", "Check that every quote is closed."),
+    "anchor": Bi("锚点名称不能重复。", "Anchor names must be unique."),
+    "generic": Bi("按报错位置检查 YAML 写法。", "Check the YAML at the reported position."),
+}
+
+_HINT_NEEDLES = (
+    ("'\\t'", "tab"),
+    ("mapping values are not allowed", "colon"),
+    ("could not find expected ':'", "colon"),
+    ("found undefined alias", "alias"),
+    ("expected <block end>", "indent"),
+    ("did not find expected key", "indent"),
+    ("found unexpected end of stream", "quote"),
+    ("while scanning a quoted scalar", "quote"),
+    ("found duplicate anchor", "anchor"),
+)
+
+
+def syntax_finding(loc: Loc, problem: str) -> Finding:
+    """A Y001 finding for ``problem`` with the matching fix hint."""
+    kind = next((k for needle, k in _HINT_NEEDLES if needle in problem), "generic")
+    return Finding("Y001", loc, {"problem": problem, "hint": _SYNTAX_HINTS[kind]})
+
+
+def _syntax_finding(exc: yaml.MarkedYAMLError, display: str) -> Finding:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = " ".join(p for p in (exc.context, exc.problem) if p) or str(exc)
+    return syntax_finding(Loc(display, line, col), problem)
+
+
+class _Builder:
+    """Turns a composed node graph into plain data, recording locations on the way."""
+
+    def __init__(self, display: str, limits: Limits, source_chars: int) -> None:
+        self.display = display
+        self.limits = limits
+        self.constructor = SafeConstructor()
+        self.locs: dict[Pointer, tuple[int, int, int, int]] = {}
+        self.plain: dict[Pointer, str] = {}
+        self.findings: list[Finding] = []
+        self.budget = source_chars + limits.alias_budget
+
+    def _loc(self, node: Node) -> Loc:
+        return Loc(self.display, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: Node, pointer: Pointer, depth: int) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _Abort(Finding("Y003", self._loc(node), {}))
+        if depth > self.limits.max_depth:
+            raise _Abort(Finding("Y009", self._loc(node), {"limit": self.limits.max_depth}))
+        tag = node.tag
+        if tag not in _ALLOWED_TAGS:
+            self.findings.append(Finding("Y005", self._loc(node), {"tag": tag}))
+            # Keep going with the node read as if it had no tag, so later checks still run.
+            tag = {
+                ScalarNode: _CORE + "str",
+                SequenceNode: _CORE + "seq",
+                MappingNode: _CORE + "map",
+            }[type(node)]
+        if isinstance(node, MappingNode):
+            return self._mapping(node, pointer, depth)
+        if isinstance(node, SequenceNode):
+            items = []
+            for index, child in enumerate(node.value):
+                p = (*pointer, index)
+                m = child.start_mark
+                self.locs[p] = (m.line, m.column, m.line, m.column)
+                items.append(self.build(child, p, depth + 1))
+            return items
+        assert isinstance(node, ScalarNode)
+        if len(node.value) > self.limits.max_scalar_chars:
+            self.findings.append(
+                Finding(
+                    "Y014",
+                    self._loc(node),
+                    {"length": len(node.value), "limit": self.limits.max_scalar_chars},
+                )
+            )
+            return node.value[: self.limits.max_scalar_chars]
+        if tag == _CORE + "str":
+            return node.value
+        try:
+            value = self.constructor.construct_object(ScalarNode(tag, node.value), deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            self.findings.append(syntax_finding(self._loc(node), str(exc)))
+            return node.value
+        if node.style is None and not isinstance(value, str):
+            self.plain[pointer] = node.value
+        return value
+
+    def _mapping(self, node: MappingNode, pointer: Pointer, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _CORE + "merge":
+                self.findings.append(Finding("Y012", self._loc(key_node), {}))
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self.findings.append(Finding("Y013", self._loc(key_node), {}))
+                continue
+            key = key_node.value
+            if key in first_seen:
+                self.findings.append(
+                    Finding(
+                        "Y002",
+                        self._loc(key_node),
+                        {"key": key},
+                        related=(self._loc(first_seen[key]),),
+                    )
+                )
+                continue  # the first occurrence wins; the duplicate is reported
+            first_seen[key] = key_node
+            p = (*pointer, key)
+            km, vm = key_node.start_mark, value_node.start_mark
+            self.locs[p] = (km.line, km.column, vm.line, vm.column)
+            result[key] = self.build(value_node, p, depth + 1)
+        return result
+
+
+def _compose(text: str, display: str) -> Iterator[Node]:
+    loader = _Loader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                yield node
+    except yaml.MarkedYAMLError as exc:
+        raise _Abort(_syntax_finding(exc, display)) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+        raise _Abort(syntax_finding(Loc(display, 1, 1), str(exc))) from None
+    finally:
+        loader.dispose()
+
+
+def parse_text(
+    text: str, path: Path, display: str, limits: Limits = Limits()
+) -> tuple[Document | None, list[Finding]]:
+    """Parse already-decoded text; see :func:`read_document`."""
+    try:
+        if _nesting_suspect(text):
+            _check_depth(text, display, limits.max_depth)
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # building many small objects; the collector only slows this down
+        try:
+            nodes = _compose(text, display)
+            first = next(nodes, None)
+            if first is None:
+                return None, [Finding("Y008", Loc(display, 1, 1), {})]
+            second = next(nodes, None)
+            builder = _Builder(display, limits, len(text))
+            m = first.start_mark
+            builder.locs[()] = (m.line, m.column, m.line, m.column)
+            data = builder.build(first, (), 0)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        findings = builder.findings
+        if second is not None:
+            sm = second.start_mark
+            findings.append(Finding("Y007", Loc(display, sm.line + 1, sm.column + 1), {}))
+        return Document(path, display, data, builder.locs, builder.plain), findings
+    except _Abort as abort:
+        return None, [abort.finding]
+
+
+def read_document(
+    path: Path, display: str, limits: Limits = Limits()
+) -> tuple[Document | None, list[Finding]]:
+    """Read one YAML file safely.
+
+    Returns the document (``None`` when it could not be read at all) and the
+    findings met on the way. Raises ``OSError`` only when the file cannot be opened.
+    """
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        return None, [
+            Finding("Y010", Loc(display, 1, 1), {"length": size, "limit": limits.max_file_bytes})
+        ]
+    raw = path.read_bytes()
+    try:
+        text = _decode(raw, display)
+    except _Abort as abort:
+        return None, [abort.finding]
+    return parse_text(text, path, display, limits)
