@@ -85,7 +85,10 @@ def _plan(root: Path) -> _Plan:
         folder = root / sub
         plan.files.extend((p, kind, "") for p in _yaml_files(folder))
         if folder.is_dir():
-            plan.misplaced.extend(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+            plan.misplaced.extend(
+                p for p in folder.iterdir()
+                if p.is_dir() and not p.name.startswith(".") and not p.name.endswith(YAML_SUFFIXES)
+            )
     impl = root / "implementations"
     if impl.is_dir():
         for child in sorted(impl.iterdir()):
@@ -96,7 +99,8 @@ def _plan(root: Path) -> _Plan:
                     kind = "defaults" if p.stem.startswith(DEFAULTS_PREFIX) else "implementation"
                     plan.files.append((p, kind, child.name))
                 plan.misplaced.extend(
-                    q for q in child.iterdir() if q.is_dir() and not q.name.startswith(".")
+                    q for q in child.iterdir()
+                    if q.is_dir() and not q.name.startswith(".") and not q.name.endswith(YAML_SUFFIXES)
                 )
             elif child.name.endswith(YAML_SUFFIXES):
                 plan.misplaced.append(child)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
@@ -79,14 +80,19 @@ def _deref(root: Mapping[str, Any], schema: Any) -> Any:
     return schema
 
 
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
 def field_path(pointer: Pointer) -> str:
-    """``("matters", 3, "visits")`` → ``matters[3].visits``."""
+    """``("matters", 3, "visits")`` → ``matters[3].visits``; odd keys are quoted."""
     out = ""
     for part in pointer:
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
+        elif _PLAIN_KEY.match(part):
             out += ("." if out else "") + part
+        else:
+            out += "[" + json.dumps(part, ensure_ascii=False) + "]"
     return out or "(root)"
 
 
@@ -274,21 +280,14 @@ def _describe(
         )
         return
     rule, hint = _value_rule(error)
-    if rule is not None:
-        yield Finding(
-            "S005",
-            doc.loc(pointer),
-            {"field": field, "title": title, "value": _shown(value), "rule": rule, "hint": hint},
-        )
-        return
     yield Finding(
-        "S006",
+        "S005",
         doc.loc(pointer),
-        {"field": Bi(f"{field} ", f"{field} "), "kind": kind, "problem": error.message},
+        {"field": field, "title": title, "value": _shown(value), "rule": rule, "hint": hint},
     )
 
 
-def _value_rule(error: ValidationError) -> tuple[Bi | None, Bi]:
+def _value_rule(error: ValidationError) -> tuple[Bi, Bi]:
     v = error.validator_value
     none = Bi("", "")
     if error.validator == "enum":
@@ -320,4 +319,4 @@ def _value_rule(error: ValidationError) -> tuple[Bi | None, Bi]:
         return Bi("列表中不能有重复项", "must not repeat items"), none
     if error.validator == "propertyNames":
         return Bi("键名不合要求", "has a key that is not allowed"), none
-    return None, none
+    return Bi(error.message, error.message), none

@@ -145,12 +145,10 @@ def _decode(raw: bytes, display: str) -> str:
     bad = _CONTROL.search(text)
     if bad:
         offset = len(text[: bad.start()].encode("utf-8"))
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         raise _Abort(
-            Finding(
-                "Y011",
-                _byte_loc(display, raw, offset),
-                {"char": f"U+{ord(bad.group()):04X}", "offset": offset},
-            )
+            Finding("Y011", Loc(display, line, col), {"char": f"U+{ord(bad.group()):04X}", "offset": offset})
         )
     return text
 
@@ -263,13 +261,9 @@ class _Builder:
             raise _Abort(Finding("Y009", self._loc(node), {"limit": self.limits.max_depth}))
         tag = node.tag
         if tag not in _ALLOWED_TAGS:
+            # Never construct it: the value is dropped, and the finding says so.
             self.findings.append(Finding("Y005", self._loc(node), {"tag": tag}))
-            # Keep going with the node read as if it had no tag, so later checks still run.
-            tag = {
-                ScalarNode: _CORE + "str",
-                SequenceNode: _CORE + "seq",
-                MappingNode: _CORE + "map",
-            }[type(node)]
+            return None
         if isinstance(node, MappingNode):
             return self._mapping(node, pointer, depth)
         if isinstance(node, SequenceNode):
@@ -297,7 +291,7 @@ class _Builder:
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
             self.findings.append(syntax_finding(self._loc(node), str(exc)))
             return node.value
-        if node.style is None and not isinstance(value, str):
+        if not node.style and not isinstance(value, str):  # plain: None (Python) or "" (libyaml)
             self.plain[pointer] = node.value
         return value
 

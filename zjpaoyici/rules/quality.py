@@ -134,7 +134,8 @@ def fee_without_basis(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
 )
 def visits_missing(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
     for facts, code, src, _ in _units(entry):
-        if facts.visits is None:
+        stated = src.doc.get((*src.pointer, "visits")) is not None or "visits" in entry.values
+        if facts.visits is None and not stated:  # a malformed value is S004's to report
             here = src.loc("code") if src.doc.get((*src.pointer, "code")) is not None else src.loc()
             yield Finding("Q006", here, {"code": code})
 

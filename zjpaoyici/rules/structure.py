@@ -51,10 +51,3 @@ define(
     why=Bi("取值受限的字段（层级、办件类型、次数范围等）写错会导致统计错误。",
            "Fields with a fixed set or range of values drive every statistic."),
 )
-define(
-    "S006", "schema", E,
-    title=Bi("不符合文件结构", "does not match the file structure"),
-    message=Bi("{field}不符合 {kind} 文件的结构：{problem}",
-               "{field} does not match the {kind} file structure: {problem}"),
-    why=Bi("结构不符的文件无法被可靠读取。", "A file of the wrong shape cannot be read reliably."),
-)

@@ -51,8 +51,8 @@ define(
 define(
     "Y005", "unknown-tag", E,
     title=Bi("不允许的 YAML 标签", "tag not allowed"),
-    message=Bi("不允许的 YAML 标签 {tag}；按普通文字读取。",
-               "YAML tag {tag} is not allowed; read as plain data."),
+    message=Bi("不允许的 YAML 标签 {tag}；此值已忽略。",
+               "YAML tag {tag} is not allowed; the value is ignored."),
     hint=Bi("删除标签（如 !!python/object）；目录只使用普通文字、数字、列表和映射。",
             "Remove the tag (e.g. !!python/object); catalogues use plain text, numbers,"
             " lists and mappings only."),

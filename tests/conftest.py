@@ -1,0 +1,74 @@
+"""Shared test helpers: build small catalogues from the base fixture and run the real CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from zjpaoyici.cli.common import app
+
+DATA = Path(__file__).parent / "data"
+BASE = DATA / "base"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def base_catalogue(tmp_path: Path) -> Path:
+    """A copy of the small, valid base catalogue in a temporary directory."""
+    root = tmp_path / "cat"
+    shutil.copytree(BASE, root)
+    return root
+
+
+@pytest.fixture
+def in_dir(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
+    """Change the working directory for the rest of the test."""
+
+    def chdir(path: Path) -> None:
+        monkeypatch.chdir(path)
+
+    return chdir
+
+
+class Run:
+    """Result of one CLI invocation."""
+
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.code, self.stdout, self.stderr = code, stdout, stderr
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Run]]:
+    """Invoke the app in-process (fast); ``cwd`` sets the working directory."""
+    monkeypatch.setenv("ZJPAOYICI_LANG", "en")
+    monkeypatch.setenv("COLUMNS", "200")
+    runner = CliRunner()
+
+    def run(*args: str, cwd: Path | None = None) -> Run:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        result = runner.invoke(app, list(args), catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    yield run
+
+
+def run_subprocess(*args: str, cwd: Path, timeout: float = 120, env: dict[str, str] | None = None) -> Run:
+    """Invoke ``python -m zjpaoyici`` as a real process."""
+    full_env = {**os.environ, "ZJPAOYICI_LANG": "en", **(env or {})}
+    proc = subprocess.run(
+        [sys.executable, "-m", "zjpaoyici", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=timeout, env=full_env,
+    )
+    return Run(proc.returncode, proc.stdout, proc.stderr)
