@@ -64,11 +64,17 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Run]]:
     yield run
 
 
-def run_subprocess(*args: str, cwd: Path, timeout: float = 120, env: dict[str, str] | None = None) -> Run:
+def run_subprocess(
+    *args: str, cwd: Path, timeout: float = 120, env: dict[str, str] | None = None
+) -> Run:
     """Invoke ``python -m zjpaoyici`` as a real process."""
     full_env = {**os.environ, "ZJPAOYICI_LANG": "en", **(env or {})}
     proc = subprocess.run(
         [sys.executable, "-m", "zjpaoyici", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=timeout, env=full_env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
     )
     return Run(proc.returncode, proc.stdout, proc.stderr)

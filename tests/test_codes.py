@@ -66,7 +66,9 @@ def test_guangan_codes_found_by_validate(base_catalogue: Path, cli: Any) -> None
             "matters: []\n",
             encoding="utf-8",
         )
-    run = cli("validate", "--format", "json", "--select", "C007", "--select", "C008", cwd=base_catalogue)
+    run = cli(
+        "validate", "--format", "json", "--select", "C007", "--select", "C008", cwd=base_catalogue
+    )
     found = {f["file"]: f["rule"] for f in json.loads(run.stdout)["findings"]}
     for i, code in enumerate(codes):
         rel = f"implementations/330106/agency{i:02d}.yaml"

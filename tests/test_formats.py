@@ -13,7 +13,7 @@ from jsonschema import Draft4Validator
 
 from tests.conftest import DATA, run_subprocess
 
-H = "schema: zjpaoyici/implementation/v1\nregion: \"{region}\"\ndepartment: 测试局\nmatters:\n"
+H = 'schema: zjpaoyici/implementation/v1\nregion: "{region}"\ndepartment: 测试局\nmatters:\n'
 BROKEN = {
     # 1. broken YAML (an unclosed quote)
     "basic/broken.yaml": 'schema: zjpaoyici/basic/v1\ndepartment: 测试厅\nmatters:\n  - code: "许可-09901-000\n',
@@ -70,7 +70,10 @@ def from_json(out: str) -> set[tuple[str, str, int, int]]:
 def from_github(out: str) -> set[tuple[str, str, int, int]]:
     found = set()
     for line in out.splitlines():
-        m = re.match(r"^::(error|warning|notice) file=([^,]+),line=(\d+),col=(\d+),title=([A-Z]\d{3})\b", line)
+        m = re.match(
+            r"^::(error|warning|notice) file=([^,]+),line=(\d+),col=(\d+),title=([A-Z]\d{3})\b",
+            line,
+        )
         assert m, line
         found.add((m.group(5), m.group(2), int(m.group(3)), int(m.group(4))))
     return found
@@ -84,7 +87,14 @@ def from_sarif(out: str) -> set[tuple[str, str, int, int]]:
     found = set()
     for r in doc["runs"][0]["results"]:
         loc = r["locations"][0]["physicalLocation"]
-        found.add((r["ruleId"], loc["artifactLocation"]["uri"], loc["region"]["startLine"], loc["region"]["startColumn"]))
+        found.add(
+            (
+                r["ruleId"],
+                loc["artifactLocation"]["uri"],
+                loc["region"]["startLine"],
+                loc["region"]["startColumn"],
+            )
+        )
     return found
 
 
@@ -99,7 +109,13 @@ def from_junit(out: str) -> set[tuple[str, str, int, int]]:
     return found
 
 
-PARSERS = {"text": from_text, "json": from_json, "github": from_github, "sarif": from_sarif, "junit": from_junit}
+PARSERS = {
+    "text": from_text,
+    "json": from_json,
+    "github": from_github,
+    "sarif": from_sarif,
+    "junit": from_junit,
+}
 
 
 @pytest.mark.parametrize("fmt", sorted(PARSERS))

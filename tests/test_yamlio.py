@@ -13,10 +13,41 @@ import yaml
 from zjpaoyici.yamlio import Limits, parse_text, read_document
 
 TRICKY = [
-    "0701", "330106", "yes", "no", "on", "off", "Y", "n", "true", "NULL", "~", "",
-    "1e3", "1.0e+3", "1.5", ".inf", "-.Inf", ".NaN", "12:30", "1:30:00", "0x1F", "0o17",
-    "0b101", "1_000", "+12", "-0", "2024-01-01", "2024-01-01T08:00:00Z", "００１",
-    "许可-00802-001", "３３０１０６", "1,000", "3.", "007", "09",
+    "0701",
+    "330106",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "Y",
+    "n",
+    "true",
+    "NULL",
+    "~",
+    "",
+    "1e3",
+    "1.0e+3",
+    "1.5",
+    ".inf",
+    "-.Inf",
+    ".NaN",
+    "12:30",
+    "1:30:00",
+    "0x1F",
+    "0o17",
+    "0b101",
+    "1_000",
+    "+12",
+    "-0",
+    "2024-01-01",
+    "2024-01-01T08:00:00Z",
+    "００１",
+    "许可-00802-001",
+    "３３０１０６",
+    "1,000",
+    "3.",
+    "007",
+    "09",
 ]
 
 
@@ -37,12 +68,12 @@ def test_plain_scalars_resolve_like_safe_loader(scalar: str) -> None:
 
 
 def test_quoted_scalars_stay_text() -> None:
-    doc, _ = parse_text('a: "0701"\nb: \'yes\'\n', Path("t.yaml"), "t.yaml")
+    doc, _ = parse_text("a: \"0701\"\nb: 'yes'\n", Path("t.yaml"), "t.yaml")
     assert doc is not None and doc.data == {"a": "0701", "b": "yes"} and doc.plain == {}
 
 
 def test_locations_of_keys_and_values() -> None:
-    text = "schema: x\nmatters:\n  - code: \"许可-00802-001\"\n    名称: 食品经营许可\n"
+    text = 'schema: x\nmatters:\n  - code: "许可-00802-001"\n    名称: 食品经营许可\n'
     doc, _ = parse_text(text, Path("t.yaml"), "t.yaml")
     assert doc is not None
     assert (doc.loc(("matters", 0, "code")).line, doc.loc(("matters", 0, "code")).col) == (3, 11)
@@ -59,7 +90,9 @@ def test_duplicate_keys_reported_at_every_level() -> None:
     doc, findings = parse_text(text, Path("t.yaml"), "t.yaml")
     assert doc is not None
     assert [(f.rule, f.loc.line, f.loc.col) for f in findings] == [
-        ("Y002", 2, 1), ("Y002", 5, 3), ("Y002", 7, 12),
+        ("Y002", 2, 1),
+        ("Y002", 5, 3),
+        ("Y002", 7, 12),
     ]
     assert findings[0].related[0].line == 1
     assert doc.data == {"a": 1, "b": {"c": 1}, "d": [{"e": 1}]}  # the first value is kept
@@ -100,7 +133,10 @@ def test_invalid_utf8_reports_byte_offset(tmp_path: Path) -> None:
     path.write_bytes(b"a: ok\nb: \xff\xfe\n")
     doc, findings = read_document(path, "bad.yaml")
     assert doc is None and findings[0].rule == "Y004"
-    assert findings[0].params["offset"] == 9 and (findings[0].loc.line, findings[0].loc.col) == (2, 4)
+    assert findings[0].params["offset"] == 9 and (findings[0].loc.line, findings[0].loc.col) == (
+        2,
+        4,
+    )
 
 
 @pytest.mark.parametrize("depth", [10_000, 1_000_000])

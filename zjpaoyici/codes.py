@@ -64,7 +64,9 @@ class CodeProfile:
         if not m:
             return None
         groups = m.groupdict()
-        return CodeParts(groups.get("type") or "", groups.get("main") or "", groups.get("sub") or "")
+        return CodeParts(
+            groups.get("type") or "", groups.get("main") or "", groups.get("sub") or ""
+        )
 
     def type_part_for(self, type_name: str) -> str | None:
         """The code part a matter of ``type_name`` must carry (``None``: not checked)."""

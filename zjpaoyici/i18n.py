@@ -28,7 +28,7 @@ def default_lang() -> Lang:
     """Pick the language from ``ZJPAOYICI_LANG`` or the locale (zh_* → zh, else en)."""
     explicit = os.environ.get("ZJPAOYICI_LANG", "").strip().lower()
     if explicit in LANGS:
-        return explicit  # type: ignore[return-value]
+        return "zh" if explicit == "zh" else "en"
     for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         value = os.environ.get(var, "")
         if value:

@@ -31,7 +31,7 @@ from zjpaoyici.model import (
 )
 from zjpaoyici.resources import sample_catalogue_dir
 from zjpaoyici.schemas import check_document, header_for, kind_of_header
-from zjpaoyici.yamlio import Document, Limits, read_document
+from zjpaoyici.yamlio import DEFAULT_LIMITS, Document, Limits, read_document
 
 MANIFEST = "catalogue.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -86,7 +86,8 @@ def _plan(root: Path) -> _Plan:
         plan.files.extend((p, kind, "") for p in _yaml_files(folder))
         if folder.is_dir():
             plan.misplaced.extend(
-                p for p in folder.iterdir()
+                p
+                for p in folder.iterdir()
                 if p.is_dir() and not p.name.startswith(".") and not p.name.endswith(YAML_SUFFIXES)
             )
     impl = root / "implementations"
@@ -99,8 +100,11 @@ def _plan(root: Path) -> _Plan:
                     kind = "defaults" if p.stem.startswith(DEFAULTS_PREFIX) else "implementation"
                     plan.files.append((p, kind, child.name))
                 plan.misplaced.extend(
-                    q for q in child.iterdir()
-                    if q.is_dir() and not q.name.startswith(".") and not q.name.endswith(YAML_SUFFIXES)
+                    q
+                    for q in child.iterdir()
+                    if q.is_dir()
+                    and not q.name.startswith(".")
+                    and not q.name.endswith(YAML_SUFFIXES)
                 )
             elif child.name.endswith(YAML_SUFFIXES):
                 plan.misplaced.append(child)
@@ -149,7 +153,9 @@ def read_checked(
         findings.append(_kind_finding(doc, declared_raw, None, missing="schema" not in doc.data))
         return doc, None, findings
     if declared != effective:
-        findings.append(_kind_finding(doc, declared_raw, effective, missing="schema" not in doc.data))
+        findings.append(
+            _kind_finding(doc, declared_raw, effective, missing="schema" not in doc.data)
+        )
         doc.data["schema"] = header_for(effective)  # checked as the kind its place implies
     findings.extend(check_document(doc, effective))
     return doc, effective, findings
@@ -158,7 +164,10 @@ def read_checked(
 def _kind_finding(doc: Document, declared: Any, expected: str | None, *, missing: bool) -> Finding:
     expected_header = header_for(expected) if expected else "zjpaoyici/<kind>/v1"
     if missing:
-        problem = Bi("文件缺少 schema: 行，无法判断文件类型。", "The file has no schema: line naming its kind.")
+        problem = Bi(
+            "文件缺少 schema: 行，无法判断文件类型。",
+            "The file has no schema: line naming its kind.",
+        )
         return Finding("S001", doc.loc(()), {"problem": problem, "expected": expected_header})
     shown = str(declared)
     if expected is None:
@@ -175,7 +184,7 @@ def _kind_finding(doc: Document, declared: Any, expected: str | None, *, missing
 def load_catalogue(
     root: Path,
     *,
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
     progress: Callable[[int, int], None] | None = None,
 ) -> Catalogue:
     """Read every file of the catalogue at ``root`` into the model, collecting findings."""
@@ -234,20 +243,20 @@ def _manifest(cat: Catalogue, doc: Document) -> Manifest:
     try:
         profile = profile_from_manifest(data.get("code_profile"))
     except ProfileError as exc:
-        cat.findings.append(
-            Finding("C011", doc.loc(("code_profile",)), {"problem": str(exc)})
-        )
+        cat.findings.append(Finding("C011", doc.loc(("code_profile",)), {"problem": str(exc)}))
         profile = profile_from_manifest(None)
-    scope = data.get("scope") if isinstance(data.get("scope"), dict) else {}
+    scope = _map(data.get("scope"))
     types = scope.get("types")
-    targets = data.get("targets") if isinstance(data.get("targets"), dict) else {}
-    rules = data.get("rules") if isinstance(data.get("rules"), dict) else {}
-    severity = rules.get("severity") if isinstance(rules.get("severity"), dict) else {}
+    targets = _map(data.get("targets"))
+    rules = _map(data.get("rules"))
+    severity = _map(rules.get("severity"))
     return Manifest(
         name=_str(data.get("name")) or cat.root.name,
         province=_str(data.get("province")) or "",
         profile=profile,
-        scope_types=tuple(t for t in types if isinstance(t, str)) if isinstance(types, list) else None,
+        scope_types=tuple(t for t in types if isinstance(t, str))
+        if isinstance(types, list)
+        else None,
         exempt=frozenset(c for c in _list(scope.get("exempt")) if isinstance(c, str)),
         targets={
             k: float(v)
@@ -266,9 +275,15 @@ def _regions(cat: Catalogue, doc: Document) -> None:
         if not isinstance(r, dict):
             continue
         code, name, level = r.get("code"), r.get("name"), r.get("level")
-        if isinstance(code, str) and isinstance(name, str) and level in LEVELS:
-            if code not in cat.regions:
-                cat.regions[code] = Region(code, name, level, _str(r.get("parent")), Source(doc, ("regions", i)))
+        if (
+            isinstance(code, str)
+            and isinstance(name, str)
+            and level in LEVELS
+            and code not in cat.regions
+        ):
+            cat.regions[code] = Region(
+                code, name, level, _str(r.get("parent")), Source(doc, ("regions", i))
+            )
     for i, r in enumerate(_list(doc.data.get("retired"))):
         if isinstance(r, dict) and isinstance(r.get("code"), str):
             cat.retired[r["code"]] = RetiredRegion(
@@ -341,6 +356,10 @@ def basic_field_source(cat: Catalogue, matter: BasicMatter, key: str) -> Source:
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 def _str(value: Any) -> str | None:

@@ -135,7 +135,7 @@ class Facts:
     @classmethod
     def from_values(cls, values: Mapping[str, Any], material_src: Callable[[str], Source]) -> Facts:
         """Typed facts from merged raw values; ``material_src`` locates a material by name."""
-        online = values.get("online") if isinstance(values.get("online"), Mapping) else {}
+        online = _map(values.get("online"))
         fee_raw = values.get("fee")
         fee = None
         if isinstance(fee_raw, Mapping) and isinstance(fee_raw.get("charged"), bool):
@@ -295,3 +295,7 @@ def _bool(value: Any) -> bool | None:
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}

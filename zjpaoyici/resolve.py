@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from zjpaoyici.load import basic_field_source
@@ -63,7 +62,8 @@ def merge_values(
             _drop(prov, here)
             prov[here] = vsrc
         elif keyfield and isinstance(value, list):
-            current = target.get(key) if isinstance(target.get(key), list) else []
+            current = target.get(key)
+            current = current if isinstance(current, list) else []
             records: list[dict[str, Any]] = [dict(r) for r in current if isinstance(r, dict)]
             index = {r.get(keyfield): r for r in records}
             for i, rec in enumerate(value):
@@ -125,7 +125,11 @@ def layers_for(cat: Catalogue, impl: ImplFile, raw: Mapping[str, Any], src: Sour
 
 
 def _basic_values(matter: BasicMatter) -> dict[str, Any]:
-    values: dict[str, Any] = {"name": matter.name, "basis": list(matter.basis), "levels": list(matter.levels)}
+    values: dict[str, Any] = {
+        "name": matter.name,
+        "basis": list(matter.basis),
+        "levels": list(matter.levels),
+    }
     if matter.type:
         values["type"] = matter.type
     if matter.legal_limit:
@@ -133,9 +137,7 @@ def _basic_values(matter: BasicMatter) -> dict[str, Any]:
     return values
 
 
-def resolve_entry(
-    cat: Catalogue, impl: ImplFile, raw: Mapping[str, Any], src: Source
-) -> Entry:
+def resolve_entry(cat: Catalogue, impl: ImplFile, raw: Mapping[str, Any], src: Source) -> Entry:
     """The effective record of one implementation entry."""
     values: dict[str, Any] = {}
     prov: dict[Pointer, Source] = {}
@@ -167,9 +169,13 @@ def resolve_entry(
     return entry
 
 
-def _facts(values: Mapping[str, Any], prov: Mapping[Pointer, Source], fallback: Source, at: Pointer = ()) -> Facts:
+def _facts(
+    values: Mapping[str, Any], prov: Mapping[Pointer, Source], fallback: Source, at: Pointer = ()
+) -> Facts:
     def material_src(name: str) -> Source:
-        candidates = [(*at, "materials", name), ("materials", name)] if at else [("materials", name)]
+        candidates = (
+            [(*at, "materials", name), ("materials", name)] if at else [("materials", name)]
+        )
         return next((prov[c] for c in candidates if c in prov), fallback)
 
     return Facts.from_values(values, material_src)
@@ -194,7 +200,9 @@ def _items(cat: Catalogue, entry: Entry) -> Iterator[Item]:
     matter = cat.basic.get(entry.code)
     name = matter.name if matter else str(values.get("name", ""))
     explicit = {
-        r["code"]: r for r in values.get("items", []) if isinstance(r, dict) and isinstance(r.get("code"), str)
+        r["code"]: r
+        for r in values.get("items", [])
+        if isinstance(r, dict) and isinstance(r.get("code"), str)
     }
     records: list[tuple[str, dict[str, Any], bool]] = []
     dims = values.get("situations")
@@ -217,8 +225,11 @@ def _items(cat: Catalogue, entry: Entry) -> Iterator[Item]:
         item_values = dict(base)
         scratch: dict[Pointer, Source] = {}
         merge_values(item_values, {k: v for k, v in rec.items() if k != "code"}, entry.src, scratch)
-        origin = entry.origin("situations") if generated else origin_of(entry.provenance, at, entry.src)
-        situation = rec.get("situation") if isinstance(rec.get("situation"), dict) else {}
+        origin = (
+            entry.origin("situations") if generated else origin_of(entry.provenance, at, entry.src)
+        )
+        raw_situation = rec.get("situation")
+        situation = raw_situation if isinstance(raw_situation, dict) else {}
         yield Item(
             code=code,
             full_code=cat.profile.item_full_code(entry.code, code),
@@ -230,7 +241,7 @@ def _items(cat: Catalogue, entry: Entry) -> Iterator[Item]:
             src=origin,
         )
 
-    
+
 class _Keep(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"

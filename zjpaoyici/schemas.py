@@ -150,11 +150,11 @@ def _title(schema: Mapping[str, Any], name: str = "") -> Bi:
 
 
 def _expects_text(error: ValidationError) -> bool:
+    expected: Any = error.validator_value
     if error.validator == "type":
-        expected = error.validator_value
         return expected == "string" or (isinstance(expected, list) and "string" in expected)
     if error.validator in ("enum", "const"):
-        values = error.validator_value if error.validator == "enum" else [error.validator_value]
+        values = expected if error.validator == "enum" else [expected]
         return any(isinstance(v, str) for v in values)
     return False
 
@@ -186,7 +186,9 @@ def check_document(doc: Document, kind: str) -> list[Finding]:
     validator = _validator(name)
     findings: list[Finding] = []
     for _ in range(4):  # each pass can restore text that the next pass then checks
-        errors = sorted(validator.iter_errors(doc.data), key=lambda e: list(e.absolute_path).__len__())
+        errors = sorted(
+            validator.iter_errors(doc.data), key=lambda e: list(e.absolute_path).__len__()
+        )
         restored = False
         pass_findings: list[Finding] = []
         for top in errors:
@@ -222,12 +224,11 @@ def _describe(
 ) -> Iterator[Finding]:
     schema = _deref(root, error.schema) if isinstance(error.schema, Mapping) else {}
     validator = error.validator
+    expected: Any = error.validator_value
+    instance: Any = error.instance
     field = field_path(pointer)
     if validator == "required":
-        missing = next(
-            (m for m in error.validator_value if m not in (error.instance or {})),
-            str(error.validator_value[0]),
-        )
+        missing = next((m for m in expected if m not in (instance or {})), str(expected[0]))
         prop = _deref(root, schema.get("properties", {}).get(missing, {}))
         where = Bi(f"{field} ", f"{field} ") if pointer else Bi("", "The file ")
         yield Finding(
@@ -238,13 +239,15 @@ def _describe(
         return
     if validator in ("additionalProperties", "unevaluatedProperties"):
         allowed = sorted(schema.get("properties", {}))
-        extras = [k for k in (error.instance or {}) if k not in allowed]
+        extras = [k for k in (instance or {}) if k not in allowed]
         for extra in extras:
             close = difflib.get_close_matches(extra, allowed, n=1, cutoff=0.6)
             suggestion = (
                 Bi(f"是不是 {close[0]}？", f"Did you mean {close[0]}?")
                 if close
-                else Bi("允许的字段：" + "、".join(allowed), "Allowed fields: " + ", ".join(allowed))
+                else Bi(
+                    "允许的字段：" + "、".join(allowed), "Allowed fields: " + ", ".join(allowed)
+                )
             )
             yield Finding(
                 "S003",
@@ -253,19 +256,22 @@ def _describe(
             )
         return
     title = _title(schema, field)
-    value = error.instance
+    value = instance
     if validator == "type":
-        expected = error.validator_value
         names = [_TYPE_NAMES[t] for t in ([expected] if isinstance(expected, str) else expected)]
         hint = Bi("", "")
         if "integer" in names[0].en or "number" in names[0].en:
-            hint = Bi("写成阿拉伯数字，如 1；不要写“一次”或加引号。",
-                      "Write a plain number such as 1, without quotes or words.")
+            hint = Bi(
+                "写成阿拉伯数字，如 1；不要写“一次”或加引号。",
+                "Write a plain number such as 1, without quotes or words.",
+            )
         elif names[0] == _TYPE_NAMES["boolean"]:
             hint = Bi("写 true 或 false（不要写 是/否）。", "Write true or false.")
         elif names[0] == _TYPE_NAMES["array"]:
-            hint = Bi("写成列表，如 [a, b] 或每项一行以“- ”开头。",
-                      "Write a list: [a, b], or one '- ' item per line.")
+            hint = Bi(
+                "写成列表，如 [a, b] 或每项一行以“- ”开头。",
+                "Write a list: [a, b], or one '- ' item per line.",
+            )
         yield Finding(
             "S004",
             doc.loc(pointer),
@@ -288,7 +294,7 @@ def _describe(
 
 
 def _value_rule(error: ValidationError) -> tuple[Bi, Bi]:
-    v = error.validator_value
+    v: Any = error.validator_value
     none = Bi("", "")
     if error.validator == "enum":
         options = [_shown(x) for x in v]
@@ -304,7 +310,7 @@ def _value_rule(error: ValidationError) -> tuple[Bi, Bi]:
         if v == "^[0-9]{6}$":
             return (
                 Bi("须为六位数字的区划代码", "must be a six-digit region code"),
-                Bi("如 \"330106\"（加引号）。", "e.g. \"330106\" (quoted)."),
+                Bi('如 "330106"（加引号）。', 'e.g. "330106" (quoted).'),
             )
         return Bi(f"须符合格式 {v}", f"must match {v}"), none
     if error.validator == "minimum":

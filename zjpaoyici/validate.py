@@ -17,7 +17,7 @@ from zjpaoyici.model import Catalogue
 from zjpaoyici.resolve import resolve_region
 from zjpaoyici.rules import REGISTRY, selected_rules
 from zjpaoyici.rules.registry import Rule
-from zjpaoyici.yamlio import Limits
+from zjpaoyici.yamlio import DEFAULT_LIMITS, Limits
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -45,7 +45,9 @@ class Result:
 
 
 def _by_scope(enabled: set[str], scope: str) -> list[Rule]:
-    return [r for rid, r in sorted(REGISTRY.items()) if rid in enabled and r.scope == scope and r.check]
+    return [
+        r for rid, r in sorted(REGISTRY.items()) if rid in enabled and r.scope == scope and r.check
+    ]
 
 
 def run_rules(cat: Catalogue, enabled: set[str]) -> tuple[list[Finding], int]:
@@ -88,7 +90,7 @@ def validate_catalogue(
     *,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
     only_files: set[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Result, Catalogue]:
@@ -117,7 +119,7 @@ def validate_loose_files(
     *,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Result:
     """Check files outside any catalogue: reading and structure (Y, S) only."""
     enabled = selected_rules(select, ignore)
@@ -135,7 +137,9 @@ def validate_loose_files(
     )
 
 
-def group_targets(paths: Sequence[Path]) -> tuple[dict[Path, set[str] | None], list[Path], list[Path]]:
+def group_targets(
+    paths: Sequence[Path],
+) -> tuple[dict[Path, set[str] | None], list[Path], list[Path]]:
     """Sort command-line paths into catalogues (with files to report), loose files, missing."""
     catalogues: dict[Path, set[str] | None] = {}
     loose: list[Path] = []

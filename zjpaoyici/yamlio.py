@@ -52,6 +52,9 @@ class Limits:
     alias_budget: int = 10_000
 
 
+DEFAULT_LIMITS = Limits()
+
+
 @dataclass(slots=True)
 class Document:
     """One YAML file as plain data, with the location of every key and value.
@@ -148,7 +151,11 @@ def _decode(raw: bytes, display: str) -> str:
         line = text.count("\n", 0, bad.start()) + 1
         col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         raise _Abort(
-            Finding("Y011", Loc(display, line, col), {"char": f"U+{ord(bad.group()):04X}", "offset": offset})
+            Finding(
+                "Y011",
+                Loc(display, line, col),
+                {"char": f"U+{ord(bad.group()):04X}", "offset": offset},
+            )
         )
     return text
 
@@ -186,9 +193,8 @@ def _check_depth(text: str, display: str, limit: int) -> None:
             depth += 1
             if depth > limit:
                 mark = event.start_mark
-                raise _Abort(
-                    Finding("Y009", Loc(display, mark.line + 1, mark.column + 1), {"limit": limit})
-                )
+                line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                raise _Abort(Finding("Y009", Loc(display, line, col), {"limit": limit}))
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 
@@ -340,7 +346,7 @@ def _compose(text: str, display: str) -> Iterator[Node]:
 
 
 def parse_text(
-    text: str, path: Path, display: str, limits: Limits = Limits()
+    text: str, path: Path, display: str, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[Document | None, list[Finding]]:
     """Parse already-decoded text; see :func:`read_document`."""
     try:
@@ -371,7 +377,7 @@ def parse_text(
 
 
 def read_document(
-    path: Path, display: str, limits: Limits = Limits()
+    path: Path, display: str, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[Document | None, list[Finding]]:
     """Read one YAML file safely.
 

@@ -16,13 +16,15 @@ from zjpaoyici import __version__
 from zjpaoyici.cli.common import EXIT_INTERNAL, app, fail_internal
 
 # Importing the command modules registers them on ``app``.
-from zjpaoyici.cli import validate_cmd  # noqa: E402,F401  isort: skip
+from zjpaoyici.cli import validate_cmd  # noqa: F401  isort: skip
 
 
 @app.callback(invoke_without_command=True)
 def _root(
     ctx: typer.Context,
-    version: bool = typer.Option(False, "--version", "-V", help="Show the version and exit. 显示版本号。"),
+    version: bool = typer.Option(
+        False, "--version", "-V", help="Show the version and exit. 显示版本号。"
+    ),
 ) -> None:
     """zjpaoyici — 政务服务事项目录工具：校验、比对、合并、颗粒化与“最多跑一次”统计。
 

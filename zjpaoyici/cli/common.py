@@ -35,11 +35,15 @@ class LangChoice(StrEnum):
 
 LangOption = Annotated[
     LangChoice | None,
-    typer.Option("--lang", help="Message language (default: from the locale). 提示语言：zh 中文 / en 英文。"),
+    typer.Option(
+        "--lang", help="Message language (default: from the locale). 提示语言：zh 中文 / en 英文。"
+    ),
 ]
 SelectOption = Annotated[
     list[str] | None,
-    typer.Option("--select", help="Only these rule ids or prefixes (e.g. Q, C008). 只启用这些规则。"),
+    typer.Option(
+        "--select", help="Only these rule ids or prefixes (e.g. Q, C008). 只启用这些规则。"
+    ),
 ]
 IgnoreOption = Annotated[
     list[str] | None,
@@ -47,12 +51,18 @@ IgnoreOption = Annotated[
 ]
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output. 输出到文件。"),
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file (atomically) instead of standard output. 输出到文件。",
+    ),
 ]
 
 
 def lang_of(option: LangChoice | None) -> Lang:
-    return option.value if option is not None else default_lang()  # type: ignore[return-value]
+    if option is None:
+        return default_lang()
+    return "zh" if option is LangChoice.zh else "en"
 
 
 def stdout_console() -> Console:

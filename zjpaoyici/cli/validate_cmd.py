@@ -54,9 +54,13 @@ Exit codes 退出码: 0 clean 无问题 · 1 findings 有问题 · 2 usage / unr
 def validate(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Catalogue directories or files (default: the current catalogue). 目录或文件。"),
+        typer.Argument(
+            help="Catalogue directories or files (default: the current catalogue). 目录或文件。"
+        ),
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format. 输出格式。")] = Format.text,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format. 输出格式。")
+    ] = Format.text,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     lang: LangOption = None,
@@ -77,19 +81,32 @@ def validate(
             if missing:
                 raise usage_error(
                     "\n".join(
-                        t("err_not_found" if not p.exists() else "err_no_catalogue", language, path=p)
+                        t(
+                            "err_not_found" if not p.exists() else "err_no_catalogue",
+                            language,
+                            path=p,
+                        )
                         for p in missing
                     )
                 )
             results = [
-                validate_catalogue(root, select=select or (), ignore=ignore or (), only_files=files)[0]
+                validate_catalogue(
+                    root, select=select or (), ignore=ignore or (), only_files=files
+                )[0]
                 for root, files in catalogues.items()
             ]
             if loose:
-                results.append(validate_loose_files(loose, select=select or (), ignore=ignore or ()))
+                results.append(
+                    validate_loose_files(loose, select=select or (), ignore=ignore or ())
+                )
     except SelectionError as exc:
         raise usage_error(
-            t("err_bad_rule_selector", language, value=exc.value, known="Y S C R L Q B, " + ", ".join(sorted(REGISTRY)[:3]) + " …")
+            t(
+                "err_bad_rule_selector",
+                language,
+                value=exc.value,
+                known="Y S C R L Q B, " + ", ".join(sorted(REGISTRY)[:3]) + " …",
+            )
         ) from None
     result = _combine(results)
     if fmt == Format.text:

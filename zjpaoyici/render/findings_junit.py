@@ -22,7 +22,8 @@ def render_junit(result: Result, lang: Lang) -> str:
         )
         for f, sev in items:
             case = ET.SubElement(
-                suite, "testcase",
+                suite,
+                "testcase",
                 name=f"{f.rule} {REGISTRY[f.rule].name} {f.loc.line}:{f.loc.col}",
                 classname=visible(file),
                 file=visible(file),

@@ -50,9 +50,7 @@ def render_sarif(result: Result, lang: Lang) -> str:
             "locations": [_location(f.loc)],
         }
         if f.related:
-            entry["relatedLocations"] = [
-                {"id": i, **_location(r)} for i, r in enumerate(f.related)
-            ]
+            entry["relatedLocations"] = [{"id": i, **_location(r)} for i, r in enumerate(f.related)]
         results.append(entry)
     doc = {
         "$schema": SARIF_SCHEMA,

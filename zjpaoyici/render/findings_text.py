@@ -24,24 +24,46 @@ def render(result: Result, console: Console, lang: Lang) -> None:
             rule = REGISTRY[finding.rule]
             line = Text("  ")
             line.append(f"{finding.loc.line}:{finding.loc.col}".ljust(9))
-            line.append(t(f"severity_{severity.value}", lang).ljust(6 if lang == "en" else 4), style=_STYLE[severity])
+            line.append(
+                t(f"severity_{severity.value}", lang).ljust(6 if lang == "en" else 4),
+                style=_STYLE[severity],
+            )
             line.append(f" {finding.rule} ", style="bold")
             line.append(visible(message_of(finding, lang)))
             line.append(f" [{rule.name}]", style="dim")
             console.print(line, soft_wrap=True)
             hint = hint_of(finding, lang)
             if hint:
-                console.print(Text(f"{' ' * 11}{t('hint', lang)}: {visible(hint)}", style="green"), soft_wrap=True)
+                console.print(
+                    Text(f"{' ' * 11}{t('hint', lang)}: {visible(hint)}", style="green"),
+                    soft_wrap=True,
+                )
             for rel in finding.related:
-                console.print(Text(f"{' ' * 11}{t('also_at', lang)}: {visible(str(rel))}", style="dim"), soft_wrap=True)
+                console.print(
+                    Text(f"{' ' * 11}{t('also_at', lang)}: {visible(str(rel))}", style="dim"),
+                    soft_wrap=True,
+                )
         console.print()
     errors, warnings, infos = (result.count(s) for s in Severity)
     if result.findings:
-        summary = t("summary_findings", lang, name=result.name, files=result.files,
-                    errors=errors, warnings=warnings, infos=infos)
+        summary = t(
+            "summary_findings",
+            lang,
+            name=result.name,
+            files=result.files,
+            errors=errors,
+            warnings=warnings,
+            infos=infos,
+        )
         style = "bold red" if errors else "yellow"
     else:
-        summary = t("summary_clean", lang, name=result.name, files=result.files,
-                    matters=result.matters, entries=result.entries)
+        summary = t(
+            "summary_clean",
+            lang,
+            name=result.name,
+            files=result.files,
+            matters=result.matters,
+            entries=result.entries,
+        )
         style = "bold green"
     console.print(Text(visible(summary), style=style), soft_wrap=True)

@@ -39,14 +39,23 @@ def _where(entry: Entry, src: Source, *field: str | int) -> tuple[Loc, tuple[Loc
 
 
 @check(
-    "Q001", "onsite-reason-missing", E, scope="entry",
+    "Q001",
+    "onsite-reason-missing",
+    E,
+    scope="entry",
     title=Bi("到现场次数大于 0 却未说明原因", "on-site visit without a reason"),
-    message=Bi("{code} 需到现场 {visits} 次，但没有填写必须现场办理原因 onsite_reason。",
-               "{code} needs {visits} on-site visit(s) but gives no onsite_reason."),
-    hint=Bi("补充 onsite_reason，如“需现场核验身份并采集指纹”；或改为 visits: 0。",
-            "Add onsite_reason (e.g. identity check and fingerprints), or make it visits: 0."),
-    why=Bi("“最多跑一次”改革要求每一次到现场都有法定或客观理由。",
-           "The reform requires a lawful or objective reason for every on-site visit."),
+    message=Bi(
+        "{code} 需到现场 {visits} 次，但没有填写必须现场办理原因 onsite_reason。",
+        "{code} needs {visits} on-site visit(s) but gives no onsite_reason.",
+    ),
+    hint=Bi(
+        "补充 onsite_reason，如“需现场核验身份并采集指纹”；或改为 visits: 0。",
+        "Add onsite_reason (e.g. identity check and fingerprints), or make it visits: 0.",
+    ),
+    why=Bi(
+        "“最多跑一次”改革要求每一次到现场都有法定或客观理由。",
+        "The reform requires a lawful or objective reason for every on-site visit.",
+    ),
 )
 def onsite_reason_missing(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
     for facts, code, src, _ in _units(entry):
@@ -56,12 +65,19 @@ def onsite_reason_missing(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
 
 
 @check(
-    "Q002", "full-online-with-visits", E, scope="entry",
+    "Q002",
+    "full-online-with-visits",
+    E,
+    scope="entry",
     title=Bi("全程网办却仍需到现场", "fully online yet on-site visits"),
-    message=Bi("{code} 网办深度为Ⅳ级（全程网办），到现场次数却是 {visits}。",
-               "{code} is fully online (depth IV) yet needs {visits} on-site visit(s)."),
-    hint=Bi("全程网办应为 visits: 0；否则把网办深度降为Ⅲ级。",
-            "Fully online means visits: 0; otherwise lower the depth to III."),
+    message=Bi(
+        "{code} 网办深度为Ⅳ级（全程网办），到现场次数却是 {visits}。",
+        "{code} is fully online (depth IV) yet needs {visits} on-site visit(s).",
+    ),
+    hint=Bi(
+        "全程网办应为 visits: 0；否则把网办深度降为Ⅲ级。",
+        "Fully online means visits: 0; otherwise lower the depth to III.",
+    ),
     why=Bi("Ⅳ级网办的定义就是不用跑。", "Depth IV means no visit by definition."),
 )
 def full_online_with_visits(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
@@ -72,15 +88,24 @@ def full_online_with_visits(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
 
 
 @check(
-    "Q003", "zero-visit-no-channel", W, scope="entry",
+    "Q003",
+    "zero-visit-no-channel",
+    W,
+    scope="entry",
     title=Bi("零次跑却没有网办或寄递渠道", "zero visits without an online or express channel"),
-    message=Bi("{code} 到现场次数为 0，但既不能网上受理（Ⅲ级及以上或掌上办），也不支持快递送达。",
-               "{code} claims zero visits but has neither online intake (depth III+ or mobile)"
-               " nor express delivery."),
-    hint=Bi("写明 online: {{depth: 3}} 以上、online.mobile: true 或 express: true；否则次数应为 1。",
-            "State online depth 3+, online.mobile: true or express: true; otherwise visits should be 1."),
-    why=Bi("不用跑必须有替代渠道，否则“零次”不可信。",
-           "Zero visits needs some other channel, or the claim is not credible."),
+    message=Bi(
+        "{code} 到现场次数为 0，但既不能网上受理（Ⅲ级及以上或掌上办），也不支持快递送达。",
+        "{code} claims zero visits but has neither online intake (depth III+ or mobile)"
+        " nor express delivery.",
+    ),
+    hint=Bi(
+        "写明 online: {{depth: 3}} 以上、online.mobile: true 或 express: true；否则次数应为 1。",
+        "State online depth 3+, online.mobile: true or express: true; otherwise visits should be 1.",
+    ),
+    why=Bi(
+        "不用跑必须有替代渠道，否则“零次”不可信。",
+        "Zero visits needs some other channel, or the claim is not credible.",
+    ),
 )
 def zero_visit_no_channel(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
     for facts, code, src, _ in _units(entry):
@@ -92,12 +117,19 @@ def zero_visit_no_channel(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
 
 
 @check(
-    "Q004", "immediate-with-limit", E, scope="entry",
+    "Q004",
+    "immediate-with-limit",
+    E,
+    scope="entry",
     title=Bi("即办件的承诺时限大于 0", "immediate case with a promised limit"),
-    message=Bi("{code} 为即办件，承诺时限却是 {days} 天。",
-               "{code} is an immediate case (即办件) but promises {days} days."),
-    hint=Bi("即办件承诺时限写 {{days: 0}}；需要时间的应为承诺件。",
-            "Immediate cases promise {{days: 0}}; otherwise use 承诺件."),
+    message=Bi(
+        "{code} 为即办件，承诺时限却是 {days} 天。",
+        "{code} is an immediate case (即办件) but promises {days} days.",
+    ),
+    hint=Bi(
+        "即办件承诺时限写 {{days: 0}}；需要时间的应为承诺件。",
+        "Immediate cases promise {{days: 0}}; otherwise use 承诺件.",
+    ),
     why=Bi("即办件是当场办结的事项。", "An immediate case is completed on the spot."),
 )
 def immediate_with_limit(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
@@ -109,12 +141,21 @@ def immediate_with_limit(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
 
 
 @check(
-    "Q005", "fee-without-basis", E, scope="entry",
+    "Q005",
+    "fee-without-basis",
+    E,
+    scope="entry",
     title=Bi("收费却没有收费依据", "fee without a basis"),
-    message=Bi("{code} 收费，但未写收费依据 fee.basis。", "{code} charges a fee but gives no fee.basis."),
-    hint=Bi("写明收费依据（法律法规或价格主管部门文件）；不收费写 charged: false。",
-            "Cite the fee's legal basis; if free, write charged: false."),
-    why=Bi("收费必须有法定依据，且须向社会公开。", "Fees need a legal basis and must be published."),
+    message=Bi(
+        "{code} 收费，但未写收费依据 fee.basis。", "{code} charges a fee but gives no fee.basis."
+    ),
+    hint=Bi(
+        "写明收费依据（法律法规或价格主管部门文件）；不收费写 charged: false。",
+        "Cite the fee's legal basis; if free, write charged: false.",
+    ),
+    why=Bi(
+        "收费必须有法定依据，且须向社会公开。", "Fees need a legal basis and must be published."
+    ),
 )
 def fee_without_basis(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
     for facts, code, src, _ in _units(entry):
@@ -124,13 +165,20 @@ def fee_without_basis(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
 
 
 @check(
-    "Q006", "visits-missing", W, scope="entry",
+    "Q006",
+    "visits-missing",
+    W,
+    scope="entry",
     title=Bi("未填写到现场次数", "visits not stated"),
-    message=Bi("{code} 没有填写到办事现场次数 visits，统计时计为“未知”。",
-               "{code} does not state visits; it counts as unknown."),
+    message=Bi(
+        "{code} 没有填写到办事现场次数 visits，统计时计为“未知”。",
+        "{code} does not state visits; it counts as unknown.",
+    ),
     hint=Bi("填写 visits: 0、1 或实际次数。", "State visits: 0, 1 or the real number."),
-    why=Bi("未知次数计入分母，会拉低“最多跑一次”比例。",
-           "Unknown visits stay in the denominator and lower the share."),
+    why=Bi(
+        "未知次数计入分母，会拉低“最多跑一次”比例。",
+        "Unknown visits stay in the denominator and lower the share.",
+    ),
 )
 def visits_missing(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
     for facts, code, src, _ in _units(entry):
@@ -141,12 +189,19 @@ def visits_missing(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
 
 
 @check(
-    "Q007", "duplicate-material", E, scope="entry",
+    "Q007",
+    "duplicate-material",
+    E,
+    scope="entry",
     title=Bi("申请材料重复", "duplicate material"),
     message=Bi("申请材料“{name}”在同一清单中重复列出。", "Material '{name}' is listed twice."),
-    hint=Bi("删除重复项；第一次出现见“另见”。", "Remove the repeat; the first is under 'see also'."),
-    why=Bi("重复材料让申请人多交材料，也违背“减材料”。",
-           "Repeated materials make applicants hand in more, against 减材料."),
+    hint=Bi(
+        "删除重复项；第一次出现见“另见”。", "Remove the repeat; the first is under 'see also'."
+    ),
+    why=Bi(
+        "重复材料让申请人多交材料，也违背“减材料”。",
+        "Repeated materials make applicants hand in more, against 减材料.",
+    ),
 )
 def duplicate_material(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
     for layer in entry.layers:
@@ -169,7 +224,9 @@ def _dupes_in(materials: Any, src: Source, at: Pointer) -> Iterator[Finding]:
         key = re.sub(r"\s+", "", name)
         if key in seen:
             yield Finding(
-                "Q007", src.loc(*at, i, "name"), {"name": name},
+                "Q007",
+                src.loc(*at, i, "name"),
+                {"name": name},
                 related=(src.loc(*at, seen[key], "name"),),
             )
         else:
@@ -181,13 +238,18 @@ _CODE_KEYS = {"code", "region", "parent", "province", "agency_uscc", "schema"}
 
 
 @check(
-    "Q008", "stray-whitespace", W, scope="catalogue",
+    "Q008",
+    "stray-whitespace",
+    W,
+    scope="catalogue",
     title=Bi("多余或不可见的空白字符", "stray or invisible whitespace"),
     message=Bi("{field} 含有{what}：{shown}", "{field} contains {what}: {shown}"),
     hint=Bi("改为“{fixed}”", "Change it to '{fixed}'"),
-    why=Bi("首尾空格、全角空格和零宽字符肉眼看不见，却让名称比对、检索失败。",
-           "Leading or trailing, full-width and zero-width spaces are invisible but break"
-           " matching and search."),
+    why=Bi(
+        "首尾空格、全角空格和零宽字符肉眼看不见，却让名称比对、检索失败。",
+        "Leading or trailing, full-width and zero-width spaces are invisible but break"
+        " matching and search.",
+    ),
 )
 def stray_whitespace(cat: Catalogue) -> Iterator[Finding]:
     for doc in cat.documents:
@@ -208,26 +270,37 @@ def _walk_strings(doc: Document, node: Any, at: Pointer) -> Iterator[Finding]:
         fixed = re.sub(r"[\u200b-\u200d\u2060\ufeff]", "", node)
         fixed = re.sub(r"[\s\u00a0\u3000]+", " ", fixed).strip()
         invisible = any(c in node for c in "\u200b\u200c\u200d\u2060\ufeff\u00a0\u3000\t")
-        what = Bi("不可见或全角空白", "invisible or full-width whitespace") if invisible else Bi(
-            "首尾或连续空格", "leading, trailing or doubled spaces"
+        what = (
+            Bi("不可见或全角空白", "invisible or full-width whitespace")
+            if invisible
+            else Bi("首尾或连续空格", "leading, trailing or doubled spaces")
         )
         shown = "".join(
-            f"<U+{ord(c):04X}>" if c in "\u200b\u200c\u200d\u2060\ufeff\u00a0\u3000\t" else c for c in node
+            f"<U+{ord(c):04X}>" if c in "\u200b\u200c\u200d\u2060\ufeff\u00a0\u3000\t" else c
+            for c in node
         )
         yield Finding(
-            "Q008", doc.loc(at),
+            "Q008",
+            doc.loc(at),
             {"field": field_path(at), "what": what, "shown": repr(shown)[1:-1], "fixed": fixed},
         )
 
 
 @check(
-    "Q009", "reason-without-visits", W, scope="entry",
+    "Q009",
+    "reason-without-visits",
+    W,
+    scope="entry",
     title=Bi("零次跑却填写了现场办理原因", "on-site reason with zero visits"),
-    message=Bi("{code} 到现场次数为 0，却填写了必须现场办理原因。",
-               "{code} has zero visits but gives an on-site reason."),
+    message=Bi(
+        "{code} 到现场次数为 0，却填写了必须现场办理原因。",
+        "{code} has zero visits but gives an on-site reason.",
+    ),
     hint=Bi("删除 onsite_reason，或核对到现场次数。", "Remove onsite_reason or check visits."),
-    why=Bi("二者矛盾，公开的办事指南会误导申请人。",
-           "The two contradict each other and mislead applicants."),
+    why=Bi(
+        "二者矛盾，公开的办事指南会误导申请人。",
+        "The two contradict each other and mislead applicants.",
+    ),
 )
 def reason_without_visits(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
     for facts, code, src, _ in _units(entry):

@@ -33,17 +33,26 @@ def _suggest(code: str, known: list[str]) -> Bi:
     close = difflib.get_close_matches(code, known, n=1, cutoff=0.8)
     if close:
         return Bi(f"是不是 {close[0]}？", f"Did you mean {close[0]}?")
-    return Bi("先在基本目录（basic/）中增加该事项，或更正编码。",
-              "Add the matter to the basic catalogue (basic/) first, or correct the code.")
+    return Bi(
+        "先在基本目录（basic/）中增加该事项，或更正编码。",
+        "Add the matter to the basic catalogue (basic/) first, or correct the code.",
+    )
 
 
 @check(
-    "R001", "unknown-matter", E, scope="catalogue",
-    title=Bi("实施清单引用了基本目录中没有的事项", "entry refers to a matter not in the basic catalogue"),
+    "R001",
+    "unknown-matter",
+    E,
+    scope="catalogue",
+    title=Bi(
+        "实施清单引用了基本目录中没有的事项", "entry refers to a matter not in the basic catalogue"
+    ),
     message=Bi("编码 {code} 不在基本目录中。", "Code {code} is not in the basic catalogue."),
     hint=Bi("{suggestion}", "{suggestion}"),
-    why=Bi("实施清单只能实施基本目录中的事项（四级四同）。",
-           "Regions may only implement matters of the basic catalogue (四级四同)."),
+    why=Bi(
+        "实施清单只能实施基本目录中的事项（四级四同）。",
+        "Regions may only implement matters of the basic catalogue (四级四同).",
+    ),
 )
 def unknown_matter(cat: Catalogue) -> Iterator[Finding]:
     if not cat.basic:
@@ -53,7 +62,9 @@ def unknown_matter(cat: Catalogue) -> Iterator[Finding]:
         for raw, src in impl.entries:
             code = raw["code"]
             if code not in cat.basic and not has_odd_characters(code):
-                yield Finding("R001", src.loc("code"), {"code": code, "suggestion": _suggest(code, known)})
+                yield Finding(
+                    "R001", src.loc("code"), {"code": code, "suggestion": _suggest(code, known)}
+                )
 
 
 def _region_hint(cat: Catalogue, code: str) -> Bi:
@@ -66,18 +77,27 @@ def _region_hint(cat: Catalogue, code: str) -> Bi:
             f"{code} {retired.name}已撤销，现属 {names}；请改用新代码。",
             f"{code} {retired.name} was abolished; its area now belongs to {names}. Use the new code.",
         )
-    return Bi("核对 GB/T 2260 代码，并确认 regions.yaml 中有该区划。",
-              "Check the GB/T 2260 code and that regions.yaml lists it.")
+    return Bi(
+        "核对 GB/T 2260 代码，并确认 regions.yaml 中有该区划。",
+        "Check the GB/T 2260 code and that regions.yaml lists it.",
+    )
 
 
 @check(
-    "R002", "unknown-region", E, scope="catalogue",
+    "R002",
+    "unknown-region",
+    E,
+    scope="catalogue",
     title=Bi("区划代码不存在", "unknown region code"),
-    message=Bi("区划代码 {code} 不在 regions.yaml 中{retired}。",
-               "Region code {code} is not in regions.yaml{retired}."),
+    message=Bi(
+        "区划代码 {code} 不在 regions.yaml 中{retired}。",
+        "Region code {code} is not in regions.yaml{retired}.",
+    ),
     hint=Bi("{hint}", "{hint}"),
-    why=Bi("统计按区划汇总，未知区划的事项无处计入；旧代码（如 330103 下城区）尤其常见。",
-           "Counts are made per region; retired codes (e.g. 330103 下城区) are a common cause."),
+    why=Bi(
+        "统计按区划汇总，未知区划的事项无处计入；旧代码（如 330103 下城区）尤其常见。",
+        "Counts are made per region; retired codes (e.g. 330103 下城区) are a common cause.",
+    ),
 )
 def unknown_region(cat: Catalogue) -> Iterator[Finding]:
     if not cat.regions:
@@ -86,7 +106,11 @@ def unknown_region(cat: Catalogue) -> Iterator[Finding]:
         code = impl.region
         if code is None or code in cat.regions:
             continue
-        retired = Bi("（该区划已撤销）", " (the region was abolished)") if code in cat.retired else Bi("", "")
+        retired = (
+            Bi("（该区划已撤销）", " (the region was abolished)")
+            if code in cat.retired
+            else Bi("", "")
+        )
         yield Finding(
             "R002",
             impl.doc.loc(("region",)),
@@ -95,29 +119,49 @@ def unknown_region(cat: Catalogue) -> Iterator[Finding]:
 
 
 @check(
-    "R003", "region-folder", E, scope="catalogue",
+    "R003",
+    "region-folder",
+    E,
+    scope="catalogue",
     title=Bi("区划与所在文件夹不符", "region differs from its folder"),
-    message=Bi("文件声明区划 {region}，却放在 implementations/{folder}/ 中。",
-               "The file declares region {region} but sits in implementations/{folder}/."),
-    hint=Bi("把文件移到 implementations/{region}/，或更正 region。",
-            "Move the file to implementations/{region}/ or correct region."),
-    why=Bi("文件夹决定文件属于哪个区划，二者不一致会让事项计入错误的区划。",
-           "The folder decides which region a file counts for."),
+    message=Bi(
+        "文件声明区划 {region}，却放在 implementations/{folder}/ 中。",
+        "The file declares region {region} but sits in implementations/{folder}/.",
+    ),
+    hint=Bi(
+        "把文件移到 implementations/{region}/，或更正 region。",
+        "Move the file to implementations/{region}/ or correct region.",
+    ),
+    why=Bi(
+        "文件夹决定文件属于哪个区划，二者不一致会让事项计入错误的区划。",
+        "The folder decides which region a file counts for.",
+    ),
 )
 def region_folder(cat: Catalogue) -> Iterator[Finding]:
     for impl in _all_files(cat):
         if impl.region is not None and impl.region != impl.folder:
-            yield Finding("R003", impl.doc.loc(("region",)), {"region": impl.region, "folder": impl.folder})
+            yield Finding(
+                "R003", impl.doc.loc(("region",)), {"region": impl.region, "folder": impl.folder}
+            )
 
 
 @check(
-    "R004", "level-not-allowed", E, scope="entry",
+    "R004",
+    "level-not-allowed",
+    E,
+    scope="entry",
     title=Bi("该层级不行使此事项", "matter not exercised at this level"),
-    message=Bi("{code}“{name}”的行使层级为 {levels}，{region} 是{level}。",
-               "{code} '{name}' is exercised at {levels}; {region} is a {level} region."),
-    hint=Bi("删除该条目，或在基本目录中调整行使层级。",
-            "Remove the entry, or change the matter's levels in the basic catalogue."),
-    why=Bi("事项只能由有权行使的层级实施。", "Only the levels that exercise a matter may implement it."),
+    message=Bi(
+        "{code}“{name}”的行使层级为 {levels}，{region} 是{level}。",
+        "{code} '{name}' is exercised at {levels}; {region} is a {level} region.",
+    ),
+    hint=Bi(
+        "删除该条目，或在基本目录中调整行使层级。",
+        "Remove the entry, or change the matter's levels in the basic catalogue.",
+    ),
+    why=Bi(
+        "事项只能由有权行使的层级实施。", "Only the levels that exercise a matter may implement it."
+    ),
 )
 def level_not_allowed(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
     matter, region = cat.basic.get(entry.code), cat.regions.get(entry.region)
@@ -139,12 +183,20 @@ def level_not_allowed(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
 
 
 @check(
-    "R005", "duplicate-entry", E, scope="catalogue",
+    "R005",
+    "duplicate-entry",
+    E,
+    scope="catalogue",
     title=Bi("同一区划重复实施同一事项", "matter implemented twice in one region"),
     message=Bi("{code} 在区划 {region} 中出现了两次。", "{code} appears twice in region {region}."),
-    hint=Bi("合并为一个条目；第一次出现见“另见”。", "Merge into one entry; the first is under 'see also'."),
-    why=Bi("重复条目会被重复统计，且取值可能互相矛盾。",
-           "Duplicates are counted twice and may contradict each other."),
+    hint=Bi(
+        "合并为一个条目；第一次出现见“另见”。",
+        "Merge into one entry; the first is under 'see also'.",
+    ),
+    why=Bi(
+        "重复条目会被重复统计，且取值可能互相矛盾。",
+        "Duplicates are counted twice and may contradict each other.",
+    ),
 )
 def duplicate_entry(cat: Catalogue) -> Iterator[Finding]:
     for folder, files in cat.impl_files.items():
@@ -153,7 +205,12 @@ def duplicate_entry(cat: Catalogue) -> Iterator[Finding]:
             for raw, src in impl.entries:
                 loc = src.loc("code")
                 if raw["code"] in seen:
-                    yield Finding("R005", loc, {"code": raw["code"], "region": folder}, related=(seen[raw["code"]],))
+                    yield Finding(
+                        "R005",
+                        loc,
+                        {"code": raw["code"], "region": folder},
+                        related=(seen[raw["code"]],),
+                    )
                 else:
                     seen[raw["code"]] = loc
 
@@ -162,12 +219,17 @@ _PARENT_LEVEL = {"city": "province", "county": "city", "township": "county"}
 
 
 @check(
-    "R006", "region-tree", E, scope="catalogue",
+    "R006",
+    "region-tree",
+    E,
+    scope="catalogue",
     title=Bi("区划树不一致", "inconsistent region tree"),
     message=Bi("区划 {code}：{problem}", "Region {code}: {problem}"),
     hint=Bi("按 GB/T 2260 核对上级代码和层级。", "Check parent and level against GB/T 2260."),
-    why=Bi("市平均、县平均等统计依赖正确的上下级关系。",
-           "City and county averages depend on the parent links."),
+    why=Bi(
+        "市平均、县平均等统计依赖正确的上下级关系。",
+        "City and county averages depend on the parent links.",
+    ),
 )
 def region_tree(cat: Catalogue) -> Iterator[Finding]:
     docs = [d for d in cat.documents if d.get(("schema",)) == "zjpaoyici/regions/v1"]
@@ -179,7 +241,8 @@ def region_tree(cat: Catalogue) -> Iterator[Finding]:
             code, level, parent = r["code"], r.get("level"), r.get("parent")
             if code in seen:
                 yield Finding(
-                    "R006", doc.loc(("regions", i, "code")),
+                    "R006",
+                    doc.loc(("regions", i, "code")),
                     {"code": code, "problem": Bi("代码重复", "listed twice")},
                     related=(doc.loc(("regions", seen[code], "code")),),
                 )
@@ -187,27 +250,50 @@ def region_tree(cat: Catalogue) -> Iterator[Finding]:
             seen[code] = i
             if level in _PARENT_LEVEL:
                 if not isinstance(parent, str):
-                    yield Finding("R006", doc.loc(("regions", i)),
-                                  {"code": code, "problem": Bi("缺少上级区划 parent", "has no parent")})
+                    yield Finding(
+                        "R006",
+                        doc.loc(("regions", i)),
+                        {"code": code, "problem": Bi("缺少上级区划 parent", "has no parent")},
+                    )
                 elif parent not in cat.regions:
-                    yield Finding("R006", doc.loc(("regions", i, "parent")),
-                                  {"code": code, "problem": Bi(f"上级区划 {parent} 不存在", f"parent {parent} does not exist")})
+                    yield Finding(
+                        "R006",
+                        doc.loc(("regions", i, "parent")),
+                        {
+                            "code": code,
+                            "problem": Bi(
+                                f"上级区划 {parent} 不存在", f"parent {parent} does not exist"
+                            ),
+                        },
+                    )
                 elif cat.regions[parent].level != _PARENT_LEVEL[level]:
                     yield Finding(
-                        "R006", doc.loc(("regions", i, "parent")),
-                        {"code": code, "problem": Bi(
-                            f"上级 {parent} 的层级应为 {LEVEL_NAMES[_PARENT_LEVEL[level]].zh}",
-                            f"parent {parent} should be a {LEVEL_NAMES[_PARENT_LEVEL[level]].en} region")},
+                        "R006",
+                        doc.loc(("regions", i, "parent")),
+                        {
+                            "code": code,
+                            "problem": Bi(
+                                f"上级 {parent} 的层级应为 {LEVEL_NAMES[_PARENT_LEVEL[level]].zh}",
+                                f"parent {parent} should be a {LEVEL_NAMES[_PARENT_LEVEL[level]].en} region",
+                            ),
+                        },
                     )
 
 
 @check(
-    "R007", "manifest-province", E, scope="catalogue",
+    "R007",
+    "manifest-province",
+    E,
+    scope="catalogue",
     title=Bi("目录的省份不在区划表中", "catalogue province not in the region table"),
-    message=Bi("catalogue.yaml 的 province {code} 不是 regions.yaml 中的省级区划。",
-               "catalogue.yaml names province {code}, which is not a province in regions.yaml."),
-    hint=Bi("浙江省为 \"330000\"。", "Zhejiang is \"330000\"."),
-    why=Bi("省级统一实施要素和省级统计都以它为准。", "Province defaults and province figures use it."),
+    message=Bi(
+        "catalogue.yaml 的 province {code} 不是 regions.yaml 中的省级区划。",
+        "catalogue.yaml names province {code}, which is not a province in regions.yaml.",
+    ),
+    hint=Bi('浙江省为 "330000"。', 'Zhejiang is "330000".'),
+    why=Bi(
+        "省级统一实施要素和省级统计都以它为准。", "Province defaults and province figures use it."
+    ),
 )
 def manifest_province(cat: Catalogue) -> Iterator[Finding]:
     m = cat.manifest
@@ -219,9 +305,15 @@ def manifest_province(cat: Catalogue) -> Iterator[Finding]:
 
 
 @check(
-    "R008", "unknown-exempt", W, scope="catalogue",
+    "R008",
+    "unknown-exempt",
+    W,
+    scope="catalogue",
     title=Bi("豁免清单中的编码不存在", "exempt code not in the basic catalogue"),
-    message=Bi("scope.exempt 中的 {code} 不在基本目录中。", "{code} in scope.exempt is not in the basic catalogue."),
+    message=Bi(
+        "scope.exempt 中的 {code} 不在基本目录中。",
+        "{code} in scope.exempt is not in the basic catalogue.",
+    ),
     hint=Bi("删除或更正该编码。", "Remove or correct the code."),
     why=Bi("失效的豁免项会让人误以为某事项已被豁免。", "A stale exemption misleads readers."),
 )
@@ -235,23 +327,35 @@ def unknown_exempt(cat: Catalogue) -> Iterator[Finding]:
 
 
 define(
-    "R009", "misplaced-file", W, scope="load",
+    "R009",
+    "misplaced-file",
+    W,
+    scope="load",
     title=Bi("文件或文件夹位置不对", "file or folder in an unexpected place"),
     message=Bi("此处的文件或文件夹不会被读取。", "This file or folder is not read from here."),
-    hint=Bi("实施清单放在 implementations/<区划代码>/ 下，基本目录放在 basic/ 下，一件事放在 bundles/ 下。",
-            "Implementation lists go in implementations/<region>/, the basic catalogue in basic/,"
-            " bundles in bundles/."),
+    hint=Bi(
+        "实施清单放在 implementations/<区划代码>/ 下，基本目录放在 basic/ 下，一件事放在 bundles/ 下。",
+        "Implementation lists go in implementations/<region>/, the basic catalogue in basic/,"
+        " bundles in bundles/.",
+    ),
     why=Bi("放错位置的文件会被悄悄忽略。", "A misplaced file is silently ignored."),
 )
 
 
 @check(
-    "R010", "missing-regions", E, scope="catalogue",
+    "R010",
+    "missing-regions",
+    E,
+    scope="catalogue",
     title=Bi("缺少 regions.yaml", "regions.yaml is missing"),
-    message=Bi("目录缺少 regions.yaml，无法核对区划代码与层级。",
-               "The catalogue has no regions.yaml; region codes and levels cannot be checked."),
-    hint=Bi("运行 zjpaoyici init 生成浙江省区划表，或从示例目录复制。",
-            "Run zjpaoyici init for Zhejiang's table, or copy it from the sample catalogue."),
+    message=Bi(
+        "目录缺少 regions.yaml，无法核对区划代码与层级。",
+        "The catalogue has no regions.yaml; region codes and levels cannot be checked.",
+    ),
+    hint=Bi(
+        "运行 zjpaoyici init 生成浙江省区划表，或从示例目录复制。",
+        "Run zjpaoyici init for Zhejiang's table, or copy it from the sample catalogue.",
+    ),
     why=Bi("区划表是层级统计的基础。", "The region table underlies every per-level figure."),
 )
 def missing_regions(cat: Catalogue) -> Iterator[Finding]:
@@ -260,13 +364,20 @@ def missing_regions(cat: Catalogue) -> Iterator[Finding]:
 
 
 @check(
-    "R011", "main-with-subs", W, scope="entry",
+    "R011",
+    "main-with-subs",
+    W,
+    scope="entry",
     title=Bi("实施了有子项的主项", "main matter with subs implemented directly"),
-    message=Bi("{code} 是含子项的主项；应实施其子项（{subs}）。",
-               "{code} is a main matter with sub matters; implement its subs ({subs})."),
+    message=Bi(
+        "{code} 是含子项的主项；应实施其子项（{subs}）。",
+        "{code} is a main matter with sub matters; implement its subs ({subs}).",
+    ),
     hint=Bi("把条目改为对应子项的编码。", "Use the codes of the sub matters."),
-    why=Bi("有子项的主项不直接办理，统计口径以子项为准。",
-           "A main matter with subs is not applied for directly; counts use its subs."),
+    why=Bi(
+        "有子项的主项不直接办理，统计口径以子项为准。",
+        "A main matter with subs is not applied for directly; counts use its subs.",
+    ),
 )
 def main_with_subs(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
     matter = cat.basic.get(entry.code)

@@ -47,6 +47,7 @@ class Rule:
 
 
 REGISTRY: dict[str, Rule] = {}
+NO_HINT = Bi("", "")
 
 
 def define(
@@ -57,7 +58,7 @@ def define(
     title: Bi,
     message: Bi,
     why: Bi,
-    hint: Bi = Bi("", ""),
+    hint: Bi = NO_HINT,
     scope: Scope = "load",
     check: Callable[..., Iterable[Finding]] | None = None,
 ) -> Rule:
@@ -80,14 +81,21 @@ def check(
     title: Bi,
     message: Bi,
     why: Bi,
-    hint: Bi = Bi("", ""),
+    hint: Bi = NO_HINT,
 ) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
     """Decorator form of :func:`define` for rules that run a check over the model."""
 
     def wrap(fn: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
         define(
-            rule_id, name, severity, title=title, message=message, why=why, hint=hint,
-            scope=scope, check=fn,
+            rule_id,
+            name,
+            severity,
+            title=title,
+            message=message,
+            why=why,
+            hint=hint,
+            scope=scope,
+            check=fn,
         )
         return fn
 

@@ -9,151 +9,252 @@ from zjpaoyici.rules.registry import define
 E = Severity.ERROR
 
 define(
-    "Y001", "yaml-syntax", E,
+    "Y001",
+    "yaml-syntax",
+    E,
     title=Bi("YAML 语法错误", "YAML syntax error"),
     message=Bi("YAML 语法错误：{problem}", "YAML syntax error: {problem}"),
     hint=Bi("{hint}", "{hint}"),
-    why=Bi("无法解析的文件不能被校验，也会让其他工具出错。",
-           "A file that does not parse cannot be checked and breaks every other tool."),
+    why=Bi(
+        "无法解析的文件不能被校验，也会让其他工具出错。",
+        "A file that does not parse cannot be checked and breaks every other tool.",
+    ),
 )
 define(
-    "Y002", "duplicate-key", E,
+    "Y002",
+    "duplicate-key",
+    E,
     title=Bi("重复的键", "duplicate key"),
-    message=Bi("键“{key}”重复出现；只保留第一次出现的值。",
-               "Key '{key}' appears twice; only the first value is used."),
-    hint=Bi("删除或合并重复的键（第一次出现见“另见”）。",
-            "Remove or merge the duplicate (the first one is under 'see also')."),
-    why=Bi("多数 YAML 读取器会悄悄只保留最后一个值，导致数据丢失而无人察觉。",
-           "Most YAML readers silently keep the last value, losing data without a word."),
+    message=Bi(
+        "键“{key}”重复出现；只保留第一次出现的值。",
+        "Key '{key}' appears twice; only the first value is used.",
+    ),
+    hint=Bi(
+        "删除或合并重复的键（第一次出现见“另见”）。",
+        "Remove or merge the duplicate (the first one is under 'see also').",
+    ),
+    why=Bi(
+        "多数 YAML 读取器会悄悄只保留最后一个值，导致数据丢失而无人察觉。",
+        "Most YAML readers silently keep the last value, losing data without a word.",
+    ),
 )
 define(
-    "Y003", "alias-expansion", E,
+    "Y003",
+    "alias-expansion",
+    E,
     title=Bi("别名展开过大", "alias expansion too large"),
-    message=Bi("锚点与别名（&/*）展开后的数据量远超文件本身，已停止读取（疑似“十亿笑声”攻击）。",
-               "Anchors and aliases (&/*) expand far beyond the file's own size; reading"
-               " stopped (a billion-laughs pattern)."),
+    message=Bi(
+        "锚点与别名（&/*）展开后的数据量远超文件本身，已停止读取（疑似“十亿笑声”攻击）。",
+        "Anchors and aliases (&/*) expand far beyond the file's own size; reading"
+        " stopped (a billion-laughs pattern).",
+    ),
     hint=Bi("不要嵌套引用别名；直接写出数据。", "Do not nest aliases; write the data out."),
-    why=Bi("少量嵌套别名可以展开成数十亿个节点，耗尽内存。",
-           "A few nested aliases can expand to billions of nodes and exhaust memory."),
+    why=Bi(
+        "少量嵌套别名可以展开成数十亿个节点，耗尽内存。",
+        "A few nested aliases can expand to billions of nodes and exhaust memory.",
+    ),
 )
 define(
-    "Y004", "encoding", E,
+    "Y004",
+    "encoding",
+    E,
     title=Bi("文件不是 UTF-8 编码", "file is not UTF-8"),
-    message=Bi("文件不是 UTF-8 编码（疑似 {encoding}），第 {offset} 字节处无法解码。",
-               "File is not UTF-8 (looks like {encoding}); undecodable byte at offset {offset}."),
-    hint=Bi("转换为 UTF-8 后保存，例如：iconv -f {encoding} -t UTF-8 原文件 > 新文件；"
-            "或在编辑器中“另存为 UTF-8”。",
-            "Convert to UTF-8, e.g. iconv -f {encoding} -t UTF-8 old.yaml > new.yaml,"
-            " or 'Save with encoding: UTF-8' in your editor."),
-    why=Bi("目录文件统一使用 UTF-8；GBK 等编码在不同电脑上会显示为乱码。",
-           "Catalogue files are UTF-8; GBK and others turn into mojibake elsewhere."),
+    message=Bi(
+        "文件不是 UTF-8 编码（疑似 {encoding}），第 {offset} 字节处无法解码。",
+        "File is not UTF-8 (looks like {encoding}); undecodable byte at offset {offset}.",
+    ),
+    hint=Bi(
+        "转换为 UTF-8 后保存，例如：iconv -f {encoding} -t UTF-8 原文件 > 新文件；"
+        "或在编辑器中“另存为 UTF-8”。",
+        "Convert to UTF-8, e.g. iconv -f {encoding} -t UTF-8 old.yaml > new.yaml,"
+        " or 'Save with encoding: UTF-8' in your editor.",
+    ),
+    why=Bi(
+        "目录文件统一使用 UTF-8；GBK 等编码在不同电脑上会显示为乱码。",
+        "Catalogue files are UTF-8; GBK and others turn into mojibake elsewhere.",
+    ),
 )
 define(
-    "Y005", "unknown-tag", E,
+    "Y005",
+    "unknown-tag",
+    E,
     title=Bi("不允许的 YAML 标签", "tag not allowed"),
-    message=Bi("不允许的 YAML 标签 {tag}；此值已忽略。",
-               "YAML tag {tag} is not allowed; the value is ignored."),
-    hint=Bi("删除标签（如 !!python/object）；目录只使用普通文字、数字、列表和映射。",
-            "Remove the tag (e.g. !!python/object); catalogues use plain text, numbers,"
-            " lists and mappings only."),
-    why=Bi("语言相关标签可在不安全的读取器中执行代码。",
-           "Language-specific tags can execute code in unsafe readers."),
+    message=Bi(
+        "不允许的 YAML 标签 {tag}；此值已忽略。",
+        "YAML tag {tag} is not allowed; the value is ignored.",
+    ),
+    hint=Bi(
+        "删除标签（如 !!python/object）；目录只使用普通文字、数字、列表和映射。",
+        "Remove the tag (e.g. !!python/object); catalogues use plain text, numbers,"
+        " lists and mappings only.",
+    ),
+    why=Bi(
+        "语言相关标签可在不安全的读取器中执行代码。",
+        "Language-specific tags can execute code in unsafe readers.",
+    ),
 )
 define(
-    "Y006", "implicit-type", E,
+    "Y006",
+    "implicit-type",
+    E,
     title=Bi("未加引号的编码或文字被 YAML 当作其他类型", "unquoted text read as another type"),
-    message=Bi("{field}写成了 {raw}（未加引号），YAML 会把它读成{kind} {value}；已按文字“{raw}”处理。",
-               "{field} is written {raw} without quotes, which YAML reads as {kind} {value};"
-               " treated as the text '{raw}'."),
-    hint=Bi("加上引号：\"{raw}\"", "Quote it: \"{raw}\""),
-    why=Bi("330106、0701 这类编码不加引号会被读成数字（0701 还会变成八进制 449），yes/no 会变成布尔值。",
-           "Unquoted codes such as 330106 or 0701 become numbers (0701 even octal 449);"
-           " yes/no become booleans."),
+    message=Bi(
+        "{field}写成了 {raw}（未加引号），YAML 会把它读成{kind} {value}；已按文字“{raw}”处理。",
+        "{field} is written {raw} without quotes, which YAML reads as {kind} {value};"
+        " treated as the text '{raw}'.",
+    ),
+    hint=Bi('加上引号："{raw}"', 'Quote it: "{raw}"'),
+    why=Bi(
+        "330106、0701 这类编码不加引号会被读成数字（0701 还会变成八进制 449），yes/no 会变成布尔值。",
+        "Unquoted codes such as 330106 or 0701 become numbers (0701 even octal 449);"
+        " yes/no become booleans.",
+    ),
 )
 define(
-    "Y007", "multiple-documents", E,
+    "Y007",
+    "multiple-documents",
+    E,
     title=Bi("一个文件含多个 YAML 文档", "several documents in one file"),
-    message=Bi("文件在此处开始了第二个 YAML 文档（---）；只读取第一个。",
-               "A second YAML document (---) starts here; only the first is read."),
-    hint=Bi("每个文件只放一个文档：删除多余的 --- 或拆分为多个文件。",
-            "Keep one document per file: remove the extra --- or split the file."),
-    why=Bi("第二个文档会被其他工具忽略或引起歧义。",
-           "Other tools ignore the second document or read it differently."),
+    message=Bi(
+        "文件在此处开始了第二个 YAML 文档（---）；只读取第一个。",
+        "A second YAML document (---) starts here; only the first is read.",
+    ),
+    hint=Bi(
+        "每个文件只放一个文档：删除多余的 --- 或拆分为多个文件。",
+        "Keep one document per file: remove the extra --- or split the file.",
+    ),
+    why=Bi(
+        "第二个文档会被其他工具忽略或引起歧义。",
+        "Other tools ignore the second document or read it differently.",
+    ),
 )
 define(
-    "Y008", "empty-file", E,
+    "Y008",
+    "empty-file",
+    E,
     title=Bi("空文件", "empty file"),
     message=Bi("文件为空或只有注释。", "The file is empty or holds only comments."),
-    hint=Bi("写入内容（以 schema: 行开头）或删除该文件。",
-            "Add content (starting with a schema: line) or delete the file."),
+    hint=Bi(
+        "写入内容（以 schema: 行开头）或删除该文件。",
+        "Add content (starting with a schema: line) or delete the file.",
+    ),
     why=Bi("空文件通常是误提交。", "An empty file is usually a mistaken commit."),
 )
 define(
-    "Y009", "too-deep", E,
+    "Y009",
+    "too-deep",
+    E,
     title=Bi("嵌套过深", "nesting too deep"),
-    message=Bi("嵌套层数超过 {limit} 层，已停止读取。",
-               "Nesting deeper than {limit} levels; reading stopped."),
-    hint=Bi("目录文件的结构只有几层，请检查是否误写了大量括号或缩进。",
-            "Catalogue files nest only a few levels; look for runaway brackets or indentation."),
+    message=Bi(
+        "嵌套层数超过 {limit} 层，已停止读取。",
+        "Nesting deeper than {limit} levels; reading stopped.",
+    ),
+    hint=Bi(
+        "目录文件的结构只有几层，请检查是否误写了大量括号或缩进。",
+        "Catalogue files nest only a few levels; look for runaway brackets or indentation.",
+    ),
     why=Bi("极深的嵌套可使解析器崩溃。", "Extreme nesting can crash parsers."),
 )
 define(
-    "Y010", "file-too-large", E,
+    "Y010",
+    "file-too-large",
+    E,
     title=Bi("文件过大", "file too large"),
-    message=Bi("文件大小 {length} 字节，超过上限 {limit} 字节，未读取。",
-               "File is {length} bytes, above the limit of {limit}; not read."),
+    message=Bi(
+        "文件大小 {length} 字节，超过上限 {limit} 字节，未读取。",
+        "File is {length} bytes, above the limit of {limit}; not read.",
+    ),
     hint=Bi("按部门拆分文件。", "Split the file by department."),
-    why=Bi("限制大小可防止恶意文件耗尽内存。", "A size limit keeps hostile files from exhausting memory."),
+    why=Bi(
+        "限制大小可防止恶意文件耗尽内存。",
+        "A size limit keeps hostile files from exhausting memory.",
+    ),
 )
 define(
-    "Y011", "control-character", E,
+    "Y011",
+    "control-character",
+    E,
     title=Bi("不可见控制字符", "control character"),
-    message=Bi("第 {offset} 字节处有控制字符 {char}。",
-               "Control character {char} at byte offset {offset}."),
-    hint=Bi("删除该字符（常见于从其他系统复制粘贴的文字）。",
-            "Delete it (it often comes with text pasted from other systems)."),
-    why=Bi("控制字符（如 NUL）不允许出现在 YAML 中，也会破坏日志和报表。",
-           "Control characters such as NUL are not allowed in YAML and corrupt logs and reports."),
+    message=Bi(
+        "第 {offset} 字节处有控制字符 {char}。", "Control character {char} at byte offset {offset}."
+    ),
+    hint=Bi(
+        "删除该字符（常见于从其他系统复制粘贴的文字）。",
+        "Delete it (it often comes with text pasted from other systems).",
+    ),
+    why=Bi(
+        "控制字符（如 NUL）不允许出现在 YAML 中，也会破坏日志和报表。",
+        "Control characters such as NUL are not allowed in YAML and corrupt logs and reports.",
+    ),
 )
 define(
-    "Y012", "merge-key", E,
+    "Y012",
+    "merge-key",
+    E,
     title=Bi("不支持合并键 <<", "merge key not supported"),
     message=Bi("不支持合并键 <<，已忽略。", "Merge keys (<<) are not supported; ignored."),
-    hint=Bi("用文件的 defaults 或 _defaults.yaml 表达共用值。",
-            "Use the file's defaults or a _defaults.yaml for shared values."),
-    why=Bi("合并键在 YAML 1.2 中已废弃，各工具处理不一。",
-           "Merge keys were dropped in YAML 1.2 and tools disagree on them."),
+    hint=Bi(
+        "用文件的 defaults 或 _defaults.yaml 表达共用值。",
+        "Use the file's defaults or a _defaults.yaml for shared values.",
+    ),
+    why=Bi(
+        "合并键在 YAML 1.2 中已废弃，各工具处理不一。",
+        "Merge keys were dropped in YAML 1.2 and tools disagree on them.",
+    ),
 )
 define(
-    "Y013", "complex-key", E,
+    "Y013",
+    "complex-key",
+    E,
     title=Bi("键不是文字", "key is not text"),
-    message=Bi("映射的键必须是文字，这里是列表或映射；已忽略。",
-               "Mapping keys must be text; this one is a list or mapping and is ignored."),
+    message=Bi(
+        "映射的键必须是文字，这里是列表或映射；已忽略。",
+        "Mapping keys must be text; this one is a list or mapping and is ignored.",
+    ),
     hint=Bi("把键改成普通文字。", "Use a plain text key."),
     why=Bi("复杂键无法对应到目录字段。", "Complex keys cannot name a catalogue field."),
 )
 define(
-    "Y014", "scalar-too-long", E,
+    "Y014",
+    "scalar-too-long",
+    E,
     title=Bi("值过长", "value too long"),
-    message=Bi("此值长 {length} 个字符，超过上限 {limit}；已截断。",
-               "This value is {length} characters long, above the limit of {limit}; truncated."),
+    message=Bi(
+        "此值长 {length} 个字符，超过上限 {limit}；已截断。",
+        "This value is {length} characters long, above the limit of {limit}; truncated.",
+    ),
     hint=Bi("检查是否误粘贴了大段内容。", "Check for text pasted by mistake."),
-    why=Bi("超长值通常是错误或恶意输入，会拖慢所有报表。",
-           "Huge values are mistakes or hostile input and slow every report."),
+    why=Bi(
+        "超长值通常是错误或恶意输入，会拖慢所有报表。",
+        "Huge values are mistakes or hostile input and slow every report.",
+    ),
 )
 define(
-    "Y015", "file-unreadable", E,
+    "Y015",
+    "file-unreadable",
+    E,
     title=Bi("文件无法读取", "file cannot be read"),
     message=Bi("无法读取：{reason}", "Cannot read: {reason}"),
-    hint=Bi("检查文件权限，确认这是一个普通文件。", "Check permissions and that this is a regular file."),
+    hint=Bi(
+        "检查文件权限，确认这是一个普通文件。", "Check permissions and that this is a regular file."
+    ),
     why=Bi("读取不到的文件会让校验结果不完整。", "An unreadable file leaves the check incomplete."),
 )
 define(
-    "Y016", "link-outside", E,
+    "Y016",
+    "link-outside",
+    E,
     title=Bi("链接指向目录之外", "link points outside the catalogue"),
-    message=Bi("符号链接指向目录之外（{target}），未读取。",
-               "Symbolic link points outside the catalogue ({target}); not read."),
-    hint=Bi("把文件复制进目录，而不是链接到外部。", "Copy the file into the catalogue instead of linking out."),
-    why=Bi("指向外部的链接可让拉取请求读取仓库外的文件。",
-           "A link out lets a pull request make the tool read files outside the repository."),
+    message=Bi(
+        "符号链接指向目录之外（{target}），未读取。",
+        "Symbolic link points outside the catalogue ({target}); not read.",
+    ),
+    hint=Bi(
+        "把文件复制进目录，而不是链接到外部。",
+        "Copy the file into the catalogue instead of linking out.",
+    ),
+    why=Bi(
+        "指向外部的链接可让拉取请求读取仓库外的文件。",
+        "A link out lets a pull request make the tool read files outside the repository.",
+    ),
 )

@@ -1,0 +1,116 @@
+"""The validate command's interface: exit codes, rule selection, paths, fallbacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import run_subprocess
+from zjpaoyici import __version__
+
+BAD_ENTRY = '  - code: "许可-00802-002"\n    visits: 2\n    promised_limit: {days: 1}\n    online: {depth: 3}\n'
+
+
+def add_q001(root: Path) -> None:
+    path = root / "implementations" / "330106" / "scjg.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index('  - code: "许可-00802-002"')
+    path.write_text(text[:start] + BAD_ENTRY, encoding="utf-8")
+
+
+def rules_of(run: Any) -> list[str]:
+    return [f["rule"] for f in json.loads(run.stdout)["findings"]]
+
+
+def test_clean_catalogue_exits_zero(base_catalogue: Path, cli: Any) -> None:
+    run = cli("validate", str(base_catalogue))
+    assert run.code == 0 and "no problems found" in run.stdout
+
+
+def test_findings_exit_one_and_select_ignore(base_catalogue: Path, cli: Any) -> None:
+    add_q001(base_catalogue)
+    assert rules_of(cli("validate", "-f", "json", cwd=base_catalogue)) == ["Q001"]
+    run = cli("validate", "-f", "json", "--ignore", "Q001", cwd=base_catalogue)
+    assert run.code == 0 and rules_of(run) == []
+    run = cli("validate", "-f", "json", "--select", "C", cwd=base_catalogue)
+    assert run.code == 0 and rules_of(run) == []
+    run = cli("validate", "-f", "json", "--select", "Q", cwd=base_catalogue)
+    assert run.code == 1 and rules_of(run) == ["Q001"]
+
+
+def test_rules_configured_in_the_manifest(base_catalogue: Path, cli: Any) -> None:
+    add_q001(base_catalogue)
+    manifest = base_catalogue / "catalogue.yaml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8") + "rules:\n  ignore: [Q001]\n", encoding="utf-8"
+    )
+    assert cli("validate", cwd=base_catalogue).code == 0
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace("ignore: [Q001]", "severity: {Q001: info}"),
+        encoding="utf-8",
+    )
+    run = cli("validate", "-f", "json", cwd=base_catalogue)
+    data = json.loads(run.stdout)
+    assert run.code == 0 and data["findings"][0]["severity"] == "info"
+
+
+def test_unknown_rule_selector_is_a_usage_error(base_catalogue: Path, cli: Any) -> None:
+    run = cli("validate", "--select", "X999", cwd=base_catalogue)
+    assert run.code == 2 and "X999" in run.stderr
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path, cli: Any) -> None:
+    run = cli("validate", str(tmp_path / "nope"))
+    assert run.code == 2 and "nope" in run.stderr
+    (tmp_path / "empty").mkdir()
+    run = cli("validate", str(tmp_path / "empty"))
+    assert run.code == 2 and "catalogue.yaml" in run.stderr
+
+
+def test_reporting_one_file_of_a_catalogue(base_catalogue: Path, cli: Any) -> None:
+    add_q001(base_catalogue)
+    regions = base_catalogue / "regions.yaml"
+    regions.write_text(regions.read_text(encoding="utf-8") + "extra: 1\n", encoding="utf-8")
+    target = base_catalogue / "implementations" / "330106" / "scjg.yaml"
+    run = cli("validate", "-f", "json", str(target), cwd=base_catalogue)
+    assert rules_of(run) == ["Q001"]  # the S003 in regions.yaml is not this file's
+    run = cli("validate", "-f", "json", str(regions), str(target), cwd=base_catalogue)
+    assert sorted(rules_of(run)) == ["Q001", "S003"]
+
+
+def test_loose_file_outside_a_catalogue(tmp_path: Path, cli: Any) -> None:
+    loose = tmp_path / "list.yaml"
+    loose.write_text(
+        "schema: zjpaoyici/implementation/v1\nregion: 330106\ndepartment: 局\nmatters: []\n",
+        encoding="utf-8",
+    )
+    run = cli("validate", "-f", "json", str(loose), cwd=tmp_path)
+    assert run.code == 1 and rules_of(run) == ["Y006"]
+
+
+def test_no_catalogue_falls_back_to_the_sample(tmp_path: Path, cli: Any) -> None:
+    run = cli("validate", "--select", "Y", cwd=tmp_path)
+    assert "sample catalogue" in run.stderr and run.stderr.count("\n") == 1
+    assert run.code == 0
+
+
+def test_output_file_is_written(base_catalogue: Path, cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "report.sarif"
+    run = cli("validate", "-f", "sarif", "-o", str(out), cwd=base_catalogue)
+    assert run.code == 0 and json.loads(out.read_text(encoding="utf-8"))["version"] == "2.1.0"
+
+
+def test_version_help_and_module_entry(tmp_path: Path) -> None:
+    run = run_subprocess("--version", cwd=tmp_path)
+    assert run.code == 0 and run.stdout.strip() == f"zjpaoyici {__version__}"
+    run = run_subprocess("validate", "--help", cwd=tmp_path, env={"COLUMNS": "200"})
+    assert run.code == 0 and "Examples" in run.stdout and "--format" in run.stdout
+
+
+def test_chinese_by_default_under_a_chinese_locale(base_catalogue: Path) -> None:
+    add_q001(base_catalogue)
+    run = run_subprocess(
+        "validate", cwd=base_catalogue, env={"ZJPAOYICI_LANG": "", "LANG": "zh_CN.UTF-8"}
+    )
+    assert run.code == 1 and "没有填写必须现场办理原因" in run.stdout
