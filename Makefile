@@ -22,7 +22,8 @@ test: setup
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check zjpaoyici tests benchmarks
+	$(BIN)/ruff check zjpaoyici tests
+	$(BIN)/ruff format --check zjpaoyici tests
 	$(BIN)/mypy
 
 clean:
