@@ -55,8 +55,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "{name}: checked {files} files; found {errors} errors, {warnings} warnings,"
         " {infos} notes.",
     },
-    "hint": {"zh": "修改建议", "en": "hint"},
-    "also_at": {"zh": "另见", "en": "see also"},
+    "hint": {"zh": "修改建议：", "en": "hint: "},
+    "also_at": {"zh": "另见：", "en": "see also: "},
     "severity_error": {"zh": "错误", "en": "error"},
     "severity_warning": {"zh": "警告", "en": "warning"},
     "severity_info": {"zh": "提示", "en": "note"},

@@ -199,12 +199,15 @@ def check_document(doc: Document, kind: str) -> list[Finding]:
                 value = doc.get(pointer)
                 doc.set(pointer, raw)
                 restored = True
+                sub = _deref(root, error.schema) if isinstance(error.schema, Mapping) else {}
+                title = _title(sub, "")
                 findings.append(
                     Finding(
                         "Y006",
                         doc.loc(pointer),
                         {
                             "field": field_path(pointer),
+                            "title": title,
                             "raw": raw,
                             "kind": _implicit_kind(value),
                             "value": _shown(value),

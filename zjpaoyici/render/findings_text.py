@@ -35,12 +35,12 @@ def render(result: Result, console: Console, lang: Lang) -> None:
             hint = hint_of(finding, lang)
             if hint:
                 console.print(
-                    Text(f"{' ' * 11}{t('hint', lang)}: {visible(hint)}", style="green"),
+                    Text(f"{' ' * 11}{t('hint', lang)}{visible(hint)}", style="green"),
                     soft_wrap=True,
                 )
             for rel in finding.related:
                 console.print(
-                    Text(f"{' ' * 11}{t('also_at', lang)}: {visible(str(rel))}", style="dim"),
+                    Text(f"{' ' * 11}{t('also_at', lang)}{visible(str(rel))}", style="dim"),
                     soft_wrap=True,
                 )
         console.print()

@@ -99,8 +99,8 @@ define(
     E,
     title=Bi("未加引号的编码或文字被 YAML 当作其他类型", "unquoted text read as another type"),
     message=Bi(
-        "{field}写成了 {raw}（未加引号），YAML 会把它读成{kind} {value}；已按文字“{raw}”处理。",
-        "{field} is written {raw} without quotes, which YAML reads as {kind} {value};"
+        "{field}（{title}）写成了 {raw}（未加引号），YAML 会把它读成{kind} {value}；已按文字“{raw}”处理。",
+        "{field} ({title}) is written {raw} without quotes, which YAML reads as {kind} {value};"
         " treated as the text '{raw}'.",
     ),
     hint=Bi('加上引号："{raw}"', 'Quote it: "{raw}"'),
