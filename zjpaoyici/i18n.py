@@ -80,11 +80,53 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "选项 {option} 的值无效：{value}（可选：{choices}）",
         "en": "Invalid value for {option}: {value} (choose from: {choices})",
     },
+    "fmt_changed": {"zh": "已格式化 {path}", "en": "reformatted {path}"},
+    "fmt_would_change": {"zh": "需要格式化 {path}", "en": "would reformat {path}"},
+    "fmt_skipped": {
+        "zh": "{path} 有上述问题，未格式化。",
+        "en": "{path} was not formatted because of the problems above.",
+    },
+    "fmt_summary": {
+        "zh": "格式化 {changed} 个文件，{unchanged} 个无需改动，{failed} 个无法处理。",
+        "en": "{changed} files reformatted, {unchanged} unchanged, {failed} could not be read.",
+    },
+    "fmt_summary_check": {
+        "zh": "{changed} 个文件需要格式化，{unchanged} 个已是规范格式，{failed} 个无法处理。",
+        "en": "{changed} files would be reformatted, {unchanged} already formatted,"
+        " {failed} could not be read.",
+    },
     "col_file": {"zh": "文件", "en": "File"},
     "col_location": {"zh": "位置", "en": "Location"},
     "col_rule": {"zh": "规则", "en": "Rule"},
     "col_severity": {"zh": "级别", "en": "Severity"},
     "col_message": {"zh": "说明", "en": "Message"},
+    "level_province": {"zh": "省级", "en": "province"},
+    "level_city": {"zh": "设区市", "en": "city"},
+    "level_county": {"zh": "县（市、区）", "en": "county"},
+    "level_township": {"zh": "乡镇（街道）", "en": "township"},
+    "show_basic": {"zh": "基本目录", "en": "Basic catalogue"},
+    "show_regions": {"zh": "实施区划（{count} 个）", "en": "Implemented in {count} region(s)"},
+    "show_no_regions": {"zh": "没有区划实施 {code}。", "en": "No region implements {code}."},
+    "show_items": {"zh": "办理项", "en": "Handling items"},
+    "show_generated": {"zh": "（按情形自动生成）", "en": " (generated from situations)"},
+    "show_none": {"zh": "无", "en": "none"},
+    "show_limit_working": {"zh": "{days} 个工作日", "en": "{days} working days"},
+    "show_limit_natural": {"zh": "{days} 个自然日", "en": "{days} calendar days"},
+    "show_required": {"zh": "必交", "en": "required"},
+    "show_optional": {"zh": "选交", "en": "optional"},
+    "show_unknown_code": {
+        "zh": "基本目录中没有编码为 {code} 的事项。",
+        "en": "No matter with code {code} in the basic catalogue.",
+    },
+    "show_did_you_mean": {"zh": "是不是：{codes}？", "en": "Did you mean: {codes}?"},
+    "show_unknown_region": {
+        "zh": "区划 {region} 不在 regions.yaml 中，也没有实施清单。",
+        "en": "Region {region} is not in regions.yaml and has no implementation lists.",
+    },
+    "show_not_implemented": {
+        "zh": "区划 {region} 没有实施 {code}。",
+        "en": "Region {region} does not implement {code}.",
+    },
 }
 
 

@@ -75,7 +75,7 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.name.endswith(YAML_SUFFIXES))
 
 
-def _plan(root: Path) -> _Plan:
+def plan_files(root: Path) -> _Plan:
     plan = _Plan()
     plan.files.append((root / MANIFEST, "catalogue", ""))
     regions = root / "regions.yaml"
@@ -189,7 +189,7 @@ def load_catalogue(
 ) -> Catalogue:
     """Read every file of the catalogue at ``root`` into the model, collecting findings."""
     cat = Catalogue(root=root, sample=_inside(root, sample_catalogue_dir()))
-    plan = _plan(root)
+    plan = plan_files(root)
     total = len(plan.files)
     for index, (path, kind, folder) in enumerate(plan.files):
         doc, checked_kind, findings = read_checked(path, kind, limits, root)

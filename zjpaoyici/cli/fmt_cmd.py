@@ -1,0 +1,109 @@
+"""``zjpaoyici fmt``: rewrite catalogue files in canonical form, or check that they are."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from zjpaoyici.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    LangOption,
+    app,
+    catalogue_root,
+    lang_of,
+    stderr_console,
+    stdout_console,
+    usage_error,
+)
+from zjpaoyici.fmt import format_file, targets
+from zjpaoyici.fsutil import atomic_write_text
+from zjpaoyici.i18n import t
+from zjpaoyici.load import display_path
+from zjpaoyici.render.safe import visible
+from zjpaoyici.rules import message_of
+
+EXAMPLES = """
+[bold]Examples 示例[/bold]
+
+  zjpaoyici fmt                      [dim]# the whole catalogue 整个目录[/dim]
+  zjpaoyici fmt implementations/330106/scjg.yaml
+  zjpaoyici fmt --check              [dim]# CI: exit 1 if a file would change 检查格式[/dim]
+  zjpaoyici fmt --check --diff
+
+Canonical form 规范格式: keys in schema order 键按 schema 顺序; matters, subs, items, regions and
+bundles sorted by code 按编码排序; codes double-quoted 编码加双引号; comments kept 保留注释.
+Exit codes 退出码: 0 done / already formatted · 1 --check found files to change · 2 unreadable files
+"""
+
+
+@app.command(epilog=EXAMPLES)
+def fmt(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Catalogue directories or files (default: the current catalogue). 目录或文件。"
+        ),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Change nothing; exit 1 if a file would change. 只检查不修改。"
+        ),
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Show what would change. 显示改动。")
+    ] = False,
+    lang: LangOption = None,
+) -> None:
+    """Format catalogue files canonically, keeping comments. 规范化目录文件格式（保留注释）。"""
+    language = lang_of(lang)
+    chosen = paths or [catalogue_root(None, language)]
+    missing = [p for p in chosen if not p.exists()]
+    if missing:
+        raise usage_error("\n".join(t("err_not_found", language, path=p) for p in missing))
+    out, err = stdout_console(), stderr_console()
+    changed = unchanged = failed = 0
+    for path, kind, profile in targets(chosen):
+        result = format_file(path, kind, profile)
+        shown = display_path(path.absolute())
+        if result.formatted is None:
+            failed += 1
+            for finding in result.problems:
+                err.print(
+                    Text(
+                        visible(f"{finding.loc}: {finding.rule} {message_of(finding, language)}"),
+                        style="red",
+                    )
+                )
+            err.print(Text(visible(t("fmt_skipped", language, path=shown)), style="bold red"))
+            continue
+        if not result.changed:
+            unchanged += 1
+            continue
+        changed += 1
+        if diff:
+            lines = difflib.unified_diff(
+                result.original.splitlines(keepends=True),
+                result.formatted.splitlines(keepends=True),
+                shown,
+                shown,
+            )
+            out.print(Text(visible("".join(lines))), end="")
+        if check:
+            out.print(Text(visible(t("fmt_would_change", language, path=shown))))
+        else:
+            atomic_write_text(path, result.formatted)  # type: ignore[arg-type]
+            out.print(Text(visible(t("fmt_changed", language, path=shown))))
+    key = "fmt_summary_check" if check else "fmt_summary"
+    err.print(
+        Text(t(key, language, changed=changed, unchanged=unchanged, failed=failed), style="bold")
+    )
+    if failed:
+        raise typer.Exit(EXIT_USAGE)
+    raise typer.Exit(EXIT_FINDINGS if check and changed else EXIT_OK)
