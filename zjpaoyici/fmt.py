@@ -17,9 +17,9 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from zjpaoyici.codes import ZHEJIANG, CodeProfile, ProfileError, profile_from_manifest
 from zjpaoyici.findings import Finding
-from zjpaoyici.rtyaml import dump_text, load_text, reorder_map, reorder_seq
-from zjpaoyici.schemas import KIND_SCHEMA, load_schema
 from zjpaoyici.load import MANIFEST, find_root, plan_files, read_checked
+from zjpaoyici.rtyaml import dump_text, load_text, reorder_map, reorder_seq
+from zjpaoyici.schemas import KIND_SCHEMA, deref, load_schema
 from zjpaoyici.yamlio import DEFAULT_LIMITS, Document, Limits, Pointer
 
 # Lists of records that are kept sorted by their code.
@@ -53,31 +53,27 @@ def code_sort_key(profile: CodeProfile, code: Any) -> tuple[int, str, str, str, 
 
 
 def _deref(root: Mapping[str, Any], schema: Any) -> Mapping[str, Any]:
-    while isinstance(schema, Mapping) and "$ref" in schema:
-        node: Any = root
-        for part in str(schema["$ref"])[2:].split("/"):
-            node = node[part]
-        schema = node
-    return schema if isinstance(schema, Mapping) else {}
+    found = deref(root, schema)
+    return found if isinstance(found, Mapping) else {}
 
 
 def _object_schema(root: Mapping[str, Any], schema: Any) -> Mapping[str, Any]:
     """The object-shaped branch of a schema (``anyOf`` with null, etc.)."""
-    schema = _deref(root, schema)
-    if "properties" in schema:
-        return schema
-    for branch in schema.get("anyOf", []):
+    found = _deref(root, schema)
+    if "properties" in found:
+        return found
+    for branch in found.get("anyOf", []):
         sub = _deref(root, branch)
         if "properties" in sub:
             return sub
-    return schema
+    return found
 
 
 def _items_schema(root: Mapping[str, Any], schema: Any) -> Mapping[str, Any]:
-    schema = _deref(root, schema)
-    if "items" in schema:
-        return _deref(root, schema["items"])
-    for branch in schema.get("anyOf", []):
+    found = _deref(root, schema)
+    if "items" in found:
+        return _deref(root, found["items"])
+    for branch in found.get("anyOf", []):
         sub = _deref(root, branch)
         if "items" in sub:
             return _deref(root, sub["items"])
@@ -89,9 +85,12 @@ class _Canon:
         self.root = load_schema(KIND_SCHEMA[kind])
         self.profile = profile
 
-    def run(self, data: CommentedMap) -> None:
+    def run(self, data: CommentedMap) -> CommentedMap:
+        """Canonicalise ``data``; returns the (possibly rebuilt) root mapping."""
         holder = CommentedSeq([data])
         self.mapping(holder, 0, self.root, ())
+        root: CommentedMap = holder[0]
+        return root
 
     def mapping(self, parent: Any, key: Any, schema: Any, at: Pointer) -> None:
         node = parent[key]
@@ -141,8 +140,7 @@ def format_text(text: str, kind: str, profile: CodeProfile, doc: Document) -> st
     if not isinstance(data, CommentedMap):
         return text
     _restore_text(data, doc.data)
-    _Canon(kind, profile).run(data)
-    return dump_text(data)
+    return dump_text(_Canon(kind, profile).run(data))
 
 
 def _restore_text(node: Any, reference: Any) -> None:

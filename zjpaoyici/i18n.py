@@ -95,6 +95,33 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "{changed} files would be reformatted, {unchanged} already formatted,"
         " {failed} could not be read.",
     },
+    "merge_conflict": {"zh": "冲突 {file}：{field}", "en": "conflict in {file}: {field}"},
+    "merge_unreadable": {
+        "zh": "有输入文件无法读取，未合并。",
+        "en": "An input could not be read; nothing was merged.",
+    },
+    "merge_both_forces": {
+        "zh": "--force-ours 与 --force-theirs 只能选一个。",
+        "en": "Choose one of --force-ours and --force-theirs.",
+    },
+    "merge_need_two": {"zh": "至少需要两个输入。", "en": "At least two inputs are needed."},
+    "merge_mixed": {
+        "zh": "输入须全部是文件或全部是目录。",
+        "en": "Inputs must be all files or all folders.",
+    },
+    "merge_not_written": {
+        "zh": "有 {count} 处冲突，未写入任何文件；请先统一各方取值，或使用 --force-ours / --force-theirs。",
+        "en": "{count} conflicts; nothing was written. Reconcile the inputs, or use"
+        " --force-ours / --force-theirs.",
+    },
+    "merge_written": {
+        "zh": "已写入 {path}（{count} 个文件，按选项处理冲突 {conflicts} 处）。",
+        "en": "Wrote {path} ({count} files; {conflicts} conflicts resolved by option).",
+    },
+    "merge3_fallback": {
+        "zh": "{path} 有一方不是可读的 YAML，改用逐行合并（git merge-file）。",
+        "en": "A side of {path} is not readable YAML; merged line by line (git merge-file).",
+    },
     "col_file": {"zh": "文件", "en": "File"},
     "col_location": {"zh": "位置", "en": "Location"},
     "col_rule": {"zh": "规则", "en": "Rule"},

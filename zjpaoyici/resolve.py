@@ -225,6 +225,8 @@ def _items(cat: Catalogue, entry: Entry) -> Iterator[Item]:
         item_values = dict(base)
         scratch: dict[Pointer, Source] = {}
         merge_values(item_values, {k: v for k, v in rec.items() if k != "code"}, entry.src, scratch)
+        for removed in _nulled_in_item(entry.provenance, at, rec):  # `key: null` in the item
+            item_values.pop(removed, None)
         origin = (
             entry.origin("situations") if generated else origin_of(entry.provenance, at, entry.src)
         )
@@ -240,6 +242,17 @@ def _items(cat: Catalogue, entry: Entry) -> Iterator[Item]:
             generated=generated,
             src=origin,
         )
+
+
+def _nulled_in_item(
+    prov: Mapping[Pointer, Source], at: Pointer, record: Mapping[str, Any]
+) -> list[str]:
+    """Keys an item record set to ``null``: merged away, but recorded in the provenance."""
+    return [
+        str(p[len(at)])
+        for p in prov
+        if len(p) == len(at) + 1 and p[: len(at)] == at and p[len(at)] not in record
+    ]
 
 
 class _Keep(dict[str, Any]):

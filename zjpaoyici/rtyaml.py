@@ -100,7 +100,8 @@ def is_block(node: Any) -> bool:
 # --- leading comments -------------------------------------------------------------
 
 
-def _token_text(tokens: Any) -> str:
+def comment_text(tokens: Any) -> str:
+    """The verbatim text (with indentation) of a comment token or token list."""
     if tokens is None:
         return ""
     if isinstance(tokens, CommentToken):
@@ -155,7 +156,24 @@ def _split_after(ref: tuple[Container, Any, int]) -> str:
     else:  # no comment on the child's own line: drop the token, a plain line end remains
         node, key, index = ref
         node.ca.items[key][index] = None
-    return rest
+    return str(rest)
+
+
+def _take_end_comments(value: Any) -> str:
+    """Lines ruamel parked in the ``end`` comments of the block containers that close
+    together with ``value`` (innermost first); removed from the tree and returned."""
+    parts = []
+    node = value
+    chain = []
+    while is_block(node):
+        chain.append(node)
+        node = node[list(node.keys())[-1]] if isinstance(node, CommentedMap) else node[-1]
+    for container in reversed(chain):
+        end = getattr(container.ca, "end", None)
+        if end:
+            parts.append(comment_text(end))
+            container.ca.end = []
+    return "".join(parts)
 
 
 def _append_after(ref: tuple[Container, Any, int], text: str) -> None:
@@ -200,24 +218,23 @@ def detach_leads(parent: Container, key: Any) -> tuple[list[str], str]:
         return [], ""
     keys = _keys(node)
     first = ""
-    seen = None
-    if isinstance(parent, CommentedMap):
+    if isinstance(parent, CommentedMap):  # (a document's own opening comments stay put)
         slot = _slot(parent, key, 3)
         seen = slot[3]
-        first = _token_text(seen)
+        first = comment_text(seen)
         slot[3] = None
-    if node.ca.comment:
-        own = node.ca.comment[1] if len(node.ca.comment) > 1 else None
-        if own is not seen:  # ruamel often keeps the same list in both places
-            first += _token_text(own)
-        node.ca.comment = None
+        if node.ca.comment and len(node.ca.comment) > 1:
+            own = node.ca.comment[1]
+            if own is not seen:  # ruamel often keeps the same list in both places
+                first += comment_text(own)
+            node.ca.comment[1] = None
     leads = [first]
     tail = ""
     for i, k in enumerate(keys):
         pre = _slot(node, k, 1)
-        leads[i] += _token_text(pre[1])
+        leads[i] += comment_text(pre[1])
         pre[1] = None
-        rest = _split_after(_after_ref(node, k))
+        rest = _split_after(_after_ref(node, k)) + _take_end_comments(node[k])
         if i < len(keys) - 1:
             leads.append(rest)
         else:
@@ -299,7 +316,24 @@ def reorder_map(parent: Container, key: Any, order: list[Any]) -> None:
         )
 
 
-def root_holder(doc: Any) -> CommentedSeq:
-    """Wrap a document so its root can be handled as ``holder[0]`` by the helpers above."""
+def normalize(doc: Any) -> Any:
+    """Store every child's leading comment lines on the child itself (not on its previous
+    sibling), top-down, so values can be replaced without carrying a neighbour's comments
+    away. Output is unchanged; returns ``doc``."""
     holder = CommentedSeq([doc])
-    return holder
+    stack: list[tuple[Any, Any]] = [(holder, 0)]
+    while stack:
+        parent, key = stack.pop()
+        node = parent[key]
+        if not is_block(node):
+            continue
+        leads, tail = detach_leads(parent, key)
+        attach_leads(parent, key, leads, tail)
+        stack.extend((node, k) for k in _keys(node))
+    return doc
+
+
+def pre_comment(parent: Any, key: Any) -> str:
+    """The comment lines above child ``key`` of ``parent`` (after :func:`normalize`)."""
+    entry = parent.ca.items.get(key) if isinstance(parent, Container) else None
+    return comment_text(entry[1]) if entry is not None and len(entry) > 1 else ""

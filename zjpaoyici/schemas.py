@@ -65,7 +65,7 @@ def _validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(load_schema(name))
 
 
-def _deref(root: Mapping[str, Any], schema: Any) -> Any:
+def deref(root: Mapping[str, Any], schema: Any) -> Any:
     """Follow local ``#/$defs/...`` references (all our schemas use only those)."""
     seen = 0
     while isinstance(schema, Mapping) and "$ref" in schema and seen < 20:
@@ -199,7 +199,7 @@ def check_document(doc: Document, kind: str) -> list[Finding]:
                 value = doc.get(pointer)
                 doc.set(pointer, raw)
                 restored = True
-                sub = _deref(root, error.schema) if isinstance(error.schema, Mapping) else {}
+                sub = deref(root, error.schema) if isinstance(error.schema, Mapping) else {}
                 title = _title(sub, "")
                 findings.append(
                     Finding(
@@ -225,14 +225,14 @@ def check_document(doc: Document, kind: str) -> list[Finding]:
 def _describe(
     doc: Document, kind: str, root: Mapping[str, Any], error: ValidationError, pointer: Pointer
 ) -> Iterator[Finding]:
-    schema = _deref(root, error.schema) if isinstance(error.schema, Mapping) else {}
+    schema = deref(root, error.schema) if isinstance(error.schema, Mapping) else {}
     validator = error.validator
     expected: Any = error.validator_value
     instance: Any = error.instance
     field = field_path(pointer)
     if validator == "required":
         missing = next((m for m in expected if m not in (instance or {})), str(expected[0]))
-        prop = _deref(root, schema.get("properties", {}).get(missing, {}))
+        prop = deref(root, schema.get("properties", {}).get(missing, {}))
         where = Bi(f"{field} ", f"{field} ") if pointer else Bi("", "The file ")
         yield Finding(
             "S002",

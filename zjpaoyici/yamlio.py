@@ -40,6 +40,7 @@ _ALLOWED_TAGS = {
     _CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONFLICT_MARKER = re.compile(r"^(?:<{7}|>{7}|\|{7}|={7})(?: |$)", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +158,10 @@ def _decode(raw: bytes, display: str) -> str:
                 {"char": f"U+{ord(bad.group()):04X}", "offset": offset},
             )
         )
+    marker = _CONFLICT_MARKER.search(text)
+    if marker:
+        line = text.count("\n", 0, marker.start()) + 1
+        raise _Abort(Finding("Y017", Loc(display, line, 1), {"marker": marker.group().strip()}))
     return text
 
 

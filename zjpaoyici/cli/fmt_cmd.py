@@ -98,7 +98,7 @@ def fmt(
         if check:
             out.print(Text(visible(t("fmt_would_change", language, path=shown))))
         else:
-            atomic_write_text(path, result.formatted)  # type: ignore[arg-type]
+            atomic_write_text(path, result.formatted or "")
             out.print(Text(visible(t("fmt_changed", language, path=shown))))
     key = "fmt_summary_check" if check else "fmt_summary"
     err.print(

@@ -1,6 +1,6 @@
 """Validation rules, one module per family; importing this package registers them all."""
 
-from zjpaoyici.rules import codes, quality, references, structure, yaml_file
+from zjpaoyici.rules import codes, layers, quality, references, structure, yaml_file
 from zjpaoyici.rules.registry import REGISTRY, Rule, hint_of, message_of, selected_rules
 
 __all__ = [
@@ -8,6 +8,7 @@ __all__ = [
     "Rule",
     "codes",
     "hint_of",
+    "layers",
     "message_of",
     "quality",
     "references",

@@ -258,3 +258,22 @@ define(
         "A link out lets a pull request make the tool read files outside the repository.",
     ),
 )
+define(
+    "Y017",
+    "merge-conflict",
+    E,
+    title=Bi("未解决的合并冲突", "unresolved merge conflict"),
+    message=Bi(
+        "文件中有未解决的合并冲突标记 {marker}。",
+        "The file holds an unresolved merge conflict marker {marker}.",
+    ),
+    hint=Bi(
+        "在 <<<<<<< 与 >>>>>>> 之间保留正确的一方（ours 为本分支，theirs 为合入分支），删除其余内容和全部标记行。",
+        "Between <<<<<<< and >>>>>>> keep the right side (ours: this branch, theirs: the"
+        " branch merged in) and delete the rest and every marker line.",
+    ),
+    why=Bi(
+        "冲突标记说明同一字段在两个分支被改成了不同的值，必须由人决定。",
+        "Markers mean two branches set one field differently; a person must decide.",
+    ),
+)

@@ -1,0 +1,92 @@
+"""``fmt``: canonical order and quoting, comments kept byte for byte, idempotent."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import DATA, REPO
+from zjpaoyici.codes import ZHEJIANG
+from zjpaoyici.fmt import format_file
+from zjpaoyici.load import load_catalogue
+from zjpaoyici.resolve import resolve_all
+
+GOLDEN = DATA / "golden"
+
+
+def test_golden_output(tmp_path: Path) -> None:
+    result = format_file(GOLDEN / "fmt-input.yaml", "implementation", ZHEJIANG)
+    assert result.problems == []
+    assert result.formatted == (GOLDEN / "fmt-expected.yaml").read_text(encoding="utf-8")
+
+
+def test_formatting_is_idempotent() -> None:
+    result = format_file(GOLDEN / "fmt-expected.yaml", "implementation", ZHEJIANG)
+    assert result.formatted == result.original and not result.changed
+
+
+def test_comments_of_untouched_matters_survive_verbatim() -> None:
+    original = (GOLDEN / "fmt-input.yaml").read_text(encoding="utf-8")
+    formatted = format_file(GOLDEN / "fmt-input.yaml", "implementation", ZHEJIANG).formatted or ""
+    for block in (
+        '  # 变更：全程网办\n  - code: "许可-00802-002"\n',
+        "    online: {depth: 4, mobile: true}  # 浙里办可办\n",
+        "        visits: 0  # 食品销售跑零次\n",
+        "# 文件结束\n",
+    ):
+        assert block in original and block in formatted, block
+    assert formatted.count("#") == original.count("#")
+
+
+def test_sample_catalogue_is_in_canonical_form(cli: Any) -> None:
+    run = cli("fmt", "--check", str(REPO / "catalog"))
+    assert run.code == 0, run.stdout
+
+
+def test_check_lists_then_fmt_fixes(base_catalogue: Path, cli: Any) -> None:
+    target = base_catalogue / "implementations" / "330106" / "scjg.yaml"
+    shutil.copy(GOLDEN / "fmt-input.yaml", target)
+    before = snapshot(base_catalogue)
+    run = cli("fmt", "--check", cwd=base_catalogue)
+    assert run.code == 1 and "implementations/330106/scjg.yaml" in run.stdout
+    assert target.read_text(encoding="utf-8") == (GOLDEN / "fmt-input.yaml").read_text(
+        encoding="utf-8"
+    )
+    run = cli("fmt", cwd=base_catalogue)
+    assert run.code == 0
+    assert target.read_text(encoding="utf-8") == (GOLDEN / "fmt-expected.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert cli("fmt", "--check", cwd=base_catalogue).code == 0
+    assert snapshot(base_catalogue) == before  # the same catalogue, only written differently
+
+
+def test_unreadable_file_is_left_alone(base_catalogue: Path, cli: Any) -> None:
+    target = base_catalogue / "implementations" / "330106" / "scjg.yaml"
+    broken = 'schema: zjpaoyici/implementation/v1\nmatters:\n  - code: "许可\n'
+    target.write_text(broken, encoding="utf-8")
+    run = cli("fmt", cwd=base_catalogue)
+    assert run.code == 2 and "Y001" in run.stderr
+    assert target.read_text(encoding="utf-8") == broken
+
+
+def snapshot(root: Path) -> dict[tuple[str, str], Any]:
+    """The resolved catalogue, with record order ignored (records are keyed by code/name)."""
+    cat = load_catalogue(root)
+    return {
+        (e.region, e.code): (keyed(e.values), {i.code: keyed(i.values) for i in e.items})
+        for e in resolve_all(cat)
+    }
+
+
+def keyed(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: keyed(v) for k, v in value.items()}
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(r, dict) and ("code" in r or "name" in r) for r in value)
+    ):
+        return {str(r.get("code", r.get("name"))): keyed(r) for r in value}
+    return value

@@ -1,0 +1,172 @@
+"""``zjpaoyici show`` for people: one matter, region by region, every value with its origin.
+
+Rendering only: the data comes from :func:`zjpaoyici.show.build`. Catalogue text is
+untrusted, so every piece of it goes into a :class:`rich.text.Text` (never markup)
+after :func:`~zjpaoyici.render.safe.visible`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.text import Text
+
+from zjpaoyici.i18n import Lang, t
+from zjpaoyici.model import LEVELS
+from zjpaoyici.render.safe import visible
+from zjpaoyici.show import FieldData, ItemData, MatterData, RegionData, RowData, SourceData
+
+_KEY_WIDTH = 16  # field names and values are padded to at most these many cells
+_VALUE_WIDTH = 40  # so that the sources line up
+
+
+def render(data: MatterData, console: Console, lang: Lang, region: str | None = None) -> None:
+    """Print the basic fields, then each implementing region's values and items.
+
+    ``region`` is the region the data was limited to, if any (it words the empty case).
+    """
+    basic = data["basic"]
+    title = Text()
+    title.append(visible(data["code"]), style="bold")
+    title.append("  ")
+    title.append(visible(str(basic["name"]["value"])), style="bold")
+    console.print(title, soft_wrap=True)
+    console.print()
+    console.print(Text(t("show_basic", lang), style="bold underline"), soft_wrap=True)
+    _rows(
+        console,
+        [(key, _basic_value(key, field, lang), field["source"]) for key, field in basic.items()],
+    )
+    regions = data["regions"]
+    console.print()
+    if not regions:
+        code = visible(data["code"])
+        empty = (
+            t("show_not_implemented", lang, region=visible(region), code=code)
+            if region
+            else t("show_no_regions", lang, code=code)
+        )
+        console.print(Text(empty, style="yellow"), soft_wrap=True)
+        return
+    console.print(
+        Text(t("show_regions", lang, count=len(regions)), style="bold underline"), soft_wrap=True
+    )
+    for shown in regions:
+        console.print()
+        _region(console, shown, lang)
+
+
+def _region(console: Console, region: RegionData, lang: Lang) -> None:
+    head = Text()
+    head.append(visible(region["region"]), style="bold cyan")
+    head.append(" ")
+    head.append(visible(region["name"]), style="bold")
+    level = region["level"]
+    head.append(f" · {t('level_' + level, lang) if level else '?'}", style="cyan")
+    if region["department"]:
+        head.append(" · ")
+        head.append(visible(region["department"]))
+    head.append("  ")
+    head.append(_where(region["source"]), style="dim")
+    console.print(head, soft_wrap=True)
+    _rows(console, [_row(r, lang) for r in region["values"]])
+    if region["items"]:
+        console.print(Text(f"  {t('show_items', lang)}", style="bold"), soft_wrap=True)
+        for item in region["items"]:
+            _item(console, item, lang)
+
+
+def _item(console: Console, item: ItemData, lang: Lang) -> None:
+    head = Text("    ")
+    head.append(visible(item["code"]), style="bold")
+    head.append(" ")
+    head.append(visible(item["name"] or item["full_code"]))
+    if item["generated"]:
+        head.append(t("show_generated", lang), style="dim")
+    head.append("  ")
+    head.append(_where(item["source"]), style="dim")
+    console.print(head, soft_wrap=True)
+    _rows(console, [_row(r, lang) for r in item["values"]], 6)
+
+
+def _row(row: RowData, lang: Lang) -> tuple[str, Text, SourceData | None]:
+    """A value row; a material shows as ``materials  <name> 必交``."""
+    pointer = row["pointer"]
+    if len(pointer) >= 2 and pointer[-2] == "materials":
+        value = Text(visible(pointer[-1]))
+        value.append(" ")
+        value.append_text(_value(row["value"], lang))
+        return "materials", value, row["source"]
+    return row["field"], _value(row["value"], lang), row["source"]
+
+
+def _rows(
+    console: Console, rows: Iterable[tuple[str, Text, SourceData | None]], indent: int = 2
+) -> None:
+    rows = list(rows)
+    if not rows:
+        return
+    key_width = min(max(cell_len(visible(k)) for k, _, _ in rows), _KEY_WIDTH)
+    value_width = min(max(v.cell_len for _, v, _ in rows), _VALUE_WIDTH)
+    for key, value, source in rows:
+        line = Text(" " * indent)
+        shown = visible(key)
+        line.append(shown + " " * max(key_width - cell_len(shown) + 2, 2), style="bold")
+        line.append_text(value)
+        line.append(" " * max(value_width - value.cell_len, 0) + "  ")
+        line.append(_where(source), style="dim")
+        console.print(line, soft_wrap=True)
+
+
+def _where(source: SourceData | None) -> str:
+    if source is None:
+        return "—"
+    return visible(f"{source['file']}:{source['line']}")
+
+
+def _basic_value(key: str, field: FieldData, lang: Lang) -> Text:
+    value = field["value"]
+    if key in ("main", "subs") and not value:
+        return Text(t("show_none", lang), style="dim")
+    if key == "levels" and isinstance(value, list):
+        names = [t(f"level_{lv}", lang) if lv in LEVELS else str(lv) for lv in value]
+        return Text(visible(("、" if lang == "zh" else ", ").join(names)))
+    return _value(value, lang)
+
+
+def _value(value: Any, lang: Lang) -> Text:
+    """A YAML value as a maintainer reads it; catalogue text stays inert."""
+    if value is None:
+        return Text(t("show_none", lang), style="dim")
+    if isinstance(value, bool):
+        return Text("true" if value else "false")
+    if isinstance(value, Mapping):
+        if "days" in value and set(value) <= {"days", "unit"}:
+            key = "show_limit_natural" if value.get("unit") == "natural" else "show_limit_working"
+            return Text(t(key, lang, days=visible(str(value["days"]))))
+        if "required" in value or not value:  # a material record
+            text = Text(
+                t("show_required" if value.get("required", True) else "show_optional", lang)
+            )
+            extra = {k: v for k, v in value.items() if k != "required"}
+            if extra:
+                text.append(" ")
+                text.append(visible(_plain(extra)), style="dim")
+            return text
+        return Text(visible(_plain(value)))
+    if isinstance(value, list):
+        return Text(visible(("、" if lang == "zh" else ", ").join(_plain(v) for v in value)))
+    return Text(visible(str(value)))
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {_plain(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_plain(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,281 @@
+"""One matter across the catalogue, with provenance: the data behind ``zjpaoyici show``.
+
+Computing only; rendering is in :mod:`zjpaoyici.render.show_text`, and ``--format json``
+prints the structure built here as it is. The structure is plain JSON data and stable
+(``format`` 1; keys are only ever added)::
+
+    {
+      "format": 1,
+      "code": "许可-00802-003",
+      "basic": {                       # code name type basis levels legal_limit
+        "name": {"value": "…",         # department main subs, always in this order
+                 "source": {"file": "basic/scjg.yaml", "line": 42, "column": 15}},
+        …
+      },
+      "regions": [                     # regions implementing the matter, in code order
+        {"region": "330106", "name": "西湖区", "level": "county",
+         "department": "…", "source": {…},          # the region's own entry
+         "values": [                                 # one row per effective leaf value
+           {"field": "visits", "pointer": ["visits"], "value": 0, "source": {…}},
+           {"field": "materials[营业执照]", "pointer": ["materials", "营业执照"],
+            "value": {"required": true}, "source": {…}},
+           …],
+         "items": [                                  # handling items (办理项)
+           {"code": "01", "full_code": "…", "name": "…", "generated": false,
+            "source": {…}, "values": [rows as above, visits always first]}]}
+      ]
+    }
+
+``source`` is where the value was written (file, 1-based line and column); it is
+``null`` only for a value no file states (``main`` of a main matter). ``value`` is as
+written in YAML: ``promised_limit`` and ``legal_limit`` are ``{"days", "unit"}`` maps.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping
+from typing import Any, TypedDict
+
+from zjpaoyici.codes import normalise_code
+from zjpaoyici.findings import Loc
+from zjpaoyici.load import basic_field_source
+from zjpaoyici.model import BasicMatter, Catalogue, Entry, Item, Limit, Source
+from zjpaoyici.resolve import resolve_entry
+from zjpaoyici.yamlio import Pointer
+
+FORMAT = 1
+
+BASIC_KEYS = (
+    "code",
+    "name",
+    "type",
+    "basis",
+    "levels",
+    "legal_limit",
+    "department",
+    "main",
+    "subs",
+)
+# Leaf values shown for a region, in this order; maps (online, fee) are shown key by key.
+LEAF_KEYS = (
+    "visits",
+    "onsite_reason",
+    "promised_limit",
+    "case_type",
+    "online",
+    "express",
+    "reach",
+    "annual_cases",
+    "fee",
+    "materials",
+)
+_WHOLE = {"promised_limit", "legal_limit"}  # maps shown as one value
+
+
+class SourceData(TypedDict):
+    file: str
+    line: int
+    column: int
+
+
+class FieldData(TypedDict):
+    value: Any
+    source: SourceData | None
+
+
+class RowData(TypedDict):
+    field: str
+    pointer: list[str]
+    value: Any
+    source: SourceData | None
+
+
+class ItemData(TypedDict):
+    code: str
+    full_code: str
+    name: str | None
+    generated: bool
+    source: SourceData
+    values: list[RowData]
+
+
+class RegionData(TypedDict):
+    region: str
+    name: str
+    level: str | None
+    department: str
+    source: SourceData
+    values: list[RowData]
+    items: list[ItemData]
+
+
+class MatterData(TypedDict):
+    format: int
+    code: str
+    basic: dict[str, FieldData]
+    regions: list[RegionData]
+
+
+class UnknownCode(LookupError):
+    """The code names no matter of the basic catalogue; ``suggestions`` are close codes."""
+
+    def __init__(self, code: str, suggestions: list[str]) -> None:
+        super().__init__(code)
+        self.code = code
+        self.suggestions = suggestions
+
+
+def source_data(loc: Loc) -> SourceData:
+    return {"file": loc.file, "line": loc.line, "column": loc.col}
+
+
+def find_matter(cat: Catalogue, code: str) -> BasicMatter:
+    """The basic matter ``code`` names (full-width forms and stray spaces forgiven)."""
+    for candidate in (code, normalise_code(code), normalise_code(code).upper()):
+        if candidate in cat.basic:
+            return cat.basic[candidate]
+    known = list(cat.basic)
+    close = difflib.get_close_matches(normalise_code(code), known, n=3, cutoff=0.6)
+    raise UnknownCode(code, close)
+
+
+def known_region(cat: Catalogue, region: str) -> bool:
+    """Whether ``region`` is a region of the table or has implementation lists."""
+    return region in cat.regions or region in cat.impl_files
+
+
+def build(cat: Catalogue, code: str, region: str | None = None) -> MatterData:
+    """Everything ``show`` prints about matter ``code`` (only ``region``, if given)."""
+    matter = find_matter(cat, code)
+    return {
+        "format": FORMAT,
+        "code": matter.code,
+        "basic": _basic(cat, matter),
+        "regions": [_region(cat, entry) for entry in _entries(cat, matter.code, region)],
+    }
+
+
+def _basic(cat: Catalogue, matter: BasicMatter) -> dict[str, FieldData]:
+    limit = matter.legal_limit
+    values: dict[str, Any] = {
+        "code": matter.code,
+        "name": matter.name,
+        "type": matter.type,
+        "basis": list(matter.basis),
+        "levels": list(matter.levels),
+        "legal_limit": _limit(limit) if limit else None,
+        "department": matter.department,
+        "main": matter.main,
+        "subs": list(matter.subs),
+    }
+    out: dict[str, FieldData] = {}
+    for key in BASIC_KEYS:
+        src: Loc | None
+        if key == "department":
+            src = matter.src.doc.loc(("department",))
+        elif key == "main":
+            main = cat.basic.get(matter.main) if matter.main else None
+            src = main.src.loc("code") if main else None
+        elif key == "subs":
+            src = matter.src.loc("subs") if matter.subs else None
+        else:
+            src = basic_field_source(cat, matter, key).loc()
+        out[key] = {"value": values[key], "source": source_data(src) if src else None}
+    return out
+
+
+def _limit(limit: Limit) -> dict[str, Any]:
+    return {"days": limit.days, "unit": limit.unit}
+
+
+def _entries(cat: Catalogue, code: str, region: str | None) -> Iterator[Entry]:
+    found: list[Entry] = []
+    for folder in cat.region_folders():
+        for impl in cat.impl_files[folder]:
+            if region is not None and (impl.region or impl.folder) != region:
+                continue
+            for raw, src in impl.entries:
+                if raw["code"] == code:
+                    found.append(resolve_entry(cat, impl, raw, src))
+    found.sort(key=lambda e: e.region)  # stable: file and entry order within a region
+    return iter(found)
+
+
+def _region(cat: Catalogue, entry: Entry) -> RegionData:
+    region = cat.regions.get(entry.region)
+    return {
+        "region": entry.region,
+        "name": region.name if region else "",
+        "level": region.level if region else None,
+        "department": entry.department,
+        "source": source_data(entry.src.loc("code")),
+        "values": list(_rows(entry, entry.values, ())),
+        "items": [_item(entry, item) for item in entry.items],
+    }
+
+
+def _rows(entry: Entry, values: Mapping[str, Any], at: Pointer) -> Iterator[RowData]:
+    """One row per leaf value under ``at`` (the entry, or one of its items)."""
+    for key in LEAF_KEYS:
+        if key not in values or values[key] is None:
+            continue
+        value = values[key]
+        if key == "materials" and isinstance(value, list):
+            for rec in value:
+                if isinstance(rec, dict) and isinstance(rec.get("name"), str):
+                    name = rec["name"]
+                    shown = {k: v for k, v in rec.items() if k != "name"}
+                    yield _row(entry, (*at, key, name), f"{key}[{name}]", shown)
+        elif isinstance(value, dict) and key not in _WHOLE:
+            for sub, subvalue in value.items():
+                yield _row(entry, (*at, key, sub), f"{key}.{sub}", subvalue)
+        else:
+            yield _row(entry, (*at, key), key, value)
+
+
+def _row(entry: Entry, pointer: Pointer, name: str, value: Any) -> RowData:
+    return {
+        "field": name,
+        "pointer": [str(p) for p in pointer],
+        "value": value,
+        "source": source_data(entry.origin(*pointer).loc()),
+    }
+
+
+def _item(entry: Entry, item: Item) -> ItemData:
+    at: Pointer = ("items", item.code)
+    own = {
+        key: value
+        for key, value in item.values.items()
+        if key in LEAF_KEYS and _states(entry, (*at, key))
+    }
+    rows = [
+        r
+        for r in _rows(entry, own, at)
+        if r["field"] != "visits" and _states(entry, tuple(r["pointer"]))
+    ]
+    if "visits" in own:
+        visits = _row(entry, (*at, "visits"), "visits", own["visits"])
+    else:  # inherited from the entry
+        visits = _row(entry, ("visits",), "visits", item.facts.visits)
+    return {
+        "code": item.code,
+        "full_code": item.full_code,
+        "name": item.name,
+        "generated": item.generated,
+        "source": source_data(_item_loc(item.src)),
+        "values": [visits, *rows],
+    }
+
+
+def _states(entry: Entry, pointer: Pointer) -> bool:
+    """Whether an item record itself states the value at ``pointer``."""
+    n = len(pointer)
+    return any(p[:n] == pointer for p in entry.provenance)
+
+
+def _item_loc(src: Source) -> Loc:
+    if src.doc.get((*src.pointer, "code")) is not None:
+        return src.loc("code")
+    return src.loc()
