@@ -48,7 +48,11 @@ Step = str | tuple[str, str]  # a mapping key, or (list key, record key value)
 
 
 def path_text(steps: list[Step]) -> str:
-    """``["matters", ("matters", "许可-00802-001"), "visits"]`` → ``matters[许可-00802-001].visits``."""
+    """``["matters", ("matters", "许可-00802-001"), "visits"]`` → ``matters[许可-00802-001].visits``.
+
+    A record of a keyed list is addressed by two steps: the list's key, then
+    (list key, record key value).
+    """
     out = ""
     for step in steps:
         if isinstance(step, tuple):
@@ -149,6 +153,12 @@ def _first_lead(parent: Any, key: Any) -> str:
 def _append_record(parent: Any, key: Any, record: Any, lead: str) -> None:
     """Append ``record`` to the list ``parent[key]``, with the comment lines ``lead``."""
     seq = parent[key]
+    if not seq:  # `matters: []` becomes a block list holding the record and its comments
+        if isinstance(seq, CommentedSeq):
+            seq.fa.set_block_style()
+        seq.append(record)
+        attach_leads(parent, key, [lead.lstrip("\n")], "")
+        return
     if not is_block(seq):
         seq.append(record)
         return
@@ -157,6 +167,17 @@ def _append_record(parent: Any, key: Any, record: Any, lead: str) -> None:
     sep = next((lead_ for lead_ in leads[1:] if not lead_.strip()), "")
     text = lead if lead.startswith("\n") or not sep else sep + lead
     attach_leads(parent, key, [*leads, text], tail)
+
+
+def _set_lead(parent: Any, key: Any, position: int, lead: str) -> None:
+    """Replace the comment lines above record ``position`` of ``parent[key]``."""
+    if not lead.strip():
+        return
+    leads, tail = detach_leads(parent, key)
+    if position < len(leads):
+        gap = leads[position][: len(leads[position]) - len(leads[position].lstrip("\n"))]
+        leads[position] = gap + lead.lstrip("\n")
+    attach_leads(parent, key, leads, tail)
 
 
 def _insert_record(parent: Any, key: Any, position: int, record: Any, lead: str) -> None:
@@ -227,15 +248,15 @@ def _combine_map(
             result.owner[tuple(here)] = index
             continue
         o = ours[key]
-        if _eq(o, t):
-            continue
         keyfield = _keyfield(key)
         if (
             keyfield
             and _records(plain(o), keyfield) is not None
             and _records(plain(t), keyfield) is not None
-        ):
+        ):  # walked even when equal: their comment lines may be adopted
             _combine_list(result, index, ours, theirs, key, keyfield, here, prefer)
+        elif _eq(o, t):
+            continue
         elif _mergeable_map(o, t):
             _combine_map(result, index, o, t, here, prefer)
         else:
@@ -267,8 +288,11 @@ def _combine_list(
             _append_record(ours_parent, key, rec, _lead_of(theirs_parent, key, i))
             mine[code] = len(ours_parent[key]) - 1
             result.owner[tuple(here)] = index
-        elif not _eq(ours_parent[key][mine[code]], rec):
-            _combine_map(result, index, ours_parent[key][mine[code]], rec, here, prefer)
+        else:
+            if not _lead_of(ours_parent, key, mine[code]).strip():  # adopt their comment lines
+                _set_lead(ours_parent, key, mine[code], _lead_of(theirs_parent, key, i))
+            if not _eq(ours_parent[key][mine[code]], rec):
+                _combine_map(result, index, ours_parent[key][mine[code]], rec, here, prefer)
 
 
 # --- three-way merge -----------------------------------------------------------------
@@ -374,7 +398,15 @@ def _merge3_list(
     t_index = _records(plain(theirs_seq), keyfield) or {}
 
     def ours_index() -> dict[str, int]:
-        return _records(plain(ours_parent[key]), keyfield) or {}
+        """Record positions in ours; conflict sentinels hold their record's place."""
+        index: dict[str, int] = {}
+        for i, rec in enumerate(ours_parent[key]):
+            if isinstance(rec, dict) and keyfield in rec:
+                index[str(rec[keyfield])] = i
+            elif isinstance(rec, str) and rec in result.sentinels:
+                conflict_steps = result.sentinels[rec].steps
+                index[str(conflict_steps[-1][1])] = i
+        return index
 
     codes = list(ours_index()) + [c for c in t_index if c not in ours_index()]
     for code in codes:
@@ -495,18 +527,17 @@ def render_with_conflicts(
 
 
 def iter_fields(data: Any, steps: list[Step] | None = None) -> Iterator[tuple[list[Step], Any]]:
-    """Every leaf of plain ``data`` with its keyed path (records addressed by their code)."""
+    """Every leaf of plain ``data`` with its keyed path (records addressed by their code).
+
+    Empty mappings and record lists are containers, not fields, and are not listed.
+    """
     steps = steps or []
     if isinstance(data, dict):
-        if not data:
-            yield steps, data
         for key, value in data.items():
             keyfield = KEYED_LISTS.get(key)
             if keyfield and _records(value, keyfield) is not None:
-                if not value:
-                    yield [*steps, key], value
                 for rec in value:
-                    yield from iter_fields(rec, [*steps, (key, str(rec[keyfield]))])
+                    yield from iter_fields(rec, [*steps, key, (key, str(rec[keyfield]))])
             else:
                 yield from iter_fields(value, [*steps, key])
     else:
