@@ -90,3 +90,13 @@ def keyed(value: Any) -> Any:
     ):
         return {str(r.get("code", r.get("name"))): keyed(r) for r in value}
     return value
+
+
+def test_duplicate_keys_block_rewriting(base_catalogue: Path, cli: Any) -> None:
+    """ruamel would refuse (or silently pick) a duplicate key; fmt leaves the file alone."""
+    target = base_catalogue / "implementations" / "330106" / "scjg.yaml"
+    text = target.read_text(encoding="utf-8") + "    visits: 1\n"
+    target.write_text(text, encoding="utf-8")
+    run = cli("fmt", cwd=base_catalogue)
+    assert run.code == 2 and "Y002" in run.stderr and "Traceback" not in run.output
+    assert target.read_text(encoding="utf-8") == text

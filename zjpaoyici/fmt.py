@@ -17,7 +17,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from zjpaoyici.codes import ZHEJIANG, CodeProfile, ProfileError, profile_from_manifest
 from zjpaoyici.findings import Finding
-from zjpaoyici.load import MANIFEST, find_root, plan_files, read_checked
+from zjpaoyici.load import MANIFEST, blocks_rewrite, find_root, plan_files, read_checked
 from zjpaoyici.rtyaml import dump_text, load_text, reorder_map, reorder_seq
 from zjpaoyici.schemas import KIND_SCHEMA, deref, load_schema
 from zjpaoyici.yamlio import DEFAULT_LIMITS, Document, Limits, Pointer
@@ -166,24 +166,6 @@ def _restore_text(node: Any, reference: Any) -> None:
                 _restore_text(node[i], ref)
 
 
-_BLOCKING = {
-    "Y001",
-    "Y003",
-    "Y004",
-    "Y005",
-    "Y007",
-    "Y008",
-    "Y009",
-    "Y010",
-    "Y011",
-    "Y012",
-    "Y013",
-    "Y014",
-    "Y015",
-    "Y016",
-}
-
-
 def format_file(
     path: Path, kind: str | None, profile: CodeProfile, limits: Limits = DEFAULT_LIMITS
 ) -> FormatResult:
@@ -193,7 +175,7 @@ def format_file(
     except (OSError, UnicodeDecodeError):
         original = ""
     doc, checked_kind, findings = read_checked(path, kind, limits)
-    blocking = [f for f in findings if f.rule in _BLOCKING or f.rule == "S001"]
+    blocking = [f for f in findings if blocks_rewrite(f) or f.rule == "S001"]
     if doc is None or checked_kind is None or blocking:
         return FormatResult(path, original, None, blocking or findings)
     return FormatResult(path, original, format_text(original, checked_kind, profile, doc), [])

@@ -38,6 +38,12 @@ YAML_SUFFIXES = (".yaml", ".yml")
 DEFAULTS_PREFIX = "_defaults"  # _defaults.yaml, or _defaults-<dept>.yaml per department
 
 
+def blocks_rewrite(finding: Finding) -> bool:
+    """Whether a reading problem makes a file unsafe to rewrite: every Y rule but Y006,
+    whose value the reader restores to the author's text."""
+    return finding.rule.startswith("Y") and finding.rule != "Y006"
+
+
 def find_root(start: Path) -> Path | None:
     """The nearest directory at or above ``start`` holding ``catalogue.yaml``."""
     here = start.resolve()

@@ -14,26 +14,10 @@ from typing import Any
 
 from zjpaoyici.findings import Finding, Loc
 from zjpaoyici.fsutil import atomic_write_bytes, atomic_write_text
-from zjpaoyici.load import display_path, read_checked
+from zjpaoyici.load import blocks_rewrite, display_path, read_checked
 from zjpaoyici.merge import Conflict, combine, merge3, render_with_conflicts, resolve_steps
 from zjpaoyici.rtyaml import dump_text, load_text
 from zjpaoyici.yamlio import DEFAULT_LIMITS, Document, Limits
-
-_BLOCKING = {
-    "Y001",
-    "Y003",
-    "Y004",
-    "Y005",
-    "Y007",
-    "Y009",
-    "Y010",
-    "Y011",
-    "Y013",
-    "Y014",
-    "Y015",
-    "Y016",
-    "Y017",
-}
 
 
 class InputError(Exception):
@@ -74,7 +58,7 @@ def _read(path: Path, limits: Limits) -> tuple[Document | None, str]:
     if path.exists() and path.is_file() and path.stat().st_size == 0:
         return None, ""
     doc, _, findings = read_checked(path, None, limits)
-    blocking = [f for f in findings if f.rule in _BLOCKING]
+    blocking = [f for f in findings if blocks_rewrite(f)]
     if doc is None or blocking:
         raise InputError(blocking or findings)
     return doc, path.read_text(encoding="utf-8-sig")

@@ -84,6 +84,13 @@ def usage_error(message: str) -> typer.Exit:
     return typer.Exit(EXIT_USAGE)
 
 
+def require_existing(paths: list[Path], lang: Lang) -> None:
+    """Stop with exit 2 naming every path that does not exist."""
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise usage_error("\n".join(t("err_not_found", lang, path=p) for p in missing))
+
+
 def catalogue_root(path: Path | None, lang: Lang) -> Path:
     """The catalogue to work on: ``path``, the nearest one above the working directory,
     or the bundled sample (said in one line)."""

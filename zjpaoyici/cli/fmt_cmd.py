@@ -17,9 +17,9 @@ from zjpaoyici.cli.common import (
     app,
     catalogue_root,
     lang_of,
+    require_existing,
     stderr_console,
     stdout_console,
-    usage_error,
 )
 from zjpaoyici.fmt import format_file, targets
 from zjpaoyici.fsutil import atomic_write_text
@@ -64,9 +64,7 @@ def fmt(
     """Format catalogue files canonically, keeping comments. 规范化目录文件格式（保留注释）。"""
     language = lang_of(lang)
     chosen = paths or [catalogue_root(None, language)]
-    missing = [p for p in chosen if not p.exists()]
-    if missing:
-        raise usage_error("\n".join(t("err_not_found", language, path=p) for p in missing))
+    require_existing(chosen, language)
     out, err = stdout_console(), stderr_console()
     changed = unchanged = failed = 0
     for path, kind, profile in targets(chosen):

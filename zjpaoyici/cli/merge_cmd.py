@@ -16,6 +16,7 @@ from zjpaoyici.cli.common import (
     LangOption,
     app,
     lang_of,
+    require_existing,
     stderr_console,
     usage_error,
 )
@@ -144,9 +145,7 @@ def merge(
         raise usage_error(t("merge_both_forces", language))
     if len(inputs) < 2:
         raise usage_error(t("merge_need_two", language))
-    missing = [p for p in inputs if not p.exists()]
-    if missing:
-        raise usage_error("\n".join(t("err_not_found", language, path=p) for p in missing))
+    require_existing(inputs, language)
     dirs = [p.is_dir() for p in inputs]
     if any(dirs) and not all(dirs):
         raise usage_error(t("merge_mixed", language))
@@ -205,9 +204,7 @@ def merge3(
 ) -> None:
     """Three-way merge keyed by matter code and field; a git merge driver. 三方结构化合并。"""
     language = lang_of(lang)
-    missing = [p for p in (base, ours, theirs) if not p.exists()]
-    if missing:
-        raise usage_error("\n".join(t("err_not_found", language, path=p) for p in missing))
+    require_existing([base, ours, theirs], language)
     outcome = merge3_files(base, ours, theirs, name=name)
     atomic_write_text(output or ours, outcome.text)
     if outcome.fallback:
