@@ -126,14 +126,19 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def read_checked(
-    path: Path, kind: str | None, limits: Limits, root: Path | None = None
+    path: Path,
+    kind: str | None,
+    limits: Limits,
+    root: Path | None = None,
+    label: Callable[[Path], str] = display_path,
 ) -> tuple[Document | None, str | None, list[Finding]]:
     """Read ``path`` and check its structure.
 
-    ``kind`` is what the file's place implies (``None``: trust its ``schema:`` line).
-    Returns the document, the kind it was checked as, and the findings.
+    ``kind`` is what the file's place implies (``None``: trust its ``schema:`` line);
+    ``label`` names the file in messages. Returns the document, the kind it was
+    checked as, and the findings.
     """
-    display = display_path(path)
+    display = label(path)
     if root is not None and not _inside(path, root):
         target = os.path.realpath(path)
         return None, None, [Finding("Y016", Loc(display, 1, 1), {"target": target})]
@@ -192,13 +197,17 @@ def load_catalogue(
     *,
     limits: Limits = DEFAULT_LIMITS,
     progress: Callable[[int, int], None] | None = None,
+    label: Callable[[Path], str] = display_path,
 ) -> Catalogue:
-    """Read every file of the catalogue at ``root`` into the model, collecting findings."""
+    """Read every file of the catalogue at ``root`` into the model, collecting findings.
+
+    ``label`` names files in messages (e.g. ``origin/main:catalog/...`` for a revision).
+    """
     cat = Catalogue(root=root, sample=_inside(root, sample_catalogue_dir()))
     plan = plan_files(root)
     total = len(plan.files)
     for index, (path, kind, folder) in enumerate(plan.files):
-        doc, checked_kind, findings = read_checked(path, kind, limits, root)
+        doc, checked_kind, findings = read_checked(path, kind, limits, root, label)
         cat.findings.extend(findings)
         if any(f.rule == "Y015" for f in findings):
             cat.io_errors += 1
@@ -209,7 +218,7 @@ def load_catalogue(
         if progress:
             progress(index + 1, total)
     for path in plan.misplaced:
-        cat.findings.append(Finding("R009", Loc(display_path(path), 1, 1), {}))
+        cat.findings.append(Finding("R009", Loc(label(path), 1, 1), {}))
     return cat
 
 

@@ -43,11 +43,15 @@ def html_text(text: str) -> str:
     return html.escape(visible(text), quote=True)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
 def markdown_text(text: str) -> str:
-    """Escape text for a Markdown table cell or paragraph; neutralise @mentions."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", one_line(text))
-    escaped = escaped.replace("&", "&amp;")
-    return escaped.replace("@", "@\u200b")
+    """Escape text for a Markdown table cell or paragraph: emphasis, links, HTML, table
+    pipes and entities are shown literally, line-start syntax cannot apply, and
+    ``@mentions`` / ``#123`` references do not notify anyone."""
+    escaped = one_line(text).replace("&", "&amp;")
+    escaped = _MD_SPECIAL.sub(r"\\\1", escaped)
+    escaped = re.sub(r"^([#>+\-=])", r"\\\1", escaped)
+    escaped = re.sub(r"^(\d+)([.)])", r"\1\\\2", escaped)
+    return escaped.replace("@", "@\u200b").replace("#", "#\u200b")

@@ -1,0 +1,234 @@
+"""``diff``: every change kind and class, the reform's summary, git revisions, CI gates."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import BASE, REPO
+
+IMPL = "implementations/{}/scjg.yaml"
+HEADER = 'schema: zjpaoyici/implementation/v1\nregion: "{r}"\ndepartment: 测试局\nmatters:\n'
+COUNTY_EXTRA = (
+    '  - code: "许可-00801-000"\n    visits: 0\n    promised_limit: {days: 5}\n    case_type: 承诺件\n'
+    "    online: {depth: 4}\n"
+    '  - code: "公共服务-00820-000"\n    visits: 0\n    online: {depth: 4}\n'
+)
+PUBLIC_SERVICE = (
+    '\n  - code: "公共服务-00820-000"\n    name: 食品安全信息查询\n    type: 公共服务\n'
+    "    basis: [《中华人民共和国食品安全法》第一百一十八条]\n    levels: [county]\n"
+)
+NEW_MATTER = (
+    '\n  - code: "许可-00803-000"\n    name: 药品零售企业经营许可\n    type: 行政许可\n'
+    "    basis: [《中华人民共和国药品管理法》第五十一条]\n    levels: [county]\n"
+)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Path, Path]:
+    """An old and a new catalogue that differ in every way diff knows."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(BASE, old)
+    (old / "basic/scjg.yaml").write_text(
+        (BASE / "basic/scjg.yaml").read_text(encoding="utf-8") + PUBLIC_SERVICE, encoding="utf-8"
+    )
+    with (old / IMPL.format("330106")).open("a", encoding="utf-8") as fh:
+        fh.write(COUNTY_EXTRA)
+    shutil.copytree(old, new)
+    basic = new / "basic/scjg.yaml"
+    # renamed (same code, new name) — seen in both regions that implement it
+    edit(basic, "name: 食品生产许可\n", "name: 食品生产许可（含保健食品）\n")
+    # re-coded (same region and name, new code) + one material fewer
+    edit(basic, '"许可-00802-001"', '"许可-00802-011"')
+    county = new / IMPL.format("330106")
+    edit(county, '"许可-00802-001"', '"许可-00802-011"')
+    edit(county, "      - {name: 营业执照, required: true}\n", "")
+    # an online improvement and a new handling item on 002
+    edit(
+        county,
+        "    online: {depth: 3, mobile: true}\n",
+        '    online: {depth: 4, mobile: true}\n    items:\n      - {code: "01", name: 变更（名称）, visits: 0}\n',
+    )
+    # removed while still in the catalogue (regression), and removed from the catalogue (neutral)
+    edit(county, COUNTY_EXTRA, "")
+    edit(basic, PUBLIC_SERVICE, "")
+    # added: a new matter implemented by the county
+    basic.write_text(basic.read_text(encoding="utf-8") + NEW_MATTER, encoding="utf-8")
+    with county.open("a", encoding="utf-8") as fh:
+        fh.write(
+            '  - code: "许可-00803-000"\n    visits: 1\n    onsite_reason: 需现场核查经营场所\n    promised_limit: {days: 10}\n    online: {depth: 3}\n'
+        )
+    # province: a shorter promise (improvement); city: 1 → 2 visits (falls out of the target)
+    edit(new / IMPL.format("330000"), "{days: 5, unit: working}", "{days: 3, unit: working}")
+    edit(new / IMPL.format("330100"), "    visits: 1\n", "    visits: 2\n")
+    return old, new
+
+
+def run_diff(cli: Any, *args: str, cwd: Path | None = None) -> tuple[int, dict[str, Any]]:
+    run = cli("diff", *args, "--format", "json", cwd=cwd)
+    return run.code, json.loads(run.stdout)
+
+
+def changes(data: dict[str, Any]) -> set[tuple[Any, ...]]:
+    return {
+        (c["kind"], c["class"], c["region"], c["code"], c["field"], c["item"])
+        for c in data["changes"]
+    }
+
+
+def test_every_kind_and_class(pair: tuple[Path, Path], cli: Any) -> None:
+    code, data = run_diff(cli, str(pair[0]), str(pair[1]))
+    assert code == 0
+    assert changes(data) == {
+        ("renamed", "neutral", "330000", "许可-00801-000", None, None),
+        ("renamed", "neutral", "330100", "许可-00801-000", None, None),
+        ("changed", "improvement", "330000", "许可-00801-000", "promised_limit", None),
+        ("changed", "regression", "330100", "许可-00801-000", "visits", None),
+        ("recoded", "neutral", "330106", "许可-00802-011", None, None),
+        ("changed", "improvement", "330106", "许可-00802-011", "materials", None),
+        ("changed", "improvement", "330106", "许可-00802-002", "online.depth", None),
+        ("item_added", "neutral", "330106", "许可-00802-002", None, "01"),
+        ("removed", "regression", "330106", "许可-00801-000", None, None),
+        ("removed", "neutral", "330106", "公共服务-00820-000", None, None),
+        ("added", "neutral", "330106", "许可-00803-000", None, None),
+    }
+    recode = next(c for c in data["changes"] if c["kind"] == "recoded")
+    assert recode["old_code"] == "许可-00802-001" and recode["name"] == "食品经营许可（新办）"
+    falls = next(c for c in data["changes"] if c["field"] == "visits")
+    assert (falls["old"], falls["new"], falls["falls_out_of_target"]) == (1, 2, True)
+    assert data["counts"] == {
+        "improvement": 3,
+        "regression": 2,
+        "regression_accepted": 0,
+        "neutral": 6,
+    }
+
+
+def test_reform_summary_numbers(pair: tuple[Path, Path], cli: Any) -> None:
+    _, data = run_diff(cli, str(pair[0]), str(pair[1]))
+    # old: 330000 1, 330100 1, 330106 4 (001, 002, 00801, 00820) = 6 in scope
+    # new: 330000 1, 330100 1, 330106 3 (011, 002, 00803) = 5
+    assert data["summary"] == {
+        "matters_before": 6,
+        "matters_after": 5,
+        "matters_saved": 1,
+        "visits_saved": -1,  # the city's matter now needs 2 visits instead of 1
+        "materials_saved": 1,  # 营业执照 no longer required for 011
+        "days_saved": 2.0,  # the province promises 3 days instead of 5
+    }
+    levels = data["coverage"]
+    assert levels["before"]["levels"]["city"]["mean_share"] == 1.0
+    assert levels["after"]["levels"]["city"]["mean_share"] == 0.0
+    assert levels["before"]["levels"]["county"]["mean_share"] == 1.0
+    assert levels["after"]["levels"]["county"]["mean_share"] == 1.0
+
+
+def test_fail_on_and_accept_list(pair: tuple[Path, Path], cli: Any, tmp_path: Path) -> None:
+    old, new = pair
+    assert run_diff(cli, str(old), str(new), "--fail-on", "regression")[0] == 1
+    assert run_diff(cli, str(old), str(new), "--fail-on", "removal")[0] == 1
+    accept = tmp_path / "accept.yaml"
+    accept.write_text(
+        "accept:\n"
+        '  - {code: "许可-00801-000", region: "330100", field: visits, reason: 新增现场核查要求}\n'
+        '  - {code: "许可-00801-000", region: "330106", reason: 该事项下放至街道}\n',
+        encoding="utf-8",
+    )
+    code, data = run_diff(
+        cli, str(old), str(new), "--fail-on", "regression", "--accept", str(accept)
+    )
+    assert code == 0 and data["counts"]["regression_accepted"] == 2
+    assert run_diff(cli, str(old), str(new), "--fail-on", "any", "--accept", str(accept))[0] == 1
+
+
+def test_only_an_accepted_visit_regression_passes(
+    base_catalogue: Path, cli: Any, tmp_path: Path
+) -> None:
+    new = tmp_path / "new"
+    shutil.copytree(base_catalogue, new)
+    edit(new / IMPL.format("330100"), "    visits: 1\n", "    visits: 2\n")
+    assert run_diff(cli, str(base_catalogue), str(new), "--fail-on", "regression")[0] == 1
+    accept = tmp_path / "a.yaml"
+    accept.write_text(
+        'accept:\n  - {code: "许可-00801-000", reason: 需现场核查}\n', encoding="utf-8"
+    )
+    assert (
+        run_diff(
+            cli, str(base_catalogue), str(new), "--fail-on", "regression", "--accept", str(accept)
+        )[0]
+        == 0
+    )
+
+
+def test_class_override(pair: tuple[Path, Path], cli: Any) -> None:
+    _, data = run_diff(cli, str(pair[0]), str(pair[1]), "--class", "online.depth=neutral")
+    depth = next(c for c in data["changes"] if c["field"] == "online.depth")
+    assert depth["class"] == "neutral"
+    assert cli("diff", str(pair[0]), str(pair[1]), "--class", "visits=bad").code == 2
+
+
+def test_identical_catalogues_have_no_changes(cli: Any) -> None:
+    code, data = run_diff(cli, str(REPO / "catalog"), str(REPO / "catalog"))
+    assert code == 0 and data["changes"] == [] and data["summary"]["matters_saved"] == 0
+
+
+def test_markdown_is_a_pull_request_comment(pair: tuple[Path, Path], cli: Any) -> None:
+    run = cli("diff", str(pair[0]), str(pair[1]), "--format", "markdown", "--lang", "zh")
+    text = run.stdout
+    assert text.index("| 类别 | 数量 |") < text.index("<details>")
+    assert "| 1 | -1 | 1 | 2 |" in text  # 减事项 减次数 减材料 减时间
+    assert "不再满足" in text and text.count("<details>") == text.count("</details>")
+
+
+# --- git ------------------------------------------------------------------------------
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_diff_against_a_git_revision_leaves_the_tree_alone(base_catalogue: Path, cli: Any) -> None:
+    repo = base_catalogue
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.email", "t@example.org")
+    git(repo, "config", "user.name", "t")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "one")
+    edit(repo / IMPL.format("330100"), "    visits: 1\n", "    visits: 2\n")
+    git(repo, "commit", "-qam", "two")
+    edit(
+        repo / IMPL.format("330000"), "{days: 5, unit: working}", "{days: 4, unit: working}"
+    )  # uncommitted
+    status = git(repo, "status", "--porcelain")
+    index = (repo / ".git" / "index").read_bytes()
+    tree = {p: p.read_bytes() for p in repo.rglob("*.yaml")}
+
+    code, data = run_diff(cli, "--base", "HEAD~1", "--head", "HEAD", cwd=repo)
+    assert code == 0
+    assert {(c["kind"], c["field"]) for c in data["changes"]} == {("changed", "visits")}
+    assert data["changes"][0]["file"] == "HEAD:implementations/330100/scjg.yaml"
+    code, data = run_diff(cli, "--base", "HEAD~1", cwd=repo)  # against the working tree
+    assert {c["field"] for c in data["changes"]} == {"visits", "promised_limit"}
+
+    assert git(repo, "status", "--porcelain") == status
+    assert (repo / ".git" / "index").read_bytes() == index
+    assert {p: p.read_bytes() for p in repo.rglob("*.yaml")} == tree
+
+
+def test_unknown_revision_is_a_usage_error(base_catalogue: Path, cli: Any) -> None:
+    git(base_catalogue, "init", "-q", "-b", "main")
+    run = cli("diff", "--base", "no-such-rev", cwd=base_catalogue)
+    assert run.code == 2 and "git" in run.stderr

@@ -1,0 +1,184 @@
+"""``zjpaoyici diff``: what a change does to citizens, as a report and as a CI gate."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from zjpaoyici.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    LangOption,
+    OutputOption,
+    app,
+    catalogue_root,
+    emit,
+    lang_of,
+    require_existing,
+    stdout_console,
+    usage_error,
+)
+from zjpaoyici.diff import CLASSES, Accept, ChangeClass, FailOn, diff_catalogues, load_accepts
+from zjpaoyici.gitrev import GitError, catalogue_at
+from zjpaoyici.i18n import Lang, t
+from zjpaoyici.load import display_path, find_root, load_catalogue
+from zjpaoyici.render import diff_out
+from zjpaoyici.rules import message_of
+from zjpaoyici.yamlio import read_document
+
+
+class Format(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+class FailChoice(StrEnum):
+    regression = "regression"
+    removal = "removal"
+    any = "any"
+
+
+EXAMPLES = """
+[bold]Examples 示例[/bold]
+
+  zjpaoyici diff old-catalog/ catalog/
+  zjpaoyici diff --base origin/main                      [dim]# the working tree against a revision 工作区对比修订版本[/dim]
+  zjpaoyici diff --base HEAD~1 --head HEAD --format markdown -o comment.md
+  zjpaoyici diff --base origin/main --fail-on regression --accept accepted.yaml
+
+Accept file 接受清单 (intended regressions 有意的退步):
+
+  accept:
+    - {code: "许可-00802-001", region: "330106", field: visits, reason: 需现场核查食品安全}
+
+Exit codes 退出码: 0 no failing change 无 · 1 --fail-on matched 有不可接受的变更 · 2 usage / unreadable input
+"""
+
+
+@app.command(epilog=EXAMPLES)
+def diff(
+    old: Annotated[Path | None, typer.Argument(help="The catalogue before. 变更前的目录。")] = None,
+    new: Annotated[Path | None, typer.Argument(help="The catalogue after. 变更后的目录。")] = None,
+    base: Annotated[
+        str | None,
+        typer.Option("--base", help="Compare against this git revision. 对比的 git 修订版本。"),
+    ] = None,
+    head: Annotated[
+        str | None,
+        typer.Option(
+            "--head",
+            help="Git revision to compare (default: working tree). 比较的修订版本（缺省为工作区）。",
+        ),
+    ] = None,
+    catalogue: Annotated[
+        Path | None,
+        typer.Option(
+            "--catalogue",
+            "-C",
+            help="Catalogue folder in the repository (with --base). 仓库中的目录位置。",
+        ),
+    ] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format. 输出格式。")
+    ] = Format.text,
+    fail_on: Annotated[
+        FailChoice | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 on: regression, removal or any change. 遇到何种变更时退出码为 1。",
+        ),
+    ] = None,
+    accept: Annotated[
+        Path | None,
+        typer.Option("--accept", help="YAML list of intended regressions with reasons. 接受清单。"),
+    ] = None,
+    classes: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--class",
+            help="Override a field's class, e.g. annual_cases=neutral. 调整字段的变更类别。",
+        ),
+    ] = None,
+    lang: LangOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Compare two catalogues or git revisions in the reform's terms. 比较两个目录或两个 git 版本。"""
+    language = lang_of(lang)
+    overrides = _overrides(classes or [], language)
+    accepts = _accepts(accept, language)
+    with ExitStack() as stack:
+        if base is not None:
+            if old is not None or new is not None:
+                raise usage_error(t("diff_paths_or_revs", language))
+            root = catalogue_root(catalogue, language)
+            try:
+                old_root, old_label = stack.enter_context(catalogue_at(base, root))
+                if head is not None:
+                    new_root, new_label = stack.enter_context(catalogue_at(head, root))
+                else:
+                    new_root, new_label = root, display_path
+            except GitError as exc:
+                raise usage_error(t("err_git", language, reason=exc)) from None
+            old_name, new_name = base, head or t("diff_working_tree", language)
+        else:
+            if old is None or new is None:
+                raise usage_error(t("diff_need_two", language))
+            require_existing([old, new], language)
+            old_root, new_root = (_root_of(p, language) for p in (old, new))
+            old_label = new_label = display_path
+            old_name, new_name = display_path(old.absolute()), display_path(new.absolute())
+        before = load_catalogue(old_root, label=old_label)
+        after = load_catalogue(new_root, label=new_label)
+        result = diff_catalogues(before, after, overrides=overrides, accepts=accepts)
+    code = EXIT_FINDINGS if result.fails(_FAIL_ON[fail_on] if fail_on else None) else EXIT_OK
+    if fmt == Format.text:
+        diff_out.render_text(result, stdout_console(), language, old_name, new_name)
+    elif fmt == Format.markdown:
+        emit(diff_out.render_markdown(result, language, old_name, new_name), output)
+    else:
+        emit(diff_out.render_json(result, old_name, new_name, code), output)
+    raise typer.Exit(code)
+
+
+_FAIL_ON: dict[FailChoice, FailOn] = {
+    FailChoice.regression: "regression",
+    FailChoice.removal: "removal",
+    FailChoice.any: "any",
+}
+_CLASS_OF: dict[str, ChangeClass] = {c: c for c in CLASSES}
+
+
+def _root_of(path: Path, lang: Lang) -> Path:
+    root = find_root(path)
+    if root is None:
+        raise usage_error(t("err_no_catalogue", lang, path=path))
+    return root
+
+
+def _overrides(values: list[str], lang: Lang) -> dict[str, ChangeClass]:
+    out: dict[str, ChangeClass] = {}
+    for value in values:
+        field, _, cls = value.partition("=")
+        if cls not in _CLASS_OF or not field:
+            choices = "FIELD=" + "|".join(CLASSES)
+            raise usage_error(
+                t("err_bad_option", lang, option="--class", value=value, choices=choices)
+            )
+        out[field] = _CLASS_OF[cls]
+    return out
+
+
+def _accepts(path: Path | None, lang: Lang) -> list[Accept]:
+    if path is None:
+        return []
+    require_existing([path], lang)
+    doc, findings = read_document(path, display_path(path.absolute()))
+    if doc is None or findings:
+        lines = [f"{f.loc}: {f.rule} {message_of(f, lang)}" for f in findings]
+        raise usage_error("\n".join(lines) or str(path))
+    return load_accepts(doc.data)

@@ -1,0 +1,441 @@
+"""What changed between two catalogues, in the reform's own terms.
+
+Effective (resolved) records are compared, keyed by (region, code), region by region.
+Every change is classified *improvement* (fewer visits, shorter promised limit, fewer
+required materials, deeper online handling …), *regression* (the reverse; a matter
+falling out of 最多跑一次; a matter a region stops implementing while it is still in
+the catalogue) or *neutral*. A matter whose code changed but whose region and name
+did not is one *re-code*, not a removal plus an addition.
+
+The summary counts 减事项 (matters), 减次数 (visits, over matters present before and
+after), 减材料 (required materials, likewise) and 减时间 (promised working days,
+likewise), and the change of the 最多跑一次 share per level and per region.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from zjpaoyici.findings import Loc
+from zjpaoyici.metrics import Coverage, compute, in_scope
+from zjpaoyici.model import Catalogue, Entry, Facts, Item
+from zjpaoyici.resolve import resolve_region
+
+ChangeKind = Literal[
+    "added",
+    "removed",
+    "changed",
+    "renamed",
+    "recoded",
+    "item_added",
+    "item_removed",
+    "item_changed",
+]
+ChangeClass = Literal["improvement", "regression", "neutral"]
+CLASSES: tuple[ChangeClass, ...] = ("improvement", "regression", "neutral")
+FailOn = Literal["regression", "removal", "any"]
+
+# Fields compared between effective records, in report order.
+FIELDS = (
+    "visits",
+    "promised_limit",
+    "materials",
+    "online.depth",
+    "online.mobile",
+    "express",
+    "case_type",
+    "fee",
+    "onsite_reason",
+    "reach",
+    "annual_cases",
+)
+
+
+@dataclass(slots=True)
+class Change:
+    kind: ChangeKind
+    region: str
+    code: str
+    name: str
+    cls: ChangeClass
+    field: str | None = None
+    old: Any = None
+    new: Any = None
+    old_code: str | None = None
+    item: str | None = None
+    loc: Loc | None = None
+    falls_out: bool = False  # visits went from ≤ 1 to ≥ 2
+    accepted: str | None = None  # reason from the accept list
+
+
+@dataclass(slots=True)
+class Summary:
+    matters_before: int = 0
+    matters_after: int = 0
+    visits_saved: int = 0  # 减次数
+    materials_saved: int = 0  # 减材料
+    days_saved: float = 0.0  # 减时间 (working days)
+
+    @property
+    def matters_saved(self) -> int:  # 减事项
+        return self.matters_before - self.matters_after
+
+
+@dataclass(slots=True)
+class DiffResult:
+    changes: list[Change] = field(default_factory=list)
+    summary: Summary = field(default_factory=Summary)
+    before: Coverage | None = None
+    after: Coverage | None = None
+
+    def count(self, cls: ChangeClass, *, accepted: bool | None = None) -> int:
+        return sum(
+            1
+            for c in self.changes
+            if c.cls == cls and (accepted is None or (c.accepted is not None) == accepted)
+        )
+
+    def fails(self, fail_on: FailOn | None) -> bool:
+        if fail_on is None:
+            return False
+        if fail_on == "any":
+            return bool(self.changes)
+        if fail_on == "removal":
+            return any(
+                c.kind in ("removed", "item_removed") and c.accepted is None for c in self.changes
+            )
+        return any(c.cls == "regression" and c.accepted is None for c in self.changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Accept:
+    code: str
+    region: str | None
+    field: str | None
+    reason: str
+
+
+def _value(facts: Facts, name: str) -> Any:
+    if name == "visits":
+        return facts.visits
+    if name == "promised_limit":
+        limit = facts.promised_limit
+        return None if limit is None else {"days": limit.days, "unit": limit.unit}
+    if name == "materials":
+        return sorted(m.name for m in facts.materials if m.required)
+    if name == "online.depth":
+        return facts.online_depth
+    if name == "online.mobile":
+        return facts.mobile
+    if name == "fee":
+        return None if facts.fee is None else facts.fee.charged
+    return getattr(facts, name)
+
+
+def _working_days(limit: Any) -> float | None:
+    if not isinstance(limit, Mapping):
+        return None
+    days = float(limit["days"])
+    return days if limit.get("unit", "working") == "working" else days * 5 / 7
+
+
+def classify(name: str, old: Any, new: Any, overrides: Mapping[str, ChangeClass]) -> ChangeClass:
+    """Is a change of field ``name`` from ``old`` to ``new`` good, bad or neither for citizens?"""
+    if name in overrides:
+        return overrides[name]
+
+    def direction(a: float | None, b: float | None, lower_is_better: bool) -> ChangeClass:
+        if a is None and b is None:
+            return "neutral"
+        if b is None:
+            return "regression"  # a known fact became unknown
+        if a is None:
+            return "neutral"
+        if a == b:
+            return "neutral"
+        better = b < a if lower_is_better else b > a
+        return "improvement" if better else "regression"
+
+    if name == "visits":
+        return direction(old, new, lower_is_better=True)
+    if name == "promised_limit":
+        return direction(_working_days(old), _working_days(new), lower_is_better=True)
+    if name == "materials":
+        return direction(len(old or []), len(new or []), lower_is_better=True)
+    if name == "online.depth":
+        return direction(old or 0, new or 0, lower_is_better=False)
+    if name in ("online.mobile", "express"):
+        return direction(1 if old else 0, 1 if new else 0, lower_is_better=False)
+    if name == "case_type":
+        rank = {"即办件": 0, "承诺件": 1}
+        return direction(rank.get(old), rank.get(new), lower_is_better=True)
+    if name == "fee":  # charged → free is better
+        return direction(1 if old else 0, 1 if new else 0, lower_is_better=True)
+    return "neutral"
+
+
+def _compare_facts(
+    old: Facts, new: Facts, overrides: Mapping[str, ChangeClass]
+) -> list[tuple[str, Any, Any, ChangeClass]]:
+    out = []
+    for name in FIELDS:
+        a, b = _value(old, name), _value(new, name)
+        if a != b:
+            out.append((name, a, b, classify(name, a, b, overrides)))
+    return out
+
+
+def _matter_name(cat: Catalogue, code: str) -> str:
+    matter = cat.basic.get(code)
+    return matter.name if matter else code
+
+
+class _Differ:
+    def __init__(
+        self,
+        old: Catalogue,
+        new: Catalogue,
+        overrides: Mapping[str, ChangeClass],
+        accepts: Iterable[Accept],
+    ) -> None:
+        self.old, self.new = old, new
+        self.overrides = overrides
+        self.accepts = list(accepts)
+        self.result = DiffResult()
+
+    def run(self) -> DiffResult:
+        folders = sorted(set(self.old.region_folders()) | set(self.new.region_folders()))
+        for folder in folders:
+            self.region(folder)
+        self.result.before = compute(self.old, "entry")
+        self.result.after = compute(self.new, "entry")
+        for change in self.result.changes:
+            change.accepted = self._accepted(change)
+        return self.result
+
+    def _accepted(self, change: Change) -> str | None:
+        for a in self.accepts:
+            if (
+                a.code in (change.code, change.old_code)
+                and (a.region in (None, change.region))
+                and (a.field is None or a.field == change.field)
+            ):
+                return a.reason
+        return None
+
+    def _entries(self, cat: Catalogue, folder: str) -> dict[str, Entry]:
+        return {e.code: e for e in resolve_region(cat, folder) if in_scope(cat, _type(cat, e.code))}
+
+    def add(self, change: Change) -> None:
+        self.result.changes.append(change)
+
+    def region(self, folder: str) -> None:
+        before = self._entries(self.old, folder)
+        after = self._entries(self.new, folder)
+        summary = self.result.summary
+        summary.matters_before += len(before)
+        summary.matters_after += len(after)
+        removed = [c for c in before if c not in after]
+        added = [c for c in after if c not in before]
+        pairs = [(c, c) for c in before if c in after]
+        # re-codes: same region and name, old code gone, new code new
+        by_name_removed: dict[str, list[str]] = {}
+        for code in removed:
+            by_name_removed.setdefault(_matter_name(self.old, code), []).append(code)
+        by_name_added: dict[str, list[str]] = {}
+        for code in added:
+            by_name_added.setdefault(_matter_name(self.new, code), []).append(code)
+        for name, olds in by_name_removed.items():
+            news = by_name_added.get(name, [])
+            if len(olds) == 1 and len(news) == 1:
+                old_code, new_code = olds[0], news[0]
+                removed.remove(old_code)
+                added.remove(new_code)
+                self.add(
+                    Change(
+                        "recoded",
+                        folder,
+                        new_code,
+                        name,
+                        "neutral",
+                        old_code=old_code,
+                        loc=after[new_code].src.loc("code"),
+                    )
+                )
+                pairs.append((old_code, new_code))
+        for code in removed:
+            entry = before[code]
+            still = code in self.new.basic and in_scope(self.new, _type(self.new, code))
+            self.add(
+                Change(
+                    "removed",
+                    folder,
+                    code,
+                    _matter_name(self.old, code),
+                    "regression" if still else "neutral",
+                    old=entry.visits,
+                    loc=entry.src.loc("code"),
+                )
+            )
+        for code in added:
+            entry = after[code]
+            self.add(
+                Change(
+                    "added",
+                    folder,
+                    code,
+                    _matter_name(self.new, code),
+                    "neutral",
+                    new=entry.visits,
+                    loc=entry.src.loc("code"),
+                )
+            )
+        for old_code, new_code in pairs:
+            self.pair(folder, before[old_code], after[new_code])
+
+    def pair(self, folder: str, old: Entry, new: Entry) -> None:
+        name_old, name_new = _matter_name(self.old, old.code), _matter_name(self.new, new.code)
+        loc = new.src.loc("code")
+        if name_old != name_new:
+            self.add(
+                Change(
+                    "renamed",
+                    folder,
+                    new.code,
+                    name_new,
+                    "neutral",
+                    old=name_old,
+                    new=name_new,
+                    loc=loc,
+                )
+            )
+        old_facts, new_facts = _effective(old), _effective(new)
+        for name, a, b, cls in _compare_facts(old_facts, new_facts, self.overrides):
+            change = Change(
+                "changed",
+                folder,
+                new.code,
+                name_new,
+                cls,
+                field=name,
+                old=a,
+                new=b,
+                loc=new.origin(*name.split(".")).loc(),
+            )
+            if name == "visits" and a is not None and b is not None and a <= 1 < b:
+                change.falls_out = True
+                change.cls = self.overrides.get("visits", "regression")
+            self.add(change)
+        self._summarise(old_facts, new_facts)
+        self.items(folder, new.code, name_new, old, new)
+
+    def _summarise(self, old: Facts, new: Facts) -> None:
+        s = self.result.summary
+        if old.visits is not None and new.visits is not None:
+            s.visits_saved += old.visits - new.visits
+        s.materials_saved += sum(m.required for m in old.materials) - sum(
+            m.required for m in new.materials
+        )
+        a = _working_days(_value(old, "promised_limit"))
+        b = _working_days(_value(new, "promised_limit"))
+        if a is not None and b is not None:
+            s.days_saved += a - b
+
+    def items(self, folder: str, code: str, name: str, old: Entry, new: Entry) -> None:
+        before: dict[str, Item] = {i.code: i for i in old.items}
+        after: dict[str, Item] = {i.code: i for i in new.items}
+        for item_code in sorted(set(before) | set(after)):
+            a, b = before.get(item_code), after.get(item_code)
+            if a is None and b is not None:
+                self.add(
+                    Change(
+                        "item_added",
+                        folder,
+                        code,
+                        b.name or name,
+                        "neutral",
+                        item=item_code,
+                        new=b.facts.visits,
+                        loc=b.src.loc(),
+                    )
+                )
+            elif b is None and a is not None:
+                self.add(
+                    Change(
+                        "item_removed",
+                        folder,
+                        code,
+                        a.name or name,
+                        "regression",
+                        item=item_code,
+                        old=a.facts.visits,
+                        loc=new.src.loc("code"),
+                    )
+                )
+            elif a is not None and b is not None:
+                for field_name, x, y, cls in _compare_facts(a.facts, b.facts, self.overrides):
+                    change = Change(
+                        "item_changed",
+                        folder,
+                        code,
+                        b.name or name,
+                        cls,
+                        field=field_name,
+                        old=x,
+                        new=y,
+                        item=item_code,
+                        loc=b.src.loc(),
+                    )
+                    if field_name == "visits" and x is not None and y is not None and x <= 1 < y:
+                        change.falls_out = True
+                    self.add(change)
+
+
+def _effective(entry: Entry) -> Facts:
+    """The entry's facts with visits as effective (the maximum over its items)."""
+    if not entry.items:
+        return entry.facts
+    facts = Facts(**{name: getattr(entry.facts, name) for name in Facts.__dataclass_fields__})
+    facts.visits = entry.visits
+    return facts
+
+
+def _type(cat: Catalogue, code: str) -> str | None:
+    matter = cat.basic.get(code)
+    return matter.type if matter else None
+
+
+def diff_catalogues(
+    old: Catalogue,
+    new: Catalogue,
+    *,
+    overrides: Mapping[str, ChangeClass] | None = None,
+    accepts: Iterable[Accept] = (),
+) -> DiffResult:
+    """Compare two loaded catalogues."""
+    return _Differ(old, new, overrides or {}, accepts).run()
+
+
+def load_accepts(data: Any) -> list[Accept]:
+    """Accept-list entries from a parsed accept file (``accept: [{code, region?, field?, reason}]``)."""
+    items = data.get("accept") if isinstance(data, dict) else None
+    out = []
+    for item in items if isinstance(items, list) else []:
+        if (
+            isinstance(item, dict)
+            and isinstance(item.get("code"), str)
+            and isinstance(item.get("reason"), str)
+        ):
+            region = item.get("region")
+            fld = item.get("field")
+            out.append(
+                Accept(
+                    item["code"],
+                    region if isinstance(region, str) else None,
+                    fld if isinstance(fld, str) else None,
+                    item["reason"],
+                )
+            )
+    return out

@@ -1,0 +1,316 @@
+"""The 最多跑一次 statistics: which units count, which meet the target, and the shares.
+
+A *unit* is what is counted: an implementation entry (default), a main matter (meets
+only if every implemented sub does), or a handling item. Units in scope are those
+whose matter type is in ``scope.types``; ``scope.exempt`` codes (不宜跑零次) stay in
+the 最多跑一次 share but leave the zero-visit share's denominator. Units without a
+visit count are counted in the denominator and reported as unknown.
+
+Level figures follow the official practice: the *mean* over the regions of a level
+(mean count and mean share, the "平均" figure) and, separately labelled, the
+*pooled* share of all that level's units together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from zjpaoyici.model import Catalogue, Entry
+from zjpaoyici.resolve import resolve_region
+
+UnitKind = Literal["entry", "main", "item"]
+UNIT_KINDS: tuple[UnitKind, ...] = ("entry", "main", "item")
+LEVEL_ORDER = ("province", "city", "county", "township")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One counted thing, with the facts the statistics need."""
+
+    region: str
+    level: str
+    department: str
+    code: str  # entry code, main code (unit "main") or full item code
+    main: str
+    name: str
+    type: str
+    visits: int | None
+    onsite_reason: str | None
+    online_depth: int | None
+    mobile: bool | None
+    annual_cases: int | None
+    exempt: bool
+
+    @property
+    def meets(self) -> bool:
+        return self.visits is not None and self.visits <= 1
+
+
+@dataclass(slots=True)
+class Tally:
+    """Counts over a set of units; shares are exact fractions, rounded only when shown."""
+
+    total: int = 0
+    met: int = 0
+    zero: int = 0
+    unknown: int = 0
+    multi: int = 0
+    zero_base: int = 0  # units not exempt from the zero-visit target
+    zero_in_base: int = 0
+    online_full: int = 0  # 网办深度 IV
+    online_any: int = 0  # any online handling (depth ≥ 1)
+    mobile: int = 0
+    volume_total: int = 0
+    volume_met: int = 0
+    volume_missing: int = 0
+
+    def add(self, unit: Unit) -> None:
+        self.total += 1
+        if unit.visits is None:
+            self.unknown += 1
+        elif unit.visits <= 1:
+            self.met += 1
+            if unit.visits == 0:
+                self.zero += 1
+        else:
+            self.multi += 1
+        if not unit.exempt:
+            self.zero_base += 1
+            if unit.visits == 0:
+                self.zero_in_base += 1
+        if unit.online_depth == 4:
+            self.online_full += 1
+        if (unit.online_depth or 0) >= 1:
+            self.online_any += 1
+        if unit.mobile:
+            self.mobile += 1
+        if unit.annual_cases is None:
+            self.volume_missing += 1
+        else:
+            self.volume_total += unit.annual_cases
+            if unit.meets:
+                self.volume_met += unit.annual_cases
+
+    def merge(self, other: Tally) -> None:
+        for name in self.__slots__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @staticmethod
+    def _ratio(num: int, den: int) -> float | None:
+        return num / den if den else None
+
+    @property
+    def share(self) -> float | None:
+        """最多跑一次 share: units with visits ≤ 1 ÷ all units in scope."""
+        return self._ratio(self.met, self.total)
+
+    @property
+    def zero_share(self) -> float | None:
+        """不用跑 share: zero-visit units ÷ units not exempt from that target."""
+        return self._ratio(self.zero_in_base, self.zero_base)
+
+    @property
+    def online_full_share(self) -> float | None:
+        return self._ratio(self.online_full, self.total)
+
+    @property
+    def online_any_share(self) -> float | None:
+        return self._ratio(self.online_any, self.total)
+
+    @property
+    def mobile_share(self) -> float | None:
+        return self._ratio(self.mobile, self.total)
+
+    @property
+    def volume_share(self) -> float | None:
+        """Share of annual cases whose matter meets the target (units with a volume only)."""
+        return self._ratio(self.volume_met, self.volume_total)
+
+
+@dataclass(slots=True)
+class LevelFigure:
+    """A level's figures: the mean over its regions (the official 平均) and the pooled share."""
+
+    level: str
+    regions: int
+    mean_count: float | None
+    mean_share: float | None
+    pooled: Tally
+
+
+@dataclass(slots=True)
+class Coverage:
+    """Everything ``report`` shows, computed in one streaming pass over the regions."""
+
+    unit: UnitKind
+    overall: Tally = field(default_factory=Tally)
+    by_region: dict[str, Tally] = field(default_factory=dict)
+    by_department: dict[str, Tally] = field(default_factory=dict)
+    by_type: dict[str, Tally] = field(default_factory=dict)
+    levels: dict[str, LevelFigure] = field(default_factory=dict)
+    multi_visit: list[Unit] = field(default_factory=list)
+    unknown: list[Unit] = field(default_factory=list)
+    no_volume: list[Unit] = field(default_factory=list)
+    region_names: dict[str, str] = field(default_factory=dict)
+    region_levels: dict[str, str] = field(default_factory=dict)
+
+
+def in_scope(cat: Catalogue, type_name: str | None) -> bool:
+    types = cat.manifest.scope_types if cat.manifest else None
+    return types is None or (type_name is not None and type_name in types)
+
+
+def is_exempt(cat: Catalogue, code: str, main: str) -> bool:
+    exempt = cat.manifest.exempt if cat.manifest else frozenset()
+    return code in exempt or main in exempt
+
+
+def entry_units(cat: Catalogue, entry: Entry, unit: UnitKind) -> Iterator[Unit]:
+    """The units an entry contributes (``main`` units are formed later, per region)."""
+    matter = cat.basic.get(entry.code)
+    type_name = matter.type if matter else None
+    if not in_scope(cat, type_name):
+        return
+    region = cat.regions.get(entry.region)
+    level = region.level if region else "unknown"
+    main = matter.main or matter.code if matter else entry.code
+    name = matter.name if matter else entry.code
+    facts = entry.facts
+    if unit == "item" and entry.items:
+        for item in entry.items:
+            f = item.facts
+            yield Unit(
+                entry.region,
+                level,
+                entry.department,
+                item.full_code,
+                main,
+                item.name or name,
+                type_name or "",
+                f.visits,
+                f.onsite_reason,
+                f.online_depth,
+                f.mobile,
+                f.annual_cases,
+                is_exempt(cat, entry.code, main),
+            )
+        return
+    reason = facts.onsite_reason
+    if entry.items and not reason:
+        reason = next(
+            (i.facts.onsite_reason for i in entry.items if (i.facts.visits or 0) > 1), None
+        )
+    yield Unit(
+        entry.region,
+        level,
+        entry.department,
+        entry.code,
+        main,
+        name,
+        type_name or "",
+        entry.visits,
+        reason,
+        facts.online_depth,
+        facts.mobile,
+        facts.annual_cases,
+        is_exempt(cat, entry.code, main),
+    )
+
+
+def _as_main_units(cat: Catalogue, units: list[Unit]) -> Iterator[Unit]:
+    """Group a region's entry units by main matter: it meets only if every sub does."""
+    groups: dict[str, list[Unit]] = {}
+    for u in units:
+        groups.setdefault(u.main, []).append(u)
+    for main, members in groups.items():
+        matter = cat.basic.get(main)
+        visits: int | None
+        if any(m.visits is None for m in members):
+            failing = [m.visits for m in members if m.visits is not None and m.visits > 1]
+            visits = max(failing) if failing else None
+        else:
+            visits = max(m.visits for m in members if m.visits is not None)
+        first = members[0]
+        volumes = [m.annual_cases for m in members]
+        yield Unit(
+            first.region,
+            first.level,
+            first.department,
+            main,
+            main,
+            matter.name if matter else first.name,
+            first.type,
+            visits,
+            next(
+                (m.onsite_reason for m in members if m.onsite_reason and (m.visits or 0) > 1), None
+            ),
+            min((m.online_depth or 0) for m in members),
+            all(m.mobile for m in members),
+            None if any(v is None for v in volumes) else sum(v for v in volumes if v is not None),
+            all(m.exempt for m in members),
+        )
+
+
+def region_units(cat: Catalogue, folder: str, unit: UnitKind) -> list[Unit]:
+    """All counted units of one region folder."""
+    units = [u for entry in resolve_region(cat, folder) for u in entry_units(cat, entry, unit)]
+    if unit == "main":
+        return list(_as_main_units(cat, units))
+    return units
+
+
+def compute(
+    cat: Catalogue, unit: UnitKind = "entry", folders: Iterable[str] | None = None
+) -> Coverage:
+    """Coverage of the catalogue, region by region (memory follows the largest region)."""
+    cov = Coverage(unit)
+    for folder in folders if folders is not None else cat.region_folders():
+        units = region_units(cat, folder, unit)
+        region = cat.regions.get(folder)
+        cov.region_names[folder] = region.name if region else folder
+        cov.region_levels[folder] = region.level if region else "unknown"
+        tally = cov.by_region.setdefault(folder, Tally())
+        for u in units:
+            tally.add(u)
+            cov.by_department.setdefault(u.department, Tally()).add(u)
+            cov.by_type.setdefault(u.type, Tally()).add(u)
+            if u.visits is None:
+                cov.unknown.append(u)
+            elif u.visits > 1:
+                cov.multi_visit.append(u)
+            if u.annual_cases is None:
+                cov.no_volume.append(u)
+        cov.overall.merge(tally)
+    cov.levels = level_figures(cov)
+    return cov
+
+
+def level_figures(cov: Coverage) -> dict[str, LevelFigure]:
+    """Mean-over-regions and pooled figures for every level that has counted regions."""
+    out: dict[str, LevelFigure] = {}
+    for level in LEVEL_ORDER:
+        regions = [
+            r for r, lv in cov.region_levels.items() if lv == level and cov.by_region[r].total
+        ]
+        if not regions:
+            continue
+        pooled = Tally()
+        for r in regions:
+            pooled.merge(cov.by_region[r])
+        counts = [cov.by_region[r].met for r in regions]
+        shares = [s for r in regions if (s := cov.by_region[r].share) is not None]
+        out[level] = LevelFigure(
+            level,
+            len(regions),
+            sum(counts) / len(counts),
+            sum(shares) / len(shares) if shares else None,
+            pooled,
+        )
+    return out
+
+
+def level_share(figure: LevelFigure, basis: Literal["mean", "pooled"] = "mean") -> float | None:
+    """The figure a level is judged by: the mean share (official) or the pooled share."""
+    return figure.mean_share if basis == "mean" else figure.pooled.share

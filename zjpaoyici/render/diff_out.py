@@ -1,0 +1,349 @@
+"""A diff for people (rich text, Markdown for a pull-request comment) and machines (JSON)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from zjpaoyici.diff import Change, DiffResult
+from zjpaoyici.i18n import Bi, Lang, t
+from zjpaoyici.metrics import Coverage
+from zjpaoyici.render.safe import markdown_text, visible
+
+_CLASS = {
+    "improvement": Bi("改进", "improvement"),
+    "regression": Bi("退步", "regression"),
+    "neutral": Bi("中性", "neutral"),
+}
+_KIND = {
+    "added": Bi("新增", "added"),
+    "removed": Bi("删除", "removed"),
+    "changed": Bi("变更", "changed"),
+    "renamed": Bi("改名", "renamed"),
+    "recoded": Bi("改编码", "re-coded"),
+    "item_added": Bi("新增办理项", "item added"),
+    "item_removed": Bi("删除办理项", "item removed"),
+    "item_changed": Bi("办理项变更", "item changed"),
+}
+_FIELD = {
+    "visits": Bi("到现场次数", "visits"),
+    "promised_limit": Bi("承诺时限", "promised limit"),
+    "materials": Bi("必交材料", "required materials"),
+    "online.depth": Bi("网办深度", "online depth"),
+    "online.mobile": Bi("掌上办", "mobile"),
+    "express": Bi("快递送达", "express"),
+    "case_type": Bi("办件类型", "case type"),
+    "fee": Bi("收费", "fee"),
+    "onsite_reason": Bi("现场办理原因", "on-site reason"),
+    "reach": Bi("通办范围", "reach"),
+    "annual_cases": Bi("年办件量", "annual cases"),
+}
+_LEVEL = {
+    "province": Bi("省级", "province"),
+    "city": Bi("设区市平均", "city mean"),
+    "county": Bi("县（市、区）平均", "county mean"),
+    "township": Bi("乡镇平均", "township mean"),
+}
+_STYLE = {"improvement": "green", "regression": "bold red", "neutral": "dim"}
+_MARK = {"improvement": "▲", "regression": "▼", "neutral": "·"}
+
+
+def value_text(field: str | None, value: Any, lang: Lang) -> str:
+    """A compared value as a maintainer reads it."""
+    if value is None:
+        return "—"
+    if field == "promised_limit" and isinstance(value, dict):
+        unit = (
+            Bi("个工作日", " working days")
+            if value.get("unit", "working") == "working"
+            else Bi("个自然日", " calendar days")
+        )
+        return f"{value['days']}{unit.get(lang)}"
+    if field == "materials" and isinstance(value, list):
+        return f"{len(value)}" + (
+            f"（{'、'.join(value)}）" if lang == "zh" else f" ({', '.join(value)})"
+        )
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    return str(value)
+
+
+def describe(change: Change, lang: Lang) -> str:
+    """What changed, in one line (without the class)."""
+    what = _KIND[change.kind].get(lang)
+    if change.kind == "recoded":
+        return f"{what} {change.old_code} → {change.code}"
+    if change.kind == "renamed":
+        return (
+            f"{what}：{change.old} → {change.new}"
+            if lang == "zh"
+            else f"{what}: {change.old} → {change.new}"
+        )
+    if (
+        change.field == "materials"
+        and isinstance(change.old, list)
+        and isinstance(change.new, list)
+    ):
+        label = _FIELD["materials"].get(lang)
+        item = f" [{change.item}]" if change.item else ""
+        gone = [m for m in change.old if m not in change.new]
+        came = [m for m in change.new if m not in change.old]
+        parts = []
+        if gone:
+            parts.append(
+                ("删去：" if lang == "zh" else "removed: ")
+                + ("、" if lang == "zh" else ", ").join(gone)
+            )
+        if came:
+            parts.append(
+                ("增加：" if lang == "zh" else "added: ")
+                + ("、" if lang == "zh" else ", ").join(came)
+            )
+        detail = (
+            ("（" + "；".join(parts) + "）") if lang == "zh" else (" (" + "; ".join(parts) + ")")
+        )
+        return f"{what}{item} {label} {len(change.old)} → {len(change.new)}{detail}"
+    if change.field:
+        label = _FIELD.get(change.field, Bi(change.field, change.field)).get(lang)
+        item = f" [{change.item}]" if change.item else ""
+        text = f"{what}{item} {label} {value_text(change.field, change.old, lang)} → {value_text(change.field, change.new, lang)}"
+        if change.falls_out:
+            text += t("diff_falls_out", lang)
+        return text
+    if change.kind in ("item_added", "item_removed"):
+        return f"{what} [{change.item}]"
+    return what
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _delta(a: float | None, b: float | None) -> str:
+    if a is None or b is None:
+        return "—"
+    return f"{(b - a) * 100:+.1f}"
+
+
+def level_rows(
+    before: Coverage | None, after: Coverage | None, lang: Lang
+) -> list[tuple[str, str, str, str]]:
+    rows = []
+    levels = set(before.levels if before else {}) | set(after.levels if after else {})
+    for level in ("province", "city", "county", "township"):
+        if level not in levels:
+            continue
+        a = before.levels[level].mean_share if before and level in before.levels else None
+        b = after.levels[level].mean_share if after and level in after.levels else None
+        rows.append((_LEVEL[level].get(lang), _pct(a), _pct(b), _delta(a, b)))
+    return rows
+
+
+def region_rows(
+    before: Coverage | None, after: Coverage | None
+) -> list[tuple[str, str, str, str, str]]:
+    rows = []
+    names: dict[str, str] = {
+        **(before.region_names if before else {}),
+        **(after.region_names if after else {}),
+    }
+    for region in sorted(names):
+        a = before.by_region[region].share if before and region in before.by_region else None
+        b = after.by_region[region].share if after and region in after.by_region else None
+        if a != b:
+            rows.append((region, names[region], _pct(a), _pct(b), _delta(a, b)))
+    return rows
+
+
+def summary_line(result: DiffResult, lang: Lang) -> str:
+    s = result.summary
+    return t(
+        "diff_summary",
+        lang,
+        matters=s.matters_saved,
+        visits=s.visits_saved,
+        materials=s.materials_saved,
+        days=f"{s.days_saved:g}",
+    )
+
+
+def counts_line(result: DiffResult, lang: Lang) -> str:
+    return t(
+        "diff_counts",
+        lang,
+        improvements=result.count("improvement"),
+        regressions=result.count("regression"),
+        accepted=result.count("regression", accepted=True),
+        neutral=result.count("neutral"),
+    )
+
+
+def render_text(result: DiffResult, console: Console, lang: Lang, old: str, new: str) -> None:
+    console.print(
+        Text(visible(t("diff_title", lang, old=old, new=new)), style="bold"), soft_wrap=True
+    )
+    console.print(Text(counts_line(result, lang)), soft_wrap=True)
+    console.print(Text(summary_line(result, lang)), soft_wrap=True)
+    for label, a, b, d in level_rows(result.before, result.after, lang):
+        console.print(Text(f"  {label}  {a} → {b}  ({d})"), soft_wrap=True)
+    region = None
+    for change in sorted(
+        result.changes, key=lambda c: (c.region, c.code, c.item or "", c.field or "")
+    ):
+        if change.region != region:
+            region = change.region
+            name = result.after.region_names.get(region, "") if result.after else ""
+            console.print(
+                Text(visible(f"\n{region} {name}"), style="bold underline"), soft_wrap=True
+            )
+        line = Text("  ")
+        line.append(_MARK[change.cls] + " ", style=_STYLE[change.cls])
+        line.append(visible(f"{change.code} {change.name}  "))
+        line.append(visible(describe(change, lang)))
+        line.append(f"  [{_CLASS[change.cls].get(lang)}]", style=_STYLE[change.cls])
+        if change.accepted:
+            line.append(visible(t("diff_accepted", lang, reason=change.accepted)), style="yellow")
+        if change.loc:
+            line.append(visible(f"  {change.loc}"), style="dim")
+        console.print(line, soft_wrap=True)
+    if not result.changes:
+        console.print(Text(t("diff_none", lang), style="green"))
+
+
+def render_markdown(result: DiffResult, lang: Lang, old: str, new: str) -> str:
+    """A pull-request comment: summary tables first, details folded."""
+    def h(key: str) -> str:
+        return t(key, lang)
+
+    out = [f"### {markdown_text(t('diff_title', lang, old=old, new=new))}", ""]
+    out += [
+        f"| {h('md_class')} | {h('md_count')} |",
+        "| --- | ---: |",
+        f"| ▲ {_CLASS['improvement'].get(lang)} | {result.count('improvement')} |",
+        f"| ▼ {_CLASS['regression'].get(lang)} | {result.count('regression')}"
+        + (
+            f" ({h('md_accepted')} {result.count('regression', accepted=True)})"
+            if result.count("regression", accepted=True)
+            else ""
+        )
+        + " |",
+        f"| · {_CLASS['neutral'].get(lang)} | {result.count('neutral')} |",
+        "",
+    ]
+    s = result.summary
+    out += [
+        f"| {h('md_reduce_matters')} | {h('md_reduce_visits')} | {h('md_reduce_materials')} | {h('md_reduce_days')} |",
+        "| ---: | ---: | ---: | ---: |",
+        f"| {s.matters_saved} | {s.visits_saved} | {s.materials_saved} | {s.days_saved:g} |",
+        "",
+    ]
+    rows = level_rows(result.before, result.after, lang)
+    if rows:
+        out += [
+            f"| {h('md_level')} | {h('md_before')} | {h('md_after')} | {h('md_change')} |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+        out.append("")
+    regions = region_rows(result.before, result.after)
+    if regions:
+        out += [f"<details><summary>{h('md_region_shares')} ({len(regions)})</summary>", ""]
+        out += [
+            f"| {h('md_region')} | {h('md_before')} | {h('md_after')} | {h('md_change')} |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        out += [
+            f"| {markdown_text(r)} {markdown_text(n)} | {a} | {b} | {d} |"
+            for r, n, a, b, d in regions
+        ]
+        out += ["", "</details>", ""]
+    if result.changes:
+        out += [f"<details><summary>{h('md_details')} ({len(result.changes)})</summary>", ""]
+        out += [
+            f"| | {h('md_region')} | {h('md_code')} | {h('md_name')} | {h('md_what')} | {h('md_where')} |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for c in sorted(
+            result.changes,
+            key=lambda c: (["regression", "improvement", "neutral"].index(c.cls), c.region, c.code),
+        ):
+            what = describe(c, lang) + (
+                t("diff_accepted", lang, reason=c.accepted) if c.accepted else ""
+            )
+            out.append(
+                f"| {_MARK[c.cls]} | {markdown_text(c.region)} | {markdown_text(c.code)} | {markdown_text(c.name)} "
+                f"| {markdown_text(what)} | {markdown_text(str(c.loc)) if c.loc else ''} |"
+            )
+        out += ["", "</details>", ""]
+    else:
+        out.append(h("diff_none"))
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _coverage_json(cov: Coverage | None) -> dict[str, Any] | None:
+    if cov is None:
+        return None
+    return {
+        "levels": {
+            level: {
+                "regions": f.regions,
+                "mean_count": f.mean_count,
+                "mean_share": f.mean_share,
+                "pooled_share": f.pooled.share,
+            }
+            for level, f in cov.levels.items()
+        },
+        "regions": {r: tally.share for r, tally in cov.by_region.items()},
+    }
+
+
+def render_json(result: DiffResult, old: str, new: str, exit_code: int) -> str:
+    s = result.summary
+    data = {
+        "format": 1,
+        "old": old,
+        "new": new,
+        "exit_code": exit_code,
+        "counts": {
+            "improvement": result.count("improvement"),
+            "regression": result.count("regression"),
+            "regression_accepted": result.count("regression", accepted=True),
+            "neutral": result.count("neutral"),
+        },
+        "summary": {
+            "matters_before": s.matters_before,
+            "matters_after": s.matters_after,
+            "matters_saved": s.matters_saved,
+            "visits_saved": s.visits_saved,
+            "materials_saved": s.materials_saved,
+            "days_saved": s.days_saved,
+        },
+        "coverage": {
+            "before": _coverage_json(result.before),
+            "after": _coverage_json(result.after),
+        },
+        "changes": [
+            {
+                "kind": c.kind,
+                "class": c.cls,
+                "region": c.region,
+                "code": c.code,
+                "old_code": c.old_code,
+                "item": c.item,
+                "name": c.name,
+                "field": c.field,
+                "old": c.old,
+                "new": c.new,
+                "falls_out_of_target": c.falls_out,
+                "accepted": c.accepted,
+                "file": c.loc.file if c.loc else None,
+                "line": c.loc.line if c.loc else None,
+                "column": c.loc.col if c.loc else None,
+            }
+            for c in result.changes
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
