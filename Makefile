@@ -17,13 +17,14 @@ $(STAMP): pyproject.toml
 
 demo: setup
 	$(BIN)/zjpaoyici validate catalog
+	$(BIN)/zjpaoyici report catalog
 
 test: setup
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check zjpaoyici tests
-	$(BIN)/ruff format --check zjpaoyici tests
+	$(BIN)/ruff check zjpaoyici tests benchmarks
+	$(BIN)/ruff format --check zjpaoyici tests benchmarks
 	$(BIN)/mypy
 
 clean:

@@ -79,3 +79,20 @@ def catalogue_at(rev: str, root: Path) -> Iterator[tuple[Path, Callable[[Path], 
             return f"{rev}:{(rel / inner).as_posix()}" if str(rel) != "." else f"{rev}:{inner}"
 
         yield folder, label
+
+
+def commit_info(rev: str, cwd: Path) -> tuple[str, str]:
+    """(full commit id, committer date ISO 8601) of a revision."""
+    out = _git(["show", "-s", "--format=%H%x09%cI", resolve_rev(rev, cwd)], cwd).strip()
+    sha, _, date = out.partition("\t")
+    return sha, date
+
+
+def revisions_since(rev: str, root: Path) -> list[str]:
+    """``rev`` and every later commit on HEAD that touched the catalogue, oldest first."""
+    root = root.resolve()
+    top = repo_top(root)
+    start = resolve_rev(rev, root)
+    rel = root.relative_to(top).as_posix()
+    later = _git(["rev-list", "--reverse", f"{start}..HEAD", "--", rel or "."], top).split()
+    return [start, *later]

@@ -164,6 +164,80 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "md_name": {"zh": "名称", "en": "Name"},
     "md_what": {"zh": "变更", "en": "Change"},
     "md_where": {"zh": "位置", "en": "Where"},
+    "report_title": {
+        "zh": "{name}：“最多跑一次”统计（按{unit}）",
+        "en": "{name}: 最多跑一次 coverage (by {unit})",
+    },
+    "report_levels": {"zh": "各层级", "en": "By level"},
+    "report_basis_note": {
+        "zh": "“平均比例”为该层级各区划比例的平均值（官方口径的“平均”），“汇总比例”为该层级全部事项合并计算；目标按平均比例判断，比较时不四舍五入。",
+        "en": "'Mean share' averages the shares of the level's regions (the official 平均 figure); 'pooled share' counts all the level's matters together. Targets are judged on the mean share, unrounded.",
+    },
+    "report_by_region": {"zh": "各区划", "en": "By region"},
+    "report_by_department": {"zh": "各部门", "en": "By department"},
+    "report_by_type": {"zh": "各事项类型", "en": "By matter type"},
+    "report_by_level": {"zh": "各层级", "en": "By level"},
+    "report_overall": {
+        "zh": "全部 {units} 项：最多跑一次 {share}，不用跑 {zero}，全程网办 {full}，可网办 {online}，掌上办 {mobile}，按办件量 {volume}（{missing} 项无办件量），次数未知 {unknown} 项。",
+        "en": "All {units}: 最多跑一次 {share}, zero visits {zero}, fully online {full}, any online {online}, mobile {mobile}, by case volume {volume} ({missing} without volume), visits unknown {unknown}.",
+    },
+    "report_multi": {
+        "zh": "需跑多次的事项（例外）：{count} 项",
+        "en": "Matters needing several visits (the exceptions): {count}",
+    },
+    "report_multi_title": {
+        "zh": "需跑多次的事项（例外）",
+        "en": "Matters needing several visits (the exceptions)",
+    },
+    "report_more": {
+        "zh": "……另有 {count} 项，完整列表见 --format csv/json/html。",
+        "en": "… {count} more; see --format csv/json/html for all.",
+    },
+    "report_below": {
+        "zh": "{level} {value} 低于目标 {target}。",
+        "en": "{level} is at {value}, below the target of {target}.",
+    },
+    "report_history": {"zh": "历史变化", "en": "History"},
+    "report_no_targets": {
+        "zh": "catalogue.yaml 没有设定 targets，--check 无从比较；可用 --fail-under。",
+        "en": "catalogue.yaml sets no targets for --check; use --fail-under.",
+    },
+    "html_card": {
+        "zh": "平均达标 {count} 项 · {regions} 个区划 · 汇总 {pooled} · 目标 {target}",
+        "en": "mean {count} meeting · {regions} regions · pooled {pooled} · target {target}",
+    },
+    "rh_level": {"zh": "层级", "en": "Level"},
+    "rh_regions": {"zh": "区划数", "en": "Regions"},
+    "rh_mean_count": {"zh": "平均达标数", "en": "Mean count"},
+    "rh_mean_share": {"zh": "平均比例", "en": "Mean share"},
+    "rh_bar": {"zh": "", "en": ""},
+    "rh_pooled": {"zh": "汇总比例", "en": "Pooled share"},
+    "rh_zero": {"zh": "不用跑", "en": "Zero visits"},
+    "rh_unknown": {"zh": "次数未知", "en": "Unknown"},
+    "rh_target": {"zh": "目标", "en": "Target"},
+    "rh_name": {"zh": "名称", "en": "Name"},
+    "rh_units": {"zh": "事项数", "en": "Units"},
+    "rh_met": {"zh": "最多跑一次", "en": "Meeting"},
+    "rh_share": {"zh": "比例", "en": "Share"},
+    "rh_visits": {"zh": "到现场次数", "en": "Visits"},
+    "rh_reason": {"zh": "必须现场办理原因", "en": "On-site reason"},
+    "rh_department": {"zh": "部门", "en": "Department"},
+    "rh_rev": {"zh": "版本", "en": "Revision"},
+    "rh_date": {"zh": "日期", "en": "Date"},
+    "rcol_key": {"zh": "键", "en": "key"},
+    "rcol_label": {"zh": "名称", "en": "label"},
+    "rcol_level": {"zh": "层级", "en": "level"},
+    "rcol_units": {"zh": "事项数", "en": "units"},
+    "rcol_met": {"zh": "最多跑一次数", "en": "met"},
+    "rcol_share": {"zh": "最多跑一次比例", "en": "share"},
+    "rcol_zero": {"zh": "不用跑数", "en": "zero"},
+    "rcol_zero_share": {"zh": "不用跑比例", "en": "zero_share"},
+    "rcol_unknown": {"zh": "次数未知", "en": "unknown"},
+    "rcol_multi_visit": {"zh": "跑多次数", "en": "multi_visit"},
+    "rcol_online_full_share": {"zh": "全程网办比例", "en": "online_full_share"},
+    "rcol_online_any_share": {"zh": "可网办比例", "en": "online_any_share"},
+    "rcol_mobile_share": {"zh": "掌上办比例", "en": "mobile_share"},
+    "rcol_volume_share": {"zh": "按办件量比例", "en": "volume_share"},
     "col_file": {"zh": "文件", "en": "File"},
     "col_location": {"zh": "位置", "en": "Location"},
     "col_rule": {"zh": "规则", "en": "Rule"},
@@ -195,6 +269,84 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "show_not_implemented": {
         "zh": "区划 {region} 没有实施 {code}。",
         "en": "Region {region} does not implement {code}.",
+    },
+    "explode_region_and_level": {
+        "zh": "--region 与 --level 只能选一个。",
+        "en": "Choose one of --region and --level.",
+    },
+    "explode_unknown_region": {
+        "zh": "区划 {region} 没有实施清单（implementations/{region}/ 不存在）。",
+        "en": "Region {region} has no implementation lists (no implementations/{region}/).",
+    },
+    "explode_xlsx_needs_output": {
+        "zh": "xlsx 格式须用 -o 指定输出文件。",
+        "en": "The xlsx format needs an output file: -o FILE.",
+    },
+    "explode_written": {
+        "zh": "已写入 {path}（{rows} 行）。",
+        "en": "Wrote {path} ({rows} rows).",
+    },
+    "explode_load_problems": {
+        "zh": "目录中有 {count} 个文件存在读取或结构问题，结果可能不完整；请运行 zjpaoyici validate。",
+        "en": "{count} files of the catalogue have reading or structure problems; the result"
+        " may be incomplete. Run zjpaoyici validate.",
+    },
+    "explode_write_with_output": {
+        "zh": "--write 改写目录中的 YAML 文件，不能与 -o、--format 同用。",
+        "en": "--write rewrites the catalogue's YAML files; it does not take -o or --format.",
+    },
+    "explode_write_blocked": {
+        "zh": "{path} 有 YAML 问题，未改写；请先运行 zjpaoyici validate。",
+        "en": "{path} has YAML problems and was not rewritten; run zjpaoyici validate first.",
+    },
+    "explode_write_file": {
+        "zh": "已写出 {count} 个办理项：{path}",
+        "en": "wrote {count} items into {path}",
+    },
+    "explode_write_done": {
+        "zh": "共写出 {items} 个办理项，改写 {files} 个文件。",
+        "en": "{items} items written into {files} files.",
+    },
+    "import_bad_mapping": {
+        "zh": "映射文件 {path} 有问题，未导入：",
+        "en": "The mapping {path} has problems; nothing was imported:",
+    },
+    "import_where": {
+        "zh": "{source} 第 {row} 行 [{column}]：",
+        "en": "{source} row {row} [{column}]: ",
+    },
+    "import_bad_value": {
+        "zh": "无法解析“{value}”：{reason}。",
+        "en": "cannot read \"{value}\": {reason}.",
+    },
+    "import_row_skipped": {"zh": "已跳过该行。", "en": " Row skipped."},
+    "import_output_not_dir": {
+        "zh": "{path} 已存在且不是文件夹。",
+        "en": "{path} exists and is not a folder.",
+    },
+    "import_output_not_empty": {
+        "zh": "{path} 不是空文件夹；请换一个输出目录，或加 --force 覆盖其中的同名文件。",
+        "en": "{path} is not empty; choose a new folder, or use --force to overwrite files"
+        " of the same name.",
+    },
+    "import_missing_columns": {
+        "zh": "源文件中没有映射所读的列：{missing}。源文件的列：{known}。相近的列：{hints}",
+        "en": "The source has no column {missing} named by the mapping. Its columns: {known}."
+        " Close matches: {hints}",
+    },
+    "import_summary": {
+        "zh": "已导入 {rows} 行：{entries} 个实施条目、{items} 个办理项、{matters} 个基本目录事项、"
+        "{departments} 个部门、{regions} 个区划；写入 {files} 个文件到 {path}。",
+        "en": "Imported {rows} rows: {entries} entries, {items} handling items, {matters} basic"
+        " matters, {departments} departments, {regions} regions; wrote {files} files to {path}.",
+    },
+    "import_skipped": {
+        "zh": "{count} 行无法解析，已跳过（见上）。",
+        "en": "{count} rows could not be read and were skipped (see above).",
+    },
+    "export_bad_mapping": {
+        "zh": "这个映射不能用于导出：{problems}",
+        "en": "This mapping cannot describe an export: {problems}",
     },
 }
 

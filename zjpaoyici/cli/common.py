@@ -66,7 +66,9 @@ def lang_of(option: LangChoice | None) -> Lang:
 
 
 def stdout_console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    """Standard output; when it is not a terminal (CI logs, files), tables get room."""
+    width = None if sys.stdout.isatty() else 160
+    return Console(highlight=False, soft_wrap=True, width=width)
 
 
 def stderr_console() -> Console:

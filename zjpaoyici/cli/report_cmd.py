@@ -1,0 +1,190 @@
+"""``zjpaoyici report``: the 最多跑一次 share per level, region, department and type."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from zjpaoyici.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    LangOption,
+    OutputOption,
+    app,
+    catalogue_root,
+    emit,
+    lang_of,
+    note,
+    stdout_console,
+    usage_error,
+)
+from zjpaoyici.gitrev import GitError, catalogue_at, commit_info, revisions_since
+from zjpaoyici.i18n import t
+from zjpaoyici.load import load_catalogue
+from zjpaoyici.metrics import UnitKind
+from zjpaoyici.model import Catalogue
+from zjpaoyici.render import report_html, report_out
+from zjpaoyici.report import Basis, GroupBy, HistoryPoint, build, history
+
+
+class Format(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
+class Unit(StrEnum):
+    entry = "entry"
+    main = "main"
+    item = "item"
+
+
+class By(StrEnum):
+    level = "level"
+    region = "region"
+    department = "department"
+    type = "type"
+
+
+class BasisChoice(StrEnum):
+    mean = "mean"
+    pooled = "pooled"
+
+
+EXAMPLES = """
+[bold]Examples 示例[/bold]
+
+  zjpaoyici report                                  [dim]# per level 各层级[/dim]
+  zjpaoyici report --by region
+  zjpaoyici report --unit main --format markdown
+  zjpaoyici report --check                          [dim]# CI: exit 1 below the targets in catalogue.yaml 低于目标时退出码 1[/dim]
+  zjpaoyici report --fail-under 0.8
+  zjpaoyici report --format html -o report.html      [dim]# one self-contained page 单个离线网页[/dim]
+  zjpaoyici report --since v1.0 --format html -o trend.html
+
+Exit codes 退出码: 0 · 1 a level below its target 有层级未达标 · 2 usage / unreadable input
+"""
+
+_UNIT: dict[Unit, UnitKind] = {Unit.entry: "entry", Unit.main: "main", Unit.item: "item"}
+_BY: dict[By, GroupBy] = {
+    By.level: "level",
+    By.region: "region",
+    By.department: "department",
+    By.type: "type",
+}
+_BASIS: dict[BasisChoice, Basis] = {BasisChoice.mean: "mean", BasisChoice.pooled: "pooled"}
+
+
+@app.command(epilog=EXAMPLES)
+def report(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="Catalogue folder (default: the current catalogue). 目录。"),
+    ] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format. 输出格式。")
+    ] = Format.table,
+    unit: Annotated[
+        Unit,
+        typer.Option("--unit", help="Count entries, main matters or handling items. 统计单位。"),
+    ] = Unit.entry,
+    by: Annotated[
+        By, typer.Option("--by", help="Breakdown for table, markdown and csv. 分组方式。")
+    ] = By.level,
+    basis: Annotated[
+        BasisChoice,
+        typer.Option(
+            "--basis", help="Judge levels by the mean over regions (official) or pooled. 达标口径。"
+        ),
+    ] = BasisChoice.mean,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Exit 1 if a level is below its target in catalogue.yaml. 按目标检查。"
+        ),
+    ] = False,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(
+            "--fail-under",
+            min=0.0,
+            max=1.0,
+            help="Exit 1 if any level is below this share, e.g. 0.8. 任一层级低于该比例即失败。",
+        ),
+    ] = None,
+    history_revs: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--history", help="Also show the share at these git revisions. 同时统计这些版本。"
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="History from this revision to HEAD (commits touching the catalogue). 自该版本起的历史。",
+        ),
+    ] = None,
+    lang: LangOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Report the share of matters meeting 最多跑一次. 统计“最多跑一次”事项比例。"""
+    language = lang_of(lang)
+    root = catalogue_root(path, language)
+    cat = load_catalogue(root)
+    result = build(cat, unit=_UNIT[unit], basis=_BASIS[basis], fail_under=fail_under, check=check)
+    if check and fail_under is None and not result.targets:
+        note(t("report_no_targets", language))
+    revs = list(history_revs or [])
+    try:
+        if since is not None:
+            revs = revisions_since(since, root) + revs
+        if revs:
+            result.history = _history(revs, root, _UNIT[unit], _BASIS[basis])
+    except GitError as exc:
+        raise usage_error(t("err_git", language, reason=exc)) from None
+    group = _BY[by]
+    if fmt == Format.table:
+        report_out.render_table(result, stdout_console(), group, language)
+    elif fmt == Format.markdown:
+        emit(report_out.render_markdown(result, group, language), output)
+    elif fmt == Format.json:
+        emit(report_out.render_json(result), output)
+    elif fmt == Format.csv:
+        emit(report_out.render_csv(result, group, language), output)
+    else:
+        emit(report_html.render_html(result, language), output)
+    raise typer.Exit(EXIT_FINDINGS if result.failed else EXIT_OK)
+
+
+def _history(revs: list[str], root: Path, unit: UnitKind, basis: Basis) -> list[HistoryPoint]:
+    """The per-level figure at each revision, one revision in memory at a time."""
+
+    def points() -> Iterator[tuple[str, str, str, Catalogue]]:
+        for rev in revs:
+            sha, date = commit_info(rev, root)
+            with catalogue_at(rev, root) as (folder, label):
+                yield rev, sha, date, load_catalogue(folder, label=label)
+
+    with _progress(len(revs)) as advance:
+        return history(points(), unit, basis, advance)
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on a terminal; silent when output is piped (CI logs stay clean)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with Progress(transient=True) as progress:
+        task = progress.add_task("git", total=total)
+        yield lambda done: progress.update(task, completed=done)

@@ -1,0 +1,253 @@
+"""The report as one self-contained HTML page: inline CSS, inline SVG charts, a little
+inline script for sortable tables, and a Content-Security-Policy that forbids every
+network request. Every text a catalogue contributes is escaped."""
+
+from __future__ import annotations
+
+from zjpaoyici.i18n import Lang, t
+from zjpaoyici.metrics import LEVEL_ORDER, Tally
+from zjpaoyici.render.report_out import LEVELS, UNITS, pct, row_label
+from zjpaoyici.render.safe import html_text as esc
+from zjpaoyici.report import GroupBy, Report
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
+COLORS = {"province": "#1f6feb", "city": "#2da44e", "county": "#bf8700", "township": "#8250df"}
+
+STYLE = """
+body{font-family:"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;margin:2rem auto;max-width:72rem;color:#1f2328;padding:0 1rem}
+h1{font-size:1.5rem;margin-bottom:.25rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.25rem}
+.sub{color:#656d76;margin-top:0}.note{color:#656d76;font-size:.85rem}
+.levels{display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:1rem}
+.card{border:1px solid #d0d7de;border-radius:6px;padding:.75rem 1rem}
+.card .big{font-size:2rem;font-weight:600}.card.fail{border-color:#cf222e}.card.ok{border-color:#2da44e}
+table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{padding:.3rem .5rem;border-bottom:1px solid #eaeef2;text-align:left}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+th button{all:unset;cursor:pointer;font-weight:600}th[aria-sort=ascending] button::after{content:" ▲"}th[aria-sort=descending] button::after{content:" ▼"}
+.bar{display:inline-block;height:.7rem;background:#1f6feb;border-radius:2px;vertical-align:middle}
+"""
+
+SCRIPT = """
+(function () {
+  function value(cell) {
+    var v = cell.getAttribute('data-value');
+    return v === null ? cell.textContent : v;
+  }
+  document.querySelectorAll('table.sortable').forEach(function (table) {
+    var heads = table.querySelectorAll('thead th');
+    heads.forEach(function (th, index) {
+      var button = th.querySelector('button');
+      if (!button) { return; }
+      button.addEventListener('click', function () {
+        var numeric = th.getAttribute('data-type') === 'number';
+        var ascending = th.getAttribute('aria-sort') !== 'ascending';
+        heads.forEach(function (other) { other.removeAttribute('aria-sort'); });
+        th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = value(a.cells[index]), y = value(b.cells[index]);
+          var c = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : String(x).localeCompare(String(y), 'zh');
+          return ascending ? c : -c;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  });
+})();
+"""
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:.6f}"
+
+
+def _level_svg(report: Report, lang: Lang) -> str:
+    """Horizontal bars per level with the target marked."""
+    rows = [(lv, report.coverage.levels[lv]) for lv in LEVEL_ORDER if lv in report.coverage.levels]
+    width, label_w, bar_w, row_h = 640, 150, 400, 34
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{row_h * len(rows) + 10}"'
+        f' aria-label="{esc(t("report_levels", lang))}">'
+    ]
+    for i, (level, fig) in enumerate(rows):
+        y = 5 + i * row_h
+        value = report.level_value(fig) or 0.0
+        parts.append(
+            f'<text x="0" y="{y + 18}" font-size="14">{esc(LEVELS[level].get(lang))}</text>'
+        )
+        parts.append(
+            f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="18" fill="#eaeef2"/>'
+        )
+        parts.append(
+            f'<rect x="{label_w}" y="{y + 4}" width="{bar_w * value:.1f}" height="18" fill="{COLORS.get(level, "#57606a")}"/>'
+        )
+        target = report.targets.get(level)
+        if target is not None:
+            x = label_w + bar_w * target
+            parts.append(
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y}" y2="{y + 26}" stroke="#cf222e" stroke-width="2"/>'
+            )
+        parts.append(
+            f'<text x="{label_w + bar_w + 8}" y="{y + 18}" font-size="14">{esc(pct(value if fig.mean_share is not None else None))}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _history_svg(report: Report, lang: Lang) -> str:
+    """A line per level across the revisions of ``--history``."""
+    points = report.history
+    if len(points) < 1:
+        return ""
+    width, height, left, top, bottom = 640, 240, 50, 10, 40
+    plot_w, plot_h = width - left - 10, height - top - bottom
+    levels = [lv for lv in LEVEL_ORDER if any(lv in h.levels for h in points)]
+    step = plot_w / max(len(points) - 1, 1)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}"'
+        f' aria-label="{esc(t("report_history", lang))}">'
+    ]
+    for frac in (0.0, 0.5, 1.0):
+        y = top + plot_h * (1 - frac)
+        parts.append(
+            f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#eaeef2"/>'
+        )
+        parts.append(f'<text x="0" y="{y + 4:.1f}" font-size="11">{int(frac * 100)}%</text>')
+    for i, h in enumerate(points):
+        x = left + i * step
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - 20}" font-size="10" text-anchor="middle">{esc(h.rev[:12])}</text>'
+        )
+    for level in levels:
+        coords = [
+            f"{left + i * step:.1f},{top + plot_h * (1 - (h.levels[level] or 0)):.1f}"
+            for i, h in enumerate(points)
+            if h.levels.get(level) is not None
+        ]
+        color = COLORS.get(level, "#57606a")
+        parts.append(
+            f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{" ".join(coords)}"/>'
+        )
+        for c in coords:
+            cx, cy = c.split(",")
+            parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{color}"/>')
+    for i, level in enumerate(levels):
+        parts.append(
+            f'<text x="{left + i * 140}" y="{height - 4}" font-size="12" fill="{COLORS.get(level, "#57606a")}">'
+            f"■ {esc(LEVELS[level].get(lang))}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _sort_head(label: str, numeric: bool) -> str:
+    kind = "number" if numeric else "text"
+    cls = ' class="n"' if numeric else ""
+    return f'<th data-type="{kind}"{cls}><button type="button">{esc(label)}</button></th>'
+
+
+def _tally_cells(tally: Tally) -> str:
+    share = tally.share
+    width = 0 if share is None else round(share * 80)
+    return (
+        f'<td class="n" data-value="{tally.total}">{tally.total}</td>'
+        f'<td class="n" data-value="{tally.met}">{tally.met}</td>'
+        f'<td class="n" data-value="{_num(share)}">{esc(pct(share))} <span class="bar" style="width:{width}px"></span></td>'
+        f'<td class="n" data-value="{_num(tally.zero_share)}">{esc(pct(tally.zero_share))}</td>'
+        f'<td class="n" data-value="{tally.unknown}">{tally.unknown}</td>'
+    )
+
+
+def _group_table(report: Report, by: GroupBy, lang: Lang, table_id: str) -> str:
+    heads = [_sort_head(t("rh_name", lang), False)]
+    if by == "region":
+        heads.append(_sort_head(t("rh_level", lang), False))
+    heads += [
+        _sort_head(t(k, lang), True)
+        for k in ("rh_units", "rh_met", "rh_share", "rh_zero", "rh_unknown")
+    ]
+    body = []
+    for row in report.rows(by):
+        cells = f"<td>{esc(row_label(row, by, lang))}</td>"
+        if by == "region":
+            cells += f"<td>{esc(LEVELS.get(row.level, LEVELS['unknown']).get(lang))}</td>"
+        body.append(f"<tr>{cells}{_tally_cells(row.tally)}</tr>")
+    return (
+        f'<table class="sortable" id="{table_id}"><thead><tr>{"".join(heads)}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def render_html(report: Report, lang: Lang) -> str:
+    cov = report.coverage
+    checks = {c.level: c for c in report.checks}
+    cards = []
+    for level in LEVEL_ORDER:
+        fig = cov.levels.get(level)
+        if fig is None:
+            continue
+        check = checks.get(level)
+        cls = "" if check is None else (" ok" if check.ok else " fail")
+        target = report.targets.get(level)
+        cards.append(
+            f'<div class="card{cls}" data-level="{level}"><div>{esc(LEVELS[level].get(lang))}</div>'
+            f'<div class="big">{esc(pct(report.level_value(fig)))}</div>'
+            f'<div class="note">{esc(t("html_card", lang, count=f"{fig.mean_count:.0f}" if fig.mean_count is not None else "—", regions=fig.regions, pooled=pct(fig.pooled.share), target=pct(target, 0) if target is not None else "—"))}</div></div>'
+        )
+    multi_rows = "".join(
+        f"<tr><td>{esc(u.region)}</td><td>{esc(u.code)}</td><td>{esc(u.name)}</td><td>{esc(u.department)}</td>"
+        f'<td class="n" data-value="{u.visits}">{u.visits}</td><td>{esc(u.onsite_reason or "—")}</td></tr>'
+        for u in cov.multi_visit
+    )
+    multi_heads = "".join(
+        _sort_head(t(k, lang), k == "rh_visits")
+        for k in ("md_region", "md_code", "md_name", "rh_department", "rh_visits", "rh_reason")
+    )
+    history = _history_svg(report, lang)
+    o = cov.overall
+    overall = t(
+        "report_overall",
+        lang,
+        share=pct(o.share),
+        zero=pct(o.zero_share),
+        full=pct(o.online_full_share),
+        online=pct(o.online_any_share),
+        mobile=pct(o.mobile_share),
+        volume=pct(o.volume_share),
+        missing=o.volume_missing,
+        units=o.total,
+        unknown=o.unknown,
+    )
+    title = t("report_title", lang, name=report.name, unit=UNITS[report.unit].get(lang))
+    html_lang = "zh-CN" if lang == "zh" else "en"
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{html_lang}"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{esc(title)}</h1>",
+        f'<p class="sub">{esc(overall)}</p>',
+        f"<h2>{esc(t('report_levels', lang))}</h2>",
+        f'<div class="levels">{"".join(cards)}</div>',
+        f'<div id="level-chart">{_level_svg(report, lang)}</div>',
+        f'<p class="note">{esc(t("report_basis_note", lang))}</p>',
+    ]
+    if history:
+        parts += [
+            f"<h2>{esc(t('report_history', lang))}</h2>",
+            f'<div id="history-chart">{history}</div>',
+        ]
+    parts += [
+        f"<h2>{esc(t('report_by_region', lang))}</h2>",
+        _group_table(report, "region", lang, "regions"),
+        f"<h2>{esc(t('report_by_department', lang))}</h2>",
+        _group_table(report, "department", lang, "departments"),
+        f"<h2>{esc(t('report_by_type', lang))}</h2>",
+        _group_table(report, "type", lang, "types"),
+        f"<h2>{esc(t('report_multi_title', lang))} ({len(cov.multi_visit)})</h2>",
+        f'<table class="sortable" id="multi-visit"><thead><tr>{multi_heads}</tr></thead><tbody>{multi_rows}</tbody></table>',
+        f"<script>{SCRIPT}</script>",
+        "</body></html>",
+    ]
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,376 @@
+"""The report as a rich table, Markdown, JSON (documented in the README) and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from zjpaoyici.i18n import Bi, Lang, t
+from zjpaoyici.metrics import LEVEL_ORDER, Tally, Unit
+from zjpaoyici.render.safe import markdown_text, one_line, visible
+from zjpaoyici.report import GroupBy, Report, Row
+
+LEVELS = {
+    "province": Bi("省级", "province"),
+    "city": Bi("设区市", "city"),
+    "county": Bi("县（市、区）", "county"),
+    "township": Bi("乡镇（街道）", "township"),
+    "unknown": Bi("未知层级", "unknown level"),
+    "": Bi("", ""),
+}
+UNITS = {
+    "entry": Bi("实施条目", "entries"),
+    "main": Bi("主项", "main matters"),
+    "item": Bi("办理项", "handling items"),
+}
+MULTI_LIMIT = 20
+
+
+def pct(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def bar(value: float | None, width: int = 20) -> str:
+    """A text bar such as ``█████████████████▌  ``."""
+    if value is None:
+        return " " * width
+    filled = value * width
+    full = int(filled)
+    half = "▌" if filled - full >= 0.5 else ""
+    return ("█" * full + half).ljust(width)
+
+
+def row_label(row: Row, by: GroupBy, lang: Lang) -> str:
+    if by == "level":
+        return LEVELS.get(row.key, Bi(row.key, row.key)).get(lang)
+    if by == "region":
+        return f"{row.key} {row.label}"
+    return row.label
+
+
+def tally_json(tally: Tally) -> dict[str, Any]:
+    return {
+        "units": tally.total,
+        "met": tally.met,
+        "share": tally.share,
+        "zero": tally.zero,
+        "zero_share": tally.zero_share,
+        "unknown": tally.unknown,
+        "multi_visit": tally.multi,
+        "online_full_share": tally.online_full_share,
+        "online_any_share": tally.online_any_share,
+        "mobile_share": tally.mobile_share,
+        "volume_share": tally.volume_share,
+        "volume_cases": tally.volume_total,
+        "volume_missing": tally.volume_missing,
+    }
+
+
+def _unit_json(u: Unit) -> dict[str, Any]:
+    return {
+        "region": u.region,
+        "level": u.level,
+        "code": u.code,
+        "name": u.name,
+        "department": u.department,
+        "visits": u.visits,
+        "onsite_reason": u.onsite_reason,
+    }
+
+
+def render_json(report: Report) -> str:
+    cov = report.coverage
+    data = {
+        "format": 1,
+        "catalogue": report.name,
+        "unit": report.unit,
+        "basis": report.basis,
+        "overall": tally_json(cov.overall),
+        "levels": {
+            level: {
+                "regions": fig.regions,
+                "mean_count": fig.mean_count,
+                "mean_share": fig.mean_share,
+                "pooled": tally_json(fig.pooled),
+                "target": report.targets.get(level),
+            }
+            for level, fig in cov.levels.items()
+        },
+        "regions": [
+            {"code": r.key, "name": r.label, "level": r.level, **tally_json(r.tally)}
+            for r in report.rows("region")
+        ],
+        "departments": [{"name": r.key, **tally_json(r.tally)} for r in report.rows("department")],
+        "types": [{"type": r.key, **tally_json(r.tally)} for r in report.rows("type")],
+        "multi_visit": [_unit_json(u) for u in cov.multi_visit],
+        "unknown_visits": [_unit_json(u) for u in cov.unknown],
+        "without_annual_cases": len(cov.no_volume),
+        "check": {
+            "checked": bool(report.checks),
+            "failed": [c.level for c in report.failed],
+            "levels": {
+                c.level: {"value": c.value, "target": c.target, "ok": c.ok} for c in report.checks
+            },
+        },
+        "history": [
+            {"rev": h.rev, "commit": h.commit, "date": h.date, "levels": h.levels}
+            for h in report.history
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+CSV_COLUMNS = (
+    "key",
+    "label",
+    "level",
+    "units",
+    "met",
+    "share",
+    "zero",
+    "zero_share",
+    "unknown",
+    "multi_visit",
+    "online_full_share",
+    "online_any_share",
+    "mobile_share",
+    "volume_share",
+)
+
+
+def render_csv(report: Report, by: GroupBy, lang: Lang) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([t(f"rcol_{c}", lang) for c in CSV_COLUMNS])
+    for row in report.rows(by):
+        data = tally_json(row.tally)
+        writer.writerow(
+            [
+                _cell(row.key),
+                _cell(row_label(row, by, lang) if by == "level" else row.label),
+                row.level,
+            ]
+            + [_num(data[c]) for c in CSV_COLUMNS[3:]]
+        )
+    return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    """CSV cells never start a spreadsheet formula."""
+    text = one_line(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _num(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6f}"
+    return str(value)
+
+
+def _level_lines(report: Report, lang: Lang) -> list[tuple[str, Any]]:
+    """(level, figure) in display order."""
+    return [(lv, report.coverage.levels[lv]) for lv in LEVEL_ORDER if lv in report.coverage.levels]
+
+
+def render_table(report: Report, console: Console, by: GroupBy, lang: Lang) -> None:
+    cov = report.coverage
+    console.print(
+        Text(
+            visible(t("report_title", lang, name=report.name, unit=UNITS[report.unit].get(lang))),
+            style="bold",
+        ),
+        soft_wrap=True,
+    )
+    levels = Table(title=t("report_levels", lang), title_justify="left")
+    for col in (
+        "rh_level",
+        "rh_regions",
+        "rh_mean_count",
+        "rh_mean_share",
+        "rh_bar",
+        "rh_pooled",
+        "rh_zero",
+        "rh_unknown",
+        "rh_target",
+    ):
+        levels.add_column(
+            t(col, lang), justify="left" if col in ("rh_level", "rh_bar") else "right"
+        )
+    checks = {c.level: c for c in report.checks}
+    for level, fig in _level_lines(report, lang):
+        value = report.level_value(fig)
+        target = report.targets.get(level)
+        check = checks.get(level)
+        mark = "" if check is None else (" ✓" if check.ok else " ✗")
+        style = "" if check is None else ("green" if check.ok else "bold red")
+        levels.add_row(
+            LEVELS[level].get(lang),
+            str(fig.regions),
+            f"{fig.mean_count:.0f}" if fig.mean_count is not None else "—",
+            pct(fig.mean_share),
+            Text(bar(value), style="cyan"),
+            pct(fig.pooled.share),
+            pct(fig.pooled.zero_share),
+            str(fig.pooled.unknown),
+            Text((pct(target, 0) if target is not None else "—") + mark, style=style),
+        )
+    console.print(levels)
+    console.print(Text(t("report_basis_note", lang), style="dim"), soft_wrap=True)
+    if by != "level":
+        table = Table(title=t(f"report_by_{by}", lang), title_justify="left")
+        for col in ("rh_name", "rh_units", "rh_met", "rh_share", "rh_bar", "rh_zero", "rh_unknown"):
+            table.add_column(
+                t(col, lang), justify="left" if col in ("rh_name", "rh_bar") else "right"
+            )
+        for row in report.rows(by):
+            table.add_row(
+                Text(visible(row_label(row, by, lang))),
+                str(row.tally.total),
+                str(row.tally.met),
+                pct(row.tally.share),
+                Text(bar(row.tally.share), style="cyan"),
+                pct(row.tally.zero_share),
+                str(row.tally.unknown),
+            )
+        console.print(table)
+    o = cov.overall
+    console.print(
+        Text(
+            t(
+                "report_overall",
+                lang,
+                share=pct(o.share),
+                zero=pct(o.zero_share),
+                full=pct(o.online_full_share),
+                online=pct(o.online_any_share),
+                mobile=pct(o.mobile_share),
+                volume=pct(o.volume_share),
+                missing=o.volume_missing,
+                units=o.total,
+                unknown=o.unknown,
+            )
+        ),
+        soft_wrap=True,
+    )
+    if cov.multi_visit:
+        console.print(
+            Text(t("report_multi", lang, count=len(cov.multi_visit)), style="bold"), soft_wrap=True
+        )
+        for u in cov.multi_visit[:MULTI_LIMIT]:
+            console.print(
+                Text(
+                    visible(
+                        f"  {u.region} {u.code} {u.name} · {u.visits} · {u.onsite_reason or '—'}"
+                    )
+                ),
+                soft_wrap=True,
+            )
+        if len(cov.multi_visit) > MULTI_LIMIT:
+            console.print(
+                Text(t("report_more", lang, count=len(cov.multi_visit) - MULTI_LIMIT), style="dim")
+            )
+    _history_table(report, console, lang)
+    for check in report.failed:
+        console.print(
+            Text(
+                t(
+                    "report_below",
+                    lang,
+                    level=LEVELS[check.level].get(lang),
+                    value=pct(check.value, 2),
+                    target=pct(check.target, 2),
+                ),
+                style="bold red",
+            ),
+            soft_wrap=True,
+        )
+
+
+def _history_table(report: Report, console: Console, lang: Lang) -> None:
+    if not report.history:
+        return
+    levels = [lv for lv in LEVEL_ORDER if any(lv in h.levels for h in report.history)]
+    table = Table(title=t("report_history", lang), title_justify="left")
+    table.add_column(t("rh_rev", lang))
+    table.add_column(t("rh_date", lang))
+    for lv in levels:
+        table.add_column(LEVELS[lv].get(lang), justify="right")
+    for h in report.history:
+        table.add_row(Text(visible(h.rev)), h.date[:10], *[pct(h.levels.get(lv)) for lv in levels])
+    console.print(table)
+
+
+def render_markdown(report: Report, by: GroupBy, lang: Lang) -> str:
+    cov = report.coverage
+
+    def h(key: str) -> str:
+        return t(key, lang)
+
+    out = [
+        f"### {markdown_text(t('report_title', lang, name=report.name, unit=UNITS[report.unit].get(lang)))}",
+        "",
+    ]
+    out += [
+        f"| {h('rh_level')} | {h('rh_regions')} | {h('rh_mean_count')} | {h('rh_mean_share')} | {h('rh_pooled')} | {h('rh_zero')} | {h('rh_unknown')} | {h('rh_target')} |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    checks = {c.level: c for c in report.checks}
+    for level, fig in _level_lines(report, lang):
+        check = checks.get(level)
+        target = report.targets.get(level)
+        mark = "" if check is None else (" ✅" if check.ok else " ❌")
+        out.append(
+            f"| {LEVELS[level].get(lang)} | {fig.regions} | {fig.mean_count:.0f} | {pct(fig.mean_share)} "
+            f"| {pct(fig.pooled.share)} | {pct(fig.pooled.zero_share)} | {fig.pooled.unknown} "
+            f"| {(pct(target, 0) if target is not None else '—')}{mark} |"
+        )
+    out += ["", h("report_basis_note"), ""]
+    if by != "level":
+        out += [f"#### {h(f'report_by_{by}')}", ""]
+        out += [
+            f"| {h('rh_name')} | {h('rh_units')} | {h('rh_met')} | {h('rh_share')} | {h('rh_zero')} | {h('rh_unknown')} |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for row in report.rows(by):
+            out.append(
+                f"| {markdown_text(row_label(row, by, lang))} | {row.tally.total} | {row.tally.met} "
+                f"| {pct(row.tally.share)} | {pct(row.tally.zero_share)} | {row.tally.unknown} |"
+            )
+        out.append("")
+    if cov.multi_visit:
+        out += [
+            f"<details><summary>{h('report_multi_title')} ({len(cov.multi_visit)})</summary>",
+            "",
+        ]
+        out += [
+            f"| {h('md_region')} | {h('md_code')} | {h('md_name')} | {h('rh_visits')} | {h('rh_reason')} |",
+            "| --- | --- | --- | ---: | --- |",
+        ]
+        for u in cov.multi_visit:
+            out.append(
+                f"| {markdown_text(u.region)} | {markdown_text(u.code)} | {markdown_text(u.name)} | {u.visits} "
+                f"| {markdown_text(u.onsite_reason or '—')} |"
+            )
+        out += ["", "</details>", ""]
+    for check in report.failed:
+        out.append(
+            "❌ "
+            + markdown_text(
+                t(
+                    "report_below",
+                    lang,
+                    level=LEVELS[check.level].get(lang),
+                    value=pct(check.value, 2),
+                    target=pct(check.target, 2),
+                )
+            )
+        )
+    return "\n".join(out).rstrip() + "\n"
