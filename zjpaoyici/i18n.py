@@ -317,7 +317,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "import_bad_value": {
         "zh": "无法解析“{value}”：{reason}。",
-        "en": "cannot read \"{value}\": {reason}.",
+        "en": 'cannot read "{value}": {reason}.',
     },
     "import_row_skipped": {"zh": "已跳过该行。", "en": " Row skipped."},
     "import_output_not_dir": {

@@ -16,7 +16,15 @@ from zjpaoyici import __version__
 from zjpaoyici.cli.common import EXIT_INTERNAL, app, fail_internal
 
 # Importing the command modules registers them on ``app``.
-from zjpaoyici.cli import diff_cmd, fmt_cmd, merge_cmd, report_cmd, rules_cmd, show_cmd, validate_cmd  # noqa: F401  isort: skip
+from zjpaoyici.cli import (
+    diff_cmd,
+    fmt_cmd,
+    merge_cmd,
+    report_cmd,
+    rules_cmd,
+    show_cmd,
+    validate_cmd,
+)  # noqa: F401  isort: skip
 
 
 @app.callback(invoke_without_command=True)

@@ -215,6 +215,7 @@ def render_text(result: DiffResult, console: Console, lang: Lang, old: str, new:
 
 def render_markdown(result: DiffResult, lang: Lang, old: str, new: str) -> str:
     """A pull-request comment: summary tables first, details folded."""
+
     def h(key: str) -> str:
         return t(key, lang)
 
