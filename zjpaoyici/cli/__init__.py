@@ -13,9 +13,6 @@ import sys
 import typer
 
 from zjpaoyici import __version__
-from zjpaoyici.cli.common import EXIT_INTERNAL, app, fail_internal
-
-# Importing the command modules registers them on ``app``.
 from zjpaoyici.cli import (
     diff_cmd,
     fmt_cmd,
@@ -24,7 +21,11 @@ from zjpaoyici.cli import (
     rules_cmd,
     show_cmd,
     validate_cmd,
-)  # noqa: F401  isort: skip
+)
+from zjpaoyici.cli.common import EXIT_INTERNAL, app, fail_internal
+
+# Importing a command module registers its command on ``app``.
+COMMAND_MODULES = (validate_cmd, show_cmd, diff_cmd, report_cmd, fmt_cmd, merge_cmd, rules_cmd)
 
 
 @app.callback(invoke_without_command=True)
