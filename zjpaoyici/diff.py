@@ -32,6 +32,11 @@ ChangeKind = Literal[
     "item_added",
     "item_removed",
     "item_changed",
+    "bundle_added",
+    "bundle_removed",
+    "bundle_changed",
+    "bundle_member_added",
+    "bundle_member_removed",
 ]
 ChangeClass = Literal["improvement", "regression", "neutral"]
 CLASSES: tuple[ChangeClass, ...] = ("improvement", "regression", "neutral")
@@ -209,11 +214,94 @@ class _Differ:
         folders = sorted(set(self.old.region_folders()) | set(self.new.region_folders()))
         for folder in folders:
             self.region(folder)
+        self.bundles()
         self.result.before = compute(self.old, "entry")
         self.result.after = compute(self.new, "entry")
         for change in self.result.changes:
             change.accepted = self._accepted(change)
         return self.result
+
+    def bundles(self) -> None:
+        """Bundles are defined once for the catalogue: compare them by code."""
+        before = {b.code: b for b in self.old.bundles}
+        after = {b.code: b for b in self.new.bundles}
+        for code in sorted(set(before) | set(after)):
+            old, new = before.get(code), after.get(code)
+            if old is None and new is not None:
+                self.add(
+                    Change(
+                        "bundle_added",
+                        "",
+                        code,
+                        new.name,
+                        "neutral",
+                        new=new.facts.visits,
+                        loc=new.src.loc("code"),
+                    )
+                )
+            elif new is None and old is not None:
+                self.add(
+                    Change(
+                        "bundle_removed",
+                        "",
+                        code,
+                        old.name,
+                        "regression",
+                        old=old.facts.visits,
+                        loc=old.src.loc("code"),
+                    )
+                )
+            elif old is not None and new is not None:
+                before_members = {m.code: m for m in old.members}
+                after_members = {m.code: m for m in new.members}
+                for member in sorted(set(before_members) | set(after_members)):
+                    if member not in before_members:
+                        self.add(
+                            Change(
+                                "bundle_member_added",
+                                "",
+                                code,
+                                new.name,
+                                "neutral",
+                                item=member,
+                                loc=after_members[member].src.loc(),
+                            )
+                        )
+                    elif member not in after_members:
+                        self.add(
+                            Change(
+                                "bundle_member_removed",
+                                "",
+                                code,
+                                new.name,
+                                "neutral",
+                                item=member,
+                                loc=new.src.loc("members"),
+                            )
+                        )
+                for name, a, b, cls in _compare_facts(old.facts, new.facts, self.overrides):
+                    if name in (
+                        "visits",
+                        "promised_limit",
+                        "online.depth",
+                        "online.mobile",
+                        "materials",
+                    ):
+                        change = Change(
+                            "bundle_changed",
+                            "",
+                            code,
+                            new.name,
+                            cls,
+                            field=name,
+                            old=a,
+                            new=b,
+                            loc=new.src.loc(*name.split(".")),
+                        )
+                        change.falls_out = (
+                            name == "visits" and a is not None and b is not None and a <= 1 < b
+                        )
+                        self.add(change)
 
     def _accepted(self, change: Change) -> str | None:
         for a in self.accepts:

@@ -21,10 +21,13 @@ from zjpaoyici.i18n import Bi
 from zjpaoyici.model import (
     LEVELS,
     BasicMatter,
+    Bundle,
     Catalogue,
+    Facts,
     ImplFile,
     Limit,
     Manifest,
+    Member,
     Region,
     RetiredRegion,
     Source,
@@ -250,7 +253,36 @@ def _build(cat: Catalogue, doc: Document, kind: str, folder: str) -> None:
         target = cat.defaults if kind == "defaults" else cat.impl_files
         target.setdefault(folder, []).append(impl)
     elif kind == "bundle":
-        cat.bundles.extend(b for b in _list(data.get("bundles")) if isinstance(b, dict))
+        for i, raw in enumerate(_list(data.get("bundles"))):
+            if isinstance(raw, dict) and isinstance(raw.get("code"), str):
+                cat.bundles.append(_bundle(raw, Source(doc, ("bundles", i))))
+
+
+def _bundle(raw: Mapping[str, Any], src: Source) -> Bundle:
+    members = []
+    for j, m in enumerate(_list(raw.get("members"))):
+        if isinstance(m, str):
+            members.append(Member(m, True, src.child("members", j)))
+        elif isinstance(m, dict) and isinstance(m.get("code"), str):
+            members.append(
+                Member(m["code"], m.get("required", True) is not False, src.child("members", j))
+            )
+    regions = raw.get("regions")
+    return Bundle(
+        code=raw["code"],
+        name=_str(raw.get("name")) or raw["code"],
+        lifecycle=_str(raw.get("lifecycle")) or "",
+        stage=_str(raw.get("stage")) or "",
+        lead_department=_str(raw.get("lead_department")) or "",
+        departments=tuple(d for d in _list(raw.get("departments")) if isinstance(d, str)),
+        members=members,
+        regions=tuple(r for r in regions if isinstance(r, str))
+        if isinstance(regions, list)
+        else None,
+        joint=raw.get("joint") is True,
+        facts=Facts.from_values(raw, lambda name: src.child("materials")),
+        src=src,
+    )
 
 
 def _manifest(cat: Catalogue, doc: Document) -> Manifest:

@@ -17,7 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from zjpaoyici.model import Catalogue, Entry
+from zjpaoyici.bundles import offered_bundles
+from zjpaoyici.model import Bundle, Catalogue, Entry
 from zjpaoyici.resolve import resolve_region
 
 UnitKind = Literal["entry", "main", "item"]
@@ -155,6 +156,30 @@ class Coverage:
     no_volume: list[Unit] = field(default_factory=list)
     region_names: dict[str, str] = field(default_factory=dict)
     region_levels: dict[str, str] = field(default_factory=dict)
+    bundles: BundleCoverage = field(default_factory=lambda: BundleCoverage())
+
+
+@dataclass(slots=True)
+class BundleRow:
+    """One 一件事 and the number of regions that offer it."""
+
+    code: str
+    name: str
+    lifecycle: str
+    stage: str
+    lead_department: str
+    visits: int | None
+    regions: int = 0
+
+
+@dataclass(slots=True)
+class BundleCoverage:
+    """一件事 figures: per region, per level (mean and pooled), and per bundle."""
+
+    overall: Tally = field(default_factory=Tally)
+    by_region: dict[str, Tally] = field(default_factory=dict)
+    levels: dict[str, LevelFigure] = field(default_factory=dict)
+    rows: dict[str, BundleRow] = field(default_factory=dict)
 
 
 def in_scope(cat: Catalogue, type_name: str | None) -> bool:
@@ -253,12 +278,53 @@ def _as_main_units(cat: Catalogue, units: list[Unit]) -> Iterator[Unit]:
         )
 
 
-def region_units(cat: Catalogue, folder: str, unit: UnitKind) -> list[Unit]:
-    """All counted units of one region folder."""
-    units = [u for entry in resolve_region(cat, folder) for u in entry_units(cat, entry, unit)]
+def region_units(cat: Catalogue, entries: Iterable[Entry], unit: UnitKind) -> list[Unit]:
+    """All counted units of one region's resolved entries."""
+    units = [u for entry in entries for u in entry_units(cat, entry, unit)]
     if unit == "main":
         return list(_as_main_units(cat, units))
     return units
+
+
+def _bundle_row(bundle: Bundle) -> BundleRow:
+    return BundleRow(
+        bundle.code,
+        bundle.name,
+        bundle.lifecycle,
+        bundle.stage,
+        bundle.lead_department,
+        bundle.facts.visits,
+    )
+
+
+def _count_bundles(
+    cat: Catalogue, folder: str, level: str, entries: list[Entry], cov: Coverage
+) -> None:
+    """Tally the bundles a region offers (a bundle's visits are its own, not its members')."""
+    by_code: dict[str, Entry] = {}
+    for entry in entries:
+        by_code.setdefault(entry.code, entry)
+    tally = cov.bundles.by_region.setdefault(folder, Tally())
+    for bundle, _ in offered_bundles(cat, folder, by_code):
+        f = bundle.facts
+        unit = Unit(
+            folder,
+            level,
+            bundle.lead_department,
+            bundle.code,
+            bundle.code,
+            bundle.name,
+            "一件事",
+            f.visits,
+            f.onsite_reason,
+            f.online_depth,
+            f.mobile,
+            None,
+            False,
+        )
+        tally.add(unit)
+        cov.bundles.overall.add(unit)
+        cov.bundles.rows.setdefault(bundle.code, _bundle_row(bundle)).regions += 1
 
 
 def compute(
@@ -266,8 +332,11 @@ def compute(
 ) -> Coverage:
     """Coverage of the catalogue, region by region (memory follows the largest region)."""
     cov = Coverage(unit)
+    for bundle in cat.bundles:
+        cov.bundles.rows.setdefault(bundle.code, _bundle_row(bundle))
     for folder in folders if folders is not None else cat.region_folders():
-        units = region_units(cat, folder, unit)
+        entries = list(resolve_region(cat, folder))
+        units = region_units(cat, entries, unit)
         region = cat.regions.get(folder)
         cov.region_names[folder] = region.name if region else folder
         cov.region_levels[folder] = region.level if region else "unknown"
@@ -283,24 +352,31 @@ def compute(
             if u.annual_cases is None:
                 cov.no_volume.append(u)
         cov.overall.merge(tally)
-    cov.levels = level_figures(cov)
+        if cat.bundles:
+            _count_bundles(cat, folder, cov.region_levels[folder], entries, cov)
+    cov.levels = level_figures(cov.by_region, cov.region_levels)
+    cov.bundles.levels = level_figures(cov.bundles.by_region, cov.region_levels)
     return cov
 
 
-def level_figures(cov: Coverage) -> dict[str, LevelFigure]:
+def level_figures(
+    by_region: dict[str, Tally], region_levels: dict[str, str]
+) -> dict[str, LevelFigure]:
     """Mean-over-regions and pooled figures for every level that has counted regions."""
     out: dict[str, LevelFigure] = {}
     for level in LEVEL_ORDER:
         regions = [
-            r for r, lv in cov.region_levels.items() if lv == level and cov.by_region[r].total
+            r
+            for r, lv in region_levels.items()
+            if lv == level and r in by_region and by_region[r].total
         ]
         if not regions:
             continue
         pooled = Tally()
         for r in regions:
-            pooled.merge(cov.by_region[r])
-        counts = [cov.by_region[r].met for r in regions]
-        shares = [s for r in regions if (s := cov.by_region[r].share) is not None]
+            pooled.merge(by_region[r])
+        counts = [by_region[r].met for r in regions]
+        shares = [s for r in regions if (s := by_region[r].share) is not None]
         out[level] = LevelFigure(
             level,
             len(regions),

@@ -226,6 +226,32 @@ def origin_of(prov: Mapping[Pointer, Source], pointer: Pointer, fallback: Source
     return fallback
 
 
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A member matter of a bundle: a basic code or a full handling-item code."""
+
+    code: str
+    required: bool
+    src: Source
+
+
+@dataclass(slots=True)
+class Bundle:
+    """A 一件事: several matters a citizen or company needs for one life event."""
+
+    code: str
+    name: str
+    lifecycle: str
+    stage: str
+    lead_department: str
+    departments: tuple[str, ...]
+    members: list[Member]
+    regions: tuple[str, ...] | None  # None: every region implementing all required members
+    joint: bool
+    facts: Facts
+    src: Source
+
+
 @dataclass(slots=True)
 class ImplFile:
     """One implementation (or defaults) file: region, department, file defaults, entries."""
@@ -252,7 +278,7 @@ class Catalogue:
     basic_dupes: list[tuple[BasicMatter, BasicMatter]] = field(default_factory=list)
     impl_files: dict[str, list[ImplFile]] = field(default_factory=dict)
     defaults: dict[str, list[ImplFile]] = field(default_factory=dict)
-    bundles: list[dict[str, Any]] = field(default_factory=list)
+    bundles: list[Bundle] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     io_errors: int = 0

@@ -37,10 +37,11 @@ import difflib
 from collections.abc import Iterator, Mapping
 from typing import Any, TypedDict
 
+from zjpaoyici.bundles import MemberState, member_states, offered
 from zjpaoyici.codes import normalise_code
 from zjpaoyici.findings import Loc
 from zjpaoyici.load import basic_field_source
-from zjpaoyici.model import BasicMatter, Catalogue, Entry, Item, Limit, Source
+from zjpaoyici.model import BasicMatter, Bundle, Catalogue, Entry, Item, Limit, Source
 from zjpaoyici.resolve import resolve_entry
 from zjpaoyici.yamlio import Pointer
 
@@ -279,3 +280,97 @@ def _item_loc(src: Source) -> Loc:
     if src.doc.get((*src.pointer, "code")) is not None:
         return src.loc("code")
     return src.loc()
+
+
+# --- 一件事 bundles -------------------------------------------------------------------
+
+
+class MemberData(TypedDict):
+    code: str
+    name: str
+    required: bool
+    implemented: bool
+    visits: int | None
+    promised_limit: dict[str, Any] | None
+    source: SourceData | None
+
+
+class BundleRegionData(TypedDict):
+    region: str
+    name: str
+    level: str
+    members: list[MemberData]
+
+
+class BundleData(TypedDict):
+    format: int
+    kind: str
+    code: str
+    name: str
+    lifecycle: str
+    stage: str
+    lead_department: str
+    departments: list[str]
+    joint: bool
+    visits: int | None
+    promised_limit: dict[str, Any] | None
+    source: SourceData
+    regions: list[BundleRegionData]
+
+
+def find_bundle(cat: Catalogue, code: str) -> Bundle | None:
+    return next((b for b in cat.bundles if b.code == code), None)
+
+
+def build_bundle(cat: Catalogue, bundle: Bundle, region: str | None = None) -> BundleData:
+    """A bundle's own facts and, per region that offers it, its members' effective values."""
+    regions: list[BundleRegionData] = []
+    for folder in cat.region_folders():
+        if region is not None and folder != region:
+            continue
+        entries: dict[str, Entry] = {}
+        for impl in cat.impl_files.get(folder, []):
+            for raw, src in impl.entries:
+                entries.setdefault(raw["code"], resolve_entry(cat, impl, raw, src))
+        states = member_states(cat, bundle, entries)
+        if not offered(bundle, folder, states):
+            continue
+        info = cat.regions.get(folder)
+        regions.append(
+            {
+                "region": folder,
+                "name": info.name if info else folder,
+                "level": info.level if info else "",
+                "members": [_member(cat, s) for s in states],
+            }
+        )
+    f = bundle.facts
+    return {
+        "format": FORMAT,
+        "kind": "bundle",
+        "code": bundle.code,
+        "name": bundle.name,
+        "lifecycle": bundle.lifecycle,
+        "stage": bundle.stage,
+        "lead_department": bundle.lead_department,
+        "departments": list(bundle.departments),
+        "joint": bundle.joint,
+        "visits": f.visits,
+        "promised_limit": _limit(f.promised_limit) if f.promised_limit else None,
+        "source": source_data(bundle.src.loc("code")),
+        "regions": regions,
+    }
+
+
+def _member(cat: Catalogue, state: MemberState) -> MemberData:
+    code = state.member.code
+    matter = cat.basic.get(code) or cat.basic.get(code.rpartition(cat.profile.item_separator)[0])
+    return {
+        "code": code,
+        "name": matter.name if matter else code,
+        "required": state.member.required,
+        "implemented": state.implemented,
+        "visits": state.visits,
+        "promised_limit": _limit(state.promised) if state.promised else None,
+        "source": source_data(state.src.loc()) if state.src else None,
+    }

@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from zjpaoyici.findings import Finding, Severity
+from zjpaoyici.findings import Finding, Loc, Severity
+from zjpaoyici.i18n import Bi
 from zjpaoyici.load import display_path, find_root, load_catalogue, read_checked
-from zjpaoyici.model import Catalogue
+from zjpaoyici.model import Catalogue, Entry
 from zjpaoyici.resolve import resolve_region
 from zjpaoyici.rules import REGISTRY, selected_rules
 from zjpaoyici.rules.registry import Rule
@@ -57,14 +58,45 @@ def run_rules(cat: Catalogue, enabled: set[str]) -> tuple[list[Finding], int]:
         assert rule.check is not None
         findings.extend(rule.check(cat))
     entry_rules = _by_scope(enabled, "entry")
+    region_rules = _by_scope(enabled, "region")
+    per_region: list[Finding] = []
     entries = 0
     for folder in cat.region_folders():  # region by region: memory follows one region
+        resolved: dict[str, Entry] = {}
         for entry in resolve_region(cat, folder):
             entries += 1
+            resolved.setdefault(entry.code, entry)
             for rule in entry_rules:
                 assert rule.check is not None
                 findings.extend(rule.check(entry, cat))
-    return findings, entries
+        for rule in region_rules:
+            assert rule.check is not None
+            per_region.extend(rule.check(folder, resolved, cat))
+    return [*findings, *fold_regions(per_region)], entries
+
+
+def fold_regions(findings: list[Finding]) -> list[Finding]:
+    """One finding per place for region rules: a bundle line wrong in 14 regions is one
+    problem; the message names the first region and how many more share it."""
+    groups: dict[tuple[str, Loc], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault((f.rule, f.loc), []).append(f)
+    out = []
+    for group in groups.values():
+        first = group[0]
+        if len(group) == 1:
+            out.append(first)
+            continue
+        more = len(group) - 1
+        region = Bi(
+            f"{first.params.get('region', '')}（另有 {more} 个区划同样）",
+            f"{first.params.get('region', '')} (and {more} more regions)",
+        )
+        related = tuple(dict.fromkeys(r for f in group for r in f.related))[:10]
+        out.append(
+            Finding(first.rule, first.loc, {**first.params, "region": region}, related=related)
+        )
+    return out
 
 
 def _settle(

@@ -22,7 +22,7 @@ from zjpaoyici.cli.common import (
 from zjpaoyici.i18n import t
 from zjpaoyici.load import load_catalogue
 from zjpaoyici.render import show_text
-from zjpaoyici.show import UnknownCode, build, known_region
+from zjpaoyici.show import UnknownCode, build, build_bundle, find_bundle, known_region
 
 
 class Format(StrEnum):
@@ -37,6 +37,7 @@ EXAMPLES = """
   zjpaoyici show 许可-00802-003 --region 330106  [dim]# one region 只看一个区划[/dim]
   zjpaoyici show 许可-00802-003 --format json    [dim]# with file, line, column 含文件、行、列[/dim]
   zjpaoyici show 许可-00802-003 --catalogue path/to/catalog
+  zjpaoyici show YJS-GR-001                      [dim]# a bundle: members per region 一件事及各区划成员[/dim]
 
 Exit codes 退出码: 0 shown 已显示 · 2 unknown code or region, unreadable catalogue 编码或区划不存在
 """
@@ -44,7 +45,9 @@ Exit codes 退出码: 0 shown 已显示 · 2 unknown code or region, unreadable 
 
 @app.command(epilog=EXAMPLES)
 def show(
-    code: Annotated[str, typer.Argument(help="Basic catalogue code of the matter. 事项编码。")],
+    code: Annotated[
+        str, typer.Argument(help="Matter code, or a bundle (一件事) code. 事项编码或一件事编码。")
+    ],
     region: Annotated[
         str | None,
         typer.Option("--region", "-r", help="Only this region (6-digit code). 只显示该区划。"),
@@ -72,6 +75,14 @@ def show(
     cat = load_catalogue(root)
     if region is not None and not known_region(cat, region):
         raise usage_error(t("show_unknown_region", language, region=region))
+    bundle = find_bundle(cat, code)
+    if bundle is not None:
+        bundle_data = build_bundle(cat, bundle, region)
+        if fmt == Format.json:
+            emit(json.dumps(bundle_data, ensure_ascii=False, indent=2, default=str) + "\n", output)
+        else:
+            show_text.render_bundle(bundle_data, stdout_console(), language)
+        raise typer.Exit(0)
     try:
         data = build(cat, code, region)
     except UnknownCode as exc:

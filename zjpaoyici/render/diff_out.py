@@ -27,6 +27,11 @@ _KIND = {
     "item_added": Bi("新增办理项", "item added"),
     "item_removed": Bi("删除办理项", "item removed"),
     "item_changed": Bi("办理项变更", "item changed"),
+    "bundle_added": Bi("新增一件事", "bundle added"),
+    "bundle_removed": Bi("删除一件事", "bundle removed"),
+    "bundle_changed": Bi("一件事变更", "bundle changed"),
+    "bundle_member_added": Bi("一件事新增成员", "bundle member added"),
+    "bundle_member_removed": Bi("一件事删除成员", "bundle member removed"),
 }
 _FIELD = {
     "visits": Bi("到现场次数", "visits"),
@@ -113,7 +118,12 @@ def describe(change: Change, lang: Lang) -> str:
         if change.falls_out:
             text += t("diff_falls_out", lang)
         return text
-    if change.kind in ("item_added", "item_removed"):
+    if change.kind in (
+        "item_added",
+        "item_removed",
+        "bundle_member_added",
+        "bundle_member_removed",
+    ):
         return f"{what} [{change.item}]"
     return what
 
@@ -196,6 +206,8 @@ def render_text(result: DiffResult, console: Console, lang: Lang, old: str, new:
         if change.region != region:
             region = change.region
             name = result.after.region_names.get(region, "") if result.after else ""
+            if not region:
+                name = t("report_bundles", lang)
             console.print(
                 Text(visible(f"\n{region} {name}"), style="bold underline"), soft_wrap=True
             )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.metrics import LEVEL_ORDER, Tally
-from zjpaoyici.render.report_out import LEVELS, UNITS, pct, row_label
+from zjpaoyici.render.report_out import LEVELS, UNITS, bundle_level_rows, pct, row_label
 from zjpaoyici.render.safe import html_text as esc
 from zjpaoyici.report import GroupBy, Report
 
@@ -178,6 +178,44 @@ def _group_table(report: Report, by: GroupBy, lang: Lang, table_id: str) -> str:
     )
 
 
+def _bundle_section(report: Report, lang: Lang) -> list[str]:
+    b = report.coverage.bundles
+    if not b.rows:
+        return []
+    level_rows = "".join(
+        "<tr>"
+        + "".join(f"<td{' class=n' if i else ''}>{esc(cell)}</td>" for i, cell in enumerate(row))
+        + "</tr>"
+        for row in bundle_level_rows(report, lang)
+    )
+    heads = "".join(
+        f"<th>{esc(t(k, lang))}</th>"
+        for k in (
+            "rh_level",
+            "rh_regions",
+            "rh_bundles_mean",
+            "rh_mean_share",
+            "rh_pooled",
+            "rh_zero",
+        )
+    )
+    list_heads = "".join(
+        _sort_head(t(k, lang), k in ("rh_visits", "rh_regions"))
+        for k in ("md_code", "md_name", "rh_stage", "rh_department", "rh_visits", "rh_regions")
+    )
+    list_rows = "".join(
+        f"<tr><td>{esc(r.code)}</td><td>{esc(r.name)}</td><td>{esc(r.stage)}</td><td>{esc(r.lead_department)}</td>"
+        f'<td class="n" data-value="{r.visits if r.visits is not None else ""}">{r.visits if r.visits is not None else "—"}</td>'
+        f'<td class="n" data-value="{r.regions}">{r.regions}</td></tr>'
+        for r in b.rows.values()
+    )
+    return [
+        f"<h2>{esc(t('report_bundles_title', lang, count=len(b.rows)))}</h2>",
+        f'<table id="bundle-levels"><thead><tr>{heads}</tr></thead><tbody>{level_rows}</tbody></table>',
+        f'<table class="sortable" id="bundles"><thead><tr>{list_heads}</tr></thead><tbody>{list_rows}</tbody></table>',
+    ]
+
+
 def render_html(report: Report, lang: Lang) -> str:
     cov = report.coverage
     checks = {c.level: c for c in report.checks}
@@ -245,6 +283,7 @@ def render_html(report: Report, lang: Lang) -> str:
         _group_table(report, "department", lang, "departments"),
         f"<h2>{esc(t('report_by_type', lang))}</h2>",
         _group_table(report, "type", lang, "types"),
+        *_bundle_section(report, lang),
         f"<h2>{esc(t('report_multi_title', lang))} ({len(cov.multi_visit)})</h2>",
         f'<table class="sortable" id="multi-visit"><thead><tr>{multi_heads}</tr></thead><tbody>{multi_rows}</tbody></table>',
         f"<script>{SCRIPT}</script>",

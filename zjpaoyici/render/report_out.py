@@ -122,8 +122,42 @@ def render_json(report: Report) -> str:
             {"rev": h.rev, "commit": h.commit, "date": h.date, "levels": h.levels}
             for h in report.history
         ],
+        "bundles": _bundles_json(report),
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _bundles_json(report: Report) -> dict[str, Any]:
+    b = report.coverage.bundles
+    return {
+        "overall": tally_json(b.overall),
+        "levels": {
+            level: {
+                "regions": f.regions,
+                "mean_count": f.mean_count,
+                "mean_share": f.mean_share,
+                "pooled": tally_json(f.pooled),
+            }
+            for level, f in b.levels.items()
+        },
+        "regions": [
+            {"code": r, "name": report.coverage.region_names.get(r, r), **tally_json(t)}
+            for r, t in sorted(b.by_region.items())
+            if t.total
+        ],
+        "list": [
+            {
+                "code": row.code,
+                "name": row.name,
+                "lifecycle": row.lifecycle,
+                "stage": row.stage,
+                "lead_department": row.lead_department,
+                "visits": row.visits,
+                "regions": row.regions,
+            }
+            for row in b.rows.values()
+        ],
+    }
 
 
 CSV_COLUMNS = (
@@ -157,6 +191,12 @@ def render_csv(report: Report, by: GroupBy, lang: Lang) -> str:
                 row.level,
             ]
             + [_num(data[c]) for c in CSV_COLUMNS[3:]]
+        )
+    for level, fig in report.coverage.bundles.levels.items():
+        data = tally_json(fig.pooled)
+        label = f"{t('report_bundles', lang)}·{LEVELS[level].get(lang)}"
+        writer.writerow(
+            [f"bundles:{level}", label, level] + [_num(data[c]) for c in CSV_COLUMNS[3:]]
         )
     return out.getvalue()
 
@@ -277,6 +317,7 @@ def render_table(report: Report, console: Console, by: GroupBy, lang: Lang) -> N
             console.print(
                 Text(t("report_more", lang, count=len(cov.multi_visit) - MULTI_LIMIT), style="dim")
             )
+    _bundle_table(report, console, lang)
     _history_table(report, console, lang)
     for check in report.failed:
         console.print(
@@ -292,6 +333,42 @@ def render_table(report: Report, console: Console, by: GroupBy, lang: Lang) -> N
             ),
             soft_wrap=True,
         )
+
+
+def bundle_level_rows(report: Report, lang: Lang) -> list[tuple[str, str, str, str, str, str]]:
+    """(level, regions, mean bundles offered, mean share, pooled share, zero-visit share)."""
+    b = report.coverage.bundles
+    return [
+        (
+            LEVELS[level].get(lang),
+            str(fig.regions),
+            f"{fig.pooled.total / fig.regions:.1f}" if fig.regions else "—",
+            pct(fig.mean_share),
+            pct(fig.pooled.share),
+            pct(fig.pooled.zero_share),
+        )
+        for level in LEVEL_ORDER
+        if (fig := b.levels.get(level)) is not None
+    ]
+
+
+def _bundle_table(report: Report, console: Console, lang: Lang) -> None:
+    b = report.coverage.bundles
+    if not b.rows:
+        return
+    table = Table(title=t("report_bundles_title", lang, count=len(b.rows)), title_justify="left")
+    for col in (
+        "rh_level",
+        "rh_regions",
+        "rh_bundles_mean",
+        "rh_mean_share",
+        "rh_pooled",
+        "rh_zero",
+    ):
+        table.add_column(t(col, lang), justify="left" if col == "rh_level" else "right")
+    for row in bundle_level_rows(report, lang):
+        table.add_row(*row)
+    console.print(table)
 
 
 def _history_table(report: Report, console: Console, lang: Lang) -> None:
@@ -360,6 +437,7 @@ def render_markdown(report: Report, by: GroupBy, lang: Lang) -> str:
                 f"| {markdown_text(u.onsite_reason or '—')} |"
             )
         out += ["", "</details>", ""]
+    out += _bundles_markdown(report, lang)
     for check in report.failed:
         out.append(
             "❌ "
@@ -374,3 +452,32 @@ def render_markdown(report: Report, by: GroupBy, lang: Lang) -> str:
             )
         )
     return "\n".join(out).rstrip() + "\n"
+
+
+def _bundles_markdown(report: Report, lang: Lang) -> list[str]:
+    b = report.coverage.bundles
+    if not b.rows:
+        return []
+
+    def h(key: str) -> str:
+        return t(key, lang)
+
+    out = [f"#### {markdown_text(t('report_bundles_title', lang, count=len(b.rows)))}", ""]
+    out += [
+        f"| {h('rh_level')} | {h('rh_regions')} | {h('rh_bundles_mean')} | {h('rh_mean_share')}"
+        f" | {h('rh_pooled')} | {h('rh_zero')} |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    out += ["| " + " | ".join(row) + " |" for row in bundle_level_rows(report, lang)]
+    out += ["", f"<details><summary>{h('report_bundle_list')} ({len(b.rows)})</summary>", ""]
+    out += [
+        f"| {h('md_code')} | {h('md_name')} | {h('rh_stage')} | {h('rh_visits')} | {h('rh_regions')} |",
+        "| --- | --- | --- | ---: | ---: |",
+    ]
+    for r in b.rows.values():
+        visits = "—" if r.visits is None else str(r.visits)
+        out.append(
+            f"| {markdown_text(r.code)} | {markdown_text(r.name)} | {markdown_text(r.stage)}"
+            f" | {visits} | {r.regions} |"
+        )
+    return [*out, "", "</details>", ""]

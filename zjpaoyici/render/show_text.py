@@ -17,7 +17,15 @@ from rich.text import Text
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.model import LEVELS
 from zjpaoyici.render.safe import visible
-from zjpaoyici.show import FieldData, ItemData, MatterData, RegionData, RowData, SourceData
+from zjpaoyici.show import (
+    BundleData,
+    FieldData,
+    ItemData,
+    MatterData,
+    RegionData,
+    RowData,
+    SourceData,
+)
 
 _KEY_WIDTH = 16  # field names and values are padded to at most these many cells
 _VALUE_WIDTH = 40  # so that the sources line up
@@ -170,3 +178,48 @@ def _plain(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def render_bundle(data: BundleData, console: Console, lang: Lang) -> None:
+    """A bundle's own facts, then per offering region each member's effective values."""
+    title = Text()
+    title.append(visible(data["code"]), style="bold")
+    title.append("  ")
+    title.append(visible(data["name"]), style="bold")
+    console.print(title, soft_wrap=True)
+    limit = data["promised_limit"]
+    facts = [
+        (t("show_b_lifecycle", lang), f"{data['lifecycle']} · {data['stage']}"),
+        (t("show_b_lead", lang), data["lead_department"]),
+        (t("show_b_departments", lang), "、".join(data["departments"]) or "—"),
+        (t("show_b_joint", lang), t("show_yes" if data["joint"] else "show_no", lang)),
+        ("visits", "—" if data["visits"] is None else str(data["visits"])),
+        ("promised_limit", _plain(limit) if limit else "—"),
+    ]
+    _rows(console, [(key, Text(visible(value)), data["source"]) for key, value in facts])
+    console.print()
+    console.print(
+        Text(t("show_b_regions", lang, count=len(data["regions"])), style="bold underline"),
+        soft_wrap=True,
+    )
+    for region in data["regions"]:
+        head = Text()
+        head.append(visible(f"{region['region']} {region['name']}"), style="bold")
+        console.print(head, soft_wrap=True)
+        for m in region["members"]:
+            line = Text("  ")
+            line.append(visible(f"{m['code']} {m['name']}"))
+            line.append(
+                f"  {t('show_b_required' if m['required'] else 'show_b_optional', lang)}",
+                style="dim",
+            )
+            if m["implemented"]:
+                visits = "—" if m["visits"] is None else str(m["visits"])
+                line.append(f"  visits {visits}")
+                if m["promised_limit"]:
+                    line.append(f"  {_plain(m['promised_limit'])}")
+                if m["source"]:
+                    line.append(visible(f"  {_where(m['source'])}"), style="dim")
+            else:
+                line.append(f"  {t('show_b_missing', lang)}", style="yellow")
+            console.print(line, soft_wrap=True)

@@ -7,12 +7,13 @@ on-site visit needs a reason, 全程网办 means no visit, zero visits needs a c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import string
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from zjpaoyici.findings import Finding, Loc, Severity
 from zjpaoyici.i18n import Bi
-from zjpaoyici.model import Catalogue, Entry, Facts, Source
+from zjpaoyici.model import Catalogue, Entry, Facts, Source, origin_of
 from zjpaoyici.rules.registry import check
 from zjpaoyici.schemas import field_path
 from zjpaoyici.yamlio import Document, Pointer
@@ -308,3 +309,105 @@ def reason_without_visits(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
         if facts.visits == 0 and (facts.onsite_reason or "").strip() and not inherited:
             loc, related = _where(entry, src, "onsite_reason")
             yield Finding("Q009", loc, {"code": code}, related=related)
+
+
+@check(
+    "Q010",
+    "entry-visits-vs-items",
+    E,
+    scope="entry",
+    title=Bi("条目的到现场次数与办理项不符", "entry visits contradict its items"),
+    message=Bi(
+        "{code} 写明到现场 {declared} 次，但其办理项中最多需到现场 {effective} 次；"
+        "生效值取办理项的最大值 {effective}。",
+        "{code} states {declared} on-site visit(s), but its handling items need at most"
+        " {effective}; the effective value is the items' maximum, {effective}.",
+    ),
+    hint=Bi(
+        "把条目的 visits 改为 {effective}，或核对办理项 {item} 的到现场次数。",
+        "Change the entry's visits to {effective}, or check the visits of item {item}.",
+    ),
+    why=Bi(
+        "只有每一种办理方式都最多跑一次，事项才算“最多跑一次”；条目上的次数与办理项"
+        "矛盾时，公开的办事指南和统计口径会不一致。",
+        "A matter meets 最多跑一次 only if every way of applying does; an entry figure"
+        " that contradicts its items makes the published guide disagree with the count.",
+    ),
+)
+def entry_visits_vs_items(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
+    if not entry.items:
+        return
+    effective, declared = entry.visits, entry.facts.visits
+    if effective is None or declared is None or declared == effective:
+        return
+    origin = entry.origin("visits")
+    if origin.doc is not entry.src.doc:  # inherited from a defaults file: not this entry's claim
+        return
+    top = next(i for i in entry.items if i.facts.visits == effective)
+    top_src = origin_of(entry.provenance, ("items", top.code, "visits"), top.src)
+    yield Finding(
+        "Q010",
+        origin.loc(),
+        {"code": entry.code, "declared": declared, "effective": effective, "item": top.full_code},
+        related=(top_src.loc(),),
+    )
+
+
+_FIELD_BASE = re.compile(r"[.\[]")
+
+
+def template_problems(template: str, dimensions: Iterable[str]) -> list[Bi]:
+    """What is wrong with an ``item_name`` template, given the situation dimensions."""
+    allowed = ["name", *dimensions]
+    shown = "、".join(allowed)
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+    except ValueError:
+        return [Bi("花括号不成对", "its braces do not pair up")]
+    problems = []
+    for name in dict.fromkeys(fields):
+        base = _FIELD_BASE.split(name, maxsplit=1)[0]
+        if base not in allowed or base != name:
+            problems.append(
+                Bi(
+                    f"占位符 {{{name}}} 既不是 name 也不是情形维度（可用：{shown}）",
+                    f"placeholder {{{name}}} is neither name nor a situation dimension"
+                    f" (available: {', '.join(allowed)})",
+                )
+            )
+    return problems
+
+
+@check(
+    "Q011",
+    "item-name-placeholder",
+    E,
+    scope="entry",
+    title=Bi("办理项名称模板的占位符无效", "unknown placeholder in an item name template"),
+    message=Bi(
+        "{code} 的办理项名称模板 {template} 有误：{problem}。",
+        "The item name template {template} of {code} is wrong: {problem}.",
+    ),
+    hint=Bi(
+        "只用 {{name}} 和 situations 中的维度名，如 {{name}}（{{action}}—{{applicant}}）。",
+        "Use only {{name}} and the dimension names under situations,"
+        " e.g. {{name}}（{{action}}—{{applicant}}）.",
+    ),
+    why=Bi(
+        "无效的占位符会原样出现在生成的办理项名称里，如“食品经营许可（{{申请人}}）”。",
+        "An unknown placeholder is left as it is in every generated item name.",
+    ),
+)
+def item_name_placeholder(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
+    template = entry.values.get("item_name")
+    if not isinstance(template, str):
+        return
+    dims = entry.values.get("situations")
+    names = [str(k) for k in dims] if isinstance(dims, dict) else []
+    loc = entry.origin("item_name").loc()
+    for problem in template_problems(template, names):
+        yield Finding(
+            "Q011",
+            loc,
+            {"code": entry.code, "template": template, "problem": problem},
+        )

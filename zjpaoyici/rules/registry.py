@@ -13,7 +13,7 @@ from typing import Any, Literal
 from zjpaoyici.findings import Finding, Severity
 from zjpaoyici.i18n import Bi, Lang
 
-Scope = Literal["load", "catalogue", "entry"]
+Scope = Literal["load", "catalogue", "region", "entry"]
 
 
 FAMILIES: dict[str, Bi] = {
