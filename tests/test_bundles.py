@@ -130,3 +130,29 @@ def test_diff_of_bundles(tmp_path: Path, cli: Any) -> None:
         ("bundle_changed", "regression", "YJS-GR-005", "visits", None),
         ("bundle_removed", "regression", "YJS-GR-007", None, None),
     }
+
+
+def test_explode_bundles_one_row_per_bundle_region_member(cli: Any) -> None:
+    import csv
+    import io
+
+    import yaml
+
+    catalog = REPO / "catalog"
+    run = cli("explode", str(catalog), "--bundles", "--format", "csv", "--lang", "en")
+    rows = list(csv.DictReader(io.StringIO(run.stdout)))
+    offered = {
+        b["code"]: b["regions"]
+        for b in json.loads(cli("report", str(catalog), "--format", "json").stdout)["bundles"][
+            "list"
+        ]
+    }
+    members = {}
+    for path in (catalog / "bundles").glob("*.yaml"):
+        for b in yaml.safe_load(path.read_text(encoding="utf-8"))["bundles"]:
+            members[b["code"]] = [m if isinstance(m, str) else m["code"] for m in b["members"]]
+    assert len(rows) == sum(offered[c] * len(m) for c, m in members.items())
+    birth = [r for r in rows if r["Bundle code"] == "YJS-GR-001" and r["Region code"] == "330106"]
+    assert [r["Member code"] for r in birth] == members["YJS-GR-001"]
+    assert [r["Order"] for r in birth] == ["1", "2", "3", "4"]
+    assert all(r["Implemented"] == "yes" and r["Bundle visits"] == "0" for r in birth)

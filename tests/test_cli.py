@@ -114,3 +114,18 @@ def test_chinese_by_default_under_a_chinese_locale(base_catalogue: Path) -> None
         "validate", cwd=base_catalogue, env={"ZJPAOYICI_LANG": "", "LANG": "zh_CN.UTF-8"}
     )
     assert run.code == 1 and "没有填写必须现场办理原因" in run.stdout
+
+
+def test_malformed_item_name_template_is_reported_not_crashed_on(base_catalogue: Path, cli: Any) -> None:
+    path = base_catalogue / "implementations" / "330106" / "scjg.yaml"
+    text = path.read_text(encoding="utf-8")
+    for template in ("{name（{applicant}）", "{0}", "{name.x}"):
+        broken = text.replace(
+            "    online: {depth: 3, mobile: true}\n",
+            "    online: {depth: 3, mobile: true}\n    situations: {applicant: [企业, 个人]}\n"
+            f"    item_name: {json.dumps(template, ensure_ascii=False)}\n",
+        )
+        path.write_text(broken, encoding="utf-8")
+        run = cli("validate", "-f", "json", cwd=base_catalogue)
+        assert run.code == 1 and "Q011" in rules_of(run), template
+        assert cli("explode", "--format", "json", cwd=base_catalogue).code == 0

@@ -15,6 +15,7 @@ place that set it.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -211,10 +212,11 @@ def _items(cat: Catalogue, entry: Entry) -> Iterator[Item]:
         for n, situation in enumerate(situation_combinations(dims), start=1):
             code = f"{n:02d}"
             label = "—".join(situation.values())
+            item_name = f"{name}（{label}）"
             if isinstance(template, str):
-                item_name = template.format_map(_Keep({"name": name, **situation}))
-            else:
-                item_name = f"{name}（{label}）"
+                # a malformed template keeps the default name; Q011 reports it
+                with contextlib.suppress(ValueError, AttributeError, IndexError, KeyError):
+                    item_name = template.format_map(_Keep({"name": name, **situation}))
             record: dict[str, Any] = {"code": code, "name": item_name, "situation": situation}
             if code in explicit:
                 record = {**record, **explicit.pop(code)}

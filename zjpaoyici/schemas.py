@@ -32,6 +32,7 @@ KIND_SCHEMA = {
     "implementation": "implementation",
     "defaults": "implementation",
     "bundle": "bundle",
+    "mapping": "mapping",
 }
 KINDS = tuple(KIND_SCHEMA)
 SCHEMA_PREFIX = "zjpaoyici/"

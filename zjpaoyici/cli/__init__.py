@@ -15,7 +15,10 @@ import typer
 from zjpaoyici import __version__
 from zjpaoyici.cli import (
     diff_cmd,
+    explode_cmd,
+    export_cmd,
     fmt_cmd,
+    import_cmd,
     merge_cmd,
     report_cmd,
     rules_cmd,
@@ -25,7 +28,18 @@ from zjpaoyici.cli import (
 from zjpaoyici.cli.common import EXIT_INTERNAL, app, fail_internal
 
 # Importing a command module registers its command on ``app``.
-COMMAND_MODULES = (validate_cmd, show_cmd, diff_cmd, report_cmd, fmt_cmd, merge_cmd, rules_cmd)
+COMMAND_MODULES = (
+    validate_cmd,
+    show_cmd,
+    diff_cmd,
+    report_cmd,
+    explode_cmd,
+    import_cmd,
+    export_cmd,
+    fmt_cmd,
+    merge_cmd,
+    rules_cmd,
+)
 
 
 @app.callback(invoke_without_command=True)

@@ -1,0 +1,195 @@
+"""``zjpaoyici explode``: one row per handling item, as csv, xlsx, json or yaml; ``--write``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from zjpaoyici.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    LangOption,
+    OutputOption,
+    app,
+    catalogue_root,
+    lang_of,
+    note,
+    stderr_console,
+    usage_error,
+)
+from zjpaoyici.explode import (
+    BUNDLE_COLUMNS,
+    COLUMNS,
+    SelectionError,
+    bundle_rows,
+    explode_rows,
+    materialise_text,
+    plan_materialise,
+    select_folders,
+)
+from zjpaoyici.fsutil import atomic_write_text
+from zjpaoyici.i18n import Lang, t
+from zjpaoyici.load import display_path, load_catalogue
+from zjpaoyici.model import Catalogue
+from zjpaoyici.render import table_out
+from zjpaoyici.render.safe import visible
+
+
+class TableFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+    json = "json"
+    yaml = "yaml"
+
+
+class LevelChoice(StrEnum):
+    province = "province"
+    city = "city"
+    county = "county"
+    township = "township"
+
+
+RegionOption = Annotated[
+    str | None,
+    typer.Option("--region", "-r", help="Only this region (6-digit code). 只处理该区划。"),
+]
+LevelOption = Annotated[
+    LevelChoice | None,
+    typer.Option("--level", help="Only regions of this level. 只处理该层级的区划。"),
+]
+
+EXAMPLES = """
+[bold]Examples 示例[/bold]
+
+  zjpaoyici explode -o 办理项.xlsx                [dim]# every region 全部区划（格式取自扩展名）[/dim]
+  zjpaoyici explode --region 330106 --format csv  [dim]# one region to standard output 一个区划[/dim]
+  zjpaoyici explode --level county -o county.json [dim]# keys: region, visits, … 键为英文字段名[/dim]
+  zjpaoyici explode --lang en -o items.csv        [dim]# English headers 英文表头[/dim]
+  zjpaoyici explode --write                       [dim]# write generated items into the YAML 写出自动生成的办理项[/dim]
+  zjpaoyici explode --bundles -o 一件事.xlsx       [dim]# one row per (bundle, region, member) 一件事成员明细[/dim]
+
+One row per handling item (one per entry without items), every inherited value filled in.
+每个办理项一行（无办理项的条目一行），继承的要素全部填出。
+csv is UTF-8 with BOM when written to a file (Excel opens it directly) 写入文件时带 BOM；text that a
+spreadsheet would run as a formula (= + - @) is written as text 公式样文本按文字写入.
+Exit codes 退出码: 0 done 完成 · 2 usage error, unknown region, unreadable file
+用法错误、区划不存在或文件无法改写
+"""
+
+
+def format_for(fmt: TableFormat | None, output: Path | None) -> TableFormat:
+    """``--format``, else the output file's extension, else csv."""
+    if fmt is not None:
+        return fmt
+    if output is not None:
+        suffix = output.suffix.lower().lstrip(".")
+        if suffix in {f.value for f in TableFormat}:
+            return TableFormat(suffix)
+        if suffix == "yml":
+            return TableFormat.yaml
+    return TableFormat.csv
+
+
+def folders_or_exit(
+    cat: Catalogue, region: str | None, level: LevelChoice | None, lang: Lang
+) -> list[str]:
+    if region is not None and level is not None:
+        raise usage_error(t("explode_region_and_level", lang))
+    try:
+        return select_folders(cat, region, level.value if level else None)
+    except SelectionError as exc:
+        raise usage_error(t("explode_unknown_region", lang, region=exc.value)) from None
+
+
+def note_load_problems(cat: Catalogue, lang: Lang) -> None:
+    files = {f.loc.file for f in cat.findings}
+    if files:
+        note(t("explode_load_problems", lang, count=len(files)))
+
+
+@app.command(epilog=EXAMPLES)
+def explode(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="Catalogue directory (default: the current catalogue). 目录。"),
+    ] = None,
+    region: RegionOption = None,
+    level: LevelOption = None,
+    fmt: Annotated[
+        TableFormat | None,
+        typer.Option(
+            "--format", "-f", help="Output format (default: from -o, else csv). 输出格式。"
+        ),
+    ] = None,
+    output: OutputOption = None,
+    write: Annotated[
+        bool,
+        typer.Option(
+            "--write",
+            help="Write items generated from situations into the YAML files as explicit"
+            " items (comments kept). 把自动生成的办理项写入 YAML 文件。",
+        ),
+    ] = False,
+    bundles: Annotated[
+        bool,
+        typer.Option(
+            "--bundles",
+            help="One row per (bundle, region, member) instead. 按（一件事，区划，成员事项）展开。",
+        ),
+    ] = False,
+    lang: LangOption = None,
+) -> None:
+    """Break the catalogue down into handling items (颗粒化). 按办理项展开目录。"""
+    language = lang_of(lang)
+    if write and (output is not None or fmt is not None):
+        raise usage_error(t("explode_write_with_output", language))
+    chosen = format_for(fmt, output)
+    if chosen is TableFormat.xlsx and output is None:
+        raise usage_error(t("explode_xlsx_needs_output", language))
+    root = catalogue_root(path, language)
+    cat = load_catalogue(root)
+    folders = folders_or_exit(cat, region, level, language)
+    note_load_problems(cat, language)
+    if write:
+        raise typer.Exit(_write(cat, folders, language))
+    columns = BUNDLE_COLUMNS if bundles else COLUMNS
+    rows = bundle_rows(cat, folders) if bundles else explode_rows(cat, folders)
+    if chosen in (TableFormat.json, TableFormat.yaml):
+        with table_out.text_output(output) as out:
+            writer = table_out.write_json if chosen is TableFormat.json else table_out.write_yaml
+            count = writer(rows, out)
+    else:
+        headers = table_out.explode_headers(columns, language)
+        cells = table_out.explode_cells(rows, columns, language)
+        if chosen is TableFormat.xlsx:
+            assert output is not None
+            sheet = {("zh", False): "办理项", ("en", False): "Handling items"}.get(
+                (language, bundles), "一件事" if language == "zh" else "Bundles"
+            )
+            count = table_out.write_xlsx(headers, cells, output, sheet=sheet)
+        else:
+            with table_out.text_output(output, bom=output is not None) as out:
+                count = table_out.write_csv(headers, cells, out)
+    if output is not None:
+        shown = display_path(output.absolute())
+        note(t("explode_written", language, path=shown, rows=count))
+    raise typer.Exit(EXIT_OK)
+
+
+def _write(cat: Catalogue, folders: list[str], lang: Lang) -> int:
+    plan = plan_materialise(cat, folders)
+    err = stderr_console()
+    for shown in plan.blocked:
+        err.print(Text(visible(t("explode_write_blocked", lang, path=shown)), style="bold red"))
+    items = 0
+    for fp in plan.files:
+        text = fp.path.read_text(encoding="utf-8-sig")
+        atomic_write_text(fp.path, materialise_text(text, fp))
+        items += fp.count
+        err.print(Text(visible(t("explode_write_file", lang, path=fp.display, count=fp.count))))
+    err.print(Text(t("explode_write_done", lang, items=items, files=len(plan.files)), style="bold"))
+    return EXIT_USAGE if plan.blocked else EXIT_OK

@@ -1,0 +1,106 @@
+"""``zjpaoyici export``: the resolved catalogue as a spreadsheet that ``import`` reads back."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from zjpaoyici.cli.common import (
+    EXIT_OK,
+    LangOption,
+    OutputOption,
+    app,
+    catalogue_root,
+    lang_of,
+    note,
+    usage_error,
+)
+from zjpaoyici.cli.explode_cmd import LevelOption, RegionOption, folders_or_exit, note_load_problems
+from zjpaoyici.cli.import_cmd import mapping_or_exit, mapping_path
+from zjpaoyici.exporter import (
+    DEFAULT_MAPPING,
+    ExportMappingError,
+    export_columns,
+    export_records,
+    export_rows,
+    export_specs,
+)
+from zjpaoyici.i18n import t
+from zjpaoyici.load import display_path, load_catalogue
+from zjpaoyici.render import table_out
+
+
+class ExportFormat(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+EXAMPLES = """
+[bold]Examples 示例[/bold]
+
+  zjpaoyici export -o 目录.xlsx                    [dim]# the whole catalogue 整个目录[/dim]
+  zjpaoyici export --region 330106 -o 西湖区.csv
+  zjpaoyici import 目录.xlsx --mapping export -o 新目录/   [dim]# and back 再导入[/dim]
+
+Columns are those of the mapping (default: the export.yaml shipped with zjpaoyici), so the
+file can be edited and imported again. 列布局取自映射文件（缺省为随软件安装的 export.yaml），
+修改后可直接再导入。Rows 行：basic matters first (no region) 先基本目录事项（无区划）, then each
+entry and its handling items 再是各实施条目及其办理项.
+Exit codes 退出码: 0 written 已写出 · 2 usage error, unknown region, unusable mapping 用法错误
+"""
+
+
+@app.command(epilog=EXAMPLES)
+def export(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="Catalogue directory (default: the current catalogue). 目录。"),
+    ] = None,
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option("--format", "-f", help="xlsx or csv (default: from -o, else csv). 格式。"),
+    ] = None,
+    output: OutputOption = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            "-m",
+            help="Column layout (default: the shipped export.yaml). 列布局映射文件。",
+        ),
+    ] = None,
+    region: RegionOption = None,
+    level: LevelOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Export the resolved catalogue for editing in a spreadsheet. 导出目录供表格编辑。"""
+    language = lang_of(lang)
+    chosen = fmt
+    if chosen is None:
+        suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+        chosen = ExportFormat.xlsx if suffix == "xlsx" else ExportFormat.csv
+    if chosen is ExportFormat.xlsx and output is None:
+        raise usage_error(t("explode_xlsx_needs_output", language))
+    spec = mapping_or_exit(mapping_path(mapping) if mapping else DEFAULT_MAPPING, language)
+    try:
+        specs = export_specs(spec)
+    except ExportMappingError as exc:
+        raise usage_error(t("export_bad_mapping", language, problems=str(exc))) from None
+    root = catalogue_root(path, language)
+    cat = load_catalogue(root)
+    folders = folders_or_exit(cat, region, level, language)
+    note_load_problems(cat, language)
+    headers = [table_out.Header(title, width) for title, width in export_columns(specs)]
+    rows = export_rows(export_records(cat, folders), specs)
+    if chosen is ExportFormat.xlsx:
+        assert output is not None
+        count = table_out.write_xlsx(headers, rows, output, sheet=spec.source.sheet or "目录")
+    else:
+        with table_out.text_output(output, bom=output is not None) as out:
+            count = table_out.write_csv(headers, rows, out, delimiter=spec.source.delimiter)
+    if output is not None:
+        note(t("explode_written", language, path=display_path(output.absolute()), rows=count))
+    raise typer.Exit(EXIT_OK)

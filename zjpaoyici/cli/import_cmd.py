@@ -1,0 +1,202 @@
+"""``zjpaoyici import``: catalogue files from a csv, xlsx, json or jsonl export."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.text import Text
+
+from zjpaoyici.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    LangOption,
+    app,
+    lang_of,
+    require_existing,
+    stderr_console,
+    usage_error,
+)
+from zjpaoyici.exporter import DEFAULT_MAPPING
+from zjpaoyici.i18n import Lang, t
+from zjpaoyici.importer import (
+    MappingError,
+    MappingSpec,
+    MissingColumns,
+    OutputNotEmpty,
+    Problem,
+    SourceError,
+    import_rows,
+    load_mapping,
+    write_tree,
+)
+from zjpaoyici.load import display_path
+from zjpaoyici.render.safe import visible
+
+BUILTIN_MAPPINGS = {"export": DEFAULT_MAPPING}
+
+
+class SourceFormatChoice(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+    json = "json"
+    jsonl = "jsonl"
+
+
+EXAMPLES = """
+[bold]Examples 示例[/bold]
+
+  zjpaoyici import 清单.xlsx --mapping 映射.yaml -o 新目录/
+  zjpaoyici import 导出.jsonl --mapping 映射.yaml -o 新目录/ --lang en
+  zjpaoyici import 目录.xlsx --mapping export -o 新目录/   [dim]# read back what export wrote 读回 export 的表格[/dim]
+
+The mapping names each catalogue field's column and parser (int, days, bool, split, enum,
+regex, pairs) or a constant; see docs/mapping.md. 映射文件说明见 docs/mapping.md。
+--mapping export is the layout `zjpaoyici export` writes (shipped with zjpaoyici).
+--mapping export 即 export 写出的列布局（随软件安装）。
+Rows that cannot be parsed are listed with row and column and skipped, never guessed;
+blank values stay unknown. 无法解析的行逐条报告（行号、列）并跳过，不做猜测；空白为未知。
+The output folder must be new or empty (--force: overwrite files of the same name).
+输出目录须不存在或为空（--force 覆盖同名文件）。
+Exit codes 退出码: 0 every row imported 全部导入 · 1 some rows skipped or flagged (the rest
+written) 有行被跳过或有提示（其余已写出） · 2 usage error, bad mapping, unreadable source,
+output folder not empty 用法错误、映射有误、源文件无法读取、输出目录非空
+"""
+
+
+def mapping_path(value: Path) -> Path:
+    """A mapping file, or the name of one shipped with zjpaoyici (``export``)."""
+    if not value.exists() and str(value) in BUILTIN_MAPPINGS:
+        return BUILTIN_MAPPINGS[str(value)]
+    return value
+
+
+def mapping_or_exit(path: Path, lang: Lang) -> MappingSpec:
+    """The checked mapping, or exit 2 listing every problem with its place."""
+    require_existing([path], lang)
+    try:
+        return load_mapping(path)
+    except MappingError as exc:
+        lines = [t("import_bad_mapping", lang, path=display_path(path.absolute()))]
+        lines += [f"  {p.loc}: {p.message.get(lang)}" for p in exc.problems]
+        raise usage_error("\n".join(lines)) from None
+
+
+def problem_line(problem: Problem, source: str, lang: Lang) -> str:
+    where = t("import_where", lang, source=source, row=problem.row, column=problem.column or "")
+    if problem.value is not None:
+        text = t("import_bad_value", lang, value=problem.value, reason=problem.reason.get(lang))
+    else:
+        text = problem.reason.get(lang)
+    tail = t("import_row_skipped", lang) if problem.skipped else ""
+    return f"{where}{text}{tail}"
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int | None], None] | None]:
+    """A rich progress bar on a terminal; nothing otherwise (logs stay clean)."""
+    console = stderr_console()
+    if not console.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int | None) -> None:
+            if done % 200 == 0 or done == total:
+                bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+@app.command("import", epilog=EXAMPLES)
+def import_(
+    source: Annotated[Path, typer.Argument(help="csv, xlsx, json or jsonl file. 源文件。")],
+    mapping: Annotated[
+        Path,
+        typer.Option(
+            "--mapping",
+            "-m",
+            help="Mapping file (YAML), or 'export' for the layout export writes. 映射文件。",
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Catalogue folder to create. 输出的目录文件夹。"),
+    ],
+    fmt: Annotated[
+        SourceFormatChoice | None,
+        typer.Option(
+            "--format", "-f", help="Source format (default: mapping, else extension). 源格式。"
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Write into a non-empty folder. 写入非空文件夹。"),
+    ] = False,
+    lang: LangOption = None,
+) -> None:
+    """Build catalogue files from a spreadsheet or JSON export. 从表格或 JSON 导入目录。"""
+    language = lang_of(lang)
+    require_existing([source], language)
+    spec = mapping_or_exit(mapping_path(mapping), language)
+    shown_out = display_path(output.absolute())
+    if output.exists() and not output.is_dir():
+        raise usage_error(t("import_output_not_dir", language, path=shown_out))
+    if output.is_dir() and any(output.iterdir()) and not force:
+        raise usage_error(t("import_output_not_empty", language, path=shown_out))
+    try:
+        with progress_bar(source.name) as progress:
+            result = import_rows(spec, source, fmt=fmt.value if fmt else None, progress=progress)
+    except SourceError as exc:
+        raise usage_error(exc.message.get(language)) from None
+    except MissingColumns as exc:
+        hints = [
+            f"{m} → {close[0]}"
+            for m in exc.missing
+            if (close := difflib.get_close_matches(m, exc.known, n=1, cutoff=0.5))
+        ]
+        raise usage_error(
+            t(
+                "import_missing_columns",
+                language,
+                missing="、".join(exc.missing),
+                known="、".join(exc.known[:40]),
+                hints="；".join(hints) or "—",
+            )
+        ) from None
+    try:
+        write_tree(result.files, output, force=force)
+    except OutputNotEmpty:  # appeared while reading
+        raise usage_error(t("import_output_not_empty", language, path=shown_out)) from None
+    err = stderr_console()
+    shown_source = display_path(source.absolute())
+    for problem in result.problems:
+        err.print(Text(visible(problem_line(problem, shown_source, language)), style="red"))
+    err.print(
+        Text(
+            t(
+                "import_summary",
+                language,
+                rows=result.rows,
+                entries=result.entries,
+                items=result.items,
+                matters=result.matters,
+                departments=result.departments,
+                regions=result.regions,
+                files=len(result.files),
+                path=shown_out,
+            ),
+            style="bold",
+        )
+    )
+    if result.skipped:
+        err.print(Text(t("import_skipped", language, count=result.skipped), style="bold red"))
+    raise typer.Exit(EXIT_FINDINGS if result.problems else EXIT_OK)
