@@ -116,7 +116,9 @@ def test_chinese_by_default_under_a_chinese_locale(base_catalogue: Path) -> None
     assert run.code == 1 and "没有填写必须现场办理原因" in run.stdout
 
 
-def test_malformed_item_name_template_is_reported_not_crashed_on(base_catalogue: Path, cli: Any) -> None:
+def test_malformed_item_name_template_is_reported_not_crashed_on(
+    base_catalogue: Path, cli: Any
+) -> None:
     path = base_catalogue / "implementations" / "330106" / "scjg.yaml"
     text = path.read_text(encoding="utf-8")
     for template in ("{name（{applicant}）", "{0}", "{name.x}"):
