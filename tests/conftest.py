@@ -13,10 +13,26 @@ import pytest
 from typer.testing import CliRunner
 
 from zjpaoyici.cli.common import app
+from zjpaoyici.rules.example_cases import BASE_DIR
 
 DATA = Path(__file__).parent / "data"
-BASE = DATA / "base"
+# The small valid catalogue the rule examples are laid over; it ships with the package
+# (zjpaoyici/rules/examples/base) because docs/rules.md is generated from those examples.
+BASE = BASE_DIR
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The result cache of the test run lives in a temporary directory, never in ~/.cache;
+    subprocesses inherit it through the environment."""
+    old = os.environ.get("ZJPAOYICI_CACHE_DIR")
+    os.environ["ZJPAOYICI_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        os.environ.pop("ZJPAOYICI_CACHE_DIR", None)
+    else:
+        os.environ["ZJPAOYICI_CACHE_DIR"] = old
 
 
 @pytest.fixture

@@ -1,42 +1,265 @@
-"""Documentation generated from code must match the code."""
+"""Documentation generated from code must match the code, and every user-facing
+message must exist in Chinese and English."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 from typing import Any
 
+import typer
+
+import zjpaoyici.cli.init_cmd
+import zjpaoyici.cli.schema_cmd  # noqa: F401  (importing registers the commands)
 from tests.conftest import REPO
+from zjpaoyici.cli.common import app
+from zjpaoyici.i18n import LANGS, MESSAGES
 from zjpaoyici.render.rules_doc import rules_markdown
 from zjpaoyici.rules import REGISTRY
+from zjpaoyici.rules.example_cases import examples
+from zjpaoyici.rules.registry import FAMILIES
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+LATIN = re.compile(r"[A-Za-z]{3,}")
+FIELD = re.compile(r"(?<!\{)\{(\w+)\}(?!\})")
+DOCS = REPO / "docs"
+
+
+# --- the rules reference ----------------------------------------------------------------
 
 
 def test_rules_reference_is_current() -> None:
-    committed = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
+    committed = (DOCS / "rules.md").read_text(encoding="utf-8")
     assert committed == rules_markdown(), "run: zjpaoyici rules --format markdown -o docs/rules.md"
 
 
 def test_rules_reference_lists_every_rule_and_no_other() -> None:
-    committed = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"^### ([A-Z]\d{3})$", committed, flags=re.M))
-    assert documented == set(REGISTRY)
+    committed = (DOCS / "rules.md").read_text(encoding="utf-8")
+    documented = re.findall(r"^### ([A-Z]\d{3})$", committed, flags=re.M)
+    assert len(documented) == len(set(documented)), "a rule documented twice"
+    assert set(documented) == set(REGISTRY)
+    linked = set(re.findall(r"^\| \[([A-Z]\d{3})\]\(#[a-z]\d{3}\) \|", committed, flags=re.M))
+    assert linked == set(REGISTRY)
 
 
-def test_every_message_template_uses_the_same_fields_in_both_languages() -> None:
-    field = re.compile(r"(?<!\{)\{(\w+)\}(?!\})")
-    for rule in REGISTRY.values():
-        for text in (rule.message, rule.hint):
-            assert set(field.findall(text.zh)) == set(field.findall(text.en)), rule.id
-        assert rule.title.zh and rule.title.en and rule.why.zh and rule.why.en, rule.id
+def test_every_rule_section_has_why_a_failing_and_a_fixed_example() -> None:
+    committed = (DOCS / "rules.md").read_text(encoding="utf-8")
+    sections = re.split(r"^### ", committed, flags=re.M)[1:]
+    for section in sections:
+        rule = section[:4]
+        assert "- 为什么：" in section and "- Why: " in section, rule
+        assert "出错的写法 / Failing:" in section, rule
+        assert re.search(rf"^- `{rule}` ", section, flags=re.M), f"{rule}: no reported finding"
+        assert "改正 / Fixed：" in section, rule
+        assert "改正后仍有问题" not in section, rule
+    assert sum(s.count("#### 示例") for s in sections) == len(examples())
+
+
+# --- every message in both languages ----------------------------------------------------
 
 
 def test_every_general_message_exists_in_both_languages() -> None:
-    from zjpaoyici.i18n import LANGS, MESSAGES
-
-    field = re.compile(r"\{(\w+)\}")
     for key, texts in MESSAGES.items():
         assert set(texts) == set(LANGS), key
-        assert set(field.findall(texts["zh"])) == set(field.findall(texts["en"])), key
+        assert bool(texts["zh"]) == bool(texts["en"]), key  # empty only in both (a blank cell)
+        if texts["zh"]:
+            assert CJK.search(texts["zh"]) or not LATIN.search(texts["zh"]), key
+        assert set(FIELD.findall(texts["zh"])) == set(FIELD.findall(texts["en"])), key
+
+
+def test_every_rule_text_exists_in_both_languages() -> None:
+    for rule in REGISTRY.values():
+        for part in ("title", "message", "why"):
+            text = getattr(rule, part)
+            assert text.zh and text.en, (rule.id, part)
+            only_fields = not FIELD.sub("", text.zh).strip()  # e.g. "{problem}", a Bi parameter
+            assert CJK.search(text.zh) or only_fields, (rule.id, part)
+        assert bool(rule.hint.zh) == bool(rule.hint.en), (rule.id, "hint")
+        for text in (rule.message, rule.hint):
+            assert set(FIELD.findall(text.zh)) == set(FIELD.findall(text.en)), rule.id
+    for family, label in FAMILIES.items():
+        assert CJK.search(label.zh) and label.en, family
+
+
+def test_every_schema_title_exists_in_both_languages() -> None:
+    """Structure messages name fields by their schema titles, in the message's language."""
+    import json
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, dict):
+            if "title" in node:
+                assert CJK.search(node["title"]) and node.get("x-title-en"), where
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{where}/{i}")
+
+    for path in sorted((REPO / "schemas").glob("*.schema.json")):
+        walk(json.loads(path.read_text(encoding="utf-8")), path.name)
+
+
+def _text(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(
+            v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+        )
+    return None
+
+
+def _sources(folder: str) -> list[Path]:
+    return sorted((REPO / "zjpaoyici" / folder).rglob("*.py"))
+
+
+# Bi literals whose one side is empty on purpose: Chinese needs no subject here.
+_ONE_SIDED_BI = {("", "The file ")}
+
+
+def test_every_bilingual_literal_has_both_languages() -> None:
+    for path in _sources("."):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Bi"):
+                continue
+            args = [*node.args, *(k.value for k in node.keywords)]
+            assert len(args) == 2, f"{path}:{node.lineno}"
+            zh, en = _text(args[0]), _text(args[1])
+            if zh is None or en is None or (zh, en) in _ONE_SIDED_BI:
+                continue
+            assert bool(zh.strip()) == bool(en.strip()), f"{path}:{node.lineno}: {zh!r} / {en!r}"
+
+
+def test_every_message_key_used_exists() -> None:
+    for path in _sources("."):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "t"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                assert node.args[0].value in MESSAGES, f"{path}:{node.lineno}"
+
+
+_OUTPUT_CALLS = {"print", "echo", "secho", "note", "usage_error", "Text", "Table", "add_column"}
+_PHRASE = re.compile(r"[A-Za-z]{3,}(?:\s+[A-Za-z]{2,})+")
+
+
+def test_cli_text_goes_through_i18n_or_is_bilingual() -> None:
+    """In the commands, help texts, docstrings and examples carry both languages; every
+    other literal with Chinese also has English (no Chinese-only text bypassing i18n), and
+    no English-only phrase is printed."""
+    problems = []
+    for path in sorted((REPO / "zjpaoyici" / "cli").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        tree = ast.parse(source)
+        bilingual: set[int] = set()  # node ids checked as help / docstring / examples
+        for node in ast.walk(tree):
+            body = getattr(node, "body", None)
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and body:
+                first = body[0]
+                if isinstance(first, ast.Expr) and _text(first.value) is not None:
+                    bilingual.add(id(first.value))
+                    if isinstance(node, ast.FunctionDef) and any(
+                        getattr(getattr(d, "func", None), "attr", None) in ("command", "callback")
+                        for d in node.decorator_list
+                    ):
+                        doc = _text(first.value) or ""
+                        if not (CJK.search(doc) and LATIN.search(doc)):
+                            problems.append(f"{path.name}:{node.lineno} docstring {doc!r}")
+            if isinstance(node, ast.Assign) and any(
+                getattr(t, "id", None) == "EXAMPLES" for t in node.targets
+            ):
+                bilingual.update(id(n) for n in ast.walk(node.value))
+                text = _text(node.value) or ""
+                if "Examples 示例" not in text:
+                    problems.append(f"{path.name}:{node.lineno} EXAMPLES without its heading")
+            if isinstance(node, ast.keyword) and node.arg == "help":
+                parts = [n for n in ast.walk(node.value) if _text(n) is not None]
+                bilingual.update(id(n) for n in parts)
+                text = "".join(_text(n) or "" for n in parts)
+                if not (CJK.search(text) and LATIN.search(text)):
+                    problems.append(f"{path.name}:{node.lineno} help {text!r}")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "attr", None) or getattr(node.func, "id", "")
+                for arg in node.args if name in _OUTPUT_CALLS else ():
+                    text = _text(arg)
+                    if text and _PHRASE.search(text) and not CJK.search(text):
+                        problems.append(f"{path.name}:{node.lineno} English only {text!r}")
+            text = _text(node) if id(node) not in bilingual else None
+            chinese_only = bool(text and CJK.search(text) and not LATIN.search(text))
+            if chinese_only and "not a message" not in lines[node.lineno - 1]:
+                problems.append(f"{path.name}:{node.lineno} Chinese only {text!r}")
+    assert not problems, "\n".join(problems)
+
+
+# --- the documentation folder -----------------------------------------------------------
+
+
+def _commands() -> dict[str, Any]:
+    group: Any = typer.main.get_command(app)
+    return dict(group.commands)
+
+
+def test_docs_index_links_every_page_and_every_link_resolves() -> None:
+    index = (DOCS / "README.md").read_text(encoding="utf-8")
+    pages = {p.name for p in DOCS.glob("*.md")} - {"README.md"}
+    linked = set(re.findall(r"\]\(([\w-]+\.md)(?:#[^)]*)?\)", index))
+    assert pages <= linked, sorted(pages - linked)
+    for page in [*DOCS.glob("*.md"), REPO / "CHANGELOG.md"]:
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+            if "://" in target:
+                continue
+            assert (page.parent / target).exists(), f"{page.name}: {target}"
+
+
+def test_docs_are_chinese_first() -> None:
+    for page in DOCS.glob("*.md"):
+        first = page.read_text(encoding="utf-8").lstrip().splitlines()[0]
+        assert first.startswith("# ") and CJK.search(first), page.name
+        head, _, _ = first.partition("/")
+        assert CJK.search(head), page.name
+
+
+def test_every_command_and_option_is_documented() -> None:
+    text = (DOCS / "commands.md").read_text(encoding="utf-8")
+    sections = dict(
+        (m.group(1), m.group(2))
+        for m in re.finditer(r"^## `zjpaoyici (\w+)`[^\n]*\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    )
+    for name, command in _commands().items():
+        assert name in sections, f"docs/commands.md has no section for {name}"
+        for param in command.params:
+            longs = [o for o in getattr(param, "opts", []) if o.startswith("--")]
+            if param.param_type_name == "option" and longs and longs[0] != "--help":
+                assert any(o in sections[name] for o in longs), f"{name} {longs[0]}"
+    assert set(sections) == set(_commands())
+
+
+def test_shell_completion_is_documented(cli: Any) -> None:
+    text = (DOCS / "quickstart.md").read_text(encoding="utf-8")
+    assert "--install-completion" in text and "--show-completion" in text
+    run = cli("--help")
+    assert "--install-completion" in run.stdout
+
+
+def test_performance_page_marks_the_numbers_to_be_filled() -> None:
+    text = (DOCS / "performance.md").read_text(encoding="utf-8")
+    assert "待基准测试填写" in text and "to be filled by the benchmark" in text
+
+
+def test_changelog_has_the_current_release() -> None:
+    from zjpaoyici import __version__
+
+    text = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert re.search(rf"^## \[{re.escape(__version__)}\]", text, flags=re.M)
+    assert "Keep a Changelog" in text
 
 
 # --- the diff example in docs/ ------------------------------------------------------
@@ -90,3 +313,18 @@ def test_diff_example_in_docs_is_current(tmp_path: Path, cli: Any) -> None:
     run = cli("diff", "catalog", "catalog-pr", "--format", "markdown", "--lang", "zh", cwd=work)
     committed = (REPO / "docs" / "diff-example.md").read_text(encoding="utf-8")
     assert run.stdout == committed.split("<!-- generated -->\n", 1)[1]
+
+
+def test_quickstart_example_validates(tmp_path: Path, cli: Any) -> None:
+    blocks = re.findall(
+        r"```yaml\n(.*?)```", (DOCS / "quickstart.md").read_text(encoding="utf-8"), re.S
+    )
+    basic, implementation = blocks[:2]
+    repo = tmp_path / "repo"
+    assert cli("init", str(repo)).code == 0
+    (repo / "basic" / "scjg.yaml").write_text(basic, encoding="utf-8")
+    (repo / "implementations" / "330106").mkdir()
+    (repo / "implementations" / "330106" / "scjg.yaml").write_text(implementation, encoding="utf-8")
+    run = cli("validate", "--format", "json", str(repo))
+    assert run.code == 0, run.stdout
+    assert cli("fmt", "--check", str(repo)).code == 0

@@ -67,3 +67,36 @@ def test_installed_layout_finds_its_own_data(wheel: Path, tmp_path: Path) -> Non
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "sample catalogue" in run.stderr
+
+
+def test_wheel_ships_the_init_templates_and_rule_examples(wheel: Path, tmp_path: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    templates = REPO / "zjpaoyici" / "templates" / "init"
+    for path in templates.iterdir():
+        assert f"zjpaoyici/templates/init/{path.name}" in names
+    examples = REPO / "zjpaoyici" / "rules" / "examples"
+    for path in examples.rglob("*.yaml"):
+        assert f"zjpaoyici/{path.relative_to(REPO / 'zjpaoyici').as_posix()}" in names
+    # an installed zjpaoyici scaffolds a repository and renders the rules reference
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    env = {**os.environ, "PYTHONPATH": str(site), "ZJPAOYICI_LANG": "en"}
+    code = (
+        "import sys; from pathlib import Path;"
+        "from zjpaoyici.scaffold import scaffold_files, write_files;"
+        "write_files(Path(sys.argv[1]), scaffold_files());"
+        "from zjpaoyici.render.rules_doc import rules_markdown;"
+        "print(len(rules_markdown()))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "repo")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout) > 10_000
+    assert (tmp_path / "repo" / ".github" / "workflows" / "catalogue.yml").is_file()
+    assert len(list((tmp_path / "repo" / "schemas").glob("*.schema.json"))) == 6

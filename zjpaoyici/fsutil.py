@@ -30,17 +30,19 @@ def file_mode(target: Path) -> int:
 
 
 @contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
+def atomic_path(target: Path, *, durable: bool = True) -> Iterator[Path]:
     """A temporary path beside ``target``, renamed onto it when the block succeeds and
-    removed when it fails."""
+    removed when it fails. ``durable`` syncs the data to disk before the rename (a
+    cache, which tolerates a lost entry, skips that cost)."""
     target = Path(target)
     directory = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     os.close(fd)
     try:
         yield Path(tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
+        if durable:
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
         os.chmod(tmp, file_mode(target))
         os.replace(tmp, target)
     except BaseException:
@@ -49,9 +51,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
         raise
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` atomically."""
-    with atomic_path(path) as tmp, os.fdopen(os.open(tmp, os.O_WRONLY | os.O_TRUNC), "wb") as fh:
+    with (
+        atomic_path(path, durable=durable) as tmp,
+        os.fdopen(os.open(tmp, os.O_WRONLY | os.O_TRUNC), "wb") as fh,
+    ):
         fh.write(data)
         fh.flush()
 

@@ -363,6 +363,61 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "这个映射不能用于导出：{problems}",
         "en": "This mapping cannot describe an export: {problems}",
     },
+    "init_exists": {
+        "zh": "{path} 中已有以下文件，init 不会覆盖它们（未写入任何文件）：",
+        "en": "These files already exist in {path}; init does not overwrite them (nothing was"
+        " written):",
+    },
+    "init_done": {
+        "zh": "已在 {path} 建立目录仓库（{count} 个文件）。",
+        "en": "Created a catalogue repository in {path} ({count} files).",
+    },
+    "init_next": {
+        "zh": "下一步：\n  cd {path}\n  git init\n"
+        '  git config merge.zjpaoyici.name "zjpaoyici structured merge"\n'
+        '  git config merge.zjpaoyici.driver "zjpaoyici merge3 %O %A %B --name %P"\n'
+        "  pre-commit install\n  zjpaoyici validate",
+        "en": "Next:\n  cd {path}\n  git init\n"
+        '  git config merge.zjpaoyici.name "zjpaoyici structured merge"\n'
+        '  git config merge.zjpaoyici.driver "zjpaoyici merge3 %O %A %B --name %P"\n'
+        "  pre-commit install\n  zjpaoyici validate",
+    },
+    "init_placeholder": {
+        "zh": ".pre-commit-config.yaml 中的 repo 是占位地址：请换成 zjpaoyici 源码仓库（或内部镜像）的"
+        " git 地址，或用 --hooks-repo 指定。",
+        "en": "The repo in .pre-commit-config.yaml is a placeholder: replace it with the git URL"
+        " of the zjpaoyici source repository (or your mirror), or pass --hooks-repo.",
+    },
+    "schema_written": {"zh": "已写入 {path}", "en": "wrote {path}"},
+    "schema_current": {
+        "zh": "{path} 中的 JSON Schema 与 zjpaoyici {version} 一致。",
+        "en": "The JSON Schemas in {path} match zjpaoyici {version}.",
+    },
+    "schema_stale": {
+        "zh": "已过期或缺少：{path}",
+        "en": "outdated or missing: {path}",
+    },
+    "schema_stale_hint": {
+        "zh": "运行 zjpaoyici schema --output-dir {path} 更新。",
+        "en": "Run zjpaoyici schema --output-dir {path} to update them.",
+    },
+    "schema_check_needs_dir": {
+        "zh": "--check 须与 --output-dir 一起使用。",
+        "en": "--check needs --output-dir.",
+    },
+    "schema_kinds": {
+        "zh": "可用的类型（zjpaoyici schema 类型）：",
+        "en": "Kinds (zjpaoyici schema KIND):",
+    },
+    "schema_col_kind": {"zh": "类型", "en": "Kind"},
+    "schema_col_files": {"zh": "文件", "en": "Files"},
+    "schema_col_title": {"zh": "说明", "en": "Title"},
+    "progress_load": {"zh": "读取目录", "en": "Reading the catalogue"},
+    "progress_history": {"zh": "读取历史版本", "en": "Reading revisions"},
+    "progress_import": {"zh": "导入 {name}", "en": "Importing {name}"},
+    "rules_col_checks": {"zh": "检查内容", "en": "Checks"},
+    "explode_sheet_items": {"zh": "办理项", "en": "Handling items"},
+    "explode_sheet_bundles": {"zh": "一件事", "en": "Bundles"},
 }
 
 

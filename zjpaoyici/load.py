@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from zjpaoyici.codes import ProfileError, profile_from_manifest
+from zjpaoyici.fastread import fast_read
 from zjpaoyici.findings import Finding, Loc
 from zjpaoyici.i18n import Bi
 from zjpaoyici.model import (
@@ -34,7 +35,7 @@ from zjpaoyici.model import (
 )
 from zjpaoyici.resources import sample_catalogue_dir
 from zjpaoyici.schemas import check_document, header_for, kind_of_header
-from zjpaoyici.yamlio import DEFAULT_LIMITS, Document, Limits, read_document
+from zjpaoyici.yamlio import DEFAULT_LIMITS, Document, Limits, decode_raw, parse_text
 
 MANIFEST = "catalogue.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -58,6 +59,19 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
+def root_relative(root: Path) -> Callable[[Path], str]:
+    """A labeller naming files by their path inside ``root`` (``basic/scjg.yaml``): the
+    engine's labels, independent of the working directory."""
+
+    def label(path: Path) -> str:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            return str(path)
+
+    return label
+
+
 def display_path(path: Path) -> str:
     """How a path is shown in messages: relative to the working directory when inside it."""
     try:
@@ -71,7 +85,7 @@ def display_path(path: Path) -> str:
 
 
 @dataclass(slots=True)
-class _Plan:
+class Plan:
     """The files of a catalogue with the kind their place implies."""
 
     files: list[tuple[Path, str, str]] = field(default_factory=list)  # path, kind, folder
@@ -84,8 +98,8 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.name.endswith(YAML_SUFFIXES))
 
 
-def plan_files(root: Path) -> _Plan:
-    plan = _Plan()
+def plan_files(root: Path) -> Plan:
+    plan = Plan()
     plan.files.append((root / MANIFEST, "catalogue", ""))
     regions = root / "regions.yaml"
     if regions.exists() or regions.is_symlink():
@@ -134,12 +148,15 @@ def read_checked(
     limits: Limits,
     root: Path | None = None,
     label: Callable[[Path], str] = display_path,
+    *,
+    fast: bool = False,
 ) -> tuple[Document | None, str | None, list[Finding]]:
     """Read ``path`` and check its structure.
 
     ``kind`` is what the file's place implies (``None``: trust its ``schema:`` line);
-    ``label`` names the file in messages. Returns the document, the kind it was
-    checked as, and the findings.
+    ``label`` names the file in messages; ``fast`` tries the fast path first
+    (:mod:`zjpaoyici.fastread`), which gives the same result or declines. Returns the
+    document, the kind it was checked as, and the findings.
     """
     display = label(path)
     if root is not None and not _inside(path, root):
@@ -149,10 +166,18 @@ def read_checked(
         reason = Bi("这是一个文件夹，这里应是文件", "this is a directory where a file is expected")
         return None, None, [Finding("Y015", Loc(display, 1, 1), {"reason": reason})]
     try:
-        doc, findings = read_document(path, display, limits)
+        text, raw, findings = decode_raw(path, display, limits)
     except OSError as exc:
         reason = Bi(exc.strerror or str(exc), exc.strerror or str(exc))
         return None, None, [Finding("Y015", Loc(display, 1, 1), {"reason": reason})]
+    if text is None:
+        return None, None, findings
+    if fast:
+        quick = fast_read(path, raw, text, display, kind, limits)
+        if quick is not None:
+            quick[0].kind = quick[1]
+            return quick[0], quick[1], []
+    doc, findings = parse_text(text, path, display, limits)
     if doc is None:
         return None, None, findings
     if not isinstance(doc.data, dict):
@@ -172,6 +197,7 @@ def read_checked(
         )
         doc.data["schema"] = header_for(effective)  # checked as the kind its place implies
     findings.extend(check_document(doc, effective))
+    doc.kind = effective
     return doc, effective, findings
 
 
@@ -195,6 +221,62 @@ def _kind_finding(doc: Document, declared: Any, expected: str | None, *, missing
     return Finding("S001", doc.loc(("schema",)), {"problem": problem, "expected": expected_header})
 
 
+def load_files(
+    cat: Catalogue,
+    files: list[tuple[Path, str, str]],
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    label: Callable[[Path], str] = display_path,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Finding]:
+    """Read ``files`` (path, kind, folder) into ``cat``; returns the reading findings."""
+    found: list[Finding] = []
+    total = len(files)
+    for index, (path, kind, folder) in enumerate(files):
+        doc, checked_kind, findings = read_checked(path, kind, limits, cat.root, label, fast=True)
+        found.extend(findings)
+        if any(f.rule == "Y015" for f in findings):
+            cat.io_errors += 1
+        if doc is not None:
+            if checked_kind != "implementation":  # region lists live with their region
+                cat.documents.append(doc)
+            if isinstance(doc.data, dict) and checked_kind:
+                _build(cat, doc, checked_kind, folder)
+        if progress:
+            progress(index + 1, total)
+    return found
+
+
+def split_plan(
+    plan: Plan,
+) -> tuple[list[tuple[Path, str, str]], dict[str, list[tuple[Path, str, str]]]]:
+    """The catalogue-wide files (manifest, regions, basic, bundles, every ``_defaults*``)
+    and, per region folder, its implementation lists."""
+    global_files = [f for f in plan.files if f[1] != "implementation"]
+    regions: dict[str, list[tuple[Path, str, str]]] = {}
+    for f in plan.files:
+        if f[1] == "implementation":
+            regions.setdefault(f[2], []).append(f)
+    return global_files, regions
+
+
+def load_global(
+    root: Path,
+    plan: Plan,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    label: Callable[[Path], str] = display_path,
+) -> Catalogue:
+    """The catalogue-wide context, without any region's lists (loaded one at a time)."""
+    cat = Catalogue(root=root, sample=_inside(root, sample_catalogue_dir()))
+    global_files, regions = split_plan(plan)
+    cat.folders = set(regions)
+    cat.findings.extend(load_files(cat, global_files, limits=limits, label=label))
+    for path in plan.misplaced:
+        cat.findings.append(Finding("R009", Loc(label(path), 1, 1), {}))
+    return cat
+
+
 def load_catalogue(
     root: Path,
     *,
@@ -206,22 +288,11 @@ def load_catalogue(
 
     ``label`` names files in messages (e.g. ``origin/main:catalog/...`` for a revision).
     """
-    cat = Catalogue(root=root, sample=_inside(root, sample_catalogue_dir()))
     plan = plan_files(root)
-    total = len(plan.files)
-    for index, (path, kind, folder) in enumerate(plan.files):
-        doc, checked_kind, findings = read_checked(path, kind, limits, root, label)
-        cat.findings.extend(findings)
-        if any(f.rule == "Y015" for f in findings):
-            cat.io_errors += 1
-        if doc is not None:
-            cat.documents.append(doc)
-            if isinstance(doc.data, dict) and checked_kind:
-                _build(cat, doc, checked_kind, folder)
-        if progress:
-            progress(index + 1, total)
-    for path in plan.misplaced:
-        cat.findings.append(Finding("R009", Loc(label(path), 1, 1), {}))
+    cat = load_global(root, plan, limits=limits, label=label)
+    _, regions = split_plan(plan)
+    files = [f for folder in sorted(regions) for f in regions[folder]]
+    cat.findings.extend(load_files(cat, files, limits=limits, label=label, progress=progress))
     return cat
 
 
@@ -280,7 +351,7 @@ def _bundle(raw: Mapping[str, Any], src: Source) -> Bundle:
         if isinstance(regions, list)
         else None,
         joint=raw.get("joint") is True,
-        facts=Facts.from_values(raw, lambda name: src.child("materials")),
+        facts=Facts.from_values(raw),
         src=src,
     )
 

@@ -42,7 +42,7 @@ class Limit:
 
     @classmethod
     def parse(cls, value: Any) -> Limit | None:
-        if isinstance(value, Mapping) and _is_int(value.get("days")):
+        if isinstance(value, dict) and _is_int(value.get("days")):
             unit = value.get("unit", "working")
             return cls(int(value["days"]), unit if unit in ("working", "natural") else "working")
         return None
@@ -107,7 +107,6 @@ class BasicMatter:
 class Material:
     name: str
     required: bool
-    src: Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,19 +132,19 @@ class Facts:
     materials: tuple[Material, ...] = ()
 
     @classmethod
-    def from_values(cls, values: Mapping[str, Any], material_src: Callable[[str], Source]) -> Facts:
-        """Typed facts from merged raw values; ``material_src`` locates a material by name."""
+    def from_values(cls, values: Mapping[str, Any]) -> Facts:
+        """Typed facts from merged raw values (a wrongly typed value counts as absent)."""
         online = _map(values.get("online"))
         fee_raw = values.get("fee")
         fee = None
-        if isinstance(fee_raw, Mapping) and isinstance(fee_raw.get("charged"), bool):
+        if isinstance(fee_raw, dict) and isinstance(fee_raw.get("charged"), bool):
             basis = fee_raw.get("basis")
             fee = Fee(fee_raw["charged"], basis if isinstance(basis, str) and basis else None)
         materials = []
         for m in _list(values.get("materials")):
-            if isinstance(m, Mapping) and isinstance(m.get("name"), str) and not m.get("remove"):
+            if isinstance(m, dict) and isinstance(m.get("name"), str) and not m.get("remove"):
                 req = m.get("required", True)
-                materials.append(Material(m["name"], req is not False, material_src(m["name"])))
+                materials.append(Material(m["name"], req is not False))
         return cls(
             visits=_int(values.get("visits")),
             onsite_reason=_str(values.get("onsite_reason")),
@@ -197,9 +196,19 @@ class Entry:
     facts: Facts
     items: list[Item]
     values: dict[str, Any]  # merged raw values (what the facts were read from)
-    provenance: dict[Pointer, Source]  # which file/line set each merged value
     src: Source  # the entry in the region's own file
     layers: list[Layer]  # the raw layers, lowest first (for the layer rules)
+    # Provenance is worked out only when asked for (a finding, ``show``): most entries
+    # never need it, and tracking it during every merge would double the cost.
+    tracer: Callable[[], dict[Pointer, Source]] | None = None
+    traced: dict[Pointer, Source] | None = None
+
+    @property
+    def provenance(self) -> dict[Pointer, Source]:
+        """Which file and place set each merged value (pointers use record keys)."""
+        if self.traced is None:
+            self.traced = self.tracer() if self.tracer is not None else {}
+        return self.traced
 
     @property
     def visits(self) -> int | None:
@@ -283,6 +292,11 @@ class Catalogue:
     findings: list[Finding] = field(default_factory=list)
     io_errors: int = 0
     sample: bool = False
+    folders: set[str] = field(default_factory=set)
+    # defaults entries by folder and code, built on first use by resolve
+    defaults_index: (
+        dict[str, dict[str, list[tuple[ImplFile, Mapping[str, Any], Source]]]] | None
+    ) = None
 
     @property
     def profile(self) -> CodeProfile:
@@ -293,7 +307,18 @@ class Catalogue:
         return self.manifest.name if self.manifest else self.root.name
 
     def region_folders(self) -> list[str]:
-        return sorted(self.impl_files)
+        """Region folders with implementation lists (known from the file plan even when
+        their files are not loaded, as in a region-by-region run)."""
+        return sorted(self.folders) if self.folders else sorted(self.impl_files)
+
+    def defaults_files(self) -> Iterator[ImplFile]:
+        """Every ``_defaults*`` file (part of the catalogue-wide context)."""
+        for folder in sorted(self.defaults):
+            yield from self.defaults[folder]
+
+    def region_files(self, folder: str) -> list[ImplFile]:
+        """The implementation lists of one region folder (loaded)."""
+        return self.impl_files.get(folder, [])
 
     def iter_basic(self) -> Iterator[BasicMatter]:
         return iter(self.basic.values())
@@ -323,5 +348,5 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _map(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+def _map(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

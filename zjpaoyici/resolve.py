@@ -1,4 +1,4 @@
-"""The layered merge across province, city and county, with provenance.
+"""The layered merge across province, city and county, with provenance on demand.
 
 The effective record of matter M in region R merges, lowest layer last:
 
@@ -9,8 +9,8 @@ The effective record of matter M in region R merges, lowest layer last:
 
 Maps merge key by key, scalars and plain lists replace, record lists merge by key
 (``materials`` by name, ``items`` by code; ``remove: true`` drops an inherited record)
-and ``null`` removes an inherited value. Every merged value remembers the file and
-place that set it.
+and ``null`` removes an inherited value. Where each merged value was written (its
+provenance) is worked out the first time it is asked for, by the same merge.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 from collections.abc import Iterator, Mapping
+from functools import partial
 from typing import Any
 
 from zjpaoyici.load import basic_field_source
@@ -31,13 +32,14 @@ from zjpaoyici.model import (
     Layer,
     LayerKind,
     Source,
-    origin_of,
 )
 from zjpaoyici.yamlio import Pointer
 
 KEYED_LISTS = {"materials": "name", "items": "code"}
 BASIC_FIELDS = ("name", "type", "basis", "levels", "legal_limit")
 ITEM_CONTROL = ("items", "situations", "item_name")
+
+DefaultsIndex = dict[str, dict[str, list[tuple[ImplFile, Mapping[str, Any], Source]]]]
 
 
 def _drop(prov: dict[Pointer, Source], at: Pointer) -> None:
@@ -49,60 +51,103 @@ def _drop(prov: dict[Pointer, Source], at: Pointer) -> None:
 def merge_values(
     target: dict[str, Any],
     overlay: Mapping[str, Any],
-    src: Source,
-    prov: dict[Pointer, Source],
+    src: Source | None = None,
+    prov: dict[Pointer, Source] | None = None,
     at: Pointer = (),
+    *,
+    keep_nulls: bool = False,
 ) -> None:
-    """Merge ``overlay`` (written at ``src``) into ``target``, recording provenance."""
+    """Merge ``overlay`` into ``target``; with ``prov``, record where each value came from
+    (``src`` is where ``overlay`` is written).
+
+    ``null`` removes an inherited value; inside a record of a keyed list it is kept (as
+    ``None``) so that the record can still remove what it would inherit from its entry.
+    """
     for key, value in overlay.items():
         here = (*at, key)
-        vsrc = src.child(key)
+        vsrc = src.child(key) if prov is not None and src is not None else None
         keyfield = KEYED_LISTS.get(key)
         if value is None:
-            target.pop(key, None)
-            _drop(prov, here)
-            prov[here] = vsrc
+            if keep_nulls:
+                target[key] = None
+            else:
+                target.pop(key, None)
+            if prov is not None and vsrc is not None:
+                _drop(prov, here)
+                prov[here] = vsrc
+        elif (
+            keyfield
+            and isinstance(value, list)
+            and prov is None
+            and key not in target
+            and not keep_nulls
+        ):
+            # the first layer to give this list: copy its records (the common case)
+            target[key] = [
+                dict(rec)
+                for rec in value
+                if isinstance(rec, dict)
+                and isinstance(rec.get(keyfield), str)
+                and rec.get("remove") is not True
+            ]
         elif keyfield and isinstance(value, list):
             current = target.get(key)
             current = current if isinstance(current, list) else []
             records: list[dict[str, Any]] = [dict(r) for r in current if isinstance(r, dict)]
             index = {r.get(keyfield): r for r in records}
             for i, rec in enumerate(value):
-                if not isinstance(rec, Mapping) or not isinstance(rec.get(keyfield), str):
+                if not isinstance(rec, dict) or not isinstance(rec.get(keyfield), str):
                     continue
                 rkey = rec[keyfield]
                 rat = (*here, rkey)
+                rsrc = vsrc.child(i) if vsrc is not None else None
                 if rec.get("remove") is True:
                     if rkey in index:
                         records.remove(index.pop(rkey))
-                    _drop(prov, rat)
-                    prov[rat] = vsrc.child(i)
+                    if prov is not None and rsrc is not None:
+                        _drop(prov, rat)
+                        prov[rat] = rsrc
                     continue
                 if rkey not in index:
                     index[rkey] = {}
                     records.append(index[rkey])
-                    prov[rat] = vsrc.child(i)
-                merge_values(index[rkey], rec, vsrc.child(i), prov, rat)
+                    if prov is not None and rsrc is not None:
+                        prov[rat] = rsrc
+                merge_values(index[rkey], rec, rsrc, prov, rat, keep_nulls=True)
             target[key] = records
-            prov.setdefault(here, vsrc)
-        elif isinstance(value, Mapping):
+            if prov is not None and vsrc is not None:
+                prov.setdefault(here, vsrc)
+        elif isinstance(value, dict):
             sub = dict(target[key]) if isinstance(target.get(key), dict) else {}
-            merge_values(sub, value, vsrc, prov, here)
+            merge_values(sub, value, vsrc, prov, here, keep_nulls=keep_nulls)
             target[key] = sub
-            prov[here] = vsrc
+            if prov is not None and vsrc is not None:
+                prov[here] = vsrc
         else:
             target[key] = value
-            _drop(prov, here)
-            prov[here] = vsrc
+            if prov is not None and vsrc is not None:
+                _drop(prov, here)
+                prov[here] = vsrc
+
+
+def _defaults_index(cat: Catalogue) -> DefaultsIndex:
+    """Defaults entries by folder and code (built once per catalogue)."""
+    if cat.defaults_index is None:
+        index: DefaultsIndex = {}
+        for folder, files in cat.defaults.items():
+            by_code = index.setdefault(folder, {})
+            for impl in files:
+                for raw, src in impl.entries:
+                    by_code.setdefault(raw["code"], []).append((impl, raw, src))
+        cat.defaults_index = index
+    return cat.defaults_index
 
 
 def _defaults_for(cat: Catalogue, folder: str, code: str, kind: LayerKind) -> Iterator[Layer]:
-    for impl in cat.defaults.get(folder, []):
-        for raw, src in impl.entries:
-            if raw.get("code") == code:
-                if impl.defaults:
-                    yield Layer(kind, impl.defaults, Source(impl.doc, ("defaults",)))
-                yield Layer(kind, raw, src)
+    for impl, raw, src in _defaults_index(cat).get(folder, {}).get(code, ()):
+        if impl.defaults:
+            yield Layer(kind, impl.defaults, Source(impl.doc, ("defaults",)))
+        yield Layer(kind, raw, src)
 
 
 def layers_for(cat: Catalogue, impl: ImplFile, raw: Mapping[str, Any], src: Source) -> list[Layer]:
@@ -138,48 +183,51 @@ def _basic_values(matter: BasicMatter) -> dict[str, Any]:
     return values
 
 
-def resolve_entry(cat: Catalogue, impl: ImplFile, raw: Mapping[str, Any], src: Source) -> Entry:
-    """The effective record of one implementation entry."""
+def _merge_layers(
+    cat: Catalogue, layers: list[Layer], code: str, prov: dict[Pointer, Source] | None
+) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    prov: dict[Pointer, Source] = {}
-    layers = layers_for(cat, impl, raw, src)
-    matter = cat.basic.get(raw["code"])
+    matter = cat.basic.get(code)
     for layer in layers:
         if layer.kind == "basic":
             assert matter is not None
-            for key, value in layer.values.items():
-                values[key] = value
-                prov[(key,)] = basic_field_source(cat, matter, key)
+            values.update(layer.values)
+            if prov is not None:
+                for key in layer.values:
+                    prov[(key,)] = basic_field_source(cat, matter, key)
             continue
         overlay = {k: v for k, v in layer.values.items() if k != "code"}
         if matter is not None:  # 四同 fields stay as the basic catalogue has them
             overlay = {k: v for k, v in overlay.items() if k not in BASIC_FIELDS}
         merge_values(values, overlay, layer.src, prov)
+    return values
+
+
+def trace(cat: Catalogue, layers: list[Layer], code: str) -> dict[Pointer, Source]:
+    """Provenance of an entry's merged values: the same merge, recording sources."""
+    prov: dict[Pointer, Source] = {}
+    _merge_layers(cat, layers, code, prov)
+    return prov
+
+
+def resolve_entry(cat: Catalogue, impl: ImplFile, raw: Mapping[str, Any], src: Source) -> Entry:
+    """The effective record of one implementation entry."""
+    layers = layers_for(cat, impl, raw, src)
+    code = raw["code"]
+    values = _merge_layers(cat, layers, code, None)
     entry = Entry(
         region=impl.region or impl.folder,
-        code=raw["code"],
+        code=code,
         department=impl.department or "",
-        facts=_facts(values, prov, src),
+        facts=Facts.from_values(values),
         items=[],
         values=values,
-        provenance=prov,
         src=src,
         layers=layers,
+        tracer=partial(trace, cat, layers, code),
     )
     entry.items = list(_items(cat, entry))
     return entry
-
-
-def _facts(
-    values: Mapping[str, Any], prov: Mapping[Pointer, Source], fallback: Source, at: Pointer = ()
-) -> Facts:
-    def material_src(name: str) -> Source:
-        candidates = (
-            [(*at, "materials", name), ("materials", name)] if at else [("materials", name)]
-        )
-        return next((prov[c] for c in candidates if c in prov), fallback)
-
-    return Facts.from_values(values, material_src)
 
 
 def situation_combinations(dims: Mapping[str, list[str]]) -> list[dict[str, str]]:
@@ -193,6 +241,25 @@ def situation_combinations(dims: Mapping[str, list[str]]) -> list[dict[str, str]
     ranges = [range(len(dims[k])) for k in names]
     combos = sorted(itertools.product(*ranges), key=lambda idx: (max(idx, default=0), idx))
     return [{k: str(dims[k][i]) for k, i in zip(names, idx, strict=True)} for idx in combos]
+
+
+def _stated(layers: list[Layer], key: str) -> Source | None:
+    """Where the last layer writing ``key`` writes it."""
+    for layer in reversed(layers):
+        if layer.kind != "basic" and key in layer.values:
+            return layer.src.child(key)
+    return None
+
+
+def item_source(layers: list[Layer], code: str) -> Source | None:
+    """Where the last layer declaring item ``code`` declares it."""
+    for layer in reversed(layers):
+        items = layer.values.get("items") if layer.kind != "basic" else None
+        if isinstance(items, list):
+            for i, rec in enumerate(items):
+                if isinstance(rec, Mapping) and rec.get("code") == code:
+                    return layer.src.child("items", i)
+    return None
 
 
 def _items(cat: Catalogue, entry: Entry) -> Iterator[Item]:
@@ -223,14 +290,12 @@ def _items(cat: Catalogue, entry: Entry) -> Iterator[Item]:
             records.append((code, record, True))
     records.extend((code, rec, False) for code, rec in explicit.items())
     for code, rec, generated in records:
-        at: Pointer = ("items", code)
         item_values = dict(base)
-        scratch: dict[Pointer, Source] = {}
-        merge_values(item_values, {k: v for k, v in rec.items() if k != "code"}, entry.src, scratch)
-        for removed in _nulled_in_item(entry.provenance, at, rec):  # `key: null` in the item
-            item_values.pop(removed, None)
+        merge_values(item_values, {k: v for k, v in rec.items() if k != "code"})
         origin = (
-            entry.origin("situations") if generated else origin_of(entry.provenance, at, entry.src)
+            item_source(entry.layers, code)
+            or (_stated(entry.layers, "situations") if generated else None)
+            or entry.src
         )
         raw_situation = rec.get("situation")
         situation = raw_situation if isinstance(raw_situation, dict) else {}
@@ -239,22 +304,11 @@ def _items(cat: Catalogue, entry: Entry) -> Iterator[Item]:
             full_code=cat.profile.item_full_code(entry.code, code),
             name=rec.get("name") if isinstance(rec.get("name"), str) else None,
             situation={str(k): str(v) for k, v in situation.items()},
-            facts=_facts(item_values, entry.provenance, origin, at),
+            facts=Facts.from_values(item_values),
             values=item_values,
             generated=generated,
             src=origin,
         )
-
-
-def _nulled_in_item(
-    prov: Mapping[Pointer, Source], at: Pointer, record: Mapping[str, Any]
-) -> list[str]:
-    """Keys an item record set to ``null``: merged away, but recorded in the provenance."""
-    return [
-        str(p[len(at)])
-        for p in prov
-        if len(p) == len(at) + 1 and p[: len(at)] == at and p[len(at)] not in record
-    ]
 
 
 class _Keep(dict[str, Any]):

@@ -10,14 +10,25 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
+from zjpaoyici.cache import Cache
+from zjpaoyici.codec import CodecError, decode_findings, encode_finding, relabel
+from zjpaoyici.engine import RegionRunner
 from zjpaoyici.findings import Finding, Loc, Severity
 from zjpaoyici.i18n import Bi
-from zjpaoyici.load import display_path, find_root, load_catalogue, read_checked
+from zjpaoyici.load import (
+    display_path,
+    find_root,
+    load_global,
+    plan_files,
+    read_checked,
+    root_relative,
+)
 from zjpaoyici.model import Catalogue, Entry
 from zjpaoyici.resolve import resolve_region
 from zjpaoyici.rules import REGISTRY, selected_rules
-from zjpaoyici.rules.registry import Rule
+from zjpaoyici.rules.registry import checks_for
 from zjpaoyici.yamlio import DEFAULT_LIMITS, Limits
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -45,34 +56,47 @@ class Result:
         return EXIT_FINDINGS if any(s in failing for _, s in self.findings) else EXIT_CLEAN
 
 
-def _by_scope(enabled: set[str], scope: str) -> list[Rule]:
-    return [
-        r for rid, r in sorted(REGISTRY.items()) if rid in enabled and r.scope == scope and r.check
-    ]
-
-
 def run_rules(cat: Catalogue, enabled: set[str]) -> tuple[list[Finding], int]:
-    """Every enabled model rule over ``cat``; returns findings and the entry count."""
-    findings: list[Finding] = []
-    for rule in _by_scope(enabled, "catalogue"):
-        assert rule.check is not None
-        findings.extend(rule.check(cat))
-    entry_rules = _by_scope(enabled, "entry")
-    region_rules = _by_scope(enabled, "region")
+    """Every enabled model rule over a fully loaded ``cat``; returns findings and entries."""
+    findings = list(global_rules(cat, enabled))
     per_region: list[Finding] = []
     entries = 0
-    for folder in cat.region_folders():  # region by region: memory follows one region
-        resolved: dict[str, Entry] = {}
-        for entry in resolve_region(cat, folder):
-            entries += 1
-            resolved.setdefault(entry.code, entry)
-            for rule in entry_rules:
-                assert rule.check is not None
-                findings.extend(rule.check(entry, cat))
-        for rule in region_rules:
-            assert rule.check is not None
-            per_region.extend(rule.check(folder, resolved, cat))
+    for folder in cat.region_folders():
+        check = region_rules(cat, folder, enabled)
+        findings.extend(check.entry_findings)
+        per_region.extend(check.region_findings)
+        entries += check.entries
     return [*findings, *fold_regions(per_region)], entries
+
+
+def global_rules(cat: Catalogue, enabled: set[str]) -> list[Finding]:
+    """The catalogue-wide checks (basic catalogue, regions, manifest, defaults, bundles)."""
+    return [f for fn in checks_for(enabled, "catalogue") for f in fn(cat)]
+
+
+@dataclass(slots=True)
+class RegionCheck:
+    """What one region's pass found: per-entry findings, region-scope findings (folded
+    across regions afterwards) and how many entries it resolved."""
+
+    entry_findings: list[Finding]
+    region_findings: list[Finding]
+    entries: int
+
+
+def region_rules(cat: Catalogue, folder: str, enabled: set[str]) -> RegionCheck:
+    """The checks of one region whose lists are loaded: each entry, then the region."""
+    entry_checks = checks_for(enabled, "entry")
+    findings: list[Finding] = []
+    resolved: dict[str, Entry] = {}
+    entries = 0
+    for entry in resolve_region(cat, folder):
+        entries += 1
+        resolved.setdefault(entry.code, entry)
+        for fn in entry_checks:
+            findings.extend(fn(entry, cat))
+    per_region = [f for fn in checks_for(enabled, "region") for f in fn(folder, resolved, cat)]
+    return RegionCheck(findings, per_region, entries)
 
 
 def fold_regions(findings: list[Finding]) -> list[Finding]:
@@ -117,6 +141,52 @@ def _settle(
     return sorted(out.values(), key=lambda fs: fs[0].sort_key())
 
 
+@dataclass(slots=True)
+class RegionValidation:
+    """One region's validation: reading, entry and region-scope findings, counts."""
+
+    reading: list[Finding]
+    entry: list[Finding]
+    region: list[Finding]
+    entries: int
+    files: int
+
+
+@dataclass(slots=True)
+class ValidateTask:
+    """The engine task behind ``validate``: read, resolve and check one region."""
+
+    enabled: frozenset[str]
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        return ("validate", sorted(self.enabled))
+
+    def run(self, cat: Catalogue, folder: str, reading: list[Finding], files: int) -> Any:
+        check = region_rules(cat, folder, set(self.enabled))
+        return {
+            "reading": [encode_finding(f) for f in reading],
+            "entry": [encode_finding(f) for f in check.entry_findings],
+            "region": [encode_finding(f) for f in check.region_findings],
+            "entries": check.entries,
+            "files": files,
+        }
+
+    def decode(self, data: Any) -> RegionValidation:
+        if not isinstance(data, dict):
+            raise CodecError("bad region result")
+        entries, files = data.get("entries"), data.get("files")
+        if type(entries) is not int or type(files) is not int:
+            raise CodecError("bad region result")
+        return RegionValidation(
+            decode_findings(data.get("reading")),
+            decode_findings(data.get("entry")),
+            decode_findings(data.get("region")),
+            entries,
+            files,
+        )
+
+
 def validate_catalogue(
     root: Path,
     *,
@@ -125,23 +195,55 @@ def validate_catalogue(
     limits: Limits = DEFAULT_LIMITS,
     only_files: set[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    cache: Cache | None = None,
+    jobs: int | None = None,
 ) -> tuple[Result, Catalogue]:
-    """Validate the catalogue at ``root``; ``only_files`` limits what is reported."""
-    cat = load_catalogue(root, limits=limits, progress=progress)
+    """Validate the catalogue at ``root``; ``only_files`` limits what is reported.
+
+    The catalogue-wide files are read and checked once; then each region is read,
+    resolved, checked and dropped (or taken from ``cache``), on ``jobs`` processes.
+    The returned catalogue holds the catalogue-wide context only.
+    """
+    plan = plan_files(root)
+    rel = root_relative(root)
+    cat = load_global(root, plan, limits=limits, label=rel)
     manifest = cat.manifest
     enabled = selected_rules(
         select or (manifest.select if manifest else ()),
         (*(manifest.ignore if manifest else ()), *ignore),
     )
-    findings, entries = run_rules(cat, enabled)
+    findings = [*cat.findings, *global_rules(cat, enabled)]
+    per_region: list[Finding] = []
+    entries = 0
+    runner: RegionRunner[RegionValidation] = RegionRunner(
+        cat,
+        plan,
+        ValidateTask(frozenset(enabled)),
+        limits=limits,
+        cache=cache,
+        jobs=jobs,
+        label=rel,
+    )
+    for _, region in runner.results(progress=progress):
+        findings.extend(region.reading)
+        findings.extend(region.entry)
+        per_region.extend(region.region)
+        entries += region.entries
+    labels = {rel(path): display_path(path) for path, _, _ in plan.files}
+    labels.update({rel(path): display_path(path) for path in plan.misplaced})
+    shown = [
+        relabel(f, lambda name: labels.get(name, name))
+        for f in [*findings, *fold_regions(per_region)]
+    ]
     overrides = dict(manifest.severity) if manifest else {}
+    io_errors = sum(1 for f in shown if f.rule == "Y015")
     result = Result(
         name=cat.name,
-        findings=_settle([*cat.findings, *findings], enabled, overrides, only_files),
-        files=len(cat.documents) + cat.io_errors,
+        findings=_settle(shown, enabled, overrides, only_files),
+        files=len(plan.files),
         matters=len(cat.basic),
         entries=entries,
-        io_errors=cat.io_errors,
+        io_errors=io_errors,
     )
     return result, cat
 

@@ -16,11 +16,13 @@ from __future__ import annotations
 import codecs
 import gc
 import re
-from collections.abc import Iterator
+import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -40,6 +42,26 @@ _ALLOWED_TAGS = {
     _CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+# Bytes in a document's JSON form that could belong to a value with leading, trailing,
+# doubled, invisible or full-width spaces: a space next to a string's quote, two spaces,
+# any escape (tab, line break, control), or a Unicode space in UTF-8. In compact JSON
+# spaces occur only inside strings. Documents without any skip the Q008 walk.
+_ODD_SPACE_JSON = re.compile(
+    rb'  |" | "|\\|\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8d\xa8\xa9\xaf]'
+    rb"|\xe2\x81[\x9f\xa0]|\xe3\x80\x80|\xef\xbb\xbf"
+)
+
+
+def odd_space_in(data: Any) -> bool:
+    """Whether any text in ``data`` might hold stray whitespace (never a false no)."""
+    try:
+        encoded = orjson.dumps(data)
+    except TypeError:  # not plain JSON data: walk it to be sure
+        return True
+    return _ODD_SPACE_JSON.search(encoded) is not None
+
+
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|>{7}|\|{7}|={7})(?: |$)", re.MULTILINE)
 
 
@@ -70,12 +92,24 @@ class Document:
     data: Any
     locs: dict[Pointer, tuple[int, int, int, int]] = field(default_factory=dict)
     plain: dict[Pointer, str] = field(default_factory=dict)
+    # Could a text value hold odd whitespace? False when a scan of the file rules it out.
+    odd_space: bool = True
+    kind: str | None = None  # the file kind it was checked as
+    # For a document read by the fast path: computes (locs, plain) on first need.
+    pending: (
+        Callable[[], tuple[dict[Pointer, tuple[int, int, int, int]], dict[Pointer, str]]] | None
+    ) = None
 
     def loc(self, pointer: Pointer = (), *, key: bool = False) -> Loc:
         """Location of the value (or, with ``key``, the key) at ``pointer``.
 
-        Falls back to the nearest enclosing node that has a location.
+        Falls back to the nearest enclosing node that has a location. A document read
+        by the fast path is re-read with positions the first time a location is asked
+        for — that is, only when something in it is reported.
         """
+        if self.pending is not None:
+            self.locs, self.plain = self.pending()
+            self.pending = None
         p = tuple(pointer)
         while p and p not in self.locs:
             p = p[:-1]
@@ -146,7 +180,9 @@ def _decode(raw: bytes, display: str) -> str:
                 {"encoding": encoding, "offset": exc.start, "byte": f"0x{raw[exc.start]:02X}"},
             )
         ) from None
-    bad = _CONTROL.search(text)
+    # Byte-level pre-checks (fast: C loops, no regex) decide whether the located
+    # searches are needed at all; ASCII bytes never occur inside a UTF-8 sequence.
+    bad = _CONTROL.search(text) if len(raw.translate(None, _CONTROL_BYTES)) != len(raw) else None
     if bad:
         offset = len(text[: bad.start()].encode("utf-8"))
         line = text.count("\n", 0, bad.start()) + 1
@@ -158,7 +194,11 @@ def _decode(raw: bytes, display: str) -> str:
                 {"char": f"U+{ord(bad.group()):04X}", "offset": offset},
             )
         )
-    marker = _CONFLICT_MARKER.search(text)
+    marker = (
+        _CONFLICT_MARKER.search(text)
+        if any(m * 7 in raw for m in (b"<", b">", b"|", b"="))
+        else None
+    )
     if marker:
         line = text.count("\n", 0, marker.start()) + 1
         raise _Abort(Finding("Y017", Loc(display, line, 1), {"marker": marker.group().strip()}))
@@ -259,13 +299,16 @@ class _Builder:
         self.locs: dict[Pointer, tuple[int, int, int, int]] = {}
         self.plain: dict[Pointer, str] = {}
         self.findings: list[Finding] = []
-        self.budget = source_chars + limits.alias_budget
+        # Building costs one unit per node plus one per character of text; without
+        # aliases that stays below twice the file's length. Aliases that expand nodes
+        # or long texts beyond that are refused (Y003) before they can exhaust memory.
+        self.budget = 2 * source_chars + limits.alias_budget
 
     def _loc(self, node: Node) -> Loc:
         return Loc(self.display, node.start_mark.line + 1, node.start_mark.column + 1)
 
     def build(self, node: Node, pointer: Pointer, depth: int) -> Any:
-        self.budget -= 1
+        self.budget -= 1 + (len(node.value) if isinstance(node, ScalarNode) else 0)
         if self.budget < 0:
             raise _Abort(Finding("Y003", self._loc(node), {}))
         if depth > self.limits.max_depth:
@@ -376,9 +419,60 @@ def parse_text(
         if second is not None:
             sm = second.start_mark
             findings.append(Finding("Y007", Loc(display, sm.line + 1, sm.column + 1), {}))
-        return Document(path, display, data, builder.locs, builder.plain), findings
+        doc = Document(path, display, data, builder.locs, builder.plain)
+        doc.odd_space = odd_space_in(data)
+        return doc, findings
     except _Abort as abort:
         return None, [abort.finding]
+
+
+def decode_file(
+    path: Path, display: str, limits: Limits = DEFAULT_LIMITS
+) -> tuple[str | None, list[Finding]]:
+    """The checked text of a file, or the finding (size, encoding, control character,
+    merge-conflict marker) that stops it from being read. ``OSError`` propagates."""
+    text, _, findings = decode_raw(path, display, limits)
+    return text, findings
+
+
+def decode_raw(
+    path: Path, display: str, limits: Limits = DEFAULT_LIMITS
+) -> tuple[str | None, bytes, list[Finding]]:
+    """Like :func:`decode_file`, also returning the UTF-8 bytes the text came from
+    (without a BOM), which the fast path scans."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+        reason = Bi("这不是普通文件", "this is not a regular file")
+        return None, b"", [Finding("Y015", Loc(display, 1, 1), {"reason": reason})]
+    too_big = [Finding("Y010", Loc(display, 1, 1), {"limit": limits.max_file_bytes})]
+    if info.st_size > limits.max_file_bytes:
+        too_big[0].params["length"] = info.st_size
+        return None, b"", too_big
+    with path.open("rb") as stream:
+        raw = stream.read(limits.max_file_bytes + 1)  # the file may have grown since
+    if len(raw) > limits.max_file_bytes:
+        too_big[0].params["length"] = len(raw)
+        return None, b"", too_big
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    try:
+        return _decode(raw, display), raw, []
+    except _Abort as abort:
+        return None, raw, [abort.finding]
+
+
+def relocate(
+    path: Path, display: str, limits: Limits = DEFAULT_LIMITS
+) -> tuple[dict[Pointer, tuple[int, int, int, int]], dict[Pointer, str]]:
+    """Positions (and plain-scalar texts) of a file read earlier without them."""
+    try:
+        text, _ = decode_file(path, display, limits)
+    except OSError:
+        return {}, {}
+    if text is None:
+        return {}, {}
+    doc, _ = parse_text(text, path, display, limits)
+    return (doc.locs, doc.plain) if doc is not None else ({}, {})
 
 
 def read_document(
@@ -389,14 +483,7 @@ def read_document(
     Returns the document (``None`` when it could not be read at all) and the
     findings met on the way. Raises ``OSError`` only when the file cannot be opened.
     """
-    size = path.stat().st_size
-    if size > limits.max_file_bytes:
-        return None, [
-            Finding("Y010", Loc(display, 1, 1), {"length": size, "limit": limits.max_file_bytes})
-        ]
-    raw = path.read_bytes()
-    try:
-        text = _decode(raw, display)
-    except _Abort as abort:
-        return None, [abort.finding]
+    text, findings = decode_file(path, display, limits)
+    if text is None:
+        return None, findings
     return parse_text(text, path, display, limits)

@@ -19,9 +19,11 @@ from zjpaoyici.cli import (
     export_cmd,
     fmt_cmd,
     import_cmd,
+    init_cmd,
     merge_cmd,
     report_cmd,
     rules_cmd,
+    schema_cmd,
     show_cmd,
     validate_cmd,
 )
@@ -38,6 +40,8 @@ COMMAND_MODULES = (
     export_cmd,
     fmt_cmd,
     merge_cmd,
+    init_cmd,
+    schema_cmd,
     rules_cmd,
 )
 

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from zjpaoyici.cache import Cache, default_dir
 from zjpaoyici.fsutil import atomic_write_text
 from zjpaoyici.i18n import Lang, default_lang, t
-from zjpaoyici.load import display_path, find_root
+from zjpaoyici.load import display_path, find_root, load_catalogue
+from zjpaoyici.model import Catalogue
 from zjpaoyici.render.safe import visible
 from zjpaoyici.resources import sample_catalogue_dir
 
@@ -48,6 +53,23 @@ SelectOption = Annotated[
 IgnoreOption = Annotated[
     list[str] | None,
     typer.Option("--ignore", help="Skip these rule ids or prefixes (e.g. Q006). 忽略这些规则。"),
+]
+CacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--cache/--no-cache",
+        help="Reuse results of unchanged regions (cache in $ZJPAOYICI_CACHE_DIR or"
+        " ~/.cache/zjpaoyici). 复用未改动区划的结果。",
+    ),
+]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help="Worker processes (default: $ZJPAOYICI_JOBS or the CPU count). 并行进程数。",
+    ),
 ]
 OutputOption = Annotated[
     Path | None,
@@ -111,8 +133,75 @@ def catalogue_root(path: Path | None, lang: Lang) -> Path:
     return sample
 
 
+ProgressCallback = Callable[[int, int | None], None]
+
+
+def stderr_is_terminal() -> bool:
+    """Whether standard error is an interactive terminal (not a pipe, file or CI log)."""
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced or closed stream
+        return False
+
+
+def _quiet(done: int, total: int | None = None) -> None:
+    """The progress callback when nobody is watching: does nothing."""
+
+
+@contextmanager
+def progress(label: str, console: Console | None = None) -> Iterator[ProgressCallback]:
+    """A progress bar for long work, on standard error, only when it is a terminal.
+
+    Yields ``update(done, total)`` (``total`` may be ``None`` while unknown); when standard
+    error is piped or captured (CI logs, files, tests) it is a no-op, so output stays clean.
+    ``console`` (for tests) is shown whenever it is a terminal.
+    """
+    if console is None:
+        if not stderr_is_terminal():
+            yield _quiet
+            return
+        console = stderr_console()
+    if not console.is_terminal:
+        yield _quiet
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(visible(label), total=None)
+
+        def update(done: int, total: int | None = None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def cache_of(enabled: bool) -> Cache | None:
+    """The result cache a command uses, or ``None`` with ``--no-cache``."""
+    if not enabled:
+        return None
+    cache = Cache(default_dir())
+    cache.sweep()
+    return cache
+
+
+def load_shown(root: Path, lang: Lang, label: Callable[[Path], str] = display_path) -> Catalogue:
+    """Load the catalogue at ``root`` with a progress bar on a terminal."""
+    with progress(t("progress_load", lang)) as update:
+        return load_catalogue(root, progress=update, label=label)
+
+
 def emit(text: str, output: Path | None) -> None:
-    """Write a rendered document to ``output`` atomically, or to standard output."""
+    """Write a rendered document to ``output`` atomically, or to standard output.
+
+    A file name that is not valid UTF-8 reaches Python as lone surrogates; they are
+    written as ``\\udcff`` escapes (a JSON string reads them back unchanged), so the
+    output is always valid UTF-8 and never a crash, whatever the stream's error mode.
+    """
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -18,6 +18,7 @@ from zjpaoyici.cli.common import (
     catalogue_root,
     emit,
     lang_of,
+    load_shown,
     require_existing,
     stdout_console,
     usage_error,
@@ -25,8 +26,9 @@ from zjpaoyici.cli.common import (
 from zjpaoyici.diff import CLASSES, Accept, ChangeClass, FailOn, diff_catalogues, load_accepts
 from zjpaoyici.gitrev import GitError, catalogue_at
 from zjpaoyici.i18n import Lang, t
-from zjpaoyici.load import display_path, find_root, load_catalogue
+from zjpaoyici.load import display_path, find_root
 from zjpaoyici.render import diff_out
+from zjpaoyici.render.safe import one_line
 from zjpaoyici.rules import message_of
 from zjpaoyici.yamlio import read_document
 
@@ -132,8 +134,8 @@ def diff(
             old_root, new_root = (_root_of(p, language) for p in (old, new))
             old_label = new_label = display_path
             old_name, new_name = display_path(old.absolute()), display_path(new.absolute())
-        before = load_catalogue(old_root, label=old_label)
-        after = load_catalogue(new_root, label=new_label)
+        before = load_shown(old_root, language, label=old_label)
+        after = load_shown(new_root, language, label=new_label)
         result = diff_catalogues(before, after, overrides=overrides, accepts=accepts)
     code = EXIT_FINDINGS if result.fails(_FAIL_ON[fail_on] if fail_on else None) else EXIT_OK
     if fmt == Format.text:
@@ -179,6 +181,6 @@ def _accepts(path: Path | None, lang: Lang) -> list[Accept]:
     require_existing([path], lang)
     doc, findings = read_document(path, display_path(path.absolute()))
     if doc is None or findings:
-        lines = [f"{f.loc}: {f.rule} {message_of(f, lang)}" for f in findings]
+        lines = [one_line(f"{f.loc}: {f.rule} {message_of(f, lang)}") for f in findings]
         raise usage_error("\n".join(lines) or str(path))
     return load_accepts(doc.data)

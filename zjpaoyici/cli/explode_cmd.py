@@ -17,6 +17,7 @@ from zjpaoyici.cli.common import (
     app,
     catalogue_root,
     lang_of,
+    load_shown,
     note,
     stderr_console,
     usage_error,
@@ -33,7 +34,7 @@ from zjpaoyici.explode import (
 )
 from zjpaoyici.fsutil import atomic_write_text
 from zjpaoyici.i18n import Lang, t
-from zjpaoyici.load import display_path, load_catalogue
+from zjpaoyici.load import display_path
 from zjpaoyici.model import Catalogue
 from zjpaoyici.render import table_out
 from zjpaoyici.render.safe import visible
@@ -151,7 +152,7 @@ def explode(
     if chosen is TableFormat.xlsx and output is None:
         raise usage_error(t("explode_xlsx_needs_output", language))
     root = catalogue_root(path, language)
-    cat = load_catalogue(root)
+    cat = load_shown(root, language)
     folders = folders_or_exit(cat, region, level, language)
     note_load_problems(cat, language)
     if write:
@@ -167,9 +168,7 @@ def explode(
         cells = table_out.explode_cells(rows, columns, language)
         if chosen is TableFormat.xlsx:
             assert output is not None
-            sheet = {("zh", False): "办理项", ("en", False): "Handling items"}.get(
-                (language, bundles), "一件事" if language == "zh" else "Bundles"
-            )
+            sheet = t("explode_sheet_bundles" if bundles else "explode_sheet_items", language)
             count = table_out.write_xlsx(headers, cells, output, sheet=sheet)
         else:
             with table_out.text_output(output, bom=output is not None) as out:

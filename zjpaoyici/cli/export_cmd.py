@@ -15,6 +15,7 @@ from zjpaoyici.cli.common import (
     app,
     catalogue_root,
     lang_of,
+    load_shown,
     note,
     usage_error,
 )
@@ -29,7 +30,7 @@ from zjpaoyici.exporter import (
     export_specs,
 )
 from zjpaoyici.i18n import t
-from zjpaoyici.load import display_path, load_catalogue
+from zjpaoyici.load import display_path
 from zjpaoyici.render import table_out
 
 
@@ -90,14 +91,15 @@ def export(
     except ExportMappingError as exc:
         raise usage_error(t("export_bad_mapping", language, problems=str(exc))) from None
     root = catalogue_root(path, language)
-    cat = load_catalogue(root)
+    cat = load_shown(root, language)
     folders = folders_or_exit(cat, region, level, language)
     note_load_problems(cat, language)
     headers = [table_out.Header(title, width) for title, width in export_columns(specs)]
     rows = export_rows(export_records(cat, folders), specs)
     if chosen is ExportFormat.xlsx:
         assert output is not None
-        count = table_out.write_xlsx(headers, rows, output, sheet=spec.source.sheet or "目录")
+        sheet = spec.source.sheet or "目录"  # data, not a message: the sheet import reads back
+        count = table_out.write_xlsx(headers, rows, output, sheet=sheet)
     else:
         with table_out.text_output(output, bom=output is not None) as out:
             count = table_out.write_csv(headers, rows, out, delimiter=spec.source.delimiter)

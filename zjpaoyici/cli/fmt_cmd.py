@@ -25,7 +25,7 @@ from zjpaoyici.fmt import format_file, targets
 from zjpaoyici.fsutil import atomic_write_text
 from zjpaoyici.i18n import t
 from zjpaoyici.load import display_path
-from zjpaoyici.render.safe import visible
+from zjpaoyici.render.safe import one_line, visible
 from zjpaoyici.rules import message_of
 
 EXAMPLES = """
@@ -75,11 +75,11 @@ def fmt(
             for finding in result.problems:
                 err.print(
                     Text(
-                        visible(f"{finding.loc}: {finding.rule} {message_of(finding, language)}"),
+                        one_line(f"{finding.loc}: {finding.rule} {message_of(finding, language)}"),
                         style="red",
                     )
                 )
-            err.print(Text(visible(t("fmt_skipped", language, path=shown)), style="bold red"))
+            err.print(Text(one_line(t("fmt_skipped", language, path=shown)), style="bold red"))
             continue
         if not result.changed:
             unchanged += 1
@@ -94,10 +94,10 @@ def fmt(
             )
             out.print(Text(visible("".join(lines))), end="")
         if check:
-            out.print(Text(visible(t("fmt_would_change", language, path=shown))))
+            out.print(Text(one_line(t("fmt_would_change", language, path=shown))))
         else:
             atomic_write_text(path, result.formatted or "")
-            out.print(Text(visible(t("fmt_changed", language, path=shown))))
+            out.print(Text(one_line(t("fmt_changed", language, path=shown))))
     key = "fmt_summary_check" if check else "fmt_summary"
     err.print(
         Text(t(key, language, changed=changed, unchanged=unchanged, failed=failed), style="bold")

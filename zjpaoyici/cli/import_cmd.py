@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
 from zjpaoyici.cli.common import (
@@ -19,6 +16,7 @@ from zjpaoyici.cli.common import (
     LangOption,
     app,
     lang_of,
+    progress,
     require_existing,
     stderr_console,
     usage_error,
@@ -98,24 +96,6 @@ def problem_line(problem: Problem, source: str, lang: Lang) -> str:
     return f"{where}{text}{tail}"
 
 
-@contextmanager
-def progress_bar(label: str) -> Iterator[Callable[[int, int | None], None] | None]:
-    """A rich progress bar on a terminal; nothing otherwise (logs stay clean)."""
-    console = stderr_console()
-    if not console.is_terminal:
-        yield None
-        return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(label, total=None)
-
-        def update(done: int, total: int | None) -> None:
-            if done % 200 == 0 or done == total:
-                bar.update(task, completed=done, total=total)
-
-        yield update
-
-
 @app.command("import", epilog=EXAMPLES)
 def import_(
     source: Annotated[Path, typer.Argument(help="csv, xlsx, json or jsonl file. 源文件。")],
@@ -153,8 +133,8 @@ def import_(
     if output.is_dir() and any(output.iterdir()) and not force:
         raise usage_error(t("import_output_not_empty", language, path=shown_out))
     try:
-        with progress_bar(source.name) as progress:
-            result = import_rows(spec, source, fmt=fmt.value if fmt else None, progress=progress)
+        with progress(t("progress_import", language, name=source.name)) as update:
+            result = import_rows(spec, source, fmt=fmt.value if fmt else None, progress=update)
     except SourceError as exc:
         raise usage_error(exc.message.get(language)) from None
     except MissingColumns as exc:

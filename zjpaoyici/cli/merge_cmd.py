@@ -31,7 +31,7 @@ from zjpaoyici.merge_files import (
     merge3_files,
     write_outcome,
 )
-from zjpaoyici.render.safe import visible
+from zjpaoyici.render.safe import one_line, visible
 from zjpaoyici.rules import message_of
 
 
@@ -98,18 +98,18 @@ def _report(conflicts: list[LocatedConflict], lang: Lang, fmt: Format) -> None:
     err = stderr_console()
     for c in conflicts:
         err.print(
-            Text(visible(t("merge_conflict", lang, file=c.file, field=c.where)), style="bold red"),
+            Text(one_line(t("merge_conflict", lang, file=c.file, field=c.where)), style="bold red"),
             soft_wrap=True,
         )
         for s in c.sides:
             where = str(s.loc) if s.loc else s.label
             err.print(
-                Text(visible(f"    {s.label}: {_value_text(s.value)}  ({where})")), soft_wrap=True
+                Text(one_line(f"    {s.label}: {_value_text(s.value)}  ({where})")), soft_wrap=True
             )
 
 
 def _input_problem(exc: InputError, lang: Lang) -> typer.Exit:
-    lines = [f"{f.loc}: {f.rule} {message_of(f, lang)}" for f in exc.findings]
+    lines = [one_line(f"{f.loc}: {f.rule} {message_of(f, lang)}") for f in exc.findings]
     return usage_error("\n".join([*lines, t("merge_unreadable", lang)]))
 
 

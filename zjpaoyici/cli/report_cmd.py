@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress
 
 from zjpaoyici.cli.common import (
     EXIT_FINDINGS,
@@ -21,12 +18,14 @@ from zjpaoyici.cli.common import (
     catalogue_root,
     emit,
     lang_of,
+    load_shown,
     note,
+    progress,
     stdout_console,
     usage_error,
 )
 from zjpaoyici.gitrev import GitError, catalogue_at, commit_info, revisions_since
-from zjpaoyici.i18n import t
+from zjpaoyici.i18n import Lang, t
 from zjpaoyici.load import load_catalogue
 from zjpaoyici.metrics import UnitKind
 from zjpaoyici.model import Catalogue
@@ -140,7 +139,7 @@ def report(
     """Report the share of matters meeting 最多跑一次. 统计“最多跑一次”事项比例。"""
     language = lang_of(lang)
     root = catalogue_root(path, language)
-    cat = load_catalogue(root)
+    cat = load_shown(root, language)
     result = build(cat, unit=_UNIT[unit], basis=_BASIS[basis], fail_under=fail_under, check=check)
     if check and fail_under is None and not result.targets:
         note(t("report_no_targets", language))
@@ -149,7 +148,7 @@ def report(
         if since is not None:
             revs = revisions_since(since, root) + revs
         if revs:
-            result.history = _history(revs, root, _UNIT[unit], _BASIS[basis])
+            result.history = _history(revs, root, _UNIT[unit], _BASIS[basis], language)
     except GitError as exc:
         raise usage_error(t("err_git", language, reason=exc)) from None
     group = _BY[by]
@@ -166,7 +165,9 @@ def report(
     raise typer.Exit(EXIT_FINDINGS if result.failed else EXIT_OK)
 
 
-def _history(revs: list[str], root: Path, unit: UnitKind, basis: Basis) -> list[HistoryPoint]:
+def _history(
+    revs: list[str], root: Path, unit: UnitKind, basis: Basis, lang: Lang
+) -> list[HistoryPoint]:
     """The per-level figure at each revision, one revision in memory at a time."""
 
     def points() -> Iterator[tuple[str, str, str, Catalogue]]:
@@ -175,16 +176,6 @@ def _history(revs: list[str], root: Path, unit: UnitKind, basis: Basis) -> list[
             with catalogue_at(rev, root) as (folder, label):
                 yield rev, sha, date, load_catalogue(folder, label=label)
 
-    with _progress(len(revs)) as advance:
-        return history(points(), unit, basis, advance)
-
-
-@contextmanager
-def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
-    """A progress bar on a terminal; silent when output is piped (CI logs stay clean)."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    with Progress(transient=True) as progress:
-        task = progress.add_task("git", total=total)
-        yield lambda done: progress.update(task, completed=done)
+    with progress(t("progress_history", lang)) as update:
+        update(0, len(revs))
+        return history(points(), unit, basis, lambda done: update(done, len(revs)))

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from zjpaoyici.cli.common import LangOption, OutputOption, app, emit, lang_of, stdout_console
+from zjpaoyici.i18n import t
 from zjpaoyici.render.rules_doc import rules_json, rules_markdown
 from zjpaoyici.rules import REGISTRY
 
@@ -43,7 +44,7 @@ def rules(
     elif fmt == Format.markdown:
         emit(rules_markdown(), output)
     else:
-        table = Table("ID", "Name", "Severity", "Checks" if language == "en" else "检查内容")
+        table = Table("ID", "Name", "Severity", t("rules_col_checks", language))
         for r in sorted(REGISTRY.values(), key=lambda r: r.id):
             table.add_row(r.id, r.name, r.severity.value, r.title.get(language))
         stdout_console().print(table)

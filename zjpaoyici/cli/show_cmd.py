@@ -16,11 +16,11 @@ from zjpaoyici.cli.common import (
     catalogue_root,
     emit,
     lang_of,
+    load_shown,
     stdout_console,
     usage_error,
 )
 from zjpaoyici.i18n import t
-from zjpaoyici.load import load_catalogue
 from zjpaoyici.render import show_text
 from zjpaoyici.show import UnknownCode, build, build_bundle, find_bundle, known_region
 
@@ -72,7 +72,7 @@ def show(
     """
     language = lang_of(lang)
     root = catalogue_root(catalogue, language)
-    cat = load_catalogue(root)
+    cat = load_shown(root, language)
     if region is not None and not known_region(cat, region):
         raise usage_error(t("show_unknown_region", language, region=region))
     bundle = find_bundle(cat, code)

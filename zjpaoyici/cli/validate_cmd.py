@@ -9,15 +9,19 @@ from typing import Annotated
 import typer
 
 from zjpaoyici.cli.common import (
+    CacheOption,
     IgnoreOption,
+    JobsOption,
     LangOption,
     OutputOption,
     SelectOption,
     app,
+    cache_of,
     catalogue_root,
     emit,
     lang_of,
     note,
+    progress,
     stdout_console,
     usage_error,
 )
@@ -45,6 +49,7 @@ EXAMPLES = """
   zjpaoyici validate --select Q --ignore Q006
   zjpaoyici validate --format github         [dim]# annotations in GitHub Actions[/dim]
   zjpaoyici validate --format sarif -o zjpaoyici.sarif
+  zjpaoyici validate --no-cache -j 2          [dim]# recompute every region on 2 processes 不用缓存，两个进程[/dim]
 
 Exit codes 退出码: 0 clean 无问题 · 1 findings 有问题 · 2 usage / unreadable input 用法错误或无法读取
 """
@@ -65,6 +70,8 @@ def validate(
     ignore: IgnoreOption = None,
     lang: LangOption = None,
     output: OutputOption = None,
+    use_cache: CacheOption = True,
+    jobs: JobsOption = None,
 ) -> None:
     """Validate catalogues: YAML, structure, codes, references, layers, quality.
 
@@ -72,10 +79,21 @@ def validate(
     """
     language = lang_of(lang)
     targets = paths or []
+    cache = cache_of(use_cache)
     try:
         if not targets:
             root = catalogue_root(None, language)
-            results = [validate_catalogue(root, select=select or (), ignore=ignore or ())[0]]
+            with progress(t("progress_load", language)) as update:
+                results = [
+                    validate_catalogue(
+                        root,
+                        select=select or (),
+                        ignore=ignore or (),
+                        progress=update,
+                        cache=cache,
+                        jobs=jobs,
+                    )[0]
+                ]
         else:
             catalogues, loose, missing = group_targets(targets)
             if missing:
@@ -89,12 +107,20 @@ def validate(
                         for p in missing
                     )
                 )
-            results = [
-                validate_catalogue(
-                    root, select=select or (), ignore=ignore or (), only_files=files
-                )[0]
-                for root, files in catalogues.items()
-            ]
+            results = []
+            for root, files in catalogues.items():
+                with progress(t("progress_load", language)) as update:
+                    results.append(
+                        validate_catalogue(
+                            root,
+                            select=select or (),
+                            ignore=ignore or (),
+                            only_files=files,
+                            progress=update,
+                            cache=cache,
+                            jobs=jobs,
+                        )[0]
+                    )
             if loose:
                 results.append(
                     validate_loose_files(loose, select=select or (), ignore=ignore or ())

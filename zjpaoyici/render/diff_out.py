@@ -11,7 +11,7 @@ from rich.text import Text
 from zjpaoyici.diff import Change, DiffResult
 from zjpaoyici.i18n import Bi, Lang, t
 from zjpaoyici.metrics import Coverage
-from zjpaoyici.render.safe import markdown_text, visible
+from zjpaoyici.render.safe import markdown_text, one_line
 
 _CLASS = {
     "improvement": Bi("改进", "improvement"),
@@ -193,7 +193,7 @@ def counts_line(result: DiffResult, lang: Lang) -> str:
 
 def render_text(result: DiffResult, console: Console, lang: Lang, old: str, new: str) -> None:
     console.print(
-        Text(visible(t("diff_title", lang, old=old, new=new)), style="bold"), soft_wrap=True
+        Text(one_line(t("diff_title", lang, old=old, new=new)), style="bold"), soft_wrap=True
     )
     console.print(Text(counts_line(result, lang)), soft_wrap=True)
     console.print(Text(summary_line(result, lang)), soft_wrap=True)
@@ -209,17 +209,17 @@ def render_text(result: DiffResult, console: Console, lang: Lang, old: str, new:
             if not region:
                 name = t("report_bundles", lang)
             console.print(
-                Text(visible(f"\n{region} {name}"), style="bold underline"), soft_wrap=True
+                Text("\n" + one_line(f"{region} {name}"), style="bold underline"), soft_wrap=True
             )
         line = Text("  ")
         line.append(_MARK[change.cls] + " ", style=_STYLE[change.cls])
-        line.append(visible(f"{change.code} {change.name}  "))
-        line.append(visible(describe(change, lang)))
+        line.append(one_line(f"{change.code} {change.name}  "))
+        line.append(one_line(describe(change, lang)))
         line.append(f"  [{_CLASS[change.cls].get(lang)}]", style=_STYLE[change.cls])
         if change.accepted:
-            line.append(visible(t("diff_accepted", lang, reason=change.accepted)), style="yellow")
+            line.append(one_line(t("diff_accepted", lang, reason=change.accepted)), style="yellow")
         if change.loc:
-            line.append(visible(f"  {change.loc}"), style="dim")
+            line.append(one_line(f"  {change.loc}"), style="dim")
         console.print(line, soft_wrap=True)
     if not result.changes:
         console.print(Text(t("diff_none", lang), style="green"))

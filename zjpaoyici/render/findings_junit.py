@@ -7,7 +7,7 @@ from itertools import groupby
 
 from zjpaoyici.findings import Severity
 from zjpaoyici.i18n import Lang
-from zjpaoyici.render.safe import visible
+from zjpaoyici.render.safe import one_line
 from zjpaoyici.rules import REGISTRY, hint_of, message_of
 from zjpaoyici.validate import Result
 
@@ -18,25 +18,29 @@ def render_junit(result: Result, lang: Lang) -> str:
     for file, group in groupby(result.findings, key=lambda fs: fs[0].loc.file):
         items = list(group)
         suite = ET.SubElement(
-            root, "testsuite", name=visible(file), tests=str(len(items)), failures=str(len(items))
+            root, "testsuite", name=one_line(file), tests=str(len(items)), failures=str(len(items))
         )
         for f, sev in items:
             case = ET.SubElement(
                 suite,
                 "testcase",
                 name=f"{f.rule} {REGISTRY[f.rule].name} {f.loc.line}:{f.loc.col}",
-                classname=visible(file),
-                file=visible(file),
+                classname=one_line(file),
+                file=one_line(file),
                 line=str(f.loc.line),
             )
             kind = "failure" if sev != Severity.INFO else "skipped"
-            node = ET.SubElement(case, kind, message=visible(message_of(f, lang)), type=sev.value)
-            node.text = visible(f"{f.loc}: {message_of(f, lang)}\n{hint_of(f, lang)}")
+            node = ET.SubElement(case, kind, message=one_line(message_of(f, lang)), type=sev.value)
+            node.text = (
+                one_line(f"{f.loc}: {message_of(f, lang)}") + "\n" + one_line(hint_of(f, lang))
+            )
         total += len(items)
         failures += len(items)
     if not result.findings:
-        suite = ET.SubElement(root, "testsuite", name=visible(result.name), tests="1", failures="0")
-        ET.SubElement(suite, "testcase", name="validate", classname=visible(result.name))
+        suite = ET.SubElement(
+            root, "testsuite", name=one_line(result.name), tests="1", failures="0"
+        )
+        ET.SubElement(suite, "testcase", name="validate", classname=one_line(result.name))
         total = 1
     root.set("tests", str(total))
     root.set("failures", str(failures))

@@ -19,7 +19,10 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 def _location(loc: Loc) -> dict[str, Any]:
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": quote(loc.file.replace("\\", "/"))},
+            # errors="surrogateescape": a file name that is not UTF-8 keeps its bytes (%FF)
+            "artifactLocation": {
+                "uri": quote(loc.file.replace("\\", "/"), errors="surrogateescape")
+            },
             "region": {"startLine": max(loc.line, 1), "startColumn": max(loc.col, 1)},
         }
     }

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from zjpaoyici.findings import Severity
 from zjpaoyici.i18n import Lang, t
-from zjpaoyici.render.safe import visible
+from zjpaoyici.render.safe import one_line
 from zjpaoyici.rules import REGISTRY, hint_of, message_of
 from zjpaoyici.validate import Result
 
@@ -19,7 +19,7 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
 def render(result: Result, console: Console, lang: Lang) -> None:
     """Print findings grouped by file, then a one-line summary."""
     for file, group in groupby(result.findings, key=lambda fs: fs[0].loc.file):
-        console.print(Text(visible(file), style="bold underline"), soft_wrap=True)
+        console.print(Text(one_line(file), style="bold underline"), soft_wrap=True)
         for finding, severity in group:
             rule = REGISTRY[finding.rule]
             line = Text("  ")
@@ -29,18 +29,18 @@ def render(result: Result, console: Console, lang: Lang) -> None:
                 style=_STYLE[severity],
             )
             line.append(f" {finding.rule} ", style="bold")
-            line.append(visible(message_of(finding, lang)))
+            line.append(one_line(message_of(finding, lang)))
             line.append(f" [{rule.name}]", style="dim")
             console.print(line, soft_wrap=True)
             hint = hint_of(finding, lang)
             if hint:
                 console.print(
-                    Text(f"{' ' * 11}{t('hint', lang)}{visible(hint)}", style="green"),
+                    Text(f"{' ' * 11}{t('hint', lang)}{one_line(hint)}", style="green"),
                     soft_wrap=True,
                 )
             for rel in finding.related:
                 console.print(
-                    Text(f"{' ' * 11}{t('also_at', lang)}{visible(str(rel))}", style="dim"),
+                    Text(f"{' ' * 11}{t('also_at', lang)}{one_line(str(rel))}", style="dim"),
                     soft_wrap=True,
                 )
         console.print()
@@ -66,4 +66,4 @@ def render(result: Result, console: Console, lang: Lang) -> None:
             entries=result.entries,
         )
         style = "bold green"
-    console.print(Text(visible(summary), style=style), soft_wrap=True)
+    console.print(Text(one_line(summary), style=style), soft_wrap=True)

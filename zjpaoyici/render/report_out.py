@@ -13,7 +13,7 @@ from rich.text import Text
 
 from zjpaoyici.i18n import Bi, Lang, t
 from zjpaoyici.metrics import LEVEL_ORDER, Tally, Unit
-from zjpaoyici.render.safe import markdown_text, one_line, visible
+from zjpaoyici.render.safe import markdown_text, one_line
 from zjpaoyici.report import GroupBy, Report, Row
 
 LEVELS = {
@@ -224,7 +224,7 @@ def render_table(report: Report, console: Console, by: GroupBy, lang: Lang) -> N
     cov = report.coverage
     console.print(
         Text(
-            visible(t("report_title", lang, name=report.name, unit=UNITS[report.unit].get(lang))),
+            one_line(t("report_title", lang, name=report.name, unit=UNITS[report.unit].get(lang))),
             style="bold",
         ),
         soft_wrap=True,
@@ -272,7 +272,7 @@ def render_table(report: Report, console: Console, by: GroupBy, lang: Lang) -> N
             )
         for row in report.rows(by):
             table.add_row(
-                Text(visible(row_label(row, by, lang))),
+                Text(one_line(row_label(row, by, lang))),
                 str(row.tally.total),
                 str(row.tally.met),
                 pct(row.tally.share),
@@ -307,7 +307,7 @@ def render_table(report: Report, console: Console, by: GroupBy, lang: Lang) -> N
         for u in cov.multi_visit[:MULTI_LIMIT]:
             console.print(
                 Text(
-                    visible(
+                    one_line(
                         f"  {u.region} {u.code} {u.name} · {u.visits} · {u.onsite_reason or '—'}"
                     )
                 ),
@@ -381,7 +381,7 @@ def _history_table(report: Report, console: Console, lang: Lang) -> None:
     for lv in levels:
         table.add_column(LEVELS[lv].get(lang), justify="right")
     for h in report.history:
-        table.add_row(Text(visible(h.rev)), h.date[:10], *[pct(h.levels.get(lv)) for lv in levels])
+        table.add_row(Text(one_line(h.rev)), h.date[:10], *[pct(h.levels.get(lv)) for lv in levels])
     console.print(table)
 
 

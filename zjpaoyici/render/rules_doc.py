@@ -1,13 +1,25 @@
-"""The rule registry as a Markdown reference and as JSON (``zjpaoyici rules``)."""
+"""The rule registry as a Markdown reference and as JSON (``zjpaoyici rules``).
+
+The Markdown reference (docs/rules.md) is generated from the registry and the worked
+examples in ``zjpaoyici/rules/examples``: for every rule, what it checks and why, then
+each example's failing files, the findings the validator really reports for them
+(validated while the reference is generated) and the fix. It cannot drift: a test
+regenerates it and compares.
+"""
 
 from __future__ import annotations
 
+import difflib
 import json
+import unicodedata
 from typing import Any
 
+from zjpaoyici.findings import Finding, Severity
 from zjpaoyici.i18n import Lang
-from zjpaoyici.rules import REGISTRY
-from zjpaoyici.rules.registry import FAMILIES
+from zjpaoyici.render.safe import markdown_text, visible
+from zjpaoyici.rules import REGISTRY, hint_of, message_of
+from zjpaoyici.rules.example_cases import Example, Overlay, base_text, examples, run
+from zjpaoyici.rules.registry import FAMILIES, Rule
 
 _SEVERITY = {"error": "错误 error", "warning": "警告 warning", "info": "提示 info"}
 
@@ -27,6 +39,22 @@ def rules_json(lang: Lang) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+_LEGEND = [
+    "每条规则给出：检查什么、为什么，以及一个或几个示例——出错的文件（叠加在一个小的有效目录上，"
+    "见 `zjpaoyici/rules/examples/base/`）、`zjpaoyici validate` 对它实际报告的问题（生成本文件时"
+    "现场运行得到），和改正后的写法（以 diff 表示，改正后不再有任何问题）。代码块中的 `\\t`、"
+    "`\\u00a0`、`\\x00` 等表示不可见字符；`<<REPEAT c n>>` 表示字符 c 重复 n 次。",
+    "",
+    "*For every rule: what it checks and why, then one or more examples — the failing files (laid"
+    " over a small valid catalogue, `zjpaoyici/rules/examples/base/`), the findings `zjpaoyici"
+    " validate` really reports for them (run while this file is generated), and the fix as a diff"
+    " (the fixed catalogue has no findings at all). In code blocks, `\\t`, `\\u00a0`, `\\x00` and"
+    " the like stand for invisible characters; `<<REPEAT c n>>` stands for the character c"
+    " repeated n times.*",
+    "",
+]
+
+
 def rules_markdown() -> str:
     """The bilingual rules reference committed as ``docs/rules.md`` (Chinese first)."""
     out = [
@@ -41,7 +69,11 @@ def rules_markdown() -> str:
         "Rule ids never change meaning. Select or ignore them by id or prefix with"
         " `--select`/`--ignore` or under `rules:` in `catalogue.yaml`.",
         "",
+        *_LEGEND,
     ]
+    by_rule: dict[str, list[Example]] = {}
+    for example in examples():
+        by_rule.setdefault(example.rule, []).append(example)
     for family, label in FAMILIES.items():
         rules = [r for r in sorted(REGISTRY.values(), key=lambda r: r.id) if r.family == family]
         if not rules:
@@ -58,15 +90,154 @@ def rules_markdown() -> str:
             )
         out.append("")
         for r in rules:
-            out += [
-                f"### {r.id}",
-                "",
-                f"**{r.title.zh}** — {r.title.en} (`{r.name}`, {r.severity.value})",
-                "",
-                f"- 为什么：{r.why.zh}",
-                f"- Why: {r.why.en}",
-            ]
-            if r.hint.zh and "{" not in r.hint.zh:
-                out += [f"- 修改建议：{r.hint.zh}", f"- Fix: {r.hint.en}"]
-            out.append("")
+            out += _rule_section(r, by_rule.get(r.id, []))
     return "\n".join(out).rstrip() + "\n"
+
+
+def _rule_section(r: Rule, cases: list[Example]) -> list[str]:
+    out = [
+        f"### {r.id}",
+        "",
+        f"**{r.title.zh}** — {r.title.en} (`{r.name}`, {r.severity.value})",
+        "",
+        f"- 检查内容：{r.title.zh}",
+        f"- What it checks: {r.title.en}",
+        f"- 为什么：{r.why.zh}",
+        f"- Why: {r.why.en}",
+    ]
+    if r.hint.zh and "{" not in r.hint.zh:
+        out += [f"- 修改建议：{r.hint.zh}", f"- Fix: {r.hint.en}"]
+    out.append("")
+    for number, example in enumerate(cases, start=1):
+        out += _example(example, number if len(cases) > 1 else None)
+    return out
+
+
+def _example(example: Example, number: int | None) -> list[str]:
+    suffix = f" {number}" if number else ""
+    out = [
+        f"#### 示例{suffix} / Example{suffix}：{example.about.zh} — {example.about.en}",
+        "",
+        "出错的写法 / Failing:",
+        "",
+    ]
+    out += _overlay_files(example.failing)
+    failing = run(example.failing)
+    out += ["报告 / Reported:", ""]
+    for finding, severity in failing.findings:
+        out += _finding(finding, severity)
+    out.append("")
+    fixed = run(example.fixed)
+    out += [
+        f"改正 / Fixed：{example.fixed_about.zh} — {example.fixed_about.en}",
+        "",
+    ]
+    out += _fix(example.failing, example.fixed)
+    if fixed.findings:  # the tests forbid this; say so rather than hide it
+        out += ["改正后仍有问题 / Still reported after the fix:", ""]
+        for finding, severity in fixed.findings:
+            out += _finding(finding, severity)
+        out.append("")
+    return out
+
+
+def _finding(finding: Finding, severity: Severity) -> list[str]:
+    lines = [
+        f"- `{finding.rule}` {_SEVERITY[severity.value]} — `{visible(str(finding.loc))}`",
+        f"  - {markdown_text(message_of(finding, 'zh'))}",
+        f"  - {markdown_text(message_of(finding, 'en'))}",
+    ]
+    if finding.related:
+        places = "、".join(f"`{visible(str(loc))}`" for loc in finding.related)
+        lines.append(f"  - 另见 / see also: {places}")
+    hint_zh, hint_en = hint_of(finding, "zh"), hint_of(finding, "en")
+    if hint_zh or hint_en:
+        lines += [
+            f"  - 修改建议：{markdown_text(hint_zh)}",
+            f"  - Fix: {markdown_text(hint_en)}",
+        ]
+    return lines
+
+
+def _shown(text: str) -> str:
+    """Code-block text with invisible characters made visible (tabs, odd spaces, controls)."""
+    out = []
+    for ch in visible(text):
+        category = unicodedata.category(ch)
+        if ch == "\t":
+            out.append("\\t")
+        elif (category == "Zs" and ch != " ") or category == "Cf":
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _code(text: str, lang: str = "yaml") -> list[str]:
+    return [f"```{lang}", *_shown(text).rstrip("\n").split("\n"), "```", ""]
+
+
+def _overlay_files(overlay: Overlay) -> list[str]:
+    out: list[str] = []
+    for rel, text in overlay.files.items():
+        encoding = overlay.encode.get(rel)
+        note = (
+            f"（以 {encoding.upper()} 编码保存 / saved in {encoding.upper()}）" if encoding else ""
+        )
+        out += [f"`{rel}`{note}", ""]
+        out += _code(text) if text.strip() else ["（空文件 / empty file）", ""]
+    for rel in overlay.remove:
+        out += [f"`{rel}`：删除 / deleted", ""]
+    for rel in overlay.dirs:
+        out += [f"`{rel}/`：一个文件夹 / a folder", ""]
+    for rel, dest in overlay.symlinks.items():
+        out += [f"`{rel}` → `{dest}`：符号链接 / a symbolic link", ""]
+    return out
+
+
+def _before(overlay: Overlay, rel: str) -> str | None:
+    if rel in overlay.files:
+        return overlay.files[rel]
+    if rel in overlay.remove:
+        return None
+    return base_text(rel)
+
+
+def _fix(failing: Overlay, fixed: Overlay) -> list[str]:
+    """Each file the fix touches: a diff from the failing text, a new file, or a deletion."""
+    paths = list(
+        dict.fromkeys(
+            [
+                *failing.files,
+                *failing.remove,
+                *failing.dirs,
+                *failing.symlinks,
+                *fixed.files,
+                *fixed.remove,
+            ]
+        )
+    )
+    out: list[str] = []
+    for rel in paths:
+        if rel in failing.dirs or rel in failing.symlinks:
+            if rel not in fixed.dirs and rel not in fixed.symlinks:
+                out += [f"`{rel}`：删除 / deleted", ""]
+            continue
+        before, after = _before(failing, rel), _before(fixed, rel)
+        if before == after and failing.encode.get(rel) == fixed.encode.get(rel):
+            continue
+        if after is None:
+            out += [f"`{rel}`：删除 / deleted", ""]
+        elif before is None:
+            out += [f"`{rel}`", ""]
+            out += _code(after)
+        elif before == after:
+            out += [f"`{rel}`：内容不变，以 UTF-8 保存 / same text, saved as UTF-8", ""]
+        else:
+            diff = difflib.unified_diff(
+                before.splitlines(), after.splitlines(), lineterm="", n=max(len(before), 3)
+            )
+            body = [line for line in diff if not line.startswith(("---", "+++", "@@"))]
+            out += [f"`{rel}`", ""]
+            out += _code("\n".join(body), "diff")
+    return out or ["（不需要改动文件 / no file changes）", ""]

@@ -10,14 +10,22 @@ from __future__ import annotations
 import html
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 def visible(text: str) -> str:
-    """Replace control and bidi-override characters with ``\\xNN``/``\\uNNNN`` escapes."""
+    """Replace control and bidi-override characters with ``\\xNN``/``\\uNNNN`` escapes.
+
+    Lone surrogates (how Python carries the bytes of a file name that is not UTF-8)
+    become ``\\xNN`` for the original byte: they cannot be written as UTF-8 at all.
+    """
 
     def esc(m: re.Match[str]) -> str:
         c = ord(m.group())
+        if 0xDC80 <= c <= 0xDCFF:  # surrogateescape: one undecodable byte
+            return f"\\x{c - 0xDC00:02x}"
         return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
 
     return _CONTROL.sub(esc, text)

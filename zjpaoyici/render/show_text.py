@@ -2,7 +2,8 @@
 
 Rendering only: the data comes from :func:`zjpaoyici.show.build`. Catalogue text is
 untrusted, so every piece of it goes into a :class:`rich.text.Text` (never markup)
-after :func:`~zjpaoyici.render.safe.visible`.
+after :func:`~zjpaoyici.render.safe.one_line` (control characters escaped, line breaks
+folded: a value never starts a new output line).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from rich.text import Text
 
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.model import LEVELS
-from zjpaoyici.render.safe import visible
+from zjpaoyici.render.safe import one_line
 from zjpaoyici.show import (
     BundleData,
     FieldData,
@@ -38,9 +39,9 @@ def render(data: MatterData, console: Console, lang: Lang, region: str | None = 
     """
     basic = data["basic"]
     title = Text()
-    title.append(visible(data["code"]), style="bold")
+    title.append(one_line(data["code"]), style="bold")
     title.append("  ")
-    title.append(visible(str(basic["name"]["value"])), style="bold")
+    title.append(one_line(str(basic["name"]["value"])), style="bold")
     console.print(title, soft_wrap=True)
     console.print()
     console.print(Text(t("show_basic", lang), style="bold underline"), soft_wrap=True)
@@ -51,9 +52,9 @@ def render(data: MatterData, console: Console, lang: Lang, region: str | None = 
     regions = data["regions"]
     console.print()
     if not regions:
-        code = visible(data["code"])
+        code = one_line(data["code"])
         empty = (
-            t("show_not_implemented", lang, region=visible(region), code=code)
+            t("show_not_implemented", lang, region=one_line(region), code=code)
             if region
             else t("show_no_regions", lang, code=code)
         )
@@ -69,14 +70,14 @@ def render(data: MatterData, console: Console, lang: Lang, region: str | None = 
 
 def _region(console: Console, region: RegionData, lang: Lang) -> None:
     head = Text()
-    head.append(visible(region["region"]), style="bold cyan")
+    head.append(one_line(region["region"]), style="bold cyan")
     head.append(" ")
-    head.append(visible(region["name"]), style="bold")
+    head.append(one_line(region["name"]), style="bold")
     level = region["level"]
     head.append(f" · {t('level_' + level, lang) if level else '?'}", style="cyan")
     if region["department"]:
         head.append(" · ")
-        head.append(visible(region["department"]))
+        head.append(one_line(region["department"]))
     head.append("  ")
     head.append(_where(region["source"]), style="dim")
     console.print(head, soft_wrap=True)
@@ -89,9 +90,9 @@ def _region(console: Console, region: RegionData, lang: Lang) -> None:
 
 def _item(console: Console, item: ItemData, lang: Lang) -> None:
     head = Text("    ")
-    head.append(visible(item["code"]), style="bold")
+    head.append(one_line(item["code"]), style="bold")
     head.append(" ")
-    head.append(visible(item["name"] or item["full_code"]))
+    head.append(one_line(item["name"] or item["full_code"]))
     if item["generated"]:
         head.append(t("show_generated", lang), style="dim")
     head.append("  ")
@@ -104,7 +105,7 @@ def _row(row: RowData, lang: Lang) -> tuple[str, Text, SourceData | None]:
     """A value row; a material shows as ``materials  <name> 必交``."""
     pointer = row["pointer"]
     if len(pointer) >= 2 and pointer[-2] == "materials":
-        value = Text(visible(pointer[-1]))
+        value = Text(one_line(pointer[-1]))
         value.append(" ")
         value.append_text(_value(row["value"], lang))
         return "materials", value, row["source"]
@@ -117,11 +118,11 @@ def _rows(
     rows = list(rows)
     if not rows:
         return
-    key_width = min(max(cell_len(visible(k)) for k, _, _ in rows), _KEY_WIDTH)
+    key_width = min(max(cell_len(one_line(k)) for k, _, _ in rows), _KEY_WIDTH)
     value_width = min(max(v.cell_len for _, v, _ in rows), _VALUE_WIDTH)
     for key, value, source in rows:
         line = Text(" " * indent)
-        shown = visible(key)
+        shown = one_line(key)
         line.append(shown + " " * max(key_width - cell_len(shown) + 2, 2), style="bold")
         line.append_text(value)
         line.append(" " * max(value_width - value.cell_len, 0) + "  ")
@@ -132,7 +133,7 @@ def _rows(
 def _where(source: SourceData | None) -> str:
     if source is None:
         return "—"
-    return visible(f"{source['file']}:{source['line']}")
+    return one_line(f"{source['file']}:{source['line']}")
 
 
 def _basic_value(key: str, field: FieldData, lang: Lang) -> Text:
@@ -141,7 +142,7 @@ def _basic_value(key: str, field: FieldData, lang: Lang) -> Text:
         return Text(t("show_none", lang), style="dim")
     if key == "levels" and isinstance(value, list):
         names = [t(f"level_{lv}", lang) if lv in LEVELS else str(lv) for lv in value]
-        return Text(visible(("、" if lang == "zh" else ", ").join(names)))
+        return Text(one_line(("、" if lang == "zh" else ", ").join(names)))
     return _value(value, lang)
 
 
@@ -154,7 +155,7 @@ def _value(value: Any, lang: Lang) -> Text:
     if isinstance(value, Mapping):
         if "days" in value and set(value) <= {"days", "unit"}:
             key = "show_limit_natural" if value.get("unit") == "natural" else "show_limit_working"
-            return Text(t(key, lang, days=visible(str(value["days"]))))
+            return Text(t(key, lang, days=one_line(str(value["days"]))))
         if "required" in value or not value:  # a material record
             text = Text(
                 t("show_required" if value.get("required", True) else "show_optional", lang)
@@ -162,12 +163,12 @@ def _value(value: Any, lang: Lang) -> Text:
             extra = {k: v for k, v in value.items() if k != "required"}
             if extra:
                 text.append(" ")
-                text.append(visible(_plain(extra)), style="dim")
+                text.append(one_line(_plain(extra)), style="dim")
             return text
-        return Text(visible(_plain(value)))
+        return Text(one_line(_plain(value)))
     if isinstance(value, list):
-        return Text(visible(("、" if lang == "zh" else ", ").join(_plain(v) for v in value)))
-    return Text(visible(str(value)))
+        return Text(one_line(("、" if lang == "zh" else ", ").join(_plain(v) for v in value)))
+    return Text(one_line(str(value)))
 
 
 def _plain(value: Any) -> str:
@@ -183,9 +184,9 @@ def _plain(value: Any) -> str:
 def render_bundle(data: BundleData, console: Console, lang: Lang) -> None:
     """A bundle's own facts, then per offering region each member's effective values."""
     title = Text()
-    title.append(visible(data["code"]), style="bold")
+    title.append(one_line(data["code"]), style="bold")
     title.append("  ")
-    title.append(visible(data["name"]), style="bold")
+    title.append(one_line(data["name"]), style="bold")
     console.print(title, soft_wrap=True)
     limit = data["promised_limit"]
     facts = [
@@ -196,7 +197,7 @@ def render_bundle(data: BundleData, console: Console, lang: Lang) -> None:
         ("visits", "—" if data["visits"] is None else str(data["visits"])),
         ("promised_limit", _plain(limit) if limit else "—"),
     ]
-    _rows(console, [(key, Text(visible(value)), data["source"]) for key, value in facts])
+    _rows(console, [(key, Text(one_line(value)), data["source"]) for key, value in facts])
     console.print()
     console.print(
         Text(t("show_b_regions", lang, count=len(data["regions"])), style="bold underline"),
@@ -204,11 +205,11 @@ def render_bundle(data: BundleData, console: Console, lang: Lang) -> None:
     )
     for region in data["regions"]:
         head = Text()
-        head.append(visible(f"{region['region']} {region['name']}"), style="bold")
+        head.append(one_line(f"{region['region']} {region['name']}"), style="bold")
         console.print(head, soft_wrap=True)
         for m in region["members"]:
             line = Text("  ")
-            line.append(visible(f"{m['code']} {m['name']}"))
+            line.append(one_line(f"{m['code']} {m['name']}"))
             line.append(
                 f"  {t('show_b_required' if m['required'] else 'show_b_optional', lang)}",
                 style="dim",
@@ -219,7 +220,7 @@ def render_bundle(data: BundleData, console: Console, lang: Lang) -> None:
                 if m["promised_limit"]:
                     line.append(f"  {_plain(m['promised_limit'])}")
                 if m["source"]:
-                    line.append(visible(f"  {_where(m['source'])}"), style="dim")
+                    line.append(one_line(f"  {_where(m['source'])}"), style="dim")
             else:
                 line.append(f"  {t('show_b_missing', lang)}", style="yellow")
             console.print(line, soft_wrap=True)

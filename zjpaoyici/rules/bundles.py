@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from zjpaoyici.bundles import member_known, member_states, offered
-from zjpaoyici.findings import Finding, Loc, Severity
+from zjpaoyici.findings import Finding, Severity
 from zjpaoyici.i18n import Bi
-from zjpaoyici.model import Catalogue, Entry
+from zjpaoyici.model import Catalogue, Entry, Source
 from zjpaoyici.rules.registry import check
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -153,18 +153,17 @@ def visits_below_member(
 )
 def duplicate_member(cat: Catalogue) -> Iterator[Finding]:
     for bundle in cat.bundles:
-        seen: dict[str, Loc] = {}
+        seen: dict[str, Source] = {}
         for member in bundle.members:
-            loc = member.src.loc()
             if member.code in seen:
                 yield Finding(
                     "B004",
-                    loc,
+                    member.src.loc(),
                     {"bundle": bundle.code, "code": member.code},
-                    related=(seen[member.code],),
+                    related=(seen[member.code].loc(),),
                 )
             else:
-                seen[member.code] = loc
+                seen[member.code] = member.src
 
 
 @check(
@@ -255,13 +254,17 @@ def bundle_onsite_reason(cat: Catalogue) -> Iterator[Finding]:
     ),
 )
 def duplicate_bundle(cat: Catalogue) -> Iterator[Finding]:
-    seen: dict[str, Loc] = {}
+    seen: dict[str, Source] = {}
     for bundle in cat.bundles:
-        loc = bundle.src.loc("code")
         if bundle.code in seen:
-            yield Finding("B007", loc, {"code": bundle.code}, related=(seen[bundle.code],))
+            yield Finding(
+                "B007",
+                bundle.src.loc("code"),
+                {"code": bundle.code},
+                related=(seen[bundle.code].loc("code"),),
+            )
         else:
-            seen[bundle.code] = loc
+            seen[bundle.code] = bundle.src
 
 
 @check(
@@ -285,7 +288,7 @@ def duplicate_bundle(cat: Catalogue) -> Iterator[Finding]:
 def bundle_region_missing(cat: Catalogue) -> Iterator[Finding]:
     for bundle in cat.bundles:
         for i, region in enumerate(bundle.regions or ()):
-            if region not in cat.impl_files:
+            if region not in cat.region_folders():
                 yield Finding(
                     "B008", bundle.src.loc("regions", i), {"bundle": bundle.code, "region": region}
                 )

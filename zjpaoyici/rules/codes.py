@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from zjpaoyici.codes import has_odd_characters, normalise_code, uscc_check_char, uscc_problem
 from zjpaoyici.findings import Finding, Loc, Severity
 from zjpaoyici.i18n import Bi
-from zjpaoyici.model import Catalogue, Entry
-from zjpaoyici.rules.registry import check, define
+from zjpaoyici.model import Catalogue, Entry, ImplFile
+from zjpaoyici.rules.registry import also, check, define
+from zjpaoyici.yamlio import Document
 
 E = Severity.ERROR
 
@@ -59,23 +60,34 @@ def code_format(cat: Catalogue) -> Iterator[Finding]:
     ),
 )
 def odd_code_findings(cat: Catalogue) -> Iterator[Finding]:
-    """C002 on every code the catalogue writes: basic matters, entries, items, exempt list."""
+    """C002 on the catalogue-wide files: basic matters, defaults entries, the exempt list."""
     for matter in cat.iter_basic():
         if has_odd_characters(matter.code):
             yield _odd(matter.code, matter.src.loc("code"))
-    for files in (*cat.impl_files.values(), *cat.defaults.values()):
-        for impl in files:
-            for raw, src in impl.entries:
-                if has_odd_characters(raw["code"]):
-                    yield _odd(raw["code"], src.loc("code"))
-                for i, item in enumerate(raw.get("items") or []):
-                    code = item.get("code") if isinstance(item, dict) else None
-                    if isinstance(code, str) and has_odd_characters(code):
-                        yield _odd(code, src.loc("items", i, "code"))
+    yield from _odd_in_files(cat.defaults_files())
     if cat.manifest:
         for i, code in enumerate(cat.manifest.src.doc.get(("scope", "exempt")) or []):
             if isinstance(code, str) and has_odd_characters(code):
                 yield _odd(code, cat.manifest.src.loc("scope", "exempt", i))
+
+
+@also("C002", scope="region")
+def odd_codes_in_region(
+    folder: str, entries: Mapping[str, Entry], cat: Catalogue
+) -> Iterator[Finding]:
+    """C002 on one region's implementation lists."""
+    return _odd_in_files(cat.region_files(folder))
+
+
+def _odd_in_files(files: Iterable[ImplFile]) -> Iterator[Finding]:
+    for impl in files:
+        for raw, src in impl.entries:
+            if has_odd_characters(raw["code"]):
+                yield _odd(raw["code"], src.loc("code"))
+            for i, item in enumerate(raw.get("items") or []):
+                code = item.get("code") if isinstance(item, dict) else None
+                if isinstance(code, str) and has_odd_characters(code):
+                    yield _odd(code, src.loc("items", i, "code"))
 
 
 def _odd(code: str, loc: Loc) -> Finding:
@@ -237,11 +249,11 @@ def duplicate_code(cat: Catalogue) -> Iterator[Finding]:
         )
 
 
-def _uscc_values(cat: Catalogue) -> Iterator[tuple[str, Loc]]:
-    for files in (*cat.impl_files.values(), *cat.defaults.values()):
-        for impl in files:
-            if impl.agency_uscc is not None:
-                yield impl.agency_uscc, impl.doc.loc(("agency_uscc",))
+def _uscc_values(files: Iterable[ImplFile]) -> Iterator[tuple[str, Document]]:
+    """Every agency credit code with its document (located only when reported)."""
+    for impl in files:
+        if impl.agency_uscc is not None:
+            yield impl.agency_uscc, impl.doc
 
 
 @check(
@@ -265,9 +277,20 @@ def _uscc_values(cat: Catalogue) -> Iterator[tuple[str, Loc]]:
     ),
 )
 def uscc_format(cat: Catalogue) -> Iterator[Finding]:
-    for value, loc in _uscc_values(cat):
+    return _uscc_format(cat.defaults_files())
+
+
+@also("C007", scope="region")
+def uscc_format_in_region(
+    folder: str, entries: Mapping[str, Entry], cat: Catalogue
+) -> Iterator[Finding]:
+    return _uscc_format(cat.region_files(folder))
+
+
+def _uscc_format(files: Iterable[ImplFile]) -> Iterator[Finding]:
+    for value, doc in _uscc_values(files):
         if uscc_problem(value) == "format":
-            yield Finding("C007", loc, {"value": value})
+            yield Finding("C007", doc.loc(("agency_uscc",)), {"value": value})
 
 
 @check(
@@ -287,11 +310,22 @@ def uscc_format(cat: Catalogue) -> Iterator[Finding]:
     why=Bi("校验码能发现绝大多数抄写错误。", "The check character catches most copying mistakes."),
 )
 def uscc_check(cat: Catalogue) -> Iterator[Finding]:
-    for value, loc in _uscc_values(cat):
+    return _uscc_check(cat.defaults_files())
+
+
+@also("C008", scope="region")
+def uscc_check_in_region(
+    folder: str, entries: Mapping[str, Entry], cat: Catalogue
+) -> Iterator[Finding]:
+    return _uscc_check(cat.region_files(folder))
+
+
+def _uscc_check(files: Iterable[ImplFile]) -> Iterator[Finding]:
+    for value, doc in _uscc_values(files):
         if uscc_problem(value) == "check":
             yield Finding(
                 "C008",
-                loc,
+                doc.loc(("agency_uscc",)),
                 {"value": value, "expected": uscc_check_char(value[:17]), "actual": value[17]},
             )
 

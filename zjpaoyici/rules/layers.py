@@ -11,15 +11,16 @@ by ninety counties is reported once, at the place it is written.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from zjpaoyici.findings import Finding, Severity
 from zjpaoyici.i18n import Bi
 from zjpaoyici.load import basic_field_source
 from zjpaoyici.model import BasicMatter, Catalogue, Entry, ImplFile, Layer, Limit, Source
+from zjpaoyici.resolve import item_source
 from zjpaoyici.rules.references import LEVEL_NAMES
-from zjpaoyici.rules.registry import check
+from zjpaoyici.rules.registry import also, check
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -111,12 +112,6 @@ def _layer_name(impl: ImplFile, block: bool) -> Bi:
     )
 
 
-def _all_files(cat: Catalogue) -> Iterator[ImplFile]:
-    for folder in sorted({*cat.defaults, *cat.impl_files}):
-        yield from cat.defaults.get(folder, [])
-        yield from cat.impl_files.get(folder, [])
-
-
 @check(
     "L001",
     "four-same-changed",
@@ -140,7 +135,18 @@ def _all_files(cat: Catalogue) -> Iterator[ImplFile]:
     ),
 )
 def four_same_changed(cat: Catalogue) -> Iterator[Finding]:
-    for impl in _all_files(cat):
+    return _four_same_changed(cat, cat.defaults_files())
+
+
+@also("L001", scope="region")
+def four_same_changed_in_region(
+    folder: str, entries: Mapping[str, Entry], cat: Catalogue
+) -> Iterator[Finding]:
+    return _four_same_changed(cat, cat.region_files(folder))
+
+
+def _four_same_changed(cat: Catalogue, files: Iterable[ImplFile]) -> Iterator[Finding]:
+    for impl in files:
         entries = [(raw, src, cat.basic.get(raw["code"])) for raw, src in impl.entries]
         known = [(raw, src, m) for raw, src, m in entries if m is not None]
         yield from _block_changes(cat, impl, known)
@@ -236,26 +242,31 @@ def promised_over_legal(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
     if matter is None or matter.legal_limit is None:
         return
     legal = matter.legal_limit
-    related = (basic_field_source(cat, matter, "legal_limit").loc(),)
+    legal_src = basic_field_source(cat, matter, "legal_limit")  # located only when reported
     promised = entry.facts.promised_limit
     if promised is not None and promised.working_days() > legal.working_days():
         yield Finding(
             "L002",
             entry.origin("promised_limit").loc(),
             {"code": entry.code, "promised": limit_text(promised), "legal": limit_text(legal)},
-            related=related,
+            related=(legal_src.loc(),),
         )
     for item in entry.items:
         own = ("items", item.code, "promised_limit")
         limit = item.facts.promised_limit
-        if own not in entry.provenance or limit is None:
+        record = item_source(entry.layers, item.code)
+        if (
+            record is None
+            or limit is None
+            or "promised_limit" not in (record.doc.get(record.pointer) or {})
+        ):
             continue  # inherited from the entry: reported there
         if limit.working_days() > legal.working_days():
             yield Finding(
                 "L002",
                 entry.origin(*own).loc(),
                 {"code": item.full_code, "promised": limit_text(limit), "legal": limit_text(legal)},
-                related=related,
+                related=(legal_src.loc(),),
             )
 
 

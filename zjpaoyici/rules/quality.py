@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from zjpaoyici.findings import Finding, Loc, Severity
 from zjpaoyici.i18n import Bi
 from zjpaoyici.model import Catalogue, Entry, Facts, Source, origin_of
-from zjpaoyici.rules.registry import check
+from zjpaoyici.rules.registry import also, check
 from zjpaoyici.schemas import field_path
 from zjpaoyici.yamlio import Document, Pointer
 
@@ -254,7 +254,19 @@ _CODE_KEYS = {"code", "region", "parent", "province", "agency_uscc", "schema"}
 )
 def stray_whitespace(cat: Catalogue) -> Iterator[Finding]:
     for doc in cat.documents:
-        yield from _walk_strings(doc, doc.data, ())
+        # region lists are walked in their region's pass; only files whose text could
+        # hold such spaces are walked at all
+        if doc.odd_space and doc.kind != "implementation":
+            yield from _walk_strings(doc, doc.data, ())
+
+
+@also("Q008", scope="region")
+def stray_whitespace_in_region(
+    folder: str, entries: Mapping[str, Entry], cat: Catalogue
+) -> Iterator[Finding]:
+    for impl in cat.region_files(folder):
+        if impl.doc.odd_space:
+            yield from _walk_strings(impl.doc, impl.doc.data, ())
 
 
 def _walk_strings(doc: Document, node: Any, at: Pointer) -> Iterator[Finding]:
@@ -404,10 +416,9 @@ def item_name_placeholder(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
         return
     dims = entry.values.get("situations")
     names = [str(k) for k in dims] if isinstance(dims, dict) else []
-    loc = entry.origin("item_name").loc()
     for problem in template_problems(template, names):
         yield Finding(
             "Q011",
-            loc,
+            entry.origin("item_name").loc(),
             {"code": entry.code, "template": template, "problem": problem},
         )

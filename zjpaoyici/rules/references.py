@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from zjpaoyici.codes import has_odd_characters, normalise_code
-from zjpaoyici.findings import Finding, Loc, Severity
+from zjpaoyici.findings import Finding, Severity
 from zjpaoyici.i18n import Bi
-from zjpaoyici.model import Catalogue, Entry, ImplFile
-from zjpaoyici.rules.registry import check, define
+from zjpaoyici.model import Catalogue, Entry, ImplFile, Source
+from zjpaoyici.rules.registry import also, check, define
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -21,9 +21,16 @@ LEVEL_NAMES = {
 }
 
 
-def _all_files(cat: Catalogue) -> Iterator[ImplFile]:
-    for files in (*cat.impl_files.values(), *cat.defaults.values()):
-        yield from files
+def _region_part(
+    rule: Callable[[Catalogue, Iterable[ImplFile]], Iterator[Finding]], rule_id: str
+) -> None:
+    """Run ``rule`` over each region's own lists in that region's pass."""
+
+    def region(folder: str, entries: Mapping[str, Entry], cat: Catalogue) -> Iterator[Finding]:
+        return rule(cat, cat.region_files(folder))
+
+    region.__name__ = f"{rule.__name__}_in_region"
+    also(rule_id, scope="region")(region)
 
 
 def _suggest(code: str, known: list[str]) -> Bi:
@@ -55,16 +62,23 @@ def _suggest(code: str, known: list[str]) -> Bi:
     ),
 )
 def unknown_matter(cat: Catalogue) -> Iterator[Finding]:
+    return _unknown_matter(cat, cat.defaults_files())
+
+
+def _unknown_matter(cat: Catalogue, files: Iterable[ImplFile]) -> Iterator[Finding]:
     if not cat.basic:
         return
     known = list(cat.basic)
-    for impl in _all_files(cat):
+    for impl in files:
         for raw, src in impl.entries:
             code = raw["code"]
             if code not in cat.basic and not has_odd_characters(code):
                 yield Finding(
                     "R001", src.loc("code"), {"code": code, "suggestion": _suggest(code, known)}
                 )
+
+
+_region_part(_unknown_matter, "R001")
 
 
 def _region_hint(cat: Catalogue, code: str) -> Bi:
@@ -100,9 +114,13 @@ def _region_hint(cat: Catalogue, code: str) -> Bi:
     ),
 )
 def unknown_region(cat: Catalogue) -> Iterator[Finding]:
+    return _unknown_region(cat, cat.defaults_files())
+
+
+def _unknown_region(cat: Catalogue, files: Iterable[ImplFile]) -> Iterator[Finding]:
     if not cat.regions:
         return
-    for impl in _all_files(cat):
+    for impl in files:
         code = impl.region
         if code is None or code in cat.regions:
             continue
@@ -116,6 +134,9 @@ def unknown_region(cat: Catalogue) -> Iterator[Finding]:
             impl.doc.loc(("region",)),
             {"code": code, "retired": retired, "hint": _region_hint(cat, code)},
         )
+
+
+_region_part(_unknown_region, "R002")
 
 
 @check(
@@ -138,11 +159,18 @@ def unknown_region(cat: Catalogue) -> Iterator[Finding]:
     ),
 )
 def region_folder(cat: Catalogue) -> Iterator[Finding]:
-    for impl in _all_files(cat):
+    return _region_folder(cat, cat.defaults_files())
+
+
+def _region_folder(cat: Catalogue, files: Iterable[ImplFile]) -> Iterator[Finding]:
+    for impl in files:
         if impl.region is not None and impl.region != impl.folder:
             yield Finding(
                 "R003", impl.doc.loc(("region",)), {"region": impl.region, "folder": impl.folder}
             )
+
+
+_region_part(_region_folder, "R003")
 
 
 @check(
@@ -186,7 +214,7 @@ def level_not_allowed(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
     "R005",
     "duplicate-entry",
     E,
-    scope="catalogue",
+    scope="region",
     title=Bi("同一区划重复实施同一事项", "matter implemented twice in one region"),
     message=Bi("{code} 在区划 {region} 中出现了两次。", "{code} appears twice in region {region}."),
     hint=Bi(
@@ -198,21 +226,19 @@ def level_not_allowed(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
         "Duplicates are counted twice and may contradict each other.",
     ),
 )
-def duplicate_entry(cat: Catalogue) -> Iterator[Finding]:
-    for folder, files in cat.impl_files.items():
-        seen: dict[str, Loc] = {}
-        for impl in files:
-            for raw, src in impl.entries:
-                loc = src.loc("code")
-                if raw["code"] in seen:
-                    yield Finding(
-                        "R005",
-                        loc,
-                        {"code": raw["code"], "region": folder},
-                        related=(seen[raw["code"]],),
-                    )
-                else:
-                    seen[raw["code"]] = loc
+def duplicate_entry(folder: str, entries: Mapping[str, Entry], cat: Catalogue) -> Iterator[Finding]:
+    seen: dict[str, Source] = {}
+    for impl in cat.region_files(folder):
+        for raw, src in impl.entries:
+            if raw["code"] in seen:
+                yield Finding(
+                    "R005",
+                    src.loc("code"),
+                    {"code": raw["code"], "region": folder},
+                    related=(seen[raw["code"]].loc("code"),),
+                )
+            else:
+                seen[raw["code"]] = src
 
 
 _PARENT_LEVEL = {"city": "province", "county": "city", "township": "county"}

@@ -7,7 +7,7 @@ L layers, Q quality, B bundles), as in ruff; they never change meaning once rele
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from zjpaoyici.findings import Finding, Severity
@@ -40,10 +40,18 @@ class Rule:
     why: Bi
     scope: Scope
     check: Callable[..., Iterable[Finding]] | None = None
+    # further checks of the same rule at other scopes (e.g. a global and a per-region part)
+    more: tuple[tuple[Scope, Callable[..., Iterable[Finding]]], ...] = ()
 
     @property
     def family(self) -> str:
         return self.id[0]
+
+    def checks(self) -> Iterable[tuple[Scope, Callable[..., Iterable[Finding]]]]:
+        """Every (scope, function) that implements this rule."""
+        if self.check is not None:
+            yield self.scope, self.check
+        yield from self.more
 
 
 REGISTRY: dict[str, Rule] = {}
@@ -100,6 +108,34 @@ def check(
         return fn
 
     return wrap
+
+
+def also(
+    rule_id: str, *, scope: Scope
+) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
+    """Attach another check, at another scope, to an already defined rule.
+
+    A rule such as "credit code check character" looks at global files (defaults) once
+    and at each region's files in that region's pass; both parts report the same id.
+    """
+
+    def wrap(fn: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
+        rule = REGISTRY[rule_id]
+        REGISTRY[rule_id] = replace(rule, more=(*rule.more, (scope, fn)))
+        return fn
+
+    return wrap
+
+
+def checks_for(enabled: set[str], scope: Scope) -> list[Callable[..., Iterable[Finding]]]:
+    """The functions of the enabled rules that run at ``scope``, in rule-id order."""
+    return [
+        fn
+        for rid, rule in sorted(REGISTRY.items())
+        if rid in enabled
+        for where, fn in rule.checks()
+        if where == scope
+    ]
 
 
 def _fmt(template: str, params: Mapping[str, Any], lang: Lang) -> str:

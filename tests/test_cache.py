@@ -1,0 +1,206 @@
+"""The region engine and its cache: warm runs say exactly what cold runs say, a changed
+file recomputes only what depends on it, and a damaged cache is ignored and rebuilt."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO
+from zjpaoyici import engine
+from zjpaoyici.cache import Cache
+from zjpaoyici.codec import decode_finding, encode_finding
+from zjpaoyici.findings import Severity
+from zjpaoyici.rules.example_cases import examples, run
+from zjpaoyici.validate import Result, validate_catalogue
+
+
+def outcome(result: Result) -> list[tuple[str, str, int, int, str, str]]:
+    """Everything a report shows of a result, in both languages' raw parameters."""
+    return [
+        (f.rule, f.loc.file, f.loc.line, f.loc.col, s.value, repr(sorted(f.params.items())))
+        for f, s in result.findings
+    ] + [("counts", result.name, result.files, result.entries, str(result.matters), "")]
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    """The sample catalogue with problems in two regions and in the basic catalogue."""
+    root = tmp_path / "cat"
+    shutil.copytree(REPO / "catalog", root)
+    xihu = root / "implementations" / "330106" / "scjg.yaml"
+    xihu.write_text(
+        xihu.read_text(encoding="utf-8").replace("visits: 0", "visits: 3", 1), encoding="utf-8"
+    )
+    city = root / "implementations" / "330100" / "scjg.yaml"
+    city.write_text(city.read_text(encoding="utf-8") + "  - code: 许可-99999-001\n", "utf-8")
+    return root
+
+
+def test_warm_run_reports_exactly_what_the_cold_run_reported(broken: Path, tmp_path: Path) -> None:
+    cold = Cache(tmp_path / "c")
+    first, _ = validate_catalogue(broken, cache=cold)
+    assert {f.rule for f, _ in first.findings} >= {"R001", "Q006"}
+    assert cold.hits == 0 and cold.misses == 23  # one entry per region folder
+    warm = Cache(tmp_path / "c")
+    second, _ = validate_catalogue(broken, cache=warm)
+    assert warm.misses == 0 and warm.hits == cold.misses
+    uncached, _ = validate_catalogue(broken)
+    assert outcome(first) == outcome(second) == outcome(uncached)
+
+
+def test_entries_are_json_and_name_files_relative_to_the_catalogue(
+    broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = Cache(tmp_path / "c")
+    validate_catalogue(broken, cache=cache)
+    entries = list((tmp_path / "c").rglob("*.json"))
+    assert entries
+    texts = [p.read_text(encoding="utf-8") for p in entries]
+    for text in texts:
+        json.loads(text)  # plain JSON: nothing is pickled
+    assert any('"implementations/330106/scjg.yaml"' in t for t in texts)
+    assert not any(str(tmp_path) in t for t in texts)
+    # so a warm run from another working directory names files from there
+    monkeypatch.chdir(broken / "implementations")
+    result, _ = validate_catalogue(broken, cache=Cache(tmp_path / "c"))
+    files = {f.loc.file for f, _ in result.findings}
+    assert "330106/scjg.yaml" in files
+
+
+def test_one_changed_file_recomputes_only_its_region(broken: Path, tmp_path: Path) -> None:
+    validate_catalogue(broken, cache=Cache(tmp_path / "c"))
+    target = broken / "implementations" / "330106" / "scjg.yaml"
+    target.write_text(
+        target.read_text(encoding="utf-8").replace("visits: 3", "visits: 0", 1), "utf-8"
+    )
+    cache = Cache(tmp_path / "c")
+    result, _ = validate_catalogue(broken, cache=cache)
+    assert cache.misses == 1
+    assert outcome(result) == outcome(validate_catalogue(broken)[0])
+
+
+def test_a_changed_catalogue_wide_file_recomputes_every_region(
+    broken: Path, tmp_path: Path
+) -> None:
+    validate_catalogue(broken, cache=Cache(tmp_path / "c"))
+    basic = next((broken / "basic").glob("*.yaml"))
+    basic.write_text(basic.read_text(encoding="utf-8") + "\n# 注释\n", encoding="utf-8")
+    cache = Cache(tmp_path / "c")
+    validate_catalogue(broken, cache=cache)
+    assert cache.hits == 0
+
+
+def test_rule_selection_is_part_of_the_key(broken: Path, tmp_path: Path) -> None:
+    all_rules, _ = validate_catalogue(broken, cache=Cache(tmp_path / "c"))
+    only_q, _ = validate_catalogue(broken, cache=Cache(tmp_path / "c"), select=["Q"])
+    assert {f.rule[0] for f, _ in only_q.findings} == {"Q"}
+    assert {f.rule[0] for f, _ in all_rules.findings} != {"Q"}
+
+
+DAMAGE = {
+    "truncated": lambda b: b[: len(b) // 2],
+    "garbage": lambda b: b"\x80\x81not json",
+    "empty": lambda b: b"",
+    "wrong shape": lambda b: b'{"key": "x", "data": [1, 2, 3]}',
+    "list": lambda b: b"[]",
+    "deep": lambda b: b"[" * 100_000 + b"]" * 100_000,
+    "pickle": lambda b: b"\x80\x04\x95\x1d\x00\x00\x00\x00\x00\x00\x00\x8c\x02os\x94.",
+    "bad finding": lambda b: b.replace(b'"rule":"', b'"rule":1,"x":"', 1),
+    "bool as count": lambda b: b.replace(b'"entries":', b'"entries":true,"e":', 1),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGE))
+def test_a_damaged_entry_is_ignored_and_rebuilt(broken: Path, tmp_path: Path, kind: str) -> None:
+    directory = tmp_path / "c"
+    expected, _ = validate_catalogue(broken, cache=Cache(directory))
+    entries = sorted(directory.rglob("*.json"))
+    for path in entries:
+        path.write_bytes(DAMAGE[kind](path.read_bytes()))
+    cache = Cache(directory)
+    result, _ = validate_catalogue(broken, cache=cache)
+    assert outcome(result) == outcome(expected)
+    assert cache.misses >= 1
+    again = Cache(directory)
+    validate_catalogue(broken, cache=again)
+    assert again.misses == 0  # rebuilt
+
+
+def test_an_entry_moved_to_another_key_is_refused(broken: Path, tmp_path: Path) -> None:
+    directory = tmp_path / "c"
+    expected, _ = validate_catalogue(broken, cache=Cache(directory))
+    entries = sorted(directory.rglob("*.json"))
+    payloads = [p.read_bytes() for p in entries]
+    for path, payload in zip(entries, payloads[1:] + payloads[:1], strict=True):
+        path.write_bytes(payload)  # every entry now holds its neighbour's result
+    cache = Cache(directory)
+    result, _ = validate_catalogue(broken, cache=cache)
+    assert cache.hits == 0 and outcome(result) == outcome(expected)
+
+
+def test_an_unwritable_cache_only_costs_speed(broken: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("x", encoding="utf-8")
+    result, _ = validate_catalogue(broken, cache=Cache(blocker))
+    assert outcome(result) == outcome(validate_catalogue(broken)[0])
+
+
+def test_worker_processes_give_the_same_result(
+    broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "PARALLEL_MIN_BYTES", 0)
+    seen: list[int | None] = []
+
+    class Pool(engine.ProcessPoolExecutor):
+        def __init__(self, max_workers: int | None = None, **kwargs: Any) -> None:
+            seen.append(max_workers)
+            super().__init__(max_workers, **kwargs)
+
+    monkeypatch.setattr(engine, "ProcessPoolExecutor", Pool)
+    parallel, _ = validate_catalogue(broken, jobs=2)
+    assert seen == [2]
+    serial, _ = validate_catalogue(broken, jobs=1)
+    assert outcome(parallel) == outcome(serial)
+
+
+def test_cli_no_cache_writes_nothing(broken: Path, tmp_path: Path, cli: Any) -> None:
+    directory = tmp_path / "fresh"
+    os.environ["ZJPAOYICI_CACHE_DIR"] = str(directory)
+    try:
+        cold = cli("validate", "--no-cache", "--format", "json", str(broken))
+        assert not directory.exists()
+        warm_fill = cli("validate", "--format", "json", str(broken))
+        warm = cli("validate", "--format", "json", str(broken))
+    finally:
+        os.environ["ZJPAOYICI_CACHE_DIR"] = str(tmp_path / "elsewhere")
+    assert any(directory.rglob("*.json"))
+    assert cold.code == warm_fill.code == warm.code == 1
+    assert cold.stdout == warm_fill.stdout == warm.stdout
+
+
+def test_every_rule_example_finding_survives_the_codec() -> None:
+    """The cache stores findings of every rule; each must come back equal, parameters and all."""
+    seen = set()
+    for example in examples():
+        for finding, _ in run(example.failing).findings:
+            again = decode_finding(json.loads(json.dumps(encode_finding(finding))))
+            assert again == finding and again.params == finding.params, finding
+            seen.add(finding.rule)
+    assert len(seen) > 60
+
+
+def test_severity_overrides_apply_to_cached_findings(broken: Path, tmp_path: Path) -> None:
+    validate_catalogue(broken, cache=Cache(tmp_path / "c"))
+    manifest = broken / "catalogue.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    assert "rules:" not in text
+    manifest.write_text(text + "rules:\n  severity:\n    Q006: info\n", encoding="utf-8")
+    result, _ = validate_catalogue(broken, cache=Cache(tmp_path / "c"))
+    q006 = [s for f, s in result.findings if f.rule == "Q006"]
+    assert q006 and set(q006) == {Severity.INFO}

@@ -1,0 +1,102 @@
+"""``zjpaoyici init``: scaffold a new catalogue repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from zjpaoyici.cli.common import (
+    EXIT_OK,
+    LangOption,
+    app,
+    lang_of,
+    stderr_console,
+    usage_error,
+)
+from zjpaoyici.i18n import t
+from zjpaoyici.load import display_path
+from zjpaoyici.render.safe import visible
+from zjpaoyici.scaffold import (
+    DEFAULT_HOOKS_REV,
+    DEFAULT_NAME,
+    DEFAULT_PIP_SPEC,
+    HOOKS_REPO_PLACEHOLDER,
+    ScaffoldOptions,
+    existing,
+    scaffold_files,
+)
+from zjpaoyici.scaffold import write_files as write_scaffold
+
+EXAMPLES = """
+[bold]Examples 示例[/bold]
+
+  zjpaoyici init 浙江目录                  [dim]# a new folder 新文件夹[/dim]
+  zjpaoyici init . --name 杭州市政务服务事项目录
+  zjpaoyici init catalogue --hooks-repo https://git.example.org/tools/zjpaoyici.git
+
+Writes 写入: catalogue.yaml, regions.yaml (Zhejiang 浙江省区划), basic/ implementations/ bundles/,
+schemas/, .pre-commit-config.yaml, .gitattributes (merge driver 合并驱动), .editorconfig,
+.vscode/ (schemas 编辑器提示), .github/workflows/catalogue.yml (CI), README.md.
+Existing files are never overwritten 不覆盖已有文件.
+
+Exit codes 退出码: 0 created 已建立 · 2 a file exists already / usage 文件已存在或用法错误
+"""
+
+
+@app.command(epilog=EXAMPLES)
+def init(
+    directory: Annotated[
+        Path,
+        typer.Argument(help="Folder for the new repository (created if missing). 新仓库的文件夹。"),
+    ] = Path("."),
+    name: Annotated[
+        str,
+        typer.Option("--name", help="The catalogue's name in catalogue.yaml. 目录名称。"),
+    ] = DEFAULT_NAME,
+    hooks_repo: Annotated[
+        str,
+        typer.Option(
+            "--hooks-repo",
+            help="Git URL of the zjpaoyici repository for pre-commit (default: a placeholder)."
+            " pre-commit 钩子所在的 zjpaoyici 仓库地址。",
+        ),
+    ] = HOOKS_REPO_PLACEHOLDER,
+    hooks_rev: Annotated[
+        str,
+        typer.Option(
+            "--hooks-rev", help="Tag or commit of that repository. 该仓库的版本标签或提交。"
+        ),
+    ] = DEFAULT_HOOKS_REV,
+    pip_spec: Annotated[
+        str,
+        typer.Option(
+            "--pip-spec",
+            help="What CI installs with pip, e.g. zjpaoyici==0.1.0. CI 用 pip 安装的 zjpaoyici。",
+        ),
+    ] = DEFAULT_PIP_SPEC,
+    lang: LangOption = None,
+) -> None:
+    """Create a catalogue repository: files, hooks, CI, editor settings. 建立目录仓库。"""
+    language = lang_of(lang)
+    shown = display_path(directory.absolute())
+    if directory.exists() and not directory.is_dir():
+        raise usage_error(t("import_output_not_dir", language, path=shown))
+    options = ScaffoldOptions(
+        name=name, hooks_repo=hooks_repo, hooks_rev=hooks_rev, pip_spec=pip_spec
+    )
+    files = scaffold_files(options)
+    clashes = existing(directory, files)
+    if clashes:
+        lines = [t("init_exists", language, path=shown)]
+        lines += [f"  {display_path(p.absolute())}" for p in clashes]
+        raise usage_error("\n".join(lines))
+    written = write_scaffold(directory, files)
+    err = stderr_console()
+    err.print(Text(visible(t("init_done", language, path=shown, count=len(written))), style="bold"))
+    if hooks_repo == HOOKS_REPO_PLACEHOLDER:
+        err.print(Text(t("init_placeholder", language), style="yellow"))
+    err.print(Text(visible(t("init_next", language, path=shown))))
+    raise typer.Exit(EXIT_OK)

@@ -1,0 +1,241 @@
+"""Region-by-region runs: the catalogue-wide context once, then each region's lists
+loaded, used and dropped — from the cache when nothing they depend on changed, else in
+worker processes, so memory follows the largest region and a warm run reads no YAML.
+
+A region's result depends on the tool (version and code), the schemas, the reading
+limits, the task, every catalogue-wide file (manifest, regions, basic catalogue,
+bundles, every ``_defaults*``) and the bytes of the region's own lists. That is its
+cache key. Locations in results are root-relative and relabelled by the caller, so a
+result made in one working directory serves another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import astuple, dataclass
+from functools import cache as memoize
+from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar
+
+from zjpaoyici import __version__
+from zjpaoyici.cache import Cache, digest
+from zjpaoyici.findings import Finding
+from zjpaoyici.load import Plan, load_files, split_plan
+from zjpaoyici.model import Catalogue
+from zjpaoyici.yamlio import Limits
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+FileList = list[tuple[Path, str, str]]
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024  # below this, starting workers costs more than it saves
+ENV_JOBS = "ZJPAOYICI_JOBS"
+
+
+class RegionTask(Protocol[T_co]):
+    """What to compute for one region whose lists are loaded into ``cat``.
+
+    ``run`` returns plain JSON data (it crosses processes and goes into the cache);
+    ``decode`` turns that data back into the task's result and raises on anything
+    malformed. ``key`` names the task and every option its result depends on.
+    """
+
+    @property
+    def key(self) -> tuple[Any, ...]: ...
+
+    def run(self, cat: Catalogue, folder: str, reading: list[Finding], files: int) -> Any: ...
+
+    def decode(self, data: Any) -> T_co: ...
+
+
+@memoize
+def code_digest() -> str:
+    """SHA-256 over this installation's code and schemas: a changed rule or schema never
+    reuses results of the old one, even without a version bump."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".json", ".yaml") and path.is_file():
+            h.update(path.relative_to(package).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None  # unreadable: its region is never taken from the cache
+
+
+@dataclass(slots=True)
+class Fingerprint:
+    """Cache keys of the catalogue-wide context and of each region (``None``: no key,
+    because a file could not be read)."""
+
+    context: str | None
+    regions: dict[str, str | None]
+
+
+def fingerprint(root: Path, plan: Plan, limits: Limits, sample: bool) -> Fingerprint:
+    """Hash every planned file once; combine into the context and region keys."""
+    global_files, regions = split_plan(plan)
+
+    def rel(path: Path) -> str:
+        return path.relative_to(root).as_posix()
+
+    context_parts: list[Any] = [
+        code_digest(),
+        list(astuple(limits)),
+        sample,
+        sorted(regions),
+        sorted(rel(p) for p in plan.misplaced),
+    ]
+    readable = True
+    for path, kind, folder in global_files:
+        sha = _file_digest(path)
+        readable = readable and sha is not None
+        context_parts.append([rel(path), kind, folder, sha])
+    context = digest(*context_parts) if readable else None
+    keys: dict[str, str | None] = {}
+    for folder, files in regions.items():
+        shas = [_file_digest(path) for path, _, _ in files]
+        if context is None or any(s is None for s in shas):
+            keys[folder] = None
+        else:
+            keys[folder] = digest(
+                context, [[rel(p), s] for (p, _, _), s in zip(files, shas, strict=True)]
+            )
+    return Fingerprint(context, keys)
+
+
+def default_jobs() -> int:
+    """Worker processes: ``$ZJPAOYICI_JOBS`` or the CPU count (at most 8)."""
+    explicit = os.environ.get(ENV_JOBS, "").strip()
+    if explicit.isdigit() and int(explicit) > 0:
+        return int(explicit)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 8))
+
+
+# What forked workers inherit: the catalogue-wide context, the task and how to read.
+_STATE: tuple[Catalogue, RegionTask[Any], dict[str, FileList], Limits, Callable[[Path], str]]
+
+
+def _run_one(folder: str) -> Any:
+    cat, task, regions, limits, label = _STATE
+    files = regions[folder]
+    reading = load_files(cat, files, limits=limits, label=label)
+    try:
+        return task.run(cat, folder, reading, len(files))
+    finally:
+        cat.impl_files.pop(folder, None)  # drop the region: memory follows one region
+
+
+@dataclass(slots=True)
+class Stats:
+    """How a run was served: regions from the cache and regions computed."""
+
+    cached: int = 0
+    computed: int = 0
+    workers: int = 1
+
+
+class RegionRunner(Generic[T]):
+    """Runs one task over every region of a catalogue, cache first."""
+
+    def __init__(
+        self,
+        cat: Catalogue,
+        plan: Plan,
+        task: RegionTask[T],
+        *,
+        limits: Limits,
+        cache: Cache | None = None,
+        jobs: int | None = None,
+        label: Callable[[Path], str] | None = None,
+    ) -> None:
+        self.cat = cat
+        self.task = task
+        self.limits = limits
+        self.cache = cache
+        self.jobs = default_jobs() if jobs is None else max(1, jobs)
+        root = cat.root
+        self.label = label or (lambda path: path.relative_to(root).as_posix())
+        _, self.regions = split_plan(plan)
+        self.keys = (
+            fingerprint(root, plan, limits, cat.sample).regions
+            if cache is not None
+            else dict.fromkeys(self.regions)
+        )
+        self.stats = Stats()
+
+    def _task_key(self, folder: str) -> str | None:
+        region = self.keys.get(folder)
+        return None if region is None else digest(region, list(self.task.key))
+
+    def results(
+        self,
+        folders: Sequence[str] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Iterator[tuple[str, T]]:
+        """(folder, result) for each region, in folder order."""
+        order = sorted(self.regions) if folders is None else list(folders)
+        total = len(order)
+        found: dict[str, T] = {}
+        if self.cache is not None:
+            for folder in order:
+                key = self._task_key(folder)
+                if key is not None:
+                    hit = self.cache.get(key, self.task.decode)
+                    if hit is not None:
+                        found[folder] = hit
+        missing = [f for f in order if f not in found and f in self.regions]
+        self.stats.cached = len(found)
+        self.stats.computed = len(missing)
+        computed = self._compute(missing)
+        done = 0
+        for folder in order:
+            if folder in found:
+                result = found.pop(folder)
+            elif folder in self.regions:
+                data = next(computed)
+                result = self.task.decode(data)
+                key = self._task_key(folder)
+                if self.cache is not None and key is not None:
+                    self.cache.put(key, data)
+            else:
+                continue
+            done += 1
+            if progress:
+                progress(done, total)
+            yield folder, result
+
+    def _compute(self, folders: list[str]) -> Iterator[Any]:
+        """The raw results of ``folders`` in order, in parallel when it pays."""
+        global _STATE
+        _STATE = (self.cat, self.task, self.regions, self.limits, self.label)
+        size = sum(_size(p) for f in folders for p, _, _ in self.regions[f])
+        workers = min(self.jobs, len(folders))
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        if workers < 2 or size < PARALLEL_MIN_BYTES or not fork:
+            for folder in folders:
+                yield _run_one(folder)
+            return
+        self.stats.workers = workers
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            yield from pool.map(_run_one, folders, chunksize=1)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -1,0 +1,166 @@
+"""The fast path for reading catalogue files in bulk: a Rust YAML parser plus a compiled
+schema check, used only where it provably gives the same result as the exact path.
+
+``yaml_rs`` parses several times faster than PyYAML's libyaml binding, but it follows
+YAML 1.2 and gives no positions. So a file takes the fast path only when
+
+* its bytes hold no anchor, alias, tag, directive, block scalar, complex key, escape,
+  second document, tab, odd line break, flow syntax the two parsers treat differently,
+  number written with a leading zero, or line longer than a scalar may be (plain
+  substring tests: a C loop each, no regex over the whole text);
+* it parses without error (duplicate keys are errors) to a mapping whose keys are all
+  text, with no float and no string that YAML 1.1 would read as something else when
+  written plain (``yes``, ``12:30``, ``2017-07-01``, ``1_0.5`` …; each distinct
+  candidate is settled once by PyYAML's own resolver), and
+* its data passes the file kind's JSON Schema, compiled by ``jsonschema_rs``.
+
+Anything else — a syntax error, a schema violation, a suspicious token — is read again by
+the exact path (:func:`zjpaoyici.yamlio.parse_text` + ``jsonschema``), which explains
+every problem with its location. Documents from the fast path learn their positions
+lazily, the first time something in them is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache, partial
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+import orjson
+import yaml
+import yaml_rs
+
+from zjpaoyici.schemas import KIND_SCHEMA, header_for, kind_of_header, load_schema
+from zjpaoyici.yamlio import DEFAULT_LIMITS, Document, Limits, odd_space_in, relocate
+
+# Bytes whose presence sends a file to the exact path: anchor, alias, tag, block scalar,
+# directive, reserved indicators, complex key, escape, tab (single bytes: a memchr each).
+_DECLINE_BYTES = tuple(c.encode() for c in "&*!|>%@`?\\\t")
+_ODD_BREAKS = "\x85\u2028\u2029"  # line breaks only YAML 1.1 knows
+# Token shapes the parsers read differently, each a regex starting with a literal (so the
+# engine skips ahead to it) followed by a look-behind: a second document; an empty flow
+# entry (``[a, , b]``); a token starting with a colon or a colon glued to what follows
+# (``{a:1}``, URLs); a number with a leading zero (``0701`` is 449 in YAML 1.1, 701 in
+# 1.2); an infinity or not-a-number; an underscore in or starting a number (yaml_rs
+# reads ``_0`` as 0).
+_DECLINE_SHAPES = tuple(
+    re.compile(pattern)
+    for pattern in (
+        rb"\n(?:---|\.\.\.)",
+        rb",(?<=[ \[{,],)",
+        rb":(?:(?<=[ \[{,\n]:)|[^ \r\n])",
+        rb"0(?:(?<=[\[{,]0)|(?<=[ \[{,][-+]0)|(?<= 0)[0-9oO_])",
+        rb"\.(?:inf|Inf|INF|nan|NaN|NAN)",
+        rb"_(?<=[0-9 \[{,:\-+.]_)",
+    )
+)
+# JSON strings that YAML 1.1 might resolve to something other than text when written
+# plain: ASCII, starting with a first character of PyYAML's implicit resolvers.
+_CANDIDATE = re.compile(rb'"([-+.0-9yYnNoO<~=][\x20\x21\x23-\x5b\x5d-\x7e]*)"')
+_RESOLVER = yaml.resolver.Resolver()
+_STR = "tag:yaml.org,2002:str"
+
+
+def _source_safe(raw: bytes, text: str, limits: Limits) -> bool:
+    """True when the file holds nothing the two parsers could read differently."""
+    if not raw.strip() or raw.startswith((b"---", b"...", b"0", b"-0", b"+0", b":", b",")):
+        return False
+    if any(token in raw for token in _DECLINE_BYTES) or any(c in text for c in _ODD_BREAKS):
+        return False
+    if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):
+        return False  # a lone carriage return
+    if any(shape.search(raw) for shape in _DECLINE_SHAPES):
+        return False
+    # a line's length in bytes bounds its length in characters
+    return len(raw) <= limits.max_scalar_chars or all(
+        len(line) <= limits.max_scalar_chars for line in raw.split(b"\n")
+    )
+
+
+@lru_cache(maxsize=65536)
+def _reads_differently(token: bytes) -> bool:
+    """Whether ``token``, found as text in the data, might have been written plain and
+    read by YAML 1.1 as a non-string. If YAML 1.2 reads it plain as a non-string, the
+    text must have been quoted, which both read alike."""
+    text = token.decode("ascii")
+    if _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR:  # type: ignore[no-untyped-call]
+        return False
+    try:
+        plain = yaml_rs.loads(f"v: {text}\n", parse_datetime=False)
+    except (yaml_rs.YAMLDecodeError, ValueError):
+        return True
+    return not isinstance(plain, dict) or isinstance(plain.get("v"), str)
+
+
+def _has_float(data: Any) -> bool:
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is dict:
+            stack.extend(node.values())
+        elif kind is list:
+            stack.extend(node)
+        elif kind is float:
+            return True
+    return False
+
+
+def _data_safe(data: Any) -> bool:
+    """True when the parsed data means the same under YAML 1.1 (see the module doc)."""
+    if not isinstance(data, dict):
+        return False
+    try:  # refuses keys that are not text (and anything but plain JSON types)
+        encoded = orjson.dumps(data, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    except TypeError:
+        return False
+    if any(_reads_differently(token) for token in set(_CANDIDATE.findall(encoded))):
+        return False
+    return not _has_float(data)
+
+
+def fast_load(raw: bytes, text: str, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any] | None:
+    """The data of a file exactly as the exact path would read it, or ``None`` when the
+    fast path cannot promise that (``raw`` is ``text`` as UTF-8)."""
+    if not _source_safe(raw, text, limits):
+        return None
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False)
+    except (yaml_rs.YAMLDecodeError, ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) and _data_safe(data) else None
+
+
+@cache
+def _compiled(kind: str) -> Any:
+    return jsonschema_rs.validator_for(load_schema(KIND_SCHEMA[kind]))
+
+
+def fast_read(
+    path: Path,
+    raw: bytes,
+    text: str,
+    display: str,
+    kind: str | None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> tuple[Document, str] | None:
+    """The document and its kind, or ``None`` when the exact path must read the file."""
+    data = fast_load(raw, text, limits)
+    if data is None:
+        return None
+    declared = kind_of_header(data.get("schema"))
+    effective = kind or declared
+    if effective is None or declared != effective or data.get("schema") != header_for(effective):
+        return None
+    if not _compiled(effective).is_valid(data):
+        return None
+    doc = Document(
+        path,
+        display,
+        data,
+        odd_space=odd_space_in(data),
+        pending=partial(relocate, path, display, limits),
+    )
+    return doc, effective
