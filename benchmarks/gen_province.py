@@ -10,10 +10,18 @@ reproduces them exactly at every scale:
 
 Names, types, legal bases and departments come from the bundled sample catalogue's
 real basic catalogue (109 main matters across 15 departments), multiplied with
-realistic qualifiers; the region tree is the real GB/T 2260 table. Every region file
-lists its materials, some entries have handling items (explicit or from
-``situations``), the province ships uniform elements in ``_defaults-<dept>.yaml`` and
-each city a ``_defaults.yaml`` for its counties. The output validates clean.
+realistic qualifiers; the region tree is the real GB/T 2260 table. Every entry lists
+its materials (form, copies, notes) and a service-guide note (受理条件、办理流程、地点、
+咨询), some entries have handling items (explicit or from ``situations``), the province
+ships uniform elements in ``_defaults-<dept>.yaml``, each city a ``_defaults.yaml`` for
+its counties, and the sample's 13 real 一件事 bundles are carried over with their
+members renumbered. The output validates clean; at 1× it is about 160 MB.
+
+``--scale N`` multiplies the *regions*, not the entries per region: N−1 invented
+copies of the 11 cities and their counties (city codes 3312–3399, names marked
+（扩展N）) join the real tree, as a national catalogue is many provinces of the same
+shape. The per-level figures stay exact at every scale, and the largest region — what
+memory follows — stays the same size. ``--scale`` goes up to 8.
 
     python benchmarks/gen_province.py OUT [--scale N] [--cities N] [--counties-per-city N]
 """
@@ -22,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -64,6 +73,39 @@ MATERIALS = [
     "平面布局图",
     "管理制度文本",
     "承诺书",
+    "申请人身份证明",
+    "专业技术人员资格证书",
+    "安全管理制度文本",
+    "检验检测报告",
+    "环境影响评价文件",
+]
+FORMS = ["原件", "复印件", "原件和复印件", "电子证照", "在线填报"]
+MATERIAL_NOTES = [
+    "原件核验后退回，复印件须加盖申请单位公章",
+    "可通过数据共享获取的，申请人免于提交",
+    "外文材料须同时提交中文译本，并由翻译机构盖章",
+    "委托他人办理的提供，须载明委托事项和权限",
+    "须由法定代表人签字并加盖单位公章",
+    "已领取电子证照的，可以电子证照代替纸质材料",
+    "须在有效期内，过期的不予受理",
+    "按照申请表填写说明如实填写，不得涂改",
+]
+CONDITIONS = [
+    "申请人应当具有与所申请事项相适应的场所、设施设备和专业技术人员，并建立相应的管理制度",
+    "申请人应当为依法设立的法人或者其他组织，法定代表人或者主要负责人无不良信用记录",
+    "申请材料齐全、符合法定形式，申请事项属于本机关职权范围",
+    "申请人应当按照法律法规规定的条件和程序提出申请，并对申请材料的真实性负责",
+]
+PROCESS = [
+    "申请人通过浙江政务服务网、浙里办或综合受理窗口提交申请，窗口当场核对材料，材料齐全的当场受理",
+    "受理后由承办处室进行书面审查，需要现场核查的于受理后三个工作日内组织核查",
+    "审查通过的作出准予许可决定，制发证件并通过邮政快递送达，申请人也可以选择窗口领取",
+    "申请材料不齐全或者不符合法定形式的，一次性告知申请人需要补正的全部内容",
+]
+PLACES = [
+    "各级政务服务中心综合受理窗口",
+    "市民之家一楼综合窗口",
+    "行政服务中心二楼无差别受理区",
 ]
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
@@ -76,6 +118,7 @@ class Leaf:
     name: str
     dept: str
     legal_days: int
+    member: bool = False  # a bundle member: 0 visits and its full legal time everywhere
 
 
 @dataclass(slots=True)
@@ -87,6 +130,7 @@ class Main:
     dept: str
     legal_days: int
     subs: list[Leaf] = field(default_factory=list)
+    member: bool = False
 
 
 def load_seed() -> tuple[dict[str, str], list[dict[str, object]]]:
@@ -145,7 +189,9 @@ def build_basic(seed: list[dict[str, object]], needed: int) -> list[Main]:
 
 def leaves_of(mains: list[Main]) -> list[Leaf]:
     return [
-        leaf for m in mains for leaf in (m.subs or [Leaf(m.code, m.name, m.dept, m.legal_days)])
+        leaf
+        for m in mains
+        for leaf in (m.subs or [Leaf(m.code, m.name, m.dept, m.legal_days, m.member)])
     ]
 
 
@@ -194,7 +240,7 @@ def regions_table() -> list[dict[str, str]]:
 
 
 def entry_lines(rng: random.Random, leaf: Leaf, visits: int, with_items: str | None) -> list[str]:
-    promised = rng.randint(0, max(1, leaf.legal_days // 2))
+    promised = leaf.legal_days if leaf.member else rng.randint(0, max(1, leaf.legal_days // 2))
     immediate = promised == 0
     lines = [f"  - code: {q(leaf.code)}", f"    visits: {visits}"]
     if visits:
@@ -204,10 +250,24 @@ def entry_lines(rng: random.Random, leaf: Leaf, visits: int, with_items: str | N
     depth = 4 if visits == 0 and rng.random() < 0.7 else 3
     lines.append(f"    online: {{depth: {depth}, mobile: true}}")
     lines.append(f"    annual_cases: {rng.randint(5, 5000)}")
-    lines.append("    materials:")
-    for name in rng.sample(MATERIALS, rng.randint(3, 6)):
+    lines.append(
+        f"    note: 受理条件：{rng.choice(CONDITIONS)}。办理流程：{rng.choice(PROCESS)}；"
+        f"{rng.choice(PROCESS)}。办理地点：{rng.choice(PLACES)}，工作日上午九时至十二时、"
+        "下午一时半至五时（法定节假日除外）。"
+        f"咨询电话：0571-{rng.randint(80000000, 89999999)}。"
+    )
+    if rng.random() < 0.1:
         lines.append(
-            f"      - {{name: {name}, required: {'true' if rng.random() < 0.85 else 'false'}}}"
+            "    fee: {charged: true, standard: 工本费每证10元, basis: 浙价费〔2017〕号文}"
+        )
+    else:
+        lines.append("    fee: {charged: false}")
+    lines.append("    materials:")
+    for name in rng.sample(MATERIALS, rng.randint(4, 9)):
+        required = "true" if rng.random() < 0.85 else "false"
+        lines.append(
+            f"      - {{name: {name}, required: {required}, form: {rng.choice(FORMS)},"
+            f" copies: {rng.randint(1, 2)}, note: {rng.choice(MATERIAL_NOTES)}}}"
         )
     if with_items == "explicit":
         lines.append("    items:")
@@ -231,12 +291,18 @@ def entry_lines(rng: random.Random, leaf: Leaf, visits: int, with_items: str | N
 
 
 def region_entries(
-    rng: random.Random, leaves: list[Leaf], level: str, scale: int, offset: int
+    rng: random.Random, leaves: list[Leaf], level: str, core: int, offset: int
 ) -> list[tuple[Leaf, int, str | None]]:
-    total, meeting = (n * scale for n in FIGURES[level])
-    start = offset % max(1, len(leaves) - total + 1)
-    chosen = leaves[start : start + total]
-    multi = set(rng.sample(range(total), total - meeting))
+    """The entries of one region: the ``core`` real matters every region implements,
+    then a window of the generated ones; exactly the level's figures."""
+    total, meeting = FIGURES[level]
+    rest = leaves[core:]
+    start = offset % max(1, len(rest) - (total - core) + 1)
+    chosen = leaves[:core] + rest[start : start + total - core]
+    # bundle members always meet the target, so every bundle is consistent with them
+    multi = set(
+        rng.sample([i for i, leaf in enumerate(chosen) if not leaf.member], total - meeting)
+    )
     out = []
     for i, leaf in enumerate(chosen):
         # the exceptions need 2 visits (now and then 3); most matters need none
@@ -316,6 +382,70 @@ def write_defaults(
         (folder / "_defaults.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+MAX_SCALE = 8  # invented city codes must stay two digits: 11 × 8 = 88 ≤ 99
+
+
+def scaled_tree(
+    table: list[dict[str, str]], scale: int, cities: int, counties_per_city: int | None
+) -> tuple[list[dict[str, str]], list[tuple[dict[str, str], str]]]:
+    """The region table (real plus invented copies) and the regions to fill, in order."""
+    real_cities = [r for r in table if r["level"] == "city"][:cities]
+    extra: list[dict[str, str]] = []
+    plan: list[tuple[dict[str, str], str]] = [(table[0], "province")]
+    for copy in range(scale):
+        for i, city in enumerate(real_cities):
+            kids = [r for r in table if r.get("parent") == city["code"]]
+            kids = kids[: counties_per_city if counties_per_city is not None else len(kids)]
+            if copy:
+                prefix = f"33{11 * copy + i + 1:02d}"
+                mark = f"（扩展{copy + 1}）"
+                city = {**city, "code": prefix + "00", "name": city["name"] + mark}
+                kids = [
+                    {
+                        **k,
+                        "code": prefix + k["code"][4:],
+                        "name": k["name"] + mark,
+                        "parent": city["code"],
+                    }
+                    for k in kids
+                ]
+                extra += [city, *kids]
+            plan.append((city, "city"))
+            plan += [(k, "county") for k in kids]
+    return table + extra, plan
+
+
+def write_regions(out: Path, table: list[dict[str, str]], real: int) -> None:
+    text = (SAMPLE / "regions.yaml").read_text(encoding="utf-8")
+    if len(table) == real:
+        (out / "regions.yaml").write_text(text, encoding="utf-8")
+        return
+    lines = ["", "  # 以下为基准测试虚构的扩展区划（--scale），不是真实行政区划。"]
+    for r in table[real:]:
+        lines.append(
+            f'  - {{code: "{r["code"]}", name: {r["name"]}, level: {r["level"]},'
+            f' parent: "{r["parent"]}"}}'
+        )
+    head, sep, tail = text.partition("\nretired:")
+    (out / "regions.yaml").write_text(
+        head.rstrip("\n") + "\n".join(lines) + "\n" + (sep + tail if sep else ""),
+        encoding="utf-8",
+    )
+
+
+def write_bundles(out: Path, renumber: dict[str, str]) -> int:
+    """The sample's real bundles with their members renumbered to the generated codes."""
+    (out / "bundles").mkdir(exist_ok=True)
+    count = 0
+    for path in sorted((SAMPLE / "bundles").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"^    regions:.*\n", "", text, flags=re.MULTILINE)
+        text = re.sub(r'"(\w+-\d{5}-\d{3})"', lambda m: f'"{renumber.get(m[1], m[1])}"', text)
+        (out / "bundles" / path.name).write_text(text, encoding="utf-8")
+        count += text.count("\n  - code:")
+    return count
+
+
 def generate(
     out: Path,
     *,
@@ -325,39 +455,70 @@ def generate(
     seed: int = 2017,
 ) -> dict[str, int]:
     """Write the catalogue to ``out`` (replaced if it exists); returns counts per level."""
+    if not 1 <= scale <= MAX_SCALE:
+        raise ValueError(f"scale must be 1..{MAX_SCALE}")
     if out.exists():
         shutil.rmtree(out)
     (out / "basic").mkdir(parents=True)
     depts, seed_mains = load_seed()
-    needed = max(n for n, _ in FIGURES.values()) * scale + 200
+    needed = max(n for n, _ in FIGURES.values()) + 200
     mains = build_basic(seed_mains, needed)
     leaves = leaves_of(mains)
+    renumber = seed_renumbering(seed_mains, mains)
+    core = len(leaves_of(mains[: len(seed_mains)]))  # the real matters, first round
+    mark_members(mains, set(renumber[c] for c in bundle_members() if c in renumber))
+    leaves = leaves_of(mains)
     write_basic(out, depts, mains)
-    shutil.copy(SAMPLE / "regions.yaml", out / "regions.yaml")
     (out / "catalogue.yaml").write_text(
         (SAMPLE / "catalogue.yaml")
         .read_text(encoding="utf-8")
         .replace("浙江省政务服务事项目录（示例）", "浙江省政务服务事项目录（生成数据）"),
         encoding="utf-8",
     )
-    table = regions_table()
-    chosen_cities = [r for r in table if r["level"] == "city"][:cities]
+    real = regions_table()
+    table, plan = scaled_tree(real, scale, cities, counties_per_city)
+    write_regions(out, table, len(real))
     counts = {"province": 0, "city": 0, "county": 0}
-    plan: list[tuple[dict[str, str], str]] = [(table[0], "province")]
-    for city in chosen_cities:
-        plan.append((city, "city"))
-        kids = [r for r in table if r.get("parent") == city["code"]]
-        plan += [
-            (k, "county")
-            for k in kids[: counties_per_city if counties_per_city is not None else len(kids)]
-        ]
     for i, (region, level) in enumerate(plan):
         rng = random.Random(seed * 1000 + i)
-        entries = region_entries(rng, leaves, level, scale, offset=i * 37)
+        entries = region_entries(rng, leaves, level, core, offset=i * 37)
         write_region(out, region, level, depts, entries, seed * 7919 + i)
         counts[level] += 1
-    write_defaults(out, depts, leaves, chosen_cities)
+    write_defaults(out, depts, leaves, [r for r, level in plan if level == "city"])
+    counts["bundles"] = write_bundles(out, renumber)
     return counts
+
+
+def bundle_members() -> set[str]:
+    """Every member code of the sample's bundles."""
+    codes: set[str] = set()
+    for path in (SAMPLE / "bundles").glob("*.yaml"):
+        for bundle in yaml.safe_load(path.read_text(encoding="utf-8"))["bundles"]:
+            for m in bundle["members"]:
+                codes.add(m if isinstance(m, str) else m["code"])
+    return codes
+
+
+def mark_members(mains: list[Main], members: set[str]) -> None:
+    """Bundle members get at least ten legal days (a bundle's limit is within the sum
+    of its members') and are marked so regions implement them within the targets."""
+    for m in mains:
+        if m.code in members or any(s.code in members for s in m.subs):
+            m.legal_days = max(m.legal_days, 10)
+            for sub in m.subs:
+                sub.legal_days = m.legal_days
+                sub.member = sub.code in members
+            m.member = m.code in members
+
+
+def seed_renumbering(seed: list[dict[str, object]], mains: list[Main]) -> dict[str, str]:
+    """Sample code → generated code for the first round (the real matters, renumbered)."""
+    out: dict[str, str] = {}
+    for m, g in zip(seed, mains, strict=False):
+        out[str(m["code"])] = g.code
+        for s, sub in zip(m.get("subs") or [], g.subs, strict=False):  # type: ignore[attr-defined]
+            out[str(s["code"])] = sub.code
+    return out
 
 
 def main() -> None:
@@ -378,7 +539,11 @@ def main() -> None:
         seed=args.seed,
     )
     size = sum(p.stat().st_size for p in args.out.rglob("*.yaml"))
-    print(f"{args.out}: {counts}, {size / 1e6:.1f} MB")
+    entries = sum(
+        p.read_text(encoding="utf-8").count("\n  - code:")
+        for p in (args.out / "implementations").glob("*/[!_]*.yaml")
+    )
+    print(f"{args.out}: {counts}, {entries} entries, {size / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":

@@ -204,3 +204,55 @@ def test_severity_overrides_apply_to_cached_findings(broken: Path, tmp_path: Pat
     result, _ = validate_catalogue(broken, cache=Cache(tmp_path / "c"))
     q006 = [s for f, s in result.findings if f.rule == "Q006"]
     assert q006 and set(q006) == {Severity.INFO}
+
+
+def test_report_warm_and_parallel_equal_cold(broken: Path, cli: Any) -> None:
+    cold = cli("report", "--format", "json", "--no-cache", str(broken))
+    fill = cli("report", "--format", "json", str(broken))
+    warm = cli("report", "--format", "json", "--by", "region", str(broken))
+    parallel = cli("report", "--format", "json", "--no-cache", "-j", "2", str(broken))
+    assert cold.code == fill.code == warm.code == parallel.code == 0
+    assert cold.stdout == fill.stdout == warm.stdout == parallel.stdout
+    for unit in ("main", "item"):
+        a = cli("report", "--format", "json", "--unit", unit, str(broken))
+        b = cli("report", "--format", "json", "--unit", unit, "--no-cache", str(broken))
+        assert a.stdout == b.stdout and a.stdout != cold.stdout
+
+
+def test_diff_reads_only_the_regions_that_changed(
+    broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zjpaoyici import diff as diff_module
+    from zjpaoyici.diff import diff_catalogues, diff_roots
+    from zjpaoyici.load import load_catalogue
+    from zjpaoyici.render.diff_out import render_json
+
+    new = tmp_path / "new"
+    shutil.copytree(broken, new)
+    target = new / "implementations" / "330106" / "scjg.yaml"
+    target.write_text(
+        target.read_text(encoding="utf-8").replace("visits: 3", "visits: 1", 1), "utf-8"
+    )
+    full = diff_catalogues(load_catalogue(broken), load_catalogue(new))
+    loaded: list[str] = []
+    real = diff_module.load_files
+
+    def spy(cat: Any, files: Any, **kwargs: Any) -> Any:
+        loaded.extend(folder for _, _, folder in files)
+        return real(cat, files, **kwargs)
+
+    monkeypatch.setattr(diff_module, "load_files", spy)
+    streamed = diff_roots(broken, new, cache=Cache(tmp_path / "c"))
+    assert set(loaded) == {"330106"}
+    assert streamed.changes and render_json(streamed, "a", "b", 0) == render_json(full, "a", "b", 0)
+
+
+def test_a_report_after_a_validate_is_warm(broken: Path, tmp_path: Path) -> None:
+    from zjpaoyici.coverage import coverage_of
+
+    validate_catalogue(broken, cache=Cache(tmp_path / "c"))
+    cache = Cache(tmp_path / "c")
+    warm, _ = coverage_of(broken, "entry", cache=cache)
+    assert cache.misses == 0 and cache.hits == 23
+    cold, _ = coverage_of(broken, "entry")
+    assert warm == cold

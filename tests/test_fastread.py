@@ -33,7 +33,8 @@ def same(a: Any, b: Any) -> bool:
 
 def agrees(text: str) -> None:
     """If the fast path accepts ``text`` (also with CRLF line ends), it must read what
-    the exact path and PyYAML's SafeLoader read."""
+    the exact path reads, and what PyYAML's SafeLoader reads wherever the exact path
+    does (the exact path keeps every key as written: ``yes:`` is the key "yes")."""
     for variant in (text, text.replace("\n", "\r\n")):
         fast = fast_load(variant.encode("utf-8"), variant)
         if fast is None:
@@ -41,7 +42,9 @@ def agrees(text: str) -> None:
         exact, findings = parse_text(variant, Path("t.yaml"), "t.yaml")
         assert exact is not None and not findings, (variant, findings)
         assert same(fast, exact.data), (variant, fast, exact.data)
-        assert same(fast, yaml.load(variant, Loader=yaml.CSafeLoader)), variant
+        reference = yaml.load(variant, Loader=yaml.CSafeLoader)
+        if same(exact.data, reference):
+            assert same(fast, reference), variant
 
 
 QUOTED = ['"0701"', "'yes'", '"330106"', '"a: b"', "'it''s'"]
@@ -215,7 +218,7 @@ def test_fast_path_leaves_the_shared_schema_as_written() -> None:
         ("answer: yes\n", False),
         ("time: 12:30\n", False),
         ("size: 1e3\n", False),
-        ("size: 1.5\n", False),
+        ("size: 1.5\n", False),  # floats are declined (1e3 is text in YAML 1.1)
         ("when: 2017-07-01\n", False),
         ("flow: {a:1}\n", False),
         ("1: one\n", False),  # a key that is not text

@@ -187,8 +187,12 @@ def test_reproduces_the_2017_figures(tmp_path: Path, cli: Any) -> None:
     )
     assert levels["city"]["mean_count"] == 845 and levels["county"]["mean_count"] == 732
     run = cli("report", str(root), "--lang", "en")
+    levels_table = run.stdout.split("One-thing bundles")[0]  # the generator ships bundles too
+    assert "One-thing bundles (13)" in run.stdout
     lines = {
-        line.split("│")[1].strip(): line for line in run.stdout.splitlines() if line.startswith("│")
+        line.split("│")[1].strip(): line
+        for line in levels_table.splitlines()
+        if line.startswith("│")
     }
     assert "93.0%" in lines["province"] and "81.0%" in lines["city"] and "90.0%" in lines["county"]
 
@@ -353,3 +357,23 @@ def test_html_report_in_headless_chromium(browser: Any, cli: Any, tmp_path: Path
         if message["method"] == "Network.requestWillBeSent":
             requests.append(message["params"]["request"]["url"])
     assert requests and all(url.startswith("file://") for url in requests), requests
+
+
+def test_generator_scales_by_regions_with_the_same_figures(tmp_path: Path, cli: Any) -> None:
+    """--scale adds invented copies of the cities and counties: more regions, each the
+    same size, the level figures unchanged, and the catalogue still clean."""
+    root = tmp_path / "gen2"
+    counts = generate(root, scale=2, cities=1, counties_per_city=1)
+    assert counts == {"province": 1, "city": 2, "county": 2, "bundles": 13}
+    assert sorted(p.name for p in (root / "implementations").iterdir()) == [
+        "330000",
+        "330100",
+        "330102",
+        "331200",
+        "331202",
+    ]
+    assert "杭州市（扩展2）" in (root / "regions.yaml").read_text(encoding="utf-8")
+    assert cli("validate", str(root)).code == 0
+    levels = report_json(cli, root)["levels"]
+    assert levels["city"]["mean_count"] == 845 and levels["county"]["mean_count"] == 732
+    assert levels["city"]["regions"] == 2

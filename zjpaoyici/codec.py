@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import jsonschema_rs
+
 from zjpaoyici.findings import Finding, Loc
 from zjpaoyici.i18n import Bi
-from zjpaoyici.metrics import Unit
+from zjpaoyici.metrics import RegionUnits, Tally, Unit
 
 
 class CodecError(ValueError):
@@ -99,21 +101,65 @@ def relabel(finding: Finding, label: Callable[[str], str]) -> Finding:
     )
 
 
-_UNIT_TYPES: tuple[tuple[type | tuple[type, ...], bool], ...] = (
-    (str, False),  # region
-    (str, False),  # level
-    (str, False),  # department
-    (str, False),  # code
-    (str, False),  # main
-    (str, False),  # name
-    (str, False),  # type
-    (int, True),  # visits
-    (str, True),  # onsite_reason
-    (int, True),  # online_depth
-    (bool, True),  # mobile
-    (int, True),  # annual_cases
-    (bool, False),  # exempt
+def _slot(kind: str, optional: bool) -> dict[str, Any]:
+    return {"type": [kind, "null"] if optional else kind}
+
+
+# The shape of one region's units, checked in one compiled pass (the cache holds
+# hundreds of thousands of them); integers are whole numbers, never booleans.
+_UNIT_ROW: list[dict[str, Any]] = [
+    *(_slot("string", False) for _ in range(7)),  # region … type
+    _slot("integer", True),  # visits
+    _slot("string", True),  # onsite_reason
+    _slot("integer", True),  # online_depth
+    _slot("boolean", True),  # mobile
+    _slot("integer", True),  # annual_cases
+    _slot("boolean", False),  # exempt
+]
+_TALLY = {
+    "type": "array",
+    "items": {"type": "integer", "minimum": 0},
+    "minItems": len(Tally.__slots__),
+    "maxItems": len(Tally.__slots__),
+}
+_REGION_UNITS = jsonschema_rs.validator_for(
+    {
+        "type": "object",
+        "required": ["tally", "departments", "types", "listed", "bundles"],
+        "additionalProperties": False,
+        "properties": {
+            "tally": _TALLY,
+            "departments": {"type": "object", "additionalProperties": _TALLY},
+            "types": {"type": "object", "additionalProperties": _TALLY},
+            "listed": {
+                "type": "array",
+                "items": {
+                    "type": "array",
+                    "prefixItems": _UNIT_ROW,
+                    "minItems": len(_UNIT_ROW),
+                    "maxItems": len(_UNIT_ROW),
+                },
+            },
+            "bundles": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+        },
+    }
 )
+
+
+def encode_region_units(data: RegionUnits) -> dict[str, Any]:
+    return {
+        "tally": data.tally.counts(),
+        "departments": {k: t.counts() for k, t in data.departments.items()},
+        "types": {k: t.counts() for k, t in data.types.items()},
+        "listed": [encode_unit(u) for u in data.listed],
+        "bundles": data.bundles,
+    }
+
+
+def _tally(counts: list[Any]) -> Tally:
+    if any(type(c) is not int for c in counts):
+        raise CodecError("bad count")  # the schema lets 1.0 pass as an integer
+    return Tally(*counts)
 
 
 def encode_unit(unit: Unit) -> list[Any]:
@@ -134,14 +180,20 @@ def encode_unit(unit: Unit) -> list[Any]:
     ]
 
 
-def decode_unit(data: Any) -> Unit:
-    if not isinstance(data, list) or len(data) != len(_UNIT_TYPES):
-        raise CodecError("bad unit")
-    for value, (kind, optional) in zip(data, _UNIT_TYPES, strict=True):
-        if value is None and optional:
-            continue
-        if kind is int and type(value) is not int:  # bool is an int subclass
-            raise CodecError("bad unit")
-        if not isinstance(value, kind):
-            raise CodecError("bad unit")
-    return Unit(*data)
+def decode_region_units(data: Any) -> RegionUnits:
+    """One region's statistics; :class:`CodecError` unless the data has exactly the
+    shape :func:`encode_region_units` writes."""
+    if not _REGION_UNITS.is_valid(data):
+        raise CodecError("bad region units")
+    listed = [Unit(*row) for row in data["listed"]]
+    if any(type(v) is float for u in listed for v in (u.visits, u.online_depth, u.annual_cases)):
+        raise CodecError("bad region units")
+    if any(type(i) is not int for i in data["bundles"]):
+        raise CodecError("bad region units")
+    return RegionUnits(
+        _tally(data["tally"]),
+        {k: _tally(v) for k, v in data["departments"].items()},
+        {k: _tally(v) for k, v in data["types"].items()},
+        listed,
+        list(data["bundles"]),
+    )

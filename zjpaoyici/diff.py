@@ -14,14 +14,20 @@ likewise), and the change of the 最多跑一次 share per level and per region.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
+from zjpaoyici.cache import Cache
+from zjpaoyici.coverage import coverage_from
+from zjpaoyici.engine import fingerprint
 from zjpaoyici.findings import Loc
+from zjpaoyici.load import display_path, load_files, load_global, plan_files, split_plan
 from zjpaoyici.metrics import Coverage, compute, in_scope
 from zjpaoyici.model import Catalogue, Entry, Facts, Item
 from zjpaoyici.resolve import resolve_region
+from zjpaoyici.yamlio import DEFAULT_LIMITS, Limits
 
 ChangeKind = Literal[
     "added",
@@ -211,12 +217,19 @@ class _Differ:
         self.result = DiffResult()
 
     def run(self) -> DiffResult:
+        """Compare two fully loaded catalogues."""
         folders = sorted(set(self.old.region_folders()) | set(self.new.region_folders()))
         for folder in folders:
             self.region(folder)
+        return self.finish(compute(self.old, "entry"), compute(self.new, "entry"))
+
+    def finish(self, before: Coverage, after: Coverage) -> DiffResult:
+        """Bundles, the coverage either side and the accept list: the regions are done."""
         self.bundles()
-        self.result.before = compute(self.old, "entry")
-        self.result.after = compute(self.new, "entry")
+        self.result.before, self.result.after = before, after
+        # matters in scope, from the statistics (which count every region, compared or not)
+        self.result.summary.matters_before = before.overall.total
+        self.result.summary.matters_after = after.overall.total
         for change in self.result.changes:
             change.accepted = self._accepted(change)
         return self.result
@@ -322,9 +335,6 @@ class _Differ:
     def region(self, folder: str) -> None:
         before = self._entries(self.old, folder)
         after = self._entries(self.new, folder)
-        summary = self.result.summary
-        summary.matters_before += len(before)
-        summary.matters_after += len(after)
         removed = [c for c in before if c not in after]
         added = [c for c in after if c not in before]
         pairs = [(c, c) for c in before if c in after]
@@ -385,7 +395,6 @@ class _Differ:
 
     def pair(self, folder: str, old: Entry, new: Entry) -> None:
         name_old, name_new = _matter_name(self.old, old.code), _matter_name(self.new, new.code)
-        loc = new.src.loc("code")
         if name_old != name_new:
             self.add(
                 Change(
@@ -396,7 +405,7 @@ class _Differ:
                     "neutral",
                     old=name_old,
                     new=name_new,
-                    loc=loc,
+                    loc=new.src.loc("code"),  # located only when reported (a re-read)
                 )
             )
         old_facts, new_facts = _effective(old), _effective(new)
@@ -504,6 +513,64 @@ def diff_catalogues(
 ) -> DiffResult:
     """Compare two loaded catalogues."""
     return _Differ(old, new, overrides or {}, accepts).run()
+
+
+def diff_roots(
+    old_root: Path,
+    new_root: Path,
+    *,
+    overrides: Mapping[str, ChangeClass] | None = None,
+    accepts: Iterable[Accept] = (),
+    old_label: Callable[[Path], str] = display_path,
+    new_label: Callable[[Path], str] = display_path,
+    limits: Limits = DEFAULT_LIMITS,
+    cache: Cache | None = None,
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> DiffResult:
+    """Compare two catalogues on disk, region by region: a region whose files and
+    catalogue-wide context are byte-identical on both sides cannot differ and is not
+    read; the statistics either side come from the engine (cache, workers)."""
+    old_plan, new_plan = plan_files(old_root), plan_files(new_root)
+    old = load_global(old_root, old_plan, limits=limits, label=old_label)
+    new = load_global(new_root, new_plan, limits=limits, label=new_label)
+    old_keys = fingerprint(old_root, old_plan, limits, old.sample).regions
+    new_keys = fingerprint(new_root, new_plan, limits, new.sample).regions
+    _, old_regions = split_plan(old_plan)
+    _, new_regions = split_plan(new_plan)
+    differ = _Differ(old, new, overrides or {}, accepts)
+    folders = sorted(set(old_regions) | set(new_regions))
+    for done, folder in enumerate(folders, start=1):
+        key = old_keys.get(folder)
+        if key is None or key != new_keys.get(folder):
+            load_files(old, old_regions.get(folder, []), limits=limits, label=old_label)
+            load_files(new, new_regions.get(folder, []), limits=limits, label=new_label)
+            differ.region(folder)
+            old.impl_files.pop(folder, None)
+            new.impl_files.pop(folder, None)
+        if progress:
+            progress(done, 3 * len(folders))
+    before = coverage_from(
+        old,
+        old_plan,
+        "entry",
+        limits=limits,
+        cache=cache,
+        jobs=jobs,
+        label=old_label,
+        keys=old_keys,
+    )
+    after = coverage_from(
+        new,
+        new_plan,
+        "entry",
+        limits=limits,
+        cache=cache,
+        jobs=jobs,
+        label=new_label,
+        keys=new_keys,
+    )
+    return differ.finish(before, after)
 
 
 def load_accepts(data: Any) -> list[Accept]:

@@ -40,7 +40,9 @@ class RegionTask(Protocol[T_co]):
 
     ``run`` returns plain JSON data (it crosses processes and goes into the cache);
     ``decode`` turns that data back into the task's result and raises on anything
-    malformed. ``key`` names the task and every option its result depends on.
+    malformed. ``key`` names the task and every option its result depends on. A
+    ``"side"`` list in the data — ``[task key, data]`` pairs — holds results of other
+    tasks computed on the way; they are stored under those tasks' keys, not returned.
     """
 
     @property
@@ -160,7 +162,9 @@ class RegionRunner(Generic[T]):
         cache: Cache | None = None,
         jobs: int | None = None,
         label: Callable[[Path], str] | None = None,
+        keys: dict[str, str | None] | None = None,
     ) -> None:
+        """``keys`` are the region keys of :func:`fingerprint`, when already computed."""
         self.cat = cat
         self.task = task
         self.limits = limits
@@ -169,11 +173,13 @@ class RegionRunner(Generic[T]):
         root = cat.root
         self.label = label or (lambda path: path.relative_to(root).as_posix())
         _, self.regions = split_plan(plan)
-        self.keys = (
-            fingerprint(root, plan, limits, cat.sample).regions
-            if cache is not None
-            else dict.fromkeys(self.regions)
-        )
+        if keys is None:
+            keys = (
+                fingerprint(root, plan, limits, cat.sample).regions
+                if cache is not None
+                else dict.fromkeys(self.regions)
+            )
+        self.keys = keys
         self.stats = Stats()
 
     def _task_key(self, folder: str) -> str | None:
@@ -206,10 +212,13 @@ class RegionRunner(Generic[T]):
                 result = found.pop(folder)
             elif folder in self.regions:
                 data = next(computed)
+                side = data.pop("side", []) if isinstance(data, dict) else []
                 result = self.task.decode(data)
-                key = self._task_key(folder)
-                if self.cache is not None and key is not None:
-                    self.cache.put(key, data)
+                region = self.keys.get(folder)
+                if self.cache is not None and region is not None:
+                    self.cache.put(digest(region, list(self.task.key)), data)
+                    for key, extra in side:
+                        self.cache.put(digest(region, key), extra)
             else:
                 continue
             done += 1

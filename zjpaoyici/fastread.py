@@ -33,7 +33,7 @@ import yaml
 import yaml_rs
 
 from zjpaoyici.schemas import KIND_SCHEMA, header_for, kind_of_header, load_schema
-from zjpaoyici.yamlio import DEFAULT_LIMITS, Document, Limits, odd_space_in, relocate
+from zjpaoyici.yamlio import DEFAULT_LIMITS, Document, Limits, odd_space_json, relocate
 
 # Bytes whose presence sends a file to the exact path: anchor, alias, tag, block scalar,
 # directive, reserved indicators, complex key, escape, tab (single bytes: a memchr each).
@@ -58,7 +58,13 @@ _DECLINE_SHAPES = tuple(
 )
 # JSON strings that YAML 1.1 might resolve to something other than text when written
 # plain: ASCII, starting with a first character of PyYAML's implicit resolvers.
-_CANDIDATE = re.compile(rb'"([-+.0-9yYnNoO<~=][\x20\x21\x23-\x5b\x5d-\x7e]*)"')
+# Keys are left out: the exact path keeps a key's text as written, which is what yaml_rs
+# gives for a key that is text.
+_CANDIDATE = re.compile(rb'"([-+.0-9yYnNoO<~=][\x20\x21\x23-\x5b\x5d-\x7e]*)"(?!:)')
+# Numbers in the JSON form that YAML 1.1 might read differently: a float value
+# (``1e3`` is text in YAML 1.1) and any number inside a list.
+_FLOAT_VALUE = re.compile(rb'":-?[0-9]+[.eE]')
+_LISTED_NUMBER = (re.compile(rb",(?=-?[0-9])"), re.compile(rb"\[(?=-?[0-9])"))
 _RESOLVER = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"
 
@@ -94,43 +100,38 @@ def _reads_differently(token: bytes) -> bool:
     return not isinstance(plain, dict) or isinstance(plain.get("v"), str)
 
 
-def _has_float(data: Any) -> bool:
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        kind = type(node)
-        if kind is dict:
-            stack.extend(node.values())
-        elif kind is list:
-            stack.extend(node)
-        elif kind is float:
-            return True
-    return False
-
-
-def _data_safe(data: Any) -> bool:
-    """True when the parsed data means the same under YAML 1.1 (see the module doc)."""
-    if not isinstance(data, dict):
-        return False
+def _data_safe(data: Any) -> bytes | None:
+    """The compact JSON form of ``data`` when it means the same under YAML 1.1 (see the
+    module doc), else ``None``."""
     try:  # refuses keys that are not text (and anything but plain JSON types)
         encoded = orjson.dumps(data, option=orjson.OPT_PASSTHROUGH_DATETIME)
     except TypeError:
-        return False
+        return None
+    if _FLOAT_VALUE.search(encoded) or any(p.search(encoded) for p in _LISTED_NUMBER):
+        return None
     if any(_reads_differently(token) for token in set(_CANDIDATE.findall(encoded))):
-        return False
-    return not _has_float(data)
+        return None
+    return encoded
 
 
 def fast_load(raw: bytes, text: str, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any] | None:
     """The data of a file exactly as the exact path would read it, or ``None`` when the
     fast path cannot promise that (``raw`` is ``text`` as UTF-8)."""
+    loaded = _fast_load(raw, text, limits)
+    return loaded[0] if loaded is not None else None
+
+
+def _fast_load(raw: bytes, text: str, limits: Limits) -> tuple[dict[str, Any], bytes] | None:
     if not _source_safe(raw, text, limits):
         return None
     try:
         data = yaml_rs.loads(text, parse_datetime=False)
     except (yaml_rs.YAMLDecodeError, ValueError, RecursionError):
         return None
-    return data if isinstance(data, dict) and _data_safe(data) else None
+    if not isinstance(data, dict):
+        return None
+    encoded = _data_safe(data)
+    return (data, encoded) if encoded is not None else None
 
 
 @cache
@@ -147,9 +148,10 @@ def fast_read(
     limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[Document, str] | None:
     """The document and its kind, or ``None`` when the exact path must read the file."""
-    data = fast_load(raw, text, limits)
-    if data is None:
+    loaded = _fast_load(raw, text, limits)
+    if loaded is None:
         return None
+    data, encoded = loaded
     declared = kind_of_header(data.get("schema"))
     effective = kind or declared
     if effective is None or declared != effective or data.get("schema") != header_for(effective):
@@ -160,7 +162,7 @@ def fast_read(
         path,
         display,
         data,
-        odd_space=odd_space_in(data),
+        odd_space=odd_space_json(encoded),
         pending=partial(relocate, path, display, limits),
     )
     return doc, effective

@@ -98,6 +98,10 @@ class Tally:
         for name in self.__slots__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
+    def counts(self) -> list[int]:
+        """The counts in field order (for the cache)."""
+        return [getattr(self, name) for name in self.__slots__]
+
     @staticmethod
     def _ratio(num: int, den: int) -> float | None:
         return num / den if den else None
@@ -297,15 +301,56 @@ def _bundle_row(bundle: Bundle) -> BundleRow:
     )
 
 
+@dataclass(slots=True)
+class RegionUnits:
+    """What one region adds to the statistics — all that is kept of a region once it is
+    counted: its tallies (overall, per department, per type), the units reports list
+    one by one (visits unknown or above one, volume missing) and the bundles it offers
+    (indexes into ``cat.bundles``)."""
+
+    tally: Tally
+    departments: dict[str, Tally]
+    types: dict[str, Tally]
+    listed: list[Unit]
+    bundles: list[int]
+
+
+def summarise(units: Iterable[Unit], bundles: list[int]) -> RegionUnits:
+    """Tally one region's units."""
+    data = RegionUnits(Tally(), {}, {}, [], bundles)
+    for u in units:
+        data.tally.add(u)
+        data.departments.setdefault(u.department, Tally()).add(u)
+        data.types.setdefault(u.type, Tally()).add(u)
+        if u.visits is None or u.visits > 1 or u.annual_cases is None:
+            data.listed.append(u)
+    return data
+
+
+def region_data(
+    cat: Catalogue, folder: str, unit: UnitKind = "entry", entries: list[Entry] | None = None
+) -> RegionUnits:
+    """Reduce one loaded region (or its resolved ``entries``) to its tallies, listed
+    units and offered bundles."""
+    if entries is None:
+        entries = list(resolve_region(cat, folder))
+    offered: list[int] = []
+    if cat.bundles:
+        by_code: dict[str, Entry] = {}
+        for entry in entries:
+            by_code.setdefault(entry.code, entry)
+        index = {id(b): i for i, b in enumerate(cat.bundles)}
+        offered = [index[id(b)] for b, _ in offered_bundles(cat, folder, by_code)]
+    return summarise(region_units(cat, entries, unit), offered)
+
+
 def _count_bundles(
-    cat: Catalogue, folder: str, level: str, entries: list[Entry], cov: Coverage
+    cat: Catalogue, folder: str, level: str, offered: list[int], cov: Coverage
 ) -> None:
     """Tally the bundles a region offers (a bundle's visits are its own, not its members')."""
-    by_code: dict[str, Entry] = {}
-    for entry in entries:
-        by_code.setdefault(entry.code, entry)
     tally = cov.bundles.by_region.setdefault(folder, Tally())
-    for bundle, _ in offered_bundles(cat, folder, by_code):
+    for i in offered:
+        bundle = cat.bundles[i]
         f = bundle.facts
         unit = Unit(
             folder,
@@ -328,32 +373,39 @@ def _count_bundles(
 
 
 def compute(
-    cat: Catalogue, unit: UnitKind = "entry", folders: Iterable[str] | None = None
+    cat: Catalogue,
+    unit: UnitKind = "entry",
+    folders: Iterable[str] | None = None,
+    regions: Iterable[tuple[str, RegionUnits]] | None = None,
 ) -> Coverage:
-    """Coverage of the catalogue, region by region (memory follows the largest region)."""
+    """Coverage of the catalogue, one region at a time: ``regions`` gives each region's
+    units (from the engine: cache or workers); without it the loaded regions of ``cat``
+    (or ``folders``) are resolved here. Memory follows the largest region."""
     cov = Coverage(unit)
     for bundle in cat.bundles:
         cov.bundles.rows.setdefault(bundle.code, _bundle_row(bundle))
-    for folder in folders if folders is not None else cat.region_folders():
-        entries = list(resolve_region(cat, folder))
-        units = region_units(cat, entries, unit)
+    if regions is None:
+        chosen = folders if folders is not None else cat.region_folders()
+        regions = ((folder, region_data(cat, folder, unit)) for folder in chosen)
+    for folder, data in regions:
         region = cat.regions.get(folder)
         cov.region_names[folder] = region.name if region else folder
         cov.region_levels[folder] = region.level if region else "unknown"
-        tally = cov.by_region.setdefault(folder, Tally())
-        for u in units:
-            tally.add(u)
-            cov.by_department.setdefault(u.department, Tally()).add(u)
-            cov.by_type.setdefault(u.type, Tally()).add(u)
+        cov.by_region.setdefault(folder, Tally()).merge(data.tally)
+        cov.overall.merge(data.tally)
+        for name, tally in data.departments.items():
+            cov.by_department.setdefault(name, Tally()).merge(tally)
+        for name, tally in data.types.items():
+            cov.by_type.setdefault(name, Tally()).merge(tally)
+        for u in data.listed:
             if u.visits is None:
                 cov.unknown.append(u)
             elif u.visits > 1:
                 cov.multi_visit.append(u)
             if u.annual_cases is None:
                 cov.no_volume.append(u)
-        cov.overall.merge(tally)
         if cat.bundles:
-            _count_bundles(cat, folder, cov.region_levels[folder], entries, cov)
+            _count_bundles(cat, folder, cov.region_levels[folder], data.bundles, cov)
     cov.levels = level_figures(cov.by_region, cov.region_levels)
     cov.bundles.levels = level_figures(cov.bundles.by_region, cov.region_levels)
     return cov

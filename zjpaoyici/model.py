@@ -129,22 +129,29 @@ class Facts:
     reach: str | None = None
     annual_cases: int | None = None
     fee: Fee | None = None
-    materials: tuple[Material, ...] = ()
+    raw_materials: Any = ()  # the merged ``materials`` list, typed on demand
+
+    @property
+    def materials(self) -> tuple[Material, ...]:
+        """The materials still required or offered (removed ones left out), typed when
+        asked: most runs never look at them, and a province has half a million."""
+        out = []
+        for m in self.raw_materials if isinstance(self.raw_materials, list) else ():
+            if isinstance(m, dict) and isinstance(m.get("name"), str) and not m.get("remove"):
+                out.append(Material(m["name"], m.get("required", True) is not False))
+        return tuple(out)
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> Facts:
         """Typed facts from merged raw values (a wrongly typed value counts as absent)."""
-        online = _map(values.get("online"))
+        online = values.get("online")
+        if not isinstance(online, dict):
+            online = {}
         fee_raw = values.get("fee")
         fee = None
         if isinstance(fee_raw, dict) and isinstance(fee_raw.get("charged"), bool):
             basis = fee_raw.get("basis")
             fee = Fee(fee_raw["charged"], basis if isinstance(basis, str) and basis else None)
-        materials = []
-        for m in _list(values.get("materials")):
-            if isinstance(m, dict) and isinstance(m.get("name"), str) and not m.get("remove"):
-                req = m.get("required", True)
-                materials.append(Material(m["name"], req is not False))
         return cls(
             visits=_int(values.get("visits")),
             onsite_reason=_str(values.get("onsite_reason")),
@@ -156,7 +163,7 @@ class Facts:
             reach=_str(values.get("reach")),
             annual_cases=_int(values.get("annual_cases")),
             fee=fee,
-            materials=tuple(materials),
+            raw_materials=values.get("materials", ()),
         )
 
 

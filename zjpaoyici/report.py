@@ -93,9 +93,11 @@ def build(
     basis: Basis = "mean",
     fail_under: float | None = None,
     check: bool = False,
+    coverage: Coverage | None = None,
 ) -> Report:
-    """Compute the report; with ``check`` or ``fail_under``, judge every level against its target."""
-    coverage = compute(cat, unit)
+    """The report (from ``coverage`` when already computed, e.g. by the engine); with
+    ``check`` or ``fail_under``, every level is judged against its target."""
+    coverage = compute(cat, unit) if coverage is None else coverage
     targets = dict(cat.manifest.targets) if cat.manifest else {}
     if fail_under is not None:
         targets = dict.fromkeys(CHECKED_LEVELS, fail_under)
@@ -118,15 +120,13 @@ def judge(report: Report) -> list[LevelCheck]:
 
 
 def history(
-    points: Iterable[tuple[str, str, str, Catalogue]],
-    unit: UnitKind,
+    points: Iterable[tuple[str, str, str, Coverage]],
     basis: Basis,
     progress: Callable[[int], None] | None = None,
 ) -> list[HistoryPoint]:
-    """The per-level figure at each (rev, commit, date, catalogue)."""
+    """The per-level figure at each (rev, commit, date, coverage)."""
     out = []
-    for i, (rev, commit, date, cat) in enumerate(points):
-        cov = compute(cat, unit)
+    for i, (rev, commit, date, cov) in enumerate(points):
         levels = {
             level: (fig.mean_share if basis == "mean" else fig.pooled.share)
             for level, fig in cov.levels.items()

@@ -64,7 +64,7 @@ def merge_values(
     ``None``) so that the record can still remove what it would inherit from its entry.
     """
     for key, value in overlay.items():
-        here = (*at, key)
+        here = (*at, key) if prov is not None else at
         vsrc = src.child(key) if prov is not None and src is not None else None
         keyfield = KEYED_LISTS.get(key)
         if value is None:
@@ -82,9 +82,10 @@ def merge_values(
             and key not in target
             and not keep_nulls
         ):
-            # the first layer to give this list: copy its records (the common case)
+            # the first layer to give this list: take its records (the common case; a
+            # later layer merging into them copies them first)
             target[key] = [
-                dict(rec)
+                rec
                 for rec in value
                 if isinstance(rec, dict)
                 and isinstance(rec.get(keyfield), str)

@@ -14,6 +14,7 @@ from typing import Any
 
 from zjpaoyici.cache import Cache
 from zjpaoyici.codec import CodecError, decode_findings, encode_finding, relabel
+from zjpaoyici.coverage import UnitsTask
 from zjpaoyici.engine import RegionRunner
 from zjpaoyici.findings import Finding, Loc, Severity
 from zjpaoyici.i18n import Bi
@@ -25,6 +26,7 @@ from zjpaoyici.load import (
     read_checked,
     root_relative,
 )
+from zjpaoyici.metrics import region_data as units_of
 from zjpaoyici.model import Catalogue, Entry
 from zjpaoyici.resolve import resolve_region
 from zjpaoyici.rules import REGISTRY, selected_rules
@@ -32,6 +34,7 @@ from zjpaoyici.rules.registry import checks_for
 from zjpaoyici.yamlio import DEFAULT_LIMITS, Limits
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+UNITS_TASK = UnitsTask("entry")
 
 
 @dataclass(slots=True)
@@ -84,13 +87,16 @@ class RegionCheck:
     entries: int
 
 
-def region_rules(cat: Catalogue, folder: str, enabled: set[str]) -> RegionCheck:
-    """The checks of one region whose lists are loaded: each entry, then the region."""
+def region_rules(
+    cat: Catalogue, folder: str, enabled: set[str], entries_of: Iterable[Entry] | None = None
+) -> RegionCheck:
+    """The checks of one region whose lists are loaded (or of its already resolved
+    ``entries_of``): each entry, then the region."""
     entry_checks = checks_for(enabled, "entry")
     findings: list[Finding] = []
     resolved: dict[str, Entry] = {}
     entries = 0
-    for entry in resolve_region(cat, folder):
+    for entry in resolve_region(cat, folder) if entries_of is None else entries_of:
         entries += 1
         resolved.setdefault(entry.code, entry)
         for fn in entry_checks:
@@ -163,13 +169,19 @@ class ValidateTask:
         return ("validate", sorted(self.enabled))
 
     def run(self, cat: Catalogue, folder: str, reading: list[Finding], files: int) -> Any:
-        check = region_rules(cat, folder, set(self.enabled))
+        entries = list(resolve_region(cat, folder))
+        check = region_rules(cat, folder, set(self.enabled), entries)
         return {
             "reading": [encode_finding(f) for f in reading],
             "entry": [encode_finding(f) for f in check.entry_findings],
             "region": [encode_finding(f) for f in check.region_findings],
             "entries": check.entries,
             "files": files,
+            # what ``report`` and ``diff`` need of this region, from the same resolve:
+            # stored under their own key, so a report after a validate is warm
+            "side": [
+                [list(UNITS_TASK.key), UNITS_TASK.encode(units_of(cat, folder, "entry", entries))]
+            ],
         }
 
     def decode(self, data: Any) -> RegionValidation:

@@ -47,10 +47,21 @@ _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F
 # doubled, invisible or full-width spaces: a space next to a string's quote, two spaces,
 # any escape (tab, line break, control), or a Unicode space in UTF-8. In compact JSON
 # spaces occur only inside strings. Documents without any skip the Q008 walk.
-_ODD_SPACE_JSON = re.compile(
-    rb'  |" | "|\\|\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8d\xa8\xa9\xaf]'
-    rb"|\xe2\x81[\x9f\xa0]|\xe3\x80\x80|\xef\xbb\xbf"
+_ODD_SPACE_BYTES = (b"\\",)  # any escape: tab, line break, control character
+_ODD_SPACE_SHAPES = (  # literal first: the engine skips ahead to the lead bytes
+    *(re.compile(re.escape(t)) for t in (b"  ", b'" ', b' "')),  # doubled, leading, trailing
+    *(re.compile(re.escape(t)) for t in (b"\xe1\x9a\x80", b"\xe3\x80\x80", b"\xef\xbb\xbf")),
+    re.compile(rb"\xc2[\x85\xa0]"),
+    re.compile(rb"\xe2\x80[\x80-\x8d\xa8\xa9\xaf]"),
+    re.compile(rb"\xe2\x81[\x9f\xa0]"),
 )
+
+
+def odd_space_json(encoded: bytes) -> bool:
+    """Whether compact JSON ``encoded`` might hold stray whitespace in a text."""
+    return any(token in encoded for token in _ODD_SPACE_BYTES) or any(
+        shape.search(encoded) for shape in _ODD_SPACE_SHAPES
+    )
 
 
 def odd_space_in(data: Any) -> bool:
@@ -59,7 +70,7 @@ def odd_space_in(data: Any) -> bool:
         encoded = orjson.dumps(data)
     except TypeError:  # not plain JSON data: walk it to be sure
         return True
-    return _ODD_SPACE_JSON.search(encoded) is not None
+    return odd_space_json(encoded)
 
 
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|>{7}|\|{7}|={7})(?: |$)", re.MULTILINE)

@@ -12,18 +12,21 @@ import typer
 from zjpaoyici.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
+    CacheOption,
+    JobsOption,
     LangOption,
     OutputOption,
     app,
+    cache_of,
     catalogue_root,
     emit,
     lang_of,
-    load_shown,
+    progress,
     require_existing,
     stdout_console,
     usage_error,
 )
-from zjpaoyici.diff import CLASSES, Accept, ChangeClass, FailOn, diff_catalogues, load_accepts
+from zjpaoyici.diff import CLASSES, Accept, ChangeClass, FailOn, diff_roots, load_accepts
 from zjpaoyici.gitrev import GitError, catalogue_at
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.load import display_path, find_root
@@ -108,6 +111,8 @@ def diff(
     ] = None,
     lang: LangOption = None,
     output: OutputOption = None,
+    use_cache: CacheOption = True,
+    jobs: JobsOption = None,
 ) -> None:
     """Compare two catalogues or git revisions in the reform's terms. 比较两个目录或两个 git 版本。"""
     language = lang_of(lang)
@@ -134,9 +139,18 @@ def diff(
             old_root, new_root = (_root_of(p, language) for p in (old, new))
             old_label = new_label = display_path
             old_name, new_name = display_path(old.absolute()), display_path(new.absolute())
-        before = load_shown(old_root, language, label=old_label)
-        after = load_shown(new_root, language, label=new_label)
-        result = diff_catalogues(before, after, overrides=overrides, accepts=accepts)
+        with progress(t("progress_load", language)) as update:
+            result = diff_roots(
+                old_root,
+                new_root,
+                overrides=overrides,
+                accepts=accepts,
+                old_label=old_label,
+                new_label=new_label,
+                cache=cache_of(use_cache),
+                jobs=jobs,
+                progress=update,
+            )
     code = EXIT_FINDINGS if result.fails(_FAIL_ON[fail_on] if fail_on else None) else EXIT_OK
     if fmt == Format.text:
         diff_out.render_text(result, stdout_console(), language, old_name, new_name)

@@ -9,26 +9,28 @@ from typing import Annotated
 
 import typer
 
+from zjpaoyici.cache import Cache
 from zjpaoyici.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
+    CacheOption,
+    JobsOption,
     LangOption,
     OutputOption,
     app,
+    cache_of,
     catalogue_root,
     emit,
     lang_of,
-    load_shown,
     note,
     progress,
     stdout_console,
     usage_error,
 )
+from zjpaoyici.coverage import coverage_of
 from zjpaoyici.gitrev import GitError, catalogue_at, commit_info, revisions_since
 from zjpaoyici.i18n import Lang, t
-from zjpaoyici.load import load_catalogue
-from zjpaoyici.metrics import UnitKind
-from zjpaoyici.model import Catalogue
+from zjpaoyici.metrics import Coverage, UnitKind
 from zjpaoyici.render import report_html, report_out
 from zjpaoyici.report import Basis, GroupBy, HistoryPoint, build, history
 
@@ -135,12 +137,23 @@ def report(
     ] = None,
     lang: LangOption = None,
     output: OutputOption = None,
+    use_cache: CacheOption = True,
+    jobs: JobsOption = None,
 ) -> None:
     """Report the share of matters meeting 最多跑一次. 统计“最多跑一次”事项比例。"""
     language = lang_of(lang)
     root = catalogue_root(path, language)
-    cat = load_shown(root, language)
-    result = build(cat, unit=_UNIT[unit], basis=_BASIS[basis], fail_under=fail_under, check=check)
+    cache = cache_of(use_cache)
+    with progress(t("progress_load", language)) as update:
+        coverage, cat = coverage_of(root, _UNIT[unit], cache=cache, jobs=jobs, progress=update)
+    result = build(
+        cat,
+        unit=_UNIT[unit],
+        basis=_BASIS[basis],
+        fail_under=fail_under,
+        check=check,
+        coverage=coverage,
+    )
     if check and fail_under is None and not result.targets:
         note(t("report_no_targets", language))
     revs = list(history_revs or [])
@@ -148,7 +161,7 @@ def report(
         if since is not None:
             revs = revisions_since(since, root) + revs
         if revs:
-            result.history = _history(revs, root, _UNIT[unit], _BASIS[basis], language)
+            result.history = _history(revs, root, _UNIT[unit], _BASIS[basis], language, cache)
     except GitError as exc:
         raise usage_error(t("err_git", language, reason=exc)) from None
     group = _BY[by]
@@ -166,16 +179,17 @@ def report(
 
 
 def _history(
-    revs: list[str], root: Path, unit: UnitKind, basis: Basis, lang: Lang
+    revs: list[str], root: Path, unit: UnitKind, basis: Basis, lang: Lang, cache: Cache | None
 ) -> list[HistoryPoint]:
-    """The per-level figure at each revision, one revision in memory at a time."""
+    """The per-level figure at each revision, one region in memory at a time; regions
+    unchanged between revisions come from the cache."""
 
-    def points() -> Iterator[tuple[str, str, str, Catalogue]]:
+    def points() -> Iterator[tuple[str, str, str, Coverage]]:
         for rev in revs:
             sha, date = commit_info(rev, root)
             with catalogue_at(rev, root) as (folder, label):
-                yield rev, sha, date, load_catalogue(folder, label=label)
+                yield rev, sha, date, coverage_of(folder, unit, cache=cache, label=label)[0]
 
     with progress(t("progress_history", lang)) as update:
         update(0, len(revs))
-        return history(points(), unit, basis, lambda done: update(done, len(revs)))
+        return history(points(), basis, lambda done: update(done, len(revs)))

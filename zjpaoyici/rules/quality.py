@@ -222,7 +222,7 @@ def _dupes_in(materials: Any, src: Source, at: Pointer) -> Iterator[Finding]:
         name = m.get("name") if isinstance(m, dict) else None
         if not isinstance(name, str):
             continue
-        key = re.sub(r"\s+", "", name)
+        key = "".join(name.split())  # whitespace ignored: 营业执照 = 营业 执照
         if key in seen:
             yield Finding(
                 "Q007",

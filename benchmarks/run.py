@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""Time zjpaoyici on generated province-scale catalogues, as whole processes.
+
+Prints one Markdown table (paste it into the README): for each scale, the median wall
+time and peak memory of
+
+* ``validate`` cold (empty cache), warm (nothing changed) and after one file changed;
+* ``report`` warm and ``diff`` between two generated versions warm;
+* for comparison, ``check-jsonschema`` on the same files with the same JSON Schemas,
+  and a plain PyYAML ``CSafeLoader`` load of every file (no checks at all).
+
+Peak memory is sampled from ``/proc`` every 20 ms over the whole process tree (the
+command and its worker processes together). Run on demand, not in the test suite:
+
+    python benchmarks/run.py [--scales 1 4] [--runs 3] [--work /tmp/zjpaoyici-bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from gen_province import generate  # noqa: E402
+
+BIN = Path(sys.executable).parent
+SCHEMAS = ROOT / "schemas"
+
+
+@dataclass
+class Sample:
+    seconds: float
+    peak_mb: float
+    code: int
+
+
+@dataclass
+class Row:
+    name: str
+    scale: int
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(s.seconds for s in self.samples)
+
+    @property
+    def peak_mb(self) -> float:
+        return statistics.median(s.peak_mb for s in self.samples)
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of ``pid`` and all its descendants, in KiB."""
+    total = 0
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status", encoding="ascii") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            with open(f"/proc/{p}/task/{p}/children", encoding="ascii") as fh:
+                stack.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def timed(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> Sample:
+    """Run ``cmd`` to completion; wall time and peak RSS of its process tree."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    peak = 0
+    done = threading.Event()
+
+    def watch() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            done.wait(0.02)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    _, stderr = proc.communicate()
+    elapsed = time.perf_counter() - start
+    done.set()
+    watcher.join()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr.decode()[-2000:]}")
+    return Sample(elapsed, peak / 1024, proc.returncode)
+
+
+def zj(*args: str) -> list[str]:
+    return [str(BIN / "zjpaoyici"), *args]
+
+
+def change_one_file(root: Path, run: int) -> None:
+    """Edit one county list the way a maintainer would: a visit count and a comment."""
+    path = root / "implementations" / "330106" / "scjg.yaml"
+    text = path.read_text(encoding="utf-8")
+    marker = "# 基准测试修改"
+    text = "\n".join(line for line in text.splitlines() if not line.startswith(marker))
+    path.write_text(text + f"\n{marker} {run}\n", encoding="utf-8")
+
+
+def second_version(v1: Path, v2: Path) -> None:
+    """A pull request's worth of change: three regions edit visits and a limit."""
+    if v2.exists():
+        shutil.rmtree(v2)
+    shutil.copytree(v1, v2)
+    for folder in ("330000", "330100", "330106"):
+        for path in sorted((v2 / "implementations" / folder).glob("[!_]*.yaml"))[:2]:
+            text = path.read_text(encoding="utf-8")
+            text = text.replace("visits: 2\n", "visits: 1\n    # 改革后一次办结\n", 3)
+            text = text.replace("promised_limit: {days: 1,", "promised_limit: {days: 0,", 2)
+            path.write_text(text, encoding="utf-8")
+
+
+def check_jsonschema_cmds(root: Path) -> list[list[str]]:
+    """check-jsonschema once per file kind, with our schemas, on the same files."""
+    kinds = [
+        ("catalogue", [root / "catalogue.yaml"]),
+        ("regions", [root / "regions.yaml"]),
+        ("basic", sorted((root / "basic").glob("*.yaml"))),
+        ("bundle", sorted((root / "bundles").glob("*.yaml"))),
+        ("defaults", sorted((root / "implementations").glob("*/_defaults*.yaml"))),
+        ("implementation", sorted((root / "implementations").glob("*/[!_]*.yaml"))),
+    ]
+    exe = str(BIN / "check-jsonschema")
+    return [
+        [exe, "--schemafile", str(SCHEMAS / f"{kind}.schema.json"), *map(str, files)]
+        for kind, files in kinds
+        if files
+    ]
+
+
+PLAIN_LOAD = """
+import sys, yaml
+from pathlib import Path
+for p in sorted(Path(sys.argv[1]).rglob("*.yaml")):
+    yaml.load(p.read_bytes(), Loader=yaml.CSafeLoader)
+"""
+
+
+def bench_scale(scale: int, runs: int, work: Path, slow_runs: int) -> tuple[list[Row], str]:
+    v1, v2 = work / f"x{scale}-v1", work / f"x{scale}-v2"
+    cache = work / f"x{scale}-cache"
+    print(f"generating {scale}× …", file=sys.stderr)
+    generate(v1, scale=scale)
+    second_version(v1, v2)
+    env = {**os.environ, "ZJPAOYICI_CACHE_DIR": str(cache), "ZJPAOYICI_LANG": "en"}
+    rows = {
+        name: Row(name, scale)
+        for name in (
+            "validate cold",
+            "validate warm",
+            "validate, one file changed",
+            "report warm",
+            "diff warm",
+            "check-jsonschema",
+            "PyYAML CSafeLoader load",
+        )
+    }
+    for run in range(runs):
+        print(f"  run {run + 1}/{runs}", file=sys.stderr)
+        shutil.rmtree(cache, ignore_errors=True)
+        rows["validate cold"].samples.append(timed(zj("validate", str(v1)), env))
+        rows["validate warm"].samples.append(timed(zj("validate", str(v1)), env))
+        change_one_file(v1, run)
+        rows["validate, one file changed"].samples.append(timed(zj("validate", str(v1)), env))
+        rows["report warm"].samples.append(timed(zj("report", str(v1)), env))
+        timed(zj("validate", str(v2)), env)  # CI validated the pull request's head
+        rows["diff warm"].samples.append(timed(zj("diff", str(v1), str(v2)), env))
+    for _ in range(slow_runs):
+        start = Sample(0.0, 0.0, 0)
+        for cmd in check_jsonschema_cmds(v1):
+            s = timed(cmd, env)
+            start = Sample(start.seconds + s.seconds, max(start.peak_mb, s.peak_mb), s.code)
+        rows["check-jsonschema"].samples.append(start)
+        rows["PyYAML CSafeLoader load"].samples.append(
+            timed([sys.executable, "-c", PLAIN_LOAD, str(v1)], env)
+        )
+    size = sum(p.stat().st_size for p in v1.rglob("*.yaml")) / 1e6
+    entries = sum(
+        p.read_text(encoding="utf-8").count("\n  - code:")
+        for p in (v1 / "implementations").glob("*/[!_]*.yaml")
+    )
+    regions = sum(1 for p in (v1 / "implementations").iterdir() if p.is_dir())
+    about = f"{regions} regions, {entries:,} entries, {size:.0f} MB of YAML"
+    print(f"  {scale}×: {about}", file=sys.stderr)
+    return list(rows.values()), about
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (
+        f"{cpu}, {cores} cores, {mem} RAM; {platform.system()} {platform.release()};"
+        f" Python {platform.python_version()}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 4])
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument(
+        "--slow-runs", type=int, default=1, help="runs of check-jsonschema and plain PyYAML"
+    )
+    parser.add_argument("--work", type=Path, default=Path("/tmp/zjpaoyici-bench"))
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    rows: list[Row] = []
+    sizes: list[str] = []
+    for scale in args.scales:
+        scale_rows, about = bench_scale(scale, args.runs, args.work, args.slow_runs)
+        rows += scale_rows
+        sizes.append(about)
+    print(f"Machine: {machine()}\n")
+    header = "| measurement | " + " | ".join(f"{s}× time | {s}× peak RSS" for s in args.scales)
+    print(header + " |")
+    print("|---" * (1 + 2 * len(args.scales)) + "|")
+    names = list(dict.fromkeys(r.name for r in rows if r.samples))
+    for name in names:
+        cells = []
+        for scale in args.scales:
+            row = next((r for r in rows if r.name == name and r.scale == scale), None)
+            if row is None or not row.samples:
+                cells += ["", ""]
+            else:
+                cells += [f"{row.seconds:.1f} s", f"{row.peak_mb:.0f} MB"]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print("\n" + "; ".join(f"{s}×: {d}" for s, d in zip(args.scales, sizes, strict=True)))
+    by = {(r.name, r.scale): r for r in rows if r.samples}
+    cold = by[("validate cold", args.scales[0])].seconds
+    if ("check-jsonschema", args.scales[0]) in by:
+        cj = by[("check-jsonschema", args.scales[0])].seconds
+        print(f"check-jsonschema / validate cold at {args.scales[0]}×: {cj / cold:.1f}×")
+    if len(args.scales) > 1:
+        a, b = args.scales[0], args.scales[-1]
+        t = by[("validate cold", b)].seconds / by[("validate cold", a)].seconds
+        m = by[("validate cold", b)].peak_mb / by[("validate cold", a)].peak_mb
+        print(f"validate cold {b}× / {a}×: time {t:.2f}×, peak memory {m:.2f}×")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "machine": machine(),
+                    "rows": [
+                        {
+                            "name": r.name,
+                            "scale": r.scale,
+                            "seconds": r.seconds,
+                            "peak_mb": r.peak_mb,
+                        }
+                        for r in rows
+                        if r.samples
+                    ],
+                },
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
+
+
+if __name__ == "__main__":
+    main()
