@@ -256,3 +256,38 @@ def test_a_report_after_a_validate_is_warm(broken: Path, tmp_path: Path) -> None
     assert cache.misses == 0 and cache.hits == 23
     cold, _ = coverage_of(broken, "entry")
     assert warm == cold
+
+
+def test_cache_command_shows_and_clears(broken: Path, tmp_path: Path, cli: Any) -> None:
+    directory = tmp_path / "cmd"
+    os.environ["ZJPAOYICI_CACHE_DIR"] = str(directory)
+    try:
+        cli("validate", str(broken))
+        info = json.loads(cli("cache", "--format", "json").stdout)
+        assert info["directory"] == str(directory) and info["entries"] == 2 * 23
+        assert info["bytes"] > 0
+        cleared = json.loads(cli("cache", "--clear", "--format", "json").stdout)
+        assert cleared["removed"] == 2 * 23 and cleared["entries"] == 0
+        text = cli("cache", "--lang", "zh").stdout
+        assert "缓存目录" in text and "0 个" in text
+    finally:
+        os.environ["ZJPAOYICI_CACHE_DIR"] = str(tmp_path / "elsewhere")
+
+
+def test_sweep_removes_entries_unused_for_a_month_once_a_day(broken: Path, tmp_path: Path) -> None:
+    import time
+
+    from zjpaoyici.cache import KEEP_DAYS
+
+    directory = tmp_path / "c"
+    validate_catalogue(broken, cache=Cache(directory))
+    entries = sorted(directory.rglob("*.json"))
+    old = time.time() - (KEEP_DAYS + 1) * 86400
+    for path in entries[:5]:
+        os.utime(path, (old, old))
+    now = time.time()
+    assert Cache(directory).sweep(now) == 5
+    assert len(list(directory.rglob("*.json"))) == len(entries) - 5
+    os.utime(entries[5], (old, old))
+    assert Cache(directory).sweep(now + 3600) == 0  # swept less than a day ago
+    assert Cache(directory).sweep(now + 2 * 86400) == 1

@@ -104,6 +104,15 @@ class Cache:
             os.utime(marker, (now, now))
         return removed
 
+    def usage(self) -> tuple[int, int]:
+        """How many entries this version holds, and their size in bytes."""
+        entries = size = 0
+        for path in (self.directory / f"v{FORMAT}").glob("*/*.json"):
+            with contextlib.suppress(OSError):
+                size += path.stat().st_size
+                entries += 1
+        return entries, size
+
     def clear(self) -> int:
         """Remove every entry this version wrote; returns how many."""
         removed = 0

@@ -418,6 +418,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "rules_col_checks": {"zh": "检查内容", "en": "Checks"},
     "explode_sheet_items": {"zh": "办理项", "en": "Handling items"},
     "explode_sheet_bundles": {"zh": "一件事", "en": "Bundles"},
+    "cache_info": {
+        "zh": "缓存目录：{path}\n条目：{entries} 个，共 {size}（{days} 天未用的条目自动清除）",
+        "en": "Cache directory: {path}\nEntries: {entries}, {size} (entries unused for {days} days are removed)",
+    },
+    "cache_cleared": {
+        "zh": "已删除 {entries} 个缓存条目。",
+        "en": "Removed {entries} cache entries.",
+    },
 }
 
 

@@ -304,6 +304,8 @@ class Catalogue:
     defaults_index: (
         dict[str, dict[str, list[tuple[ImplFile, Mapping[str, Any], Source]]]] | None
     ) = None
+    # the basic layer of each matter, built on first use by resolve
+    basic_layers: dict[str, tuple[BasicMatter, Mapping[str, Any]]] = field(default_factory=dict)
 
     @property
     def profile(self) -> CodeProfile:

@@ -158,7 +158,7 @@ def layers_for(cat: Catalogue, impl: ImplFile, raw: Mapping[str, Any], src: Sour
     layers: list[Layer] = []
     matter = cat.basic.get(code)
     if matter is not None:
-        layers.append(Layer("basic", _basic_values(matter), matter.src))
+        layers.append(Layer("basic", _basic_values(cat, matter), matter.src))
     province = cat.manifest.province if cat.manifest else ""
     if province:
         layers.extend(_defaults_for(cat, province, code, "province"))
@@ -171,7 +171,11 @@ def layers_for(cat: Catalogue, impl: ImplFile, raw: Mapping[str, Any], src: Sour
     return layers
 
 
-def _basic_values(matter: BasicMatter) -> dict[str, Any]:
+def _basic_values(cat: Catalogue, matter: BasicMatter) -> Mapping[str, Any]:
+    """The basic layer of ``matter`` (built once per catalogue; never mutated)."""
+    cached = cat.basic_layers.get(matter.code)
+    if cached is not None and cached[0] is matter:
+        return cached[1]
     values: dict[str, Any] = {
         "name": matter.name,
         "basis": list(matter.basis),
@@ -181,7 +185,12 @@ def _basic_values(matter: BasicMatter) -> dict[str, Any]:
         values["type"] = matter.type
     if matter.legal_limit:
         values["legal_limit"] = {"days": matter.legal_limit.days, "unit": matter.legal_limit.unit}
+    cat.basic_layers[matter.code] = (matter, values)
     return values
+
+
+_SKIP = frozenset({"code"})
+_SKIP_WITH_BASIC = _SKIP | frozenset(BASIC_FIELDS)
 
 
 def _merge_layers(
@@ -197,9 +206,9 @@ def _merge_layers(
                 for key in layer.values:
                     prov[(key,)] = basic_field_source(cat, matter, key)
             continue
-        overlay = {k: v for k, v in layer.values.items() if k != "code"}
-        if matter is not None:  # 四同 fields stay as the basic catalogue has them
-            overlay = {k: v for k, v in overlay.items() if k not in BASIC_FIELDS}
+        # 四同 fields stay as the basic catalogue has them
+        skip = _SKIP_WITH_BASIC if matter is not None else _SKIP
+        overlay = {k: v for k, v in layer.values.items() if k not in skip}
         merge_values(values, overlay, layer.src, prov)
     return values
 
@@ -265,6 +274,8 @@ def item_source(layers: list[Layer], code: str) -> Source | None:
 
 def _items(cat: Catalogue, entry: Entry) -> Iterator[Item]:
     values = entry.values
+    if not values.get("items") and not values.get("situations"):
+        return  # the common case: an entry without handling items
     base = {k: v for k, v in values.items() if k not in ITEM_CONTROL}
     matter = cat.basic.get(entry.code)
     name = matter.name if matter else str(values.get("name", ""))

@@ -14,6 +14,7 @@ import typer
 
 from zjpaoyici import __version__
 from zjpaoyici.cli import (
+    cache_cmd,
     diff_cmd,
     explode_cmd,
     export_cmd,
@@ -43,6 +44,7 @@ COMMAND_MODULES = (
     init_cmd,
     schema_cmd,
     rules_cmd,
+    cache_cmd,
 )
 
 

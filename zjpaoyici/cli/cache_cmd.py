@@ -1,0 +1,74 @@
+"""``zjpaoyici cache``: where the result cache is, how big it is, and clearing it."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from zjpaoyici.cache import KEEP_DAYS, Cache, default_dir
+from zjpaoyici.cli.common import EXIT_OK, LangOption, app, emit, lang_of, note
+from zjpaoyici.i18n import t
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+EXAMPLES = """
+[bold]Examples 示例[/bold]
+
+  zjpaoyici cache                          [dim]# where it is and how big 位置与大小[/dim]
+  zjpaoyici cache --clear                  [dim]# remove every entry 清空[/dim]
+  ZJPAOYICI_CACHE_DIR=.cache/zjpaoyici zjpaoyici validate   [dim]# e.g. a CI-cached folder[/dim]
+
+Exit codes 退出码: 0 · 2 usage 用法错误
+"""
+
+
+@app.command(epilog=EXAMPLES)
+def cache(
+    clear: Annotated[
+        bool, typer.Option("--clear", help="Remove every cached result. 删除全部缓存。")
+    ] = False,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format. 输出格式。")
+    ] = Format.text,
+    lang: LangOption = None,
+) -> None:
+    """Show or clear the result cache (validate, report, diff). 查看或清空结果缓存。
+
+    The cache holds per-region results as JSON, keyed by content hash; it lives in
+    $ZJPAOYICI_CACHE_DIR, else $XDG_CACHE_HOME/zjpaoyici, else ~/.cache/zjpaoyici.
+    缓存按内容哈希保存各区划的结果（JSON），不在目录仓库内。
+    """
+    language = lang_of(lang)
+    store = Cache(default_dir())
+    removed = store.clear() if clear else 0
+    entries, size = store.usage()
+    if fmt == Format.json:
+        emit(
+            json.dumps(
+                {
+                    "directory": str(store.directory),
+                    "entries": entries,
+                    "bytes": size,
+                    "removed": removed,
+                    "keep_days": KEEP_DAYS,
+                },
+                ensure_ascii=False,
+            )
+            + "\n",
+            None,
+        )
+        raise typer.Exit(EXIT_OK)
+    if clear:
+        note(t("cache_cleared", language, entries=removed))
+    shown = f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size / 1e3:.1f} kB"
+    typer.echo(
+        t("cache_info", language, path=store.directory, entries=entries, size=shown, days=KEEP_DAYS)
+    )
+    raise typer.Exit(EXIT_OK)
