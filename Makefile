@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench fuzz clean
 
 setup: $(STAMP)
 
@@ -23,9 +23,19 @@ test: setup
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check zjpaoyici tests benchmarks
-	$(BIN)/ruff format --check zjpaoyici tests benchmarks
+	$(BIN)/ruff check zjpaoyici tests benchmarks fuzz
+	$(BIN)/ruff format --check zjpaoyici tests benchmarks fuzz
 	$(BIN)/mypy
+
+# On demand, not part of `make test`: the province-scale benchmark (about 15 minutes at
+# scales 1 and 4; see docs/performance.md) and a 15-minute fuzzing run (fuzz/README.md).
+bench: setup
+	$(BIN)/python benchmarks/run.py --scales 1 4 --runs 3
+
+fuzz: setup
+	$(BIN)/python -m pip install --quiet -e '.[fuzz]'
+	$(BIN)/python fuzz/fuzz_validate.py -max_total_time=900 -rss_limit_mb=1024 \
+	    -timeout=20 -max_len=8192 -artifact_prefix=/tmp/zjp-fuzz-
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -175,7 +175,9 @@ def test_odd_space_hint_never_misses_what_q008_finds(value: str, style: str) -> 
 
 
 SPACES = (
-    "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\u200b\u200c\u200d\u2060\ufeff"
+    "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+    + "\u200b\u200c\u200d\u2060\ufeff"
+    + "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"  # bidi
 )
 
 

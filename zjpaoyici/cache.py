@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import time
 from collections.abc import Callable
@@ -40,8 +41,12 @@ def default_dir() -> Path:
 
 
 def digest(*parts: Any) -> str:
-    """A SHA-256 key over JSON-encodable ``parts`` (order matters)."""
-    return hashlib.sha256(orjson.dumps(parts)).hexdigest()
+    """A SHA-256 key over JSON-encodable ``parts`` (order matters). ``json`` with ASCII
+    escapes, not orjson: a file name that is not UTF-8 holds lone surrogates, and a
+    number may exceed 64 bits."""
+    return hashlib.sha256(
+        json.dumps(parts, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    ).hexdigest()
 
 
 class Cache:
@@ -78,8 +83,12 @@ class Cache:
             return
         path = self._path(key)
         try:
+            payload = orjson.dumps({"key": key, "data": data})
+        except TypeError:  # a number beyond 64 bits, a name that is not UTF-8: not stored
+            return
+        try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(path, orjson.dumps({"key": key, "data": data}), durable=False)
+            atomic_write_bytes(path, payload, durable=False)
         except OSError:
             self._writable = False  # read-only home, full disk …: run without storing
 

@@ -125,7 +125,7 @@ _TALLY = {
 _REGION_UNITS = jsonschema_rs.validator_for(
     {
         "type": "object",
-        "required": ["tally", "departments", "types", "listed", "bundles"],
+        "required": ["tally", "departments", "types", "listed", "bundles", "unread"],
         "additionalProperties": False,
         "properties": {
             "tally": _TALLY,
@@ -141,6 +141,7 @@ _REGION_UNITS = jsonschema_rs.validator_for(
                 },
             },
             "bundles": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+            "unread": {"type": "array", "items": {"type": "string"}},
         },
     }
 )
@@ -153,6 +154,7 @@ def encode_region_units(data: RegionUnits) -> dict[str, Any]:
         "types": {k: t.counts() for k, t in data.types.items()},
         "listed": [encode_unit(u) for u in data.listed],
         "bundles": data.bundles,
+        "unread": data.unread,
     }
 
 
@@ -196,4 +198,5 @@ def decode_region_units(data: Any) -> RegionUnits:
         {k: _tally(v) for k, v in data["types"].items()},
         listed,
         list(data["bundles"]),
+        list(data["unread"]),
     )

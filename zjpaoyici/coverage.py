@@ -13,7 +13,14 @@ from zjpaoyici.cache import Cache
 from zjpaoyici.codec import decode_region_units, encode_region_units
 from zjpaoyici.engine import RegionRunner
 from zjpaoyici.findings import Finding
-from zjpaoyici.load import Plan, display_path, load_global, plan_files
+from zjpaoyici.load import (
+    Plan,
+    display_path,
+    load_global,
+    plan_files,
+    root_relative,
+    unread_files,
+)
 from zjpaoyici.metrics import Coverage, RegionUnits, UnitKind, compute, region_data
 from zjpaoyici.model import Catalogue
 from zjpaoyici.yamlio import DEFAULT_LIMITS, Limits
@@ -30,7 +37,9 @@ class UnitsTask:
         return ("units", self.unit)
 
     def run(self, cat: Catalogue, folder: str, reading: list[Finding], files: int) -> Any:
-        return self.encode(region_data(cat, folder, self.unit))
+        data = region_data(cat, folder, self.unit)
+        data.unread = unread_files(reading)
+        return self.encode(data)
 
     def encode(self, data: RegionUnits) -> Any:
         return encode_region_units(data)
@@ -72,11 +81,18 @@ def coverage_from(
 ) -> Coverage:
     """The coverage of a catalogue whose catalogue-wide context ``cat`` is loaded
     (``keys``: its region keys, when already computed)."""
+    # region files are named root-relative in the results (the cache serves any working
+    # directory); ``label`` names the unreadable ones for the caller
+    rel = root_relative(cat.root)
     runner: RegionRunner[RegionUnits] = RegionRunner(
-        cat, plan, UnitsTask(unit), limits=limits, cache=cache, jobs=jobs, label=label, keys=keys
+        cat, plan, UnitsTask(unit), limits=limits, cache=cache, jobs=jobs, label=rel, keys=keys
     )
     bundles = len(cat.bundles)
-    return compute(cat, unit, regions=_in_range(runner.results(progress=progress), bundles))
+    cov = compute(cat, unit, regions=_in_range(runner.results(progress=progress), bundles))
+    cov.unread = sorted(
+        {*unread_files(cat.findings), *(label(cat.root / name) for name in cov.unread)}
+    )
+    return cov
 
 
 def _in_range(

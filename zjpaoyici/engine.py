@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import astuple, dataclass
@@ -67,10 +68,14 @@ def code_digest() -> str:
 
 
 def _file_digest(path: Path) -> str | None:
+    """SHA-256 of a regular file's bytes; ``None`` for anything else (a FIFO would block,
+    a link loop or unreadable file cannot be hashed): such a region is never cached."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None
         return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None  # unreadable: its region is never taken from the cache
+    except (OSError, RuntimeError):
+        return None
 
 
 @dataclass(slots=True)
@@ -95,6 +100,7 @@ def fingerprint(root: Path, plan: Plan, limits: Limits, sample: bool) -> Fingerp
         sample,
         sorted(regions),
         sorted(rel(p) for p in plan.misplaced),
+        sorted(rel(p) for p in plan.outside),
     ]
     readable = True
     for path, kind, folder in global_files:

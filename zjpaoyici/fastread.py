@@ -33,12 +33,18 @@ import yaml
 import yaml_rs
 
 from zjpaoyici.schemas import KIND_SCHEMA, header_for, kind_of_header, load_schema
-from zjpaoyici.yamlio import DEFAULT_LIMITS, Document, Limits, odd_space_json, relocate
+from zjpaoyici.yamlio import (
+    DEFAULT_LIMITS,
+    Document,
+    Limits,
+    odd_space_json,
+    relocate,
+    values_bound,
+)
 
 # Bytes whose presence sends a file to the exact path: anchor, alias, tag, block scalar,
 # directive, reserved indicators, complex key, escape, tab (single bytes: a memchr each).
 _DECLINE_BYTES = tuple(c.encode() for c in "&*!|>%@`?\\\t")
-_ODD_BREAKS = "\x85\u2028\u2029"  # line breaks only YAML 1.1 knows
 # Token shapes the parsers read differently, each a regex starting with a literal (so the
 # engine skips ahead to it) followed by a look-behind: a second document; an empty flow
 # entry (``[a, , b]``); a token starting with a colon or a colon glued to what follows
@@ -73,7 +79,7 @@ def _source_safe(raw: bytes, text: str, limits: Limits) -> bool:
     """True when the file holds nothing the two parsers could read differently."""
     if not raw.strip() or raw.startswith((b"---", b"...", b"0", b"-0", b"+0", b":", b",")):
         return False
-    if any(token in raw for token in _DECLINE_BYTES) or any(c in text for c in _ODD_BREAKS):
+    if any(token in raw for token in _DECLINE_BYTES):
         return False
     if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):
         return False  # a lone carriage return
@@ -122,8 +128,8 @@ def fast_load(raw: bytes, text: str, limits: Limits = DEFAULT_LIMITS) -> dict[st
 
 
 def _fast_load(raw: bytes, text: str, limits: Limits) -> tuple[dict[str, Any], bytes] | None:
-    if not _source_safe(raw, text, limits):
-        return None
+    if not _source_safe(raw, text, limits) or values_bound(raw) > limits.max_values:
+        return None  # (the exact path counts the values before it builds any)
     try:
         data = yaml_rs.loads(text, parse_datetime=False)
     except (yaml_rs.YAMLDecodeError, ValueError, RecursionError):

@@ -9,6 +9,7 @@ model afterwards. Files are found by their place in the standard layout::
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +41,17 @@ from zjpaoyici.yamlio import DEFAULT_LIMITS, Document, Limits, decode_raw, parse
 MANIFEST = "catalogue.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
 DEFAULTS_PREFIX = "_defaults"  # _defaults.yaml, or _defaults-<dept>.yaml per department
+
+
+# Reading problems after which a file contributes nothing to the model.
+UNREADABLE = frozenset(
+    {"Y001", "Y003", "Y004", "Y008", "Y009", "Y010", "Y011", "Y015", "Y016", "Y017"}
+)
+
+
+def unread_files(findings: Iterable[Finding]) -> list[str]:
+    """The files (as labelled) that ``findings`` say could not be read at all."""
+    return sorted({f.loc.file for f in findings if f.rule in UNREADABLE})
 
 
 def blocks_rewrite(finding: Finding) -> bool:
@@ -90,6 +102,7 @@ class Plan:
 
     files: list[tuple[Path, str, str]] = field(default_factory=list)  # path, kind, folder
     misplaced: list[Path] = field(default_factory=list)
+    outside: list[Path] = field(default_factory=list)  # folders linked from outside
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -118,7 +131,10 @@ def plan_files(root: Path) -> Plan:
         for child in sorted(impl.iterdir()):
             if child.name.startswith("."):
                 continue
-            if child.is_dir() and not child.is_symlink():
+            if child.is_symlink() and child.is_dir() and not _inside(child, root):
+                plan.outside.append(child)  # a region folder linked from elsewhere: Y016
+                continue
+            if child.is_dir():
                 for p in _yaml_files(child):
                     kind = "defaults" if p.stem.startswith(DEFAULTS_PREFIX) else "implementation"
                     plan.files.append((p, kind, child.name))
@@ -132,6 +148,19 @@ def plan_files(root: Path) -> Plan:
             elif child.name.endswith(YAML_SUFFIXES):
                 plan.misplaced.append(child)
     return plan
+
+
+def _link_loop(path: Path) -> bool:
+    """Whether ``path`` is a symbolic link that never reaches a file (a loop)."""
+    if not path.is_symlink():
+        return False
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:
+        return True
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -159,6 +188,9 @@ def read_checked(
     document, the kind it was checked as, and the findings.
     """
     display = label(path)
+    if _link_loop(path):
+        reason = Bi("符号链接循环（链接最终指向自身）", "too many levels of symbolic links")
+        return None, None, [Finding("Y015", Loc(display, 1, 1), {"reason": reason})]
     if root is not None and not _inside(path, root):
         target = os.path.realpath(path)
         return None, None, [Finding("Y016", Loc(display, 1, 1), {"target": target})]
@@ -274,6 +306,9 @@ def load_global(
     cat.findings.extend(load_files(cat, global_files, limits=limits, label=label))
     for path in plan.misplaced:
         cat.findings.append(Finding("R009", Loc(label(path), 1, 1), {}))
+    for path in plan.outside:
+        target = os.path.realpath(path)
+        cat.findings.append(Finding("Y016", Loc(label(path), 1, 1), {"target": target}))
     return cat
 
 

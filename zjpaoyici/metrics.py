@@ -161,6 +161,7 @@ class Coverage:
     region_names: dict[str, str] = field(default_factory=dict)
     region_levels: dict[str, str] = field(default_factory=dict)
     bundles: BundleCoverage = field(default_factory=lambda: BundleCoverage())
+    unread: list[str] = field(default_factory=list)  # files left out: they could not be read
 
 
 @dataclass(slots=True)
@@ -313,6 +314,7 @@ class RegionUnits:
     types: dict[str, Tally]
     listed: list[Unit]
     bundles: list[int]
+    unread: list[str] = field(default_factory=list)  # its files that could not be read
 
 
 def summarise(units: Iterable[Unit], bundles: list[int]) -> RegionUnits:
@@ -391,6 +393,7 @@ def compute(
         region = cat.regions.get(folder)
         cov.region_names[folder] = region.name if region else folder
         cov.region_levels[folder] = region.level if region else "unknown"
+        cov.unread.extend(data.unread)
         cov.by_region.setdefault(folder, Tally()).merge(data.tally)
         cov.overall.merge(data.tally)
         for name, tally in data.departments.items():

@@ -185,7 +185,7 @@ def check_document(doc: Document, kind: str) -> list[Finding]:
     name = KIND_SCHEMA[kind]
     root = load_schema(name)
     validator = _validator(name)
-    findings: list[Finding] = []
+    findings: list[Finding] = list(_octal_numbers(doc, root))
     for _ in range(4):  # each pass can restore text that the next pass then checks
         errors = sorted(
             validator.iter_errors(doc.data), key=lambda e: list(e.absolute_path).__len__()
@@ -212,6 +212,8 @@ def check_document(doc: Document, kind: str) -> list[Finding]:
                             "raw": raw,
                             "kind": _implicit_kind(value),
                             "value": _shown(value),
+                            "treated": Bi(f"已按文字“{raw}”处理", f"treated as the text '{raw}'"),
+                            "fix": Bi(f'加上引号："{raw}"', f'Quote it: "{raw}"'),
                         },
                     )
                 )
@@ -221,6 +223,46 @@ def check_document(doc: Document, kind: str) -> list[Finding]:
             findings.extend(pass_findings)
             break
     return findings
+
+
+def _octal_numbers(doc: Document, root: Mapping[str, Any]) -> Iterator[Finding]:
+    """Numbers written with a leading zero (``visits: 010``): YAML 1.1 reads them as octal
+    (8), editors and YAML 1.2 as decimal (10). Read as decimal, and reported."""
+    for pointer, raw in doc.octal.items():
+        schema = schema_at(root, pointer)
+        types = schema.get("type")
+        if "integer" not in (types if isinstance(types, list) else [types]):
+            continue  # where text belongs, the text is restored (Y006 below)
+        octal = doc.get(pointer)
+        decimal = int(raw.replace("_", ""), 10)
+        doc.set(pointer, decimal)
+        doc.plain.pop(pointer, None)
+        yield Finding(
+            "Y006",
+            doc.loc(pointer),
+            {
+                "field": field_path(pointer),
+                "title": _title(schema, ""),
+                "raw": raw,
+                "kind": Bi("八进制数", "the octal number"),
+                "value": _shown(octal),
+                "treated": Bi(f"已按十进制 {decimal} 处理", f"read as the decimal {decimal}"),
+                "fix": Bi(f"去掉前导零：{decimal}", f"Drop the leading zero: {decimal}"),
+            },
+        )
+
+
+def schema_at(root: Mapping[str, Any], pointer: Pointer) -> Mapping[str, Any]:
+    """The subschema describing the value at ``pointer`` (``{}`` when none does)."""
+    schema: Any = deref(root, root)
+    for part in pointer:
+        if not isinstance(schema, Mapping):
+            return {}
+        if isinstance(part, int):
+            schema = deref(root, schema.get("items", {}))
+        else:
+            schema = deref(root, schema.get("properties", {}).get(part, {}))
+    return schema if isinstance(schema, Mapping) else {}
 
 
 def _describe(

@@ -25,6 +25,7 @@ from zjpaoyici.load import (
     plan_files,
     read_checked,
     root_relative,
+    unread_files,
 )
 from zjpaoyici.metrics import region_data as units_of
 from zjpaoyici.model import Catalogue, Entry
@@ -170,6 +171,8 @@ class ValidateTask:
 
     def run(self, cat: Catalogue, folder: str, reading: list[Finding], files: int) -> Any:
         entries = list(resolve_region(cat, folder))
+        units = units_of(cat, folder, "entry", entries)
+        units.unread = unread_files(reading)
         check = region_rules(cat, folder, set(self.enabled), entries)
         return {
             "reading": [encode_finding(f) for f in reading],
@@ -179,9 +182,7 @@ class ValidateTask:
             "files": files,
             # what ``report`` and ``diff`` need of this region, from the same resolve:
             # stored under their own key, so a report after a validate is warm
-            "side": [
-                [list(UNITS_TASK.key), UNITS_TASK.encode(units_of(cat, folder, "entry", entries))]
-            ],
+            "side": [[list(UNITS_TASK.key), UNITS_TASK.encode(units)]],
         }
 
     def decode(self, data: Any) -> RegionValidation:
@@ -242,7 +243,7 @@ def validate_catalogue(
         per_region.extend(region.region)
         entries += region.entries
     labels = {rel(path): display_path(path) for path, _, _ in plan.files}
-    labels.update({rel(path): display_path(path) for path in plan.misplaced})
+    labels.update({rel(path): display_path(path) for path in (*plan.misplaced, *plan.outside)})
     shown = [
         relabel(f, lambda name: labels.get(name, name))
         for f in [*findings, *fold_regions(per_region)]

@@ -41,19 +41,26 @@ _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {
     _CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, including the C1 range (U+0085 NEXT LINE among them) and the
+# Unicode line and paragraph separators: YAML 1.1 breaks lines at U+0085, U+2028 and
+# U+2029 where no editor does, so every later position would be wrong.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 # Bytes in a document's JSON form that could belong to a value with leading, trailing,
 # doubled, invisible or full-width spaces: a space next to a string's quote, two spaces,
 # any escape (tab, line break, control), or a Unicode space in UTF-8. In compact JSON
 # spaces occur only inside strings. Documents without any skip the Q008 walk.
+# Characters that reorder displayed text (Trojan Source): marks, embeddings, overrides
+# and isolates, as a regex character-class body.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _ODD_SPACE_BYTES = (b"\\",)  # any escape: tab, line break, control character
 _ODD_SPACE_SHAPES = (  # literal first: the engine skips ahead to the lead bytes
     *(re.compile(re.escape(t)) for t in (b"  ", b'" ', b' "')),  # doubled, leading, trailing
     *(re.compile(re.escape(t)) for t in (b"\xe1\x9a\x80", b"\xe3\x80\x80", b"\xef\xbb\xbf")),
     re.compile(rb"\xc2[\x85\xa0]"),
-    re.compile(rb"\xe2\x80[\x80-\x8d\xa8\xa9\xaf]"),
-    re.compile(rb"\xe2\x81[\x9f\xa0]"),
+    re.compile(rb"\xe2\x80[\x80-\x8f\xa8-\xaf]"),  # U+2000-200F, U+2028-202F
+    re.compile(rb"\xe2\x81[\x9f\xa0\xa6-\xa9]"),  # U+205F, U+2060, U+2066-2069
+    re.compile(rb"\xd8\x9c"),  # U+061C ARABIC LETTER MARK
 )
 
 
@@ -84,6 +91,7 @@ class Limits:
     max_depth: int = 64
     max_scalar_chars: int = 100_000
     alias_budget: int = 10_000
+    max_values: int = 500_000  # keys, values and collections per file
 
 
 DEFAULT_LIMITS = Limits()
@@ -103,6 +111,7 @@ class Document:
     data: Any
     locs: dict[Pointer, tuple[int, int, int, int]] = field(default_factory=dict)
     plain: dict[Pointer, str] = field(default_factory=dict)
+    octal: dict[Pointer, str] = field(default_factory=dict)  # 010: octal to YAML 1.1
     # Could a text value hold odd whitespace? False when a scan of the file rules it out.
     odd_space: bool = True
     kind: str | None = None  # the file kind it was checked as
@@ -149,6 +158,10 @@ class Document:
         parent[pointer[-1]] = value
 
 
+_BYTES = Bi("字节", "bytes")
+_VALUES = Bi("个值", "values")
+
+
 class _Abort(Exception):
     """Stop reading a file: a finding already explains why."""
 
@@ -158,9 +171,10 @@ class _Abort(Exception):
 
 
 def _byte_loc(display: str, raw: bytes, offset: int) -> Loc:
+    """Line and *character* column (as editors count) of byte ``offset``."""
     line = raw.count(b"\n", 0, offset) + 1
     start = raw.rfind(b"\n", 0, offset) + 1
-    return Loc(display, line, offset - start + 1)
+    return Loc(display, line, len(raw[start:offset].decode("utf-8", "replace")) + 1)
 
 
 def _decode(raw: bytes, display: str) -> str:
@@ -171,6 +185,8 @@ def _decode(raw: bytes, display: str) -> str:
         raise _Abort(Finding("Y004", Loc(display, 1, 1), {"encoding": "UTF-16", "offset": 0}))
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8) :]
+    if len(raw) >= 2 and raw.count(b"\x00") * 3 >= len(raw):  # UTF-16 without a BOM
+        raise _Abort(Finding("Y004", Loc(display, 1, 1), {"encoding": "UTF-16", "offset": 0}))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -182,8 +198,6 @@ def _decode(raw: bytes, display: str) -> str:
                 continue
             encoding = candidate.upper()
             break
-        if len(raw) >= 2 and raw.count(b"\x00") * 3 >= len(raw):
-            encoding = "UTF-16"
         raise _Abort(
             Finding(
                 "Y004",
@@ -193,7 +207,13 @@ def _decode(raw: bytes, display: str) -> str:
         ) from None
     # Byte-level pre-checks (fast: C loops, no regex) decide whether the located
     # searches are needed at all; ASCII bytes never occur inside a UTF-8 sequence.
-    bad = _CONTROL.search(text) if len(raw.translate(None, _CONTROL_BYTES)) != len(raw) else None
+    suspect = (
+        len(raw.translate(None, _CONTROL_BYTES)) != len(raw)
+        or b"\xc2" in raw  # U+0080-U+00BF lead byte (C1 controls)
+        or b"\xe2\x80\xa8" in raw
+        or b"\xe2\x80\xa9" in raw
+    )
+    bad = _CONTROL.search(text) if suspect else None
     if bad:
         offset = len(text[: bad.start()].encode("utf-8"))
         line = text.count("\n", 0, bad.start()) + 1
@@ -216,6 +236,7 @@ def _decode(raw: bytes, display: str) -> str:
     return text
 
 
+_OCTAL = re.compile(r"[-+]?0[0-7_]+$")  # YAML 1.1 octal; YAML 1.2 and editors read decimal
 _BRACKET = re.compile(r"[\[\]{}]")
 _DEEP_BLOCK = re.compile(r"^[ \-?:]{4000,}", re.MULTILINE)
 _COMPOSE_SAFE_DEPTH = 2000  # libyaml's composer recurses in C; far below where it crashes
@@ -244,15 +265,59 @@ def _nesting_suspect(text: str) -> bool:
 
 def _check_depth(text: str, display: str, limit: int) -> None:
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > limit:
-                mark = event.start_mark
-                line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-                raise _Abort(Finding("Y009", Loc(display, line, col), {"limit": limit}))
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > limit:
+                    mark = event.start_mark
+                    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                    raise _Abort(Finding("Y009", Loc(display, line, col), {"limit": limit}))
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        raise _Abort(_syntax_finding(exc, display, text)) from None
+
+
+def values_bound(text: str | bytes) -> int:
+    """An upper bound on the nodes (keys, values, collections) ``text`` can hold: each
+    starts a line or follows one of ``,-[{?`` or, as key and value, a ``:``."""
+    if isinstance(text, str):
+        count = text.count
+        return (
+            2
+            + count("\n")
+            + count(",")
+            + count("-")
+            + count("[")
+            + count("{")
+            + (count("?") + 2 * count(":"))
+        )
+    c = text.count
+    return 2 + c(b"\n") + c(b",") + c(b"-") + c(b"[") + c(b"{") + c(b"?") + 2 * c(b":")
+
+
+def _check_values(text: str, display: str, limit: int) -> None:
+    """Refuse a file with more than ``limit`` nodes before building any (Y010): tiny
+    values cost far more memory as objects than as text. Counted on the event stream,
+    which builds nothing, and only when the cheap bound allows that many."""
+    if values_bound(text) <= limit:
+        return
+    nodes = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.NodeEvent):
+                nodes += 1
+                if nodes > limit:
+                    raise _Abort(
+                        Finding(
+                            "Y010",
+                            Loc(display, 1, 1),
+                            {"length": f"{nodes:,}+", "limit": limit, "unit": _VALUES},
+                        )
+                    )
+    except yaml.MarkedYAMLError as exc:
+        raise _Abort(_syntax_finding(exc, display, text)) from None
 
 
 _SYNTAX_HINTS: dict[str, Bi] = {
@@ -293,11 +358,31 @@ def syntax_finding(loc: Loc, problem: str) -> Finding:
     return Finding("Y001", loc, {"problem": problem, "hint": _SYNTAX_HINTS[kind]})
 
 
-def _syntax_finding(exc: yaml.MarkedYAMLError, display: str) -> Finding:
+def _syntax_finding(exc: yaml.MarkedYAMLError, display: str, text: str = "") -> Finding:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = " ".join(p for p in (exc.context, exc.problem) if p) or str(exc)
-    return syntax_finding(Loc(display, line, col), problem)
+    finding = syntax_finding(Loc(display, line, col), problem)
+    if mark is not None and _tab_at(text, mark.line, mark.column):
+        # libyaml only says the character "cannot start any token": name the tab
+        finding.params["hint"] = _SYNTAX_HINTS["tab"]
+    return finding
+
+
+def _tab_at(text: str, line: int, column: int) -> bool:
+    """Whether the 0-based (line, column) of ``text`` holds a tab, or only tabs and
+    spaces lead up to it and a tab is among them (a tab-indented line)."""
+    start = 0
+    for _ in range(line):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return False
+    end = text.find("\n", start)
+    row = text[start : end if end >= 0 else len(text)]
+    if column < len(row) and row[column] == "\t":
+        return True
+    lead = row[: column + 1]
+    return "\t" in lead and not lead.strip(" \t")
 
 
 class _Builder:
@@ -309,6 +394,7 @@ class _Builder:
         self.constructor = SafeConstructor()
         self.locs: dict[Pointer, tuple[int, int, int, int]] = {}
         self.plain: dict[Pointer, str] = {}
+        self.octal: dict[Pointer, str] = {}  # numbers YAML 1.1 reads as octal (010 → 8)
         self.findings: list[Finding] = []
         # Building costs one unit per node plus one per character of text; without
         # aliases that stays below twice the file's length. Aliases that expand nodes
@@ -349,6 +435,17 @@ class _Builder:
                 )
             )
             return node.value[: self.limits.max_scalar_chars]
+        if node.style == '"' and _CONTROL.search(node.value):
+            # an escape (\e, \0, \x07, \N …) put a control character into the text
+            bad = _CONTROL.search(node.value)
+            assert bad is not None
+            self.findings.append(
+                Finding(
+                    "Y011",
+                    self._loc(node),
+                    {"char": f"U+{ord(bad.group()):04X}", "offset": node.start_mark.index},
+                )
+            )
         if tag == _CORE + "str":
             return node.value
         try:
@@ -358,6 +455,8 @@ class _Builder:
             return node.value
         if not node.style and not isinstance(value, str):  # plain: None (Python) or "" (libyaml)
             self.plain[pointer] = node.value
+            if _OCTAL.match(node.value) and isinstance(value, int):
+                self.octal[pointer] = node.value
         return value
 
     def _mapping(self, node: MappingNode, pointer: Pointer, depth: int) -> dict[str, Any]:
@@ -369,6 +468,9 @@ class _Builder:
                 continue
             if not isinstance(key_node, ScalarNode):
                 self.findings.append(Finding("Y013", self._loc(key_node), {}))
+                continue
+            if key_node.tag not in _ALLOWED_TAGS:  # never constructed: the pair is dropped
+                self.findings.append(Finding("Y005", self._loc(key_node), {"tag": key_node.tag}))
                 continue
             key = key_node.value
             if key in first_seen:
@@ -397,7 +499,7 @@ def _compose(text: str, display: str) -> Iterator[Node]:
             if node is not None:
                 yield node
     except yaml.MarkedYAMLError as exc:
-        raise _Abort(_syntax_finding(exc, display)) from None
+        raise _Abort(_syntax_finding(exc, display, text)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         raise _Abort(syntax_finding(Loc(display, 1, 1), str(exc))) from None
     finally:
@@ -409,8 +511,9 @@ def parse_text(
 ) -> tuple[Document | None, list[Finding]]:
     """Parse already-decoded text; see :func:`read_document`."""
     try:
-        if _nesting_suspect(text):
+        if _nesting_suspect(text):  # first: the value count must not walk a deep stack
             _check_depth(text, display, limits.max_depth)
+        _check_values(text, display, limits.max_values)
         gc_was_enabled = gc.isenabled()
         gc.disable()  # building many small objects; the collector only slows this down
         try:
@@ -430,7 +533,7 @@ def parse_text(
         if second is not None:
             sm = second.start_mark
             findings.append(Finding("Y007", Loc(display, sm.line + 1, sm.column + 1), {}))
-        doc = Document(path, display, data, builder.locs, builder.plain)
+        doc = Document(path, display, data, builder.locs, builder.plain, builder.octal)
         doc.odd_space = odd_space_in(data)
         return doc, findings
     except _Abort as abort:
@@ -455,7 +558,9 @@ def decode_raw(
     if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
         reason = Bi("这不是普通文件", "this is not a regular file")
         return None, b"", [Finding("Y015", Loc(display, 1, 1), {"reason": reason})]
-    too_big = [Finding("Y010", Loc(display, 1, 1), {"limit": limits.max_file_bytes})]
+    too_big = [
+        Finding("Y010", Loc(display, 1, 1), {"limit": limits.max_file_bytes, "unit": _BYTES})
+    ]
     if info.st_size > limits.max_file_bytes:
         too_big[0].params["length"] = info.st_size
         return None, b"", too_big

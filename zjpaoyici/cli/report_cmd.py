@@ -156,6 +156,9 @@ def report(
     )
     if check and fail_under is None and not result.targets:
         note(t("report_no_targets", language))
+    if coverage.unread:
+        shown = ", ".join(coverage.unread[:5]) + (" …" if len(coverage.unread) > 5 else "")
+        note(t("report_incomplete", language, count=len(coverage.unread), files=shown))
     revs = list(history_revs or [])
     try:
         if since is not None:

@@ -111,6 +111,7 @@ def render_json(report: Report) -> str:
         "multi_visit": [_unit_json(u) for u in cov.multi_visit],
         "unknown_visits": [_unit_json(u) for u in cov.unknown],
         "without_annual_cases": len(cov.no_volume),
+        "unread_files": cov.unread,  # left out of every figure: they could not be read
         "check": {
             "checked": bool(report.checks),
             "failed": [c.level for c in report.failed],

@@ -16,7 +16,7 @@ from zjpaoyici.i18n import Bi
 from zjpaoyici.model import Catalogue, Entry, Facts, Source, origin_of
 from zjpaoyici.rules.registry import also, check
 from zjpaoyici.schemas import field_path
-from zjpaoyici.yamlio import Document, Pointer
+from zjpaoyici.yamlio import BIDI_CONTROLS, Document, Pointer
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -234,7 +234,11 @@ def _dupes_in(materials: Any, src: Source, at: Pointer) -> Iterator[Finding]:
             seen[key] = i
 
 
-_ODD_SPACE = re.compile(r"^\s|\s$|[\u00a0\u2000-\u200d\u2060\u3000\ufeff\t]| {2,}")
+_ODD_SPACE = re.compile(
+    r"^\s|\s$|[\u00a0\u2000-\u200d\u2060\u3000\ufeff\t]| {2,}|" + "[" + BIDI_CONTROLS + "]"
+)
+_BIDI = re.compile("[" + BIDI_CONTROLS + "]")
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00a0\u3000\t"
 _CODE_KEYS = {"code", "region", "parent", "province", "agency_uscc", "schema"}
 
 
@@ -280,17 +284,20 @@ def _walk_strings(doc: Document, node: Any, at: Pointer) -> Iterator[Finding]:
     elif isinstance(node, str) and _ODD_SPACE.search(node):
         if at and at[-1] in ("exempt", "successors", "members"):
             return
-        fixed = re.sub(r"[\u200b-\u200d\u2060\ufeff]", "", node)
+        fixed = _BIDI.sub("", re.sub(r"[\u200b-\u200d\u2060\ufeff]", "", node))
         fixed = re.sub(r"[\s\u00a0\u3000]+", " ", fixed).strip()
-        invisible = any(c in node for c in "\u200b\u200c\u200d\u2060\ufeff\u00a0\u3000\t")
-        what = (
-            Bi("不可见或全角空白", "invisible or full-width whitespace")
-            if invisible
-            else Bi("首尾或连续空格", "leading, trailing or doubled spaces")
-        )
+        invisible = any(c in node for c in _INVISIBLE)
+        if _BIDI.search(node):
+            what = Bi(
+                "双向文字控制字符（会改变文字的显示顺序）",
+                "bidirectional control characters (they reorder what readers see)",
+            )
+        elif invisible:
+            what = Bi("不可见或全角空白", "invisible or full-width whitespace")
+        else:
+            what = Bi("首尾或连续空格", "leading, trailing or doubled spaces")
         shown = "".join(
-            f"<U+{ord(c):04X}>" if c in "\u200b\u200c\u200d\u2060\ufeff\u00a0\u3000\t" else c
-            for c in node
+            f"<U+{ord(c):04X}>" if c in _INVISIBLE or _BIDI.match(c) else c for c in node
         )
         yield Finding(
             "Q008",

@@ -99,15 +99,16 @@ define(
     E,
     title=Bi("未加引号的编码或文字被 YAML 当作其他类型", "unquoted text read as another type"),
     message=Bi(
-        "{field}（{title}）写成了 {raw}（未加引号），YAML 会把它读成{kind} {value}；已按文字“{raw}”处理。",
+        "{field}（{title}）写成了 {raw}（未加引号），YAML 会把它读成{kind} {value}；{treated}。",
         "{field} ({title}) is written {raw} without quotes, which YAML reads as {kind} {value};"
-        " treated as the text '{raw}'.",
+        " {treated}.",
     ),
-    hint=Bi('加上引号："{raw}"', 'Quote it: "{raw}"'),
+    hint=Bi("{fix}", "{fix}"),
     why=Bi(
-        "330106、0701 这类编码不加引号会被读成数字（0701 还会变成八进制 449），yes/no 会变成布尔值。",
+        "330106、0701 这类编码不加引号会被读成数字（0701 还会变成八进制 449），yes/no 会变成布尔值；"
+        "010 这样的次数被 YAML 1.1 读成八进制 8，而编辑器读成 10。",
         "Unquoted codes such as 330106 or 0701 become numbers (0701 even octal 449);"
-        " yes/no become booleans.",
+        " yes/no become booleans; a count written 010 is octal 8 to YAML 1.1 but 10 to editors.",
     ),
 )
 define(
@@ -161,13 +162,13 @@ define(
     E,
     title=Bi("文件过大", "file too large"),
     message=Bi(
-        "文件大小 {length} 字节，超过上限 {limit} 字节，未读取。",
-        "File is {length} bytes, above the limit of {limit}; not read.",
+        "文件有 {length} {unit}，超过上限 {limit} {unit}，未读取。",
+        "The file has {length} {unit}, above the limit of {limit}; not read.",
     ),
     hint=Bi("按部门拆分文件。", "Split the file by department."),
     why=Bi(
-        "限制大小可防止恶意文件耗尽内存。",
-        "A size limit keeps hostile files from exhausting memory.",
+        "限制文件的大小和值的个数，可防止恶意文件耗尽内存。",
+        "Limits on a file's size and number of values keep hostile files from exhausting memory.",
     ),
 )
 define(
