@@ -263,22 +263,6 @@ def _nesting_suspect(text: str) -> bool:
     return False
 
 
-def _check_depth(text: str, display: str, limit: int) -> None:
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > limit:
-                    mark = event.start_mark
-                    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-                    raise _Abort(Finding("Y009", Loc(display, line, col), {"limit": limit}))
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.MarkedYAMLError as exc:
-        raise _Abort(_syntax_finding(exc, display, text)) from None
-
-
 def values_bound(text: str | bytes) -> int:
     """An upper bound on the nodes (keys, values, collections) ``text`` can hold: each
     starts a line or follows one of ``,-[{?`` or, as key and value, a ``:``."""
@@ -297,25 +281,29 @@ def values_bound(text: str | bytes) -> int:
     return 2 + c(b"\n") + c(b",") + c(b"-") + c(b"[") + c(b"{") + c(b"?") + 2 * c(b":")
 
 
-def _check_values(text: str, display: str, limit: int) -> None:
-    """Refuse a file with more than ``limit`` nodes before building any (Y010): tiny
-    values cost far more memory as objects than as text. Counted on the event stream,
-    which builds nothing, and only when the cheap bound allows that many."""
-    if values_bound(text) <= limit:
-        return
-    nodes = 0
+def _scan_events(text: str, display: str, max_depth: int | None, max_values: int | None) -> None:
+    """Walk the event stream, which builds nothing, and refuse the file before composing
+    it: nesting deeper than ``max_depth`` (Y009; libyaml's composer recurses in C) or more
+    than ``max_values`` nodes (Y010; tiny values cost far more as objects than as text).
+    ``None`` skips a check."""
+    depth = nodes = 0
+    deep = max_depth if max_depth is not None else -1
+    many = max_values if max_values is not None else -1
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.NodeEvent):
                 nodes += 1
-                if nodes > limit:
-                    raise _Abort(
-                        Finding(
-                            "Y010",
-                            Loc(display, 1, 1),
-                            {"length": f"{nodes:,}+", "limit": limit, "unit": _VALUES},
-                        )
-                    )
+                if nodes == many + 1:
+                    unit = {"length": f"{nodes:,}+", "limit": many, "unit": _VALUES}
+                    raise _Abort(Finding("Y010", Loc(display, 1, 1), unit))
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth == deep + 1:
+                    mark = event.start_mark
+                    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                    raise _Abort(Finding("Y009", Loc(display, line, col), {"limit": deep}))
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
     except yaml.MarkedYAMLError as exc:
         raise _Abort(_syntax_finding(exc, display, text)) from None
 
@@ -511,9 +499,10 @@ def parse_text(
 ) -> tuple[Document | None, list[Finding]]:
     """Parse already-decoded text; see :func:`read_document`."""
     try:
-        if _nesting_suspect(text):  # first: the value count must not walk a deep stack
-            _check_depth(text, display, limits.max_depth)
-        _check_values(text, display, limits.max_values)
+        deep = limits.max_depth if _nesting_suspect(text) else None
+        many = limits.max_values if values_bound(text) > limits.max_values else None
+        if deep is not None or many is not None:
+            _scan_events(text, display, deep, many)
         gc_was_enabled = gc.isenabled()
         gc.disable()  # building many small objects; the collector only slows this down
         try:

@@ -59,6 +59,7 @@ def show(
         Path | None,
         typer.Option(
             "--catalogue",
+            "-C",
             "-c",
             help="Catalogue directory (default: the one around the working directory). 目录。",
         ),
