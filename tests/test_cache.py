@@ -96,6 +96,28 @@ def test_a_changed_catalogue_wide_file_recomputes_every_region(
     assert cache.hits == 0
 
 
+def test_the_code_key_covers_code_and_schemas_but_not_the_shipped_sample(
+    tmp_path: Path,
+) -> None:
+    from zjpaoyici.resources import schemas_dir
+
+    assert engine.code_digest() == engine._digest_of(Path(engine.__file__).parent, schemas_dir())
+    package, schemas = tmp_path / "pkg", tmp_path / "schemas"
+    (package / "_data" / "catalog").mkdir(parents=True)
+    (package / "rule.py").write_text("LIMIT = 20\n", encoding="utf-8")
+    (package / "_data" / "catalog" / "scjg.yaml").write_text("a: 1\n", encoding="utf-8")
+    shutil.copytree(schemas_dir(), schemas)
+    before = engine._digest_of(package, schemas)
+    (package / "_data" / "catalog" / "scjg.yaml").write_text("a: 2\n", encoding="utf-8")
+    assert engine._digest_of(package, schemas) == before
+    schema = schemas / "implementation.schema.json"
+    schema.write_text(schema.read_text(encoding="utf-8").replace("20", "30", 1), "utf-8")
+    after_schema = engine._digest_of(package, schemas)
+    assert after_schema != before
+    (package / "rule.py").write_text("LIMIT = 30\n", encoding="utf-8")
+    assert engine._digest_of(package, schemas) not in (before, after_schema)
+
+
 def test_rule_selection_is_part_of_the_key(broken: Path, tmp_path: Path) -> None:
     all_rules, _ = validate_catalogue(broken, cache=Cache(tmp_path / "c"))
     only_q, _ = validate_catalogue(broken, cache=Cache(tmp_path / "c"), select=["Q"])

@@ -27,6 +27,7 @@ from zjpaoyici.cache import Cache, digest
 from zjpaoyici.findings import Finding
 from zjpaoyici.load import Plan, load_files, split_plan
 from zjpaoyici.model import Catalogue
+from zjpaoyici.resources import schemas_dir
 from zjpaoyici.yamlio import Limits
 
 T = TypeVar("T")
@@ -56,13 +57,25 @@ class RegionTask(Protocol[T_co]):
 
 @memoize
 def code_digest() -> str:
-    """SHA-256 over this installation's code and schemas: a changed rule or schema never
-    reuses results of the old one, even without a version bump."""
-    package = Path(__file__).resolve().parent
+    """SHA-256 over this installation's code, rule examples and JSON Schemas: a changed rule
+    or schema never reuses results of the old one, even without a version bump. The shipped
+    sample catalogue (``_data/catalog``) is data, not code, and is left out."""
+    return _digest_of(Path(__file__).resolve().parent, schemas_dir())
+
+
+def _digest_of(package: Path, schemas: Path) -> str:
     h = hashlib.sha256(__version__.encode())
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".json", ".yaml") and path.is_file():
-            h.update(path.relative_to(package).as_posix().encode())
+    code = [
+        path
+        for path in package.rglob("*")
+        if path.suffix in (".py", ".json", ".yaml")
+        and "_data" not in path.relative_to(package).parts
+        and path.is_file()
+    ]
+    for label, paths in (("code", code), ("schemas", list(schemas.glob("*.json")))):
+        base = package if label == "code" else schemas
+        for path in sorted(paths):
+            h.update(f"{label}/{path.relative_to(base).as_posix()}".encode())
             h.update(path.read_bytes())
     return h.hexdigest()
 
