@@ -17,15 +17,9 @@ from openpyxl import Workbook
 from tests.conftest import DATA, REPO
 from zjpaoyici.cli import export_cmd, import_cmd  # noqa: F401  (registers the commands)
 from zjpaoyici.exporter import DEFAULT_MAPPING
-from zjpaoyici.importer import (
-    FieldSpec,
-    MappingError,
-    ParseError,
-    item_overrides,
-    load_mapping,
-    parse_value,
-    unparse,
-)
+from zjpaoyici.import_cells import ParseError, parse_value, unparse
+from zjpaoyici.import_mapping import FieldSpec, MappingError, load_mapping
+from zjpaoyici.importer import item_overrides
 from zjpaoyici.load import load_catalogue
 from zjpaoyici.model import Facts
 from zjpaoyici.resolve import merge_values, resolve_all

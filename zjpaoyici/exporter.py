@@ -2,7 +2,7 @@
 
 The layout is a mapping file (by default ``zjpaoyici/mappings/export.yaml``, shipped in
 the package): its columns, in its order, each written with the inverse of its parser
-(:func:`zjpaoyici.importer.unparse`). Export → edit in a spreadsheet → import with the
+(:func:`zjpaoyici.import_cells.unparse`). Export → edit in a spreadsheet → import with the
 same mapping is therefore a round trip.
 
 Rows: first one per matter of the basic catalogue (no region), then, region by region,
@@ -17,7 +17,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from zjpaoyici.importer import FieldSpec, MappingSpec, unparse
+from zjpaoyici.import_cells import unparse
+from zjpaoyici.import_mapping import FieldSpec, MappingSpec
 from zjpaoyici.model import BasicMatter, Catalogue, Entry, Facts, Item
 from zjpaoyici.resolve import resolve_region
 

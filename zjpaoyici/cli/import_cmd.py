@@ -23,17 +23,9 @@ from zjpaoyici.cli.common import (
 )
 from zjpaoyici.exporter import DEFAULT_MAPPING
 from zjpaoyici.i18n import Lang, t
-from zjpaoyici.importer import (
-    MappingError,
-    MappingSpec,
-    MissingColumns,
-    OutputNotEmpty,
-    Problem,
-    SourceError,
-    import_rows,
-    load_mapping,
-    write_tree,
-)
+from zjpaoyici.import_mapping import MappingError, MappingSpec, load_mapping
+from zjpaoyici.import_sources import SourceError
+from zjpaoyici.importer import MissingColumns, OutputNotEmpty, Problem, import_rows, write_tree
 from zjpaoyici.load import display_path
 from zjpaoyici.render.safe import visible
 

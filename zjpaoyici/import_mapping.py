@@ -1,0 +1,326 @@
+"""The mapping file of ``zjpaoyici import``/``export``: which catalogue field comes from
+which source column, through which parser (``schemas/mapping.schema.json``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from zjpaoyici.codes import CodeProfile, ProfileError, profile_from_manifest
+from zjpaoyici.findings import Finding, Loc
+from zjpaoyici.i18n import Bi, Lang
+from zjpaoyici.load import blocks_rewrite, display_path, read_checked
+from zjpaoyici.rules import hint_of, message_of
+from zjpaoyici.yamlio import DEFAULT_LIMITS
+
+SourceFormat = Literal["csv", "xlsx", "json", "jsonl"]
+FORMATS: tuple[SourceFormat, ...] = ("csv", "xlsx", "json", "jsonl")
+PARSERS = ("text", "int", "days", "bool", "split", "enum", "regex", "pairs")
+
+# Catalogue field → what kind of value it holds (which decides the parsers it accepts).
+FieldKind = Literal["text", "int", "days", "bool", "list", "pairs"]
+FIELDS: dict[str, FieldKind] = {
+    "code": "text",
+    "name": "text",
+    "main_code": "text",
+    "main_name": "text",
+    "type": "text",
+    "basis": "list",
+    "levels": "list",
+    "legal_limit": "days",
+    "region": "text",
+    "region_name": "text",
+    "region_level": "text",
+    "region_parent": "text",
+    "department": "text",
+    "agency_uscc": "text",
+    "visits": "int",
+    "onsite_reason": "text",
+    "promised_limit": "days",
+    "case_type": "text",
+    "online_depth": "int",
+    "mobile": "bool",
+    "express": "bool",
+    "reach": "text",
+    "annual_cases": "int",
+    "fee_charged": "bool",
+    "fee_standard": "text",
+    "fee_basis": "text",
+    "materials": "list",
+    "materials_optional": "list",
+    "note": "text",
+    "item_code": "text",
+    "item_name": "text",
+    "situation": "pairs",
+}
+_DEFAULT_PARSER = {
+    "text": "text",
+    "int": "int",
+    "days": "days",
+    "bool": "bool",
+    "list": "split",
+    "pairs": "pairs",
+}
+_PARSERS_FOR: dict[FieldKind, tuple[str, ...]] = {
+    "text": ("text", "enum", "regex"),
+    "int": ("int", "enum"),
+    "days": ("days",),
+    "bool": ("bool", "enum"),
+    "list": ("split",),
+    "pairs": ("pairs",),
+}
+TRUE_VALUES = ("是", "Y", "YES", "TRUE", "1", "√", "✓")
+FALSE_VALUES = ("否", "N", "NO", "FALSE", "0", "×", "✗")
+DAYS_UNKNOWN = ("无", "/", "-", "－", "—", "——", "不适用")
+DAYS_IMMEDIATE = ("即办", "即办件", "即时办结", "即来即办", "当场办结", "当场办理", "立即办结")
+UNIT_WORDS = {"工作日": "working", "自然日": "natural"}
+CASE_TYPES = ("即办件", "承诺件")
+CODE_KEYS = {"code", "region", "parent", "province", "agency_uscc"}
+# Fields of an implementation entry or item, in schema order.
+FACT_KEYS = (
+    "visits",
+    "onsite_reason",
+    "promised_limit",
+    "case_type",
+    "online",
+    "express",
+    "reach",
+    "annual_cases",
+    "fee",
+    "materials",
+    "note",
+)
+BASIC_KEYS = ("name", "type", "basis", "levels", "legal_limit")
+
+
+# --- the mapping -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """How one catalogue field is read: from a column or a constant, with a parser."""
+
+    field: str
+    column: str | None
+    constant: Any
+    parser: str
+    values: dict[str, Any] | None = None
+    separator: str | None = None
+    assign: str = "="
+    unit: str | None = None
+    pattern: re.Pattern[str] | None = None
+    true_values: tuple[str, ...] = TRUE_VALUES
+    false_values: tuple[str, ...] = FALSE_VALUES
+    unknown: frozenset[str] = frozenset()
+
+    @property
+    def kind(self) -> FieldKind:
+        return FIELDS[self.field]
+
+    @property
+    def label(self) -> str:
+        """How the field is named in messages: its column, else the field."""
+        return self.column if self.column is not None else self.field
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    format: SourceFormat | None = None
+    sheet: str | None = None
+    header_row: int = 1
+    records: str | None = None
+    encoding: str = "utf-8-sig"
+    delimiter: str = ","
+
+
+@dataclass(slots=True)
+class MappingSpec:
+    """A loaded, checked mapping file."""
+
+    path: Path
+    name: str | None
+    source: SourceSpec
+    catalogue: dict[str, Any]
+    regions: list[dict[str, Any]]
+    fields: dict[str, FieldSpec]
+    profile: CodeProfile
+
+    def columns(self) -> list[str]:
+        """The source columns the mapping reads, in mapping order, without repeats."""
+        return list(dict.fromkeys(s.column for s in self.fields.values() if s.column is not None))
+
+
+@dataclass(frozen=True, slots=True)
+class MappingProblem:
+    loc: Loc
+    message: Bi
+
+
+class MappingError(Exception):
+    """The mapping file cannot be used; every problem is listed."""
+
+    def __init__(self, problems: list[MappingProblem]) -> None:
+        super().__init__("; ".join(p.message.en for p in problems))
+        self.problems = problems
+
+
+def load_mapping(path: Path) -> MappingSpec:
+    """Read and check a mapping file (YAML and JSON Schema first, then the meaning)."""
+    doc, _, findings = read_checked(path, "mapping", DEFAULT_LIMITS)
+    problems = [
+        MappingProblem(f.loc, Bi(_finding_text(f, "zh"), _finding_text(f, "en")))
+        for f in findings
+        if blocks_rewrite(f) or f.rule.startswith("S")
+    ]
+    if doc is None or problems or not isinstance(doc.data, dict):
+        raise MappingError(problems or [MappingProblem(Loc(display_path(path), 1, 1), _EMPTY)])
+    data = doc.data
+    source_raw = data.get("source") or {}
+    source = SourceSpec(
+        format=source_raw.get("format"),
+        sheet=source_raw.get("sheet"),
+        header_row=int(source_raw.get("header_row", 1)),
+        records=source_raw.get("records"),
+        encoding=_encoding(source_raw.get("encoding")),
+        delimiter=source_raw.get("delimiter", ","),
+    )
+    catalogue = dict(data.get("catalogue") or {})
+    try:
+        profile = profile_from_manifest(catalogue.get("code_profile"))
+    except ProfileError as exc:
+        problems.append(
+            MappingProblem(
+                doc.loc(("catalogue", "code_profile")),
+                Bi(f"编码规则无效：{exc}", f"invalid code profile: {exc}"),
+            )
+        )
+        profile = profile_from_manifest(None)
+    fields: dict[str, FieldSpec] = {}
+    for name, raw in (data.get("fields") or {}).items():
+        spec, trouble = _field_spec(name, raw)
+        problems.extend(MappingProblem(doc.loc(("fields", name, *at)), msg) for at, msg in trouble)
+        if spec is not None:
+            fields[name] = spec
+    if problems:
+        raise MappingError(problems)
+    return MappingSpec(
+        path=path,
+        name=data.get("name"),
+        source=source,
+        catalogue=catalogue,
+        regions=[dict(r) for r in data.get("regions") or []],
+        fields=fields,
+        profile=profile,
+    )
+
+
+def _finding_text(finding: Finding, lang: Lang) -> str:
+    hint = hint_of(finding, lang)
+    return f"{finding.rule} {message_of(finding, lang)}" + (f" {hint}" if hint else "")
+
+
+_EMPTY = Bi("映射文件为空或不是映射。", "The mapping file is empty or not a mapping.")
+
+
+def _encoding(value: Any) -> str:
+    return "utf-8-sig" if value in (None, "utf-8", "utf-8-sig") else str(value)
+
+
+def _field_spec(
+    name: str, raw: Mapping[str, Any]
+) -> tuple[FieldSpec | None, list[tuple[tuple[str, ...], Bi]]]:
+    trouble: list[tuple[tuple[str, ...], Bi]] = []
+    kind = FIELDS[name]
+    has_column, has_value = "column" in raw, "value" in raw
+    if has_column == has_value:
+        trouble.append(
+            ((), Bi("须写 column（源列）或 value（常量）之一。", "Give either column or value."))
+        )
+        return None, trouble
+    parser = raw.get("parser") or _DEFAULT_PARSER[kind]
+    if parser not in _PARSERS_FOR[kind]:
+        allowed = "、".join(_PARSERS_FOR[kind])
+        trouble.append(
+            (
+                ("parser",),
+                Bi(
+                    f"字段 {name} 不能用解析器 {parser}（可用：{allowed}）。",
+                    f"Field {name} cannot use the {parser} parser (use: {', '.join(_PARSERS_FOR[kind])}).",
+                ),
+            )
+        )
+    values = raw.get("values")
+    if parser == "enum" and not values:
+        trouble.append(((), Bi("enum 解析器须有 values 对照表。", "The enum parser needs values.")))
+    value_map = {key_text(k): v for k, v in values.items()} if isinstance(values, dict) else None
+    if value_map is not None:
+        want: dict[FieldKind, tuple[type, ...]] = {
+            "text": (str,),
+            "list": (str,),
+            "int": (int,),
+            "bool": (bool,),
+        }
+        types = want.get(kind)
+        for key, value in value_map.items():
+            ok = types is not None and isinstance(value, types)
+            if kind == "int" and isinstance(value, bool):
+                ok = False
+            if not ok:
+                trouble.append(
+                    (
+                        ("values",),
+                        Bi(
+                            f"对照值 {key} → {value!r} 不适合字段 {name}。",
+                            f"The mapped value {key} → {value!r} does not suit field {name}.",
+                        ),
+                    )
+                )
+    pattern = None
+    if parser == "regex":
+        try:
+            pattern = re.compile(str(raw.get("pattern", "")))
+        except re.error as exc:
+            trouble.append((("pattern",), Bi(f"正则表达式无效：{exc}", f"invalid pattern: {exc}")))
+        if not raw.get("pattern"):
+            trouble.append(
+                ((), Bi("regex 解析器须有 pattern。", "The regex parser needs a pattern."))
+            )
+    constant = raw.get("value")
+    if has_value and kind in ("text",) and not isinstance(constant, str):
+        trouble.append(
+            (
+                ("value",),
+                Bi(
+                    f'常量 {constant!r} 须写成带引号的文字（如 "511602"），以免被读成数字。',
+                    f'Write the constant {constant!r} as quoted text (e.g. "511602") so it is'
+                    " not read as a number.",
+                ),
+            )
+        )
+    separator = raw.get("separator")
+    if separator is None:
+        separator = "\n" if parser == "split" else ";"
+    spec = FieldSpec(
+        field=name,
+        column=raw.get("column"),
+        constant=constant,
+        parser=parser,
+        values=value_map,
+        separator=separator,
+        assign=raw.get("assign", "="),
+        unit=raw.get("unit"),
+        pattern=pattern,
+        true_values=tuple(raw["true_values"]) if "true_values" in raw else TRUE_VALUES,
+        false_values=tuple(raw["false_values"]) if "false_values" in raw else FALSE_VALUES,
+        unknown=frozenset(str(u).strip() for u in raw.get("unknown") or ()),
+    )
+    return (spec if not trouble else None), trouble
+
+
+def key_text(key: Any) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key).strip()

@@ -1,0 +1,196 @@
+"""Read an import source (csv, xlsx, json, jsonl) into a header and rows of cells."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zjpaoyici.i18n import Bi
+from zjpaoyici.import_cells import as_text
+from zjpaoyici.import_mapping import FORMATS, MappingSpec, SourceFormat, SourceSpec
+
+
+class SourceError(Exception):
+    """The source file cannot be read at all."""
+
+    def __init__(self, message: Bi) -> None:
+        super().__init__(message.en)
+        self.message = message
+
+
+def source_format(path: Path, spec: MappingSpec, override: str | None = None) -> SourceFormat:
+    chosen = override or spec.source.format
+    if chosen is None:
+        suffix = path.suffix.lower().lstrip(".")
+        chosen = {"xlsm": "xlsx", "ndjson": "jsonl", "txt": "csv"}.get(suffix, suffix)
+    if chosen not in FORMATS:
+        raise SourceError(
+            Bi(
+                f"无法判断 {path.name} 的格式；请在映射的 source.format 中写明 csv、xlsx、json 或 jsonl。",
+                f"Cannot tell the format of {path.name}; set source.format (csv, xlsx, json or"
+                " jsonl) in the mapping.",
+            )
+        )
+    return chosen
+
+
+@dataclass(slots=True)
+class Table:
+    """Rows of a source: (row number, cells by column), and the columns it has."""
+
+    rows: Iterator[tuple[int, dict[str, Any]]]
+    columns: set[str] | None  # known up front (csv, xlsx); None: collected while reading
+    seen: set[str] = field(default_factory=set)
+    total: int | None = None
+
+
+def read_source(path: Path, fmt: SourceFormat, spec: SourceSpec) -> Table:
+    try:
+        if fmt == "csv":
+            return _read_csv(path, spec)
+        if fmt == "xlsx":
+            return _read_xlsx(path, spec)
+        if fmt == "json":
+            return _read_json(path, spec)
+        return _read_jsonl(path)
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            Bi(
+                f"{path.name} 不是 {spec.encoding} 编码（第 {exc.start} 字节）；请在映射中写明 source.encoding，如 gb18030。",
+                f"{path.name} is not {spec.encoding} (byte {exc.start}); set source.encoding in"
+                " the mapping, e.g. gb18030.",
+            )
+        ) from None
+    except (OSError, ValueError, KeyError) as exc:
+        raise SourceError(
+            Bi(f"无法读取 {path.name}：{exc}", f"Cannot read {path.name}: {exc}")
+        ) from None
+
+
+def _unescape(text: str) -> str:
+    """Undo the apostrophe that ``export`` puts before formula-like text in csv."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text
+
+
+def _header(cells: Sequence[Any]) -> list[str]:
+    return [as_text(c).strip() if c is not None else "" for c in cells]
+
+
+def _read_csv(path: Path, spec: SourceSpec) -> Table:
+    text = path.read_text(encoding=spec.encoding)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=spec.delimiter)
+    records = list(reader)
+    if len(records) < spec.header_row:
+        raise SourceError(Bi(f"{path.name} 没有表头行。", f"{path.name} has no header row."))
+    header = _header(records[spec.header_row - 1])
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        for number, record in enumerate(records[spec.header_row :], start=spec.header_row + 1):
+            cells = {h: _unescape(v) for h, v in zip(header, record, strict=False) if h}
+            if any(v.strip() for v in cells.values()):
+                yield number, cells
+
+    return Table(rows(), set(header) - {""}, total=len(records) - spec.header_row)
+
+
+def _read_xlsx(path: Path, spec: SourceSpec) -> Table:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    if spec.sheet is not None and spec.sheet not in wb.sheetnames:
+        names = "、".join(wb.sheetnames)
+        wb.close()
+        raise SourceError(
+            Bi(
+                f"{path.name} 中没有工作表 {spec.sheet}（有：{names}）。",
+                f"{path.name} has no sheet {spec.sheet} (it has: {', '.join(wb.sheetnames)}).",
+            )
+        )
+    ws = wb[spec.sheet] if spec.sheet is not None else wb.worksheets[0]
+    it = ws.iter_rows(values_only=True)
+    header: list[str] = []
+    for number, cells in enumerate(it, start=1):
+        if number == spec.header_row:
+            header = _header(cells)
+            break
+    total = ws.max_row - spec.header_row if ws.max_row else None
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        try:
+            for number, cells in enumerate(it, start=spec.header_row + 1):
+                record = {h: v for h, v in zip(header, cells, strict=False) if h and v is not None}
+                if any(not isinstance(v, str) or v.strip() for v in record.values()):
+                    yield number, record
+        finally:
+            wb.close()
+
+    return Table(rows(), set(header) - {""}, total=total)
+
+
+def _dig(data: Any, path: str | None) -> Any:
+    if not path:
+        return data
+    for part in path.split("."):
+        if not isinstance(data, dict) or part not in data:
+            raise KeyError(f"no key {path!r}")
+        data = data[part]
+    return data
+
+
+def _read_json(path: Path, spec: SourceSpec) -> Table:
+    data = _dig(json.loads(path.read_text(encoding="utf-8-sig")), spec.records)
+    if not isinstance(data, list):
+        raise SourceError(
+            Bi(
+                "JSON 中找不到记录列表；请用 source.records 指明列表所在的键。",
+                "The JSON holds no list of records; name its key with source.records.",
+            )
+        )
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        for number, record in enumerate(data, start=1):
+            yield number, record if isinstance(record, dict) else {"": record}
+
+    return Table(rows(), None, total=len(data))
+
+
+def _read_jsonl(path: Path) -> Table:
+    handle = path.open(encoding="utf-8-sig")
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        with handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    yield number, {"": BadJson(exc.msg)}
+                    continue
+                yield number, record if isinstance(record, dict) else {"": record}
+
+    return Table(rows(), None)
+
+
+@dataclass(frozen=True, slots=True)
+class BadJson:
+    message: str
+
+
+def cell_of(record: Mapping[str, Any], column: str) -> Any:
+    """A record's value for ``column``; JSON records may name nested keys with dots."""
+    if column in record:
+        return record[column]
+    node: Any = record
+    for part in column.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
