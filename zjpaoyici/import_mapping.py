@@ -79,20 +79,6 @@ DAYS_IMMEDIATE = ("即办", "即办件", "即时办结", "即来即办", "当场
 UNIT_WORDS = {"工作日": "working", "自然日": "natural"}
 CASE_TYPES = ("即办件", "承诺件")
 CODE_KEYS = {"code", "region", "parent", "province", "agency_uscc"}
-# Fields of an implementation entry or item, in schema order.
-FACT_KEYS = (
-    "visits",
-    "onsite_reason",
-    "promised_limit",
-    "case_type",
-    "online",
-    "express",
-    "reach",
-    "annual_cases",
-    "fee",
-    "materials",
-    "note",
-)
 BASIC_KEYS = ("name", "type", "basis", "levels", "legal_limit")
 
 

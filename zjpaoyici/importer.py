@@ -42,9 +42,9 @@ from zjpaoyici.fmt import code_sort_key
 from zjpaoyici.fsutil import atomic_write_text, umask
 from zjpaoyici.i18n import Bi
 from zjpaoyici.import_cells import ParseError, parse_value
-from zjpaoyici.import_mapping import BASIC_KEYS, CASE_TYPES, CODE_KEYS, FACT_KEYS, MappingSpec
+from zjpaoyici.import_mapping import BASIC_KEYS, CASE_TYPES, CODE_KEYS, MappingSpec
 from zjpaoyici.import_sources import BadJson, cell_of, read_source, source_format
-from zjpaoyici.model import LEVELS
+from zjpaoyici.model import FACT_KEYS, LEVELS
 from zjpaoyici.rtyaml import dump_text
 from zjpaoyici.schemas import header_for
 

@@ -17,6 +17,20 @@ from zjpaoyici.yamlio import Document, Pointer
 
 Level = Literal["province", "city", "county", "township"]
 LEVELS: tuple[Level, ...] = ("province", "city", "county", "township")
+# Fields of an implementation entry or item, in schema order.
+FACT_KEYS = (
+    "visits",
+    "onsite_reason",
+    "promised_limit",
+    "case_type",
+    "online",
+    "express",
+    "reach",
+    "annual_cases",
+    "fee",
+    "materials",
+    "note",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,7 @@ from zjpaoyici.bundles import MemberState, member_states, offered
 from zjpaoyici.codes import normalise_code
 from zjpaoyici.findings import Loc
 from zjpaoyici.load import basic_field_source
-from zjpaoyici.model import BasicMatter, Bundle, Catalogue, Entry, Item, Limit, Source
+from zjpaoyici.model import FACT_KEYS, BasicMatter, Bundle, Catalogue, Entry, Item, Limit, Source
 from zjpaoyici.resolve import resolve_entry
 from zjpaoyici.yamlio import Pointer
 
@@ -59,18 +59,7 @@ BASIC_KEYS = (
     "subs",
 )
 # Leaf values shown for a region, in this order; maps (online, fee) are shown key by key.
-LEAF_KEYS = (
-    "visits",
-    "onsite_reason",
-    "promised_limit",
-    "case_type",
-    "online",
-    "express",
-    "reach",
-    "annual_cases",
-    "fee",
-    "materials",
-)
+LEAF_KEYS = tuple(key for key in FACT_KEYS if key != "note")
 _WHOLE = {"promised_limit", "legal_limit"}  # maps shown as one value
 
 
