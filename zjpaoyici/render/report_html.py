@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.metrics import LEVEL_ORDER, Tally
-from zjpaoyici.render.report_out import LEVELS, UNITS, bundle_level_rows, pct, row_label
+from zjpaoyici.render.report_out import (
+    LEVELS,
+    UNITS,
+    bundle_level_rows,
+    overall_sentence,
+    pct,
+    row_label,
+)
 from zjpaoyici.render.safe import html_text as esc
 from zjpaoyici.report import GroupBy, Report
 
@@ -242,20 +249,7 @@ def render_html(report: Report, lang: Lang) -> str:
         for k in ("md_region", "md_code", "md_name", "rh_department", "rh_visits", "rh_reason")
     )
     history = _history_svg(report, lang)
-    o = cov.overall
-    overall = t(
-        "report_overall",
-        lang,
-        share=pct(o.share),
-        zero=pct(o.zero_share),
-        full=pct(o.online_full_share),
-        online=pct(o.online_any_share),
-        mobile=pct(o.mobile_share),
-        volume=pct(o.volume_share),
-        missing=o.volume_missing,
-        units=o.total,
-        unknown=o.unknown,
-    )
+    overall = overall_sentence(cov.overall, lang)
     title = t("report_title", lang, name=report.name, unit=UNITS[report.unit].get(lang))
     html_lang = "zh-CN" if lang == "zh" else "en"
     parts = [

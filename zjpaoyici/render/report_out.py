@@ -36,6 +36,23 @@ def pct(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value * 100:.{digits}f}%"
 
 
+def overall_sentence(o: Tally, lang: Lang) -> str:
+    """The one-line summary under the tables (text and HTML say the same)."""
+    return t(
+        "report_overall",
+        lang,
+        share=pct(o.share),
+        zero=pct(o.zero_share),
+        full=pct(o.online_full_share),
+        online=pct(o.online_any_share),
+        mobile=pct(o.mobile_share),
+        volume=pct(o.volume_share),
+        missing=o.volume_missing,
+        units=o.total,
+        unknown=o.unknown,
+    )
+
+
 def bar(value: float | None, width: int = 20) -> str:
     """A text bar such as ``█████████████████▌  ``."""
     if value is None:
@@ -282,23 +299,8 @@ def render_table(report: Report, console: Console, by: GroupBy, lang: Lang) -> N
                 str(row.tally.unknown),
             )
         console.print(table)
-    o = cov.overall
     console.print(
-        Text(
-            t(
-                "report_overall",
-                lang,
-                share=pct(o.share),
-                zero=pct(o.zero_share),
-                full=pct(o.online_full_share),
-                online=pct(o.online_any_share),
-                mobile=pct(o.mobile_share),
-                volume=pct(o.volume_share),
-                missing=o.volume_missing,
-                units=o.total,
-                unknown=o.unknown,
-            )
-        ),
+        Text(overall_sentence(cov.overall, lang)),
         soft_wrap=True,
     )
     if cov.multi_visit:
