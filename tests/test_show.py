@@ -187,3 +187,11 @@ def test_catalogue_text_prints_inert_on_a_colour_terminal(base_catalogue: Path) 
     assert "[bold red]伪造[/bold red]" in printed
     assert "\\x1b[31m红" in printed and "\x1b[31m红" not in printed
     assert "\\x1b]8;;x" in printed and "\x1b]8;;" not in printed
+
+
+def test_catalogue_option_is_spelled_like_diffs(cli: Any, tmp_path: Path) -> None:
+    """``-C`` as in ``diff`` (and the older ``-c``) name the catalogue from anywhere."""
+    for flag in ("-C", "-c"):
+        run = cli("show", CODE, flag, str(REPO / "catalog"), "--format", "json", cwd=tmp_path)
+        assert run.code == 0, run.output
+        assert json.loads(run.stdout)["basic"]["name"]["value"] == "食品经营许可（延续）"
