@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import run_subprocess
+from tests.conftest import REPO, run_subprocess
 from zjpaoyici import __version__
 
 BAD_ENTRY = '  - code: "许可-00802-002"\n    visits: 2\n    promised_limit: {days: 1}\n    online: {depth: 3}\n'
@@ -131,3 +134,21 @@ def test_malformed_item_name_template_is_reported_not_crashed_on(
         run = cli("validate", "-f", "json", cwd=base_catalogue)
         assert run.code == 1 and "Q011" in rules_of(run), template
         assert cli("explode", "--format", "json", cwd=base_catalogue).code == 0
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly() -> None:
+    """``zjpaoyici … | head``: killed by SIGPIPE like other Unix tools (the shell sees 141),
+    not exit 1 (which means findings) and not a traceback."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "zjpaoyici", "explode", "catalog", "--format", "csv"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(100)
+    proc.stdout.close()
+    code = proc.wait(timeout=120)
+    stderr = proc.stderr.read().decode("utf-8", "replace")
+    assert code == -signal.SIGPIPE, (code, stderr)
+    assert "Traceback" not in stderr

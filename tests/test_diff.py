@@ -232,3 +232,27 @@ def test_unknown_revision_is_a_usage_error(base_catalogue: Path, cli: Any) -> No
     git(base_catalogue, "init", "-q", "-b", "main")
     run = cli("diff", "--base", "no-such-rev", cwd=base_catalogue)
     assert run.code == 2 and "git" in run.stderr
+
+
+def test_a_revision_diff_outside_any_catalogue_is_a_usage_error(
+    base_catalogue: Path, cli: Any, tmp_path: Path
+) -> None:
+    """At the root of a repository whose catalogue is in a subfolder, ``--base`` must not
+    quietly compare the bundled sample (and report "no changes"): it names the subfolder."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    shutil.move(str(base_catalogue), repo / "catalog")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.email", "t@example.org")
+    git(repo, "config", "user.name", "t")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "one")
+    edit(repo / "catalog" / IMPL.format("330100"), "    visits: 1\n", "    visits: 2\n")
+    run = cli("diff", "--base", "HEAD", "--fail-on", "regression", cwd=repo)
+    assert run.code == 2, run.output
+    assert "--catalogue" in run.stderr and "catalog" in run.stderr
+    assert "sample" not in run.stderr
+    code, data = run_diff(cli, "--base", "HEAD", "--catalogue", "catalog", cwd=repo)
+    assert code == 0 and {c["field"] for c in data["changes"]} == {"visits"}
+    fmt = cli("fmt", "--check", cwd=repo)  # would otherwise check the bundled sample
+    assert fmt.code == 2 and "found one level down: catalog" in fmt.stderr

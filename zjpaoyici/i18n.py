@@ -64,6 +64,12 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "{path} 不是目录（找不到 catalogue.yaml），也不是目录中的文件。",
         "en": "{path} is not a catalogue (no catalogue.yaml found) nor a file inside one.",
     },
+    "err_no_catalogue_here": {
+        "zh": "当前目录及其上级都没有 catalogue.yaml；请指定目录所在的文件夹（diff 用 --catalogue，"
+        "report 与 fmt 直接写路径；下一级中找到：{found}）。",
+        "en": "No catalogue.yaml here or above; name the catalogue folder (--catalogue for"
+        " diff, a path for report and fmt; found one level down: {found}).",
+    },
     "err_not_found": {
         "zh": "路径不存在：{path}",
         "en": "No such file or directory: {path}",

@@ -8,6 +8,7 @@ gate, 2 usage error or unreadable input, 3 internal error (a bug: please report 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 import typer
@@ -69,6 +70,10 @@ def _root(
 
 def main() -> None:
     """Console-script entry point: run the app; never show a traceback to the user."""
+    if hasattr(signal, "SIGPIPE"):
+        # A reader that stops early (``| head``) ends us quietly, as it does other Unix
+        # tools (status 141), instead of click's exit 1, which here means "findings".
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         app(standalone_mode=True)
     except SystemExit:

@@ -115,9 +115,10 @@ def require_existing(paths: list[Path], lang: Lang) -> None:
         raise usage_error("\n".join(t("err_not_found", lang, path=p) for p in missing))
 
 
-def catalogue_root(path: Path | None, lang: Lang) -> Path:
+def catalogue_root(path: Path | None, lang: Lang, *, sample: bool = True) -> Path:
     """The catalogue to work on: ``path``, the nearest one above the working directory,
-    or the bundled sample (said in one line)."""
+    or the bundled sample (said in one line). ``sample=False`` where the sample would be
+    wrong rather than merely a demo (git revisions, rewriting files): a usage error."""
     if path is not None:
         if not path.exists():
             raise usage_error(t("err_not_found", lang, path=path))
@@ -128,9 +129,12 @@ def catalogue_root(path: Path | None, lang: Lang) -> Path:
     root = find_root(Path.cwd())
     if root is not None:
         return root
-    sample = sample_catalogue_dir()
-    note(t("using_sample", lang, path=display_path(sample)))
-    return sample
+    if not sample:
+        below = sorted(p.parent.name for p in Path.cwd().glob("*/catalogue.yaml"))
+        raise usage_error(t("err_no_catalogue_here", lang, found=", ".join(below) or "—"))
+    bundled = sample_catalogue_dir()
+    note(t("using_sample", lang, path=display_path(bundled)))
+    return bundled
 
 
 ProgressCallback = Callable[[int, int | None], None]

@@ -122,7 +122,7 @@ def diff(
         if base is not None:
             if old is not None or new is not None:
                 raise usage_error(t("diff_paths_or_revs", language))
-            root = catalogue_root(catalogue, language)
+            root = catalogue_root(catalogue, language, sample=False)
             try:
                 old_root, old_label = stack.enter_context(catalogue_at(base, root))
                 if head is not None:

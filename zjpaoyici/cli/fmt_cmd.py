@@ -63,7 +63,7 @@ def fmt(
 ) -> None:
     """Format catalogue files canonically, keeping comments. 规范化目录文件格式（保留注释）。"""
     language = lang_of(lang)
-    chosen = paths or [catalogue_root(None, language)]
+    chosen = paths or [catalogue_root(None, language, sample=False)]
     require_existing(chosen, language)
     out, err = stdout_console(), stderr_console()
     changed = unchanged = failed = 0

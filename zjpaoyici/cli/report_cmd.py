@@ -142,7 +142,7 @@ def report(
 ) -> None:
     """Report the share of matters meeting 最多跑一次. 统计“最多跑一次”事项比例。"""
     language = lang_of(lang)
-    root = catalogue_root(path, language)
+    root = catalogue_root(path, language, sample=not (history_revs or since))
     cache = cache_of(use_cache)
     with progress(t("progress_load", language)) as update:
         coverage, cat = coverage_of(root, _UNIT[unit], cache=cache, jobs=jobs, progress=update)
