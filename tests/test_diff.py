@@ -256,3 +256,25 @@ def test_a_revision_diff_outside_any_catalogue_is_a_usage_error(
     assert code == 0 and {c["field"] for c in data["changes"]} == {"visits"}
     fmt = cli("fmt", "--check", cwd=repo)  # would otherwise check the bundled sample
     assert fmt.code == 2 and "found one level down: catalog" in fmt.stderr
+
+
+@pytest.mark.parametrize("damage", ["gbk", "indentation"])
+def test_an_unreadable_file_is_not_a_removal(damage: str, cli: Any, tmp_path: Path) -> None:
+    """A file that cannot be read would make its entries look removed (减事项): diff
+    refuses with exit 2 and names the file, line and rule instead."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(BASE, old)
+    shutil.copytree(BASE, new)
+    path = new / IMPL.format("330106")
+    text = path.read_text(encoding="utf-8")
+    if damage == "gbk":
+        path.write_bytes(text.encode("gbk"))
+    else:
+        path.write_text(text.replace("\n    visits:", "\n     visits:", 1), encoding="utf-8")
+    run = cli("diff", str(old), str(new), "--fail-on", "regression", "--format", "json")
+    assert run.code == 2, run.output
+    assert run.stdout == ""
+    [line] = [x for x in run.stderr.splitlines() if "330106" in x]
+    assert IMPL.format("330106") in line
+    assert ("Y004" if damage == "gbk" else "Y001") in line
+    assert "removed" in run.stderr

@@ -22,7 +22,7 @@ from typing import Any, Literal
 from zjpaoyici.cache import Cache
 from zjpaoyici.coverage import coverage_from
 from zjpaoyici.engine import fingerprint
-from zjpaoyici.findings import Loc
+from zjpaoyici.findings import Finding, Loc
 from zjpaoyici.load import display_path, load_files, load_global, plan_files, split_plan
 from zjpaoyici.metrics import Coverage, compute, in_scope
 from zjpaoyici.model import Catalogue, Entry, Facts, Item
@@ -62,6 +62,15 @@ FIELDS = (
     "reach",
     "annual_cases",
 )
+
+
+class UnreadableFiles(Exception):
+    """A side has files that could not be read: their entries would look removed, so the
+    comparison is refused. ``findings``: the first error of each such file."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__(", ".join(f.loc.file for f in findings))
+        self.findings = findings
 
 
 @dataclass(slots=True)
@@ -530,7 +539,8 @@ def diff_roots(
 ) -> DiffResult:
     """Compare two catalogues on disk, region by region: a region whose files and
     catalogue-wide context are byte-identical on both sides cannot differ and is not
-    read; the statistics either side come from the engine (cache, workers)."""
+    read; the statistics either side come from the engine (cache, workers). Raises
+    :class:`UnreadableFiles` when a file that differs cannot be read."""
     old_plan, new_plan = plan_files(old_root), plan_files(new_root)
     old = load_global(old_root, old_plan, limits=limits, label=old_label)
     new = load_global(new_root, new_plan, limits=limits, label=new_label)
@@ -550,6 +560,8 @@ def diff_roots(
             new.impl_files.pop(folder, None)
         if progress:
             progress(done, 3 * len(folders))
+    if old.unparsed or new.unparsed:
+        raise UnreadableFiles(old.unparsed + new.unparsed)
     before = coverage_from(
         old,
         old_plan,

@@ -64,6 +64,12 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "{path} 不是目录（找不到 catalogue.yaml），也不是目录中的文件。",
         "en": "{path} is not a catalogue (no catalogue.yaml found) nor a file inside one.",
     },
+    "diff_unreadable": {
+        "zh": "以上文件无法读取，比较会把其中的事项都当作删除，因此不做比较；请先修正（zjpaoyici"
+        " validate 给出详情）。",
+        "en": "The files above cannot be read, and comparing would count their entries as"
+        " removed, so nothing was compared; fix them first (zjpaoyici validate explains).",
+    },
     "err_no_catalogue_here": {
         "zh": "当前目录及其上级都没有 catalogue.yaml；请指定目录所在的文件夹（diff 用 --catalogue，"
         "report 与 fmt 直接写路径；下一级中找到：{found}）。",

@@ -269,7 +269,14 @@ def load_files(
         found.extend(findings)
         if any(f.rule == "Y015" for f in findings):
             cat.io_errors += 1
-        if doc is not None:
+        if doc is None:
+            cat.unparsed.append(
+                next(
+                    (f for f in findings if f.loc.file == label(path)),
+                    Finding("Y015", Loc(label(path), 1, 1), {"reason": "—"}),
+                )
+            )
+        else:
             if checked_kind != "implementation":  # region lists live with their region
                 cat.documents.append(doc)
             if isinstance(doc.data, dict) and checked_kind:

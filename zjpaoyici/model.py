@@ -312,6 +312,8 @@ class Catalogue:
     documents: list[Document] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     io_errors: int = 0
+    # the first error of each file that could not be read at all (its entries are missing)
+    unparsed: list[Finding] = field(default_factory=list)
     sample: bool = False
     folders: set[str] = field(default_factory=set)
     # defaults entries by folder and code, built on first use by resolve

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from zjpaoyici.cli.common import (
     EXIT_FINDINGS,
@@ -23,10 +24,19 @@ from zjpaoyici.cli.common import (
     lang_of,
     progress,
     require_existing,
+    stderr_console,
     stdout_console,
     usage_error,
 )
-from zjpaoyici.diff import CLASSES, Accept, ChangeClass, FailOn, diff_roots, load_accepts
+from zjpaoyici.diff import (
+    CLASSES,
+    Accept,
+    ChangeClass,
+    FailOn,
+    UnreadableFiles,
+    diff_roots,
+    load_accepts,
+)
 from zjpaoyici.gitrev import GitError, catalogue_at
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.load import display_path, find_root
@@ -140,17 +150,24 @@ def diff(
             old_label = new_label = display_path
             old_name, new_name = display_path(old.absolute()), display_path(new.absolute())
         with progress(t("progress_load", language)) as update:
-            result = diff_roots(
-                old_root,
-                new_root,
-                overrides=overrides,
-                accepts=accepts,
-                old_label=old_label,
-                new_label=new_label,
-                cache=cache_of(use_cache),
-                jobs=jobs,
-                progress=update,
-            )
+            try:
+                result = diff_roots(
+                    old_root,
+                    new_root,
+                    overrides=overrides,
+                    accepts=accepts,
+                    old_label=old_label,
+                    new_label=new_label,
+                    cache=cache_of(use_cache),
+                    jobs=jobs,
+                    progress=update,
+                )
+            except UnreadableFiles as exc:
+                err = stderr_console()
+                for finding in exc.findings:
+                    line = f"{finding.loc}: {finding.rule} {message_of(finding, language)}"
+                    err.print(Text(one_line(line), style="red"))
+                raise usage_error(t("diff_unreadable", language)) from None
     code = EXIT_FINDINGS if result.fails(_FAIL_ON[fail_on] if fail_on else None) else EXIT_OK
     if fmt == Format.text:
         diff_out.render_text(result, stdout_console(), language, old_name, new_name)
