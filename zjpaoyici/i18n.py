@@ -434,6 +434,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "缓存目录：{path}\n条目：{entries} 个，共 {size}（{days} 天未用的条目自动清除）",
         "en": "Cache directory: {path}\nEntries: {entries}, {size} (entries unused for {days} days are removed)",
     },
+    "report_gate_incomplete": {
+        "zh": "统计不完整，不判断是否达标（退出码 2）。",
+        "en": "The figures are incomplete, so the targets were not judged (exit 2).",
+    },
     "report_incomplete": {
         "zh": "统计不完整：{count} 个文件无法读取，未计入：{files}。运行 zjpaoyici validate 查看原因。",
         "en": "The figures are incomplete: {count} file(s) could not be read and are left out:"

@@ -13,6 +13,7 @@ from zjpaoyici.cache import Cache
 from zjpaoyici.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
+    EXIT_USAGE,
     CacheOption,
     JobsOption,
     LangOption,
@@ -178,6 +179,10 @@ def report(
         emit(report_out.render_csv(result, group, language), output)
     else:
         emit(report_html.render_html(result, language), output)
+    if coverage.unread and (check or fail_under is not None):
+        # a gate cannot pass or fail on figures that leave files out
+        note(t("report_gate_incomplete", language))
+        raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(EXIT_FINDINGS if result.failed else EXIT_OK)
 
 
