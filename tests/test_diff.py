@@ -278,3 +278,12 @@ def test_an_unreadable_file_is_not_a_removal(damage: str, cli: Any, tmp_path: Pa
     assert IMPL.format("330106") in line
     assert ("Y004" if damage == "gbk" else "Y001") in line
     assert "removed" in run.stderr
+
+
+def test_share_changes_are_the_difference_of_the_shown_figures() -> None:
+    from zjpaoyici.render.diff_out import _delta
+
+    assert _delta(0.92555, 0.92645) == "+0.0"  # both shown as 92.6%
+    assert _delta(0.9264, 0.9255) == "-0.1"  # 92.6% → 92.5%
+    assert _delta(0.5, 0.5) == "+0.0"
+    assert _delta(None, 0.5) == "—"

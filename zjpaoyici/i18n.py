@@ -152,8 +152,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "diff_summary": {
         "zh": "减事项 {matters} · 减次数 {visits} · 减材料 {materials} · 减时间 {days} 个工作日",
-        "en": "matters −{matters} · visits −{visits} · required materials −{materials}"
-        " · promised working days −{days}",
+        "en": "fewer matters {matters} · fewer visits {visits} · fewer required materials"
+        " {materials} · fewer promised working days {days}",
     },
     "diff_falls_out": {"zh": "（不再满足“最多跑一次”）", "en": " (no longer 最多跑一次)"},
     "diff_accepted": {"zh": "（已接受：{reason}）", "en": " (accepted: {reason})"},

@@ -135,7 +135,9 @@ def _pct(value: float | None) -> str:
 def _delta(a: float | None, b: float | None) -> str:
     if a is None or b is None:
         return "—"
-    return f"{(b - a) * 100:+.1f}"
+    # the difference of the figures as shown, so "92.6% → 92.6%" never reads "+0.1"
+    shown = round(b * 100, 1) - round(a * 100, 1) + 0.0  # + 0.0: no "-0.0"
+    return f"{shown:+.1f}"
 
 
 def level_rows(
