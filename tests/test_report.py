@@ -222,9 +222,21 @@ def test_check_compares_unrounded_values(tmp_path: Path, cli: Any) -> None:
     run = cli("report", str(root), "--check", "--lang", "en")
     county = next(line for line in run.stdout.splitlines() if line.startswith("│ county"))
     assert "80.0%" in county and "80% ✗" in county
-    assert run.code == 1 and "county is at 79.96%, below the target of 80.00%" in run.stdout
+    assert run.code == 1 and "county is at 79.96%, below the target of 80%" in run.stdout
     assert cli("report", str(root), "--fail-under", "0.7996").code == 0
     assert cli("report", str(root), "--fail-under", "0.79961").code == 1
+    # a target is shown as written, not rounded to a figure the share would seem to meet
+    manifest = root / "catalogue.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    assert "county: 0.8" in text
+    manifest.write_text(text.replace("county: 0.8", "county: 0.7997", 1), encoding="utf-8")
+    run = cli("report", str(root), "--check", "--lang", "en")
+    county = next(line for line in run.stdout.splitlines() if line.startswith("│ county"))
+    assert "79.97% ✗" in county and run.code == 1
+    # written to a file, the failing level is still said on standard error
+    out = tmp_path / "report.csv"
+    run = cli("report", str(root), "--check", "--format", "csv", "-o", str(out), "--lang", "en")
+    assert run.code == 1 and "county is at 79.96%, below the target of 79.97%" in run.stderr
 
 
 def test_markdown_and_html_escape_catalogue_text(small: Path, cli: Any) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from zjpaoyici.cache import Cache
 from zjpaoyici.cli.common import (
@@ -25,6 +26,7 @@ from zjpaoyici.cli.common import (
     lang_of,
     note,
     progress,
+    stderr_console,
     stdout_console,
     usage_error,
 )
@@ -33,6 +35,7 @@ from zjpaoyici.gitrev import GitError, catalogue_at, commit_info, revisions_sinc
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.metrics import Coverage, UnitKind
 from zjpaoyici.render import report_html, report_out
+from zjpaoyici.render.safe import one_line
 from zjpaoyici.report import Basis, GroupBy, HistoryPoint, build, history
 
 
@@ -171,13 +174,16 @@ def report(
     group = _BY[by]
     if fmt == Format.table:
         report_out.render_table(result, stdout_console(), group, language)
-    elif fmt == Format.markdown:
+    else:  # a file or a pipe: a failing gate still says which level, on standard error
+        for line in report_out.below_lines(result, language):
+            stderr_console().print(Text(one_line(line), style="bold red"), soft_wrap=True)
+    if fmt == Format.markdown:
         emit(report_out.render_markdown(result, group, language), output)
     elif fmt == Format.json:
         emit(report_out.render_json(result), output)
     elif fmt == Format.csv:
         emit(report_out.render_csv(result, group, language), output)
-    else:
+    elif fmt == Format.html:
         emit(report_html.render_html(result, language), output)
     if coverage.unread and (check or fail_under is not None):
         # a gate cannot pass or fail on figures that leave files out

@@ -13,6 +13,7 @@ from zjpaoyici.render.report_out import (
     overall_sentence,
     pct,
     row_label,
+    target_pct,
 )
 from zjpaoyici.render.safe import html_text as esc
 from zjpaoyici.report import GroupBy, Report
@@ -237,7 +238,7 @@ def render_html(report: Report, lang: Lang) -> str:
         cards.append(
             f'<div class="card{cls}" data-level="{level}"><div>{esc(LEVELS[level].get(lang))}</div>'
             f'<div class="big">{esc(pct(report.level_value(fig)))}</div>'
-            f'<div class="note">{esc(t("html_card", lang, count=f"{fig.mean_count:.0f}" if fig.mean_count is not None else "—", regions=fig.regions, pooled=pct(fig.pooled.share), target=pct(target, 0) if target is not None else "—"))}</div></div>'
+            f'<div class="note">{esc(t("html_card", lang, count=f"{fig.mean_count:.0f}" if fig.mean_count is not None else "—", regions=fig.regions, pooled=pct(fig.pooled.share), target=target_pct(target)))}</div></div>'
         )
     multi_rows = "".join(
         f"<tr><td>{esc(u.region)}</td><td>{esc(u.code)}</td><td>{esc(u.name)}</td><td>{esc(u.department)}</td>"

@@ -36,6 +36,14 @@ def pct(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value * 100:.{digits}f}%"
 
 
+def target_pct(value: float | None) -> str:
+    """A target as written, to 0.01%: 0.8 → ``80%``, 0.8235 → ``82.35%`` (a rounded
+    ``82%`` target next to an 82.3% share that fails would read as a bug)."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
 def overall_sentence(o: Tally, lang: Lang) -> str:
     """The one-line summary under the tables (text and HTML say the same)."""
     return t(
@@ -278,7 +286,7 @@ def render_table(report: Report, console: Console, by: GroupBy, lang: Lang) -> N
             pct(fig.pooled.share),
             pct(fig.pooled.zero_share),
             str(fig.pooled.unknown),
-            Text((pct(target, 0) if target is not None else "—") + mark, style=style),
+            Text(target_pct(target) + mark, style=style),
         )
     console.print(levels)
     console.print(Text(t("report_basis_note", lang), style="dim"), soft_wrap=True)
@@ -322,20 +330,23 @@ def render_table(report: Report, console: Console, by: GroupBy, lang: Lang) -> N
             )
     _bundle_table(report, console, lang)
     _history_table(report, console, lang)
-    for check in report.failed:
-        console.print(
-            Text(
-                t(
-                    "report_below",
-                    lang,
-                    level=LEVELS[check.level].get(lang),
-                    value=pct(check.value, 2),
-                    target=pct(check.target, 2),
-                ),
-                style="bold red",
-            ),
-            soft_wrap=True,
+    for line in below_lines(report, lang):
+        console.print(Text(line, style="bold red"), soft_wrap=True)
+
+
+def below_lines(report: Report, lang: Lang) -> list[str]:
+    """One sentence per level below its target (the table prints them; other formats
+    leave them to standard error, so a failing gate always says which level)."""
+    return [
+        t(
+            "report_below",
+            lang,
+            level=LEVELS[check.level].get(lang),
+            value=pct(check.value, 2),
+            target=target_pct(check.target),
         )
+        for check in report.failed
+    ]
 
 
 def bundle_level_rows(report: Report, lang: Lang) -> list[tuple[str, str, str, str, str, str]]:
@@ -410,7 +421,7 @@ def render_markdown(report: Report, by: GroupBy, lang: Lang) -> str:
         out.append(
             f"| {LEVELS[level].get(lang)} | {fig.regions} | {fig.mean_count:.0f} | {pct(fig.mean_share)} "
             f"| {pct(fig.pooled.share)} | {pct(fig.pooled.zero_share)} | {fig.pooled.unknown} "
-            f"| {(pct(target, 0) if target is not None else '—')}{mark} |"
+            f"| {target_pct(target)}{mark} |"
         )
     out += ["", h("report_basis_note"), ""]
     if by != "level":
@@ -441,19 +452,7 @@ def render_markdown(report: Report, by: GroupBy, lang: Lang) -> str:
             )
         out += ["", "</details>", ""]
     out += _bundles_markdown(report, lang)
-    for check in report.failed:
-        out.append(
-            "❌ "
-            + markdown_text(
-                t(
-                    "report_below",
-                    lang,
-                    level=LEVELS[check.level].get(lang),
-                    value=pct(check.value, 2),
-                    target=pct(check.target, 2),
-                )
-            )
-        )
+    out += ["❌ " + markdown_text(line) for line in below_lines(report, lang)]
     return "\n".join(out).rstrip() + "\n"
 
 
