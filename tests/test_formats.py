@@ -149,3 +149,19 @@ def test_both_languages_name_the_same_findings(broken: Path, cli: Any) -> None:
     en_msgs = {f["rule"]: f["message"] for f in json.loads(en.stdout)["findings"]}
     assert "到现场" in zh_msgs["Q001"] and "on-site" in en_msgs["Q001"]
     assert zh_msgs["R004"] != en_msgs["R004"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "junit"])
+def test_text_formats_name_the_related_place(fmt: str, broken: Path, cli: Any) -> None:
+    """Y002's hint points at the first occurrence ("see also"); formats that carry only
+    text must then say where that is, as json and sarif do with their related fields."""
+    json_run = cli("validate", "--format", "json", cwd=broken)
+    [dup] = [f for f in json.loads(json_run.stdout)["findings"] if f["rule"] == "Y002"]
+    [first] = dup["related"]
+    place = f"{first['file']}:{first['line']}:{first['column']}"
+    assert place == "basic/extra.yaml:8:5"
+    run = cli("validate", "--format", fmt, cwd=broken)
+    [line] = (
+        [x for x in run.stdout.split("\n::") if "Y002" in x] if fmt == "github" else [run.stdout]
+    )
+    assert f"see also: {place}" in line

@@ -9,7 +9,7 @@ from zjpaoyici import __version__
 from zjpaoyici.findings import Severity
 from zjpaoyici.i18n import Lang
 from zjpaoyici.render.safe import github_data, github_property
-from zjpaoyici.rules import REGISTRY, hint_of, message_of
+from zjpaoyici.rules import REGISTRY, hint_of, message_of, related_of
 from zjpaoyici.validate import Result
 
 
@@ -62,6 +62,7 @@ def render_github(result: Result, lang: Lang) -> str:
         hint = hint_of(f, lang)
         if hint:
             message += f"\n{hint}"
+        message += "".join(f"\n{line}" for line in related_of(f, lang))
         props = ",".join(
             [
                 f"file={github_property(f.loc.file)}",

@@ -8,7 +8,7 @@ from itertools import groupby
 from zjpaoyici.findings import Severity
 from zjpaoyici.i18n import Lang
 from zjpaoyici.render.safe import one_line
-from zjpaoyici.rules import REGISTRY, hint_of, message_of
+from zjpaoyici.rules import REGISTRY, hint_of, message_of, related_of
 from zjpaoyici.validate import Result
 
 
@@ -31,9 +31,8 @@ def render_junit(result: Result, lang: Lang) -> str:
             )
             kind = "failure" if sev != Severity.INFO else "skipped"
             node = ET.SubElement(case, kind, message=one_line(message_of(f, lang)), type=sev.value)
-            node.text = (
-                one_line(f"{f.loc}: {message_of(f, lang)}") + "\n" + one_line(hint_of(f, lang))
-            )
+            lines = [f"{f.loc}: {message_of(f, lang)}", hint_of(f, lang), *related_of(f, lang)]
+            node.text = "\n".join(one_line(line) for line in lines)
         total += len(items)
         failures += len(items)
     if not result.findings:

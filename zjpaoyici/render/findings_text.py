@@ -10,7 +10,7 @@ from rich.text import Text
 from zjpaoyici.findings import Severity
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.render.safe import one_line
-from zjpaoyici.rules import REGISTRY, hint_of, message_of
+from zjpaoyici.rules import REGISTRY, hint_of, message_of, related_of
 from zjpaoyici.validate import Result
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -38,11 +38,8 @@ def render(result: Result, console: Console, lang: Lang) -> None:
                     Text(f"{' ' * 11}{t('hint', lang)}{one_line(hint)}", style="green"),
                     soft_wrap=True,
                 )
-            for rel in finding.related:
-                console.print(
-                    Text(f"{' ' * 11}{t('also_at', lang)}{one_line(str(rel))}", style="dim"),
-                    soft_wrap=True,
-                )
+            for rel in related_of(finding, lang):
+                console.print(Text(f"{' ' * 11}{one_line(rel)}", style="dim"), soft_wrap=True)
         console.print()
     errors, warnings, infos = (result.count(s) for s in Severity)
     if result.findings:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from zjpaoyici.findings import Finding, Severity
-from zjpaoyici.i18n import Bi, Lang
+from zjpaoyici.i18n import Bi, Lang, t
 
 Scope = Literal["load", "catalogue", "region", "entry"]
 
@@ -156,6 +156,12 @@ def message_of(finding: Finding, lang: Lang) -> str:
 def hint_of(finding: Finding, lang: Lang) -> str:
     """The finding's fix hint in ``lang`` (may be empty)."""
     return _fmt(REGISTRY[finding.rule].hint.get(lang), finding.params, lang)
+
+
+def related_of(finding: Finding, lang: Lang) -> list[str]:
+    """``see also: file:line:col`` for each related place (the first duplicate, the value a
+    message compares with), for formats that carry only text."""
+    return [t("also_at", lang) + str(loc) for loc in finding.related]
 
 
 class SelectionError(ValueError):
