@@ -287,3 +287,36 @@ def test_share_changes_are_the_difference_of_the_shown_figures() -> None:
     assert _delta(0.9264, 0.9255) == "-0.1"  # 92.6% → 92.5%
     assert _delta(0.5, 0.5) == "+0.0"
     assert _delta(None, 0.5) == "—"
+
+
+@pytest.mark.parametrize(
+    ("entry", "says"),
+    [
+        ('{code: "许可-00801-000", feild: visits, reason: 现场核查}', "3:28: Unknown key feild"),
+        (
+            '{code: "许可-00801-000", field: visit, reason: 现场核查}',
+            "3:35: There is no field visit",
+        ),
+        ('{code: "许可-00801-000", field: visits}', "3:5: reason is missing"),
+        ("许可-00801-000", "3:5: Each entry is a mapping"),
+    ],
+)
+def test_a_mistyped_accept_entry_is_a_usage_error(
+    entry: str, says: str, pair: tuple[Path, Path], cli: Any, tmp_path: Path
+) -> None:
+    """A typo must not silently widen an acceptance to every field or drop it."""
+    accept = tmp_path / "accept.yaml"
+    accept.write_text(
+        "accept:\n"
+        '  - {code: "许可-00801-000", region: "330106", reason: 该事项下放至街道}\n'
+        f"  - {entry}\n",
+        encoding="utf-8",
+    )
+    run = cli("diff", str(pair[0]), str(pair[1]), "--accept", str(accept))
+    assert run.code == 2
+    assert f"accept.yaml:{says}" in run.stderr, run.stderr
+
+
+def test_class_override_names_a_known_field(pair: tuple[Path, Path], cli: Any) -> None:
+    run = cli("diff", str(pair[0]), str(pair[1]), "--class", "visit=neutral")
+    assert run.code == 2 and "visit" in run.stderr and "online.depth" in run.stderr

@@ -64,6 +64,26 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "{path} 不是目录（找不到 catalogue.yaml），也不是目录中的文件。",
         "en": "{path} is not a catalogue (no catalogue.yaml found) nor a file inside one.",
     },
+    "accept_no_list": {
+        "zh": "接受清单应为 accept: 列表。",
+        "en": "An accept file holds a list under accept:.",
+    },
+    "accept_not_mapping": {
+        "zh": "每一项应为映射（code、region、field、reason）。",
+        "en": "Each entry is a mapping (code, region, field, reason).",
+    },
+    "accept_unknown_key": {
+        "zh": "未知的键 {key}（可用：{allowed}）。",
+        "en": "Unknown key {key} (allowed: {allowed}).",
+    },
+    "accept_missing": {
+        "zh": "缺少 {key}（接受一项退步必须写明事项编码和原因）。",
+        "en": "{key} is missing (accepting a regression needs the matter code and a reason).",
+    },
+    "accept_bad_field": {
+        "zh": "字段 {field} 不存在（可用：{choices}）。",
+        "en": "There is no field {field} (one of: {choices}).",
+    },
     "diff_unreadable": {
         "zh": "以上文件无法读取，比较会把其中的事项都当作删除，因此不做比较；请先修正（zjpaoyici"
         " validate 给出详情）。",

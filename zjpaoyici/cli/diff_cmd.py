@@ -30,6 +30,7 @@ from zjpaoyici.cli.common import (
 )
 from zjpaoyici.diff import (
     CLASSES,
+    FIELDS,
     Accept,
     ChangeClass,
     FailOn,
@@ -37,13 +38,14 @@ from zjpaoyici.diff import (
     diff_roots,
     load_accepts,
 )
+from zjpaoyici.findings import Loc
 from zjpaoyici.gitrev import GitError, catalogue_at
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.load import display_path, find_root
 from zjpaoyici.render import diff_out
 from zjpaoyici.render.safe import one_line
 from zjpaoyici.rules import message_of
-from zjpaoyici.yamlio import read_document
+from zjpaoyici.yamlio import Document, read_document
 
 
 class Format(StrEnum):
@@ -197,7 +199,12 @@ def _overrides(values: list[str], lang: Lang) -> dict[str, ChangeClass]:
     out: dict[str, ChangeClass] = {}
     for value in values:
         field, _, cls = value.partition("=")
-        if cls not in _CLASS_OF or not field:
+        if field not in FIELDS:
+            choices = "|".join(FIELDS)
+            raise usage_error(
+                t("err_bad_option", lang, option="--class", value=field, choices=choices)
+            )
+        if cls not in _CLASS_OF:
             choices = "FIELD=" + "|".join(CLASSES)
             raise usage_error(
                 t("err_bad_option", lang, option="--class", value=value, choices=choices)
@@ -214,4 +221,37 @@ def _accepts(path: Path | None, lang: Lang) -> list[Accept]:
     if doc is None or findings:
         lines = [one_line(f"{f.loc}: {f.rule} {message_of(f, lang)}") for f in findings]
         raise usage_error("\n".join(lines) or str(path))
+    problems = _accept_problems(doc, lang)
+    if problems:
+        raise usage_error("\n".join(one_line(f"{loc}: {text}") for loc, text in problems))
     return load_accepts(doc.data)
+
+
+_ACCEPT_KEYS = ("code", "region", "field", "reason")
+
+
+def _accept_problems(doc: Document, lang: Lang) -> list[tuple[Loc, str]]:
+    """Everything wrong with an accept list, located: a misspelled key or field would
+    otherwise widen an acceptance to every field, or drop it, without a word."""
+    items = doc.data.get("accept") if isinstance(doc.data, dict) else None
+    if not isinstance(items, list):
+        return [(doc.loc(), t("accept_no_list", lang))]
+    problems: list[tuple[Loc, str]] = []
+    for i, item in enumerate(items):
+        where = ("accept", i)
+        if not isinstance(item, dict):
+            problems.append((doc.loc(where), t("accept_not_mapping", lang)))
+            continue
+        for key in item:
+            if key not in _ACCEPT_KEYS:
+                allowed = ", ".join(_ACCEPT_KEYS)
+                text = t("accept_unknown_key", lang, key=key, allowed=allowed)
+                problems.append((doc.loc((*where, key), key=True), text))
+        for key in ("code", "reason"):
+            if not isinstance(item.get(key), str) or not item[key].strip():
+                problems.append((doc.loc(where), t("accept_missing", lang, key=key)))
+        field = item.get("field")
+        if field is not None and field not in FIELDS:
+            text = t("accept_bad_field", lang, field=field, choices=", ".join(FIELDS))
+            problems.append((doc.loc((*where, "field")), text))
+    return problems
