@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import BASE
+from tests.conftest import BASE, REPO
 from zjpaoyici.rules import REGISTRY
 from zjpaoyici.rules.example_cases import EXAMPLES_DIR, Example, Overlay, examples, materialise
 
@@ -79,3 +79,26 @@ def test_base_catalogue_is_clean(cli: Any, tmp_path: Path) -> None:
     shutil.copytree(BASE, root)
     code, findings = findings_of(cli, root)
     assert findings == [] and code == 0
+
+
+def test_an_abolished_region_code_is_called_abolished_and_no_folder_is_suggested_for_it(
+    tmp_path: Path, cli: Any
+) -> None:
+    """330103 下城区 is in regions.yaml, marked abolished: R002 says so (not "missing"),
+    and R003 tells the author to correct the code rather than move the file into a folder
+    for a region that no longer exists."""
+    root = tmp_path / "cat"
+    shutil.copytree(REPO / "catalog", root)
+    path = root / "implementations" / "330106" / "gat.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert 'region: "330106"' in text
+    path.write_text(text.replace('region: "330106"', 'region: "330103"', 1), encoding="utf-8")
+    run = cli("validate", str(root), "--format", "json", "--lang", "en")
+    found = {f["rule"]: f for f in json.loads(run.stdout)["findings"]}
+    assert "listed as abolished in regions.yaml" in found["R002"]["message"]
+    assert "330105" in found["R002"]["hint"]  # its successor
+    assert found["R003"]["hint"] == "330103 is not a current region: set region to 330106."
+    zh = cli("validate", str(root), "--format", "json", "--lang", "zh")
+    zh_found = {f["rule"]: f for f in json.loads(zh.stdout)["findings"]}
+    assert "标为已撤销" in zh_found["R002"]["message"]
+    assert "implementations/330103" not in zh_found["R003"]["hint"]

@@ -104,8 +104,8 @@ def _region_hint(cat: Catalogue, code: str) -> Bi:
     scope="catalogue",
     title=Bi("区划代码不存在", "unknown region code"),
     message=Bi(
-        "区划代码 {code} 不在 regions.yaml 中{retired}。",
-        "Region code {code} is not in regions.yaml{retired}.",
+        "区划代码 {code} {status}。",
+        "Region code {code} {status}.",
     ),
     hint=Bi("{hint}", "{hint}"),
     why=Bi(
@@ -124,15 +124,15 @@ def _unknown_region(cat: Catalogue, files: Iterable[ImplFile]) -> Iterator[Findi
         code = impl.region
         if code is None or code in cat.regions:
             continue
-        retired = (
-            Bi("（该区划已撤销）", " (the region was abolished)")
+        status = (
+            Bi("在 regions.yaml 中标为已撤销", "is listed as abolished in regions.yaml")
             if code in cat.retired
-            else Bi("", "")
+            else Bi("不在 regions.yaml 中", "is not in regions.yaml")
         )
         yield Finding(
             "R002",
             impl.doc.loc(("region",)),
-            {"code": code, "retired": retired, "hint": _region_hint(cat, code)},
+            {"code": code, "status": status, "hint": _region_hint(cat, code)},
         )
 
 
@@ -149,10 +149,7 @@ _region_part(_unknown_region, "R002")
         "文件声明区划 {region}，却放在 implementations/{folder}/ 中。",
         "The file declares region {region} but sits in implementations/{folder}/.",
     ),
-    hint=Bi(
-        "把文件移到 implementations/{region}/，或更正 region。",
-        "Move the file to implementations/{region}/ or correct region.",
-    ),
+    hint=Bi("{fix}", "{fix}"),
     why=Bi(
         "文件夹决定文件属于哪个区划，二者不一致会让事项计入错误的区划。",
         "The folder decides which region a file counts for.",
@@ -165,9 +162,20 @@ def region_folder(cat: Catalogue) -> Iterator[Finding]:
 def _region_folder(cat: Catalogue, files: Iterable[ImplFile]) -> Iterator[Finding]:
     for impl in files:
         if impl.region is not None and impl.region != impl.folder:
-            yield Finding(
-                "R003", impl.doc.loc(("region",)), {"region": impl.region, "folder": impl.folder}
+            # never suggest a folder for a region that does not exist (any more)
+            fix = (
+                Bi(
+                    f"把文件移到 implementations/{impl.region}/，或更正 region。",
+                    f"Move the file to implementations/{impl.region}/ or correct region.",
+                )
+                if impl.region in cat.regions or not cat.regions
+                else Bi(
+                    f"{impl.region} 不是现行区划：把 region 改为 {impl.folder}。",
+                    f"{impl.region} is not a current region: set region to {impl.folder}.",
+                )
             )
+            params: dict[str, object] = {"region": impl.region, "folder": impl.folder, "fix": fix}
+            yield Finding("R003", impl.doc.loc(("region",)), params)
 
 
 _region_part(_region_folder, "R003")
