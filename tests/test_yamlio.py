@@ -158,3 +158,18 @@ def test_deep_block_nesting_is_refused() -> None:
     text = "".join("  " * i + "- \n" for i in range(3000))
     doc, findings = parse_text(text, Path("t.yaml"), "t.yaml", Limits())
     assert doc is None and findings[0].rule == "Y009"
+
+
+def test_syntax_errors_read_in_chinese_and_point_at_indentation(tmp_path: Path) -> None:
+    """libyaml's English is kept for --lang en; --lang zh gets its phrases in Chinese, and
+    a list item indented one space short is blamed on the indentation."""
+    from zjpaoyici.rules import hint_of, message_of
+
+    text = 'matters:\n  - code: "许可-00001-000"\n    visits: 0\n   visits: 1\n'
+    _, findings = parse_text(text, tmp_path / "a.yaml", "a.yaml")
+    [finding] = findings
+    assert finding.rule == "Y001"
+    en, zh = message_of(finding, "en"), message_of(finding, "zh")
+    assert "did not find expected '-' indicator" in en
+    assert "没有找到预期的“-”" in zh and "did not find" not in zh
+    assert "indent" in hint_of(finding, "en").lower() and "缩进" in hint_of(finding, "zh")

@@ -311,8 +311,9 @@ def _scan_events(text: str, display: str, max_depth: int | None, max_values: int
 _SYNTAX_HINTS: dict[str, Bi] = {
     "tab": Bi("YAML 缩进只能用空格，请把制表符换成空格。", "Indent YAML with spaces, not tabs."),
     "colon": Bi(
-        "冒号后面要有空格；值里含有“: ”时请给整个值加引号。",
-        "Put a space after the colon; quote a value that itself contains ': '.",
+        "检查这一行的缩进是否与同级的键对齐；冒号后面要有空格；值里含有“: ”时请给整个值加引号。",
+        "Check that the line is indented like its sibling keys; put a space after the colon;"
+        " quote a value that itself contains ': '.",
     ),
     "alias": Bi(
         "引用（*名称）之前必须先用 &名称 定义锚点。",
@@ -334,16 +335,51 @@ _HINT_NEEDLES = (
     ("found undefined alias", "alias"),
     ("expected <block end>", "indent"),
     ("did not find expected key", "indent"),
+    ("did not find expected '-' indicator", "indent"),
     ("found unexpected end of stream", "quote"),
     ("while scanning a quoted scalar", "quote"),
     ("found duplicate anchor", "anchor"),
 )
 
 
+# libyaml's phrases in Chinese; a phrase not listed stays as libyaml wrote it.
+_PROBLEM_ZH = (
+    ("while parsing a block collection", "解析块序列时"),
+    ("while parsing a block mapping", "解析块映射时"),
+    ("while parsing a flow sequence", "解析 [ ] 序列时"),
+    ("while parsing a flow mapping", "解析 { } 映射时"),
+    ("while parsing a flow node", "解析流式节点时"),
+    ("while parsing a block node", "解析块节点时"),
+    ("while scanning a simple key", "读取键时"),
+    ("while scanning a quoted scalar", "读取带引号的文字时"),
+    ("while scanning a block scalar", "读取多行文字时"),
+    ("while scanning an anchor", "读取锚点时"),
+    ("while scanning an alias", "读取引用时"),
+    ("while scanning a tag", "读取标签时"),
+    ("while scanning for the next token", "读取下一个记号时"),
+    ("did not find expected '-' indicator", "没有找到预期的“-”（可能是缩进不齐）"),
+    ("did not find expected key", "没有找到预期的键（可能是缩进不齐）"),
+    ("did not find expected node content", "没有找到预期的内容"),
+    ("did not find expected ',' or ']'", "没有找到预期的“,”或“]”"),
+    ("did not find expected ',' or '}'", "没有找到预期的“,”或“}”"),
+    ("could not find expected ':'", "没有找到预期的冒号"),
+    ("mapping values are not allowed in this context", "此处不能出现“键: 值”"),
+    ("found unexpected end of stream", "文件意外结束"),
+    ("found undefined alias", "引用了未定义的锚点"),
+    ("found character that cannot start any token", "遇到不能作为开头的字符"),
+    ("expected <block end>, but found", "缩进结束处出现了意外的内容："),
+)
+
+
 def syntax_finding(loc: Loc, problem: str) -> Finding:
-    """A Y001 finding for ``problem`` with the matching fix hint."""
+    """A Y001 finding for ``problem`` (libyaml's English, with the phrases it knows in
+    Chinese for ``--lang zh``) and the matching fix hint."""
     kind = next((k for needle, k in _HINT_NEEDLES if needle in problem), "generic")
-    return Finding("Y001", loc, {"problem": problem, "hint": _SYNTAX_HINTS[kind]})
+    zh = problem
+    for phrase, chinese in _PROBLEM_ZH:
+        zh = zh.replace(phrase, chinese)
+    params: dict[str, object] = {"problem": Bi(zh, problem), "hint": _SYNTAX_HINTS[kind]}
+    return Finding("Y001", loc, params)
 
 
 def _syntax_finding(exc: yaml.MarkedYAMLError, display: str, text: str = "") -> Finding:
