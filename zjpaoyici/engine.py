@@ -72,8 +72,10 @@ def _digest_of(package: Path, schemas: Path) -> str:
         and "_data" not in path.relative_to(package).parts
         and path.is_file()
     ]
-    for label, paths in (("code", code), ("schemas", list(schemas.glob("*.json")))):
-        base = package if label == "code" else schemas
+    for label, base, paths in (
+        ("code", package, code),
+        ("schemas", schemas, list(schemas.glob("*.json"))),
+    ):
         for path in sorted(paths):
             h.update(f"{label}/{path.relative_to(base).as_posix()}".encode())
             h.update(path.read_bytes())

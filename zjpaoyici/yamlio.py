@@ -17,6 +17,7 @@ import codecs
 import gc
 import re
 import stat
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -287,18 +288,18 @@ def _scan_events(text: str, display: str, max_depth: int | None, max_values: int
     than ``max_values`` nodes (Y010; tiny values cost far more as objects than as text).
     ``None`` skips a check."""
     depth = nodes = 0
-    deep = max_depth if max_depth is not None else -1
-    many = max_values if max_values is not None else -1
+    deep = max_depth if max_depth is not None else sys.maxsize
+    many = max_values if max_values is not None else sys.maxsize
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.NodeEvent):
                 nodes += 1
-                if nodes == many + 1:
+                if nodes > many:
                     unit = {"length": f"{nodes:,}+", "limit": many, "unit": _VALUES}
                     raise _Abort(Finding("Y010", Loc(display, 1, 1), unit))
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
-                if depth == deep + 1:
+                if depth > deep:
                     mark = event.start_mark
                     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
                     raise _Abort(Finding("Y009", Loc(display, line, col), {"limit": deep}))
