@@ -240,6 +240,7 @@ def _decode(raw: bytes, display: str) -> str:
 _OCTAL = re.compile(r"[-+]?0[0-7_]+$")  # YAML 1.1 octal; YAML 1.2 and editors read decimal
 _BRACKET = re.compile(r"[\[\]{}]")
 _DEEP_BLOCK = re.compile(r"^[ \-?:]{4000,}", re.MULTILINE)
+_LIBYAML_DEPTH = "exceeded maximum nesting depth"  # libyaml's own limit (1,000 levels)
 _COMPOSE_SAFE_DEPTH = 2000  # libyaml's composer recurses in C; far below where it crashes
 
 
@@ -282,7 +283,13 @@ def values_bound(text: str | bytes) -> int:
     return 2 + c(b"\n") + c(b",") + c(b"-") + c(b"[") + c(b"{") + c(b"?") + 2 * c(b":")
 
 
-def _scan_events(text: str, display: str, max_depth: int | None, max_values: int | None) -> None:
+def _scan_events(
+    text: str,
+    display: str,
+    max_depth: int | None,
+    max_values: int | None,
+    loader: type[Any] = _Loader,
+) -> None:
     """Walk the event stream, which builds nothing, and refuse the file before composing
     it: nesting deeper than ``max_depth`` (Y009; libyaml's composer recurses in C) or more
     than ``max_values`` nodes (Y010; tiny values cost far more as objects than as text).
@@ -291,7 +298,7 @@ def _scan_events(text: str, display: str, max_depth: int | None, max_values: int
     deep = max_depth if max_depth is not None else sys.maxsize
     many = max_values if max_values is not None else sys.maxsize
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=loader):
             if isinstance(event, yaml.NodeEvent):
                 nodes += 1
                 if nodes > many:
@@ -306,7 +313,14 @@ def _scan_events(text: str, display: str, max_depth: int | None, max_values: int
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
-        raise _Abort(_syntax_finding(exc, display, text)) from None
+        if max_depth is not None and loader is not yaml.SafeLoader and _LIBYAML_DEPTH in str(
+            exc.problem
+        ):
+            # libyaml's scanner looks ahead and stops at its own depth (1,000) before the
+            # events reach ours: the pure-Python parser (no such limit, not recursive)
+            # finds the place where the file passes our limit.
+            _scan_events(text, display, max_depth, max_values, yaml.SafeLoader)
+        raise _Abort(_syntax_finding(exc, display, text, max_depth)) from None
 
 
 _SYNTAX_HINTS: dict[str, Bi] = {
@@ -383,9 +397,15 @@ def syntax_finding(loc: Loc, problem: str) -> Finding:
     return Finding("Y001", loc, params)
 
 
-def _syntax_finding(exc: yaml.MarkedYAMLError, display: str, text: str = "") -> Finding:
+def _syntax_finding(
+    exc: yaml.MarkedYAMLError, display: str, text: str = "", depth_limit: int | None = None
+) -> Finding:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if exc.problem and _LIBYAML_DEPTH in exc.problem:
+        # libyaml from 0.2.6 (bundled with PyYAML 6.0.4) stops at its own depth limit
+        limit = depth_limit if depth_limit is not None else DEFAULT_LIMITS.max_depth
+        return Finding("Y009", Loc(display, line, col), {"limit": limit})
     problem = " ".join(p for p in (exc.context, exc.problem) if p) or str(exc)
     finding = syntax_finding(Loc(display, line, col), problem)
     if mark is not None and _tab_at(text, mark.line, mark.column):
@@ -516,7 +536,7 @@ class _Builder:
         return result
 
 
-def _compose(text: str, display: str) -> Iterator[Node]:
+def _compose(text: str, display: str, depth_limit: int) -> Iterator[Node]:
     loader = _Loader(text)
     try:
         while loader.check_node():
@@ -524,7 +544,7 @@ def _compose(text: str, display: str) -> Iterator[Node]:
             if node is not None:
                 yield node
     except yaml.MarkedYAMLError as exc:
-        raise _Abort(_syntax_finding(exc, display, text)) from None
+        raise _Abort(_syntax_finding(exc, display, text, depth_limit)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         raise _Abort(syntax_finding(Loc(display, 1, 1), str(exc))) from None
     finally:
@@ -543,7 +563,7 @@ def parse_text(
         gc_was_enabled = gc.isenabled()
         gc.disable()  # building many small objects; the collector only slows this down
         try:
-            nodes = _compose(text, display)
+            nodes = _compose(text, display, limits.max_depth)
             first = next(nodes, None)
             if first is None:
                 return None, [Finding("Y008", Loc(display, 1, 1), {})]
