@@ -26,13 +26,17 @@ REPO = Path(__file__).resolve().parent.parent
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The result cache of the test run lives in a temporary directory, never in ~/.cache;
     subprocesses inherit it through the environment."""
-    old = os.environ.get("ZJPAOYICI_CACHE_DIR")
+    names = ("ZJPAOYICI_CACHE_DIR", "XDG_CONFIG_HOME", "ZJPAOYICI_CACHE_KEY")
+    old = {name: os.environ.get(name) for name in names}
     os.environ["ZJPAOYICI_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("config"))  # the cache secret
+    os.environ.pop("ZJPAOYICI_CACHE_KEY", None)
     yield
-    if old is None:
-        os.environ.pop("ZJPAOYICI_CACHE_DIR", None)
-    else:
-        os.environ["ZJPAOYICI_CACHE_DIR"] = old
+    for name, value in old.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture

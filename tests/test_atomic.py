@@ -33,7 +33,11 @@ def fail_half_way(monkeypatch: pytest.MonkeyPatch) -> None:
         raw = real_fdopen(fd, mode, buffering=0)
         return HalfWriter(raw)
 
+    def open_(path: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        return HalfWriter(io.FileIO(path, mode.replace("b", "")))
+
     monkeypatch.setattr(fsutil.os, "fdopen", fdopen)
+    monkeypatch.setattr(fsutil, "open", open_, raising=False)  # batch writes (fmt, merge)
 
 
 def test_interrupted_write_keeps_the_original(

@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import REPO
 from zjpaoyici import engine
-from zjpaoyici.cache import Cache
+from zjpaoyici.cache import MAX_ENTRY_BYTES, SUFFIX, Cache, _tag
 from zjpaoyici.codec import decode_finding, encode_finding
 from zjpaoyici.findings import Severity
 from zjpaoyici.rules.example_cases import examples, run
@@ -54,14 +54,23 @@ def test_warm_run_reports_exactly_what_the_cold_run_reported(broken: Path, tmp_p
     assert outcome(first) == outcome(second) == outcome(uncached)
 
 
+def entry_files(directory: Path) -> list[Path]:
+    return sorted(directory.rglob(f"*{SUFFIX}"))
+
+
+def payload_of(path: Path) -> bytes:
+    """An entry's JSON payload (after the line with the authentication tag)."""
+    return path.read_bytes().split(b"\n", 1)[1]
+
+
 def test_entries_are_json_and_name_files_relative_to_the_catalogue(
     broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cache = Cache(tmp_path / "c")
     validate_catalogue(broken, cache=cache)
-    entries = list((tmp_path / "c").rglob("*.json"))
+    entries = entry_files(tmp_path / "c")
     assert entries
-    texts = [p.read_text(encoding="utf-8") for p in entries]
+    texts = [payload_of(p).decode("utf-8") for p in entries]
     for text in texts:
         json.loads(text)  # plain JSON: nothing is pickled
     assert any('"implementations/330106/scjg.yaml"' in t for t in texts)
@@ -142,7 +151,7 @@ DAMAGE = {
 def test_a_damaged_entry_is_ignored_and_rebuilt(broken: Path, tmp_path: Path, kind: str) -> None:
     directory = tmp_path / "c"
     expected, _ = validate_catalogue(broken, cache=Cache(directory))
-    entries = sorted(directory.rglob("*.json"))
+    entries = entry_files(directory)
     for path in entries:
         path.write_bytes(DAMAGE[kind](path.read_bytes()))
     cache = Cache(directory)
@@ -157,7 +166,7 @@ def test_a_damaged_entry_is_ignored_and_rebuilt(broken: Path, tmp_path: Path, ki
 def test_an_entry_moved_to_another_key_is_refused(broken: Path, tmp_path: Path) -> None:
     directory = tmp_path / "c"
     expected, _ = validate_catalogue(broken, cache=Cache(directory))
-    entries = sorted(directory.rglob("*.json"))
+    entries = entry_files(directory)
     payloads = [p.read_bytes() for p in entries]
     for path, payload in zip(entries, payloads[1:] + payloads[:1], strict=True):
         path.write_bytes(payload)  # every entry now holds its neighbour's result
@@ -201,7 +210,7 @@ def test_cli_no_cache_writes_nothing(broken: Path, tmp_path: Path, cli: Any) -> 
         warm = cli("validate", "--format", "json", str(broken))
     finally:
         os.environ["ZJPAOYICI_CACHE_DIR"] = str(tmp_path / "elsewhere")
-    assert any(directory.rglob("*.json"))
+    assert entry_files(directory)
     assert cold.code == warm_fill.code == warm.code == 1
     assert cold.stdout == warm_fill.stdout == warm.stdout
 
@@ -303,13 +312,146 @@ def test_sweep_removes_entries_unused_for_a_month_once_a_day(broken: Path, tmp_p
 
     directory = tmp_path / "c"
     validate_catalogue(broken, cache=Cache(directory))
-    entries = sorted(directory.rglob("*.json"))
+    entries = entry_files(directory)
     old = time.time() - (KEEP_DAYS + 1) * 86400
     for path in entries[:5]:
         os.utime(path, (old, old))
     now = time.time()
     assert Cache(directory).sweep(now) == 5
-    assert len(list(directory.rglob("*.json"))) == len(entries) - 5
+    assert len(list(directory.rglob("*.entry"))) == len(entries) - 5
     os.utime(entries[5], (old, old))
     assert Cache(directory).sweep(now + 3600) == 0  # swept less than a day ago
     assert Cache(directory).sweep(now + 2 * 86400) == 1
+
+
+# --- a cache that cannot hurt (issue 16): every entry authenticated, only regular files read
+
+
+def _poison(directory: Path, replace: Any) -> int:
+    """Apply ``replace(path)`` to every entry; returns how many."""
+    entries = entry_files(directory)
+    for path in entries:
+        replace(path)
+    return len(entries)
+
+
+def test_an_entry_edited_with_its_key_kept_cannot_hide_findings(
+    broken: Path, tmp_path: Path
+) -> None:
+    """The attack of issue 16: an entry keeps its own key but says 'no findings'."""
+    directory = tmp_path / "c"
+    expected, _ = validate_catalogue(broken, cache=Cache(directory))
+    assert expected.findings
+
+    def empty_findings(path: Path) -> None:
+        head, payload = path.read_bytes().split(b"\n", 1)
+        data = json.loads(payload)
+        data["data"] = json.loads(json.dumps(data["data"]).replace('"rule"', '"x"'))
+        path.write_bytes(head + b"\n" + json.dumps(data).encode())
+
+    assert _poison(directory, empty_findings)
+    cache = Cache(directory)
+    result, _ = validate_catalogue(broken, cache=cache)
+    assert outcome(result) == outcome(expected)
+    assert cache.hits == 0 and cache.rejected >= 1
+
+
+def test_an_entry_signed_by_another_cache_is_ignored(broken: Path, tmp_path: Path) -> None:
+    """An entry copied in from another user's or runner's cache (another secret), even
+    with a correct tag for that secret and a result that hides every finding."""
+    directory = tmp_path / "c"
+    expected, _ = validate_catalogue(broken, cache=Cache(directory, secret=b"theirs" * 6))
+    forged = b"someone-else" * 3
+    for path in entry_files(directory):
+        key = path.name[: -len(SUFFIX)]
+        data = json.loads(payload_of(path))
+        data["data"] = json.loads(json.dumps(data["data"]).replace('"rule"', '"x"'))
+        body = json.dumps(data).encode()
+        path.write_bytes(b"zjpaoyici-cache-2 " + _tag(forged, key, body) + b"\n" + body)
+    cache = Cache(directory)  # this user's own secret
+    result, _ = validate_catalogue(broken, cache=cache)
+    assert cache.hits == 0 and outcome(result) == outcome(expected)
+
+
+def test_fifo_device_link_and_oversize_entries_are_refused_quickly(
+    broken: Path, tmp_path: Path
+) -> None:
+    import time
+
+    directory = tmp_path / "c"
+    expected, _ = validate_catalogue(broken, cache=Cache(directory))
+    read: list[str] = []
+
+    class Tracking(Cache):
+        def get(self, key: str, decode: Any) -> Any:
+            read.append(key)
+            return super().get(key, decode)
+
+    validate_catalogue(broken, cache=Tracking(directory))
+    entries = [p for p in entry_files(directory) if p.name[: -len(SUFFIX)] in read]
+    fifo, device, sparse, outside = entries[0], entries[1], entries[2], entries[3]
+    fifo.unlink()
+    os.mkfifo(fifo)  # reading it would block forever
+    device.unlink()
+    device.symlink_to("/dev/zero")  # reading it would never end
+    with sparse.open("r+b") as fh:
+        fh.truncate(MAX_ENTRY_BYTES + 1)  # a sparse file just over the bound
+    secret_file = tmp_path / "elsewhere.entry"
+    secret_file.write_bytes(outside.read_bytes())
+    outside.unlink()
+    outside.symlink_to(secret_file)  # even a valid entry is not read through a link
+    started = time.monotonic()
+    cache = Cache(directory)
+    result, _ = validate_catalogue(broken, cache=cache)
+    assert time.monotonic() - started < 10
+    assert outcome(result) == outcome(expected)
+    assert cache.rejected >= 4
+    again = Cache(directory)
+    validate_catalogue(broken, cache=again)
+    assert again.misses == 0  # each odd file was replaced by a real entry
+
+
+def test_a_symlinked_cache_subfolder_is_not_trusted(broken: Path, tmp_path: Path) -> None:
+    directory = tmp_path / "c"
+    validate_catalogue(broken, cache=Cache(directory))
+    sub = entry_files(directory)[0].parent
+    moved = tmp_path / "moved"
+    shutil.move(str(sub), moved)
+    sub.symlink_to(moved, target_is_directory=True)
+    cache = Cache(directory)
+    validate_catalogue(broken, cache=cache)
+    assert cache.misses >= 1
+
+
+def test_the_secret_is_private_and_outside_the_cache(tmp_path: Path) -> None:
+    from zjpaoyici.cache import config_dir, load_secret
+
+    first = load_secret()
+    assert first is not None and len(first) == 32
+    key_file = config_dir() / "cache-key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert load_secret() == first
+    key_file.chmod(0o644)  # readable by others: no longer a secret, not used
+    assert load_secret() is None
+    key_file.chmod(0o600)
+    os.environ["ZJPAOYICI_CACHE_KEY"] = "ci-secret"
+    try:
+        assert load_secret() not in (None, first)
+    finally:
+        del os.environ["ZJPAOYICI_CACHE_KEY"]
+
+
+def test_stale_temporary_files_are_swept(tmp_path: Path) -> None:
+    from zjpaoyici.fsutil import TEMP_SUFFIX, remove_stale_temps
+
+    dead = tmp_path / f".x.yaml.999999999.0123abcd{TEMP_SUFFIX}"
+    live = tmp_path / f".y.yaml.{os.getpid()}.0123abcd{TEMP_SUFFIX}"
+    fresh = tmp_path / f".z.yaml.999999999.0123abcd{TEMP_SUFFIX}"
+    other = tmp_path / ".keep.tmp"
+    for path in (dead, live, fresh, other):
+        path.write_text("x", encoding="utf-8")
+    old = 1_000_000_000
+    for path in (dead, live, other):
+        os.utime(path, (old, old))
+    assert remove_stale_temps(tmp_path) == 2  # the dead writer's and our own old one
+    assert not dead.exists() and not live.exists() and fresh.exists() and other.exists()

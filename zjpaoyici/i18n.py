@@ -6,6 +6,7 @@ Every key must exist in both languages: a test checks it.
 
 from __future__ import annotations
 
+import errno
 import locale
 import os
 from typing import Literal, NamedTuple
@@ -40,7 +41,48 @@ def default_lang() -> Lang:
     return "zh" if loc.lower().startswith("zh") else "en"
 
 
+# Chinese names of the operating-system errors a user meets when writing or reading.
+_OS_REASONS_ZH = {
+    errno.ENOENT: "没有这个文件或文件夹",
+    errno.ENOTDIR: "路径中的某一部分不是文件夹",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "不允许此操作（文件可能被锁定或设为不可改）",
+    errno.EROFS: "文件系统是只读的",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EEXIST: "文件已存在",
+    errno.ELOOP: "符号链接层数过多或链接循环",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EBUSY: "文件正被占用",
+    errno.ETXTBSY: "文件正被占用",
+    errno.EIO: "输入输出错误",
+    errno.EMFILE: "打开的文件太多",
+    errno.EXDEV: "不能跨文件系统移动",
+}
+
+
+def os_reason(exc: OSError, lang: Lang) -> str:
+    """The operating system's reason for ``exc`` in ``lang`` (English: strerror)."""
+    english = exc.strerror or (os.strerror(exc.errno) if exc.errno else str(exc))
+    if lang == "zh" and exc.errno in _OS_REASONS_ZH:
+        return f"{_OS_REASONS_ZH[exc.errno]}（{english}）"
+    return english
+
+
 MESSAGES: dict[str, dict[Lang, str]] = {
+    "os_failure": {
+        "zh": "无法写入或读取 {path}：{reason}",
+        "en": "Cannot write or read {path}: {reason}",
+    },
+    "os_failure_replaced": {
+        "zh": "出错前已替换的文件：{paths}；其余文件保持原样。",
+        "en": "Already replaced before the failure: {paths}; every other file is unchanged.",
+    },
+    "os_failure_nothing": {
+        "zh": "没有文件被改动。",
+        "en": "No file was changed.",
+    },
     "using_sample": {
         "zh": "未找到 catalogue.yaml，使用内置示例目录：{path}",
         "en": "No catalogue.yaml found; using the bundled sample catalogue: {path}",
@@ -451,8 +493,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "explode_sheet_items": {"zh": "办理项", "en": "Handling items"},
     "explode_sheet_bundles": {"zh": "一件事", "en": "Bundles"},
     "cache_info": {
-        "zh": "缓存目录：{path}\n条目：{entries} 个，共 {size}（{days} 天未用的条目自动清除）",
-        "en": "Cache directory: {path}\nEntries: {entries}, {size} (entries unused for {days} days are removed)",
+        "zh": "缓存目录：{path}\n条目：{entries} 个，共 {size}（{days} 天未用的条目自动清除）\n"
+        "不是本用户密钥签名的条目（他人写入或被改动，读取时忽略并重算）：{foreign} 个",
+        "en": "Cache directory: {path}\nEntries: {entries}, {size} (entries unused for {days} days are removed)\n"
+        "Entries not signed with this user's key (written or edited by someone else; ignored and recomputed): {foreign}",
     },
     "report_gate_incomplete": {
         "zh": "统计不完整，不判断是否达标（退出码 2）。",

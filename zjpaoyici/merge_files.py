@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from zjpaoyici.findings import Finding, Loc
-from zjpaoyici.fsutil import atomic_write_bytes, atomic_write_text
+from zjpaoyici.fsutil import write_files
 from zjpaoyici.load import blocks_rewrite, display_path, read_checked
 from zjpaoyici.merge import Conflict, combine, merge3, render_with_conflicts, resolve_steps
 from zjpaoyici.rtyaml import dump_text, load_text
@@ -135,15 +135,14 @@ def combine_dirs(
 
 
 def write_outcome(outcome: MergeOutcome) -> None:
-    """Write every output atomically (folders created as needed)."""
-    for target, text in outcome.outputs.items():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(target, text)
+    """Write every output as one batch (folders created as needed): all are prepared
+    before any is replaced."""
+    files: list[tuple[Path, bytes]] = [(t, x.encode("utf-8")) for t, x in outcome.outputs.items()]
     for target, source in outcome.copies.items():
         if target.resolve() == source.resolve():
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(target, source.read_bytes())
+        files.append((target, source.read_bytes()))
+    write_files(files)
 
 
 @dataclass(slots=True)

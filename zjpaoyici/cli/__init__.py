@@ -1,7 +1,8 @@
 """The command-line interface: thin typer commands that parse options, call the core, render.
 
 Exit codes (the same for every command): 0 success / clean, 1 findings or a failed
-gate, 2 usage error or unreadable input, 3 internal error (a bug: please report it),
+gate, 2 usage error, unreadable input or a failure of the environment (a folder that does
+not exist, permission denied, disk full — named with the path and the OS reason), 3 internal error (a bug: please report it),
 130 interrupted.
 """
 
@@ -29,7 +30,14 @@ from zjpaoyici.cli import (
     show_cmd,
     validate_cmd,
 )
-from zjpaoyici.cli.common import EXIT_INTERNAL, app, fail_internal
+from zjpaoyici.cli.common import (
+    EXIT_INTERNAL,
+    EXIT_USAGE,
+    app,
+    fail_environment,
+    fail_internal,
+    lang_from_argv,
+)
 
 # Importing a command module registers its command on ``app``.
 COMMAND_MODULES = (
@@ -68,6 +76,10 @@ def _root(
         raise typer.Exit(0)
 
 
+def _quiet_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """Drop 'Exception ignored' reports after an environmental failure was reported."""
+
+
 def main() -> None:
     """Console-script entry point: run the app; never show a traceback to the user."""
     if hasattr(signal, "SIGPIPE"):
@@ -80,6 +92,14 @@ def main() -> None:
         raise
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as exc:  # no such folder, permission denied, disk full …: not our bug
+        if os.environ.get("ZJPAOYICI_DEBUG"):
+            raise
+        fail_environment(exc, lang_from_argv(sys.argv[1:]))
+        # Library objects abandoned by the failure (an xlsx zip stream on a full disk)
+        # may fail again when collected; the failure has been reported once.
+        sys.unraisablehook = _quiet_unraisable
+        sys.exit(EXIT_USAGE)
     except Exception as exc:  # a bug: say so briefly, keep the details for debugging
         if os.environ.get("ZJPAOYICI_DEBUG"):
             raise

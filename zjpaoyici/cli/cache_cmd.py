@@ -48,7 +48,7 @@ def cache(
     language = lang_of(lang)
     store = Cache(default_dir())
     removed = store.clear() if clear else 0
-    entries, size = store.usage()
+    entries, size, foreign = store.usage()
     if fmt == Format.json:
         emit(
             json.dumps(
@@ -56,6 +56,7 @@ def cache(
                     "directory": str(store.directory),
                     "entries": entries,
                     "bytes": size,
+                    "foreign": foreign,
                     "removed": removed,
                     "keep_days": KEEP_DAYS,
                 },
@@ -69,6 +70,14 @@ def cache(
         note(t("cache_cleared", language, entries=removed))
     shown = f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size / 1e3:.1f} kB"
     typer.echo(
-        t("cache_info", language, path=store.directory, entries=entries, size=shown, days=KEEP_DAYS)
+        t(
+            "cache_info",
+            language,
+            path=store.directory,
+            entries=entries,
+            size=shown,
+            days=KEEP_DAYS,
+            foreign=foreign,
+        )
     )
     raise typer.Exit(EXIT_OK)

@@ -15,8 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from zjpaoyici.cache import Cache, default_dir
-from zjpaoyici.fsutil import atomic_write_text
-from zjpaoyici.i18n import Lang, default_lang, t
+from zjpaoyici.fsutil import WriteFailure, atomic_write_text
+from zjpaoyici.i18n import Lang, default_lang, os_reason, t
 from zjpaoyici.load import display_path, find_root, load_catalogue
 from zjpaoyici.model import Catalogue
 from zjpaoyici.render.safe import visible
@@ -211,6 +211,33 @@ def emit(text: str, output: Path | None) -> None:
         sys.stdout.flush()
     else:
         atomic_write_text(output, text)
+
+
+def lang_from_argv(argv: list[str]) -> Lang:
+    """The ``--lang`` a command line asks for, else the locale's (used where typer has
+    not parsed the options, e.g. for an error that ends the run)."""
+    for i, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        if value in ("zh", "en"):
+            return "zh" if value == "zh" else "en"
+    return default_lang()
+
+
+def fail_environment(exc: OSError, lang: Lang) -> None:
+    """Say which path could not be used and the operating system's reason, in ``lang``,
+    and which targets of a batch were already replaced (see :class:`WriteFailure`)."""
+    reason = os_reason(exc, lang)
+    path = exc.filename if exc.filename is not None else "?"
+    lines = [t("os_failure", lang, path=path, reason=reason)]
+    if isinstance(exc, WriteFailure):
+        if exc.replaced:
+            paths = ", ".join(str(p) for p in exc.replaced)
+            lines.append(t("os_failure_replaced", lang, paths=paths))
+        else:
+            lines.append(t("os_failure_nothing", lang))
+    stderr_console().print(Text(visible("\n".join(lines)), style="bold red"), soft_wrap=True)
 
 
 def fail_internal(exc: BaseException) -> None:

@@ -32,7 +32,7 @@ from zjpaoyici.explode import (
     plan_materialise,
     select_folders,
 )
-from zjpaoyici.fsutil import atomic_write_text
+from zjpaoyici.fsutil import FileBatch
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.load import display_path
 from zjpaoyici.model import Catalogue
@@ -185,9 +185,12 @@ def _write(cat: Catalogue, folders: list[str], lang: Lang) -> int:
     for shown in plan.blocked:
         err.print(Text(visible(t("explode_write_blocked", lang, path=shown)), style="bold red"))
     items = 0
+    with FileBatch(make_parents=False) as batch:  # all prepared before any is replaced
+        for fp in plan.files:
+            text = fp.path.read_text(encoding="utf-8-sig")
+            batch.add(fp.path, materialise_text(text, fp).encode("utf-8"))
+        batch.commit()
     for fp in plan.files:
-        text = fp.path.read_text(encoding="utf-8-sig")
-        atomic_write_text(fp.path, materialise_text(text, fp))
         items += fp.count
         err.print(Text(visible(t("explode_write_file", lang, path=fp.display, count=fp.count))))
     err.print(Text(t("explode_write_done", lang, items=items, files=len(plan.files)), style="bold"))

@@ -22,7 +22,7 @@ from zjpaoyici.cli.common import (
     stdout_console,
 )
 from zjpaoyici.fmt import format_file, targets
-from zjpaoyici.fsutil import atomic_write_text
+from zjpaoyici.fsutil import FileBatch
 from zjpaoyici.i18n import t
 from zjpaoyici.load import display_path
 from zjpaoyici.render.safe import one_line, visible
@@ -67,37 +67,45 @@ def fmt(
     require_existing(chosen, language)
     out, err = stdout_console(), stderr_console()
     changed = unchanged = failed = 0
-    for path, kind, profile in targets(chosen):
-        result = format_file(path, kind, profile)
-        shown = display_path(path.absolute())
-        if result.formatted is None:
-            failed += 1
-            for finding in result.problems:
-                err.print(
-                    Text(
-                        one_line(f"{finding.loc}: {finding.rule} {message_of(finding, language)}"),
-                        style="red",
+    written: list[str] = []
+    # Nothing is replaced until every changed file is prepared beside its target.
+    with FileBatch(make_parents=False) as batch:
+        for path, kind, profile in targets(chosen):
+            result = format_file(path, kind, profile)
+            shown = display_path(path.absolute())
+            if result.formatted is None:
+                failed += 1
+                for finding in result.problems:
+                    err.print(
+                        Text(
+                            one_line(
+                                f"{finding.loc}: {finding.rule} {message_of(finding, language)}"
+                            ),
+                            style="red",
+                        )
                     )
+                err.print(Text(one_line(t("fmt_skipped", language, path=shown)), style="bold red"))
+                continue
+            if not result.changed:
+                unchanged += 1
+                continue
+            changed += 1
+            if diff:
+                lines = difflib.unified_diff(
+                    result.original.splitlines(keepends=True),
+                    result.formatted.splitlines(keepends=True),
+                    shown,
+                    shown,
                 )
-            err.print(Text(one_line(t("fmt_skipped", language, path=shown)), style="bold red"))
-            continue
-        if not result.changed:
-            unchanged += 1
-            continue
-        changed += 1
-        if diff:
-            lines = difflib.unified_diff(
-                result.original.splitlines(keepends=True),
-                result.formatted.splitlines(keepends=True),
-                shown,
-                shown,
-            )
-            out.print(Text(visible("".join(lines))), end="")
-        if check:
-            out.print(Text(one_line(t("fmt_would_change", language, path=shown))))
-        else:
-            atomic_write_text(path, result.formatted or "")
-            out.print(Text(one_line(t("fmt_changed", language, path=shown))))
+                out.print(Text(visible("".join(lines))), end="")
+            if check:
+                out.print(Text(one_line(t("fmt_would_change", language, path=shown))))
+            else:
+                batch.add(path, (result.formatted or "").encode("utf-8"))
+                written.append(shown)
+        batch.commit()
+    for shown in written:
+        out.print(Text(one_line(t("fmt_changed", language, path=shown))))
     key = "fmt_summary_check" if check else "fmt_summary"
     err.print(
         Text(t(key, language, changed=changed, unchanged=unchanged, failed=failed), style="bold")

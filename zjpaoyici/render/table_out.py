@@ -145,8 +145,12 @@ def write_xlsx(
         raise
     last = get_column_letter(max(len(headers), 1))
     ws.auto_filter.ref = f"A1:{last}{count + 1}"
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
+    try:
+        with atomic_path(target) as tmp:
+            wb.save(tmp)
+    except BaseException:  # no folder, no permission, disk full: close the sheet's stream
+        _discard(ws)
+        raise
     return count
 
 
