@@ -366,3 +366,34 @@ def test_report_html(cats: tuple[Path, Path]) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
     assert "&lt;img src=x onerror=alert(1)&gt;" in out
     assert "Content-Security-Policy" in out
+
+
+# --- explode and show: every text format of the commands that print catalogue text -------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "yaml"])
+def test_explode_outputs_are_inert(cats: tuple[Path, Path], fmt: str) -> None:
+    """Issue 16: explode csv passed ESC, OSC-8, BEL, U+202E and CR through, and a newline
+    in a department started an output line with ``::error``."""
+    out = run(cats[1], "explode", "--format", fmt).stdout
+    assert_plain(out)
+    assert not [line for line in out.splitlines() if line.lstrip().startswith("::")]
+    if fmt == "json":
+        data = json.loads(out)
+        assert DEPARTMENT in {row.get("department") for row in data}  # the text, unchanged
+    if fmt == "csv":
+        cells = [c for row in csv.reader(io.StringIO(out)) for c in row]
+        assert any("::set-output" in c for c in cells)
+        assert any("line1\n'::warning::pwned" in c for c in cells)  # quoted, defused
+
+
+def test_json_formats_escape_what_json_leaves_raw(cats: tuple[Path, Path]) -> None:
+    for args in (
+        ("validate", "--format", "json"),
+        ("validate", "--format", "sarif"),
+        ("report", "--format", "json"),
+        ("diff", str(cats[0]), str(cats[1]), "--format", "json"),
+    ):
+        out = run(cats[1], *args).stdout
+        assert_plain(out)
+        json.loads(out)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -31,7 +30,7 @@ from zjpaoyici.merge_files import (
     merge3_files,
     write_outcome,
 )
-from zjpaoyici.render.safe import one_line, visible
+from zjpaoyici.render.safe import json_text, one_line, visible
 from zjpaoyici.rules import message_of
 
 
@@ -70,7 +69,7 @@ Exit codes 退出码: 0 merged cleanly 无冲突 · 1 conflicts written as <<<<<
 def _value_text(value: Any) -> str:
     if value is MISSING:
         return "(absent)"
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return json_text(value, indent=None, default=str)
 
 
 def _report(conflicts: list[LocatedConflict], lang: Lang, fmt: Format) -> None:
@@ -93,7 +92,7 @@ def _report(conflicts: list[LocatedConflict], lang: Lang, fmt: Format) -> None:
             }
             for c in conflicts
         ]
-        typer.echo(json.dumps({"conflicts": data}, ensure_ascii=False, indent=2, default=str))
+        typer.echo(json_text({"conflicts": data}, default=str))
         return
     err = stderr_console()
     for c in conflicts:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +21,7 @@ from zjpaoyici.cli.common import (
 )
 from zjpaoyici.i18n import t
 from zjpaoyici.render import show_text
+from zjpaoyici.render.safe import json_text
 from zjpaoyici.show import UnknownCode, build, build_bundle, find_bundle, known_region
 
 
@@ -80,7 +80,7 @@ def show(
     if bundle is not None:
         bundle_data = build_bundle(cat, bundle, region)
         if fmt == Format.json:
-            emit(json.dumps(bundle_data, ensure_ascii=False, indent=2, default=str) + "\n", output)
+            emit(json_text(bundle_data, default=str) + "\n", output)
         else:
             show_text.render_bundle(bundle_data, stdout_console(), language)
         raise typer.Exit(0)
@@ -93,7 +93,7 @@ def show(
             message += " " + t("show_did_you_mean", language, codes=codes)
         raise usage_error(message) from None
     if fmt == Format.json:
-        emit(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", output)
+        emit(json_text(data, default=str) + "\n", output)
     else:
         show_text.render(data, stdout_console(), language, region)
     raise typer.Exit(0)

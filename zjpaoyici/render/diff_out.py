@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rich.console import Console
@@ -11,7 +10,7 @@ from rich.text import Text
 from zjpaoyici.diff import Change, DiffResult
 from zjpaoyici.i18n import Bi, Lang, t
 from zjpaoyici.metrics import Coverage
-from zjpaoyici.render.safe import markdown_text, one_line
+from zjpaoyici.render.safe import json_text, markdown_text, one_line
 
 _CLASS = {
     "improvement": Bi("改进", "improvement"),
@@ -361,4 +360,4 @@ def render_json(result: DiffResult, old: str, new: str, exit_code: int) -> str:
             for c in result.changes
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    return json_text(data, default=str) + "\n"

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from zjpaoyici import __version__
 from zjpaoyici.findings import Severity
 from zjpaoyici.i18n import Lang
-from zjpaoyici.render.safe import github_data, github_property
+from zjpaoyici.render.safe import github_data, github_property, json_text
 from zjpaoyici.rules import REGISTRY, hint_of, message_of, related_of
 from zjpaoyici.validate import Result
 
@@ -47,7 +46,7 @@ def as_dict(result: Result, lang: Lang) -> dict[str, Any]:
 
 
 def render_json(result: Result, lang: Lang) -> str:
-    return json.dumps(as_dict(result, lang), ensure_ascii=False, indent=2) + "\n"
+    return json_text(as_dict(result, lang)) + "\n"
 
 
 _GH_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

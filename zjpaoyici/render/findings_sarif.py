@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import quote
 
 from zjpaoyici import __version__
 from zjpaoyici.findings import Loc, Severity
 from zjpaoyici.i18n import Lang
+from zjpaoyici.render.safe import json_text
 from zjpaoyici.rules import REGISTRY, hint_of, message_of
 from zjpaoyici.validate import Result
 
@@ -72,4 +72,4 @@ def render_sarif(result: Result, lang: Lang) -> str:
             }
         ],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json_text(doc) + "\n"

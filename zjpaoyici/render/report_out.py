@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 from rich.console import Console
@@ -13,7 +12,7 @@ from rich.text import Text
 
 from zjpaoyici.i18n import Bi, Lang, t
 from zjpaoyici.metrics import LEVEL_ORDER, Tally, Unit
-from zjpaoyici.render.safe import markdown_text, one_line
+from zjpaoyici.render.safe import json_text, markdown_text, one_line
 from zjpaoyici.report import GroupBy, Report, Row
 
 LEVELS = {
@@ -150,7 +149,7 @@ def render_json(report: Report) -> str:
         ],
         "bundles": _bundles_json(report),
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_text(data) + "\n"
 
 
 def _bundles_json(report: Report) -> dict[str, Any]:

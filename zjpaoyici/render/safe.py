@@ -8,7 +8,9 @@ shown as visible escapes and each format's own syntax is escaped.
 from __future__ import annotations
 
 import html
+import json
 import re
+from typing import Any
 
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
@@ -63,3 +65,29 @@ def markdown_text(text: str) -> str:
     escaped = re.sub(r"^([#>+\-=])", r"\\\1", escaped)
     escaped = re.sub(r"^(\d+)([.)])", r"\1\\\2", escaped)
     return escaped.replace("@", "@\u200b").replace("#", "#\u200b")
+
+
+# Characters that may stand raw in a JSON string but act on a terminal or reader: C1
+# controls, line and paragraph separators, bidi overrides (C0 controls json escapes itself).
+_JSON_RAW = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(data: Any, *, indent: int | None = 2, default: Any = None) -> str:
+    """``data`` as JSON (UTF-8 text kept readable) in which no character can act on a
+    terminal or CI log: the ones JSON would leave raw are written as ``\\uXXXX`` escapes,
+    so a JSON reader gets exactly the same strings back."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent, default=default)
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_LINE_BREAK = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+_COMMAND_LINE = re.compile(r"(^|\n)([ \t]*)(::)")
+
+
+def csv_text_cell(text: str) -> str:
+    """A csv field's text made inert: line breaks normalised to LF (the csv writer quotes
+    the field), a line that would start a CI workflow command (``::error …``) defused with
+    a leading apostrophe, every other control or bidi character shown as an escape."""
+    text = _LINE_BREAK.sub("\n", text)
+    text = _COMMAND_LINE.sub(lambda m: f"{m.group(1)}{m.group(2)}'{m.group(3)}", text)
+    return visible(text)

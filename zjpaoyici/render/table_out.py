@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import json
 import re
 import sys
 import unicodedata
@@ -28,7 +27,8 @@ from typing import IO, Any
 from zjpaoyici.explode import Column
 from zjpaoyici.fsutil import atomic_path
 from zjpaoyici.i18n import MESSAGES, Lang, t
-from zjpaoyici.rtyaml import dump_text
+from zjpaoyici.render.safe import csv_text_cell, json_text
+from zjpaoyici.rtyaml import dump_text, new_yaml
 
 Cell = str | int | float | bool | None
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -50,6 +50,11 @@ def is_formula_like(text: str) -> bool:
     return text.startswith(FORMULA_START)
 
 
+_YAML_RAW = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
 def csv_cell(value: Cell) -> str:
     """A cell as csv text, with formula-like text defused by a leading apostrophe."""
     if value is None:
@@ -58,8 +63,8 @@ def csv_cell(value: Cell) -> str:
         return "true" if value else "false"
     text = str(value)
     if isinstance(value, str) and is_formula_like(text):
-        return "'" + text
-    return text
+        return "'" + csv_text_cell(text)
+    return csv_text_cell(text) if isinstance(value, str) else text
 
 
 @contextlib.contextmanager
@@ -172,7 +177,7 @@ def write_json(records: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
     out.write("[")
     for rec in records:
         out.write(",\n " if count else "\n ")
-        out.write(json.dumps(rec, ensure_ascii=False))
+        out.write(json_text(rec, indent=None))
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count
@@ -186,11 +191,24 @@ def write_yaml(records: Iterable[Mapping[str, Any]], out: IO[str], *, chunk: int
         batch.append(dict(rec))
         count += 1
         if len(batch) >= chunk:
-            out.write(dump_text(batch))
+            out.write(_inert_yaml(batch))
             batch = []
     if batch or not count:
-        out.write(dump_text(batch))
+        out.write(_inert_yaml(batch))
     return count
+
+
+def _inert_yaml(batch: list[dict[str, Any]]) -> str:
+    """The YAML of ``batch``; a chunk whose text would carry a control or bidi character
+    raw is written with every non-ASCII character escaped instead (still the same data)."""
+    text = dump_text(batch)
+    if not _YAML_RAW.search(text):
+        return text
+    out = io.StringIO()
+    escaping = new_yaml()
+    escaping.allow_unicode = False
+    escaping.dump(batch, out)
+    return out.getvalue()
 
 
 def csv_text(headers: Sequence[Header], rows: Iterable[Sequence[Cell]]) -> str:
