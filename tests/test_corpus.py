@@ -205,7 +205,7 @@ def _unreadable_possible() -> bool:
 
 # The one place zjpaoyici may write on its own: its result cache ($ZJPAOYICI_CACHE_DIR),
 # as entries named by a SHA-256 key, never by anything the input says.
-_CACHE_ENTRY = re.compile(r"v\d+(?:/(?:\.swept|[0-9a-f]{2}(?:/[0-9a-f]{64}\.json)?))?|\.swept")
+_CACHE_ENTRY = re.compile(r"v\d+(?:/(?:\.swept|[0-9a-f]{2}(?:/[0-9a-f]{64}\.entry)?))?|\.swept")
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[str, int, int, str]]:

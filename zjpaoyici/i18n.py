@@ -71,6 +71,14 @@ def os_reason(exc: OSError, lang: Lang) -> str:
 
 
 MESSAGES: dict[str, dict[Lang, str]] = {
+    "findings_omitted": {
+        "zh": "本文件另有 {count:,} 条 {rule} 问题未逐条列出。",
+        "en": "… and {count:,} more {rule} findings in this file, not listed one by one.",
+    },
+    "findings_omitted_hint": {
+        "zh": "先修正上面列出的问题；用 --max-per-rule 0 列出全部。",
+        "en": "Fix the ones listed first; --max-per-rule 0 lists them all.",
+    },
     "os_failure": {
         "zh": "无法写入或读取 {path}：{reason}",
         "en": "Cannot write or read {path}: {reason}",

@@ -36,7 +36,15 @@ from zjpaoyici.model import (
 )
 from zjpaoyici.resources import sample_catalogue_dir
 from zjpaoyici.schemas import check_document, header_for, kind_of_header
-from zjpaoyici.yamlio import DEFAULT_LIMITS, Document, Limits, decode_raw, parse_text
+from zjpaoyici.yamlio import (
+    DEFAULT_LIMITS,
+    Document,
+    Limits,
+    decode_raw,
+    parse_text,
+    records_exceed,
+    too_many_records,
+)
 
 MANIFEST = "catalogue.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -204,14 +212,23 @@ def read_checked(
         return None, None, [Finding("Y015", Loc(display, 1, 1), {"reason": reason})]
     if text is None:
         return None, None, findings
+    flood = records_exceed(text, display, limits)
+    if flood is not None:
+        return None, None, [flood]
     if fast:
         quick = fast_read(path, raw, text, display, kind, limits)
         if quick is not None:
+            excess = too_many_records(quick[0], limits)
+            if excess is not None:
+                return None, None, [excess]
             quick[0].kind = quick[1]
             return quick[0], quick[1], []
     doc, findings = parse_text(text, path, display, limits)
     if doc is None:
         return None, None, findings
+    excess = too_many_records(doc, limits)
+    if excess is not None:
+        return None, None, [excess]
     if not isinstance(doc.data, dict):
         findings.extend(check_document(doc, kind or "catalogue") if kind else [])
         if not kind:

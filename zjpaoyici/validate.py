@@ -31,10 +31,11 @@ from zjpaoyici.metrics import region_data as units_of
 from zjpaoyici.model import Catalogue, Entry
 from zjpaoyici.resolve import resolve_region
 from zjpaoyici.rules import REGISTRY, selected_rules
-from zjpaoyici.rules.registry import checks_for
+from zjpaoyici.rules.registry import checks_for, omitted_summary
 from zjpaoyici.yamlio import DEFAULT_LIMITS, Limits
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+MAX_PER_RULE = 200  # findings of one rule in one file listed one by one (0: all)
 UNITS_TASK = UnitsTask("entry")
 
 
@@ -135,6 +136,7 @@ def _settle(
     enabled: set[str],
     overrides: dict[str, str],
     only_files: set[str] | None,
+    per_rule: int = MAX_PER_RULE,
 ) -> list[tuple[Finding, Severity]]:
     out: dict[tuple[object, ...], tuple[Finding, Severity]] = {}
     for f in findings:
@@ -145,7 +147,31 @@ def _settle(
         severity = Severity(overrides[f.rule]) if f.rule in overrides else REGISTRY[f.rule].severity
         key = (f.rule, f.loc, tuple(sorted((k, str(v)) for k, v in f.params.items())))
         out.setdefault(key, (replace(f), severity))
-    return sorted(out.values(), key=lambda fs: fs[0].sort_key())
+    return cap_per_rule(sorted(out.values(), key=lambda fs: fs[0].sort_key()), per_rule)
+
+
+def cap_per_rule(
+    findings: list[tuple[Finding, Severity]], limit: int
+) -> list[tuple[Finding, Severity]]:
+    """At most ``limit`` findings of one rule in one file, in order; the rest become one
+    finding saying how many more there are (a flood stays readable and small)."""
+    if limit <= 0:
+        return findings
+    seen: dict[tuple[str, str], int] = {}
+    out: list[tuple[Finding, Severity]] = []
+    first_extra: dict[tuple[str, str], tuple[int, Finding, Severity]] = {}
+    for finding, severity in findings:
+        key = (finding.rule, finding.loc.file)
+        count = seen.get(key, 0) + 1
+        seen[key] = count
+        if count <= limit:
+            out.append((finding, severity))
+        elif count == limit + 1:
+            first_extra[key] = (len(out), finding, severity)
+            out.append((finding, severity))  # placeholder, replaced below
+    for key, (at, finding, severity) in first_extra.items():
+        out[at] = (omitted_summary(finding.rule, finding.loc, seen[key] - limit), severity)
+    return out
 
 
 @dataclass(slots=True)
@@ -210,6 +236,7 @@ def validate_catalogue(
     progress: Callable[[int, int], None] | None = None,
     cache: Cache | None = None,
     jobs: int | None = None,
+    max_per_rule: int = MAX_PER_RULE,
 ) -> tuple[Result, Catalogue]:
     """Validate the catalogue at ``root``; ``only_files`` limits what is reported.
 
@@ -252,7 +279,7 @@ def validate_catalogue(
     io_errors = sum(1 for f in shown if f.rule == "Y015")
     result = Result(
         name=cat.name,
-        findings=_settle(shown, enabled, overrides, only_files),
+        findings=_settle(shown, enabled, overrides, only_files, max_per_rule),
         files=len(plan.files),
         matters=len(cat.basic),
         entries=entries,
@@ -267,6 +294,7 @@ def validate_loose_files(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     limits: Limits = DEFAULT_LIMITS,
+    max_per_rule: int = MAX_PER_RULE,
 ) -> Result:
     """Check files outside any catalogue: reading and structure (Y, S) only."""
     enabled = selected_rules(select, ignore)
@@ -278,7 +306,7 @@ def validate_loose_files(
         findings.extend(found)
     return Result(
         name=", ".join(display_path(p) for p in paths),
-        findings=_settle(findings, enabled, {}, None),
+        findings=_settle(findings, enabled, {}, None, max_per_rule),
         files=len(paths),
         io_errors=io_errors,
     )

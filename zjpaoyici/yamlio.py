@@ -93,6 +93,7 @@ class Limits:
     max_scalar_chars: int = 100_000
     alias_budget: int = 10_000
     max_values: int = 500_000  # keys, values and collections per file
+    max_records: int = 20_000  # records (matters, bundles, regions) in one file's list
 
 
 DEFAULT_LIMITS = Limits()
@@ -161,6 +162,60 @@ class Document:
 
 _BYTES = Bi("字节", "bytes")
 _VALUES = Bi("个值", "values")
+_RECORDS = Bi("条记录", "records")
+_RECORD_LISTS = ("matters", "bundles", "regions")
+
+
+_LIST_ITEM_LINE = re.compile(r"^ {0,12}- ", re.MULTILINE)
+
+
+def records_exceed(text: str, display: str, limits: Limits) -> Finding | None:
+    """Before any document is built: a Y010 finding when a top-level record list holds
+    more than ``limits.max_records`` records. A cheap line count decides whether to look;
+    the count itself comes from the event stream (builds nothing)."""
+    if text.count("\n") <= limits.max_records:
+        return None
+    if len(_LIST_ITEM_LINE.findall(text)) <= limits.max_records:
+        return None
+    depth, key, records = 0, None, 0
+    expect_key = False
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                if depth == 2 and key in _RECORD_LISTS:
+                    records += 1
+                depth += 1
+                expect_key = depth == 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                expect_key = depth == 1
+            elif isinstance(event, yaml.ScalarEvent):
+                if depth == 1:
+                    if expect_key:
+                        key = event.value
+                    expect_key = not expect_key
+                elif depth == 2 and key in _RECORD_LISTS:
+                    records += 1
+            if records > limits.max_records:
+                params = {"length": f"{records:,}+", "limit": limits.max_records, "unit": _RECORDS}
+                return Finding("Y010", Loc(display, 1, 1), params)
+    except yaml.YAMLError:
+        return None  # the parser proper reports it
+    return None
+
+
+def too_many_records(doc: Document, limits: Limits) -> Finding | None:
+    """A Y010 finding when one of the file's record lists is longer than a real file's
+    ever is (hostile volume: each tiny record could cost several findings)."""
+    data = doc.data
+    if not isinstance(data, dict):
+        return None
+    for key in _RECORD_LISTS:
+        records = data.get(key)
+        if isinstance(records, list) and len(records) > limits.max_records:
+            params = {"length": len(records), "limit": limits.max_records, "unit": _RECORDS}
+            return Finding("Y010", doc.loc((key,)), params)
+    return None
 
 
 class _Abort(Exception):

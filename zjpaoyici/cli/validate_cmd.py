@@ -29,7 +29,13 @@ from zjpaoyici.i18n import t
 from zjpaoyici.render import findings_json, findings_junit, findings_sarif, findings_text
 from zjpaoyici.rules import REGISTRY
 from zjpaoyici.rules.registry import SelectionError
-from zjpaoyici.validate import Result, group_targets, validate_catalogue, validate_loose_files
+from zjpaoyici.validate import (
+    MAX_PER_RULE,
+    Result,
+    group_targets,
+    validate_catalogue,
+    validate_loose_files,
+)
 
 
 class Format(StrEnum):
@@ -72,6 +78,15 @@ def validate(
     output: OutputOption = None,
     use_cache: CacheOption = True,
     jobs: JobsOption = None,
+    max_per_rule: Annotated[
+        int,
+        typer.Option(
+            "--max-per-rule",
+            min=0,
+            help="List at most N findings of one rule in one file; the rest are counted in"
+            " one line (0: list all). 同一文件同一规则最多逐条列出 N 条（0 为全部）。",
+        ),
+    ] = MAX_PER_RULE,
 ) -> None:
     """Validate catalogues: YAML, structure, codes, references, layers, quality.
 
@@ -92,6 +107,7 @@ def validate(
                         progress=update,
                         cache=cache,
                         jobs=jobs,
+                        max_per_rule=max_per_rule,
                     )[0]
                 ]
         else:
@@ -119,11 +135,14 @@ def validate(
                             progress=update,
                             cache=cache,
                             jobs=jobs,
+                            max_per_rule=max_per_rule,
                         )[0]
                     )
             if loose:
                 results.append(
-                    validate_loose_files(loose, select=select or (), ignore=ignore or ())
+                    validate_loose_files(
+                        loose, select=select or (), ignore=ignore or (), max_per_rule=max_per_rule
+                    )
                 )
     except SelectionError as exc:
         raise usage_error(

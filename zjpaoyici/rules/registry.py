@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from zjpaoyici.findings import Finding, Severity
+from zjpaoyici.findings import Finding, Loc, Severity
 from zjpaoyici.i18n import Bi, Lang, t
 
 Scope = Literal["load", "catalogue", "region", "entry"]
@@ -148,13 +148,27 @@ class _Missing(dict[str, Any]):
         return "{" + key + "}"
 
 
+# A finding standing for the rest of one rule's findings in one file (see
+# :func:`zjpaoyici.validate.cap_per_rule`): its params hold only how many it stands for.
+OMITTED = "omitted"
+
+
+def omitted_summary(rule: str, loc: Loc, count: int) -> Finding:
+    """One finding in place of ``count`` further findings of ``rule`` in ``loc``'s file."""
+    return Finding(rule, loc, {OMITTED: count})
+
+
 def message_of(finding: Finding, lang: Lang) -> str:
     """The finding's message in ``lang``."""
+    if OMITTED in finding.params and len(finding.params) == 1:
+        return t("findings_omitted", lang, count=finding.params[OMITTED], rule=finding.rule)
     return _fmt(REGISTRY[finding.rule].message.get(lang), finding.params, lang)
 
 
 def hint_of(finding: Finding, lang: Lang) -> str:
     """The finding's fix hint in ``lang`` (may be empty)."""
+    if OMITTED in finding.params and len(finding.params) == 1:
+        return t("findings_omitted_hint", lang)
     return _fmt(REGISTRY[finding.rule].hint.get(lang), finding.params, lang)
 
 
