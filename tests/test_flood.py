@@ -78,7 +78,7 @@ def test_findings_of_one_rule_in_one_file_are_capped(tmp_path: Path) -> None:
     root = tmp_path / "cat"
     shutil.copytree(BASE, root)
     entries_file(root, 5_000, "许可-99{i:03d}-001")  # 5,000 unknown matters, no visits
-    code, out, _ = run(root, "validate", "--no-cache", "--format", "json", "-o", "out.json")
+    code, _, _ = run(root, "validate", "--no-cache", "--format", "json", "-o", "out.json")
     assert code == 1
     found = json.loads((root / "out.json").read_text(encoding="utf-8"))
     r001 = [f for f in found["findings"] if f["rule"] == "R001"]
