@@ -113,12 +113,13 @@ _USCC_PART = r"(?P<uscc>[0-9A-HJ-NPQRTUWXY]{18})"
 _BASIC_PART = r"(?P<basic>[0-9A-Z]{11}[0-9A-Z])"
 NATIONAL_IMPLEMENTATION = re.compile(rf"^{_USCC_PART}(?P<level>\d){_BASIC_PART}$")
 NATIONAL_ITEM = re.compile(rf"^{_USCC_PART}(?P<level>\d){_BASIC_PART}(?P<item>\d{{2}})$")
-# Sichuan's published form (seen in the Guang'an list): basic code, 12-digit area code,
+# Sichuan's published form (seen in the Guang'an list): basic code (12 or 14 characters,
+# or a dashed local code such as G-000007-001), 12-digit area code,
 # 000, credit code, one digit of unstated meaning (not the region's level: a county
 # shows 1 and 2), item number, joined by '-':
 # 511Z07001006-511602000000-000-11511301008778183N-1-00
 DASHED_IMPLEMENTATION = re.compile(
-    rf"^(?P<basic>[0-9A-Z]{{12,14}})-(?P<area>\d{{12}})-(?P<seq>\d{{3}})-{_USCC_PART}"
+    rf"^(?P<basic>[0-9A-Z][0-9A-Z-]*)-(?P<area>\d{{12}})-(?P<seq>\d{{3}})-{_USCC_PART}"
     r"-(?P<digit>\d)-(?P<item>\d{2})$"
 )
 
@@ -154,8 +155,8 @@ def parse_implementation_code(code: str, *, item: bool = False) -> Implementatio
 class ProfileError(ValueError):
     """A ``code_profile`` in catalogue.yaml cannot be used.
 
-    ``path`` points at the offending value under ``code_profile``; ``fallback`` is the
-    profile to check with meanwhile (the built-in one named, when there is one).
+    ``path`` points at the offending value (``key``: at its key) under ``code_profile``;
+    ``fallback`` is the profile to check with meanwhile (the built-in one named, if any).
     """
 
     def __init__(
@@ -163,10 +164,13 @@ class ProfileError(ValueError):
         message: str,
         path: tuple[str, ...] = (),
         fallback: CodeProfile | None = None,
+        *,
+        key: bool = False,
     ) -> None:
         super().__init__(message)
         self.path = path
         self.fallback = fallback
+        self.key = key
 
 
 def custom_profile(spec: Mapping[str, Any]) -> CodeProfile:
@@ -215,6 +219,7 @@ def builtin_with_tables(spec: Mapping[str, Any]) -> CodeProfile:
                 f"{key!r} cannot be given with profile: {name} (only types, levels)",
                 (str(key),),
                 base,
+                key=True,
             )
     type_parts = dict(base.type_parts)
     types = spec.get("types")
@@ -227,7 +232,7 @@ def builtin_with_tables(spec: Mapping[str, Any]) -> CodeProfile:
         for type_name, part in types.items():
             at = ("types", str(type_name))
             if type_name not in TYPES:
-                raise ProfileError(f"{type_name!r} is not a matter type", at, base)
+                raise ProfileError(f"{type_name!r} is not a matter type", at, base, key=True)
             if not isinstance(part, str):
                 raise ProfileError(
                     f'the code for {type_name} must be a quoted string, e.g. "21"', at, base
@@ -249,7 +254,7 @@ def builtin_with_tables(spec: Mapping[str, Any]) -> CodeProfile:
         for level, digit in levels.items():
             at = ("levels", str(level))
             if level not in _LEVEL_KEYS:
-                raise ProfileError(f"{level!r} is not a region level", at, base)
+                raise ProfileError(f"{level!r} is not a region level", at, base, key=True)
             if not isinstance(digit, str) or not re.fullmatch(r"\d", digit):
                 raise ProfileError(f"the digit for {level} must be one quoted digit", at, base)
             level_digits[str(level)] = digit
