@@ -43,6 +43,9 @@ def test_wheel_contains_schemas_and_sample(wheel: Path) -> None:
     assert "zjpaoyici/_data/catalog/catalogue.yaml" in names
     assert "zjpaoyici/_data/catalog/regions.yaml" in names
     assert any(n.startswith("zjpaoyici/_data/catalog/basic/") for n in names)
+    # the region table of all of China (init --province, import) and its source note
+    assert "zjpaoyici/data/regions/china-2024.tsv" in names
+    assert "zjpaoyici/data/regions/README.md" in names
 
 
 def test_installed_layout_finds_its_own_data(wheel: Path, tmp_path: Path) -> None:
@@ -85,6 +88,8 @@ def test_wheel_ships_the_init_templates_and_rule_examples(wheel: Path, tmp_path:
         "import sys; from pathlib import Path;"
         "from zjpaoyici.scaffold import scaffold_files, write_files;"
         "write_files(Path(sys.argv[1]), scaffold_files());"
+        "from zjpaoyici.scaffold import ScaffoldOptions;"
+        "write_files(Path(sys.argv[1]) / 'sc', scaffold_files(ScaffoldOptions(province='510000')));"
         "from zjpaoyici.render.rules_doc import rules_markdown;"
         "print(len(rules_markdown()))"
     )
@@ -100,3 +105,4 @@ def test_wheel_ships_the_init_templates_and_rule_examples(wheel: Path, tmp_path:
     assert int(out.stdout) > 10_000
     assert (tmp_path / "repo" / ".github" / "workflows" / "catalogue.yml").is_file()
     assert len(list((tmp_path / "repo" / "schemas").glob("*.schema.json"))) == 6
+    assert "510100" in (tmp_path / "repo" / "sc" / "regions.yaml").read_text(encoding="utf-8")

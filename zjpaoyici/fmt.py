@@ -188,8 +188,8 @@ def manifest_profile(root: Path) -> CodeProfile:
         return profile_from_manifest(
             doc.data.get("code_profile") if doc and isinstance(doc.data, dict) else None
         )
-    except ProfileError:
-        return ZHEJIANG
+    except ProfileError as exc:
+        return exc.fallback or ZHEJIANG
 
 
 def targets(paths: list[Path]) -> list[tuple[Path, str | None, CodeProfile]]:

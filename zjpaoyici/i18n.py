@@ -450,6 +450,11 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "These files already exist in {path}; init does not overwrite them (nothing was"
         " written):",
     },
+    "init_unknown_province": {
+        "zh": "{code} 不是省级行政区划代码（GB/T 2260，2024 年版），如 四川省 510000、上海市 310000。",
+        "en": "{code} is not a provincial-level region code (GB/T 2260, 2024), e.g. 510000"
+        " (Sichuan) or 310000 (Shanghai).",
+    },
     "init_done": {
         "zh": "已在 {path} 建立目录仓库（{count} 个文件）。",
         "en": "Created a catalogue repository in {path} ({count} files).",

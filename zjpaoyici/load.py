@@ -420,8 +420,9 @@ def _manifest(cat: Catalogue, doc: Document) -> Manifest:
     try:
         profile = profile_from_manifest(data.get("code_profile"))
     except ProfileError as exc:
-        cat.findings.append(Finding("C011", doc.loc(("code_profile",)), {"problem": str(exc)}))
-        profile = profile_from_manifest(None)
+        at = doc.loc(("code_profile", *exc.path), key=exc.key)
+        cat.findings.append(Finding("C011", at, {"problem": str(exc)}))
+        profile = exc.fallback or profile_from_manifest(None)
     scope = _map(data.get("scope"))
     types = scope.get("types")
     targets = _map(data.get("targets"))

@@ -1,7 +1,9 @@
 """The files of a new catalogue repository (``zjpaoyici init``) and the JSON Schemas.
 
 Templates live in ``zjpaoyici/templates/init`` (package data, shipped in the wheel);
-``regions.yaml`` is the bundled sample's Zhejiang region table and ``schemas/`` holds
+``regions.yaml`` is the bundled sample's Zhejiang region table (with its retired codes)
+for 330000, and the province's part of the shipped GB/T 2260 table of all of China
+(:mod:`zjpaoyici.regions_table`) for any other province; ``schemas/`` holds
 copies of the packaged JSON Schemas, so editors work offline and match the installed
 version (``zjpaoyici schema --output-dir schemas --check`` tells when they are stale).
 """
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from zjpaoyici import __version__
 from zjpaoyici.fsutil import atomic_write_text
+from zjpaoyici.regions_table import province_name, regions_yaml
 from zjpaoyici.resources import sample_catalogue_dir, schemas_dir
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "init"
@@ -59,6 +62,7 @@ _REGIONS_HEADER = (
 
 
 DEFAULT_NAME = "浙江省政务服务事项目录"
+DEFAULT_PROVINCE = "330000"
 DEFAULT_HOOKS_REV = f"v{__version__}"
 DEFAULT_PIP_SPEC = f"zjpaoyici=={__version__}"
 
@@ -71,6 +75,23 @@ class ScaffoldOptions:
     hooks_repo: str = HOOKS_REPO_PLACEHOLDER
     hooks_rev: str = DEFAULT_HOOKS_REV
     pip_spec: str = DEFAULT_PIP_SPEC
+    province: str = DEFAULT_PROVINCE
+
+
+def default_name(province: str) -> str:
+    """The catalogue name ``init`` uses when none is given (``UnknownProvince`` when the
+    code is not a province of the shipped table)."""
+    if province == DEFAULT_PROVINCE:
+        return DEFAULT_NAME
+    return f"{province_name(province)}政务服务事项目录"
+
+
+def province_regions_text(province: str) -> str:
+    """``regions.yaml`` for ``province``: Zhejiang's sample table (it lists the retired
+    codes too), or the province's part of the shipped table of all of China."""
+    if province == DEFAULT_PROVINCE:
+        return regions_text()
+    return regions_yaml(province)
 
 
 def schema_text(kind: str) -> str:
@@ -113,8 +134,15 @@ def _template(name: str) -> str:
 
 
 def _fill(text: str, options: ScaffoldOptions) -> str:
+    zhejiang = options.province == DEFAULT_PROVINCE
     values = {
         "__NAME__": options.name,
+        "__PROVINCE__": options.province,
+        # Zhejiang's own basic codes (许可-00802-001), the national 12-digit ones elsewhere
+        "__PROFILE__": "zhejiang" if zhejiang else "national",
+        "__REGIONS_NOTE__": "浙江省区划（GB/T 2260，2024 年版，含已撤销区划）"
+        if zhejiang
+        else f"{province_name(options.province)}区划（GB/T 2260，2024 年版）",
         "__HOOKS_REPO__": options.hooks_repo,
         "__HOOKS_REV__": options.hooks_rev,
         "__PIP_SPEC__": options.pip_spec,
@@ -129,7 +157,7 @@ def scaffold_files(options: ScaffoldOptions | None = None) -> dict[str, str]:
     """Every file of a new catalogue repository: relative POSIX path → text."""
     options = options or ScaffoldOptions()
     files = {path: _fill(_template(name), options) for path, name in _TEMPLATE_FILES.items()}
-    files["regions.yaml"] = regions_text()
+    files["regions.yaml"] = province_regions_text(options.province)
     files[".vscode/settings.json"] = vscode_settings()
     for kind in SCHEMA_KINDS:
         files[f"schemas/{schema_file_name(kind)}"] = schema_text(kind)

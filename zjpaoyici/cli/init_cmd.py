@@ -18,13 +18,15 @@ from zjpaoyici.cli.common import (
 )
 from zjpaoyici.i18n import t
 from zjpaoyici.load import display_path
+from zjpaoyici.regions_table import UnknownProvince
 from zjpaoyici.render.safe import visible
 from zjpaoyici.scaffold import (
     DEFAULT_HOOKS_REV,
-    DEFAULT_NAME,
     DEFAULT_PIP_SPEC,
+    DEFAULT_PROVINCE,
     HOOKS_REPO_PLACEHOLDER,
     ScaffoldOptions,
+    default_name,
     existing,
     scaffold_files,
 )
@@ -35,9 +37,11 @@ EXAMPLES = """
 
   zjpaoyici init 浙江目录                  [dim]# a new folder 新文件夹[/dim]
   zjpaoyici init . --name 杭州市政务服务事项目录
+  zjpaoyici init 四川目录 --province 510000  [dim]# any province 任一省份[/dim]
   zjpaoyici init catalogue --hooks-repo https://git.example.org/tools/zjpaoyici.git
 
-Writes 写入: catalogue.yaml, regions.yaml (Zhejiang 浙江省区划), basic/ implementations/ bundles/,
+Writes 写入: catalogue.yaml, regions.yaml (the province's regions from GB/T 2260 本省区划),
+basic/ implementations/ bundles/,
 schemas/, .pre-commit-config.yaml, .gitattributes (merge driver 合并驱动), .editorconfig,
 .vscode/ (schemas 编辑器提示), .github/workflows/catalogue.yml (CI), README.md.
 Existing files are never overwritten 不覆盖已有文件.
@@ -53,9 +57,21 @@ def init(
         typer.Argument(help="Folder for the new repository (created if missing). 新仓库的文件夹。"),
     ] = Path("."),
     name: Annotated[
+        str | None,
+        typer.Option(
+            "--name",
+            help="The catalogue's name in catalogue.yaml (default: <province>政务服务事项目录)."
+            " 目录名称。",
+        ),
+    ] = None,
+    province: Annotated[
         str,
-        typer.Option("--name", help="The catalogue's name in catalogue.yaml. 目录名称。"),
-    ] = DEFAULT_NAME,
+        typer.Option(
+            "--province",
+            help="GB/T 2260 code of the province, e.g. 510000; regions.yaml is written from"
+            " the shipped table of all of China. 省级区划代码。",
+        ),
+    ] = DEFAULT_PROVINCE,
     hooks_repo: Annotated[
         str,
         typer.Option(
@@ -84,8 +100,12 @@ def init(
     shown = display_path(directory.absolute())
     if directory.exists() and not directory.is_dir():
         raise usage_error(t("import_output_not_dir", language, path=shown))
+    try:
+        name = name if name is not None else default_name(province)
+    except UnknownProvince:
+        raise usage_error(t("init_unknown_province", language, code=province)) from None
     options = ScaffoldOptions(
-        name=name, hooks_repo=hooks_repo, hooks_rev=hooks_rev, pip_spec=pip_spec
+        name=name, hooks_repo=hooks_repo, hooks_rev=hooks_rev, pip_spec=pip_spec, province=province
     )
     files = scaffold_files(options)
     clashes = existing(directory, files)

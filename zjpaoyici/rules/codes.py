@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
-from zjpaoyici.codes import has_odd_characters, normalise_code, uscc_check_char, uscc_problem
+from zjpaoyici.codes import (
+    ImplementationCode,
+    has_odd_characters,
+    national_style,
+    normalise_code,
+    parse_implementation_code,
+    uscc_check_char,
+    uscc_problem,
+)
 from zjpaoyici.findings import Finding, Loc, Severity
 from zjpaoyici.i18n import Bi
 from zjpaoyici.model import Catalogue, Entry, ImplFile
@@ -396,11 +405,295 @@ define(
     "code-profile",
     E,
     scope="load",
-    title=Bi("自定义编码规则无效", "invalid custom code profile"),
+    title=Bi("编码规则无效", "invalid code profile"),
     message=Bi("code_profile 无法使用：{problem}", "code_profile cannot be used: {problem}"),
     hint=Bi(
-        "写 zhejiang、national，或带命名分组 (?P<main>…) 的正则。",
-        "Use zhejiang, national, or a regex with a named group (?P<main>...).",
+        '写 zhejiang、national，或 {{profile: national, types: {{公共服务: "21"}}}}（只换类型代码表），'
+        "或带命名分组 (?P<main>…) 的正则。",
+        'Use zhejiang, national, {{profile: national, types: {{公共服务: "21"}}}} (own type codes'
+        " only), or a regex with a named group (?P<main>...).",
     ),
     why=Bi("编码规则决定所有编码检查。", "The profile drives every code check."),
 )
+
+
+# --- implementation codes (实施编码, 31 characters) and handling-item codes (33) ----------
+# Read from the raw entries of each region's files, so they work whatever the model keeps.
+
+
+@dataclass(frozen=True, slots=True)
+class _ImplCode:
+    """One implementation code as written, with what it must agree with."""
+
+    value: str
+    loc: Loc
+    is_item: bool
+    parts: ImplementationCode | None
+    code: str  # the entry's basic code
+    item: str | None  # the item's short code
+    uscc: str | None  # the entry's own agency_uscc, else its file's
+    region: str
+    entry_code: str | None  # for an item: its entry's implementation code
+
+
+def _impl_codes(cat: Catalogue, folder: str) -> Iterator[_ImplCode]:
+    for impl in cat.region_files(folder):
+        region = impl.region or folder
+        for raw, src in impl.entries:
+            own = raw.get("agency_uscc")
+            uscc = own if isinstance(own, str) else impl.agency_uscc
+            value = raw.get("implementation_code")
+            entry_value = value if isinstance(value, str) else None
+            if entry_value is not None:
+                yield _ImplCode(
+                    entry_value,
+                    src.loc("implementation_code"),
+                    False,
+                    parse_implementation_code(entry_value),
+                    raw["code"],
+                    None,
+                    uscc,
+                    region,
+                    None,
+                )
+            for i, item in enumerate(raw.get("items") or []):
+                if not isinstance(item, dict):
+                    continue
+                value = item.get("implementation_code")
+                if isinstance(value, str):
+                    short = item.get("code")
+                    yield _ImplCode(
+                        value,
+                        src.loc("items", i, "implementation_code"),
+                        True,
+                        parse_implementation_code(value, item=True),
+                        raw["code"],
+                        short if isinstance(short, str) else None,
+                        uscc,
+                        region,
+                        entry_value,
+                    )
+
+
+@check(
+    "C012",
+    "implementation-code-format",
+    E,
+    scope="region",
+    title=Bi("实施编码格式错误", "malformed implementation code"),
+    message=Bi(
+        "{what} {value} 格式错误：应为 {length} 位（{shape}）。",
+        "{what} {value} is malformed: {length} characters expected ({shape}).",
+    ),
+    hint=Bi(
+        "从全国一体化政务服务平台复制完整编码，并加引号。",
+        "Copy the whole code from the national government service platform, quoted.",
+    ),
+    why=Bi(
+        "实施编码是事项在全国平台上的标识，由实施机构统一社会信用代码、层级位和基本编码组成。",
+        "The implementation code identifies the entry on the national platform: the agency's"
+        " credit code, a level digit and the basic code.",
+    ),
+)
+def implementation_code_format(
+    folder: str, entries: Mapping[str, Entry], cat: Catalogue
+) -> Iterator[Finding]:
+    for c in _impl_codes(cat, folder):
+        if c.parts is None:
+            if c.is_item:
+                what = Bi("办理项编码", "Handling item code")
+                length = "33"
+                shape = Bi(
+                    "统一社会信用代码 18 位 + 层级 1 位 + 基本编码 12 位 + 办理项序号 2 位",
+                    "credit code 18 + level 1 + basic code 12 + item number 2",
+                )
+            else:
+                what = Bi("实施编码", "Implementation code")
+                length = "31"
+                shape = Bi(
+                    "统一社会信用代码 18 位 + 层级 1 位 + 基本编码 12 位",
+                    "credit code 18 + level 1 + basic code 12",
+                )
+            yield Finding(
+                "C012",
+                c.loc,
+                {"what": what, "value": _visible(c.value), "length": length, "shape": shape},
+            )
+
+
+@check(
+    "C013",
+    "implementation-code-uscc-check",
+    E,
+    scope="region",
+    title=Bi(
+        "实施编码中的信用代码校验码错误", "wrong check character inside an implementation code"
+    ),
+    message=Bi(
+        "{value} 中的统一社会信用代码 {uscc} 校验码应为 {expected}（GB 32100），实际为 {actual}。",
+        "The credit code {uscc} inside {value} should end in {expected} (GB 32100), not {actual}.",
+    ),
+    hint=Bi(
+        "核对实施机构的统一社会信用代码，并在平台上更正实施编码。",
+        "Check the agency's credit code and correct the implementation code on the platform.",
+    ),
+    why=Bi(
+        "校验码错误说明代码抄错了一位，该实施编码对应不到真实的实施机构。",
+        "A wrong check character means a character was copied wrongly: the code names no real"
+        " agency.",
+    ),
+)
+def implementation_code_uscc(
+    folder: str, entries: Mapping[str, Entry], cat: Catalogue
+) -> Iterator[Finding]:
+    for c in _impl_codes(cat, folder):
+        if c.parts is not None and uscc_problem(c.parts.uscc) == "check":
+            uscc = c.parts.uscc
+            yield Finding(
+                "C013",
+                c.loc,
+                {
+                    "value": c.value,
+                    "uscc": uscc,
+                    "expected": uscc_check_char(uscc[:17]),
+                    "actual": uscc[17],
+                },
+            )
+
+
+@check(
+    "C014",
+    "implementation-code-region",
+    E,
+    scope="region",
+    title=Bi("实施编码与区划不符", "implementation code disagrees with the region"),
+    message=Bi(
+        "{value} 的{part}为 {actual}，而区划 {region} 应为 {expected}。",
+        "{value} has {part} {actual}, but region {region} calls for {expected}.",
+    ),
+    hint=Bi(
+        "核对条目所在区划，或实施编码中的{part}。",
+        "Check the entry's region, or the {part} of the code.",
+    ),
+    why=Bi(
+        "实施编码写明了实施层级（或区划），与条目所在区划不一致说明其中之一填错。",
+        "The code states the level (or area) it is implemented at; a mismatch means one of"
+        " the two is wrong.",
+    ),
+)
+def implementation_code_region(
+    folder: str, entries: Mapping[str, Entry], cat: Catalogue
+) -> Iterator[Finding]:
+    digits = cat.profile.level_digits
+    for c in _impl_codes(cat, folder):
+        parts, region = c.parts, cat.regions.get(c.region)
+        if parts is None or region is None:
+            continue
+        if parts.level is not None and digits is not None and region.level in digits:
+            expected = digits[region.level]
+            if parts.level != expected:
+                yield Finding(
+                    "C014",
+                    c.loc,
+                    {
+                        "value": c.value,
+                        "part": Bi("层级位", "level digit"),
+                        "actual": parts.level,
+                        "region": f"{region.code} {region.name}",
+                        "expected": expected,
+                    },
+                )
+        if parts.area is not None and parts.area[:6] != region.code:
+            yield Finding(
+                "C014",
+                c.loc,
+                {
+                    "value": c.value,
+                    "part": Bi("区划代码", "area code"),
+                    "actual": parts.area,
+                    "region": f"{region.code} {region.name}",
+                    "expected": Bi(f"{region.code} 开头", f"one starting {region.code}"),
+                },
+            )
+
+
+@check(
+    "C015",
+    "implementation-code-basic",
+    E,
+    scope="region",
+    title=Bi("实施编码与事项编码不符", "implementation code disagrees with the matter code"),
+    message=Bi(
+        "{value} 中的{part}为 {actual}，而条目的应为 {expected}。",
+        "{value} carries {part} {actual}, but the entry calls for {expected}.",
+    ),
+    hint=Bi(
+        "核对条目的 code、办理项 code 与实施编码，改正写错的一方。",
+        "Check the entry's code, the item's code and the implementation code; correct the"
+        " wrong one.",
+    ),
+    why=Bi(
+        "实施编码由基本编码派生；不一致时，平台上的办件会挂到另一个事项下。",
+        "The implementation code derives from the basic code; when they differ, cases on the"
+        " platform land under another matter.",
+    ),
+)
+def implementation_code_basic(
+    folder: str, entries: Mapping[str, Entry], cat: Catalogue
+) -> Iterator[Finding]:
+    profile = cat.profile
+    for c in _impl_codes(cat, folder):
+        parts = c.parts
+        if parts is None:
+            continue
+        if parts.basic != c.code and national_style(profile, parts.basic):
+            yield _basic_finding(c, Bi("基本编码", "basic code"), parts.basic, c.code)
+        if not c.is_item:
+            continue
+        if c.item is not None and parts.item is not None and parts.item != c.item:
+            yield _basic_finding(c, Bi("办理项序号", "item number"), parts.item, c.item)
+        if parts.form == "national" and c.entry_code is not None:
+            head = c.value[:31]
+            if head != c.entry_code and parse_implementation_code(c.entry_code) is not None:
+                yield _basic_finding(c, Bi("前 31 位", "first 31 characters"), head, c.entry_code)
+
+
+def _basic_finding(c: _ImplCode, part: Bi, actual: str, expected: str) -> Finding:
+    return Finding(
+        "C015",
+        c.loc,
+        {"value": c.value, "part": part, "actual": actual, "expected": expected},
+    )
+
+
+@check(
+    "C016",
+    "implementation-code-agency",
+    E,
+    scope="region",
+    title=Bi("实施编码中的信用代码与实施机构不符", "implementation code names another agency"),
+    message=Bi(
+        "{value} 中的统一社会信用代码为 {embedded}，而实施机构的 agency_uscc 为 {uscc}。",
+        "{value} carries credit code {embedded}, but the agency's agency_uscc is {uscc}.",
+    ),
+    hint=Bi(
+        "核对 agency_uscc（条目自身的或文件的）与实施编码，改正写错的一方。",
+        "Check agency_uscc (the entry's own or the file's) and the code; correct the wrong one.",
+    ),
+    why=Bi(
+        "实施编码以实施机构的统一社会信用代码开头；二者不同说明条目挂错了机构或编码抄错。",
+        "The implementation code starts with the implementing agency's credit code; a"
+        " difference means a wrong agency or a mis-copied code.",
+    ),
+)
+def implementation_code_agency(
+    folder: str, entries: Mapping[str, Entry], cat: Catalogue
+) -> Iterator[Finding]:
+    for c in _impl_codes(cat, folder):
+        parts = c.parts
+        if parts is None or c.uscc is None or uscc_problem(c.uscc) is not None:
+            continue
+        if uscc_problem(parts.uscc) is not None:
+            continue  # C013 already says the embedded code is wrong
+        if parts.uscc != c.uscc:
+            yield Finding("C016", c.loc, {"value": c.value, "embedded": parts.uscc, "uscc": c.uscc})

@@ -203,6 +203,8 @@ def level_not_allowed(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
     matter, region = cat.basic.get(entry.code), cat.regions.get(entry.region)
     if matter is None or region is None or not matter.levels or region.level in matter.levels:
         return
+    if _stands_in_for(cat, region.code, region.level) & set(matter.levels):
+        return
     levels = [LEVEL_NAMES.get(lv, Bi(lv, lv)) for lv in matter.levels]
     yield Finding(
         "R004",
@@ -216,6 +218,34 @@ def level_not_allowed(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
         },
         related=(matter.src.loc("levels"),),
     )
+
+
+def _parent_levels(cat: Catalogue, code: str, level: str) -> tuple[str, ...]:
+    """The levels the parent of ``code`` may have: a county hangs on the province only
+    when GB/T 2260 has no prefecture-level code above it (``code[:4] + "00"``)."""
+    allowed = _PARENT_LEVELS[level]
+    if level == "county":
+        city = cat.regions.get(code[:4] + "00")
+        if city is not None and city.level == "city" and city.code != code:
+            return ("city",)
+    return allowed
+
+
+# A region whose table skips the level below it also exercises that level: a
+# municipality (no prefecture-level children) acts as a city, a city without counties
+# (441900 东莞) as a county.
+_SKIPPED_LEVEL = {"province": "city", "city": "county"}
+
+
+def _stands_in_for(cat: Catalogue, code: str, level: str) -> set[str]:
+    """The level ``code`` also exercises because it has no child region of that level
+    (asked only when an entry is about to be reported, so the scan stays rare)."""
+    skipped = _SKIPPED_LEVEL.get(level)
+    if skipped is None:
+        return set()
+    if any(r.parent == code and r.level == skipped for r in cat.regions.values()):
+        return set()
+    return {skipped}
 
 
 @check(
@@ -249,7 +279,14 @@ def duplicate_entry(folder: str, entries: Mapping[str, Entry], cat: Catalogue) -
                 seen[raw["code"]] = src
 
 
-_PARENT_LEVEL = {"city": "province", "county": "city", "township": "county"}
+# The levels a region's parent may have. GB/T 2260 hangs a municipality's districts
+# (110101) and the county-level units directly under a province (429004 仙桃) on the
+# province, and the towns of a city without counties (441900 东莞) on that city.
+_PARENT_LEVELS: dict[str, tuple[str, ...]] = {
+    "city": ("province",),
+    "county": ("city", "province"),
+    "township": ("county", "city"),
+}
 
 
 @check(
@@ -282,7 +319,7 @@ def region_tree(cat: Catalogue) -> Iterator[Finding]:
                 )
                 continue
             seen[code] = i
-            if level in _PARENT_LEVEL:
+            if level in _PARENT_LEVELS:
                 if not isinstance(parent, str):
                     yield Finding(
                         "R006",
@@ -300,15 +337,17 @@ def region_tree(cat: Catalogue) -> Iterator[Finding]:
                             ),
                         },
                     )
-                elif cat.regions[parent].level != _PARENT_LEVEL[level]:
+                elif cat.regions[parent].level not in _parent_levels(cat, code, level):
+                    wanted = [LEVEL_NAMES[lv] for lv in _parent_levels(cat, code, level)]
                     yield Finding(
                         "R006",
                         doc.loc(("regions", i, "parent")),
                         {
                             "code": code,
                             "problem": Bi(
-                                f"上级 {parent} 的层级应为 {LEVEL_NAMES[_PARENT_LEVEL[level]].zh}",
-                                f"parent {parent} should be a {LEVEL_NAMES[_PARENT_LEVEL[level]].en} region",
+                                f"上级 {parent} 的层级应为{'或'.join(b.zh for b in wanted)}",
+                                f"parent {parent} should be a {' or '.join(b.en for b in wanted)}"
+                                " region",
                             ),
                         },
                     )
@@ -387,8 +426,9 @@ define(
         "The catalogue has no regions.yaml; region codes and levels cannot be checked.",
     ),
     hint=Bi(
-        "运行 zjpaoyici init 生成浙江省区划表，或从示例目录复制。",
-        "Run zjpaoyici init for Zhejiang's table, or copy it from the sample catalogue.",
+        "运行 zjpaoyici init --province <省级代码>（在空文件夹中）生成本省区划表，再复制过来。",
+        "Run zjpaoyici init --province <code> in an empty folder for the province's table,"
+        " and copy it over.",
     ),
     why=Bi("区划表是层级统计的基础。", "The region table underlies every per-level figure."),
 )
