@@ -397,3 +397,11 @@ def test_json_formats_escape_what_json_leaves_raw(cats: tuple[Path, Path]) -> No
         out = run(cats[1], *args).stdout
         assert_plain(out)
         json.loads(out)
+
+
+def test_validate_flags_a_line_break_in_a_single_line_field(cats: tuple[Path, Path]) -> None:
+    data = json.loads(run(cats[1], "validate", "--format", "json").stdout)
+    q008 = [f for f in data["findings"] if f["rule"] == "Q008"]
+    where = {(f["file"], f["message"].split(" ")[0]) for f in q008}
+    assert ("implementations/330100/scjg.yaml", "department") in where, where
+    assert any("line break" in f["message"] for f in q008)

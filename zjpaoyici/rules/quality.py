@@ -238,6 +238,12 @@ _ODD_SPACE = re.compile(
     r"^\s|\s$|[\u00a0\u2000-\u200d\u2060\u3000\ufeff\t]| {2,}|" + "[" + BIDI_CONTROLS + "]"
 )
 _BIDI = re.compile("[" + BIDI_CONTROLS + "]")
+_BREAK = re.compile(r"[\r\n\x85\u2028\u2029]")
+# Fields written on one line: names, departments, agencies, short labels.
+_SINGLE_LINE = {
+    *("name", "department", "agency", "lead_department", "case_type", "reach", "stage"),
+    *("lifecycle", "type", "unit", "item_name", "situation_name", "region_table"),
+}
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00a0\u3000\t"
 _CODE_KEYS = {"code", "region", "parent", "province", "agency_uscc", "schema"}
 
@@ -281,13 +287,21 @@ def _walk_strings(doc: Document, node: Any, at: Pointer) -> Iterator[Finding]:
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from _walk_strings(doc, value, (*at, i))
-    elif isinstance(node, str) and _ODD_SPACE.search(node):
+    elif isinstance(node, str) and (
+        _ODD_SPACE.search(node) or (at and at[-1] in _SINGLE_LINE and _BREAK.search(node))
+    ):
         if at and at[-1] in ("exempt", "successors", "members"):
             return
         fixed = _BIDI.sub("", re.sub(r"[\u200b-\u200d\u2060\ufeff]", "", node))
         fixed = re.sub(r"[\s\u00a0\u3000]+", " ", fixed).strip()
         invisible = any(c in node for c in _INVISIBLE)
-        if _BIDI.search(node):
+        if at and at[-1] in _SINGLE_LINE and _BREAK.search(node):
+            what = Bi(
+                "换行符（这个字段只能写一行；换行会让表格、日志和工作流命令错位）",
+                "a line break (this field is one line; a break shifts tables, logs and"
+                " CI workflow commands)",
+            )
+        elif _BIDI.search(node):
             what = Bi(
                 "双向文字控制字符（会改变文字的显示顺序）",
                 "bidirectional control characters (they reorder what readers see)",
