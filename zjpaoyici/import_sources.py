@@ -24,19 +24,109 @@ class SourceError(Exception):
 
 
 def source_format(path: Path, spec: MappingSpec, override: str | None = None) -> SourceFormat:
+    """The format to read ``path`` in: the one asked for (``--format``, else the mapping's
+    ``source.format``), else what the content shows (JSON vs JSON Lines, and any file
+    with a .txt or unknown extension), else the extension. A format that the content
+    contradicts is a :class:`SourceError` saying what the file looks like."""
+    seen = sniff(path)
     chosen = override or spec.source.format
+    if seen == "object":
+        jsonl = chosen == "jsonl" or path.suffix.lower() in (".jsonl", ".ndjson")
+        seen = "jsonl" if jsonl else "json"
+    said = "--format" if override else "source.format"
     if chosen is None:
         suffix = path.suffix.lower().lstrip(".")
-        chosen = {"xlsm": "xlsx", "ndjson": "jsonl", "txt": "csv"}.get(suffix, suffix)
-    if chosen not in FORMATS:
-        raise SourceError(
-            Bi(
-                f"无法判断 {path.name} 的格式；请在映射的 source.format 中写明 csv、xlsx、json 或 jsonl。",
-                f"Cannot tell the format of {path.name}; set source.format (csv, xlsx, json or"
-                " jsonl) in the mapping.",
-            )
+        guess = {"xlsm": "xlsx", "ndjson": "jsonl"}.get(suffix, suffix)
+        if guess in ("json", "jsonl") and seen in ("json", "jsonl"):
+            return seen  # the content tells JSON from JSON Lines
+        if guess not in FORMATS:
+            if seen in FORMATS:
+                return seen  # type: ignore[return-value]
+            raise SourceError(_unknown_format(path, seen))
+        chosen, said = guess, "extension"
+    if seen in ("empty", chosen):
+        return chosen  # type: ignore[return-value]
+    raise SourceError(_wrong_format(path, chosen, said, seen))
+
+
+_LOOKS = {
+    "xlsx": Bi("Excel 工作簿（xlsx，zip 压缩包）", "an Excel workbook (xlsx, a zip file)"),
+    "xls": Bi(
+        "旧版 Excel 工作簿（.xls），请先另存为 xlsx 或 csv",
+        "an old Excel workbook (.xls); save it as xlsx or csv first",
+    ),
+    "json": Bi("JSON（以 [ 或 { 开头）", "JSON (it starts with [ or {)"),
+    "jsonl": Bi("JSON Lines（每行一个 JSON 对象）", "JSON Lines (one JSON object per line)"),
+    "csv": Bi("纯文本（csv）", "plain text (csv)"),
+    "binary": Bi("二进制文件，不是表格或 JSON", "a binary file, not a table or JSON"),
+}
+_SAID = {
+    "--format": Bi("--format 指定的", "--format says"),
+    "source.format": Bi("映射 source.format 指定的", "the mapping's source.format says"),
+    "extension": Bi("扩展名表明的", "its extension says"),
+}
+
+
+def _wrong_format(path: Path, chosen: str, said: str, seen: str) -> Bi:
+    looks = _LOOKS[seen]
+    fix = (
+        Bi(
+            f"若确是 {seen}，请用 --format {seen} 或在映射中写 source.format: {seen}。",
+            f"If it is {seen}, use --format {seen} or set source.format: {seen} in the mapping.",
         )
-    return chosen
+        if seen in FORMATS
+        else Bi("", "")
+    )
+    return Bi(
+        f"{path.name} 看起来是{looks.zh}，而不是{_SAID[said].zh} {chosen}。{fix.zh}",
+        f"{path.name} looks like {looks.en}, not {chosen} as {_SAID[said].en}. {fix.en}".rstrip(),
+    )
+
+
+def _unknown_format(path: Path, seen: str) -> Bi:
+    looks = _LOOKS.get(seen)
+    tail = Bi(f"它看起来是{looks.zh}。", f" It looks like {looks.en}.") if looks else Bi("", "")
+    return Bi(
+        f"无法判断 {path.name} 的格式；请在映射的 source.format 中写明 csv、xlsx、json 或 jsonl。{tail.zh}",
+        f"Cannot tell the format of {path.name}; set source.format (csv, xlsx, json or"
+        f" jsonl) in the mapping.{tail.en}",
+    )
+
+
+_SNIFF_BYTES = 1 << 20
+
+
+def sniff(path: Path) -> str:
+    """What the content of ``path`` looks like: xlsx, xls, json, jsonl, csv (other
+    text), binary, or empty. Reads at most the first megabyte."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return "empty"  # the reader reports why it cannot be read
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        return "binary"
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if not text:
+        return "empty"
+    if text[0] == "[":
+        return "json"
+    if text[0] != "{":
+        return "csv"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    try:
+        first = json.loads(lines[0])
+    except json.JSONDecodeError:
+        return "json"  # an object over several lines
+    if isinstance(first, dict) and len(lines) > 1 and lines[1].startswith("{"):
+        return "jsonl"
+    if isinstance(first, dict) and len(lines) == 1:
+        return "object"  # one object on one line: JSON, or JSON Lines with one record
+    return "json"
 
 
 @dataclass(slots=True)
