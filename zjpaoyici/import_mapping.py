@@ -350,7 +350,7 @@ def _field_spec(
             )
     when, when_trouble = _condition(raw.get("when"))
     trouble.extend((("when", *at), msg) for at, msg in when_trouble)
-    on_error = raw.get("on_error") or ("drop_row" if name in KEY_FIELDS else "unknown")
+    on_error: OnError = raw.get("on_error") or ("drop_row" if name in KEY_FIELDS else "unknown")
     if on_error == "unknown" and name in KEY_FIELDS:
         trouble.append(
             (

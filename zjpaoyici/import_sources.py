@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,9 @@ class SourceError(Exception):
         self.message = message
 
 
+_AS_FORMAT: dict[str, SourceFormat] = {f: f for f in FORMATS}
+
+
 def source_format(path: Path, spec: MappingSpec, override: str | None = None) -> SourceFormat:
     """The format to read ``path`` in: the one asked for (``--format``, else the mapping's
     ``source.format``), else what the content shows (JSON vs JSON Lines, and any file
@@ -38,14 +42,14 @@ def source_format(path: Path, spec: MappingSpec, override: str | None = None) ->
         suffix = path.suffix.lower().lstrip(".")
         guess = {"xlsm": "xlsx", "ndjson": "jsonl"}.get(suffix, suffix)
         if guess in ("json", "jsonl") and seen in ("json", "jsonl"):
-            return seen  # the content tells JSON from JSON Lines
+            return _AS_FORMAT[seen]  # the content tells JSON from JSON Lines
         if guess not in FORMATS:
             if seen in FORMATS:
-                return seen  # type: ignore[return-value]
+                return _AS_FORMAT[seen]
             raise SourceError(_unknown_format(path, seen))
-        chosen, said = guess, "extension"
+        chosen, said = _AS_FORMAT[guess], "extension"
     if seen in ("empty", chosen):
-        return chosen  # type: ignore[return-value]
+        return _AS_FORMAT[chosen]
     raise SourceError(_wrong_format(path, chosen, said, seen))
 
 
@@ -156,7 +160,7 @@ def read_source(path: Path, fmt: SourceFormat, spec: SourceSpec) -> Table:
                 " the mapping, e.g. gb18030.",
             )
         ) from None
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         raise SourceError(
             Bi(f"无法读取 {path.name}：{exc}", f"Cannot read {path.name}: {exc}")
         ) from None
@@ -193,10 +197,18 @@ def _read_csv(path: Path, spec: SourceSpec) -> Table:
 def _read_xlsx(path: Path, spec: SourceSpec) -> Table:
     from openpyxl import load_workbook
 
-    wb = load_workbook(path, read_only=True, data_only=True)
+    # A file object, not the path: openpyxl refuses names not ending in .xlsx, and the
+    # content has already shown this is a workbook (a --format xlsx on a .dat file).
+    handle = path.open("rb")
+    try:
+        wb = load_workbook(handle, read_only=True, data_only=True)
+    except BaseException:
+        handle.close()
+        raise
     if spec.sheet is not None and spec.sheet not in wb.sheetnames:
         names = "、".join(wb.sheetnames)
         wb.close()
+        handle.close()
         raise SourceError(
             Bi(
                 f"{path.name} 中没有工作表 {spec.sheet}（有：{names}）。",
@@ -220,6 +232,7 @@ def _read_xlsx(path: Path, spec: SourceSpec) -> Table:
                     yield number, record
         finally:
             wb.close()
+            handle.close()
 
     return Table(rows(), set(header) - {""}, total=total)
 

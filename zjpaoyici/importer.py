@@ -242,7 +242,7 @@ class Importer:
             entry.department = row["department"] if row.get("department") else entry.department
             entry.uscc = row.get("agency_uscc")
             entry.agency = row.get("agency")
-            entry.fields = {k: v for k, v in row.items() if k not in _PLACING}
+            entry.fields = {k: v for k, v in row.items() if k not in _PLACING and v is not None}
             entry.origin = dict.fromkeys([*entry.fields, "department"], number)
             entry.values = facts_of(entry.fields)
             entry.restated = self._basic(number, row, defining=False)
@@ -318,7 +318,7 @@ class Importer:
                 have = fields.get("levels") or []
                 fields["levels"] = [lv for lv in LEVELS if lv in have or lv in value]
                 origin.setdefault(key, number)
-            elif key not in fields:
+            elif fields.get(key) is None:
                 fields[key] = value
                 origin[key] = number
             elif fields[key] != value:
