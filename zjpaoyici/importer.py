@@ -386,11 +386,6 @@ class Importer:
         main_code = main_code if main_code != code else None
         known = self.basics.get(code)
         if known is None or (defining and known.row < 0):
-            if known is not None and "levels" in known.values:  # union with entries' levels
-                got = values.get("levels") or []
-                values["levels"] = [
-                    lv for lv in LEVELS if lv in got or lv in known.values["levels"]
-                ]
             self.basics[code] = _Basic(
                 code,
                 values,
@@ -403,7 +398,8 @@ class Importer:
             return {}
         restated = {}
         for key, value in values.items():
-            if key == "levels" and key in known.values:
+            if key == "levels" and key in known.values and known.row < 0:
+                # a matter known only from entries: its levels are those of all its rows
                 have = known.values[key]
                 known.values[key] = [lv for lv in LEVELS if lv in have or lv in value]
             elif key not in known.values:
