@@ -96,6 +96,9 @@ def test_guangan_visits_stay_unknown(guangan: Path) -> None:
     for _, data in yaml_files(guangan, "implementations"):
         for entry in data["matters"]:
             assert set(entry) == {"code"}  # no visits, no limits: the source has none
+    # The mapping maps no implementation element: catalogue.yaml declares none kept.
+    manifest = yaml.safe_load((guangan / "catalogue.yaml").read_text(encoding="utf-8"))
+    assert manifest["elements"] == []
     cat = load_catalogue(guangan)
     assert cat.regions["511602"].parent == "511600"
     assert cat.regions["511600"].parent == "510000"
