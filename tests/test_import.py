@@ -448,7 +448,7 @@ def test_the_documented_example_mapping_is_valid(tmp_path: Path) -> None:
 
 
 def test_shipped_mappings_validate(cli: Any, tmp_path: Path) -> None:
-    for path in (DEFAULT_MAPPING, GUANGAN / "mapping.yaml"):
+    for path in (DEFAULT_MAPPING, GUANGAN / "mapping.yaml", GUANGAN / "mapping-basic-code.yaml"):
         run = cli("validate", str(path), cwd=tmp_path)
         assert run.code == 0, run.output
         load_mapping(path)
@@ -659,3 +659,26 @@ def test_conflicting_rows_are_kept_visible(cli: Any, tmp_path: Path) -> None:
     assert [(f["rule"], f["file"]) for f in report["findings"]] == [
         ("L001", "implementations/330106/杭州市西湖区市场监督管理局.yaml")
     ]
+
+
+def test_guangan_keyed_by_basic_code(cli: Any, tmp_path: Path) -> None:
+    """The same real list keyed as the national platform keys it, with a mapping only: the
+    basic code captured from the implementation code by a regex, the whole code kept as
+    ``implementation_code``; every record is an entry and visits stay unknown."""
+    source = json.loads((GUANGAN / "items.json").read_text(encoding="utf-8"))
+    out = tmp_path / "广安区"
+    mapping = GUANGAN / "mapping-basic-code.yaml"
+    run = cli("import", str(GUANGAN / "items.json"), "-m", str(mapping), "-o", str(out))
+    assert run.code == 0, run.output
+    entries = [e for _, d in yaml_files(out, "implementations") for e in d["matters"]]
+    assert len(entries) == len(source) == 1135
+    assert sorted(e["implementation_code"] for e in entries) == sorted(
+        r["itemCode"] for r in source
+    )
+    for entry in entries:
+        assert entry["implementation_code"].startswith(entry["code"] + "-")
+        assert "visits" not in entry  # unknown, not 0
+    codes = Counter(e["code"] for e in entries)
+    assert codes["E-000021-001"] == 1  # a code without the area part: still its basic code
+    assert len(codes) == 1135  # no basic code repeats in this list
+    assert "agency" not in entries[0]  # the agency is the department: not repeated
