@@ -326,6 +326,10 @@ def test_a_wrong_format_guess_says_what_the_file_looks_like(cli: Any, tmp_path: 
     assert "looks like JSON Lines (one JSON object per line), not json as --format says" in (
         run.stderr.replace("\n", " ")
     )
+    utf16 = tmp_path / "清单.csv"
+    utf16.write_text("部门,编码,次数\n市监局,许可-1,0\n", encoding="utf-16")
+    run = run_import(cli, utf16, m, tmp_path / "f")
+    assert run.code == 2 and "looks like UTF-16 text" in run.stderr.replace("\n", " ")
     # the workbook read as what it is
     run = run_import(cli, book, m, tmp_path / "e", "--format", "xlsx")
     assert run.code == 0, run.output

@@ -62,6 +62,10 @@ _LOOKS = {
     "json": Bi("JSON（以 [ 或 { 开头）", "JSON (it starts with [ or {)"),
     "jsonl": Bi("JSON Lines（每行一个 JSON 对象）", "JSON Lines (one JSON object per line)"),
     "csv": Bi("纯文本（csv）", "plain text (csv)"),
+    "utf16": Bi(
+        "UTF-16 编码的文字（如 Excel 的“Unicode 文本”），请另存为 UTF-8 的 csv",
+        "UTF-16 text (such as Excel's “Unicode text”); save it as UTF-8 csv",
+    ),
     "binary": Bi("二进制文件，不是表格或 JSON", "a binary file, not a table or JSON"),
 }
 _SAID = {
@@ -101,8 +105,9 @@ _SNIFF_BYTES = 1 << 20
 
 
 def sniff(path: Path) -> str:
-    """What the content of ``path`` looks like: xlsx, xls, json, jsonl, csv (other
-    text), binary, or empty. Reads at most the first megabyte."""
+    """What the content of ``path`` looks like: xlsx, xls, json, jsonl, object (one JSON
+    object on one line), csv (other text), utf16, binary, or empty. Reads at most the
+    first megabyte."""
     try:
         with path.open("rb") as handle:
             head = handle.read(_SNIFF_BYTES)
@@ -112,7 +117,9 @@ def sniff(path: Path) -> str:
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf16"
+    if b"\x00" in head:
         return "binary"
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if not text:
