@@ -341,3 +341,19 @@ def test_mapping_sources_and_required_columns(tmp_path: Path) -> None:
     assert m.fields["main_code"].sources() == ["parentId", "id"]
     assert ("itemName", "name") in m.required()
     assert m.elements() == ["visits"]
+
+
+def test_merged_levels_against_a_basic_row(cli: Any, tmp_path: Path) -> None:
+    """A basic row says city and county; the entry's two rows say county and city: their
+    union equals the basic matter's levels, so the entry restates nothing."""
+    source = write(
+        tmp_path / "s.csv",
+        "区划,部门,编码,名称,类型,层级,次数\n"
+        ",,许可-00802-000,食品经营许可,行政许可,市级、县级,\n"
+        "330106,市监局,许可-00802-000,食品经营许可,行政许可,县级,1\n"
+        "330106,市监局,许可-00802-000,食品经营许可,行政许可,市级,1\n",
+    )
+    out = tmp_path / "out"
+    run = run_import(cli, source, mapping(tmp_path, AGG_FIELDS), out)
+    assert run.code == 0, run.output
+    assert entries(out) == [{"code": "许可-00802-000", "visits": 1}]

@@ -283,8 +283,8 @@ class Importer:
                 number, "department", entry.department, row["department"], first, where, four=False
             )
         entry.values = facts_of(merged)
-        restated = self._basic(number, {**merged, "code": entry.code}, defining=False)
-        entry.restated = {**entry.restated, **restated}
+        # merged holds every matter field of the entry's rows: what it restates, afresh
+        entry.restated = self._basic(number, {**merged, "code": entry.code}, defining=False)
 
     def _aggregate_basic(self, number: int, row: Mapping[str, Any], known: _Basic) -> None:
         """Another row without a region for a matter already defined: merged as for
