@@ -96,6 +96,9 @@ def test_guangan_visits_stay_unknown(guangan: Path) -> None:
     for _, data in yaml_files(guangan, "implementations"):
         for entry in data["matters"]:
             assert set(entry) == {"code"}  # no visits, no limits: the source has none
+    # The mapping maps no implementation element: catalogue.yaml declares none kept.
+    manifest = yaml.safe_load((guangan / "catalogue.yaml").read_text(encoding="utf-8"))
+    assert manifest["elements"] == []
     cat = load_catalogue(guangan)
     assert cat.regions["511602"].parent == "511600"
     assert cat.regions["511600"].parent == "510000"
@@ -267,11 +270,13 @@ def import_bad(cli: Any, tmp_path: Path, source: Path) -> tuple[Any, dict[str, d
     return run, entries
 
 
-def test_bad_csv_rows_are_reported_and_skipped(cli: Any, tmp_path: Path) -> None:
+def test_bad_cells_are_reported_and_left_unknown(cli: Any, tmp_path: Path) -> None:
+    """The default policy (on_error: unknown): the row is kept, the field stays unknown,
+    the row and column are reported."""
     source = tmp_path / "清单.csv"
     source.write_text("\n".join(CSV_ROWS) + "\n", encoding="utf-8")
     run, entries = import_bad(cli, tmp_path, source)
-    assert run.code == 1  # documented: some rows skipped, the rest written
+    assert run.code == 1  # documented: some cells unreadable, everything else written
     lines = [line for line in run.stderr.splitlines() if " row " in line]
     assert len(lines) == 5, run.stderr
     assert re.search(
@@ -281,13 +286,53 @@ def test_bad_csv_rows_are_reported_and_skipped(cli: Any, tmp_path: Path) -> None
     assert 'row 5 [承诺时限]: cannot read "2024-05-01": looks like a date' in lines[2]
     assert 'row 7 [承诺时限]: cannot read "5天": does not say working or calendar days' in lines[3]
     assert 'row 7 [快递]: cannot read "也许": expected yes or no' in lines[4]
-    assert all(line.endswith("Row skipped.") for line in lines)
-    assert "4 rows could not be read and were skipped" in run.stderr
-    assert set(entries) == {"许可-00802-001", "许可-00802-005"}
+    assert all(line.endswith("Field left unknown; row kept.") for line in lines)
+    assert "5 cells could not be read" in run.stderr and "skipped" not in run.stderr
+    assert len(entries) == 6
     assert entries["许可-00802-001"]["visits"] == 0
+    two = entries["许可-00802-002"]
+    assert "visits" not in two  # unreadable: unknown, not 0, and the row's other facts stay
+    assert two["promised_limit"] == {"days": 3, "unit": "working"} and two["express"] is True
+    assert "promised_limit" not in entries["许可-00802-004"]
+    six = entries["许可-00802-006"]
+    assert six["visits"] == 1 and "promised_limit" not in six and "express" not in six
     assert "visits" not in entries["许可-00802-005"]  # blank is unknown, not zero
     assert "express" not in entries["许可-00802-005"]
     assert entries["许可-00802-005"]["promised_limit"] == {"days": 0, "unit": "working"}
+
+
+def test_on_error_drop_row_and_fail(cli: Any, tmp_path: Path) -> None:
+    source = tmp_path / "清单.csv"
+    source.write_text("\n".join(CSV_ROWS) + "\n", encoding="utf-8")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        BAD_MAPPING.replace(
+            "visits: {column: 到现场次数}", "visits: {column: 到现场次数, on_error: drop_row}"
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    run = cli("import", str(source), "-m", str(mapping), "-o", str(out), "--lang", "en")
+    assert run.code == 1
+    assert re.search(r"row 3 \[到现场次数\].*Row skipped\.", run.stderr)
+    assert re.search(r"row 4 \[到现场次数\].*Row skipped\.", run.stderr)
+    assert re.search(r"row 5 \[承诺时限\].*Field left unknown; row kept\.", run.stderr)
+    assert "2 rows could not be read and were skipped" in run.stderr
+    codes = {e["code"] for _, d in yaml_files(out, "implementations") for e in d["matters"]}
+    assert codes == {"许可-00802-001", "许可-00802-004", "许可-00802-005", "许可-00802-006"}
+
+    mapping.write_text(
+        BAD_MAPPING.replace(
+            "promised_limit: {column: 承诺时限}",
+            "promised_limit: {column: 承诺时限, on_error: fail}",
+        ),
+        encoding="utf-8",
+    )
+    run = cli("import", str(source), "-m", str(mapping), "-o", str(tmp_path / "b"), "--lang", "en")
+    assert run.code == 2
+    assert 'row 5 [承诺时限]: cannot read "2024-05-01"' in run.stderr
+    assert "on_error: fail" in run.stderr and "wrote nothing" in run.stderr
+    assert not (tmp_path / "b").exists()
 
 
 def test_a_date_cell_in_xlsx_is_not_a_time_limit(cli: Any, tmp_path: Path) -> None:
@@ -304,7 +349,9 @@ def test_a_date_cell_in_xlsx_is_not_a_time_limit(cli: Any, tmp_path: Path) -> No
     run, entries = import_bad(cli, tmp_path, source)
     assert run.code == 1
     assert "row 3 [承诺时限]: cannot read" in run.stderr and "is a date" in run.stderr
-    assert set(entries) == {"许可-00802-001"}
+    assert set(entries) == {"许可-00802-001", "许可-00802-002"}
+    assert "promised_limit" not in entries["许可-00802-002"]
+    assert entries["许可-00802-002"]["visits"] == 1
 
 
 def test_jsonl_rows_are_numbered_by_line(cli: Any, tmp_path: Path) -> None:
@@ -319,7 +366,8 @@ def test_jsonl_rows_are_numbered_by_line(cli: Any, tmp_path: Path) -> None:
     assert run.code == 1
     assert "row 2 []: not valid JSON" in run.stderr
     assert 'row 3 [到现场次数]: cannot read "一次"' in run.stderr
-    assert set(entries) == {"许可-00802-001"}
+    assert set(entries) == {"许可-00802-001", "许可-00802-002"}
+    assert "visits" not in entries["许可-00802-002"]
 
 
 def test_usage_errors(cli: Any, tmp_path: Path) -> None:
@@ -352,7 +400,12 @@ def test_usage_errors(cli: Any, tmp_path: Path) -> None:
         ("visits", {"column": "x", "parser": "days"}, "cannot use the days parser"),
         ("type", {"column": "x", "parser": "enum"}, "needs values"),
         ("region", {"value": 330106}, "quoted text"),
-        ("code", {"column": "x", "value": "y"}, "either column or value"),
+        ("code", {"column": "x", "value": "y"}, "one of column, template or value"),
+        ("name", {"template": "{a"}, "unusable template: unpaired '{'"),
+        ("name", {"template": "编码"}, "names no column"),
+        ("name", {"column": "x", "when": {"matches": "("}}, "invalid pattern"),
+        ("name", {"column": "x", "when": {"column": "y"}}, "needs differs_from or matches"),
+        ("code", {"column": "x", "on_error": "unknown"}, "cannot be left unknown"),
         ("agency_uscc", {"column": "x", "parser": "regex", "pattern": "("}, "invalid pattern"),
         (
             "online_depth",
@@ -395,7 +448,7 @@ def test_the_documented_example_mapping_is_valid(tmp_path: Path) -> None:
 
 
 def test_shipped_mappings_validate(cli: Any, tmp_path: Path) -> None:
-    for path in (DEFAULT_MAPPING, GUANGAN / "mapping.yaml"):
+    for path in (DEFAULT_MAPPING, GUANGAN / "mapping.yaml", GUANGAN / "mapping-basic-code.yaml"):
         run = cli("validate", str(path), cwd=tmp_path)
         assert run.code == 0, run.output
         load_mapping(path)
@@ -549,8 +602,8 @@ def test_output_appears_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 def test_conflicting_rows_are_kept_visible(cli: Any, tmp_path: Path) -> None:
     """Two regions name one matter differently: the first defines the basic catalogue, the
-    second is written as a restatement that validate reports (L001); a repeated entry is
-    reported and skipped."""
+    second is written as a restatement that validate reports (L001); a second row of one
+    entry is merged into it, its disagreements reported with both row numbers."""
     mapping = tmp_path / "mapping.yaml"
     mapping.write_text(
         "schema: zjpaoyici/mapping/v1\n"
@@ -582,8 +635,14 @@ def test_conflicting_rows_are_kept_visible(cli: Any, tmp_path: Path) -> None:
     out = tmp_path / "out"
     run = cli("import", str(source), "-m", str(mapping), "-o", str(out), "--lang", "en")
     assert run.code == 1
-    assert "row 4 [编码]" in run.stderr and "already has an entry" in run.stderr
-    assert "Imported 2 rows" in run.stderr
+    # Rows 3 and 4 describe one entry: merged, the disagreements named with both rows.
+    assert (
+        "row 4 [名称]: conflicting 四同 field: rows 3 and 4 are both region 330106, agency"
+        ' 杭州市西湖区市场监督管理局, code 许可-00802-000, but [名称] is "食品经营许可证核发"'
+        ' and "食品经营许可"; kept row 3\'s value'
+    ) in run.stderr
+    assert "row 4 [次数]: two rows of one matter disagree: rows 3 and 4" in run.stderr
+    assert "Imported 3 rows: 2 entries" in run.stderr
     basic = yaml.safe_load(
         (out / "basic" / "杭州市市场监督管理局.yaml").read_text(encoding="utf-8")
     )
@@ -600,3 +659,26 @@ def test_conflicting_rows_are_kept_visible(cli: Any, tmp_path: Path) -> None:
     assert [(f["rule"], f["file"]) for f in report["findings"]] == [
         ("L001", "implementations/330106/杭州市西湖区市场监督管理局.yaml")
     ]
+
+
+def test_guangan_keyed_by_basic_code(cli: Any, tmp_path: Path) -> None:
+    """The same real list keyed as the national platform keys it, with a mapping only: the
+    basic code captured from the implementation code by a regex, the whole code kept as
+    ``implementation_code``; every record is an entry and visits stay unknown."""
+    source = json.loads((GUANGAN / "items.json").read_text(encoding="utf-8"))
+    out = tmp_path / "广安区"
+    mapping = GUANGAN / "mapping-basic-code.yaml"
+    run = cli("import", str(GUANGAN / "items.json"), "-m", str(mapping), "-o", str(out))
+    assert run.code == 0, run.output
+    entries = [e for _, d in yaml_files(out, "implementations") for e in d["matters"]]
+    assert len(entries) == len(source) == 1135
+    assert sorted(e["implementation_code"] for e in entries) == sorted(
+        r["itemCode"] for r in source
+    )
+    for entry in entries:
+        assert entry["implementation_code"].startswith(entry["code"] + "-")
+        assert "visits" not in entry  # unknown, not 0
+    codes = Counter(e["code"] for e in entries)
+    assert codes["E-000021-001"] == 1  # a code without the area part: still its basic code
+    assert len(codes) == 1135  # no basic code repeats in this list
+    assert "agency" not in entries[0]  # the agency is the department: not repeated

@@ -441,6 +441,19 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "{count} 行无法解析，已跳过（见上）。",
         "en": "{count} rows could not be read and were skipped (see above).",
     },
+    "import_field_unknown": {
+        "zh": "该字段留作未知，行已保留。",
+        "en": " Field left unknown; row kept.",
+    },
+    "import_unknown_cells": {
+        "zh": "{count} 个单元格无法解析，相应字段留作未知（见上）。",
+        "en": "{count} cells could not be read; those fields were left unknown (see above).",
+    },
+    "import_failed": {
+        "zh": "该字段的映射为 on_error: fail，导入已停止，未写入任何文件。",
+        "en": "The mapping says on_error: fail for this field; the import stopped and wrote"
+        " nothing.",
+    },
     "export_bad_mapping": {
         "zh": "这个映射不能用于导出：{problems}",
         "en": "This mapping cannot describe an export: {problems}",

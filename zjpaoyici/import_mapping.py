@@ -36,12 +36,15 @@ FIELDS: dict[str, FieldKind] = {
     "region_level": "text",
     "region_parent": "text",
     "department": "text",
+    "agency": "text",
     "agency_uscc": "text",
+    "implementation_code": "text",
     "visits": "int",
     "onsite_reason": "text",
     "promised_limit": "days",
     "case_type": "text",
     "online_depth": "int",
+    "online_available": "bool",
     "mobile": "bool",
     "express": "bool",
     "reach": "text",
@@ -78,16 +81,54 @@ DAYS_UNKNOWN = ("无", "/", "-", "－", "—", "——", "不适用")
 DAYS_IMMEDIATE = ("即办", "即办件", "即时办结", "即来即办", "当场办结", "当场办理", "立即办结")
 UNIT_WORDS = {"工作日": "working", "自然日": "natural"}
 CASE_TYPES = ("即办件", "承诺件")
-CODE_KEYS = {"code", "region", "parent", "province", "agency_uscc"}
+CODE_KEYS = {"code", "region", "parent", "province", "agency_uscc", "implementation_code"}
 BASIC_KEYS = ("name", "type", "basis", "levels", "legal_limit")
+# Fields that place a row (which matter, region, agency, item): a bad cell in one of
+# them cannot leave the field unknown, the row is dropped (or the import fails).
+KEY_FIELDS = frozenset({"code", "region", "department", "agency", "main_code", "item_code"})
+OnError = Literal["unknown", "drop_row", "fail"]
+ON_ERROR: tuple[OnError, ...] = ("unknown", "drop_row", "fail")
+# The implementation elements a catalogue may keep (shared vocabulary of
+# ``catalogue.yaml`` ``elements:``) and the mapping fields that carry each; an element is
+# kept when the mapping maps any of its fields. (zjpaoyici/elements.py holds the same
+# vocabulary for the catalogue side; this table is the mapping side.)
+ELEMENT_FIELDS: dict[str, tuple[str, ...]] = {
+    "visits": ("visits",),
+    "onsite_reason": ("onsite_reason",),
+    "limits": ("promised_limit", "legal_limit"),
+    "case_type": ("case_type",),
+    "online": ("online_depth", "online_available", "mobile"),
+    "express": ("express",),
+    "fees": ("fee_charged", "fee_standard", "fee_basis"),
+    "materials": ("materials", "materials_optional"),
+    "reach": ("reach",),
+    "annual_cases": ("annual_cases",),
+    "basis": ("basis",),
+    "items": ("item_code", "situation"),
+}
+_TEMPLATE_PART = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 
 # --- the mapping -----------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
+class Condition:
+    """When a field's value is taken: the tested value (the field's own source, or
+    ``column``) must differ from column ``differs_from`` and/or match ``matches``."""
+
+    column: str | None = None
+    differs_from: str | None = None
+    matches: re.Pattern[str] | None = None
+
+    def columns(self) -> list[str]:
+        return [c for c in (self.column, self.differs_from) if c is not None]
+
+
+@dataclass(frozen=True, slots=True)
 class FieldSpec:
-    """How one catalogue field is read: from a column or a constant, with a parser."""
+    """How one catalogue field is read: from a column (or the first non-empty of several
+    columns), a template over columns, or a constant; then a condition and a parser."""
 
     field: str
     column: str | None
@@ -101,6 +142,10 @@ class FieldSpec:
     true_values: tuple[str, ...] = TRUE_VALUES
     false_values: tuple[str, ...] = FALSE_VALUES
     unknown: frozenset[str] = frozenset()
+    columns: tuple[str, ...] = ()  # several: the first non-empty (column is the first)
+    template: str | None = None
+    when: Condition | None = None
+    on_error: OnError = "unknown"
 
     @property
     def kind(self) -> FieldKind:
@@ -108,8 +153,51 @@ class FieldSpec:
 
     @property
     def label(self) -> str:
-        """How the field is named in messages: its column, else the field."""
+        """How the field is named in messages: its column (or template), else the field."""
+        if self.template is not None:
+            return self.template
         return self.column if self.column is not None else self.field
+
+    def sources(self) -> list[str]:
+        """Every column the field reads (its own, a template's, a condition's)."""
+        own = list(self.columns) or ([self.column] if self.column is not None else [])
+        if self.template is not None:
+            own += template_columns(self.template)
+        if self.when is not None:
+            own += self.when.columns()
+        return own
+
+    def required(self) -> list[tuple[str, ...]]:
+        """Column groups the source must have: one of each group (several columns of a
+        first-non-empty field are alternatives: old and new names of one export)."""
+        groups: list[tuple[str, ...]] = []
+        if self.columns:
+            groups.append(self.columns)
+        elif self.column is not None:
+            groups.append((self.column,))
+        if self.template is not None:
+            groups += [(c,) for c in template_columns(self.template)]
+        if self.when is not None:
+            groups += [(c,) for c in self.when.columns()]
+        return groups
+
+
+def template_columns(template: str) -> list[str]:
+    """The column names a template such as ``"{a}-{b}"`` refers to, in order."""
+    return [m.group(1) for m in _TEMPLATE_PART.finditer(template) if m.group(1) is not None]
+
+
+def template_problem(template: str) -> str | None:
+    """Why a template cannot be used (an empty ``{}`` or an unpaired brace), or None."""
+    for match in _TEMPLATE_PART.finditer(template):
+        text = match.group(0)
+        if text in ("{", "}"):
+            return f"unpaired {text!r} (write {text * 2} for a literal brace)"
+        if match.group(1) is not None and not match.group(1).strip():
+            return "empty {} (name a column inside the braces)"
+    if not template_columns(template):
+        return "names no column (write {column})"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +224,20 @@ class MappingSpec:
 
     def columns(self) -> list[str]:
         """The source columns the mapping reads, in mapping order, without repeats."""
-        return list(dict.fromkeys(s.column for s in self.fields.values() if s.column is not None))
+        return list(dict.fromkeys(c for s in self.fields.values() for c in s.sources()))
+
+    def required(self) -> list[tuple[str, ...]]:
+        """Column groups the source must have (one column of each), without repeats."""
+        return list(dict.fromkeys(g for s in self.fields.values() for g in s.required()))
+
+    def elements(self) -> list[str]:
+        """The implementation elements this mapping fills (``catalogue.yaml`` ``elements:``):
+        the mapping's own ``catalogue.elements`` when given, else every element any of
+        whose fields is mapped, in vocabulary order."""
+        given = self.catalogue.get("elements")
+        if isinstance(given, list):
+            return [str(e) for e in given]
+        return [e for e, names in ELEMENT_FIELDS.items() if any(n in self.fields for n in names)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,12 +321,47 @@ def _field_spec(
 ) -> tuple[FieldSpec | None, list[tuple[tuple[str, ...], Bi]]]:
     trouble: list[tuple[tuple[str, ...], Bi]] = []
     kind = FIELDS[name]
-    has_column, has_value = "column" in raw, "value" in raw
-    if has_column == has_value:
+    has_value = "value" in raw
+    if sum(k in raw for k in ("column", "template", "value")) != 1:
         trouble.append(
-            ((), Bi("须写 column（源列）或 value（常量）之一。", "Give either column or value."))
+            (
+                (),
+                Bi(
+                    "须写 column（源列）、template（列模板）或 value（常量）之一。",
+                    "Give one of column, template or value.",
+                ),
+            )
         )
         return None, trouble
+    column_raw = raw.get("column")
+    columns = (
+        tuple(str(c) for c in column_raw)
+        if isinstance(column_raw, list)
+        else ((str(column_raw),) if column_raw is not None else ())
+    )
+    if isinstance(column_raw, list) and not columns:
+        trouble.append((("column",), Bi("列名列表为空。", "The list of columns is empty.")))
+    template = raw.get("template")
+    if template is not None:
+        why = template_problem(str(template))
+        if why is not None:
+            trouble.append(
+                (("template",), Bi(f"列模板无法使用：{why}", f"unusable template: {why}"))
+            )
+    when, when_trouble = _condition(raw.get("when"))
+    trouble.extend((("when", *at), msg) for at, msg in when_trouble)
+    on_error: OnError = raw.get("on_error") or ("drop_row" if name in KEY_FIELDS else "unknown")
+    if on_error == "unknown" and name in KEY_FIELDS:
+        trouble.append(
+            (
+                ("on_error",),
+                Bi(
+                    f"{name} 决定行的归属，无法解析时不能留作未知（可用 drop_row 或 fail）。",
+                    f"{name} places the row; a bad value cannot be left unknown (use drop_row"
+                    " or fail).",
+                ),
+            )
+        )
     parser = raw.get("parser") or _DEFAULT_PARSER[kind]
     if parser not in _PARSERS_FOR[kind]:
         allowed = "、".join(_PARSERS_FOR[kind])
@@ -291,7 +427,7 @@ def _field_spec(
         separator = "\n" if parser == "split" else ";"
     spec = FieldSpec(
         field=name,
-        column=raw.get("column"),
+        column=columns[0] if columns else None,
         constant=constant,
         parser=parser,
         values=value_map,
@@ -302,8 +438,31 @@ def _field_spec(
         true_values=tuple(raw["true_values"]) if "true_values" in raw else TRUE_VALUES,
         false_values=tuple(raw["false_values"]) if "false_values" in raw else FALSE_VALUES,
         unknown=frozenset(str(u).strip() for u in raw.get("unknown") or ()),
+        columns=columns if len(columns) > 1 else (),
+        template=str(template) if template is not None else None,
+        when=when,
+        on_error=on_error,
     )
     return (spec if not trouble else None), trouble
+
+
+def _condition(raw: Any) -> tuple[Condition | None, list[tuple[tuple[str, ...], Bi]]]:
+    """The ``when:`` of a field: ``differs_from`` a column and/or ``matches`` a pattern."""
+    if raw is None:
+        return None, []
+    trouble: list[tuple[tuple[str, ...], Bi]] = []
+    if "differs_from" not in raw and "matches" not in raw:
+        trouble.append(
+            ((), Bi("when 须有 differs_from 或 matches。", "when needs differs_from or matches."))
+        )
+    pattern = None
+    if "matches" in raw:
+        try:
+            pattern = re.compile(str(raw["matches"]))
+        except re.error as exc:
+            trouble.append((("matches",), Bi(f"正则表达式无效：{exc}", f"invalid pattern: {exc}")))
+    condition = Condition(raw.get("column"), raw.get("differs_from"), pattern)
+    return condition, trouble
 
 
 def key_text(key: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,20 +24,120 @@ class SourceError(Exception):
         self.message = message
 
 
+_AS_FORMAT: dict[str, SourceFormat] = {f: f for f in FORMATS}
+
+
 def source_format(path: Path, spec: MappingSpec, override: str | None = None) -> SourceFormat:
+    """The format to read ``path`` in: the one asked for (``--format``, else the mapping's
+    ``source.format``), else what the content shows (JSON vs JSON Lines, and any file
+    with a .txt or unknown extension), else the extension. A format that the content
+    contradicts is a :class:`SourceError` saying what the file looks like."""
+    seen = sniff(path)
     chosen = override or spec.source.format
+    if seen == "object":
+        jsonl = chosen == "jsonl" or path.suffix.lower() in (".jsonl", ".ndjson")
+        seen = "jsonl" if jsonl else "json"
+    said = "--format" if override else "source.format"
     if chosen is None:
         suffix = path.suffix.lower().lstrip(".")
-        chosen = {"xlsm": "xlsx", "ndjson": "jsonl", "txt": "csv"}.get(suffix, suffix)
-    if chosen not in FORMATS:
-        raise SourceError(
-            Bi(
-                f"无法判断 {path.name} 的格式；请在映射的 source.format 中写明 csv、xlsx、json 或 jsonl。",
-                f"Cannot tell the format of {path.name}; set source.format (csv, xlsx, json or"
-                " jsonl) in the mapping.",
-            )
+        guess = {"xlsm": "xlsx", "ndjson": "jsonl"}.get(suffix, suffix)
+        if guess in ("json", "jsonl") and seen in ("json", "jsonl"):
+            return _AS_FORMAT[seen]  # the content tells JSON from JSON Lines
+        if guess not in FORMATS:
+            if seen in FORMATS:
+                return _AS_FORMAT[seen]
+            raise SourceError(_unknown_format(path, seen))
+        chosen, said = _AS_FORMAT[guess], "extension"
+    if seen in ("empty", chosen):
+        return _AS_FORMAT[chosen]
+    raise SourceError(_wrong_format(path, chosen, said, seen))
+
+
+_LOOKS = {
+    "xlsx": Bi("Excel 工作簿（xlsx，zip 压缩包）", "an Excel workbook (xlsx, a zip file)"),
+    "xls": Bi(
+        "旧版 Excel 工作簿（.xls），请先另存为 xlsx 或 csv",
+        "an old Excel workbook (.xls); save it as xlsx or csv first",
+    ),
+    "json": Bi("JSON（以 [ 或 { 开头）", "JSON (it starts with [ or {)"),
+    "jsonl": Bi("JSON Lines（每行一个 JSON 对象）", "JSON Lines (one JSON object per line)"),
+    "csv": Bi("纯文本（csv）", "plain text (csv)"),
+    "utf16": Bi(
+        "UTF-16 编码的文字（如 Excel 的“Unicode 文本”），请另存为 UTF-8 的 csv",
+        "UTF-16 text (such as Excel's “Unicode text”); save it as UTF-8 csv",
+    ),
+    "binary": Bi("二进制文件，不是表格或 JSON", "a binary file, not a table or JSON"),
+}
+_SAID = {
+    "--format": Bi("--format 指定的", "--format says"),
+    "source.format": Bi("映射 source.format 指定的", "the mapping's source.format says"),
+    "extension": Bi("扩展名表明的", "its extension says"),
+}
+
+
+def _wrong_format(path: Path, chosen: str, said: str, seen: str) -> Bi:
+    looks = _LOOKS[seen]
+    fix = (
+        Bi(
+            f"若确是 {seen}，请用 --format {seen} 或在映射中写 source.format: {seen}。",
+            f"If it is {seen}, use --format {seen} or set source.format: {seen} in the mapping.",
         )
-    return chosen
+        if seen in FORMATS
+        else Bi("", "")
+    )
+    return Bi(
+        f"{path.name} 看起来是{looks.zh}，而不是{_SAID[said].zh} {chosen}。{fix.zh}",
+        f"{path.name} looks like {looks.en}, not {chosen} as {_SAID[said].en}. {fix.en}".rstrip(),
+    )
+
+
+def _unknown_format(path: Path, seen: str) -> Bi:
+    looks = _LOOKS.get(seen)
+    tail = Bi(f"它看起来是{looks.zh}。", f" It looks like {looks.en}.") if looks else Bi("", "")
+    return Bi(
+        f"无法判断 {path.name} 的格式；请在映射的 source.format 中写明 csv、xlsx、json 或 jsonl。{tail.zh}",
+        f"Cannot tell the format of {path.name}; set source.format (csv, xlsx, json or"
+        f" jsonl) in the mapping.{tail.en}",
+    )
+
+
+_SNIFF_BYTES = 1 << 20
+
+
+def sniff(path: Path) -> str:
+    """What the content of ``path`` looks like: xlsx, xls, json, jsonl, object (one JSON
+    object on one line), csv (other text), utf16, binary, or empty. Reads at most the
+    first megabyte."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return "empty"  # the reader reports why it cannot be read
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf16"
+    if b"\x00" in head:
+        return "binary"
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if not text:
+        return "empty"
+    if text[0] == "[":
+        return "json"
+    if text[0] != "{":
+        return "csv"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    try:
+        first = json.loads(lines[0])
+    except json.JSONDecodeError:
+        return "json"  # an object over several lines
+    if isinstance(first, dict) and len(lines) > 1 and lines[1].startswith("{"):
+        return "jsonl"
+    if isinstance(first, dict) and len(lines) == 1:
+        return "object"  # one object on one line: JSON, or JSON Lines with one record
+    return "json"
 
 
 @dataclass(slots=True)
@@ -66,7 +167,7 @@ def read_source(path: Path, fmt: SourceFormat, spec: SourceSpec) -> Table:
                 " the mapping, e.g. gb18030.",
             )
         ) from None
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         raise SourceError(
             Bi(f"无法读取 {path.name}：{exc}", f"Cannot read {path.name}: {exc}")
         ) from None
@@ -103,10 +204,18 @@ def _read_csv(path: Path, spec: SourceSpec) -> Table:
 def _read_xlsx(path: Path, spec: SourceSpec) -> Table:
     from openpyxl import load_workbook
 
-    wb = load_workbook(path, read_only=True, data_only=True)
+    # A file object, not the path: openpyxl refuses names not ending in .xlsx, and the
+    # content has already shown this is a workbook (a --format xlsx on a .dat file).
+    handle = path.open("rb")
+    try:
+        wb = load_workbook(handle, read_only=True, data_only=True)
+    except BaseException:
+        handle.close()
+        raise
     if spec.sheet is not None and spec.sheet not in wb.sheetnames:
         names = "、".join(wb.sheetnames)
         wb.close()
+        handle.close()
         raise SourceError(
             Bi(
                 f"{path.name} 中没有工作表 {spec.sheet}（有：{names}）。",
@@ -130,6 +239,7 @@ def _read_xlsx(path: Path, spec: SourceSpec) -> Table:
                     yield number, record
         finally:
             wb.close()
+            handle.close()
 
     return Table(rows(), set(header) - {""}, total=total)
 

@@ -41,8 +41,16 @@ from zjpaoyici.codes import TYPE_NAMES
 from zjpaoyici.fmt import code_sort_key
 from zjpaoyici.fsutil import atomic_write_text, umask
 from zjpaoyici.i18n import Bi
-from zjpaoyici.import_cells import ParseError, parse_value
-from zjpaoyici.import_mapping import BASIC_KEYS, CASE_TYPES, CODE_KEYS, MappingSpec
+from zjpaoyici.import_cells import ParseError, as_text, is_blank, parse_value
+from zjpaoyici.import_mapping import (
+    _TEMPLATE_PART,
+    BASIC_KEYS,
+    CASE_TYPES,
+    CODE_KEYS,
+    Condition,
+    FieldSpec,
+    MappingSpec,
+)
 from zjpaoyici.import_sources import BadJson, cell_of, read_source, source_format
 from zjpaoyici.model import FACT_KEYS, LEVELS
 from zjpaoyici.rtyaml import dump_text
@@ -51,7 +59,8 @@ from zjpaoyici.schemas import header_for
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """Something wrong with a row: where, what, and whether the row was skipped."""
+    """Something wrong with a row: where, what, and whether the row was skipped or the
+    field left unknown (the row kept)."""
 
     row: int
     column: str | None
@@ -59,6 +68,15 @@ class Problem:
     value: Any
     reason: Bi
     skipped: bool = True
+    left_unknown: bool = False
+
+
+class ImportFailed(Exception):
+    """A bad value in a field whose mapping says ``on_error: fail``: nothing is written."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.reason.en)
+        self.problem = problem
 
 
 @dataclass(slots=True)
@@ -70,6 +88,7 @@ class _Basic:
     department: str | None
     row: int
     subs: list[str] = field(default_factory=list)
+    origin: dict[str, int] = field(default_factory=dict)  # field → the row that gave it
 
 
 @dataclass(slots=True)
@@ -78,6 +97,7 @@ class _Item:
     name: str | None
     situation: dict[str, str] | None
     values: dict[str, Any]
+    implementation_code: str | None = None
 
 
 @dataclass(slots=True)
@@ -85,11 +105,14 @@ class _Entry:
     region: str
     code: str
     department: str | None
-    agency: str | None
+    uscc: str | None
     values: dict[str, Any]
     restated: dict[str, Any]
     explicit: bool  # False: created by item rows before (or without) its own row
     items: dict[str, _Item] = field(default_factory=dict)
+    agency: str | None = None  # the mapped 实施主体 when given
+    fields: dict[str, Any] = field(default_factory=dict)  # the merged row fields
+    origin: dict[str, int] = field(default_factory=dict)  # field → the row that gave it
 
 
 @dataclass(slots=True)
@@ -117,7 +140,8 @@ class Importer:
         self.mapping = mapping
         self.source_name = source_name
         self.basics: dict[str, _Basic] = {}
-        self.entries: dict[tuple[str, str], _Entry] = {}
+        # (region, agency, code): the agency is the mapped 实施主体, else the department
+        self.entries: dict[tuple[str, str, str], _Entry] = {}
         self.regions: dict[str, dict[str, Any]] = {}
         self.problems: list[Problem] = []
         self.rows = 0
@@ -127,7 +151,9 @@ class Importer:
     # reading ---------------------------------------------------------------------
 
     def parse(self, number: int, record: Mapping[str, Any]) -> dict[str, Any] | None:
-        """Every mapped field of one record, or ``None`` (with problems) if any fails."""
+        """Every mapped field of one record, or ``None`` (with problems) if the row is
+        dropped. A bad value follows its field's ``on_error``: left unknown (the row
+        kept and the cell reported), the row dropped, or the import stopped."""
         bad = record.get("")
         if isinstance(bad, BadJson) or (len(record) == 1 and "" in record):
             reason = (
@@ -140,14 +166,13 @@ class Importer:
         out: dict[str, Any] = {}
         failed = False
         for name, spec in self.mapping.fields.items():
-            raw = spec.constant if spec.column is None else cell_of(record, spec.column)
+            raw, label = source_value(spec, record)
             try:
                 value = parse_value(spec, raw)
                 if value is not None:
                     _check_field(name, value)
             except ParseError as exc:
-                self.problems.append(Problem(number, spec.label, name, raw, exc.reason))
-                failed = True
+                failed |= self._bad_cell(number, spec, label, raw, exc.reason)
                 continue
             out[name] = value
         if failed:
@@ -158,9 +183,24 @@ class Importer:
             return None
         if out.get("fee_charged") is None and (out.get("fee_standard") or out.get("fee_basis")):
             spec = self.mapping.fields.get("fee_charged") or self.mapping.fields["code"]
-            self.problems.append(Problem(number, spec.label, "fee_charged", None, _NO_CHARGED))
-            return None
+            if spec.field == "fee_charged" and spec.on_error == "unknown":
+                self.problems.append(
+                    Problem(number, spec.label, "fee_charged", None, _NO_CHARGED, False, True)
+                )
+                out.pop("fee_standard", None)
+                out.pop("fee_basis", None)
+            else:
+                self.problems.append(Problem(number, spec.label, "fee_charged", None, _NO_CHARGED))
+                return None
         return out
+
+    def _bad_cell(self, number: int, spec: FieldSpec, label: str, raw: Any, reason: Bi) -> bool:
+        """Report a value that cannot be read; True when the row is to be dropped."""
+        if spec.on_error == "fail":
+            raise ImportFailed(Problem(number, label, spec.field, raw, reason))
+        keep = spec.on_error == "unknown"
+        self.problems.append(Problem(number, label, spec.field, raw, reason, not keep, keep))
+        return not keep
 
     def add(self, number: int, row: dict[str, Any]) -> None:
         """Place one parsed row: basic matter, implementation entry or handling item."""
@@ -173,43 +213,142 @@ class Importer:
             if row.get("item_code") is not None:
                 self._problem(number, "region", None, _ITEM_NO_REGION)
                 return False
-            if code in self.basics and self.basics[code].row > 0:
-                self._problem(number, "code", code, _DUPLICATE_BASIC)
-                return False
+            known = self.basics.get(code)
+            if known is not None and known.row > 0:
+                self._aggregate_basic(number, row, known)
+                return True
             self._basic(number, row, defining=True)
             return True
         item_code = row.get("item_code")
-        entry = self.entries.get((region, code))
-        if item_code is None:
-            if entry is not None and entry.explicit:
-                self._problem(number, "code", code, _DUPLICATE_ENTRY)
-                return False
-            if row.get("department") is None:
-                self._problem(number, "department", None, _NO_DEPARTMENT)
-                return False
-        elif entry is None and row.get("department") is None:
+        agency = row.get("agency") or row.get("department")
+        key = (region, agency, code) if agency is not None else self._only_entry(region, code)
+        if key is None:
             self._problem(number, "department", None, _NO_DEPARTMENT)
             return False
+        entry = self.entries.get(key)
+        if item_code is None and entry is not None and entry.explicit:
+            self._region(number, row)
+            self._aggregate_entry(number, row, entry)
+            return True
         self._region(number, row)
-        restated = self._basic(number, row, defining=False)
         if entry is None:
             entry = _Entry(
                 region, code, row.get("department"), row.get("agency_uscc"), {}, {}, False
             )
-            self.entries[(region, code)] = entry
+            entry.agency = row.get("agency")
+            self.entries[key] = entry
         if item_code is None:
             entry.explicit = True
-            entry.department = row["department"]
-            entry.agency = row.get("agency_uscc")
-            entry.values = facts_of(row)
-            entry.restated = restated
+            entry.department = row["department"] if row.get("department") else entry.department
+            entry.uscc = row.get("agency_uscc")
+            entry.agency = row.get("agency")
+            entry.fields = {k: v for k, v in row.items() if k not in _PLACING and v is not None}
+            entry.origin = dict.fromkeys([*entry.fields, "department"], number)
+            entry.values = facts_of(entry.fields)
+            entry.restated = self._basic(number, row, defining=False)
             return True
+        self._basic(number, row, defining=False)
         short = self._item_code(code, str(item_code))
         if short in entry.items:
             self._problem(number, "item_code", item_code, _DUPLICATE_ITEM)
             return False
-        entry.items[short] = _Item(short, row.get("item_name"), row.get("situation"), facts_of(row))
+        entry.items[short] = _Item(
+            short,
+            row.get("item_name"),
+            row.get("situation"),
+            facts_of(row),
+            row.get("implementation_code"),
+        )
         return True
+
+    def _only_entry(self, region: str, code: str) -> tuple[str, str, str] | None:
+        """The key of the one entry for ``code`` in ``region`` (an item row that names
+        neither agency nor department), or None when there is none or several."""
+        keys = [k for k in self.entries if k[0] == region and k[2] == code]
+        return keys[0] if len(keys) == 1 else None
+
+    def _aggregate_entry(self, number: int, row: Mapping[str, Any], entry: _Entry) -> None:
+        """Another row for the same (region, agency, code): levels are unioned, values the
+        first rows lack are filled in, conflicting values are reported naming both rows
+        (the earlier value kept)."""
+        agency = entry.agency or entry.department or ""
+        where = Bi(
+            f"区划 {entry.region}、实施主体 {agency}、编码 {entry.code}",
+            f"region {entry.region}, agency {agency}, code {entry.code}",
+        )
+        merged = self._merge(number, row, entry.fields, entry.origin, where)
+        if row.get("department") and entry.department and row["department"] != entry.department:
+            first = entry.origin.get("department", 0)
+            self._conflict(
+                number, "department", entry.department, row["department"], first, where, four=False
+            )
+        entry.values = facts_of(merged)
+        # merged holds every matter field of the entry's rows: what it restates, afresh
+        entry.restated = self._basic(number, {**merged, "code": entry.code}, defining=False)
+
+    def _aggregate_basic(self, number: int, row: Mapping[str, Any], known: _Basic) -> None:
+        """Another row without a region for a matter already defined: merged as for
+        entries (levels unioned, conflicts reported with both rows)."""
+        fields = dict(known.values)
+        origin = {k: known.origin.get(k, known.row) for k in fields}
+        picked = {k: row[k] for k in BASIC_KEYS if row.get(k) is not None}
+        where = Bi(f"基本目录编码 {known.code}", f"basic code {known.code}")
+        merged = self._merge(number, picked, fields, origin, where)
+        known.values = {k: merged[k] for k in BASIC_KEYS if k in merged}
+        known.origin = origin
+        main_code = row.get("main_code")
+        if main_code is not None and main_code != known.code and known.main_code != main_code:
+            if known.main_code is None:
+                known.main_code = main_code
+            else:
+                self._conflict(number, "main_code", known.main_code, main_code, known.row, where)
+
+    def _merge(
+        self,
+        number: int,
+        row: Mapping[str, Any],
+        fields: dict[str, Any],
+        origin: dict[str, int],
+        where: Bi,
+    ) -> dict[str, Any]:
+        for key, value in row.items():
+            if key in _PLACING or value is None:
+                continue
+            if key == "levels":
+                have = fields.get("levels") or []
+                fields["levels"] = [lv for lv in LEVELS if lv in have or lv in value]
+                origin.setdefault(key, number)
+            elif fields.get(key) is None:
+                fields[key] = value
+                origin[key] = number
+            elif fields[key] != value:
+                self._conflict(number, key, fields[key], value, origin.get(key, 0), where)
+        return fields
+
+    def _conflict(
+        self,
+        number: int,
+        fieldname: str,
+        kept: Any,
+        other: Any,
+        first: int,
+        where: Bi,
+        *,
+        four: bool | None = None,
+    ) -> None:
+        """Two rows of one matter disagree: a finding naming both rows and the column."""
+        spec = self.mapping.fields.get(fieldname)
+        label = spec.label if spec is not None else fieldname
+        is_four = fieldname in _FOUR_SAME if four is None else four
+        kind = _FOUR_CONFLICT if is_four else _FACT_CONFLICT
+        earlier = f"{first}" if first > 0 else "?"
+        reason = Bi(
+            f"{kind.zh}：第 {earlier} 行与第 {number} 行同为{where.zh}，[{label}] 分别为"
+            f"“{_shown(kept)}”与“{_shown(other)}”；保留第 {earlier} 行的值",
+            f"{kind.en}: rows {earlier} and {number} are both {where.en}, but [{label}] is"
+            f' "{_shown(kept)}" and "{_shown(other)}"; kept row {earlier}\'s value',
+        )
+        self.problems.append(Problem(number, label, fieldname, None, reason, skipped=False))
 
     def _item_code(self, code: str, item_code: str) -> str:
         prefix = code + self.mapping.profile.item_separator
@@ -254,12 +393,18 @@ class Importer:
                 row.get("main_name"),
                 row.get("department"),
                 number if defining else -number,
+                origin=dict.fromkeys(values, number),
             )
             return {}
         restated = {}
         for key, value in values.items():
-            if key not in known.values:
+            if key == "levels" and key in known.values and known.row < 0:
+                # a matter known only from entries: its levels are those of all its rows
+                have = known.values[key]
+                known.values[key] = [lv for lv in LEVELS if lv in have or lv in value]
+            elif key not in known.values:
                 known.values[key] = value
+                known.origin[key] = number
             elif known.values[key] != value:
                 restated[key] = value
         if known.main_code is None and main_code is not None:
@@ -292,9 +437,7 @@ class Importer:
             files[f"basic/{names[(dept, None)]}.yaml"] = doc
         groups: dict[tuple[str, str, str | None], list[_Entry]] = {}
         for entry in self.entries.values():
-            groups.setdefault((entry.region, entry.department or "", entry.agency), []).append(
-                entry
-            )
+            groups.setdefault((entry.region, entry.department or "", entry.uscc), []).append(entry)
         for region in sorted({g[0] for g in groups}):
             keys = [(d, a) for r, d, a in groups if r == region]
             names = _file_names(set(keys))
@@ -305,7 +448,8 @@ class Importer:
                 if agency is not None:
                     doc["agency_uscc"] = DoubleQuotedScalarString(agency)
                 entries = sorted(
-                    groups[(region, dept, agency)], key=lambda e: code_sort_key(profile, e.code)
+                    groups[(region, dept, agency)],
+                    key=lambda e: (code_sort_key(profile, e.code), e.agency or ""),
                 )
                 doc["matters"] = _seq(self._entry_record(e) for e in entries)
                 files[f"implementations/{region}/{names[(dept, agency)]}.yaml"] = doc
@@ -364,6 +508,9 @@ class Importer:
         for key in ("region_table", "code_profile", "scope", "targets", "rules"):
             if key in given:
                 doc[key] = _block(given[key])
+        elements = CommentedSeq(self.mapping.elements())
+        elements.fa.set_flow_style()
+        doc.insert(list(doc).index("scope") if "scope" in doc else len(doc), "elements", elements)
         return doc
 
     def _province(self) -> str:
@@ -404,6 +551,11 @@ class Importer:
     def _entry_record(self, entry: _Entry) -> CommentedMap:
         rec = CommentedMap()
         rec["code"] = DoubleQuotedScalarString(entry.code)
+        if entry.agency is not None and entry.agency != entry.department:
+            rec["agency"] = entry.agency
+        code = entry.fields.get("implementation_code")
+        if code is not None:
+            rec["implementation_code"] = DoubleQuotedScalarString(code)
         for key in BASIC_KEYS:
             if key in entry.restated:
                 rec[key] = _node(entry.restated[key])
@@ -420,6 +572,8 @@ class Importer:
 def _item_record(item: _Item, base: Mapping[str, Any]) -> CommentedMap:
     rec = CommentedMap()
     rec["code"] = DoubleQuotedScalarString(item.code)
+    if item.implementation_code is not None:
+        rec["implementation_code"] = DoubleQuotedScalarString(item.implementation_code)
     if item.name is not None:
         rec["name"] = item.name
     if item.situation:
@@ -466,7 +620,11 @@ def facts_of(row: Mapping[str, Any]) -> dict[str, Any]:
             values[key] = row[key]
     online = {
         k: row[f]
-        for k, f in (("depth", "online_depth"), ("mobile", "mobile"))
+        for k, f in (
+            ("available", "online_available"),
+            ("depth", "online_depth"),
+            ("mobile", "mobile"),
+        )
         if row.get(f) is not None
     }
     if online:
@@ -522,18 +680,95 @@ def _check_field(name: str, value: Any) -> None:
         raise ParseError(Bi("网办深度应为 0–4", "online depth must be 0–4"))
 
 
+# Row fields that place a row rather than describe the matter (never merged).
+_PLACING = frozenset(
+    {
+        "code",
+        "region",
+        "region_name",
+        "region_level",
+        "region_parent",
+        "department",
+        "agency",
+        "agency_uscc",
+        "item_code",
+        "item_name",
+        "situation",
+        "main_code",
+        "main_name",
+    }
+)
+_FOUR_SAME = frozenset({"name", "type", "basis", "legal_limit"})
+_FOUR_CONFLICT = Bi("四同要素冲突", "conflicting 四同 field")
+_FACT_CONFLICT = Bi("同一事项的两行取值不同", "two rows of one matter disagree")
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return "、".join(as_text(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={as_text(v)}" for k, v in value.items())
+    return as_text(value)
+
+
+def source_value(spec: FieldSpec, record: Mapping[str, Any]) -> tuple[Any, str]:
+    """The raw value of a field in ``record`` and the column it came from: a constant,
+    the first non-empty of its columns, or its template; unknown (None) when the
+    field's ``when`` condition does not hold."""
+    if spec.template is not None:
+        value, label = render_template(spec.template, record), spec.template
+    elif spec.column is None:
+        value, label = spec.constant, spec.field
+    else:
+        value, label = None, spec.column
+        for column in spec.columns or (spec.column,):
+            cell = cell_of(record, column)
+            if not is_blank(cell, spec):
+                value, label = cell, column
+                break
+    if spec.when is not None and not holds(spec.when, value, record):
+        return None, label
+    return value, label
+
+
+def render_template(template: str, record: Mapping[str, Any]) -> str | None:
+    """``"{a}-{b}"`` filled from the record; None when a column it names is blank."""
+    parts: list[str] = []
+    pos = 0
+    for match in _TEMPLATE_PART.finditer(template):
+        parts.append(template[pos : match.start()])
+        pos = match.end()
+        text = match.group(0)
+        if match.group(1) is None:
+            parts.append(text[0])
+            continue
+        cell = cell_of(record, match.group(1))
+        if cell is None or isinstance(cell, list | dict) or not as_text(cell).strip():
+            return None
+        parts.append(as_text(cell).strip())
+    parts.append(template[pos:])
+    return "".join(parts)
+
+
+def holds(condition: Condition, value: Any, record: Mapping[str, Any]) -> bool:
+    """Whether a field's ``when`` holds for its value (or the condition's own column)."""
+    tested = cell_of(record, condition.column) if condition.column is not None else value
+    text = as_text(tested).strip() if tested is not None else ""
+    if condition.differs_from is not None:
+        other = cell_of(record, condition.differs_from)
+        if text == (as_text(other).strip() if other is not None else ""):
+            return False
+    if condition.matches is not None:
+        return bool(text) and condition.matches.search(text) is not None
+    return True
+
+
 _NO_CODE = Bi("没有事项编码", "no matter code")
 _NO_CHARGED = Bi(
     "写了收费标准或依据，却没有写是否收费",
     "gives a fee standard or basis but not whether a fee is charged",
 )
 _ITEM_NO_REGION = Bi("办理项行没有区划", "an item row without a region")
-_DUPLICATE_BASIC = Bi(
-    "基本目录中已有这个编码（前面的行）", "the basic catalogue already has this code"
-)
-_DUPLICATE_ENTRY = Bi(
-    "同一区划已有这个事项的条目（前面的行）", "this region already has an entry for this code"
-)
 _DUPLICATE_ITEM = Bi("这个办理项编码已出现过", "this item code appeared before")
 _NO_DEPARTMENT = Bi("没有实施部门", "no department")
 _MAIN_NO_NAME = Bi(
@@ -634,7 +869,7 @@ def import_rows(
     chosen = source_format(source, mapping, fmt)
     table = read_source(source, chosen, mapping.source)
     if table.columns is not None:
-        missing = [c for c in mapping.columns() if c not in table.columns]
+        missing = _missing(mapping, lambda c: c in table.columns)  # type: ignore[operator]
         if missing:
             raise MissingColumns(missing, sorted(table.columns))
     importer = Importer(mapping, source.name)
@@ -650,10 +885,16 @@ def import_rows(
         if progress is not None:
             progress(done, table.total)
     if table.columns is None and done:
-        missing = [c for c in mapping.columns() if c not in seen and c.split(".")[0] not in seen]
+        missing = _missing(mapping, lambda c: c in seen or c.split(".")[0] in seen)
         if missing:
             raise MissingColumns(missing, sorted(seen))
     return importer.result()
+
+
+def _missing(mapping: MappingSpec, present: Callable[[str], bool]) -> list[str]:
+    """The columns the source lacks: each group none of whose columns it has (several
+    columns of one field are alternatives; "a / b" names such a group)."""
+    return [" / ".join(g) for g in mapping.required() if not any(present(c) for c in g)]
 
 
 class MissingColumns(Exception):

@@ -25,7 +25,14 @@ from zjpaoyici.exporter import DEFAULT_MAPPING
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.import_mapping import MappingError, MappingSpec, load_mapping
 from zjpaoyici.import_sources import SourceError
-from zjpaoyici.importer import MissingColumns, OutputNotEmpty, Problem, import_rows, write_tree
+from zjpaoyici.importer import (
+    ImportFailed,
+    MissingColumns,
+    OutputNotEmpty,
+    Problem,
+    import_rows,
+    write_tree,
+)
 from zjpaoyici.load import display_path
 from zjpaoyici.render.safe import visible
 
@@ -50,13 +57,19 @@ The mapping names each catalogue field's column and parser (int, days, bool, spl
 regex, pairs) or a constant; see docs/mapping.md. 映射文件说明见 docs/mapping.md。
 --mapping export is the layout `zjpaoyici export` writes (shipped with zjpaoyici).
 --mapping export 即 export 写出的列布局（随软件安装）。
-Rows that cannot be parsed are listed with row and column and skipped, never guessed;
-blank values stay unknown. 无法解析的行逐条报告（行号、列）并跳过，不做猜测；空白为未知。
+A value that cannot be parsed is reported with row and column and its field left unknown
+(the row kept; per field on_error: drop_row skips the row, fail stops); never guessed.
+Blank values stay unknown. 无法解析的值逐条报告（行号、列），该字段留作未知、保留该行
+（可按字段设 on_error: drop_row 跳过整行，fail 停止导入），不做猜测；空白为未知。
+Several rows of one matter (same region, agency, code) are merged: levels unioned,
+conflicts reported with both rows. 同一事项（区划、实施主体、编码相同）的多行合并：
+行使层级取并集，取值冲突时报告两行的行号。
 The output folder must be new or empty (--force: overwrite files of the same name).
 输出目录须不存在或为空（--force 覆盖同名文件）。
 Exit codes 退出码: 0 every row imported 全部导入 · 1 some rows skipped or flagged (the rest
-written) 有行被跳过或有提示（其余已写出） · 2 usage error, bad mapping, unreadable source,
-output folder not empty 用法错误、映射有误、源文件无法读取、输出目录非空
+written) 有行被跳过或有提示（其余已写出） · 2 usage error, bad mapping, unreadable source or
+a format its content contradicts, on_error: fail, output folder not empty 用法错误、映射有误、
+源文件无法读取或内容与格式不符、on_error: fail、输出目录非空
 """
 
 
@@ -84,7 +97,12 @@ def problem_line(problem: Problem, source: str, lang: Lang) -> str:
         text = t("import_bad_value", lang, value=problem.value, reason=problem.reason.get(lang))
     else:
         text = problem.reason.get(lang)
-    tail = t("import_row_skipped", lang) if problem.skipped else ""
+    if problem.skipped:
+        tail = t("import_row_skipped", lang)
+    elif problem.left_unknown:
+        tail = t("import_field_unknown", lang)
+    else:
+        tail = ""
     return f"{where}{text}{tail}"
 
 
@@ -129,6 +147,10 @@ def import_(
             result = import_rows(spec, source, fmt=fmt.value if fmt else None, progress=update)
     except SourceError as exc:
         raise usage_error(exc.message.get(language)) from None
+    except ImportFailed as exc:
+        shown = display_path(source.absolute())
+        line = problem_line(exc.problem, shown, language)
+        raise usage_error(f"{line}\n{t('import_failed', language)}") from None
     except MissingColumns as exc:
         hints = [
             f"{m} → {close[0]}"
@@ -171,4 +193,7 @@ def import_(
     )
     if result.skipped:
         err.print(Text(t("import_skipped", language, count=result.skipped), style="bold red"))
+    unknown = sum(p.left_unknown for p in result.problems)
+    if unknown:
+        err.print(Text(t("import_unknown_cells", language, count=unknown), style="bold red"))
     raise typer.Exit(EXIT_FINDINGS if result.problems else EXIT_OK)
