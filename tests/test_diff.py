@@ -250,7 +250,7 @@ def test_a_revision_diff_outside_any_catalogue_is_a_usage_error(
     edit(repo / "catalog" / IMPL.format("330100"), "    visits: 1\n", "    visits: 2\n")
     run = cli("diff", "--base", "HEAD", "--fail-on", "regression", cwd=repo)
     assert run.code == 2, run.output
-    assert "--catalogue" in run.stderr and "catalog" in run.stderr
+    assert "-C DIR" in run.stderr and "found one level down: catalog" in run.stderr
     assert "sample" not in run.stderr
     code, data = run_diff(cli, "--base", "HEAD", "--catalogue", "catalog", cwd=repo)
     assert code == 0 and {c["field"] for c in data["changes"]} == {"visits"}

@@ -141,10 +141,29 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         " removed, so nothing was compared; fix them first (zjpaoyici validate explains).",
     },
     "err_no_catalogue_here": {
-        "zh": "当前目录及其上级都没有 catalogue.yaml；请指定目录所在的文件夹（diff 用 --catalogue，"
-        "report 与 fmt 直接写路径；下一级中找到：{found}）。",
-        "en": "No catalogue.yaml here or above; name the catalogue folder (--catalogue for"
-        " diff, a path for report and fmt; found one level down: {found}).",
+        "zh": "在 {cwd} 及其上级文件夹中没有找到 catalogue.yaml。请写出目录所在的文件夹"
+        "（作为参数，或用 -C 文件夹），或用 --sample 使用内置示例。下一级中找到的目录：{found}",
+        "en": "No catalogue.yaml in {cwd} or any folder above it. Name the catalogue folder"
+        " (as an argument, or with -C DIR), or use --sample for the bundled sample."
+        " Catalogues found one level down: {found}",
+    },
+    "err_two_catalogues": {
+        "zh": "目录给了两次：{a} 与 {b}，只能给一个。",
+        "en": "The catalogue is named twice ({a} and {b}); give one.",
+    },
+    "err_no_catalogue_here_nosample": {
+        "zh": "在 {cwd} 及其上级文件夹中没有找到 catalogue.yaml。请写出目录所在的文件夹"
+        "（作为参数，或用 -C 文件夹）。下一级中找到的目录：{found}",
+        "en": "No catalogue.yaml in {cwd} or any folder above it. Name the catalogue folder"
+        " (as an argument, or with -C DIR). Catalogues found one level down: {found}",
+    },
+    "err_directory": {
+        "zh": "无法进入文件夹 {path}：{reason}",
+        "en": "Cannot work in {path}: {reason}",
+    },
+    "err_sample_and_path": {
+        "zh": "--sample 与目录路径 {path} 只能给一个。",
+        "en": "Give either --sample or the catalogue path {path}, not both.",
     },
     "err_not_found": {
         "zh": "路径不存在：{path}",

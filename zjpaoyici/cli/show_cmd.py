@@ -9,13 +9,15 @@ from typing import Annotated
 import typer
 
 from zjpaoyici.cli.common import (
+    DirectoryOption,
     LangOption,
     OutputOption,
+    SampleOption,
     app,
-    catalogue_root,
     emit,
     lang_of,
     load_shown,
+    locate,
     stdout_console,
     usage_error,
 )
@@ -48,6 +50,10 @@ def show(
     code: Annotated[
         str, typer.Argument(help="Matter code, or a bundle (一件事) code. 事项编码或一件事编码。")
     ],
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="Catalogue folder (default: the current catalogue). 目录。"),
+    ] = None,
     region: Annotated[
         str | None,
         typer.Option("--region", "-r", help="Only this region (6-digit code). 只显示该区划。"),
@@ -59,11 +65,12 @@ def show(
         Path | None,
         typer.Option(
             "--catalogue",
-            "-C",
             "-c",
             help="Catalogue directory (default: the one around the working directory). 目录。",
         ),
     ] = None,
+    directory: DirectoryOption = None,
+    sample: SampleOption = False,
     lang: LangOption = None,
     output: OutputOption = None,
 ) -> None:
@@ -72,7 +79,9 @@ def show(
     显示一个事项：基本目录要素，以及各实施区划的生效取值和每个取值的来源（文件:行）。
     """
     language = lang_of(lang)
-    root = catalogue_root(catalogue, language)
+    if path is not None and catalogue is not None:
+        raise usage_error(t("err_two_catalogues", language, a=path, b=catalogue))
+    root = locate(path or catalogue, directory, sample, language)
     cat = load_shown(root, language)
     if region is not None and not known_region(cat, region):
         raise usage_error(t("show_unknown_region", language, region=region))
