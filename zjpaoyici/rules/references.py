@@ -224,7 +224,10 @@ def level_not_allowed(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
     "duplicate-entry",
     E,
     scope="region",
-    title=Bi("同一区划同一实施主体重复实施同一事项", "matter implemented twice by one agency in one region"),
+    title=Bi(
+        "同一区划同一实施主体重复实施同一事项",
+        "matter implemented twice by one agency in one region",
+    ),
     message=Bi(
         "{code} 在区划 {region} 中由 {agency} 实施了两次。",
         "{code} appears twice in region {region} for agency {agency}.",
