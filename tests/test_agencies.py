@@ -309,3 +309,25 @@ def test_an_entry_s_own_credit_code_is_checked(cat: Path, cli: Any) -> None:
     assert [(f["rule"], f["file"].rsplit("/", 1)[-1], f["line"]) for f in findings] == [
         ("C008", "gat-pcs.yaml", 17)
     ]
+
+
+def test_an_item_s_implementation_code_shows_and_exports_its_entry(cat: Path, cli: Any) -> None:
+    item_code = f"11330106003252270X2{DRIVING}01"
+    _edit(
+        cat / f"implementations/{REGION}/gat-pcs.yaml",
+        "    annual_cases: 200\n",
+        f'    annual_cases: 200\n    items:\n      - code: "01"\n'
+        f'        name: 驾驶证补领\n        implementation_code: "{item_code}"\n',
+    )
+    assert _findings(cli, cat) == (0, [])
+    run = cli("show", item_code, "--catalogue", str(cat), "--format", "json")
+    assert run.code == 0, run.output
+    regions = json.loads(run.stdout)["regions"]
+    assert [(r["agency"], [i["code"] for i in r["items"]]) for r in regions] == [
+        (STATION_B, ["01"])
+    ]
+    rows = [r for r in export_records(load_catalogue(cat), [REGION]) if r.get("item_code")]
+    mine = [r for r in rows if r["agency"] == STATION_B]
+    assert [(r["item_code"], r["implementation_code"]) for r in mine] == [
+        (f"{DRIVING}-01", item_code)
+    ]

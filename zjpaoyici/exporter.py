@@ -40,8 +40,7 @@ _WIDTHS = {
     "item_code": 20,
     "agency_uscc": 22,
     "agency": 28,
-    "implementation_code": 34,
-    "item_implementation_code": 36,
+    "implementation_code": 36,
     "situation": 24,
 }
 
@@ -173,7 +172,8 @@ def item_record(cat: Catalogue, entry: Entry, item: Item) -> dict[str, Any]:
     return {
         **_matter_fields(cat, entry),
         "item_code": item.full_code,
-        "item_implementation_code": _text(item.values.get("implementation_code")),
+        # on an item's row, the item's own 办理项编码 (as every fact on that row is the item's)
+        "implementation_code": _text(item.values.get("implementation_code")),
         "item_name": item.name,
         "situation": dict(item.situation) or None,
         **_fact_fields(item.facts, item.values),
