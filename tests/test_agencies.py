@@ -142,6 +142,10 @@ def test_every_agency_entry_is_a_unit_of_the_report(cat: Path, cli: Any, tmp_pat
     before, after = _report(cli, plain), _report(cli, cat)
     assert after["overall"]["units"] == before["overall"]["units"] + 3
     assert _region_units(after) == _region_units(before) + 3
+    # a main matter per agency: the zone's food production, each station's driving licence
+    main_before = json.loads(cli("report", str(plain), "--unit", "main", "-f", "json").stdout)
+    main_after = json.loads(cli("report", str(cat), "--unit", "main", "-f", "json").stdout)
+    assert main_after["overall"]["units"] == main_before["overall"]["units"] + 3
     departments = {d["name"]: d["units"] for d in after["departments"]}
     assert (departments[ZONE], departments[STATION_A], departments[STATION_B]) == (1, 1, 1)
 
