@@ -1,7 +1,8 @@
 """The 最多跑一次 statistics: which units count, which meet the target, and the shares.
 
-A *unit* is what is counted: an implementation entry (default), a main matter (meets
-only if every implemented sub does), or a handling item. Units in scope are those
+A *unit* is what is counted: an implementation entry (default; where several agencies
+implement a matter in a region, each agency's entry is a unit), a main matter (per
+agency; meets only if every implemented sub does), or a handling item. Units in scope are those
 whose matter type is in ``scope.types``; ``scope.exempt`` codes (不宜跑零次) stay in
 the 最多跑一次 share but leave the zero-visit share's denominator. Units without a
 visit count are counted in the denominator and reported as unknown.
@@ -32,7 +33,7 @@ class Unit:
 
     region: str
     level: str
-    department: str
+    department: str  # the implementing agency (the file's department unless the entry names one)
     code: str  # entry code, main code (unit "main") or full item code
     main: str
     name: str
@@ -214,7 +215,7 @@ def entry_units(cat: Catalogue, entry: Entry, unit: UnitKind) -> Iterator[Unit]:
             yield Unit(
                 entry.region,
                 level,
-                entry.department,
+                entry.agency,
                 item.full_code,
                 main,
                 item.name or name,
@@ -235,7 +236,7 @@ def entry_units(cat: Catalogue, entry: Entry, unit: UnitKind) -> Iterator[Unit]:
     yield Unit(
         entry.region,
         level,
-        entry.department,
+        entry.agency,
         entry.code,
         main,
         name,
@@ -250,11 +251,12 @@ def entry_units(cat: Catalogue, entry: Entry, unit: UnitKind) -> Iterator[Unit]:
 
 
 def _as_main_units(cat: Catalogue, units: list[Unit]) -> Iterator[Unit]:
-    """Group a region's entry units by main matter: it meets only if every sub does."""
-    groups: dict[str, list[Unit]] = {}
+    """Group a region's entry units by agency and main matter: it meets only if every
+    sub does (each agency implementing a matter in the region is a unit of its own)."""
+    groups: dict[tuple[str, str], list[Unit]] = {}
     for u in units:
-        groups.setdefault(u.main, []).append(u)
-    for main, members in groups.items():
+        groups.setdefault((u.department, u.main), []).append(u)
+    for (_, main), members in groups.items():
         matter = cat.basic.get(main)
         visits: int | None
         if any(m.visits is None for m in members):

@@ -223,6 +223,16 @@ class Entry:
     # never need it, and tracking it during every merge would double the cost.
     tracer: Callable[[], dict[Pointer, Source]] | None = None
     traced: dict[Pointer, Source] | None = None
+    # The implementing agency (实施主体): the entry's own ``agency``, else the file's
+    # ``department``. An entry is identified by (region, agency, code).
+    agency: str = ""
+    agency_uscc: str | None = None  # the entry's own, else the file's
+    implementation_code: str | None = None  # 实施编码, as written
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """The entry's identity: (region, agency, basic code)."""
+        return (self.region, self.agency, self.code)
 
     @property
     def provenance(self) -> dict[Pointer, Source]:

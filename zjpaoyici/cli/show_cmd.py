@@ -40,6 +40,7 @@ EXAMPLES = """
   zjpaoyici show 许可-00802-003 --format json    [dim]# with file, line, column 含文件、行、列[/dim]
   zjpaoyici show 许可-00802-003 --catalogue path/to/catalog
   zjpaoyici show YJS-GR-001                      [dim]# a bundle: members per region 一件事及各区划成员[/dim]
+  zjpaoyici show 食品生产许可                    [dim]# by name 按事项名称[/dim]
 
 Exit codes 退出码: 0 shown 已显示 · 2 unknown code or region, unreadable catalogue 编码或区划不存在
 """
@@ -48,7 +49,11 @@ Exit codes 退出码: 0 shown 已显示 · 2 unknown code or region, unreadable 
 @app.command(epilog=EXAMPLES)
 def show(
     code: Annotated[
-        str, typer.Argument(help="Matter code, or a bundle (一件事) code. 事项编码或一件事编码。")
+        str,
+        typer.Argument(
+            help="Matter code, implementation code (实施编码), matter name, or a bundle (一件事)"
+            " code. 事项编码、实施编码、事项名称或一件事编码。"
+        ),
     ],
     path: Annotated[
         Path | None,

@@ -23,6 +23,7 @@ _KIND = {
     "changed": Bi("变更", "changed"),
     "renamed": Bi("改名", "renamed"),
     "recoded": Bi("改编码", "re-coded"),
+    "reassigned": Bi("改实施主体", "agency changed"),
     "item_added": Bi("新增办理项", "item added"),
     "item_removed": Bi("删除办理项", "item removed"),
     "item_changed": Bi("办理项变更", "item changed"),
@@ -80,7 +81,7 @@ def describe(change: Change, lang: Lang) -> str:
     what = _KIND[change.kind].get(lang)
     if change.kind == "recoded":
         return f"{what} {change.old_code} → {change.code}"
-    if change.kind == "renamed":
+    if change.kind in ("renamed", "reassigned"):
         return (
             f"{what}：{change.old} → {change.new}"
             if lang == "zh"
@@ -202,7 +203,7 @@ def render_text(result: DiffResult, console: Console, lang: Lang, old: str, new:
         console.print(Text(f"  {label}  {a} → {b}  ({d})"), soft_wrap=True)
     region = None
     for change in sorted(
-        result.changes, key=lambda c: (c.region, c.code, c.item or "", c.field or "")
+        result.changes, key=lambda c: (c.region, c.code, c.agency, c.item or "", c.field or "")
     ):
         if change.region != region:
             region = change.region
@@ -214,7 +215,7 @@ def render_text(result: DiffResult, console: Console, lang: Lang, old: str, new:
             )
         line = Text("  ")
         line.append(_MARK[change.cls] + " ", style=_STYLE[change.cls])
-        line.append(one_line(f"{change.code} {change.name}  "))
+        line.append(one_line(f"{change.code} {change.name}{_agency(change, lang)}  "))
         line.append(one_line(describe(change, lang)))
         line.append(f"  [{_CLASS[change.cls].get(lang)}]", style=_STYLE[change.cls])
         if change.accepted:
@@ -224,6 +225,13 @@ def render_text(result: DiffResult, console: Console, lang: Lang, old: str, new:
         console.print(line, soft_wrap=True)
     if not result.changes:
         console.print(Text(t("diff_none", lang), style="green"))
+
+
+def _agency(change: Change, lang: Lang) -> str:
+    """The agency beside a matter's name, where several agencies implement it."""
+    if not change.shared or not change.agency or change.kind == "reassigned":
+        return ""
+    return f"（{change.agency}）" if lang == "zh" else f" ({change.agency})"
 
 
 def render_markdown(result: DiffResult, lang: Lang, old: str, new: str) -> str:
@@ -288,7 +296,7 @@ def render_markdown(result: DiffResult, lang: Lang, old: str, new: str) -> str:
                 t("diff_accepted", lang, reason=c.accepted) if c.accepted else ""
             )
             out.append(
-                f"| {_MARK[c.cls]} | {markdown_text(c.region)} | {markdown_text(c.code)} | {markdown_text(c.name)} "
+                f"| {_MARK[c.cls]} | {markdown_text(c.region)} | {markdown_text(c.code)} | {markdown_text(c.name + _agency(c, lang))} "
                 f"| {markdown_text(what)} | {markdown_text(str(c.loc)) if c.loc else ''} |"
             )
         out += ["", "</details>", ""]
@@ -345,6 +353,7 @@ def render_json(result: DiffResult, old: str, new: str, exit_code: int) -> str:
                 "class": c.cls,
                 "region": c.region,
                 "code": c.code,
+                "agency": c.agency or None,
                 "old_code": c.old_code,
                 "item": c.item,
                 "name": c.name,
