@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.conftest import BASE
 from zjpaoyici.model import Facts
@@ -296,3 +297,75 @@ def test_diff_shares_count_unknown_visits(base_catalogue: Path, tmp_path: Path, 
     text = cli("diff", str(base_catalogue), str(new), "--lang", "en").stdout
     assert "100.0% → 50.0% (1 not given)" in text
     assert "fewer visits 0 (1 not given)" in text
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+def test_an_export_that_only_says_online_yes_maps_without_a_depth(cli: Any, tmp_path: Path) -> None:
+    from zjpaoyici.cli import import_cmd  # noqa: F401  (registers the command)
+
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        "schema: zjpaoyici/mapping/v1\n"
+        "regions:\n"
+        '  - {code: "330000", name: 浙江省, level: province}\n'
+        '  - {code: "330100", name: 杭州市, level: city, parent: "330000"}\n'
+        "fields:\n"
+        '  region: {value: "330100"}\n'
+        "  department: {value: 杭州市市场监督管理局}\n"
+        "  code: {column: 编码}\n"
+        "  name: {column: 名称}\n"
+        "  type: {value: 行政许可}\n"
+        "  basis: {value: [《中华人民共和国食品安全法》第三十五条]}\n"
+        "  levels: {value: [city]}\n"
+        "  visits: {column: 次数}\n"
+        "  online_available: {column: 可网办, parser: bool}\n",
+        encoding="utf-8",
+    )
+    source = tmp_path / "清单.csv"
+    source.write_text(
+        "编码,名称,次数,可网办\n"
+        "许可-00802-000,食品经营许可,0,是\n"
+        "许可-00801-000,食品生产许可,1,否\n"
+        "许可-00803-000,药品经营许可,1,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    run = cli("import", str(source), "-m", str(mapping), "-o", str(out), "--lang", "en")
+    assert run.code in (0, 1), run.output
+    written = out / "implementations" / "330100" / "杭州市市场监督管理局.yaml"
+    entries = {e["code"]: e for e in yaml.safe_load(written.read_text(encoding="utf-8"))["matters"]}
+    assert entries["许可-00802-000"]["online"] == {"available": True}
+    assert entries["许可-00801-000"]["online"] == {"available": False}
+    assert "online" not in entries["许可-00803-000"]  # an empty cell stays unknown
+    data = _json(cli, "report", str(out))
+    o = data["overall"]
+    assert (o["online_any_share"], o["online_any_known"], o["online_any_unknown"]) == (0.5, 2, 1)
+    assert o["online_full_unknown"] == 2  # no depth: only the unavailable one is known not IV
+
+
+def test_online_available_survives_export_and_import(
+    base_catalogue: Path, cli: Any, tmp_path: Path
+) -> None:
+    from zjpaoyici.cli import export_cmd, import_cmd  # noqa: F401  (registers the commands)
+
+    _edit(
+        base_catalogue / "implementations/330100/scjg.yaml",
+        "online: {depth: 3, mobile: true}",
+        "online: {available: true}",
+    )
+    sheet = tmp_path / "目录.csv"
+    assert cli("export", str(base_catalogue), "-o", str(sheet)).code == 0
+    back = tmp_path / "back"
+    run = cli("import", str(sheet), "--mapping", "export", "-o", str(back))
+    assert run.code == 0, run.output
+    city = next((back / "implementations" / "330100").glob("*.yaml"))
+    entry = yaml.safe_load(city.read_text(encoding="utf-8"))["matters"][0]
+    assert entry["online"] == {"available": True}  # no depth guessed
+    county = next((back / "implementations" / "330106").glob("*.yaml"))
+    # a depth alone stays a depth: the derived availability is not written
+    assert all(
+        "available" not in e["online"]
+        for e in yaml.safe_load(county.read_text(encoding="utf-8"))["matters"]
+    )

@@ -41,6 +41,7 @@ FIELDS: dict[str, FieldKind] = {
     "onsite_reason": "text",
     "promised_limit": "days",
     "case_type": "text",
+    "online_available": "bool",
     "online_depth": "int",
     "mobile": "bool",
     "express": "bool",

@@ -466,7 +466,11 @@ def facts_of(row: Mapping[str, Any]) -> dict[str, Any]:
             values[key] = row[key]
     online = {
         k: row[f]
-        for k, f in (("depth", "online_depth"), ("mobile", "mobile"))
+        for k, f in (
+            ("available", "online_available"),
+            ("depth", "online_depth"),
+            ("mobile", "mobile"),
+        )
         if row.get(f) is not None
     }
     if online:
