@@ -369,3 +369,16 @@ def test_online_available_survives_export_and_import(
         "available" not in e["online"]
         for e in yaml.safe_load(county.read_text(encoding="utf-8"))["matters"]
     )
+
+
+def test_explode_leaves_unknown_cells_empty(unkept: Path, cli: Any) -> None:
+    from zjpaoyici.cli import explode_cmd  # noqa: F401  (registers the command)
+
+    run = cli("explode", str(unkept), "--format", "json")
+    assert run.code == 0, run.output
+    rows = {(r["region"], r["sub_code"] or r["main_code"]): r for r in json.loads(run.stdout)}
+    city = rows[("330100", "许可-00801-000")]
+    assert (city["online_available"], city["online_depth"], city["mobile"]) == (None, None, None)
+    assert city["materials"] is None  # not given: unknown, not zero materials
+    county = rows[("330106", "许可-00802-001")]
+    assert county["materials"] == 2

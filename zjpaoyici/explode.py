@@ -62,6 +62,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("legal_days", Bi("法定时限（天）", "Legal limit (days)"), 8, "int"),
     Column("legal_unit", Bi("法定时限单位", "Legal limit unit"), 8, "unit"),
     Column("case_type", Bi("办件类型", "Case type"), 8),
+    Column("online_available", Bi("可网办", "Available online"), 8, "bool"),
     Column("online_depth", Bi("网办深度", "Online depth"), 8, "int"),
     Column("mobile", Bi("掌上办", "On mobile"), 8, "bool"),
     Column("express", Bi("快递送达", "Express delivery"), 8, "bool"),
@@ -160,10 +161,14 @@ def _fact_columns(facts: Facts) -> dict[str, Any]:
         "promised_days": limit.days if limit else None,
         "promised_unit": limit.unit if limit else None,
         "case_type": facts.case_type,
+        "online_available": facts.online_available,
         "online_depth": facts.online_depth,
         "mobile": facts.mobile,
         "express": facts.express,
-        "materials": sum(1 for m in facts.materials if m.required),
+        # an empty cell when the materials are not given (unknown, not none)
+        "materials": sum(1 for m in facts.materials if m.required)
+        if isinstance(facts.raw_materials, list)
+        else None,
         "annual_cases": facts.annual_cases,
     }
 
