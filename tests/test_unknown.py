@@ -382,3 +382,18 @@ def test_explode_leaves_unknown_cells_empty(unkept: Path, cli: Any) -> None:
     assert city["materials"] is None  # not given: unknown, not zero materials
     county = rows[("330106", "许可-00802-001")]
     assert county["materials"] == 2
+
+
+def test_the_declaration_an_import_writes() -> None:
+    from zjpaoyici import elements
+    from zjpaoyici.import_mapping import FIELDS
+
+    # every element is filled by some mapping field, and every such field exists
+    assert set(elements.MAPPING_FIELDS) == set(elements.NAMES)
+    for fields in elements.MAPPING_FIELDS.values():
+        assert set(fields) <= set(FIELDS)
+    assert (
+        elements.kept_by_mapping(f for fs in elements.MAPPING_FIELDS.values() for f in fs) is None
+    )
+    mapped = ["code", "name", "visits", "promised_limit", "express", "online_available"]
+    assert elements.kept_by_mapping(mapped) == ["visits", "limits", "online", "express"]

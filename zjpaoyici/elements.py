@@ -107,6 +107,32 @@ def field_kept(where: Catalogue | Manifest | frozenset[str] | None, kind: str, f
     return name is None or kept(where, name)
 
 
+# element → the fields of a mapping file (``import``) that fill it
+MAPPING_FIELDS: dict[str, tuple[str, ...]] = {
+    "visits": ("visits",),
+    "onsite_reason": ("onsite_reason",),
+    "limits": ("promised_limit", "legal_limit"),
+    "case_type": ("case_type",),
+    "online": ("online_available", "online_depth", "mobile"),
+    "express": ("express",),
+    "fees": ("fee_charged", "fee_standard", "fee_basis"),
+    "materials": ("materials", "materials_optional"),
+    "reach": ("reach",),
+    "annual_cases": ("annual_cases",),
+    "basis": ("basis",),
+    "items": ("item_code", "item_name", "situation"),
+}
+
+
+def kept_by_mapping(mapped: Iterable[str]) -> list[str] | None:
+    """The ``elements:`` an import writes: the elements at least one mapped field fills,
+    in vocabulary order; ``None`` when the mapping fills every element (nothing to
+    declare, as in a catalogue written by hand)."""
+    fields = set(mapped)
+    kept_names = [n for n in NAMES if fields & set(MAPPING_FIELDS[n])]
+    return None if len(kept_names) == len(NAMES) else kept_names
+
+
 def labels(elements: Iterable[Element], lang: Lang) -> str:
     sep = "、" if lang == "zh" else ", "
     return sep.join(f"{e.label.get(lang)} ({e.name})" for e in elements)
