@@ -151,8 +151,10 @@ def _value(facts: Facts, name: str) -> Any:
         limit = facts.promised_limit
         return None if limit is None else {"days": limit.days, "unit": limit.unit}
     if name == "materials":
-        if not isinstance(facts.raw_materials, list):
-            return None  # not given: unknown, not an empty list
+        if not isinstance(facts.raw_materials, list) or not facts.raw_materials:
+            # not given: unknown, not "none required". An empty list reads as a missing
+            # one, as in a spreadsheet, where both are an empty cell (export → import)
+            return None
         return sorted(m.name for m in facts.materials if m.required)
     if name == "online.available":
         return facts.online_available

@@ -165,10 +165,7 @@ def _fact_columns(facts: Facts) -> dict[str, Any]:
         "online_depth": facts.online_depth,
         "mobile": facts.mobile,
         "express": facts.express,
-        # an empty cell when the materials are not given (unknown, not none)
-        "materials": sum(1 for m in facts.materials if m.required)
-        if isinstance(facts.raw_materials, list)
-        else None,
+        "materials": sum(1 for m in facts.materials if m.required),
         "annual_cases": facts.annual_cases,
     }
 

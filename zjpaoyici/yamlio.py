@@ -313,8 +313,10 @@ def _scan_events(
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
-        if max_depth is not None and loader is not yaml.SafeLoader and _LIBYAML_DEPTH in str(
-            exc.problem
+        if (
+            max_depth is not None
+            and loader is not yaml.SafeLoader
+            and _LIBYAML_DEPTH in str(exc.problem)
         ):
             # libyaml's scanner looks ahead and stops at its own depth (1,000) before the
             # events reach ours: the pure-Python parser (no such limit, not recursive)
