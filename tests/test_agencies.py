@@ -166,7 +166,7 @@ def test_show_by_basic_code_lists_every_agency(cat: Path, cli: Any) -> None:
 
 
 def test_show_by_implementation_code_or_name(cat: Path, cli: Any) -> None:
-    impl_code = f"11330106003252270P4000107757003"
+    impl_code = "11330106003252270P4000107757003"
     run = cli("show", impl_code, "--catalogue", str(cat), "--format", "json")
     assert run.code == 0, run.output
     data = json.loads(run.stdout)
@@ -283,7 +283,7 @@ def test_export_names_an_entry_s_own_agency(cat: Path) -> None:
         (r["department"], r["agency"] or "", r["implementation_code"] or "") for r in records
     ) == [
         (POLICE, "", ""),
-        (POLICE, STATION_A, f"11330106003252270P4000107757003"),
+        (POLICE, STATION_A, "11330106003252270P4000107757003"),
         (POLICE, STATION_B, ""),
     ]
 
@@ -316,7 +316,7 @@ def test_an_entry_s_own_credit_code_is_checked(cat: Path, cli: Any) -> None:
 
 
 def test_an_item_s_implementation_code_shows_and_exports_its_entry(cat: Path, cli: Any) -> None:
-    item_code = f"11330106003252270P400010775700301"
+    item_code = "11330106003252270P400010775700301"
     _edit(
         cat / f"implementations/{REGION}/gat-pcs.yaml",
         "    annual_cases: 200\n",

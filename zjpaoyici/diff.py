@@ -12,7 +12,9 @@ entry in a region moved to another agency (a department renamed) is one *agency 
 
 The summary counts 减事项 (matters), 减次数 (visits, over matters present before and
 after), 减材料 (required materials, likewise) and 减时间 (promised working days,
-likewise), and the change of the 最多跑一次 share per level and per region.
+likewise), and the change of the 最多跑一次 share per level and per region. A fact one
+side does not give is unknown: it is left out of these sums (and counted beside them),
+and a change from unknown to known is neutral, never an improvement from "no".
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ FIELDS = (
     "visits",
     "promised_limit",
     "materials",
+    "online.available",
     "online.depth",
     "online.mobile",
     "express",
@@ -106,6 +109,10 @@ class Summary:
     visits_saved: int = 0  # 减次数
     materials_saved: int = 0  # 减材料
     days_saved: float = 0.0  # 减时间 (working days)
+    # matters compared whose fact is not given on one side or both (left out of the sums)
+    visits_unknown: int = 0
+    materials_unknown: int = 0
+    days_unknown: int = 0
 
     @property
     def matters_saved(self) -> int:  # 减事项
@@ -153,7 +160,13 @@ def _value(facts: Facts, name: str) -> Any:
         limit = facts.promised_limit
         return None if limit is None else {"days": limit.days, "unit": limit.unit}
     if name == "materials":
+        if not isinstance(facts.raw_materials, list) or not facts.raw_materials:
+            # not given: unknown, not "none required". An empty list reads as a missing
+            # one, as in a spreadsheet, where both are an empty cell (export → import)
+            return None
         return sorted(m.name for m in facts.materials if m.required)
+    if name == "online.available":
+        return facts.online_available
     if name == "online.depth":
         return facts.online_depth
     if name == "online.mobile":
@@ -192,17 +205,26 @@ def classify(name: str, old: Any, new: Any, overrides: Mapping[str, ChangeClass]
     if name == "promised_limit":
         return direction(_working_days(old), _working_days(new), lower_is_better=True)
     if name == "materials":
-        return direction(len(old or []), len(new or []), lower_is_better=True)
+        return direction(_size(old), _size(new), lower_is_better=True)
     if name == "online.depth":
-        return direction(old or 0, new or 0, lower_is_better=False)
-    if name in ("online.mobile", "express"):
-        return direction(1 if old else 0, 1 if new else 0, lower_is_better=False)
+        return direction(old, new, lower_is_better=False)
+    if name in ("online.available", "online.mobile", "express"):
+        return direction(_flag(old), _flag(new), lower_is_better=False)
     if name == "case_type":
         rank = {"即办件": 0, "承诺件": 1}
         return direction(rank.get(old), rank.get(new), lower_is_better=True)
     if name == "fee":  # charged → free is better
-        return direction(1 if old else 0, 1 if new else 0, lower_is_better=True)
+        return direction(_flag(old), _flag(new), lower_is_better=True)
     return "neutral"
+
+
+def _flag(value: Any) -> int | None:
+    """A yes/no fact as 1/0; unknown stays unknown."""
+    return None if value is None else int(bool(value))
+
+
+def _size(value: Any) -> int | None:
+    return len(value) if isinstance(value, list) else None
 
 
 def _compare_facts(
@@ -315,6 +337,7 @@ class _Differ:
                     if name in (
                         "visits",
                         "promised_limit",
+                        "online.available",
                         "online.depth",
                         "online.mobile",
                         "materials",
@@ -496,13 +519,19 @@ class _Differ:
         s = self.result.summary
         if old.visits is not None and new.visits is not None:
             s.visits_saved += old.visits - new.visits
-        s.materials_saved += sum(m.required for m in old.materials) - sum(
-            m.required for m in new.materials
-        )
+        else:
+            s.visits_unknown += 1
+        before, after = _value(old, "materials"), _value(new, "materials")
+        if before is not None and after is not None:
+            s.materials_saved += len(before) - len(after)
+        else:
+            s.materials_unknown += 1
         a = _working_days(_value(old, "promised_limit"))
         b = _working_days(_value(new, "promised_limit"))
         if a is not None and b is not None:
             s.days_saved += a - b
+        else:
+            s.days_unknown += 1
 
     def items(self, folder: str, name: str, old: Entry, new: Entry) -> None:
         before: dict[str, Item] = {i.code: i for i in old.items}

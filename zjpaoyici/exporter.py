@@ -145,11 +145,15 @@ def _matter_fields(cat: Catalogue, entry: Entry) -> dict[str, Any]:
 def _fact_fields(facts: Facts, values: Mapping[str, Any]) -> dict[str, Any]:
     raw_fee = values.get("fee")
     fee: Mapping[str, Any] = raw_fee if isinstance(raw_fee, dict) else {}
+    raw_online = values.get("online")
+    stated = raw_online.get("available") if isinstance(raw_online, dict) else None
     return {
         "visits": facts.visits,
         "onsite_reason": facts.onsite_reason,
         "promised_limit": _limit(facts.promised_limit),
         "case_type": facts.case_type,
+        # as stated (not derived from the depth), so the round trip writes what was written
+        "online_available": stated if isinstance(stated, bool) else None,
         "online_depth": facts.online_depth,
         "mobile": facts.mobile,
         "express": facts.express,

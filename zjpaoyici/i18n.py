@@ -279,9 +279,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "report_by_type": {"zh": "各事项类型", "en": "By matter type"},
     "report_by_level": {"zh": "各层级", "en": "By level"},
     "report_overall": {
-        "zh": "全部 {units} 项：最多跑一次 {share}，不用跑 {zero}，全程网办 {full}，可网办 {online}，掌上办 {mobile}，按办件量 {volume}（{missing} 项无办件量），次数未知 {unknown} 项。",
-        "en": "All {units}: 最多跑一次 {share}, zero visits {zero}, fully online {full}, any online {online}, mobile {mobile}, by case volume {volume} ({missing} without volume), visits unknown {unknown}.",
+        "zh": "全部 {units} 项：最多跑一次 {share}，不用跑 {zero}{visits_unknown}；全程网办 {full}，可网办 {online}，掌上办 {mobile}，按办件量 {volume}。",
+        "en": "All {units}: 最多跑一次 {share}, zero visits {zero}{visits_unknown}; fully online {full}, available online {online}, mobile {mobile}, by case volume {volume}.",
     },
+    "report_visits_unknown": {
+        "zh": "（到现场次数未填 {count} 项，计入分母）",
+        "en": " ({count} with visits not given, counted in the denominator)",
+    },
+    "share_not_given": {"zh": "{share}（{count} 项未填）", "en": "{share} ({count} not given)"},
     "report_multi": {
         "zh": "需跑多次的事项（例外）：{count} 项",
         "en": "Matters needing several visits (the exceptions): {count}",
@@ -339,6 +344,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "rcol_online_any_share": {"zh": "可网办比例", "en": "online_any_share"},
     "rcol_mobile_share": {"zh": "掌上办比例", "en": "mobile_share"},
     "rcol_volume_share": {"zh": "按办件量比例", "en": "volume_share"},
+    "rcol_online_full_unknown": {"zh": "全程网办未填", "en": "online_full_unknown"},
+    "rcol_online_any_unknown": {"zh": "可网办未填", "en": "online_any_unknown"},
+    "rcol_mobile_unknown": {"zh": "掌上办未填", "en": "mobile_unknown"},
+    "rcol_volume_missing": {"zh": "办件量未填", "en": "volume_missing"},
     "report_bundles": {"zh": "一件事", "en": "bundles"},
     "report_bundles_title": {"zh": "一件事（{count} 件）", "en": "One-thing bundles ({count})"},
     "report_bundle_list": {"zh": "一件事清单", "en": "Bundles"},

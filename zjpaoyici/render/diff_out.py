@@ -37,6 +37,7 @@ _FIELD = {
     "visits": Bi("到现场次数", "visits"),
     "promised_limit": Bi("承诺时限", "promised limit"),
     "materials": Bi("必交材料", "required materials"),
+    "online.available": Bi("可网办", "available online"),
     "online.depth": Bi("网办深度", "online depth"),
     "online.mobile": Bi("掌上办", "mobile"),
     "express": Bi("快递送达", "express"),
@@ -128,8 +129,14 @@ def describe(change: Change, lang: Lang) -> str:
     return what
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+def _pct(value: float | None, unknown: int = 0, lang: Lang = "en") -> str:
+    """A share, with the units of unknown visits beside it (they are in its denominator)."""
+    shown = "—" if value is None else f"{value * 100:.1f}%"
+    return _with_unknown(shown, unknown, lang)
+
+
+def _with_unknown(shown: str, unknown: int, lang: Lang) -> str:
+    return t("share_not_given", lang, share=shown, count=f"{unknown:,}") if unknown else shown
 
 
 def _delta(a: float | None, b: float | None) -> str:
@@ -148,14 +155,23 @@ def level_rows(
     for level in ("province", "city", "county", "township"):
         if level not in levels:
             continue
-        a = before.levels[level].mean_share if before and level in before.levels else None
-        b = after.levels[level].mean_share if after and level in after.levels else None
-        rows.append((_LEVEL[level].get(lang), _pct(a), _pct(b), _delta(a, b)))
+        fa = before.levels.get(level) if before else None
+        fb = after.levels.get(level) if after else None
+        a = fa.mean_share if fa else None
+        b = fb.mean_share if fb else None
+        rows.append(
+            (
+                _LEVEL[level].get(lang),
+                _pct(a, fa.pooled.unknown if fa else 0, lang),
+                _pct(b, fb.pooled.unknown if fb else 0, lang),
+                _delta(a, b),
+            )
+        )
     return rows
 
 
 def region_rows(
-    before: Coverage | None, after: Coverage | None
+    before: Coverage | None, after: Coverage | None, lang: Lang = "en"
 ) -> list[tuple[str, str, str, str, str]]:
     rows = []
     names: dict[str, str] = {
@@ -163,10 +179,20 @@ def region_rows(
         **(after.region_names if after else {}),
     }
     for region in sorted(names):
-        a = before.by_region[region].share if before and region in before.by_region else None
-        b = after.by_region[region].share if after and region in after.by_region else None
+        ta = before.by_region.get(region) if before else None
+        tb = after.by_region.get(region) if after else None
+        a = ta.share if ta else None
+        b = tb.share if tb else None
         if a != b:
-            rows.append((region, names[region], _pct(a), _pct(b), _delta(a, b)))
+            rows.append(
+                (
+                    region,
+                    names[region],
+                    _pct(a, ta.unknown if ta else 0, lang),
+                    _pct(b, tb.unknown if tb else 0, lang),
+                    _delta(a, b),
+                )
+            )
     return rows
 
 
@@ -176,9 +202,9 @@ def summary_line(result: DiffResult, lang: Lang) -> str:
         "diff_summary",
         lang,
         matters=s.matters_saved,
-        visits=s.visits_saved,
-        materials=s.materials_saved,
-        days=f"{s.days_saved:g}",
+        visits=_with_unknown(str(s.visits_saved), s.visits_unknown, lang),
+        materials=_with_unknown(str(s.materials_saved), s.materials_unknown, lang),
+        days=_with_unknown(f"{s.days_saved:g}", s.days_unknown, lang),
     )
 
 
@@ -259,7 +285,9 @@ def render_markdown(result: DiffResult, lang: Lang, old: str, new: str) -> str:
     out += [
         f"| {h('md_reduce_matters')} | {h('md_reduce_visits')} | {h('md_reduce_materials')} | {h('md_reduce_days')} |",
         "| ---: | ---: | ---: | ---: |",
-        f"| {s.matters_saved} | {s.visits_saved} | {s.materials_saved} | {s.days_saved:g} |",
+        f"| {s.matters_saved} | {_with_unknown(str(s.visits_saved), s.visits_unknown, lang)}"
+        f" | {_with_unknown(str(s.materials_saved), s.materials_unknown, lang)}"
+        f" | {_with_unknown(f'{s.days_saved:g}', s.days_unknown, lang)} |",
         "",
     ]
     rows = level_rows(result.before, result.after, lang)
@@ -270,7 +298,7 @@ def render_markdown(result: DiffResult, lang: Lang, old: str, new: str) -> str:
         ]
         out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
         out.append("")
-    regions = region_rows(result.before, result.after)
+    regions = region_rows(result.before, result.after, lang)
     if regions:
         out += [f"<details><summary>{h('md_region_shares')} ({len(regions)})</summary>", ""]
         out += [
@@ -315,10 +343,18 @@ def _coverage_json(cov: Coverage | None) -> dict[str, Any] | None:
                 "mean_count": f.mean_count,
                 "mean_share": f.mean_share,
                 "pooled_share": f.pooled.share,
+                # units counted, and those of them whose visits are not given (they stay
+                # in the shares' denominators, design §3.7)
+                "units": f.pooled.total,
+                "visits_unknown": f.pooled.unknown,
             }
             for level, f in cov.levels.items()
         },
         "regions": {r: tally.share for r, tally in cov.by_region.items()},
+        "region_units": {
+            r: {"units": tally.total, "visits_unknown": tally.unknown}
+            for r, tally in cov.by_region.items()
+        },
     }
 
 
@@ -342,6 +378,10 @@ def render_json(result: DiffResult, old: str, new: str, exit_code: int) -> str:
             "visits_saved": s.visits_saved,
             "materials_saved": s.materials_saved,
             "days_saved": s.days_saved,
+            # matters compared whose fact one side does not give (left out of the sums)
+            "visits_unknown": s.visits_unknown,
+            "materials_unknown": s.materials_unknown,
+            "days_unknown": s.days_unknown,
         },
         "coverage": {
             "before": _coverage_json(result.before),
