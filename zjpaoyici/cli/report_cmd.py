@@ -22,8 +22,10 @@ from zjpaoyici.cli.common import (
     JobsOption,
     LangOption,
     OutputOption,
+    QuietOption,
     SampleOption,
     app,
+    be_quiet,
     cache_of,
     emit,
     lang_of,
@@ -144,6 +146,7 @@ def report(
         ),
     ] = None,
     directory: DirectoryOption = None,
+    quiet: QuietOption = False,
     sample: SampleOption = False,
     lang: LangOption = None,
     output: OutputOption = None,
@@ -152,6 +155,7 @@ def report(
 ) -> None:
     """Report the share of matters meeting 最多跑一次. 统计“最多跑一次”事项比例。"""
     language = lang_of(lang)
+    be_quiet(quiet)
     root = locate(path, directory, sample, language)
     cache = cache_of(use_cache)
     with progress(t("progress_load", language)) as update:

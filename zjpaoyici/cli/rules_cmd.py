@@ -12,7 +12,9 @@ from zjpaoyici.cli.common import (
     DirectoryOption,
     LangOption,
     OutputOption,
+    QuietOption,
     app,
+    be_quiet,
     emit,
     enter_directory,
     lang_of,
@@ -44,11 +46,13 @@ def rules(
         Format, typer.Option("--format", "-f", help="Output format. 输出格式。")
     ] = Format.table,
     directory: DirectoryOption = None,
+    quiet: QuietOption = False,
     lang: LangOption = None,
     output: OutputOption = None,
 ) -> None:
     """List the validation rules. 列出全部校验规则。"""
     language = lang_of(lang)
+    be_quiet(quiet)
     enter_directory(directory, language)
     if fmt == Format.json:
         emit(rules_json(language), output)
