@@ -48,13 +48,29 @@ LangOption = Annotated[
 SelectOption = Annotated[
     list[str] | None,
     typer.Option(
-        "--select", help="Only these rule ids or prefixes (e.g. Q, C008). 只启用这些规则。"
+        "--select",
+        metavar="IDS",
+        help="Only these rule ids or prefixes, comma-separated or repeated (e.g. Q,C008 --select L)."
+        " 只启用这些规则（逗号分隔或重复给出）。",
     ),
 ]
 IgnoreOption = Annotated[
     list[str] | None,
-    typer.Option("--ignore", help="Skip these rule ids or prefixes (e.g. Q006). 忽略这些规则。"),
+    typer.Option(
+        "--ignore",
+        metavar="IDS",
+        help="Skip these rule ids or prefixes, comma-separated or repeated (e.g. Q006,C009)."
+        " 忽略这些规则（逗号分隔或重复给出）。",
+    ),
 ]
+
+
+def listed(values: list[str] | None) -> list[str]:
+    """A list option's values: each flag may carry several, comma-separated
+    (``--select Q,C008 --select L`` is ``["Q", "C008", "L"]``)."""
+    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
+
+
 CacheOption = Annotated[
     bool,
     typer.Option(

@@ -26,6 +26,7 @@ from zjpaoyici.cli.common import (
     emit,
     enter_directory,
     lang_of,
+    listed,
     progress,
     require_existing,
     stderr_console,
@@ -136,7 +137,7 @@ def diff(
     language = lang_of(lang)
     be_quiet(quiet)
     enter_directory(directory, language)
-    overrides = _overrides(classes or [], language)
+    overrides = _overrides(listed(classes), language)
     accepts = _accepts(accept, language)
     with ExitStack() as stack:
         if base is not None:

@@ -29,6 +29,7 @@ from zjpaoyici.cli.common import (
     cache_of,
     emit,
     lang_of,
+    listed,
     locate,
     note,
     progress,
@@ -135,7 +136,10 @@ def report(
     history_revs: Annotated[
         list[str] | None,
         typer.Option(
-            "--history", help="Also show the share at these git revisions. 同时统计这些版本。"
+            "--history",
+            metavar="REVS",
+            help="Also show the share at these git revisions: one per flag or comma-separated"
+            " (--history v1.0,v1.1). 同时统计这些版本（逗号分隔或重复给出）。",
         ),
     ] = None,
     since: Annotated[
@@ -173,7 +177,7 @@ def report(
     if coverage.unread:
         shown = ", ".join(coverage.unread[:5]) + (" …" if len(coverage.unread) > 5 else "")
         note(t("report_incomplete", language, count=len(coverage.unread), files=shown))
-    revs = list(history_revs or [])
+    revs = listed(history_revs)
     try:
         if since is not None:
             revs = revisions_since(since, root) + revs

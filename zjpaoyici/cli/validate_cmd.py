@@ -27,6 +27,7 @@ from zjpaoyici.cli.common import (
     emit,
     enter_directory,
     lang_of,
+    listed,
     progress,
     stdout_console,
     usage_error,
@@ -117,8 +118,8 @@ def validate(
                 results = [
                     validate_catalogue(
                         root,
-                        select=select or (),
-                        ignore=ignore or (),
+                        select=listed(select),
+                        ignore=listed(ignore),
                         progress=update,
                         cache=cache,
                         jobs=jobs,
@@ -144,8 +145,8 @@ def validate(
                     results.append(
                         validate_catalogue(
                             root,
-                            select=select or (),
-                            ignore=ignore or (),
+                            select=listed(select),
+                            ignore=listed(ignore),
                             only_files=files,
                             progress=update,
                             cache=cache,
@@ -156,7 +157,10 @@ def validate(
             if loose:
                 results.append(
                     validate_loose_files(
-                        loose, select=select or (), ignore=ignore or (), max_per_rule=max_per_rule
+                        loose,
+                        select=listed(select),
+                        ignore=listed(ignore),
+                        max_per_rule=max_per_rule,
                     )
                 )
     except SelectionError as exc:
