@@ -171,3 +171,15 @@ def test_list_options_take_commas_and_repeats_alike(tmp_path: Path, cli: Any) ->
     assert len(set(map(tuple, rules.values()))) == 1 and rules[("--select", "Q,R")] == ["Q", "R"]
     run = cli("validate", str(root), "-f", "json", "--select", "Q,R", "--ignore", "Q006,R001")
     assert {f["rule"] for f in json.loads(run.stdout)["findings"]}.isdisjoint({"Q006", "R001"})
+
+
+def test_rules_explains_one_rule_in_the_chosen_language(cli: Any) -> None:
+    zh = cli("rules", "Q001", "--lang", "zh")
+    en = cli("rules", "q001", "--lang", "en")
+    assert zh.code == en.code == 0
+    assert "为什么" in zh.stdout and "Why" not in zh.stdout
+    assert "Why:" in en.stdout and "为什么" not in en.stdout
+    for out in (zh.stdout, en.stdout):  # the worked example: failing file, finding, fix
+        assert "visits: 1" in out and "Q001" in out and "+    onsite_reason:" in out
+    unknown = cli("rules", "Q901", "--lang", "en")
+    assert unknown.code == 2 and "No rule Q901" in unknown.stderr
