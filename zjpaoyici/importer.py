@@ -39,7 +39,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from zjpaoyici.codes import TYPE_NAMES
 from zjpaoyici.fmt import code_sort_key
-from zjpaoyici.fsutil import atomic_write_text, umask
+from zjpaoyici.fsutil import umask, write_files
 from zjpaoyici.i18n import Bi
 from zjpaoyici.import_cells import ParseError, as_text, is_blank, parse_value
 from zjpaoyici.import_mapping import (
@@ -937,20 +937,15 @@ def write_tree(files: Mapping[str, str], out: Path, *, force: bool = False) -> N
 
     A new or empty ``out`` is filled in a temporary sibling folder that is then renamed
     into place: readers see no catalogue or the whole one. With ``force`` an existing
-    folder is updated file by file (each write atomic); other files in it stay.
+    folder is updated as one batch of atomic writes; other files in it stay.
     """
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(str(out))
     if out.is_dir() and any(out.iterdir()):
         if not force:
             raise OutputNotEmpty(str(out))
-        for rel, text in files.items():
-            path = out / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            new = not path.exists()
-            atomic_write_text(path, text)
-            if new:
-                os.chmod(path, 0o666 & ~umask())
+        # all prepared beside their targets before any is replaced (see fsutil.FileBatch)
+        write_files([(out / rel, text.encode("utf-8")) for rel, text in files.items()])
         return
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
