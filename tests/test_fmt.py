@@ -100,3 +100,12 @@ def test_duplicate_keys_block_rewriting(base_catalogue: Path, cli: Any) -> None:
     run = cli("fmt", cwd=base_catalogue)
     assert run.code == 2 and "Y002" in run.stderr and "Traceback" not in run.output
     assert target.read_text(encoding="utf-8") == text
+
+
+def test_fmt_check_of_a_subfolder_checks_only_that_folder(base_catalogue: Path, cli: Any) -> None:
+    """Issue 17: `fmt --check implementations/330106` checked the whole catalogue."""
+    region = base_catalogue / "implementations" / "330106"
+    run = cli("fmt", "--check", str(region), "--lang", "en")
+    assert run.code == 0
+    count = len(list(region.glob("*.yaml")))
+    assert f"{count} already formatted" in run.stderr, run.stderr

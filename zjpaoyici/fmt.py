@@ -202,8 +202,13 @@ def targets(paths: list[Path]) -> list[tuple[Path, str | None, CodeProfile]]:
             continue
         profile = manifest_profile(root)
         plan = plan_files(root)
-        if path.is_dir():
-            out.extend((p, kind, profile) for p, kind, _ in plan.files if p.exists())
+        if path.is_dir():  # the folder given: the whole catalogue, or only a part of it
+            inside = path.resolve()
+            out.extend(
+                (p, kind, profile)
+                for p, kind, _ in plan.files
+                if p.exists() and p.resolve().is_relative_to(inside)
+            )
         else:
             resolved = path.resolve()
             kind = next((k for p, k, _ in plan.files if p.resolve() == resolved), None)
