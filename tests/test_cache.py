@@ -16,6 +16,7 @@ from zjpaoyici import engine
 from zjpaoyici.cache import MAX_ENTRY_BYTES, SUFFIX, Cache, _tag
 from zjpaoyici.codec import decode_finding, encode_finding
 from zjpaoyici.findings import Severity
+from zjpaoyici.load import display_path
 from zjpaoyici.rules.example_cases import examples, run
 from zjpaoyici.validate import Result, validate_catalogue
 
@@ -455,3 +456,19 @@ def test_stale_temporary_files_are_swept(tmp_path: Path) -> None:
         os.utime(path, (old, old))
     assert remove_stale_temps(tmp_path) == 2  # the dead writer's and our own old one
     assert not dead.exists() and not live.exists() and fresh.exists() and other.exists()
+
+
+def test_the_pre_commit_call_reads_only_the_given_files_regions(
+    broken: Path, tmp_path: Path
+) -> None:
+    """Issue 17: `validate FILE` (the pre-commit hook) resolves the given file's region
+    only, never every region; its findings are those of the full run for that file."""
+    target = broken / "implementations" / "330106" / "scjg.yaml"
+    one = Cache(tmp_path / "one")
+    only = {display_path(target.absolute())}
+    result, _ = validate_catalogue(broken, only_files=only, cache=one)
+    assert one.misses == 1  # one region computed (was: every region folder)
+    full, _ = validate_catalogue(broken)
+    assert outcome(result)[:-1] == [
+        row for row in outcome(full)[:-1] if row[1] == display_path(target.absolute())
+    ]

@@ -19,6 +19,7 @@ from zjpaoyici.engine import RegionRunner
 from zjpaoyici.findings import Finding, Loc, Severity
 from zjpaoyici.i18n import Bi
 from zjpaoyici.load import (
+    Plan,
     display_path,
     find_root,
     load_global,
@@ -269,7 +270,7 @@ def validate_catalogue(
         jobs=jobs,
         label=rel,
     )
-    for _, region in runner.results(progress=progress):
+    for _, region in runner.results(_folders_for(plan, only_files), progress=progress):
         findings.extend(region.reading)
         findings.extend(region.entry)
         per_region.extend(region.region)
@@ -299,6 +300,20 @@ def validate_catalogue(
         io_errors=io_errors,
     )
     return result, cat
+
+
+def _folders_for(plan: Plan, only_files: set[str] | None) -> list[str] | None:
+    """The region folders whose findings can be reported: with only implementation files
+    asked for (the pre-commit call), their regions alone; else every region (``None``)."""
+    if only_files is None:
+        return None
+    folders: set[str] = set()
+    for path, kind, folder in plan.files:
+        if display_path(path) in only_files:
+            if kind != "implementation":
+                return None  # a catalogue-wide or defaults file: every region may report it
+            folders.add(folder)
+    return sorted(folders)
 
 
 def _read_text(file: str) -> str | None:

@@ -25,6 +25,7 @@ from zjpaoyici.resources import sample_catalogue_dir
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
+
 def _flags_show_no_type() -> None:
     """typer's rich help prints ``<bool>`` after every flag (``--check <bool>``), as if it
     took a value; a flag shows no type, as in click's and argparse's help."""
