@@ -22,7 +22,7 @@ from zjpaoyici.regions_table import (
     regions_yaml,
 )
 
-SHARED_COPY = REPO.parent.parent / "shared" / "data" / "regions" / "china-2024.tsv"
+SHARED_COPY = REPO.parent / "shared" / "data" / "regions" / "china-2024.tsv"
 
 
 def test_table_is_the_whole_country() -> None:
