@@ -419,9 +419,9 @@ def _field_spec(
             )
         )
     required = raw.get("required")
-    if required is not None and (name not in ("materials", "materials_optional") or not any(
-        "[]" in c for c in columns
-    )):
+    if required is not None and (
+        name not in ("materials", "materials_optional") or not any("[]" in c for c in columns)
+    ):
         trouble.append(
             (
                 ("required",),

@@ -972,9 +972,10 @@ def import_rows(
     for path in sources:
         table = read_source(path, source_format(path, mapping, fmt), mapping.source)
         if table.columns is not None:
-            missing = _missing(mapping, lambda c, t=table: c in t.columns)  # type: ignore[operator]
+            columns = table.columns
+            missing = _missing(mapping, columns.__contains__)
             if missing:
-                raise MissingColumns(missing, sorted(table.columns), path)
+                raise MissingColumns(missing, sorted(columns), path)
         tables.append((path, table))
     importer = Importer(mapping, _sources_name(sources))
     seen: set[str] = set()
