@@ -111,16 +111,17 @@ def test_guangan_validates_with_the_real_defects(guangan: Path, cli: Any) -> Non
     assert run.code == 1, run.output  # findings, not a crash (3) or unreadable input (2)
     report = json.loads(run.stdout)
     rules = Counter(f["rule"] for f in report["findings"])
-    assert rules["Q006"] == 1135  # every visit count unknown
     bad = {f["rule"]: f for f in report["findings"] if f["rule"] in ("C007", "C008")}
     assert "11511301452259996u" in bad["C007"]["message"]  # a lower-case letter
     assert "TE5116020105116050" in bad["C008"]["message"]  # a wrong check character
     assert bad["C008"]["file"].startswith("implementations/511602/区烟草专卖局")
     assert report["summary"]["entries"] == 1135
-    # Three real codes lack the area part of the implementation code; the source has no
-    # legal basis at all. Nothing else is wrong.
-    assert set(rules) == {"Q006", "C007", "C008", "C001", "S002"}
-    assert rules["C001"] == 3
+    # Three real codes lack the area part of the implementation code. Nothing else is
+    # wrong: the rest is about visits and legal bases, which the list does not carry
+    # (Q006, S002 until rules honour elements: [], then the one Q012 note; see
+    # tests/test_real_exports.py for the exact expectation).
+    assert rules["C001"] == 3 and rules["C007"] == rules["C008"] == 1
+    assert set(rules) - {"C007", "C008", "C001"} <= {"Q006", "S002", "Q012"}
 
 
 def test_guangan_output_is_in_canonical_form(guangan: Path, cli: Any) -> None:
@@ -656,7 +657,8 @@ def test_conflicting_rows_are_kept_visible(cli: Any, tmp_path: Path) -> None:
         "express": True,
     }
     report = json.loads(cli("validate", "--format", "json", cwd=out).stdout)
-    assert [(f["rule"], f["file"]) for f in report["findings"]] == [
+    # (Q012, info: the note naming the elements this mapping does not fill, is no defect)
+    assert [(f["rule"], f["file"]) for f in report["findings"] if f["rule"] != "Q012"] == [
         ("L001", "implementations/330106/杭州市西湖区市场监督管理局.yaml")
     ]
 
