@@ -207,8 +207,8 @@ def _lookup(spec: FieldSpec, key: str) -> Any:
 
 
 def _parse_split(value: Any, spec: FieldSpec) -> list[Any] | None:
-    if isinstance(value, list) and spec.required_key is not None:
-        return _parse_objects(value, spec)
+    if isinstance(value, list) and value and all(isinstance(v, tuple) for v in value):
+        return _parse_objects(value, spec)  # (name, required?) pairs: see source_value
     if isinstance(value, list):
         parts = [as_text(v).strip() for v in value]
     elif isinstance(value, dict):
