@@ -78,7 +78,11 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Run]]:
     def run(*args: str, cwd: Path | None = None) -> Run:
         if cwd is not None:
             monkeypatch.chdir(cwd)
-        result = runner.invoke(app, list(args), catch_exceptions=False)
+        here = os.getcwd()
+        try:
+            result = runner.invoke(app, list(args), catch_exceptions=False)
+        finally:
+            os.chdir(here)  # ``-C DIR`` moves the process, as it does in a real run
         return Run(result.exit_code, result.stdout, result.stderr)
 
     yield run

@@ -92,10 +92,12 @@ def test_loose_file_outside_a_catalogue(tmp_path: Path, cli: Any) -> None:
     assert run.code == 1 and rules_of(run) == ["Y006"]
 
 
-def test_no_catalogue_falls_back_to_the_sample(tmp_path: Path, cli: Any) -> None:
+def test_no_catalogue_is_exit_2_and_the_sample_only_on_request(tmp_path: Path, cli: Any) -> None:
+    """A CI job run in the wrong folder must not go green on the bundled sample."""
     run = cli("validate", "--select", "Y", cwd=tmp_path)
-    assert "sample catalogue" in run.stderr and run.stderr.count("\n") == 1
-    assert run.code == 0
+    assert run.code == 2 and str(tmp_path) in run.stderr and "--sample" in run.stderr
+    run = cli("validate", "--select", "Y", "--sample", cwd=tmp_path)
+    assert run.code == 0 and "浙江省政务服务事项目录" in run.output
 
 
 def test_output_file_is_written(base_catalogue: Path, cli: Any, tmp_path: Path) -> None:

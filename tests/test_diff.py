@@ -126,6 +126,10 @@ def test_reform_summary_numbers(pair: tuple[Path, Path], cli: Any) -> None:
         "visits_saved": -1,  # the city's matter now needs 2 visits instead of 1
         "materials_saved": 1,  # 营业执照 no longer required for 011
         "days_saved": 2.0,  # the province promises 3 days instead of 5
+        # matters compared whose fact one side does not give: left out of the sums
+        "visits_unknown": 0,
+        "materials_unknown": 3,  # three compared matters list no materials on one side or both
+        "days_unknown": 0,
     }
     levels = data["coverage"]
     assert levels["before"]["levels"]["city"]["mean_share"] == 1.0
@@ -187,7 +191,8 @@ def test_markdown_is_a_pull_request_comment(pair: tuple[Path, Path], cli: Any) -
     run = cli("diff", str(pair[0]), str(pair[1]), "--format", "markdown", "--lang", "zh")
     text = run.stdout
     assert text.index("| 类别 | 数量 |") < text.index("<details>")
-    assert "| 1 | -1 | 1 | 2 |" in text  # 减事项 减次数 减材料 减时间
+    # 减事项 减次数 减材料 减时间; the materials of three compared matters are not given
+    assert "| 1 | -1 | 1（3 项未填） | 2 |" in text
     assert "不再满足" in text and text.count("<details>") == text.count("</details>")
 
 
@@ -250,7 +255,7 @@ def test_a_revision_diff_outside_any_catalogue_is_a_usage_error(
     edit(repo / "catalog" / IMPL.format("330100"), "    visits: 1\n", "    visits: 2\n")
     run = cli("diff", "--base", "HEAD", "--fail-on", "regression", cwd=repo)
     assert run.code == 2, run.output
-    assert "--catalogue" in run.stderr and "catalog" in run.stderr
+    assert "-C DIR" in run.stderr and "found one level down: catalog" in run.stderr
     assert "sample" not in run.stderr
     code, data = run_diff(cli, "--base", "HEAD", "--catalogue", "catalog", cwd=repo)
     assert code == 0 and {c["field"] for c in data["changes"]} == {"visits"}

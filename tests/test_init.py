@@ -461,6 +461,7 @@ def test_every_workflow_command_exists_with_its_flags(
     sub = expressions(
         {
             "github.base_ref": "main",
+            "secrets.ZJPAOYICI_CACHE_KEY": "",  # a run without the secret: fresh key each run
             "github.event.pull_request.number": "1",
             "runner.temp": str(runner_temp),
             "!cancelled()": "true",

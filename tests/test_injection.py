@@ -405,3 +405,17 @@ def test_validate_flags_a_line_break_in_a_single_line_field(cats: tuple[Path, Pa
     where = {(f["file"], f["message"].split(" ")[0]) for f in q008}
     assert ("implementations/330100/scjg.yaml", "department") in where, where
     assert any("line break" in f["message"] for f in q008)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_show_outputs_are_inert(cats: tuple[Path, Path], fmt: str) -> None:
+    code = next(
+        line.split('"')[1]
+        for line in (cats[1] / "implementations/330100/scjg.yaml").read_text("utf-8").splitlines()
+        if line.strip().startswith('- code: "')
+    )
+    out = run(cats[1], "show", code, "--format", fmt).stdout
+    assert_plain(out)
+    assert not [line for line in out.splitlines() if line.lstrip().startswith("::")]
+    if fmt == "json":
+        assert DEPARTMENT in strings_in(json.loads(out))  # the text itself, unchanged

@@ -133,10 +133,14 @@ def test_entry_metrics_by_hand(small: Path, cli: Any) -> None:
     assert xihu["share"] == pytest.approx(3 / 5)
     # zero visits: only 002, which is exempt from the zero-visit target → 0 of 4
     assert (xihu["zero"], xihu["zero_share"]) == (1, 0.0)
-    # depth IV: 002 only; any online: all five; mobile: 001, 002
-    assert xihu["online_full_share"] == pytest.approx(1 / 5)
-    assert xihu["online_any_share"] == 1.0
-    assert xihu["mobile_share"] == pytest.approx(2 / 5)
+    # every depth is given: depth IV is 002 only; available online (depth III+): all but
+    # 00822 (depth I)
+    assert xihu["online_full_share"] == pytest.approx(1 / 5) and xihu["online_full_unknown"] == 0
+    assert xihu["online_any_share"] == pytest.approx(4 / 5) and xihu["online_any_known"] == 5
+    # mobile: 001, 002 say yes; 00822 cannot be handled online, so not on mobile either;
+    # 00801 and 00820 do not say → 2 of the 3 known, 2 not given
+    assert xihu["mobile_share"] == pytest.approx(2 / 3)
+    assert (xihu["mobile_known"], xihu["mobile_unknown"]) == (3, 2)
     # by volume: meeting 001 (100) + 002 (300) + 00822 (50) of 500 with a volume; 00820 has none
     assert xihu["volume_share"] == pytest.approx(450 / 500) and xihu["volume_missing"] == 1
     yinzhou = next(r for r in data["regions"] if r["code"] == "330212")

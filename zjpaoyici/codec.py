@@ -115,6 +115,7 @@ _UNIT_ROW: list[dict[str, Any]] = [
     _slot("boolean", True),  # mobile
     _slot("integer", True),  # annual_cases
     _slot("boolean", False),  # exempt
+    _slot("boolean", True),  # online_available
 ]
 _TALLY = {
     "type": "array",
@@ -179,6 +180,7 @@ def encode_unit(unit: Unit) -> list[Any]:
         unit.mobile,
         unit.annual_cases,
         unit.exempt,
+        unit.online_available,
     ]
 
 

@@ -1,15 +1,20 @@
 """What changed between two catalogues, in the reform's own terms.
 
-Effective (resolved) records are compared, keyed by (region, code), region by region.
+Effective (resolved) records are compared, keyed by (region, agency, code), region by
+region: where several agencies implement one matter in a region, each agency's entry is
+compared with the same agency's entry.
 Every change is classified *improvement* (fewer visits, shorter promised limit, fewer
 required materials, deeper online handling …), *regression* (the reverse; a matter
 falling out of 最多跑一次; a matter a region stops implementing while it is still in
 the catalogue) or *neutral*. A matter whose code changed but whose region and name
-did not is one *re-code*, not a removal plus an addition.
+did not is one *re-code*, not a removal plus an addition; likewise a matter whose only
+entry in a region moved to another agency (a department renamed) is one *agency change*.
 
 The summary counts 减事项 (matters), 减次数 (visits, over matters present before and
 after), 减材料 (required materials, likewise) and 减时间 (promised working days,
-likewise), and the change of the 最多跑一次 share per level and per region.
+likewise), and the change of the 最多跑一次 share per level and per region. A fact one
+side does not give is unknown: it is left out of these sums (and counted beside them),
+and a change from unknown to known is neutral, never an improvement from "no".
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ ChangeKind = Literal[
     "changed",
     "renamed",
     "recoded",
+    "reassigned",
     "item_added",
     "item_removed",
     "item_changed",
@@ -53,6 +59,7 @@ FIELDS = (
     "visits",
     "promised_limit",
     "materials",
+    "online.available",
     "online.depth",
     "online.mobile",
     "express",
@@ -62,6 +69,9 @@ FIELDS = (
     "reach",
     "annual_cases",
 )
+
+
+Key = tuple[str, str]  # an entry's identity within its region: (agency, code)
 
 
 class UnreadableFiles(Exception):
@@ -88,6 +98,8 @@ class Change:
     loc: Loc | None = None
     falls_out: bool = False  # visits went from ≤ 1 to ≥ 2
     accepted: str | None = None  # reason from the accept list
+    agency: str = ""  # the entry's implementing agency ("" for bundles)
+    shared: bool = False  # several agencies implement this matter in the region
 
 
 @dataclass(slots=True)
@@ -97,6 +109,10 @@ class Summary:
     visits_saved: int = 0  # 减次数
     materials_saved: int = 0  # 减材料
     days_saved: float = 0.0  # 减时间 (working days)
+    # matters compared whose fact is not given on one side or both (left out of the sums)
+    visits_unknown: int = 0
+    materials_unknown: int = 0
+    days_unknown: int = 0
 
     @property
     def matters_saved(self) -> int:  # 减事项
@@ -144,7 +160,13 @@ def _value(facts: Facts, name: str) -> Any:
         limit = facts.promised_limit
         return None if limit is None else {"days": limit.days, "unit": limit.unit}
     if name == "materials":
+        if not isinstance(facts.raw_materials, list) or not facts.raw_materials:
+            # not given: unknown, not "none required". An empty list reads as a missing
+            # one, as in a spreadsheet, where both are an empty cell (export → import)
+            return None
         return sorted(m.name for m in facts.materials if m.required)
+    if name == "online.available":
+        return facts.online_available
     if name == "online.depth":
         return facts.online_depth
     if name == "online.mobile":
@@ -183,17 +205,26 @@ def classify(name: str, old: Any, new: Any, overrides: Mapping[str, ChangeClass]
     if name == "promised_limit":
         return direction(_working_days(old), _working_days(new), lower_is_better=True)
     if name == "materials":
-        return direction(len(old or []), len(new or []), lower_is_better=True)
+        return direction(_size(old), _size(new), lower_is_better=True)
     if name == "online.depth":
-        return direction(old or 0, new or 0, lower_is_better=False)
-    if name in ("online.mobile", "express"):
-        return direction(1 if old else 0, 1 if new else 0, lower_is_better=False)
+        return direction(old, new, lower_is_better=False)
+    if name in ("online.available", "online.mobile", "express"):
+        return direction(_flag(old), _flag(new), lower_is_better=False)
     if name == "case_type":
         rank = {"即办件": 0, "承诺件": 1}
         return direction(rank.get(old), rank.get(new), lower_is_better=True)
     if name == "fee":  # charged → free is better
-        return direction(1 if old else 0, 1 if new else 0, lower_is_better=True)
+        return direction(_flag(old), _flag(new), lower_is_better=True)
     return "neutral"
+
+
+def _flag(value: Any) -> int | None:
+    """A yes/no fact as 1/0; unknown stays unknown."""
+    return None if value is None else int(bool(value))
+
+
+def _size(value: Any) -> int | None:
+    return len(value) if isinstance(value, list) else None
 
 
 def _compare_facts(
@@ -224,6 +255,7 @@ class _Differ:
         self.overrides = overrides
         self.accepts = list(accepts)
         self.result = DiffResult()
+        self.shared: set[str] = set()  # codes several agencies implement in this region
 
     def run(self) -> DiffResult:
         """Compare two fully loaded catalogues."""
@@ -305,6 +337,7 @@ class _Differ:
                     if name in (
                         "visits",
                         "promised_limit",
+                        "online.available",
                         "online.depth",
                         "online.mobile",
                         "materials",
@@ -335,8 +368,14 @@ class _Differ:
                 return a.reason
         return None
 
-    def _entries(self, cat: Catalogue, folder: str) -> dict[str, Entry]:
-        return {e.code: e for e in resolve_region(cat, folder) if in_scope(cat, _type(cat, e.code))}
+    def _entries(self, cat: Catalogue, folder: str) -> dict[Key, Entry]:
+        """A region's entries in scope by (agency, code); a repeated key (R005) keeps
+        the first."""
+        out: dict[Key, Entry] = {}
+        for e in resolve_region(cat, folder):
+            if in_scope(cat, _type(cat, e.code)):
+                out.setdefault((e.agency, e.code), e)
+        return out
 
     def add(self, change: Change) -> None:
         self.result.changes.append(change)
@@ -344,72 +383,111 @@ class _Differ:
     def region(self, folder: str) -> None:
         before = self._entries(self.old, folder)
         after = self._entries(self.new, folder)
-        removed = [c for c in before if c not in after]
-        added = [c for c in after if c not in before]
-        pairs = [(c, c) for c in before if c in after]
-        # re-codes: same region and name, old code gone, new code new
-        by_name_removed: dict[str, list[str]] = {}
-        for code in removed:
-            by_name_removed.setdefault(_matter_name(self.old, code), []).append(code)
-        by_name_added: dict[str, list[str]] = {}
-        for code in added:
-            by_name_added.setdefault(_matter_name(self.new, code), []).append(code)
-        for name, olds in by_name_removed.items():
-            news = by_name_added.get(name, [])
-            if len(olds) == 1 and len(news) == 1:
-                old_code, new_code = olds[0], news[0]
-                removed.remove(old_code)
-                added.remove(new_code)
-                self.add(
-                    Change(
-                        "recoded",
-                        folder,
-                        new_code,
-                        name,
-                        "neutral",
-                        old_code=old_code,
-                        loc=after[new_code].src.loc("code"),
-                    )
+        agencies: dict[str, set[str]] = {}
+        for agency, code in [*before, *after]:
+            agencies.setdefault(code, set()).add(agency)
+        self.shared = {code for code, names in agencies.items() if len(names) > 1}
+        removed = [k for k in before if k not in after]
+        added = [k for k in after if k not in before]
+        pairs = [(k, k) for k in before if k in after]
+        # agency changes: a matter's only entry gone from one agency, new in another
+        for old_key, new_key in _single_matches(removed, added, lambda k: k[1], lambda k: k[1]):
+            removed.remove(old_key)
+            added.remove(new_key)
+            self.add(
+                self._change(
+                    "reassigned",
+                    folder,
+                    after[new_key],
+                    _matter_name(self.new, new_key[1]),
+                    "neutral",
+                    old=old_key[0],
+                    new=new_key[0],
+                    loc=after[new_key].src.loc("code"),
                 )
-                pairs.append((old_code, new_code))
-        for code in removed:
-            entry = before[code]
+            )
+            pairs.append((old_key, new_key))
+        # re-codes: same region, agency and name, old code gone, new code new
+        for old_key, new_key in _single_matches(
+            removed,
+            added,
+            lambda k: (k[0], _matter_name(self.old, k[1])),
+            lambda k: (k[0], _matter_name(self.new, k[1])),
+        ):
+            removed.remove(old_key)
+            added.remove(new_key)
+            self.add(
+                self._change(
+                    "recoded",
+                    folder,
+                    after[new_key],
+                    _matter_name(self.new, new_key[1]),
+                    "neutral",
+                    old_code=old_key[1],
+                    loc=after[new_key].src.loc("code"),
+                )
+            )
+            pairs.append((old_key, new_key))
+        for key in removed:
+            entry = before[key]
+            code = key[1]
             still = code in self.new.basic and in_scope(self.new, _type(self.new, code))
             self.add(
-                Change(
+                self._change(
                     "removed",
                     folder,
-                    code,
+                    entry,
                     _matter_name(self.old, code),
                     "regression" if still else "neutral",
                     old=entry.visits,
                     loc=entry.src.loc("code"),
                 )
             )
-        for code in added:
-            entry = after[code]
+        for key in added:
+            entry = after[key]
             self.add(
-                Change(
+                self._change(
                     "added",
                     folder,
-                    code,
-                    _matter_name(self.new, code),
+                    entry,
+                    _matter_name(self.new, key[1]),
                     "neutral",
                     new=entry.visits,
                     loc=entry.src.loc("code"),
                 )
             )
-        for old_code, new_code in pairs:
-            self.pair(folder, before[old_code], after[new_code])
+        for old_key, new_key in pairs:
+            self.pair(folder, before[old_key], after[new_key])
+
+    def _change(
+        self,
+        kind: ChangeKind,
+        folder: str,
+        entry: Entry,
+        name: str,
+        cls: ChangeClass,
+        **more: Any,
+    ) -> Change:
+        """A change of ``entry`` (its code and agency; the new side's when paired)."""
+        return Change(
+            kind,
+            folder,
+            entry.code,
+            name,
+            cls,
+            agency=entry.agency,
+            shared=entry.code in self.shared or more.get("old_code") in self.shared,
+            **more,
+        )
 
     def pair(self, folder: str, old: Entry, new: Entry) -> None:
         name_old, name_new = _matter_name(self.old, old.code), _matter_name(self.new, new.code)
         if name_old != name_new:
             self.add(
-                Change(
+                self._change(
                     "renamed",
                     folder,
-                    new.code,
+                    new,
                     name_new,
                     "neutral",
                     old=name_old,
@@ -419,10 +497,10 @@ class _Differ:
             )
         old_facts, new_facts = _effective(old), _effective(new)
         for name, a, b, cls in _compare_facts(old_facts, new_facts, self.overrides):
-            change = Change(
+            change = self._change(
                 "changed",
                 folder,
-                new.code,
+                new,
                 name_new,
                 cls,
                 field=name,
@@ -435,31 +513,37 @@ class _Differ:
                 change.cls = self.overrides.get("visits", "regression")
             self.add(change)
         self._summarise(old_facts, new_facts)
-        self.items(folder, new.code, name_new, old, new)
+        self.items(folder, name_new, old, new)
 
     def _summarise(self, old: Facts, new: Facts) -> None:
         s = self.result.summary
         if old.visits is not None and new.visits is not None:
             s.visits_saved += old.visits - new.visits
-        s.materials_saved += sum(m.required for m in old.materials) - sum(
-            m.required for m in new.materials
-        )
+        else:
+            s.visits_unknown += 1
+        before, after = _value(old, "materials"), _value(new, "materials")
+        if before is not None and after is not None:
+            s.materials_saved += len(before) - len(after)
+        else:
+            s.materials_unknown += 1
         a = _working_days(_value(old, "promised_limit"))
         b = _working_days(_value(new, "promised_limit"))
         if a is not None and b is not None:
             s.days_saved += a - b
+        else:
+            s.days_unknown += 1
 
-    def items(self, folder: str, code: str, name: str, old: Entry, new: Entry) -> None:
+    def items(self, folder: str, name: str, old: Entry, new: Entry) -> None:
         before: dict[str, Item] = {i.code: i for i in old.items}
         after: dict[str, Item] = {i.code: i for i in new.items}
         for item_code in sorted(set(before) | set(after)):
             a, b = before.get(item_code), after.get(item_code)
             if a is None and b is not None:
                 self.add(
-                    Change(
+                    self._change(
                         "item_added",
                         folder,
-                        code,
+                        new,
                         b.name or name,
                         "neutral",
                         item=item_code,
@@ -469,10 +553,10 @@ class _Differ:
                 )
             elif b is None and a is not None:
                 self.add(
-                    Change(
+                    self._change(
                         "item_removed",
                         folder,
-                        code,
+                        new,
                         a.name or name,
                         "regression",
                         item=item_code,
@@ -482,10 +566,10 @@ class _Differ:
                 )
             elif a is not None and b is not None:
                 for field_name, x, y, cls in _compare_facts(a.facts, b.facts, self.overrides):
-                    change = Change(
+                    change = self._change(
                         "item_changed",
                         folder,
-                        code,
+                        new,
                         b.name or name,
                         cls,
                         field=field_name,
@@ -497,6 +581,27 @@ class _Differ:
                     if field_name == "visits" and x is not None and y is not None and x <= 1 < y:
                         change.falls_out = True
                     self.add(change)
+
+
+def _single_matches(
+    removed: list[Key],
+    added: list[Key],
+    old_group: Callable[[Key], Any],
+    new_group: Callable[[Key], Any],
+) -> list[tuple[Key, Key]]:
+    """Pairs (removed, added) that are the only one of their group on each side (the
+    group of a removed key by ``old_group``, of an added key by ``new_group``)."""
+    olds: dict[Any, list[Key]] = {}
+    for key in removed:
+        olds.setdefault(old_group(key), []).append(key)
+    news: dict[Any, list[Key]] = {}
+    for key in added:
+        news.setdefault(new_group(key), []).append(key)
+    return [
+        (keys[0], news[group][0])
+        for group, keys in olds.items()
+        if len(keys) == 1 and len(news.get(group, [])) == 1
+    ]
 
 
 def _effective(entry: Entry) -> Facts:

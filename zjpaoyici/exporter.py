@@ -39,6 +39,8 @@ _WIDTHS = {
     "main_code": 18,
     "item_code": 20,
     "agency_uscc": 22,
+    "agency": 28,
+    "implementation_code": 36,
     "situation": 24,
 }
 
@@ -113,14 +115,16 @@ def _limit(limit: Any) -> dict[str, Any] | None:
 def _matter_fields(cat: Catalogue, entry: Entry) -> dict[str, Any]:
     values = entry.values
     region = cat.regions.get(entry.region)
-    uscc = entry.src.doc.data.get("agency_uscc") if isinstance(entry.src.doc.data, dict) else None
     rec: dict[str, Any] = {
         "region": entry.region,
         "region_name": region.name if region else None,
         "region_level": region.level if region else None,
         "region_parent": region.parent if region else None,
         "department": entry.department or None,
-        "agency_uscc": uscc if isinstance(uscc, str) else None,
+        # the entry's own agency (None when it is the file's department)
+        "agency": entry.agency if entry.agency and entry.agency != entry.department else None,
+        "agency_uscc": entry.agency_uscc,
+        "implementation_code": entry.implementation_code,
         "code": entry.code,
         "name": _text(values.get("name")),
         "type": _text(values.get("type")),
@@ -141,11 +145,15 @@ def _matter_fields(cat: Catalogue, entry: Entry) -> dict[str, Any]:
 def _fact_fields(facts: Facts, values: Mapping[str, Any]) -> dict[str, Any]:
     raw_fee = values.get("fee")
     fee: Mapping[str, Any] = raw_fee if isinstance(raw_fee, dict) else {}
+    raw_online = values.get("online")
+    stated = raw_online.get("available") if isinstance(raw_online, dict) else None
     return {
         "visits": facts.visits,
         "onsite_reason": facts.onsite_reason,
         "promised_limit": _limit(facts.promised_limit),
         "case_type": facts.case_type,
+        # as stated (not derived from the depth), so the round trip writes what was written
+        "online_available": stated if isinstance(stated, bool) else None,
         "online_depth": facts.online_depth,
         "mobile": facts.mobile,
         "express": facts.express,
@@ -168,6 +176,8 @@ def item_record(cat: Catalogue, entry: Entry, item: Item) -> dict[str, Any]:
     return {
         **_matter_fields(cat, entry),
         "item_code": item.full_code,
+        # on an item's row, the item's own 办理项编码 (as every fact on that row is the item's)
+        "implementation_code": _text(item.values.get("implementation_code")),
         "item_name": item.name,
         "situation": dict(item.situation) or None,
         **_fact_fields(item.facts, item.values),

@@ -25,7 +25,7 @@ from zjpaoyici.yamlio import DEFAULT_LIMITS, Document, Limits, Pointer
 # Lists of records that are kept sorted by their code.
 SORTED_LISTS = {"matters", "subs", "items", "regions", "retired", "bundles"}
 # Keys whose text values are identifiers and are always written in double quotes.
-CODE_KEYS = {"code", "region", "parent", "province", "agency_uscc"}
+CODE_KEYS = {"code", "region", "parent", "province", "agency_uscc", "implementation_code"}
 CODE_LISTS = {"exempt", "successors"}
 
 

@@ -141,10 +141,29 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         " removed, so nothing was compared; fix them first (zjpaoyici validate explains).",
     },
     "err_no_catalogue_here": {
-        "zh": "当前目录及其上级都没有 catalogue.yaml；请指定目录所在的文件夹（diff 用 --catalogue，"
-        "report 与 fmt 直接写路径；下一级中找到：{found}）。",
-        "en": "No catalogue.yaml here or above; name the catalogue folder (--catalogue for"
-        " diff, a path for report and fmt; found one level down: {found}).",
+        "zh": "在 {cwd} 及其上级文件夹中没有找到 catalogue.yaml。请写出目录所在的文件夹"
+        "（作为参数，或用 -C 文件夹），或用 --sample 使用内置示例。下一级中找到的目录：{found}",
+        "en": "No catalogue.yaml in {cwd} or any folder above it. Name the catalogue folder"
+        " (as an argument, or with -C DIR), or use --sample for the bundled sample."
+        " Catalogues found one level down: {found}",
+    },
+    "err_two_catalogues": {
+        "zh": "目录给了两次：{a} 与 {b}，只能给一个。",
+        "en": "The catalogue is named twice ({a} and {b}); give one.",
+    },
+    "err_no_catalogue_here_nosample": {
+        "zh": "在 {cwd} 及其上级文件夹中没有找到 catalogue.yaml。请写出目录所在的文件夹"
+        "（作为参数，或用 -C 文件夹）。下一级中找到的目录：{found}",
+        "en": "No catalogue.yaml in {cwd} or any folder above it. Name the catalogue folder"
+        " (as an argument, or with -C DIR). Catalogues found one level down: {found}",
+    },
+    "err_directory": {
+        "zh": "无法进入文件夹 {path}：{reason}",
+        "en": "Cannot work in {path}: {reason}",
+    },
+    "err_sample_and_path": {
+        "zh": "--sample 与目录路径 {path} 只能给一个。",
+        "en": "Give either --sample or the catalogue path {path}, not both.",
     },
     "err_not_found": {
         "zh": "路径不存在：{path}",
@@ -260,9 +279,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "report_by_type": {"zh": "各事项类型", "en": "By matter type"},
     "report_by_level": {"zh": "各层级", "en": "By level"},
     "report_overall": {
-        "zh": "全部 {units} 项：最多跑一次 {share}，不用跑 {zero}，全程网办 {full}，可网办 {online}，掌上办 {mobile}，按办件量 {volume}（{missing} 项无办件量），次数未知 {unknown} 项。",
-        "en": "All {units}: 最多跑一次 {share}, zero visits {zero}, fully online {full}, any online {online}, mobile {mobile}, by case volume {volume} ({missing} without volume), visits unknown {unknown}.",
+        "zh": "全部 {units} 项：最多跑一次 {share}，不用跑 {zero}{visits_unknown}；全程网办 {full}，可网办 {online}，掌上办 {mobile}，按办件量 {volume}。",
+        "en": "All {units}: 最多跑一次 {share}, zero visits {zero}{visits_unknown}; fully online {full}, available online {online}, mobile {mobile}, by case volume {volume}.",
     },
+    "report_visits_unknown": {
+        "zh": "（到现场次数未填 {count} 项，计入分母）",
+        "en": " ({count} with visits not given, counted in the denominator)",
+    },
+    "share_not_given": {"zh": "{share}（{count} 项未填）", "en": "{share} ({count} not given)"},
     "report_multi": {
         "zh": "需跑多次的事项（例外）：{count} 项",
         "en": "Matters needing several visits (the exceptions): {count}",
@@ -320,6 +344,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "rcol_online_any_share": {"zh": "可网办比例", "en": "online_any_share"},
     "rcol_mobile_share": {"zh": "掌上办比例", "en": "mobile_share"},
     "rcol_volume_share": {"zh": "按办件量比例", "en": "volume_share"},
+    "rcol_online_full_unknown": {"zh": "全程网办未填", "en": "online_full_unknown"},
+    "rcol_online_any_unknown": {"zh": "可网办未填", "en": "online_any_unknown"},
+    "rcol_mobile_unknown": {"zh": "掌上办未填", "en": "mobile_unknown"},
+    "rcol_volume_missing": {"zh": "办件量未填", "en": "volume_missing"},
     "report_bundles": {"zh": "一件事", "en": "bundles"},
     "report_bundles_title": {"zh": "一件事（{count} 件）", "en": "One-thing bundles ({count})"},
     "report_bundle_list": {"zh": "一件事清单", "en": "Bundles"},

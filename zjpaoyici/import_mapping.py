@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from zjpaoyici.codes import CodeProfile, ProfileError, profile_from_manifest
+from zjpaoyici.elements import kept_by_mapping
 from zjpaoyici.findings import Finding, Loc
 from zjpaoyici.i18n import Bi, Lang
 from zjpaoyici.load import blocks_rewrite, display_path, read_checked
@@ -43,8 +44,8 @@ FIELDS: dict[str, FieldKind] = {
     "onsite_reason": "text",
     "promised_limit": "days",
     "case_type": "text",
-    "online_depth": "int",
     "online_available": "bool",
+    "online_depth": "int",
     "mobile": "bool",
     "express": "bool",
     "reach": "text",
@@ -88,24 +89,6 @@ BASIC_KEYS = ("name", "type", "basis", "levels", "legal_limit")
 KEY_FIELDS = frozenset({"code", "region", "department", "agency", "main_code", "item_code"})
 OnError = Literal["unknown", "drop_row", "fail"]
 ON_ERROR: tuple[OnError, ...] = ("unknown", "drop_row", "fail")
-# The implementation elements a catalogue may keep (shared vocabulary of
-# ``catalogue.yaml`` ``elements:``) and the mapping fields that carry each; an element is
-# kept when the mapping maps any of its fields. (zjpaoyici/elements.py holds the same
-# vocabulary for the catalogue side; this table is the mapping side.)
-ELEMENT_FIELDS: dict[str, tuple[str, ...]] = {
-    "visits": ("visits",),
-    "onsite_reason": ("onsite_reason",),
-    "limits": ("promised_limit", "legal_limit"),
-    "case_type": ("case_type",),
-    "online": ("online_depth", "online_available", "mobile"),
-    "express": ("express",),
-    "fees": ("fee_charged", "fee_standard", "fee_basis"),
-    "materials": ("materials", "materials_optional"),
-    "reach": ("reach",),
-    "annual_cases": ("annual_cases",),
-    "basis": ("basis",),
-    "items": ("item_code", "situation"),
-}
 _TEMPLATE_PART = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 
@@ -232,14 +215,14 @@ class MappingSpec:
         """Column groups the source must have (one column of each), without repeats."""
         return list(dict.fromkeys(g for s in self.fields.values() for g in s.required()))
 
-    def elements(self) -> list[str]:
+    def elements(self) -> list[str] | None:
         """The implementation elements this mapping fills (``catalogue.yaml`` ``elements:``):
         the mapping's own ``catalogue.elements`` when given, else every element any of
-        whose fields is mapped, in vocabulary order."""
+        whose fields is mapped, in vocabulary order; ``None`` when it fills them all."""
         given = self.catalogue.get("elements")
         if isinstance(given, list):
             return [str(e) for e in given]
-        return [e for e, names in ELEMENT_FIELDS.items() if any(n in self.fields for n in names)]
+        return kept_by_mapping(self.fields)
 
 
 @dataclass(frozen=True, slots=True)

@@ -580,9 +580,12 @@ class Importer:
         for key in ("region_table", "code_profile", "scope", "targets", "rules"):
             if key in given:
                 doc[key] = _block(given[key])
-        elements = CommentedSeq(self.mapping.elements())
-        elements.fa.set_flow_style()
-        doc.insert(list(doc).index("scope") if "scope" in doc else len(doc), "elements", elements)
+        kept = self.mapping.elements()
+        if kept is not None:  # the mapping leaves some elements out: declare what is kept
+            elements = CommentedSeq(kept)
+            elements.fa.set_flow_style()
+            at = list(doc).index("scope") if "scope" in doc else len(doc)
+            doc.insert(at, "elements", elements)
         return doc
 
     def _province(self) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from zjpaoyici import elements
 from zjpaoyici.codes import ProfileError, profile_from_manifest
 from zjpaoyici.fastread import fast_read
 from zjpaoyici.findings import Finding, Loc
@@ -283,6 +284,8 @@ def load_files(
     total = len(files)
     for index, (path, kind, folder) in enumerate(files):
         doc, checked_kind, findings = read_checked(path, kind, limits, cat.root, label, fast=True)
+        if checked_kind and cat.manifest is not None and cat.manifest.elements is not None:
+            findings = [f for f in findings if not _unkept_requirement(cat, checked_kind, f)]
         found.extend(findings)
         if any(f.rule == "Y015" for f in findings):
             cat.io_errors += 1
@@ -301,6 +304,16 @@ def load_files(
         if progress:
             progress(index + 1, total)
     return found
+
+
+def _unkept_requirement(cat: Catalogue, kind: str, finding: Finding) -> bool:
+    """A missing required field of an element the catalogue does not keep: not a defect."""
+    field = finding.params.get("field")
+    return (
+        finding.rule == "S002"
+        and isinstance(field, str)
+        and not elements.field_kept(cat, kind, field)
+    )
 
 
 def split_plan(
@@ -445,6 +458,7 @@ def _manifest(cat: Catalogue, doc: Document) -> Manifest:
         ignore=tuple(s for s in _list(rules.get("ignore")) if isinstance(s, str)),
         severity={k: v for k, v in severity.items() if isinstance(v, str)},
         src=Source(doc, ()),
+        elements=elements.parse(data.get("elements")),
     )
 
 

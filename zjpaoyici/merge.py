@@ -1,7 +1,8 @@
 """Structured merges of catalogue files, keyed by code and field, with nothing lost.
 
 * :func:`combine` — N inputs, no common ancestor (departments' submissions): records
-  are matched by code, fields by name; equal values fold, a field present on one side
+  are matched by code (an implementation entry with its own ``agency`` by code and
+  agency), fields by name; equal values fold, a field present on one side
   only is taken, and two different values for one field are a conflict.
 * :func:`merge3` — base, ours, theirs (a git merge driver): a change on one side only
   is taken; the same field changed two ways is a conflict, written into the file as
@@ -43,6 +44,17 @@ KEYED_LISTS = {
     "materials": "name",
 }
 MISSING: Any = object()
+AGENCY_MARK = " @ "  # joins a matter's code and its own agency in a record key
+
+
+def record_key(rec: Any, keyfield: str) -> str:
+    """The key of a keyed-list record: its key field; an implementation entry with its
+    own ``agency`` is keyed by code and agency (several agencies may implement one
+    matter in a region), e.g. ``许可-00802-001 @ 杭州市公安局西湖分局``."""
+    key = str(rec[keyfield])
+    agency = rec.get("agency") if keyfield == "code" else None
+    return key + AGENCY_MARK + agency if isinstance(agency, str) else key
+
 
 Step = str | tuple[str, str]  # a mapping key, or (list key, record key value)
 
@@ -76,7 +88,7 @@ def resolve_steps(data: Any, steps: list[Step]) -> tuple[str | int, ...] | None:
                 (
                     i
                     for i, r in enumerate(node)
-                    if isinstance(r, dict) and str(r.get(keyfield)) == value
+                    if isinstance(r, dict) and keyfield in r and record_key(r, keyfield) == value
                 ),
                 None,
             )
@@ -116,9 +128,9 @@ def _records(seq: Any, keyfield: str) -> dict[str, int] | None:
         return None
     index: dict[str, int] = {}
     for i, rec in enumerate(seq):
-        if not isinstance(rec, dict) or keyfield not in rec or str(rec[keyfield]) in index:
+        if not isinstance(rec, dict) or keyfield not in rec or record_key(rec, keyfield) in index:
             return None
-        index[str(rec[keyfield])] = i
+        index[record_key(rec, keyfield)] = i
     return index
 
 
@@ -282,7 +294,7 @@ def _combine_list(
     ours, theirs = ours_parent[key], theirs_parent[key]
     mine = _records(plain(ours), keyfield) or {}
     for i, rec in enumerate(theirs):
-        code = str(rec[keyfield])
+        code = record_key(rec, keyfield)
         here = [*steps, (str(key), code)]
         if code not in mine:
             _append_record(ours_parent, key, rec, _lead_of(theirs_parent, key, i))
@@ -402,7 +414,7 @@ def _merge3_list(
         index: dict[str, int] = {}
         for i, rec in enumerate(ours_parent[key]):
             if isinstance(rec, dict) and keyfield in rec:
-                index[str(rec[keyfield])] = i
+                index[record_key(rec, keyfield)] = i
             elif isinstance(rec, str) and rec in result.sentinels:
                 conflict_steps = result.sentinels[rec].steps
                 index[str(conflict_steps[-1][1])] = i
@@ -450,7 +462,7 @@ def _merge3_list(
 def _position_after(theirs_seq: Any, t_pos: int, keyfield: str, current: dict[str, int]) -> int:
     """Where a record new in theirs goes in ours: after its nearest predecessor in theirs."""
     for i in range(t_pos - 1, -1, -1):
-        code = str(theirs_seq[i][keyfield])
+        code = record_key(theirs_seq[i], keyfield)
         if code in current:
             return current[code] + 1
     return 0
@@ -537,7 +549,7 @@ def iter_fields(data: Any, steps: list[Step] | None = None) -> Iterator[tuple[li
             keyfield = KEYED_LISTS.get(key)
             if keyfield and _records(value, keyfield) is not None:
                 for rec in value:
-                    yield from iter_fields(rec, [*steps, key, (key, str(rec[keyfield]))])
+                    yield from iter_fields(rec, [*steps, key, (key, record_key(rec, keyfield))])
             else:
                 yield from iter_fields(value, [*steps, key])
     else:

@@ -1,10 +1,15 @@
 """The 最多跑一次 statistics: which units count, which meet the target, and the shares.
 
-A *unit* is what is counted: an implementation entry (default), a main matter (meets
-only if every implemented sub does), or a handling item. Units in scope are those
+A *unit* is what is counted: an implementation entry (default; where several agencies
+implement a matter in a region, each agency's entry is a unit), a main matter (per
+agency; meets only if every implemented sub does), or a handling item. Units in scope are those
 whose matter type is in ``scope.types``; ``scope.exempt`` codes (不宜跑零次) stay in
 the 最多跑一次 share but leave the zero-visit share's denominator. Units without a
 visit count are counted in the denominator and reported as unknown.
+
+Every other share (全程网办, 可网办, 掌上办, by case volume) is taken over the units
+where its fact is known, and the units where it is not are counted beside it: a fact
+a catalogue does not give is unknown, never no or zero.
 
 Level figures follow the official practice: the *mean* over the regions of a level
 (mean count and mean share, the "平均" figure) and, separately labelled, the
@@ -32,7 +37,7 @@ class Unit:
 
     region: str
     level: str
-    department: str
+    department: str  # the implementing agency (the file's department unless the entry names one)
     code: str  # entry code, main code (unit "main") or full item code
     main: str
     name: str
@@ -43,10 +48,25 @@ class Unit:
     mobile: bool | None
     annual_cases: int | None
     exempt: bool
+    online_available: bool | None = None  # 可网办 (stated or derived from the depth)
 
     @property
     def meets(self) -> bool:
         return self.visits is not None and self.visits <= 1
+
+    @property
+    def full_online(self) -> bool | None:
+        """全程网办 (depth Ⅳ): known from the depth, or no when not available online."""
+        if self.online_depth is not None:
+            return self.online_depth == 4
+        return False if self.online_available is False else None
+
+    @property
+    def on_mobile(self) -> bool | None:
+        """掌上办: as stated, or no when not available online at all."""
+        if self.mobile is not None:
+            return self.mobile
+        return False if self.online_available is False else None
 
 
 @dataclass(slots=True)
@@ -61,11 +81,15 @@ class Tally:
     zero_base: int = 0  # units not exempt from the zero-visit target
     zero_in_base: int = 0
     online_full: int = 0  # 网办深度 IV
-    online_any: int = 0  # any online handling (depth ≥ 1)
+    online_any: int = 0  # 可网办 (online.available, or depth Ⅲ and above)
     mobile: int = 0
     volume_total: int = 0
     volume_met: int = 0
     volume_missing: int = 0
+    # units where each online fact is known (the shares' denominators)
+    online_full_known: int = 0
+    online_any_known: int = 0
+    mobile_known: int = 0
 
     def add(self, unit: Unit) -> None:
         self.total += 1
@@ -81,12 +105,16 @@ class Tally:
             self.zero_base += 1
             if unit.visits == 0:
                 self.zero_in_base += 1
-        if unit.online_depth == 4:
-            self.online_full += 1
-        if (unit.online_depth or 0) >= 1:
-            self.online_any += 1
-        if unit.mobile:
-            self.mobile += 1
+        full, mobile = unit.full_online, unit.on_mobile
+        if full is not None:
+            self.online_full_known += 1
+            self.online_full += full
+        if unit.online_available is not None:
+            self.online_any_known += 1
+            self.online_any += unit.online_available
+        if mobile is not None:
+            self.mobile_known += 1
+            self.mobile += mobile
         if unit.annual_cases is None:
             self.volume_missing += 1
         else:
@@ -118,15 +146,34 @@ class Tally:
 
     @property
     def online_full_share(self) -> float | None:
-        return self._ratio(self.online_full, self.total)
+        """全程网办 share over the units whose depth (or unavailability) is known."""
+        return self._ratio(self.online_full, self.online_full_known)
 
     @property
     def online_any_share(self) -> float | None:
-        return self._ratio(self.online_any, self.total)
+        """可网办 share over the units where online availability is known."""
+        return self._ratio(self.online_any, self.online_any_known)
 
     @property
     def mobile_share(self) -> float | None:
-        return self._ratio(self.mobile, self.total)
+        """掌上办 share over the units where it is known."""
+        return self._ratio(self.mobile, self.mobile_known)
+
+    @property
+    def online_full_unknown(self) -> int:
+        return self.total - self.online_full_known
+
+    @property
+    def online_any_unknown(self) -> int:
+        return self.total - self.online_any_known
+
+    @property
+    def mobile_unknown(self) -> int:
+        return self.total - self.mobile_known
+
+    @property
+    def volume_known(self) -> int:
+        return self.total - self.volume_missing
 
     @property
     def volume_share(self) -> float | None:
@@ -214,7 +261,7 @@ def entry_units(cat: Catalogue, entry: Entry, unit: UnitKind) -> Iterator[Unit]:
             yield Unit(
                 entry.region,
                 level,
-                entry.department,
+                entry.agency,
                 item.full_code,
                 main,
                 item.name or name,
@@ -225,6 +272,7 @@ def entry_units(cat: Catalogue, entry: Entry, unit: UnitKind) -> Iterator[Unit]:
                 f.mobile,
                 f.annual_cases,
                 is_exempt(cat, entry.code, main),
+                f.online_available,
             )
         return
     reason = facts.onsite_reason
@@ -235,7 +283,7 @@ def entry_units(cat: Catalogue, entry: Entry, unit: UnitKind) -> Iterator[Unit]:
     yield Unit(
         entry.region,
         level,
-        entry.department,
+        entry.agency,
         entry.code,
         main,
         name,
@@ -246,15 +294,17 @@ def entry_units(cat: Catalogue, entry: Entry, unit: UnitKind) -> Iterator[Unit]:
         facts.mobile,
         facts.annual_cases,
         is_exempt(cat, entry.code, main),
+        facts.online_available,
     )
 
 
 def _as_main_units(cat: Catalogue, units: list[Unit]) -> Iterator[Unit]:
-    """Group a region's entry units by main matter: it meets only if every sub does."""
-    groups: dict[str, list[Unit]] = {}
+    """Group a region's entry units by agency and main matter: it meets only if every
+    sub does (each agency implementing a matter in the region is a unit of its own)."""
+    groups: dict[tuple[str, str], list[Unit]] = {}
     for u in units:
-        groups.setdefault(u.main, []).append(u)
-    for main, members in groups.items():
+        groups.setdefault((u.department, u.main), []).append(u)
+    for (_, main), members in groups.items():
         matter = cat.basic.get(main)
         visits: int | None
         if any(m.visits is None for m in members):
@@ -276,11 +326,26 @@ def _as_main_units(cat: Catalogue, units: list[Unit]) -> Iterator[Unit]:
             next(
                 (m.onsite_reason for m in members if m.onsite_reason and (m.visits or 0) > 1), None
             ),
-            min((m.online_depth or 0) for m in members),
-            all(m.mobile for m in members),
+            _least([m.online_depth for m in members]),
+            _all_of([m.mobile for m in members]),
             None if any(v is None for v in volumes) else sum(v for v in volumes if v is not None),
             all(m.exempt for m in members),
+            _all_of([m.online_available for m in members]),
         )
+
+
+def _least(values: list[int | None]) -> int | None:
+    """The smallest value, or unknown when any is unknown."""
+    if any(v is None for v in values):
+        return None
+    return min(v for v in values if v is not None)
+
+
+def _all_of(values: list[bool | None]) -> bool | None:
+    """True when all are, False when any is not, else unknown."""
+    if any(v is False for v in values):
+        return False
+    return True if all(v is True for v in values) else None
 
 
 def region_units(cat: Catalogue, entries: Iterable[Entry], unit: UnitKind) -> list[Unit]:
@@ -368,6 +433,7 @@ def _count_bundles(
             f.mobile,
             None,
             False,
+            f.online_available,
         )
         tally.add(unit)
         cov.bundles.overall.add(unit)

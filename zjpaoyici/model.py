@@ -95,6 +95,8 @@ class Manifest:
     ignore: tuple[str, ...]
     severity: dict[str, str]
     src: Source
+    # the implementation elements the catalogue keeps (None: all); see zjpaoyici.elements
+    elements: frozenset[str] | None = None
 
 
 @dataclass(slots=True)
@@ -139,6 +141,7 @@ class Facts:
     case_type: str | None = None
     online_depth: int | None = None
     mobile: bool | None = None
+    online_available: bool | None = None  # 可网办: stated, or derived from the depth
     express: bool | None = None
     reach: str | None = None
     annual_cases: int | None = None
@@ -173,12 +176,25 @@ class Facts:
             case_type=_str(values.get("case_type")),
             online_depth=_int(online.get("depth")),
             mobile=_bool(online.get("mobile")),
+            online_available=online_available(online),
             express=_bool(values.get("express")),
             reach=_str(values.get("reach")),
             annual_cases=_int(values.get("annual_cases")),
             fee=fee,
             raw_materials=values.get("materials", ()),
         )
+
+
+def online_available(online: Mapping[str, Any]) -> bool | None:
+    """可网办 from an ``online`` mapping: ``available`` when it is a boolean, else derived
+    from the depth (Ⅲ or Ⅳ: yes; 0 to Ⅱ: no), else unknown — never "no" for lack of data."""
+    stated = online.get("available")
+    if isinstance(stated, bool):
+        return stated
+    depth = _int(online.get("depth"))
+    if depth is None:
+        return None
+    return depth >= 3
 
 
 LayerKind = Literal["basic", "province", "city", "file", "entry"]
@@ -223,6 +239,16 @@ class Entry:
     # never need it, and tracking it during every merge would double the cost.
     tracer: Callable[[], dict[Pointer, Source]] | None = None
     traced: dict[Pointer, Source] | None = None
+    # The implementing agency (实施主体): the entry's own ``agency``, else the file's
+    # ``department``. An entry is identified by (region, agency, code).
+    agency: str = ""
+    agency_uscc: str | None = None  # the entry's own, else the file's
+    implementation_code: str | None = None  # 实施编码, as written
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """The entry's identity: (region, agency, basic code)."""
+        return (self.region, self.agency, self.code)
 
     @property
     def provenance(self) -> dict[Pointer, Source]:

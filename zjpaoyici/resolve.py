@@ -189,7 +189,9 @@ def _basic_values(cat: Catalogue, matter: BasicMatter) -> Mapping[str, Any]:
     return values
 
 
-_SKIP = frozenset({"code"})
+# identity fields of an entry, not inherited values
+ENTRY_IDENTITY = ("code", "agency", "agency_uscc", "implementation_code")
+_SKIP = frozenset(ENTRY_IDENTITY)
 _SKIP_WITH_BASIC = _SKIP | frozenset(BASIC_FIELDS)
 
 
@@ -220,6 +222,20 @@ def trace(cat: Catalogue, layers: list[Layer], code: str) -> dict[Pointer, Sourc
     return prov
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def entry_agency(impl: ImplFile, raw: Mapping[str, Any]) -> str:
+    """The agency implementing a raw entry: its own ``agency``, else the file's department."""
+    return _text(raw.get("agency")) or impl.department or ""
+
+
+def entry_key(impl: ImplFile, raw: Mapping[str, Any]) -> tuple[str, str]:
+    """A raw entry's identity within its region: (agency, basic code)."""
+    return (entry_agency(impl, raw), raw["code"])
+
+
 def resolve_entry(cat: Catalogue, impl: ImplFile, raw: Mapping[str, Any], src: Source) -> Entry:
     """The effective record of one implementation entry."""
     layers = layers_for(cat, impl, raw, src)
@@ -229,6 +245,9 @@ def resolve_entry(cat: Catalogue, impl: ImplFile, raw: Mapping[str, Any], src: S
         region=impl.region or impl.folder,
         code=code,
         department=impl.department or "",
+        agency=entry_agency(impl, raw),
+        agency_uscc=_text(raw.get("agency_uscc")) or impl.agency_uscc,
+        implementation_code=_text(raw.get("implementation_code")),
         facts=Facts.from_values(values),
         items=[],
         values=values,

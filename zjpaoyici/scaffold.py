@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from zjpaoyici import __version__
-from zjpaoyici.fsutil import atomic_write_text
+from zjpaoyici import __version__, fsutil
 from zjpaoyici.regions_table import province_name, regions_yaml
 from zjpaoyici.resources import sample_catalogue_dir, schemas_dir
 
@@ -181,14 +180,9 @@ def existing(target: Path, files: Mapping[str, str]) -> list[Path]:
 
 
 def write_files(target: Path, files: Mapping[str, str]) -> list[Path]:
-    """Write ``files`` under ``target`` (each atomically); returns the paths written."""
-    written = []
-    for rel, text in files.items():
-        path = target / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(path, text)
-        written.append(path)
-    return written
+    """Write ``files`` under ``target`` as one batch (all prepared before any is put in
+    place); returns the paths written."""
+    return fsutil.write_files([(target / rel, text.encode("utf-8")) for rel, text in files.items()])
 
 
 def stale_schemas(folder: Path, kinds: tuple[str, ...] = SCHEMA_KINDS) -> list[Path]:

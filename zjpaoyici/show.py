@@ -12,9 +12,11 @@ prints the structure built here as it is. The structure is plain JSON data and s
                  "source": {"file": "basic/scjg.yaml", "line": 42, "column": 15}},
         …
       },
-      "regions": [                     # regions implementing the matter, in code order
+      "regions": [                     # entries implementing the matter, in region order
         {"region": "330106", "name": "西湖区", "level": "county",
          "department": "…", "source": {…},          # the region's own entry
+         "agency": "…",                # 实施主体: the entry's agency, else the department
+         "implementation_code": null,  # 实施编码 as written, or null
          "values": [                                 # one row per effective leaf value
            {"field": "visits", "pointer": ["visits"], "value": 0, "source": {…}},
            {"field": "materials[营业执照]", "pointer": ["materials", "营业执照"],
@@ -25,6 +27,10 @@ prints the structure built here as it is. The structure is plain JSON data and s
             "source": {…}, "values": [rows as above, visits always first]}]}
       ]
     }
+
+A region where several agencies implement the matter has one element per agency.
+``show`` takes a basic code, an implementation code (实施编码 of an entry or a handling
+item: only that entry is shown) or a matter's exact name.
 
 ``source`` is where the value was written (file, 1-based line and column); it is
 ``null`` only for a value no file states (``main`` of a main matter). ``value`` is as
@@ -41,7 +47,17 @@ from zjpaoyici.bundles import MemberState, member_states, offered
 from zjpaoyici.codes import normalise_code
 from zjpaoyici.findings import Loc
 from zjpaoyici.load import basic_field_source
-from zjpaoyici.model import FACT_KEYS, BasicMatter, Bundle, Catalogue, Entry, Item, Limit, Source
+from zjpaoyici.model import (
+    FACT_KEYS,
+    BasicMatter,
+    Bundle,
+    Catalogue,
+    Entry,
+    ImplFile,
+    Item,
+    Limit,
+    Source,
+)
 from zjpaoyici.resolve import resolve_entry
 from zjpaoyici.yamlio import Pointer
 
@@ -95,6 +111,8 @@ class RegionData(TypedDict):
     name: str
     level: str | None
     department: str
+    agency: str
+    implementation_code: str | None
     source: SourceData
     values: list[RowData]
     items: list[ItemData]
@@ -136,14 +154,42 @@ def known_region(cat: Catalogue, region: str) -> bool:
 
 
 def build(cat: Catalogue, code: str, region: str | None = None) -> MatterData:
-    """Everything ``show`` prints about matter ``code`` (only ``region``, if given)."""
-    matter = find_matter(cat, code)
+    """Everything ``show`` prints about matter ``code`` (only ``region``, if given).
+
+    ``code`` is a basic code (every agency's entry is shown), an implementation code
+    (only the entry it names) or a matter's exact name."""
+    impl_code: str | None = None
+    try:
+        matter = find_matter(cat, code)
+    except UnknownCode as unknown:
+        found = _by_implementation_code(cat, code) or _by_name(cat, code)
+        if found is None:
+            raise unknown from None
+        matter, impl_code = found
     return {
         "format": FORMAT,
         "code": matter.code,
         "basic": _basic(cat, matter),
-        "regions": [_region(cat, entry) for entry in _entries(cat, matter.code, region)],
+        "regions": [_region(cat, entry) for entry in _entries(cat, matter.code, region, impl_code)],
     }
+
+
+def _by_implementation_code(cat: Catalogue, code: str) -> tuple[BasicMatter, str] | None:
+    """The matter of the entry whose (or whose item's) 实施编码 is ``code``."""
+    wanted = {code, normalise_code(code), normalise_code(code).upper()}
+    for _, raw, _ in _raw_entries(cat, None):
+        for written in _implementation_codes(raw):
+            if written in wanted and raw["code"] in cat.basic:
+                return cat.basic[raw["code"]], written
+    return None
+
+
+def _by_name(cat: Catalogue, name: str) -> tuple[BasicMatter, None] | None:
+    """The one matter named exactly ``name`` (several of one name: use the code)."""
+    named = [m for m in cat.basic.values() if m.name == name.strip()]
+    if len(named) > 1:
+        raise UnknownCode(name, [m.code for m in named])
+    return (named[0], None) if named else None
 
 
 def _basic(cat: Catalogue, matter: BasicMatter) -> dict[str, FieldData]:
@@ -179,15 +225,35 @@ def _limit(limit: Limit) -> dict[str, Any]:
     return {"days": limit.days, "unit": limit.unit}
 
 
-def _entries(cat: Catalogue, code: str, region: str | None) -> Iterator[Entry]:
-    found: list[Entry] = []
+def _raw_entries(
+    cat: Catalogue, region: str | None
+) -> Iterator[tuple[ImplFile, dict[str, Any], Source]]:
     for folder in cat.region_folders():
-        for impl in cat.impl_files[folder]:
+        for impl in cat.impl_files.get(folder, []):
             if region is not None and (impl.region or impl.folder) != region:
                 continue
             for raw, src in impl.entries:
-                if raw["code"] == code:
-                    found.append(resolve_entry(cat, impl, raw, src))
+                yield impl, raw, src
+
+
+def _implementation_codes(raw: Mapping[str, Any]) -> Iterator[str]:
+    """The 实施编码 of an entry and of its handling items, as written."""
+    own = raw.get("implementation_code")
+    if isinstance(own, str):
+        yield own
+    items = raw.get("items")
+    for rec in items if isinstance(items, list) else ():
+        if isinstance(rec, dict) and isinstance(rec.get("implementation_code"), str):
+            yield rec["implementation_code"]
+
+
+def _entries(
+    cat: Catalogue, code: str, region: str | None, impl_code: str | None = None
+) -> Iterator[Entry]:
+    found: list[Entry] = []
+    for impl, raw, src in _raw_entries(cat, region):
+        if raw["code"] == code and (impl_code is None or impl_code in _implementation_codes(raw)):
+            found.append(resolve_entry(cat, impl, raw, src))
     found.sort(key=lambda e: e.region)  # stable: file and entry order within a region
     return iter(found)
 
@@ -199,6 +265,8 @@ def _region(cat: Catalogue, entry: Entry) -> RegionData:
         "name": region.name if region else "",
         "level": region.level if region else None,
         "department": entry.department,
+        "agency": entry.agency,
+        "implementation_code": entry.implementation_code,
         "source": source_data(entry.src.loc("code")),
         "values": list(_rows(entry, entry.values, ())),
         "items": [_item(entry, item) for item in entry.items],

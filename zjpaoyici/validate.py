@@ -31,7 +31,7 @@ from zjpaoyici.metrics import region_data as units_of
 from zjpaoyici.model import Catalogue, Entry
 from zjpaoyici.resolve import resolve_region
 from zjpaoyici.rules import REGISTRY, selected_rules
-from zjpaoyici.rules.registry import checks_for, omitted_summary
+from zjpaoyici.rules.registry import checks_for, omitted_count, omitted_summary
 from zjpaoyici.yamlio import DEFAULT_LIMITS, Limits
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -51,7 +51,8 @@ class Result:
     io_errors: int = 0
 
     def count(self, severity: Severity) -> int:
-        return sum(1 for _, s in self.findings if s == severity)
+        """Findings of ``severity``, counting those a summary stands for."""
+        return sum(omitted_count(f) or 1 for f, s in self.findings if s == severity)
 
     @property
     def exit_code(self) -> int:

@@ -33,7 +33,9 @@ from zjpaoyici.cli import (
 from zjpaoyici.cli.common import (
     EXIT_INTERNAL,
     EXIT_USAGE,
+    DirectoryOption,
     app,
+    enter_directory,
     fail_environment,
     fail_internal,
     lang_from_argv,
@@ -63,6 +65,7 @@ def _root(
     version: bool = typer.Option(
         False, "--version", "-V", help="Show the version and exit. 显示版本号。"
     ),
+    directory: DirectoryOption = None,
 ) -> None:
     """zjpaoyici — 政务服务事项目录工具：校验、比对、合并、颗粒化与“最多跑一次”统计。
 
@@ -71,6 +74,7 @@ def _root(
     if version:
         typer.echo(f"zjpaoyici {__version__}")
         raise typer.Exit(0)
+    enter_directory(directory, lang_from_argv(sys.argv[1:]))
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
         raise typer.Exit(0)

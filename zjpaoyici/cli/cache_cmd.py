@@ -9,7 +9,16 @@ from typing import Annotated
 import typer
 
 from zjpaoyici.cache import KEEP_DAYS, Cache, default_dir
-from zjpaoyici.cli.common import EXIT_OK, LangOption, app, emit, lang_of, note
+from zjpaoyici.cli.common import (
+    EXIT_OK,
+    DirectoryOption,
+    LangOption,
+    app,
+    emit,
+    enter_directory,
+    lang_of,
+    note,
+)
 from zjpaoyici.i18n import t
 
 
@@ -37,6 +46,7 @@ def cache(
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="Output format. 输出格式。")
     ] = Format.text,
+    directory: DirectoryOption = None,
     lang: LangOption = None,
 ) -> None:
     """Show or clear the result cache (validate, report, diff). 查看或清空结果缓存。
@@ -46,6 +56,7 @@ def cache(
     缓存按内容哈希保存各区划的结果（JSON），不在目录仓库内。
     """
     language = lang_of(lang)
+    enter_directory(directory, language)
     store = Cache(default_dir())
     removed = store.clear() if clear else 0
     entries, size, foreign = store.usage()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -115,10 +116,54 @@ def require_existing(paths: list[Path], lang: Lang) -> None:
         raise usage_error("\n".join(t("err_not_found", lang, path=p) for p in missing))
 
 
-def catalogue_root(path: Path | None, lang: Lang, *, sample: bool = True) -> Path:
-    """The catalogue to work on: ``path``, the nearest one above the working directory,
-    or the bundled sample (said in one line). ``sample=False`` where the sample would be
-    wrong rather than merely a demo (git revisions, rewriting files): a usage error."""
+DirectoryOption = Annotated[
+    Path | None,
+    typer.Option(
+        "-C",
+        "--directory",
+        metavar="DIR",
+        help="Run as if started in DIR (like git -C and make -C). 在该文件夹中运行。",
+    ),
+]
+SampleOption = Annotated[
+    bool,
+    typer.Option(
+        "--sample",
+        help="Use the sample catalogue shipped with zjpaoyici. 使用内置示例目录。",
+    ),
+]
+
+
+def enter_directory(directory: Path | None, lang: Lang) -> None:
+    """``-C DIR``: work from ``directory`` for the rest of the process, as git and make do."""
+    if directory is None:
+        return
+    try:
+        os.chdir(directory)
+    except OSError as exc:
+        reason = os_reason(exc, lang)
+        raise usage_error(t("err_directory", lang, path=directory, reason=reason)) from None
+
+
+def locate(path: Path | None, directory: Path | None, sample: bool, lang: Lang) -> Path:
+    """The catalogue a command works on, found the same way by every command: ``-C DIR``
+    first moves there; then ``--sample``, the positional ``path``, or the nearest
+    ``catalogue.yaml`` at or above the working directory. Nothing found: exit 2 naming
+    where it looked (the bundled sample is used only when asked for)."""
+    enter_directory(directory, lang)
+    if sample:
+        if path is not None:
+            raise usage_error(t("err_sample_and_path", lang, path=path))
+        return sample_catalogue_dir()
+    return catalogue_root(path, lang, offer_sample=True)
+
+
+def catalogue_root(
+    path: Path | None, lang: Lang, *, sample: bool = False, offer_sample: bool = False
+) -> Path:
+    """The catalogue to work on: ``path``, or the nearest one at or above the working
+    directory. None found: exit 2 naming the folder searched and any catalogue one level
+    down (``sample=True`` falls back to the bundled sample instead, said in one line)."""
     if path is not None:
         if not path.exists():
             raise usage_error(t("err_not_found", lang, path=path))
@@ -131,7 +176,8 @@ def catalogue_root(path: Path | None, lang: Lang, *, sample: bool = True) -> Pat
         return root
     if not sample:
         below = sorted(p.parent.name for p in Path.cwd().glob("*/catalogue.yaml"))
-        raise usage_error(t("err_no_catalogue_here", lang, found=", ".join(below) or "—"))
+        key = "err_no_catalogue_here" if offer_sample else "err_no_catalogue_here_nosample"
+        raise usage_error(t(key, lang, cwd=Path.cwd(), found=", ".join(below) or "—"))
     bundled = sample_catalogue_dir()
     note(t("using_sample", lang, path=display_path(bundled)))
     return bundled

@@ -14,6 +14,7 @@ from zjpaoyici.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     CacheOption,
+    DirectoryOption,
     JobsOption,
     LangOption,
     OutputOption,
@@ -21,6 +22,7 @@ from zjpaoyici.cli.common import (
     cache_of,
     catalogue_root,
     emit,
+    enter_directory,
     lang_of,
     progress,
     require_existing,
@@ -96,7 +98,7 @@ def diff(
         Path | None,
         typer.Option(
             "--catalogue",
-            "-C",
+            "-c",
             help="Catalogue folder in the repository (with --base). 仓库中的目录位置。",
         ),
     ] = None,
@@ -121,6 +123,7 @@ def diff(
             help="Override a field's class, e.g. annual_cases=neutral. 调整字段的变更类别。",
         ),
     ] = None,
+    directory: DirectoryOption = None,
     lang: LangOption = None,
     output: OutputOption = None,
     use_cache: CacheOption = True,
@@ -128,13 +131,14 @@ def diff(
 ) -> None:
     """Compare two catalogues or git revisions in the reform's terms. 比较两个目录或两个 git 版本。"""
     language = lang_of(lang)
+    enter_directory(directory, language)
     overrides = _overrides(classes or [], language)
     accepts = _accepts(accept, language)
     with ExitStack() as stack:
         if base is not None:
             if old is not None or new is not None:
                 raise usage_error(t("diff_paths_or_revs", language))
-            root = catalogue_root(catalogue, language, sample=False)
+            root = catalogue_root(catalogue, language)
             try:
                 old_root, old_label = stack.enter_context(catalogue_at(base, root))
                 if head is not None:

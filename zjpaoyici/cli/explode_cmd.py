@@ -12,12 +12,14 @@ from rich.text import Text
 from zjpaoyici.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
+    DirectoryOption,
     LangOption,
     OutputOption,
+    SampleOption,
     app,
-    catalogue_root,
     lang_of,
     load_shown,
+    locate,
     note,
     stderr_console,
     usage_error,
@@ -142,6 +144,8 @@ def explode(
             help="One row per (bundle, region, member) instead. 按（一件事，区划，成员事项）展开。",
         ),
     ] = False,
+    directory: DirectoryOption = None,
+    sample: SampleOption = False,
     lang: LangOption = None,
 ) -> None:
     """Break the catalogue down into handling items (颗粒化). 按办理项展开目录。"""
@@ -151,7 +155,7 @@ def explode(
     chosen = format_for(fmt, output)
     if chosen is TableFormat.xlsx and output is None:
         raise usage_error(t("explode_xlsx_needs_output", language))
-    root = catalogue_root(path, language)
+    root = locate(path, directory, sample, language)
     cat = load_shown(root, language)
     folders = folders_or_exit(cat, region, level, language)
     note_load_problems(cat, language)

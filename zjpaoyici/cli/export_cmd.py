@@ -10,12 +10,14 @@ import typer
 
 from zjpaoyici.cli.common import (
     EXIT_OK,
+    DirectoryOption,
     LangOption,
     OutputOption,
+    SampleOption,
     app,
-    catalogue_root,
     lang_of,
     load_shown,
+    locate,
     note,
     usage_error,
 )
@@ -75,6 +77,8 @@ def export(
     ] = None,
     region: RegionOption = None,
     level: LevelOption = None,
+    directory: DirectoryOption = None,
+    sample: SampleOption = False,
     lang: LangOption = None,
 ) -> None:
     """Export the resolved catalogue for editing in a spreadsheet. 导出目录供表格编辑。"""
@@ -90,7 +94,7 @@ def export(
         specs = export_specs(spec)
     except ExportMappingError as exc:
         raise usage_error(t("export_bad_mapping", language, problems=str(exc))) from None
-    root = catalogue_root(path, language)
+    root = locate(path, directory, sample, language)
     cat = load_shown(root, language)
     folders = folders_or_exit(cat, region, level, language)
     note_load_problems(cat, language)

@@ -13,9 +13,11 @@ from zjpaoyici.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
+    DirectoryOption,
     LangOption,
     app,
     catalogue_root,
+    enter_directory,
     lang_of,
     require_existing,
     stderr_console,
@@ -59,11 +61,13 @@ def fmt(
     diff: Annotated[
         bool, typer.Option("--diff", help="Show what would change. 显示改动。")
     ] = False,
+    directory: DirectoryOption = None,
     lang: LangOption = None,
 ) -> None:
     """Format catalogue files canonically, keeping comments. 规范化目录文件格式（保留注释）。"""
     language = lang_of(lang)
-    chosen = paths or [catalogue_root(None, language, sample=False)]
+    enter_directory(directory, language)
+    chosen = paths or [catalogue_root(None, language)]
     require_existing(chosen, language)
     out, err = stdout_console(), stderr_console()
     changed = unchanged = failed = 0

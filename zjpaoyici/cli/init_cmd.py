@@ -10,8 +10,10 @@ from rich.text import Text
 
 from zjpaoyici.cli.common import (
     EXIT_OK,
+    DirectoryOption,
     LangOption,
     app,
+    enter_directory,
     lang_of,
     stderr_console,
     usage_error,
@@ -93,10 +95,12 @@ def init(
             help="What CI installs with pip, e.g. zjpaoyici==0.1.0. CI 用 pip 安装的 zjpaoyici。",
         ),
     ] = DEFAULT_PIP_SPEC,
+    workdir: DirectoryOption = None,
     lang: LangOption = None,
 ) -> None:
     """Create a catalogue repository: files, hooks, CI, editor settings. 建立目录仓库。"""
     language = lang_of(lang)
+    enter_directory(workdir, language)
     shown = display_path(directory.absolute())
     if directory.exists() and not directory.is_dir():
         raise usage_error(t("import_output_not_dir", language, path=shown))

@@ -12,8 +12,10 @@ from rich.text import Text
 from zjpaoyici.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
+    DirectoryOption,
     LangOption,
     app,
+    enter_directory,
     lang_of,
     require_existing,
     stderr_console,
@@ -136,10 +138,12 @@ def merge(
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="Conflict report format. 冲突报告格式。")
     ] = Format.text,
+    directory: DirectoryOption = None,
     lang: LangOption = None,
 ) -> None:
     """Combine catalogue files or folders keyed by code. 按编码合并多个目录文件或目录。"""
     language = lang_of(lang)
+    enter_directory(directory, language)
     if force_ours and force_theirs:
         raise usage_error(t("merge_both_forces", language))
     if len(inputs) < 2:
@@ -199,10 +203,12 @@ def merge3(
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="Conflict report format. 冲突报告格式。")
     ] = Format.text,
+    directory: DirectoryOption = None,
     lang: LangOption = None,
 ) -> None:
     """Three-way merge keyed by matter code and field; a git merge driver. 三方结构化合并。"""
     language = lang_of(lang)
+    enter_directory(directory, language)
     require_existing([base, ours, theirs], language)
     outcome = merge3_files(base, ours, theirs, name=name)
     atomic_write_text(output or ours, outcome.text)

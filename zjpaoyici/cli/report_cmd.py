@@ -18,14 +18,16 @@ from zjpaoyici.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     CacheOption,
+    DirectoryOption,
     JobsOption,
     LangOption,
     OutputOption,
+    SampleOption,
     app,
     cache_of,
-    catalogue_root,
     emit,
     lang_of,
+    locate,
     note,
     progress,
     stderr_console,
@@ -141,6 +143,8 @@ def report(
             help="History from this revision to HEAD (commits touching the catalogue). 自该版本起的历史。",
         ),
     ] = None,
+    directory: DirectoryOption = None,
+    sample: SampleOption = False,
     lang: LangOption = None,
     output: OutputOption = None,
     use_cache: CacheOption = True,
@@ -148,7 +152,7 @@ def report(
 ) -> None:
     """Report the share of matters meeting 最多跑一次. 统计“最多跑一次”事项比例。"""
     language = lang_of(lang)
-    root = catalogue_root(path, language, sample=not (history_revs or since))
+    root = locate(path, directory, sample, language)
     cache = cache_of(use_cache)
     with progress(t("progress_load", language)) as update:
         coverage, cat = coverage_of(root, _UNIT[unit], cache=cache, jobs=jobs, progress=update)

@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from zjpaoyici.cli.common import LangOption, OutputOption, app, emit, lang_of, stdout_console
+from zjpaoyici.cli.common import (
+    DirectoryOption,
+    LangOption,
+    OutputOption,
+    app,
+    emit,
+    enter_directory,
+    lang_of,
+    stdout_console,
+)
 from zjpaoyici.i18n import t
 from zjpaoyici.render.rules_doc import rules_json, rules_markdown
 from zjpaoyici.rules import REGISTRY
@@ -34,11 +43,13 @@ def rules(
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="Output format. 输出格式。")
     ] = Format.table,
+    directory: DirectoryOption = None,
     lang: LangOption = None,
     output: OutputOption = None,
 ) -> None:
     """List the validation rules. 列出全部校验规则。"""
     language = lang_of(lang)
+    enter_directory(directory, language)
     if fmt == Format.json:
         emit(rules_json(language), output)
     elif fmt == Format.markdown:

@@ -15,10 +15,12 @@ from zjpaoyici import __version__
 from zjpaoyici.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
+    DirectoryOption,
     LangOption,
     OutputOption,
     app,
     emit,
+    enter_directory,
     lang_of,
     stderr_console,
     stdout_console,
@@ -81,10 +83,12 @@ def schema(
         ),
     ] = False,
     output: OutputOption = None,
+    directory: DirectoryOption = None,
     lang: LangOption = None,
 ) -> None:
     """Print or write the JSON Schemas of the catalogue files. 输出或写出 JSON Schema。"""
     language = lang_of(lang)
+    enter_directory(directory, language)
     kinds = (kind.value,) if kind is not None else SCHEMA_KINDS
     if check and output_dir is None:
         raise usage_error(t("schema_check_needs_dir", language))

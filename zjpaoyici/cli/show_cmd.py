@@ -9,13 +9,15 @@ from typing import Annotated
 import typer
 
 from zjpaoyici.cli.common import (
+    DirectoryOption,
     LangOption,
     OutputOption,
+    SampleOption,
     app,
-    catalogue_root,
     emit,
     lang_of,
     load_shown,
+    locate,
     stdout_console,
     usage_error,
 )
@@ -38,6 +40,7 @@ EXAMPLES = """
   zjpaoyici show 许可-00802-003 --format json    [dim]# with file, line, column 含文件、行、列[/dim]
   zjpaoyici show 许可-00802-003 --catalogue path/to/catalog
   zjpaoyici show YJS-GR-001                      [dim]# a bundle: members per region 一件事及各区划成员[/dim]
+  zjpaoyici show 食品生产许可                    [dim]# by name 按事项名称[/dim]
 
 Exit codes 退出码: 0 shown 已显示 · 2 unknown code or region, unreadable catalogue 编码或区划不存在
 """
@@ -46,8 +49,16 @@ Exit codes 退出码: 0 shown 已显示 · 2 unknown code or region, unreadable 
 @app.command(epilog=EXAMPLES)
 def show(
     code: Annotated[
-        str, typer.Argument(help="Matter code, or a bundle (一件事) code. 事项编码或一件事编码。")
+        str,
+        typer.Argument(
+            help="Matter code, implementation code (实施编码), matter name, or a bundle (一件事)"
+            " code. 事项编码、实施编码、事项名称或一件事编码。"
+        ),
     ],
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="Catalogue folder (default: the current catalogue). 目录。"),
+    ] = None,
     region: Annotated[
         str | None,
         typer.Option("--region", "-r", help="Only this region (6-digit code). 只显示该区划。"),
@@ -59,11 +70,12 @@ def show(
         Path | None,
         typer.Option(
             "--catalogue",
-            "-C",
             "-c",
             help="Catalogue directory (default: the one around the working directory). 目录。",
         ),
     ] = None,
+    directory: DirectoryOption = None,
+    sample: SampleOption = False,
     lang: LangOption = None,
     output: OutputOption = None,
 ) -> None:
@@ -72,7 +84,9 @@ def show(
     显示一个事项：基本目录要素，以及各实施区划的生效取值和每个取值的来源（文件:行）。
     """
     language = lang_of(lang)
-    root = catalogue_root(catalogue, language)
+    if path is not None and catalogue is not None:
+        raise usage_error(t("err_two_catalogues", language, a=path, b=catalogue))
+    root = locate(path or catalogue, directory, sample, language)
     cat = load_shown(root, language)
     if region is not None and not known_region(cat, region):
         raise usage_error(t("show_unknown_region", language, region=region))

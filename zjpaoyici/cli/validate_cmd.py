@@ -10,15 +10,18 @@ import typer
 
 from zjpaoyici.cli.common import (
     CacheOption,
+    DirectoryOption,
     IgnoreOption,
     JobsOption,
     LangOption,
     OutputOption,
+    SampleOption,
     SelectOption,
     app,
     cache_of,
     catalogue_root,
     emit,
+    enter_directory,
     lang_of,
     note,
     progress,
@@ -27,6 +30,7 @@ from zjpaoyici.cli.common import (
 )
 from zjpaoyici.i18n import t
 from zjpaoyici.render import findings_json, findings_junit, findings_sarif, findings_text
+from zjpaoyici.resources import sample_catalogue_dir
 from zjpaoyici.rules import REGISTRY
 from zjpaoyici.rules.registry import SelectionError
 from zjpaoyici.validate import (
@@ -74,6 +78,8 @@ def validate(
     ] = Format.text,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
+    directory: DirectoryOption = None,
+    sample: SampleOption = False,
     lang: LangOption = None,
     output: OutputOption = None,
     use_cache: CacheOption = True,
@@ -93,11 +99,14 @@ def validate(
     校验目录：YAML 语法、文件结构、编码、引用关系与实施要素质量，一次报告全部问题。
     """
     language = lang_of(lang)
-    targets = paths or []
+    enter_directory(directory, language)
+    targets = [sample_catalogue_dir()] if sample else paths or []
+    if sample and paths:
+        raise usage_error(t("err_sample_and_path", language, path=paths[0]))
     cache = cache_of(use_cache)
     try:
         if not targets:
-            root = catalogue_root(None, language)
+            root = catalogue_root(None, language, offer_sample=True)
             with progress(t("progress_load", language)) as update:
                 results = [
                     validate_catalogue(

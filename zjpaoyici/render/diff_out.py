@@ -23,6 +23,7 @@ _KIND = {
     "changed": Bi("变更", "changed"),
     "renamed": Bi("改名", "renamed"),
     "recoded": Bi("改编码", "re-coded"),
+    "reassigned": Bi("改实施主体", "agency changed"),
     "item_added": Bi("新增办理项", "item added"),
     "item_removed": Bi("删除办理项", "item removed"),
     "item_changed": Bi("办理项变更", "item changed"),
@@ -36,6 +37,7 @@ _FIELD = {
     "visits": Bi("到现场次数", "visits"),
     "promised_limit": Bi("承诺时限", "promised limit"),
     "materials": Bi("必交材料", "required materials"),
+    "online.available": Bi("可网办", "available online"),
     "online.depth": Bi("网办深度", "online depth"),
     "online.mobile": Bi("掌上办", "mobile"),
     "express": Bi("快递送达", "express"),
@@ -80,7 +82,7 @@ def describe(change: Change, lang: Lang) -> str:
     what = _KIND[change.kind].get(lang)
     if change.kind == "recoded":
         return f"{what} {change.old_code} → {change.code}"
-    if change.kind == "renamed":
+    if change.kind in ("renamed", "reassigned"):
         return (
             f"{what}：{change.old} → {change.new}"
             if lang == "zh"
@@ -127,8 +129,14 @@ def describe(change: Change, lang: Lang) -> str:
     return what
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+def _pct(value: float | None, unknown: int = 0, lang: Lang = "en") -> str:
+    """A share, with the units of unknown visits beside it (they are in its denominator)."""
+    shown = "—" if value is None else f"{value * 100:.1f}%"
+    return _with_unknown(shown, unknown, lang)
+
+
+def _with_unknown(shown: str, unknown: int, lang: Lang) -> str:
+    return t("share_not_given", lang, share=shown, count=f"{unknown:,}") if unknown else shown
 
 
 def _delta(a: float | None, b: float | None) -> str:
@@ -147,14 +155,23 @@ def level_rows(
     for level in ("province", "city", "county", "township"):
         if level not in levels:
             continue
-        a = before.levels[level].mean_share if before and level in before.levels else None
-        b = after.levels[level].mean_share if after and level in after.levels else None
-        rows.append((_LEVEL[level].get(lang), _pct(a), _pct(b), _delta(a, b)))
+        fa = before.levels.get(level) if before else None
+        fb = after.levels.get(level) if after else None
+        a = fa.mean_share if fa else None
+        b = fb.mean_share if fb else None
+        rows.append(
+            (
+                _LEVEL[level].get(lang),
+                _pct(a, fa.pooled.unknown if fa else 0, lang),
+                _pct(b, fb.pooled.unknown if fb else 0, lang),
+                _delta(a, b),
+            )
+        )
     return rows
 
 
 def region_rows(
-    before: Coverage | None, after: Coverage | None
+    before: Coverage | None, after: Coverage | None, lang: Lang = "en"
 ) -> list[tuple[str, str, str, str, str]]:
     rows = []
     names: dict[str, str] = {
@@ -162,10 +179,20 @@ def region_rows(
         **(after.region_names if after else {}),
     }
     for region in sorted(names):
-        a = before.by_region[region].share if before and region in before.by_region else None
-        b = after.by_region[region].share if after and region in after.by_region else None
+        ta = before.by_region.get(region) if before else None
+        tb = after.by_region.get(region) if after else None
+        a = ta.share if ta else None
+        b = tb.share if tb else None
         if a != b:
-            rows.append((region, names[region], _pct(a), _pct(b), _delta(a, b)))
+            rows.append(
+                (
+                    region,
+                    names[region],
+                    _pct(a, ta.unknown if ta else 0, lang),
+                    _pct(b, tb.unknown if tb else 0, lang),
+                    _delta(a, b),
+                )
+            )
     return rows
 
 
@@ -175,9 +202,9 @@ def summary_line(result: DiffResult, lang: Lang) -> str:
         "diff_summary",
         lang,
         matters=s.matters_saved,
-        visits=s.visits_saved,
-        materials=s.materials_saved,
-        days=f"{s.days_saved:g}",
+        visits=_with_unknown(str(s.visits_saved), s.visits_unknown, lang),
+        materials=_with_unknown(str(s.materials_saved), s.materials_unknown, lang),
+        days=_with_unknown(f"{s.days_saved:g}", s.days_unknown, lang),
     )
 
 
@@ -202,7 +229,7 @@ def render_text(result: DiffResult, console: Console, lang: Lang, old: str, new:
         console.print(Text(f"  {label}  {a} → {b}  ({d})"), soft_wrap=True)
     region = None
     for change in sorted(
-        result.changes, key=lambda c: (c.region, c.code, c.item or "", c.field or "")
+        result.changes, key=lambda c: (c.region, c.code, c.agency, c.item or "", c.field or "")
     ):
         if change.region != region:
             region = change.region
@@ -214,7 +241,7 @@ def render_text(result: DiffResult, console: Console, lang: Lang, old: str, new:
             )
         line = Text("  ")
         line.append(_MARK[change.cls] + " ", style=_STYLE[change.cls])
-        line.append(one_line(f"{change.code} {change.name}  "))
+        line.append(one_line(f"{change.code} {change.name}{_agency(change, lang)}  "))
         line.append(one_line(describe(change, lang)))
         line.append(f"  [{_CLASS[change.cls].get(lang)}]", style=_STYLE[change.cls])
         if change.accepted:
@@ -224,6 +251,13 @@ def render_text(result: DiffResult, console: Console, lang: Lang, old: str, new:
         console.print(line, soft_wrap=True)
     if not result.changes:
         console.print(Text(t("diff_none", lang), style="green"))
+
+
+def _agency(change: Change, lang: Lang) -> str:
+    """The agency beside a matter's name, where several agencies implement it."""
+    if not change.shared or not change.agency or change.kind == "reassigned":
+        return ""
+    return f"（{change.agency}）" if lang == "zh" else f" ({change.agency})"
 
 
 def render_markdown(result: DiffResult, lang: Lang, old: str, new: str) -> str:
@@ -251,7 +285,9 @@ def render_markdown(result: DiffResult, lang: Lang, old: str, new: str) -> str:
     out += [
         f"| {h('md_reduce_matters')} | {h('md_reduce_visits')} | {h('md_reduce_materials')} | {h('md_reduce_days')} |",
         "| ---: | ---: | ---: | ---: |",
-        f"| {s.matters_saved} | {s.visits_saved} | {s.materials_saved} | {s.days_saved:g} |",
+        f"| {s.matters_saved} | {_with_unknown(str(s.visits_saved), s.visits_unknown, lang)}"
+        f" | {_with_unknown(str(s.materials_saved), s.materials_unknown, lang)}"
+        f" | {_with_unknown(f'{s.days_saved:g}', s.days_unknown, lang)} |",
         "",
     ]
     rows = level_rows(result.before, result.after, lang)
@@ -262,7 +298,7 @@ def render_markdown(result: DiffResult, lang: Lang, old: str, new: str) -> str:
         ]
         out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
         out.append("")
-    regions = region_rows(result.before, result.after)
+    regions = region_rows(result.before, result.after, lang)
     if regions:
         out += [f"<details><summary>{h('md_region_shares')} ({len(regions)})</summary>", ""]
         out += [
@@ -288,7 +324,7 @@ def render_markdown(result: DiffResult, lang: Lang, old: str, new: str) -> str:
                 t("diff_accepted", lang, reason=c.accepted) if c.accepted else ""
             )
             out.append(
-                f"| {_MARK[c.cls]} | {markdown_text(c.region)} | {markdown_text(c.code)} | {markdown_text(c.name)} "
+                f"| {_MARK[c.cls]} | {markdown_text(c.region)} | {markdown_text(c.code)} | {markdown_text(c.name + _agency(c, lang))} "
                 f"| {markdown_text(what)} | {markdown_text(str(c.loc)) if c.loc else ''} |"
             )
         out += ["", "</details>", ""]
@@ -307,10 +343,18 @@ def _coverage_json(cov: Coverage | None) -> dict[str, Any] | None:
                 "mean_count": f.mean_count,
                 "mean_share": f.mean_share,
                 "pooled_share": f.pooled.share,
+                # units counted, and those of them whose visits are not given (they stay
+                # in the shares' denominators, design §3.7)
+                "units": f.pooled.total,
+                "visits_unknown": f.pooled.unknown,
             }
             for level, f in cov.levels.items()
         },
         "regions": {r: tally.share for r, tally in cov.by_region.items()},
+        "region_units": {
+            r: {"units": tally.total, "visits_unknown": tally.unknown}
+            for r, tally in cov.by_region.items()
+        },
     }
 
 
@@ -334,6 +378,10 @@ def render_json(result: DiffResult, old: str, new: str, exit_code: int) -> str:
             "visits_saved": s.visits_saved,
             "materials_saved": s.materials_saved,
             "days_saved": s.days_saved,
+            # matters compared whose fact one side does not give (left out of the sums)
+            "visits_unknown": s.visits_unknown,
+            "materials_unknown": s.materials_unknown,
+            "days_unknown": s.days_unknown,
         },
         "coverage": {
             "before": _coverage_json(result.before),
@@ -345,6 +393,7 @@ def render_json(result: DiffResult, old: str, new: str, exit_code: int) -> str:
                 "class": c.cls,
                 "region": c.region,
                 "code": c.code,
+                "agency": c.agency or None,
                 "old_code": c.old_code,
                 "item": c.item,
                 "name": c.name,

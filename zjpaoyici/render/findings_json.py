@@ -9,6 +9,7 @@ from zjpaoyici.findings import Severity
 from zjpaoyici.i18n import Lang
 from zjpaoyici.render.safe import github_data, github_property, json_text
 from zjpaoyici.rules import REGISTRY, hint_of, message_of, related_of
+from zjpaoyici.rules.registry import omitted_count
 from zjpaoyici.validate import Result
 
 
@@ -39,6 +40,8 @@ def as_dict(result: Result, lang: Lang) -> dict[str, Any]:
                 "message": message_of(f, lang),
                 "hint": hint_of(f, lang),
                 "related": [{"file": r.file, "line": r.line, "column": r.col} for r in f.related],
+                # a summary of further findings of this rule in this file (--max-per-rule)
+                **({"omitted": omitted_count(f)} if omitted_count(f) else {}),
             }
             for f, sev in result.findings
         ],

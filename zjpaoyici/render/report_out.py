@@ -43,20 +43,30 @@ def target_pct(value: float | None) -> str:
     return f"{value * 100:.2f}".rstrip("0").rstrip(".") + "%"
 
 
+def share_text(value: float | None, unknown: int, lang: Lang) -> str:
+    """A share over the units where its fact is known, with the units where it is not:
+    ``45.0%``, ``45.0%（12 项未填）``, or ``—（2,262 项未填）`` when nothing is known."""
+    shown = pct(value)
+    return t("share_not_given", lang, share=shown, count=f"{unknown:,}") if unknown else shown
+
+
 def overall_sentence(o: Tally, lang: Lang) -> str:
-    """The one-line summary under the tables (text and HTML say the same)."""
+    """The one-line summary under the tables (text, Markdown and HTML say the same). The
+    最多跑一次 and zero-visit shares keep units of unknown visits in the denominator
+    (design §3.7) and say how many; the other shares are over the units that give the fact."""
     return t(
         "report_overall",
         lang,
         share=pct(o.share),
         zero=pct(o.zero_share),
-        full=pct(o.online_full_share),
-        online=pct(o.online_any_share),
-        mobile=pct(o.mobile_share),
-        volume=pct(o.volume_share),
-        missing=o.volume_missing,
-        units=o.total,
-        unknown=o.unknown,
+        visits_unknown=t("report_visits_unknown", lang, count=f"{o.unknown:,}")
+        if o.unknown
+        else "",
+        full=share_text(o.online_full_share, o.online_full_unknown, lang),
+        online=share_text(o.online_any_share, o.online_any_unknown, lang),
+        mobile=share_text(o.mobile_share, o.mobile_unknown, lang),
+        volume=share_text(o.volume_share, o.volume_missing, lang),
+        units=f"{o.total:,}",
     )
 
 
@@ -87,11 +97,20 @@ def tally_json(tally: Tally) -> dict[str, Any]:
         "zero_share": tally.zero_share,
         "unknown": tally.unknown,
         "multi_visit": tally.multi,
+        # each share below is over the units that give its fact (null when none does);
+        # *_known and *_unknown count those units and the rest
         "online_full_share": tally.online_full_share,
+        "online_full_known": tally.online_full_known,
+        "online_full_unknown": tally.online_full_unknown,
         "online_any_share": tally.online_any_share,
+        "online_any_known": tally.online_any_known,
+        "online_any_unknown": tally.online_any_unknown,
         "mobile_share": tally.mobile_share,
+        "mobile_known": tally.mobile_known,
+        "mobile_unknown": tally.mobile_unknown,
         "volume_share": tally.volume_share,
         "volume_cases": tally.volume_total,
+        "volume_known": tally.volume_known,
         "volume_missing": tally.volume_missing,
     }
 
@@ -200,6 +219,11 @@ CSV_COLUMNS = (
     "online_any_share",
     "mobile_share",
     "volume_share",
+    # the units where each of the four facts above is not given (empty share: none gives it)
+    "online_full_unknown",
+    "online_any_unknown",
+    "mobile_unknown",
+    "volume_missing",
 )
 
 
@@ -422,7 +446,7 @@ def render_markdown(report: Report, by: GroupBy, lang: Lang) -> str:
             f"| {pct(fig.pooled.share)} | {pct(fig.pooled.zero_share)} | {fig.pooled.unknown} "
             f"| {target_pct(target)}{mark} |"
         )
-    out += ["", h("report_basis_note"), ""]
+    out += ["", h("report_basis_note"), "", markdown_text(overall_sentence(cov.overall, lang)), ""]
     if by != "level":
         out += [f"#### {h(f'report_by_{by}')}", ""]
         out += [

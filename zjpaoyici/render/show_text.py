@@ -75,9 +75,13 @@ def _region(console: Console, region: RegionData, lang: Lang) -> None:
     head.append(one_line(region["name"]), style="bold")
     level = region["level"]
     head.append(f" · {t('level_' + level, lang) if level else '?'}", style="cyan")
-    if region["department"]:
+    agency = region.get("agency") or region["department"]
+    if agency:
         head.append(" · ")
-        head.append(one_line(region["department"]))
+        head.append(one_line(agency))
+    if region.get("implementation_code"):
+        head.append(" · ")
+        head.append(one_line(str(region["implementation_code"])), style="cyan")
     head.append("  ")
     head.append(_where(region["source"]), style="dim")
     console.print(head, soft_wrap=True)

@@ -18,7 +18,7 @@ from zjpaoyici.findings import Finding, Loc, Severity
 from zjpaoyici.i18n import Bi
 from zjpaoyici.model import Catalogue, Entry, ImplFile
 from zjpaoyici.rules.registry import also, check, define
-from zjpaoyici.yamlio import Document
+from zjpaoyici.yamlio import Document, Pointer
 
 E = Severity.ERROR
 
@@ -258,11 +258,16 @@ def duplicate_code(cat: Catalogue) -> Iterator[Finding]:
         )
 
 
-def _uscc_values(files: Iterable[ImplFile]) -> Iterator[tuple[str, Document]]:
-    """Every agency credit code with its document (located only when reported)."""
+def _uscc_values(files: Iterable[ImplFile]) -> Iterator[tuple[str, Document, Pointer]]:
+    """Every agency credit code (the file's, and an entry's own) with its document and
+    pointer (located only when reported)."""
     for impl in files:
         if impl.agency_uscc is not None:
-            yield impl.agency_uscc, impl.doc
+            yield impl.agency_uscc, impl.doc, ("agency_uscc",)
+        for raw, src in impl.entries:
+            own = raw.get("agency_uscc")
+            if isinstance(own, str):
+                yield own, impl.doc, (*src.pointer, "agency_uscc")
 
 
 @check(
@@ -297,9 +302,9 @@ def uscc_format_in_region(
 
 
 def _uscc_format(files: Iterable[ImplFile]) -> Iterator[Finding]:
-    for value, doc in _uscc_values(files):
+    for value, doc, at in _uscc_values(files):
         if uscc_problem(value) == "format":
-            yield Finding("C007", doc.loc(("agency_uscc",)), {"value": value})
+            yield Finding("C007", doc.loc(at), {"value": value})
 
 
 @check(
@@ -330,11 +335,11 @@ def uscc_check_in_region(
 
 
 def _uscc_check(files: Iterable[ImplFile]) -> Iterator[Finding]:
-    for value, doc in _uscc_values(files):
+    for value, doc, at in _uscc_values(files):
         if uscc_problem(value) == "check":
             yield Finding(
                 "C008",
-                doc.loc(("agency_uscc",)),
+                doc.loc(at),
                 {"value": value, "expected": uscc_check_char(value[:17]), "actual": value[17]},
             )
 

@@ -11,6 +11,8 @@ import string
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from zjpaoyici.elements import kept, not_kept
+from zjpaoyici.elements import labels as element_labels
 from zjpaoyici.findings import Finding, Loc, Severity
 from zjpaoyici.i18n import Bi
 from zjpaoyici.model import Catalogue, Entry, Facts, Source, origin_of
@@ -59,6 +61,8 @@ def _where(entry: Entry, src: Source, *field: str | int) -> tuple[Loc, tuple[Loc
     ),
 )
 def onsite_reason_missing(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
+    if not kept(cat, "onsite_reason"):
+        return
     for facts, code, src, _ in _units(entry):
         if facts.visits and facts.visits > 0 and not (facts.onsite_reason or "").strip():
             loc, related = _where(entry, src, "visits")
@@ -95,26 +99,38 @@ def full_online_with_visits(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
     scope="entry",
     title=Bi("零次跑却没有网办或寄递渠道", "zero visits without an online or express channel"),
     message=Bi(
-        "{code} 到现场次数为 0，但既不能网上受理（Ⅲ级及以上或掌上办），也不支持快递送达。",
-        "{code} claims zero visits but has neither online intake (depth III+ or mobile)"
-        " nor express delivery.",
+        "{code} 到现场次数为 0，但写明既不能网上受理（不可网办或网办深度低于Ⅲ级，且非掌上办），"
+        "也不支持快递送达。",
+        "{code} claims zero visits but states neither online intake (not available online or"
+        " depth below III, and not on mobile) nor express delivery.",
     ),
     hint=Bi(
-        "写明 online: {{depth: 3}} 以上、online.mobile: true 或 express: true；否则次数应为 1。",
-        "State online depth 3+, online.mobile: true or express: true; otherwise visits should be 1.",
+        "写明 online: {{depth: 3}} 以上、online.available: true、online.mobile: true 或"
+        " express: true；否则次数应为 1。",
+        "State online depth 3+, online.available: true, online.mobile: true or express: true;"
+        " otherwise visits should be 1.",
     ),
     why=Bi(
-        "不用跑必须有替代渠道，否则“零次”不可信。",
-        "Zero visits needs some other channel, or the claim is not credible.",
+        "不用跑必须有替代渠道，否则“零次”不可信。只在两种渠道都写明没有时报告：未填写的渠道是未知，"
+        "不是没有。",
+        "Zero visits needs some other channel, or the claim is not credible. Reported only when"
+        " both channels are stated to be absent: a channel not given is unknown, not absent.",
     ),
 )
 def zero_visit_no_channel(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
+    if not (kept(cat, "online") and kept(cat, "express")):
+        return
     for facts, code, src, _ in _units(entry):
-        if facts.visits == 0:
-            online = (facts.online_depth or 0) >= 3 or facts.mobile is True
-            if not online and facts.express is not True:
-                loc, related = _where(entry, src, "visits")
-                yield Finding("Q003", loc, {"code": code}, related=related)
+        # only channels known to be absent count: an unknown one may well exist
+        if facts.visits == 0 and no_online_intake(facts) and facts.express is False:
+            loc, related = _where(entry, src, "visits")
+            yield Finding("Q003", loc, {"code": code}, related=related)
+
+
+def no_online_intake(facts: Facts) -> bool:
+    """Known to have no online intake: not available online (stated, or depth 0–Ⅱ)
+    and not on mobile."""
+    return facts.online_available is False and facts.mobile is not True
 
 
 @check(
@@ -159,6 +175,8 @@ def immediate_with_limit(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
     ),
 )
 def fee_without_basis(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
+    if not kept(cat, "fees"):
+        return
     for facts, code, src, _ in _units(entry):
         if facts.fee is not None and facts.fee.charged and not facts.fee.basis:
             loc, related = _where(entry, src, "fee")
@@ -182,6 +200,8 @@ def fee_without_basis(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
     ),
 )
 def visits_missing(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
+    if not kept(cat, "visits"):
+        return
     for facts, code, src, _ in _units(entry):
         stated = src.doc.get((*src.pointer, "visits")) is not None or "visits" in entry.values
         if facts.visits is None and not stated:  # a malformed value is S004's to report
@@ -442,4 +462,37 @@ def item_name_placeholder(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
             "Q011",
             entry.origin("item_name").loc(),
             {"code": entry.code, "template": template, "problem": problem},
+        )
+
+
+@check(
+    "Q012",
+    "elements-not-kept",
+    Severity.INFO,
+    scope="catalogue",
+    title=Bi("本目录不维护的实施要素", "implementation elements the catalogue does not keep"),
+    message=Bi(
+        "本目录不维护以下实施要素：{elements}。这些要素不要求填写、不据此报错，统计中计为未填。",
+        "This catalogue does not keep these implementation elements: {elements}. They are not"
+        " required, no rule asks for them, and every figure counts them as not given.",
+    ),
+    hint=Bi(
+        "如已开始维护某个要素，把它加入 catalogue.yaml 的 elements 列表。",
+        "When the catalogue starts to keep an element, add it to elements in catalogue.yaml.",
+    ),
+    why=Bi(
+        "未维护的要素是未知，不是“否”或“零”：据此报错只会淹没真正的问题，统计为 0% 也不真实。",
+        "An element that is not kept is unknown, not no or zero: reporting it would drown the"
+        " real findings, and counting it as 0% would be untrue.",
+    ),
+)
+def elements_not_kept(cat: Catalogue) -> Iterator[Finding]:
+    if cat.manifest is None:
+        return
+    missing = not_kept(cat)
+    if missing:
+        yield Finding(
+            "Q012",
+            cat.manifest.src.loc("elements", key=True),
+            {"elements": Bi(element_labels(missing, "zh"), element_labels(missing, "en"))},
         )

@@ -9,6 +9,7 @@ from zjpaoyici.codes import has_odd_characters, normalise_code
 from zjpaoyici.findings import Finding, Severity
 from zjpaoyici.i18n import Bi
 from zjpaoyici.model import Catalogue, Entry, ImplFile, Source
+from zjpaoyici.resolve import entry_key
 from zjpaoyici.rules.registry import also, check, define
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -253,30 +254,39 @@ def _stands_in_for(cat: Catalogue, code: str, level: str) -> set[str]:
     "duplicate-entry",
     E,
     scope="region",
-    title=Bi("同一区划重复实施同一事项", "matter implemented twice in one region"),
-    message=Bi("{code} 在区划 {region} 中出现了两次。", "{code} appears twice in region {region}."),
+    title=Bi(
+        "同一区划同一实施主体重复实施同一事项",
+        "matter implemented twice by one agency in one region",
+    ),
+    message=Bi(
+        "{code} 在区划 {region} 中由 {agency} 实施了两次。",
+        "{code} appears twice in region {region} for agency {agency}.",
+    ),
     hint=Bi(
-        "合并为一个条目；第一次出现见“另见”。",
-        "Merge into one entry; the first is under 'see also'.",
+        "合并为一个条目；第一次出现见“另见”。确由不同机构实施的，请用 agency 写明各自的实施主体。",
+        "Merge into one entry; the first is under 'see also'. If different agencies implement"
+        " it, name each one with agency.",
     ),
     why=Bi(
-        "重复条目会被重复统计，且取值可能互相矛盾。",
-        "Duplicates are counted twice and may contradict each other.",
+        "条目以（区划，实施主体，事项编码）区分；重复条目会被重复统计，且取值可能互相矛盾。",
+        "An entry is identified by (region, agency, code); duplicates are counted twice and"
+        " may contradict each other.",
     ),
 )
 def duplicate_entry(folder: str, entries: Mapping[str, Entry], cat: Catalogue) -> Iterator[Finding]:
-    seen: dict[str, Source] = {}
+    seen: dict[tuple[str, str], Source] = {}
     for impl in cat.region_files(folder):
         for raw, src in impl.entries:
-            if raw["code"] in seen:
+            key = entry_key(impl, raw)
+            if key in seen:
                 yield Finding(
                     "R005",
                     src.loc("code"),
-                    {"code": raw["code"], "region": folder},
-                    related=(seen[raw["code"]].loc("code"),),
+                    {"code": raw["code"], "region": folder, "agency": key[0] or "—"},
+                    related=(seen[key].loc("code"),),
                 )
             else:
-                seen[raw["code"]] = src
+                seen[key] = src
 
 
 # The levels a region's parent may have. GB/T 2260 hangs a municipality's districts

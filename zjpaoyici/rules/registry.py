@@ -158,6 +158,12 @@ def omitted_summary(rule: str, loc: Loc, count: int) -> Finding:
     return Finding(rule, loc, {OMITTED: count})
 
 
+def omitted_count(finding: Finding) -> int:
+    """How many findings a summary stands for (0 for an ordinary finding)."""
+    value = finding.params.get(OMITTED) if len(finding.params) == 1 else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def message_of(finding: Finding, lang: Lang) -> str:
     """The finding's message in ``lang``."""
     if OMITTED in finding.params and len(finding.params) == 1:
