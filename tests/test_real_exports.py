@@ -8,11 +8,10 @@ genuine defects of each data set and nothing else.
 
 Each data folder's README says where the data comes from, its licence and its defects.
 
-Two tests per export: one that the findings are exactly the genuine ones plus, for now,
-findings about elements the export does not carry / several agencies per matter (which
-the rules of branches h-unknown and h-agency silence), each of those classified; and one
-(``xfail(strict=True)`` until those branches are merged) with the EXACT multiset of
-findings as it should be.
+For each export: the counts, that facts the export does not carry stay unknown (not 0 or
+false) and are declared not kept (``elements:``), and the EXACT findings of ``validate``,
+each one a genuine defect of the data (or the one Q012 note naming the elements the
+export does not carry).
 """
 
 from __future__ import annotations
@@ -33,8 +32,6 @@ from zjpaoyici.resolve import resolve_all
 GUANGAN = DATA / "sichuan-guangan"
 SHANGHAI = DATA / "shanghai-yiwangtongban"
 FANGCHENGGANG = DATA / "guangxi-fangchenggang"
-NEEDS_UNKNOWN = "needs h-unknown (elements not kept, online.available)"
-NEEDS_BOTH = "needs h-unknown (elements not kept, online.available) and h-agency (R005)"
 
 
 def import_export(out: Path, *sources: Path, mapping: Path) -> Run:
@@ -66,12 +63,6 @@ def entries(root: Path) -> dict[tuple[str, str], dict[str, Any]]:
         for doc in yaml_docs(root, "implementations").values()
         for e in doc["matters"]
     }
-
-
-def is_elements_note(finding: dict[str, Any]) -> bool:
-    """Q012 (info, once, on catalogue.yaml; from h-unknown): the statement of which
-    elements the catalogue does not keep — what the export does not carry, not a defect."""
-    return bool(finding["rule"] == "Q012" and finding["file"] == "catalogue.yaml")
 
 
 def subject(finding: dict[str, Any]) -> str:
@@ -138,31 +129,15 @@ def test_guangan_counts_and_unknown_facts(guangan: Path) -> None:
         assert f.fee is None and f.materials == ()
 
 
-def test_guangan_findings_are_the_genuine_defects_and_unkept_elements(guangan: Path) -> None:
-    pending: Counter[str] = Counter()
-    genuine = set()
-    for f in findings(guangan):
-        key = guangan_key(guangan, f)
-        if key in GUANGAN_GENUINE:
-            genuine.add(key)
-        elif is_elements_note(f):
-            pending["Q012"] += 1
-        elif f["rule"] == "S002" and missing_field(guangan, f)[1] == "basis":
-            pending["S002 basis"] += 1  # basis is not kept (elements: [])
-        elif f["rule"] == "Q006":
-            pending["Q006"] += 1  # visits are not kept
-        else:
-            raise AssertionError(f"unexpected finding {f}")
-    assert genuine == GUANGAN_GENUINE
-    assert set(pending) <= {"S002 basis", "Q006", "Q012"} and pending["Q012"] <= 1
-
-
-@pytest.mark.xfail(strict=True, reason=NEEDS_UNKNOWN)
 def test_guangan_validate_reports_only_genuine_defects(guangan: Path) -> None:
-    got = Counter(f["rule"] for f in findings(guangan))
-    # C001 ×3, C007, C008 (see GUANGAN_GENUINE), and the one note that the list keeps
-    # no implementation element (Q012, info)
+    found = findings(guangan)
+    # C001 ×3, C007, C008: the defects above, each where it is
+    assert {guangan_key(guangan, f) for f in found if f["rule"] != "Q012"} == GUANGAN_GENUINE
+    # and the one note that the list keeps no implementation element (Q012, info): no
+    # S002 for the legal basis, no Q006 for visits the list does not carry
+    got = Counter(f["rule"] for f in found)
     assert got == Counter(rule for rule, _ in GUANGAN_GENUINE) + Counter({"Q012": 1})
+    assert [f["file"] for f in found if f["rule"] == "Q012"] == ["catalogue.yaml"]
 
 
 # --- Shanghai 一网通办: JSON Lines, one line per item and portal role -----------------
@@ -220,34 +195,15 @@ def test_shanghai_online_yes_no_and_everything_else_unknown(shanghai: Path) -> N
             assert (f.express, f.fee, f.materials, f.reach) == (None, None, (), None)
 
 
-def test_shanghai_findings_are_only_unkept_elements_and_two_agencies(shanghai: Path) -> None:
-    """The real defects of this list (README: mixed brackets, a trailing 。, spaces around
-    full-width commas, quotes, a name contradicting its parenthesis, near duplicates) are
-    in names and types no rule checks; what validate reports today is only what the export
-    does not carry and the matter of two departments."""
-    pending: Counter[str] = Counter()
-    for f in findings(shanghai):
-        if is_elements_note(f):
-            pending["Q012"] += 1
-        elif f["rule"] == "S002" and missing_field(shanghai, f)[1] == "basis":
-            pending["S002 basis"] += 1  # basis is not kept
-        elif f["rule"] == "Q006":
-            pending["Q006"] += 1  # visits are not kept
-        elif f["rule"] == "S003" and f["message"].endswith(".online.available."):
-            pending["S003 online.available"] += 1  # the schema lacks online.available
-        elif f["rule"] == "R005" and subject(f) == "SH00SH2000117109":
-            pending["R005"] += 1  # two departments implement it: two entries, not a repeat
-        else:
-            raise AssertionError(f"unexpected finding {f}")
-    assert pending["R005"] <= 1 and pending["Q012"] <= 1
-
-
-@pytest.mark.xfail(strict=True, reason=NEEDS_BOTH)
 def test_shanghai_validate_reports_only_genuine_defects(shanghai: Path) -> None:
+    """The real defects of this list (README: mixed brackets, a trailing 。, spaces around
+    full-width commas, quotes, a name contradicting its parenthesis, near duplicates, type
+    vs name) are in names and types no rule checks: nothing to report but the note (Q012,
+    info) naming the elements the list does not keep — no R005 for the matter two
+    departments implement, no S002/Q006 for what the list does not carry; exit 0."""
     run = run_subprocess("validate", "--format", "json", "--max-per-rule", "0", cwd=shanghai)
-    # No rule checks the defects this list has (see the test above): nothing to report but
-    # the note (Q012, info) naming the elements the list does not keep; exit 0.
-    assert Counter(f["rule"] for f in json.loads(run.stdout)["findings"]) == {"Q012": 1}
+    found = json.loads(run.stdout)["findings"]
+    assert [(f["rule"], f["file"]) for f in found] == [("Q012", "catalogue.yaml")]
     assert run.code == 0
 
 
@@ -358,53 +314,27 @@ def test_fangchenggang_counts_and_facts(fangchenggang: Path) -> None:
     ]
 
 
-def fcg_classify(root: Path, f: dict[str, Any], source: dict[str, Any]) -> str:
-    """A finding as a genuine defect (its rule) or a pending one (why it will go)."""
-    rule = f["rule"]
-    if is_elements_note(f):
-        return "Q012"
-    if rule == "Q004" and subject(f) in FCG_IMMEDIATE_ONE_DAY:
-        return "Q004"
-    if rule == "Q003" and subject(f) in FCG_ZERO_VISITS_WINDOW_ONLY:
-        return "Q003"
-    if rule == "S002":
+def fcg_genuine(root: Path, f: dict[str, Any]) -> tuple[str, str]:
+    """(rule, code) of a finding, for the findings this export should give."""
+    if f["rule"] == "S002":
         code, missing = missing_field(root, f)
-        if missing == "type" and code in FCG_BUNDLES:
-            return "S002"
-        if missing == "basis":
-            return "pending: basis not kept"
-    if rule == "Q003":
-        forms = source[subject(f)]["service"]["handle_form"]
-        if forms is None:
-            return "pending: online unknown"  # unknown is not no
-        if {"网上办理", "快递申请"} & set(forms.split(",")):
-            return "pending: online.available"  # the rule reads only the depth today
-    if rule == "S003" and f["message"].endswith(".online.available."):
-        return "pending: online.available"
-    if rule == "Q001":
-        return "pending: onsite_reason not kept"
-    if rule == "Q005":
-        return "pending: fees not kept"
-    raise AssertionError(f"unexpected finding {f}")
+        return f"S002 {missing}", code
+    return f["rule"], subject(f)
 
 
-FCG_GENUINE = Counter({"Q004": 7, "Q003": 5, "S002": 5})
-
-
-def test_fangchenggang_findings_are_the_genuine_defects_and_unkept_elements(
-    fangchenggang: Path,
-) -> None:
-    source = fcg_items()
-    got = Counter(fcg_classify(fangchenggang, f, source) for f in findings(fangchenggang))
-    genuine = Counter({k: v for k, v in got.items() if k in FCG_GENUINE})
-    assert genuine == FCG_GENUINE
-    assert got["Q012"] <= 1
-
-
-@pytest.mark.xfail(strict=True, reason=NEEDS_UNKNOWN)
 def test_fangchenggang_validate_reports_only_genuine_defects(fangchenggang: Path) -> None:
-    # Q004 ×7: every 即办件 promises one day; Q003 ×5: zero visits, window (and kiosk)
-    # only; S002 ×5: "一件事" bundles listed as matters have no matter type. And the note
-    # (Q012, info) naming the elements the export does not carry.
-    expected = FCG_GENUINE + Counter({"Q012": 1})
-    assert Counter(f["rule"] for f in findings(fangchenggang)) == expected
+    found = findings(fangchenggang)
+    got = {fcg_genuine(fangchenggang, f) for f in found if f["rule"] != "Q012"}
+    assert got == (
+        # every 即办件 promises one day (README defect 4)
+        {("Q004", c) for c in FCG_IMMEDIATE_ONE_DAY}
+        # zero visits, window (and kiosk) only (README defect 2); the ten items without
+        # page data have unknown channels: no Q003 for them
+        | {("Q003", c) for c in FCG_ZERO_VISITS_WINDOW_ONLY}
+        # "一件事" bundles listed as matters have no matter type (README defect 7)
+        | {("S002 type", c) for c in FCG_BUNDLES}
+    )
+    # and the note (Q012, info) naming the elements the export does not carry: no S002
+    # for the legal basis, no Q001 for on-site reasons, no Q005 for fee bases
+    expected = Counter({"Q004": 7, "Q003": 5, "S002": 5, "Q012": 1})
+    assert Counter(f["rule"] for f in found) == expected
