@@ -627,3 +627,20 @@ def test_identical_rows_merge_and_a_000_item_is_the_matter(cli: Any, tmp_path: P
         ("002", "收费"),
     ]
     assert cli("validate", "--select", "C", cwd=out).code == 0  # 3-digit items fit
+
+
+def test_on_error_fail_names_the_file_of_the_row(cli: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    write(folder / "1.json", nested_doc(nested("F1", visits=1)))
+    write(folder / "2.json", nested_doc(nested("F2", visits=0), nested("F3", visits="两次")))
+    fields = NESTED_FIELDS.replace(
+        "visits: {column: service.visits, parser: int}",
+        "visits: {column: service.visits, parser: int, on_error: fail}",
+    )
+    m = mapping(tmp_path, fields, extra="source: {format: json, records: items}\n")
+    run = run_import(cli, folder, m, tmp_path / "out")
+    assert run.code == 2
+    flat = " ".join(run.stderr.split())
+    assert "export/2.json row 2 [service.visits]" in flat, flat
+    assert not (tmp_path / "out").exists()

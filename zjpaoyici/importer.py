@@ -1,4 +1,5 @@
-"""``zjpaoyici import``: catalogue files from csv, xlsx, json or jsonl exports.
+"""``zjpaoyici import``: catalogue files from csv, xlsx, json or jsonl exports (one file,
+or several files read as one export, rows numbered per file).
 
 A mapping file (``schemas/mapping.schema.json``, documented in ``docs/mapping.md``)
 names, for each catalogue field, a source column (or a constant) and a parser. Every

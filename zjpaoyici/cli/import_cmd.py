@@ -60,9 +60,10 @@ regex, pairs) or a constant; see docs/mapping.md. 映射文件说明见 docs/map
 --mapping export 即 export 写出的列布局（随软件安装）。
 A value that cannot be parsed is reported with row and column and its field left unknown
 (the row kept; per field on_error: drop_row skips the row, fail stops); never guessed.
-Blank values stay unknown. Several files (or a folder) are read as one export, rows
-numbered per file. 无法解析的值逐条报告（行号、列），该字段留作未知、保留该行
+Blank values stay unknown. 无法解析的值逐条报告（行号、列），该字段留作未知、保留该行
 （可按字段设 on_error: drop_row 跳过整行，fail 停止导入），不做猜测；空白为未知。
+Several files (or a folder of them) are read as one export, rows numbered per file.
+几个文件（或一个文件夹）作为同一份导出读取，行号按各文件计。
 Several rows of one matter (same region, agency, code) are merged: levels unioned,
 conflicts reported with both rows. 同一事项（区划、实施主体、编码相同）的多行合并：
 行使层级取并集，取值冲突时报告两行的行号。
