@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from zjpaoyici.cli import common
 from zjpaoyici.cli.common import app
 from zjpaoyici.rules.example_cases import BASE_DIR
 
@@ -83,6 +84,7 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Run]]:
             result = runner.invoke(app, list(args), catch_exceptions=False)
         finally:
             os.chdir(here)  # ``-C DIR`` moves the process, as it does in a real run
+            common._QUIET = False  # ``-q`` lasts for the process, as it does in a real run
         return Run(result.exit_code, result.stdout, result.stderr)
 
     yield run

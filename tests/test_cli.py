@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -154,3 +155,31 @@ def test_a_reader_that_stops_early_ends_the_run_quietly() -> None:
     stderr = proc.stderr.read().decode("utf-8", "replace")
     assert code == -signal.SIGPIPE, (code, stderr)
     assert "Traceback" not in stderr
+
+
+def test_list_options_take_commas_and_repeats_alike(tmp_path: Path, cli: Any) -> None:
+    from tests.conftest import BASE
+
+    root = tmp_path / "cat"
+    shutil.copytree(BASE, root)
+    impl = root / "implementations" / "330106" / "scjg.yaml"
+    impl.write_text(impl.read_text(encoding="utf-8") + "  - code: 许可-99999-001\n", "utf-8")
+    rules = {}
+    for args in (("--select", "Q,R"), ("--select", "Q", "--select", "R"), ("--select", "Q, R")):
+        run = cli("validate", str(root), "-f", "json", *args)
+        rules[args] = sorted({f["rule"][0] for f in json.loads(run.stdout)["findings"]})
+    assert len(set(map(tuple, rules.values()))) == 1 and rules[("--select", "Q,R")] == ["Q", "R"]
+    run = cli("validate", str(root), "-f", "json", "--select", "Q,R", "--ignore", "Q006,R001")
+    assert {f["rule"] for f in json.loads(run.stdout)["findings"]}.isdisjoint({"Q006", "R001"})
+
+
+def test_rules_explains_one_rule_in_the_chosen_language(cli: Any) -> None:
+    zh = cli("rules", "Q001", "--lang", "zh")
+    en = cli("rules", "q001", "--lang", "en")
+    assert zh.code == en.code == 0
+    assert "为什么" in zh.stdout and "Why" not in zh.stdout
+    assert "Why:" in en.stdout and "为什么" not in en.stdout
+    for out in (zh.stdout, en.stdout):  # the worked example: failing file, finding, fix
+        assert "visits: 1" in out and "Q001" in out and "+    onsite_reason:" in out
+    unknown = cli("rules", "Q901", "--lang", "en")
+    assert unknown.code == 2 and "No rule Q901" in unknown.stderr

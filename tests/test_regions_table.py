@@ -189,3 +189,27 @@ def test_county_under_the_province_only_without_a_prefecture(tmp_path: Path, cli
     run = cli("validate", "--format", "json", str(target))
     found = json.loads(run.stdout)["findings"]
     assert [(f["rule"], "420106" in f["message"]) for f in found] == [("R006", True)]
+
+
+def test_import_into_another_province_needs_no_region_table(tmp_path: Path, cli: Any) -> None:
+    """The Guang'an mapping without its hand-written `regions:` list: the import takes the
+    region tree of Sichuan from the shipped table, and validate finds no region problem."""
+    source = REPO / "tests" / "data" / "sichuan-guangan"
+    mapping = yaml.safe_load((source / "mapping.yaml").read_text(encoding="utf-8"))
+    del mapping["regions"]
+    mapping_file = tmp_path / "mapping.yaml"
+    mapping_file.write_text(yaml.safe_dump(mapping, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "cat"
+    run = cli("import", str(source / "items.json"), "--mapping", str(mapping_file), "-o", str(out))
+    assert run.code == 0, run.output
+    regions = yaml.safe_load((out / "regions.yaml").read_text(encoding="utf-8"))["regions"]
+    by_code = {r["code"]: r for r in regions}
+    assert by_code["511602"] == {
+        "code": "511602",
+        "name": "广安区",
+        "level": "county",
+        "parent": "511600",
+    }
+    assert by_code["510000"]["level"] == "province" and len(by_code) > 180  # all of Sichuan
+    found = json.loads(cli("validate", str(out), "--format", "json").stdout)["findings"]
+    assert not [f for f in found if f["rule"] in ("R002", "R003", "R004", "R006", "R007", "R010")]

@@ -157,6 +157,11 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "No catalogue.yaml in {cwd} or any folder above it. Name the catalogue folder"
         " (as an argument, or with -C DIR). Catalogues found one level down: {found}",
     },
+    "rules_unknown": {
+        "zh": "没有规则 {id}。相近的：{close}（zjpaoyici rules 列出全部规则）",
+        "en": "No rule {id}. Close: {close} (zjpaoyici rules lists them all)",
+    },
+    "wrote_file": {"zh": "已写入 {path}", "en": "Wrote {path}"},
     "err_directory": {
         "zh": "无法进入文件夹 {path}：{reason}",
         "en": "Cannot work in {path}: {reason}",

@@ -62,6 +62,7 @@ from zjpaoyici.import_sources import (
     walk,
 )
 from zjpaoyici.model import FACT_KEYS, LEVELS
+from zjpaoyici.regions_table import UnknownProvince, province_regions
 from zjpaoyici.rtyaml import dump_text
 from zjpaoyici.schemas import header_for
 
@@ -488,6 +489,7 @@ class Importer:
         profile = self.mapping.profile
         origin = f"由 zjpaoyici import 生成（来源：{self.source_name}）"
         files["catalogue.yaml"] = self._manifest(origin)
+        self._complete_regions()
         if self.regions:
             files["regions.yaml"] = self._regions_doc(origin)
         by_dept: dict[str, list[_Basic]] = {}
@@ -595,6 +597,24 @@ class Importer:
             return provinces[0]
         codes = sorted(self.regions) or sorted({e.region for e in self.entries.values()})
         return codes[0][:2] + "0000" if codes else "000000"
+
+    def _complete_regions(self) -> None:
+        """Regions the mapping does not list come from the shipped GB/T 2260 table of all
+        of China: the whole province, with names, levels and parents (no hand-written
+        region table for any province); regions outside the table are kept as given."""
+        if self.mapping.regions:
+            return  # the mapping's own region table wins
+        province = str(self.mapping.catalogue.get("province") or self._province())
+        try:
+            rows = province_regions(province)
+        except UnknownProvince:
+            return
+        for row in rows:
+            known = self.regions.setdefault(row.code, {})
+            known.setdefault("name", row.name)
+            known.setdefault("level", row.level)
+            if row.parent is not None:
+                known.setdefault("parent", row.parent)
 
     def _regions_doc(self, origin: str) -> CommentedMap:
         doc = _doc("regions", origin)

@@ -34,7 +34,9 @@ from zjpaoyici.cli.common import (
     EXIT_INTERNAL,
     EXIT_USAGE,
     DirectoryOption,
+    QuietOption,
     app,
+    be_quiet,
     enter_directory,
     fail_environment,
     fail_internal,
@@ -66,6 +68,7 @@ def _root(
         False, "--version", "-V", help="Show the version and exit. 显示版本号。"
     ),
     directory: DirectoryOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """zjpaoyici — 政务服务事项目录工具：校验、比对、合并、颗粒化与“最多跑一次”统计。
 
@@ -75,6 +78,7 @@ def _root(
         typer.echo(f"zjpaoyici {__version__}")
         raise typer.Exit(0)
     enter_directory(directory, lang_from_argv(sys.argv[1:]))
+    be_quiet(quiet)
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
         raise typer.Exit(0)

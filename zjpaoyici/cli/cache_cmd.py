@@ -13,7 +13,9 @@ from zjpaoyici.cli.common import (
     EXIT_OK,
     DirectoryOption,
     LangOption,
+    QuietOption,
     app,
+    be_quiet,
     emit,
     enter_directory,
     lang_of,
@@ -47,6 +49,7 @@ def cache(
         Format, typer.Option("--format", "-f", help="Output format. 输出格式。")
     ] = Format.text,
     directory: DirectoryOption = None,
+    quiet: QuietOption = False,
     lang: LangOption = None,
 ) -> None:
     """Show or clear the result cache (validate, report, diff). 查看或清空结果缓存。
@@ -56,6 +59,7 @@ def cache(
     缓存按内容哈希保存各区划的结果（JSON），不在目录仓库内。
     """
     language = lang_of(lang)
+    be_quiet(quiet)
     enter_directory(directory, language)
     store = Cache(default_dir())
     removed = store.clear() if clear else 0

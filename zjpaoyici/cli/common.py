@@ -48,13 +48,29 @@ LangOption = Annotated[
 SelectOption = Annotated[
     list[str] | None,
     typer.Option(
-        "--select", help="Only these rule ids or prefixes (e.g. Q, C008). 只启用这些规则。"
+        "--select",
+        metavar="IDS",
+        help="Only these rule ids or prefixes, comma-separated or repeated (e.g. Q,C008 --select L)."
+        " 只启用这些规则（逗号分隔或重复给出）。",
     ),
 ]
 IgnoreOption = Annotated[
     list[str] | None,
-    typer.Option("--ignore", help="Skip these rule ids or prefixes (e.g. Q006). 忽略这些规则。"),
+    typer.Option(
+        "--ignore",
+        metavar="IDS",
+        help="Skip these rule ids or prefixes, comma-separated or repeated (e.g. Q006,C009)."
+        " 忽略这些规则（逗号分隔或重复给出）。",
+    ),
 ]
+
+
+def listed(values: list[str] | None) -> list[str]:
+    """A list option's values: each flag may carry several, comma-separated
+    (``--select Q,C008 --select L`` is ``["Q", "C008", "L"]``)."""
+    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
+
+
 CacheOption = Annotated[
     bool,
     typer.Option(
@@ -99,7 +115,10 @@ def stderr_console() -> Console:
 
 
 def note(message: str) -> None:
-    """A one-line remark on standard error (keeps standard output machine-readable)."""
+    """A one-line remark on standard error (keeps standard output machine-readable);
+    nothing under ``-q``."""
+    if _QUIET:
+        return
     stderr_console().print(Text(visible(message), style="dim"), soft_wrap=True)
 
 
@@ -125,6 +144,14 @@ DirectoryOption = Annotated[
         help="Run as if started in DIR (like git -C and make -C). 在该文件夹中运行。",
     ),
 ]
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="Print nothing but errors; the exit code tells the result. 只输出错误，以退出码表示结果。",
+    ),
+]
 SampleOption = Annotated[
     bool,
     typer.Option(
@@ -143,6 +170,22 @@ def enter_directory(directory: Path | None, lang: Lang) -> None:
     except OSError as exc:
         reason = os_reason(exc, lang)
         raise usage_error(t("err_directory", lang, path=directory, reason=reason)) from None
+
+
+_QUIET = False
+
+
+def be_quiet(quiet: bool) -> None:
+    """``-q``: from here on, standard output and remarks are dropped (errors still go to
+    standard error, files named with ``-o`` are still written)."""
+    global _QUIET
+    if quiet and not _QUIET:
+        _QUIET = True
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - until exit
+
+
+def is_quiet() -> bool:
+    return _QUIET
 
 
 def locate(path: Path | None, directory: Path | None, sample: bool, lang: Lang) -> Path:
@@ -257,6 +300,7 @@ def emit(text: str, output: Path | None) -> None:
         sys.stdout.flush()
     else:
         atomic_write_text(output, text)
+        note(t("wrote_file", lang_from_argv(sys.argv[1:]), path=display_path(output.absolute())))
 
 
 def lang_from_argv(argv: list[str]) -> Lang:

@@ -18,12 +18,15 @@ from zjpaoyici.cli.common import (
     JobsOption,
     LangOption,
     OutputOption,
+    QuietOption,
     app,
+    be_quiet,
     cache_of,
     catalogue_root,
     emit,
     enter_directory,
     lang_of,
+    listed,
     progress,
     require_existing,
     stderr_console,
@@ -124,6 +127,7 @@ def diff(
         ),
     ] = None,
     directory: DirectoryOption = None,
+    quiet: QuietOption = False,
     lang: LangOption = None,
     output: OutputOption = None,
     use_cache: CacheOption = True,
@@ -131,8 +135,9 @@ def diff(
 ) -> None:
     """Compare two catalogues or git revisions in the reform's terms. 比较两个目录或两个 git 版本。"""
     language = lang_of(lang)
+    be_quiet(quiet)
     enter_directory(directory, language)
-    overrides = _overrides(classes or [], language)
+    overrides = _overrides(listed(classes), language)
     accepts = _accepts(accept, language)
     with ExitStack() as stack:
         if base is not None:

@@ -15,8 +15,10 @@ from zjpaoyici.cli.common import (
     DirectoryOption,
     LangOption,
     OutputOption,
+    QuietOption,
     SampleOption,
     app,
+    be_quiet,
     lang_of,
     load_shown,
     locate,
@@ -145,11 +147,13 @@ def explode(
         ),
     ] = False,
     directory: DirectoryOption = None,
+    quiet: QuietOption = False,
     sample: SampleOption = False,
     lang: LangOption = None,
 ) -> None:
     """Break the catalogue down into handling items (颗粒化). 按办理项展开目录。"""
     language = lang_of(lang)
+    be_quiet(quiet)
     if write and (output is not None or fmt is not None):
         raise usage_error(t("explode_write_with_output", language))
     chosen = format_for(fmt, output)

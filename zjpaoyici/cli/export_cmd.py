@@ -13,8 +13,10 @@ from zjpaoyici.cli.common import (
     DirectoryOption,
     LangOption,
     OutputOption,
+    QuietOption,
     SampleOption,
     app,
+    be_quiet,
     lang_of,
     load_shown,
     locate,
@@ -78,11 +80,13 @@ def export(
     region: RegionOption = None,
     level: LevelOption = None,
     directory: DirectoryOption = None,
+    quiet: QuietOption = False,
     sample: SampleOption = False,
     lang: LangOption = None,
 ) -> None:
     """Export the resolved catalogue for editing in a spreadsheet. 导出目录供表格编辑。"""
     language = lang_of(lang)
+    be_quiet(quiet)
     chosen = fmt
     if chosen is None:
         suffix = output.suffix.lower().lstrip(".") if output is not None else ""

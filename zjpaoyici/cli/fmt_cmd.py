@@ -15,7 +15,9 @@ from zjpaoyici.cli.common import (
     EXIT_USAGE,
     DirectoryOption,
     LangOption,
+    QuietOption,
     app,
+    be_quiet,
     catalogue_root,
     enter_directory,
     lang_of,
@@ -62,10 +64,12 @@ def fmt(
         bool, typer.Option("--diff", help="Show what would change. 显示改动。")
     ] = False,
     directory: DirectoryOption = None,
+    quiet: QuietOption = False,
     lang: LangOption = None,
 ) -> None:
     """Format catalogue files canonically, keeping comments. 规范化目录文件格式（保留注释）。"""
     language = lang_of(lang)
+    be_quiet(quiet)
     enter_directory(directory, language)
     chosen = paths or [catalogue_root(None, language)]
     require_existing(chosen, language)

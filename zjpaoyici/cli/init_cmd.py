@@ -12,7 +12,9 @@ from zjpaoyici.cli.common import (
     EXIT_OK,
     DirectoryOption,
     LangOption,
+    QuietOption,
     app,
+    be_quiet,
     enter_directory,
     lang_of,
     stderr_console,
@@ -96,10 +98,12 @@ def init(
         ),
     ] = DEFAULT_PIP_SPEC,
     workdir: DirectoryOption = None,
+    quiet: QuietOption = False,
     lang: LangOption = None,
 ) -> None:
     """Create a catalogue repository: files, hooks, CI, editor settings. 建立目录仓库。"""
     language = lang_of(lang)
+    be_quiet(quiet)
     enter_directory(workdir, language)
     shown = display_path(directory.absolute())
     if directory.exists() and not directory.is_dir():

@@ -14,7 +14,9 @@ from zjpaoyici.cli.common import (
     EXIT_OK,
     DirectoryOption,
     LangOption,
+    QuietOption,
     app,
+    be_quiet,
     enter_directory,
     lang_of,
     require_existing,
@@ -139,10 +141,12 @@ def merge(
         Format, typer.Option("--format", "-f", help="Conflict report format. 冲突报告格式。")
     ] = Format.text,
     directory: DirectoryOption = None,
+    quiet: QuietOption = False,
     lang: LangOption = None,
 ) -> None:
     """Combine catalogue files or folders keyed by code. 按编码合并多个目录文件或目录。"""
     language = lang_of(lang)
+    be_quiet(quiet)
     enter_directory(directory, language)
     if force_ours and force_theirs:
         raise usage_error(t("merge_both_forces", language))
@@ -204,10 +208,12 @@ def merge3(
         Format, typer.Option("--format", "-f", help="Conflict report format. 冲突报告格式。")
     ] = Format.text,
     directory: DirectoryOption = None,
+    quiet: QuietOption = False,
     lang: LangOption = None,
 ) -> None:
     """Three-way merge keyed by matter code and field; a git merge driver. 三方结构化合并。"""
     language = lang_of(lang)
+    be_quiet(quiet)
     enter_directory(directory, language)
     require_existing([base, ours, theirs], language)
     outcome = merge3_files(base, ours, theirs, name=name)

@@ -22,11 +22,14 @@ from zjpaoyici.cli.common import (
     JobsOption,
     LangOption,
     OutputOption,
+    QuietOption,
     SampleOption,
     app,
+    be_quiet,
     cache_of,
     emit,
     lang_of,
+    listed,
     locate,
     note,
     progress,
@@ -133,7 +136,10 @@ def report(
     history_revs: Annotated[
         list[str] | None,
         typer.Option(
-            "--history", help="Also show the share at these git revisions. 同时统计这些版本。"
+            "--history",
+            metavar="REVS",
+            help="Also show the share at these git revisions: one per flag or comma-separated"
+            " (--history v1.0,v1.1). 同时统计这些版本（逗号分隔或重复给出）。",
         ),
     ] = None,
     since: Annotated[
@@ -144,6 +150,7 @@ def report(
         ),
     ] = None,
     directory: DirectoryOption = None,
+    quiet: QuietOption = False,
     sample: SampleOption = False,
     lang: LangOption = None,
     output: OutputOption = None,
@@ -152,6 +159,7 @@ def report(
 ) -> None:
     """Report the share of matters meeting 最多跑一次. 统计“最多跑一次”事项比例。"""
     language = lang_of(lang)
+    be_quiet(quiet)
     root = locate(path, directory, sample, language)
     cache = cache_of(use_cache)
     with progress(t("progress_load", language)) as update:
@@ -169,7 +177,7 @@ def report(
     if coverage.unread:
         shown = ", ".join(coverage.unread[:5]) + (" …" if len(coverage.unread) > 5 else "")
         note(t("report_incomplete", language, count=len(coverage.unread), files=shown))
-    revs = list(history_revs or [])
+    revs = listed(history_revs)
     try:
         if since is not None:
             revs = revisions_since(since, root) + revs

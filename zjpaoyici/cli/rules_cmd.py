@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from enum import StrEnum
 from typing import Annotated
 
@@ -12,14 +13,17 @@ from zjpaoyici.cli.common import (
     DirectoryOption,
     LangOption,
     OutputOption,
+    QuietOption,
     app,
+    be_quiet,
     emit,
     enter_directory,
     lang_of,
     stdout_console,
+    usage_error,
 )
 from zjpaoyici.i18n import t
-from zjpaoyici.render.rules_doc import rules_json, rules_markdown
+from zjpaoyici.render.rules_doc import rule_explained, rules_json, rules_markdown
 from zjpaoyici.rules import REGISTRY
 
 
@@ -33,6 +37,7 @@ EXAMPLES = """
 [bold]Examples 示例[/bold]
 
   zjpaoyici rules
+  zjpaoyici rules Q001                     [dim]# one rule: why, failing and fixed example 解释一条规则[/dim]
   zjpaoyici rules --format json
   zjpaoyici rules --format markdown -o docs/rules.md
 """
@@ -40,16 +45,34 @@ EXAMPLES = """
 
 @app.command(epilog=EXAMPLES)
 def rules(
+    rule_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[RULE]",
+            help="Explain one rule: why, a failing and a fixed example (e.g. Q001). 解释一条规则。",
+        ),
+    ] = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="Output format. 输出格式。")
     ] = Format.table,
     directory: DirectoryOption = None,
+    quiet: QuietOption = False,
     lang: LangOption = None,
     output: OutputOption = None,
 ) -> None:
     """List the validation rules. 列出全部校验规则。"""
     language = lang_of(lang)
+    be_quiet(quiet)
     enter_directory(directory, language)
+    if rule_id is not None:
+        wanted = rule_id.strip().upper()
+        if wanted not in REGISTRY:
+            close = difflib.get_close_matches(wanted, sorted(REGISTRY), n=3)
+            raise usage_error(
+                t("rules_unknown", language, id=rule_id, close=", ".join(close) or "—")
+            )
+        emit(rule_explained(wanted, language), output)
+        return
     if fmt == Format.json:
         emit(rules_json(language), output)
     elif fmt == Format.markdown:

@@ -18,7 +18,9 @@ from zjpaoyici.cli.common import (
     DirectoryOption,
     LangOption,
     OutputOption,
+    QuietOption,
     app,
+    be_quiet,
     emit,
     enter_directory,
     lang_of,
@@ -84,10 +86,12 @@ def schema(
     ] = False,
     output: OutputOption = None,
     directory: DirectoryOption = None,
+    quiet: QuietOption = False,
     lang: LangOption = None,
 ) -> None:
     """Print or write the JSON Schemas of the catalogue files. 输出或写出 JSON Schema。"""
     language = lang_of(lang)
+    be_quiet(quiet)
     enter_directory(directory, language)
     kinds = (kind.value,) if kind is not None else SCHEMA_KINDS
     if check and output_dir is None:

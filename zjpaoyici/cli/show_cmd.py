@@ -12,8 +12,10 @@ from zjpaoyici.cli.common import (
     DirectoryOption,
     LangOption,
     OutputOption,
+    QuietOption,
     SampleOption,
     app,
+    be_quiet,
     emit,
     lang_of,
     load_shown,
@@ -75,6 +77,7 @@ def show(
         ),
     ] = None,
     directory: DirectoryOption = None,
+    quiet: QuietOption = False,
     sample: SampleOption = False,
     lang: LangOption = None,
     output: OutputOption = None,
@@ -84,6 +87,7 @@ def show(
     显示一个事项：基本目录要素，以及各实施区划的生效取值和每个取值的来源（文件:行）。
     """
     language = lang_of(lang)
+    be_quiet(quiet)
     if path is not None and catalogue is not None:
         raise usage_error(t("err_two_catalogues", language, a=path, b=catalogue))
     root = locate(path or catalogue, directory, sample, language)

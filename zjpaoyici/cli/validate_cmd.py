@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from zjpaoyici.cli.common import (
     CacheOption,
@@ -15,15 +17,17 @@ from zjpaoyici.cli.common import (
     JobsOption,
     LangOption,
     OutputOption,
+    QuietOption,
     SampleOption,
     SelectOption,
     app,
+    be_quiet,
     cache_of,
     catalogue_root,
     emit,
     enter_directory,
     lang_of,
-    note,
+    listed,
     progress,
     stdout_console,
     usage_error,
@@ -44,6 +48,7 @@ from zjpaoyici.validate import (
 
 class Format(StrEnum):
     text = "text"
+    parsable = "parsable"
     json = "json"
     github = "github"
     sarif = "sarif"
@@ -79,6 +84,7 @@ def validate(
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     directory: DirectoryOption = None,
+    quiet: QuietOption = False,
     sample: SampleOption = False,
     lang: LangOption = None,
     output: OutputOption = None,
@@ -99,6 +105,7 @@ def validate(
     校验目录：YAML 语法、文件结构、编码、引用关系与实施要素质量，一次报告全部问题。
     """
     language = lang_of(lang)
+    be_quiet(quiet)
     enter_directory(directory, language)
     targets = [sample_catalogue_dir()] if sample else paths or []
     if sample and paths:
@@ -111,8 +118,8 @@ def validate(
                 results = [
                     validate_catalogue(
                         root,
-                        select=select or (),
-                        ignore=ignore or (),
+                        select=listed(select),
+                        ignore=listed(ignore),
                         progress=update,
                         cache=cache,
                         jobs=jobs,
@@ -138,8 +145,8 @@ def validate(
                     results.append(
                         validate_catalogue(
                             root,
-                            select=select or (),
-                            ignore=ignore or (),
+                            select=listed(select),
+                            ignore=listed(ignore),
                             only_files=files,
                             progress=update,
                             cache=cache,
@@ -150,7 +157,10 @@ def validate(
             if loose:
                 results.append(
                     validate_loose_files(
-                        loose, select=select or (), ignore=ignore or (), max_per_rule=max_per_rule
+                        loose,
+                        select=listed(select),
+                        ignore=listed(ignore),
+                        max_per_rule=max_per_rule,
                     )
                 )
     except SelectionError as exc:
@@ -163,18 +173,21 @@ def validate(
             )
         ) from None
     result = _combine(results)
-    if fmt == Format.text:
+    if fmt == Format.text and output is not None:  # the listing as plain text, into the file
+        buffer = io.StringIO()
+        findings_text.render(result, Console(file=buffer, width=160, no_color=True), language)
+        emit(buffer.getvalue(), output)
+    elif fmt == Format.text:
         findings_text.render(result, stdout_console(), language)
     else:
         renderer = {
+            Format.parsable: findings_text.render_parsable,
             Format.json: findings_json.render_json,
             Format.github: findings_json.render_github,
             Format.sarif: findings_sarif.render_sarif,
             Format.junit: findings_junit.render_junit,
         }[fmt]
         emit(renderer(result, language), output)
-        if output is not None:
-            note(str(output))
     raise typer.Exit(result.exit_code)
 
 

@@ -23,7 +23,8 @@ def render(result: Result, console: Console, lang: Lang) -> None:
         for finding, severity in group:
             rule = REGISTRY[finding.rule]
             line = Text("  ")
-            line.append(f"{finding.loc.line}:{finding.loc.col}".ljust(9))
+            # file:line:col at the start, so a terminal or editor can jump to it
+            line.append(one_line(f"{file}:{finding.loc.line}:{finding.loc.col}") + " ")
             line.append(
                 t(f"severity_{severity.value}", lang).ljust(6 if lang == "en" else 4),
                 style=_STYLE[severity],
@@ -35,11 +36,11 @@ def render(result: Result, console: Console, lang: Lang) -> None:
             hint = hint_of(finding, lang)
             if hint:
                 console.print(
-                    Text(f"{' ' * 11}{t('hint', lang)}{one_line(hint)}", style="green"),
+                    Text(f"{' ' * 4}{t('hint', lang)}{one_line(hint)}", style="green"),
                     soft_wrap=True,
                 )
             for rel in related_of(finding, lang):
-                console.print(Text(f"{' ' * 11}{one_line(rel)}", style="dim"), soft_wrap=True)
+                console.print(Text(f"{' ' * 4}{one_line(rel)}", style="dim"), soft_wrap=True)
         console.print()
     errors, warnings, infos = (result.count(s) for s in Severity)
     if result.findings:
@@ -64,3 +65,14 @@ def render(result: Result, console: Console, lang: Lang) -> None:
         )
         style = "bold green"
     console.print(Text(one_line(summary), style=style), soft_wrap=True)
+
+
+def render_parsable(result: Result, lang: Lang) -> str:
+    """One line per finding, ``path:line:col: RULE [severity] message`` (yamllint's
+    ``parsable``, ruff's ``concise``): for editors, grep and problem matchers."""
+    lines = []
+    for finding, severity in result.findings:
+        loc = finding.loc
+        text = f"{loc.file}:{loc.line}:{loc.col}: {finding.rule} [{severity.value}] "
+        lines.append(one_line(text + message_of(finding, lang)))
+    return "".join(line + "\n" for line in lines)

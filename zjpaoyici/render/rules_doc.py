@@ -15,7 +15,7 @@ import unicodedata
 from typing import Any
 
 from zjpaoyici.findings import Finding, Severity
-from zjpaoyici.i18n import Lang
+from zjpaoyici.i18n import Lang, t
 from zjpaoyici.render.safe import markdown_text, visible
 from zjpaoyici.rules import REGISTRY, hint_of, message_of
 from zjpaoyici.rules.example_cases import Example, Overlay, base_text, examples, run
@@ -241,3 +241,35 @@ def _fix(failing: Overlay, fixed: Overlay) -> list[str]:
             out += [f"`{rel}`", ""]
             out += _code("\n".join(body), "diff")
     return out or ["（不需要改动文件 / no file changes）", ""]
+
+
+def rule_explained(rule_id: str, lang: Lang) -> str:
+    """One rule explained in ``lang`` (``zjpaoyici rules Q001``, like ``ruff rule``): its
+    title, severity, why it matters, the fix, and each worked example — the failing files,
+    what is reported, and the change that fixes it."""
+    r = REGISTRY[rule_id]
+    zh = lang == "zh"
+    out = [
+        f"# {r.id} {r.title.get(lang)} (`{r.name}`, {t('severity_' + r.severity.value, lang)})",
+        "",
+        f"{'为什么' if zh else 'Why'}: {r.why.get(lang)}",
+    ]
+    hint = r.hint.get(lang)
+    if hint and "{" not in hint:
+        out.append(f"{'修改建议' if zh else 'Fix'}: {hint}")
+    out.append("")
+    cases = [e for e in examples() if e.rule == rule_id]
+    for number, example in enumerate(cases, start=1):
+        label = "示例" if zh else "Example"
+        out += [f"## {label} {number}: {example.about.get(lang)}", ""]
+        out += [("出错的写法：" if zh else "Failing:"), ""]
+        out += _overlay_files(example.failing)
+        out += [("报告：" if zh else "Reported:"), ""]
+        for finding, _severity in run(example.failing).findings:
+            out.append(f"- {visible(str(finding.loc))}: {finding.rule} {message_of(finding, lang)}")
+            finding_hint = hint_of(finding, lang)
+            if finding_hint:
+                out.append(f"  {'修改建议' if zh else 'Fix'}: {finding_hint}")
+        out += ["", f"{'改正' if zh else 'Fixed'}: {example.fixed_about.get(lang)}", ""]
+        out += _fix(example.failing, example.fixed)
+    return visible("\n".join(out).rstrip()) + "\n"
