@@ -190,7 +190,7 @@ def test_xlsx_has_the_same_cells_as_csv(cli: Any, tmp_path: Path) -> None:
 
     ws = load_workbook(xlsx)["办理项"]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:Y{len(from_csv)}"
+    assert ws.auto_filter.ref == f"A1:Z{len(from_csv)}"  # 26 columns, agency and 可网办 among them
     assert ws["A1"].font.bold
     widths = {c: ws.column_dimensions[c].width for c in ("A", "J", "M")}
     assert widths["J"] > widths["M"] >= 6  # item names wide, counts narrow

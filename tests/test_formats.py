@@ -53,13 +53,24 @@ def broken(base_catalogue: Path) -> Path:
 
 
 def from_text(out: str) -> set[tuple[str, str, int, int]]:
+    """Each finding line starts with file:line:col (clickable), under its file's header."""
     found, file = set(), ""
     for line in out.splitlines():
         if line and not line.startswith(" ") and line.endswith(".yaml"):
             file = line
-        m = re.match(r"^  (\d+):(\d+)\s+\S+\s+([A-Z]\d{3}) ", line)
+        m = re.match(r"^  (.+):(\d+):(\d+)\s+\S+\s+([A-Z]\d{3}) ", line)
         if m:
-            found.add((m.group(3), file, int(m.group(1)), int(m.group(2))))
+            assert m.group(1) == file, line  # the header and the line name the same file
+            found.add((m.group(4), m.group(1), int(m.group(2)), int(m.group(3))))
+    return found
+
+
+def from_parsable(out: str) -> set[tuple[str, str, int, int]]:
+    found = set()
+    for line in out.splitlines():
+        m = re.match(r"^(.+):(\d+):(\d+): ([A-Z]\d{3}) \[(error|warning|info)\] \S", line)
+        assert m, line
+        found.add((m.group(4), m.group(1), int(m.group(2)), int(m.group(3))))
     return found
 
 
@@ -111,6 +122,7 @@ def from_junit(out: str) -> set[tuple[str, str, int, int]]:
 
 PARSERS = {
     "text": from_text,
+    "parsable": from_parsable,
     "json": from_json,
     "github": from_github,
     "sarif": from_sarif,

@@ -580,3 +580,32 @@ def test_readme_merge_driver_lines_merge_catalogue_files(tmp_path: Path, cli: An
     merged = path.read_text(encoding="utf-8")
     assert "{days: 2, unit: working}" in merged and "annual_cases: 120" in merged
     assert cli("validate", str(repo)).code == 0
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("check_jsonschema") is None,
+    reason="check-jsonschema (which ships GitLab's CI schema) is not installed",
+)
+def test_gitlab_pipeline_matches_gitlab_s_schema_and_runs_our_commands(
+    tmp_path: Path, cli: Any
+) -> None:
+    import check_jsonschema
+
+    run = cli("init", str(tmp_path / "repo"), "--ci", "gitlab")
+    assert run.code == 0, run.output
+    assert not (tmp_path / "repo" / ".github").exists()
+    text = (tmp_path / "repo" / ".gitlab-ci.yml").read_text(encoding="utf-8")
+    vendored = Path(check_jsonschema.__file__).parent / "builtin_schemas" / "vendor"
+    schema = json.loads((vendored / "gitlab-ci.json").read_text(encoding="utf-8"))
+    doc = yaml.safe_load(text)
+    errors = sorted(Draft7Validator(schema).iter_errors(doc), key=str)
+    assert not errors, [e.message for e in errors]
+    commands = [line for line in doc["catalogue"]["script"] if line.startswith("zjpaoyici")]
+    assert len(commands) == 6
+    for line in commands:  # every command and flag exists
+        words = line.split("||")[0].split()
+        flags = [w for w in words[2:] if w.startswith("-")]
+        helped = cli(words[1], "--help")
+        assert helped.code == 0
+        for flag in flags:
+            assert flag in helped.stdout, (line, flag)

@@ -161,6 +161,23 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "没有规则 {id}。相近的：{close}（zjpaoyici rules 列出全部规则）",
         "en": "No rule {id}. Close: {close} (zjpaoyici rules lists them all)",
     },
+    "baseline_written": {
+        "zh": "已把 {count} 条问题记入基线 {path}；以后用 --baseline {path} 只报告新问题。",
+        "en": "Recorded {count} findings in the baseline {path}; --baseline {path} reports only new ones.",
+    },
+    "baseline_bad": {
+        "zh": "无法使用基线文件 {path}：{reason}",
+        "en": "Cannot use the baseline {path}: {reason}",
+    },
+    "suppressed_header": {
+        "zh": "已忽略的问题（{count} 条）",
+        "en": "Suppressed findings ({count})",
+    },
+    "suppressed_count": {
+        "zh": "另有 {count} 条问题被忽略注释或基线排除（--show-suppressed 列出）。",
+        "en": "{count} findings suppressed by comments or the baseline (--show-suppressed lists them).",
+    },
+    "suppressed_by_baseline": {"zh": "基线中已有", "en": "in the baseline"},
     "wrote_file": {"zh": "已写入 {path}", "en": "Wrote {path}"},
     "err_directory": {
         "zh": "无法进入文件夹 {path}：{reason}",

@@ -45,7 +45,6 @@ _TEMPLATE_FILES = {
     ".gitattributes": "gitattributes",
     ".editorconfig": "editorconfig",
     ".vscode/extensions.json": "vscode-extensions.json",
-    ".github/workflows/catalogue.yml": "catalogue-workflow.yml",
     "basic/README.md": "basic-README.md",
     "implementations/README.md": "implementations-README.md",
     "bundles/README.md": "bundles-README.md",
@@ -75,6 +74,7 @@ class ScaffoldOptions:
     hooks_rev: str = DEFAULT_HOOKS_REV
     pip_spec: str = DEFAULT_PIP_SPEC
     province: str = DEFAULT_PROVINCE
+    ci: str = "github"  # which pipeline file: a key of CI_FILES
 
 
 def default_name(province: str) -> str:
@@ -152,10 +152,19 @@ def _fill(text: str, options: ScaffoldOptions) -> str:
     return text
 
 
+# The pipeline file ``init --ci`` writes for each CI system.
+CI_FILES = {
+    "github": (".github/workflows/catalogue.yml", "catalogue-workflow.yml"),
+    "gitlab": (".gitlab-ci.yml", "gitlab-ci.yml"),
+}
+
+
 def scaffold_files(options: ScaffoldOptions | None = None) -> dict[str, str]:
     """Every file of a new catalogue repository: relative POSIX path → text."""
     options = options or ScaffoldOptions()
     files = {path: _fill(_template(name), options) for path, name in _TEMPLATE_FILES.items()}
+    path, template = CI_FILES[options.ci]
+    files[path] = _fill(_template(template), options)
     files["regions.yaml"] = province_regions_text(options.province)
     files[".vscode/settings.json"] = vscode_settings()
     for kind in SCHEMA_KINDS:

@@ -171,9 +171,12 @@ def _implicit_kind(value: Any) -> Bi:
 
 
 def _flatten(error: ValidationError) -> ValidationError:
-    """For anyOf/oneOf, the sub-error that best explains the failure."""
+    """For anyOf/oneOf, the sub-error that best explains the failure: a branch that fits
+    the value's type and fails inside it (``unit: workday`` in a limit) says more than
+    "should be null" from the branch for another type."""
     while error.context:
-        best = best_match(error.context)
+        inside = [e for e in error.context if e.validator != "type"]
+        best = best_match(inside or error.context)
         if best is None or best is error:
             break
         error = best
@@ -265,6 +268,36 @@ def schema_at(root: Mapping[str, Any], pointer: Pointer) -> Mapping[str, Any]:
     return schema if isinstance(schema, Mapping) else {}
 
 
+_RECORD_LISTS = ("matters", "bundles", "subs", "items", "regions")
+
+
+def field_label(doc: Document, pointer: Pointer) -> str | Bi:
+    """The field at ``pointer`` named as a person finds it: by its record's code
+    (``许可-00802-001 的 promised_limit.unit``), not by position (``matters[3]``)."""
+    for depth in range(len(pointer) - 1, 0, -1):
+        if isinstance(pointer[depth], int) and pointer[depth - 1] in _RECORD_LISTS:
+            record = doc.get(pointer[: depth + 1])
+            code = record.get("code") if isinstance(record, dict) else None
+            if isinstance(code, str) and code:
+                outer = field_label(doc, pointer[: depth - 1]) if depth > 1 else ""
+                rest = field_path(pointer[depth + 1 :]) if pointer[depth + 1 :] else ""
+                prefix = f"{outer} " if isinstance(outer, str) and outer else ""
+                if not rest:
+                    return f"{prefix}{code}"
+                return Bi(f"{prefix}{code} 的 {rest}", f"{rest} of {prefix}{code}")
+            break
+    return field_path(pointer)
+
+
+def _title_part(schema: Mapping[str, Any]) -> Bi:
+    """``（办件类型）`` / `` (case type)`` after a field, or nothing when the schema has
+    no title (the path is not printed twice)."""
+    if "title" not in schema:
+        return Bi("", "")
+    zh = str(schema["title"])
+    return Bi(f"（{zh}）", f" ({schema.get('x-title-en', zh)})")
+
+
 def _describe(
     doc: Document, kind: str, root: Mapping[str, Any], error: ValidationError, pointer: Pointer
 ) -> Iterator[Finding]:
@@ -272,7 +305,7 @@ def _describe(
     validator = error.validator
     expected: Any = error.validator_value
     instance: Any = error.instance
-    field = field_path(pointer)
+    field = field_label(doc, pointer)
     if validator == "required":
         missing = next((m for m in expected if m not in (instance or {})), str(expected[0]))
         prop = deref(root, schema.get("properties", {}).get(missing, {}))
@@ -301,7 +334,7 @@ def _describe(
                 {"field": field_path((*pointer, extra)), "suggestion": suggestion},
             )
         return
-    title = _title(schema, field)
+    title = _title_part(schema)
     value = instance
     if validator == "type":
         names = [_TYPE_NAMES[t] for t in ([expected] if isinstance(expected, str) else expected)]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from zjpaoyici.cache import Cache
+from zjpaoyici.cache import Cache, read_bounded
 from zjpaoyici.codec import CodecError, decode_findings, encode_finding, relabel
 from zjpaoyici.coverage import UnitsTask
 from zjpaoyici.engine import RegionRunner
@@ -32,6 +32,7 @@ from zjpaoyici.model import Catalogue, Entry
 from zjpaoyici.resolve import resolve_region
 from zjpaoyici.rules import REGISTRY, selected_rules
 from zjpaoyici.rules.registry import checks_for, omitted_count, omitted_summary
+from zjpaoyici.suppress import Suppressed, apply_comments
 from zjpaoyici.yamlio import DEFAULT_LIMITS, Limits
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -41,10 +42,13 @@ UNITS_TASK = UnitsTask("entry")
 
 @dataclass(slots=True)
 class Result:
-    """What validation found, with each finding's severity settled."""
+    """What validation found, with each finding's severity settled; ``suppressed`` holds
+    the findings a comment or the baseline leaves out of the verdict."""
 
     name: str
     findings: list[tuple[Finding, Severity]] = field(default_factory=list)
+    suppressed: list[Suppressed] = field(default_factory=list)
+    baseline: bool = False  # a baseline was applied (SARIF then marks every result)
     files: int = 0
     matters: int = 0
     entries: int = 0
@@ -278,15 +282,29 @@ def validate_catalogue(
     ]
     overrides = dict(manifest.severity) if manifest else {}
     io_errors = sum(1 for f in shown if f.rule == "Y015")
+    settled = _settle(shown, enabled, overrides, only_files, max_per_rule)
+    kept, suppressed, bare = apply_comments(settled, _read_text)
+    if bare:  # comments without a reason: reported, and they suppress nothing
+        kept = sorted(
+            [*kept, *_settle(bare, enabled, overrides, only_files, 0)],
+            key=lambda fs: fs[0].sort_key(),
+        )
     result = Result(
         name=cat.name,
-        findings=_settle(shown, enabled, overrides, only_files, max_per_rule),
+        findings=kept,
+        suppressed=suppressed,
         files=len(plan.files),
         matters=len(cat.basic),
         entries=entries,
         io_errors=io_errors,
     )
     return result, cat
+
+
+def _read_text(file: str) -> str | None:
+    """A reported file's text, for its suppression comments (``None``: unreadable)."""
+    raw = read_bounded(Path(file), DEFAULT_LIMITS.max_file_bytes)  # regular files only
+    return None if raw is None else raw.decode("utf-8", "replace")
 
 
 def validate_loose_files(

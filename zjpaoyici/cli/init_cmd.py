@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -43,15 +44,21 @@ EXAMPLES = """
   zjpaoyici init . --name 杭州市政务服务事项目录
   zjpaoyici init 四川目录 --province 510000  [dim]# any province 任一省份[/dim]
   zjpaoyici init catalogue --hooks-repo https://git.example.org/tools/zjpaoyici.git
+  zjpaoyici init 目录 --ci gitlab            [dim]# .gitlab-ci.yml instead of GitHub Actions[/dim]
 
 Writes 写入: catalogue.yaml, regions.yaml (the province's regions from GB/T 2260 本省区划),
 basic/ implementations/ bundles/,
 schemas/, .pre-commit-config.yaml, .gitattributes (merge driver 合并驱动), .editorconfig,
-.vscode/ (schemas 编辑器提示), .github/workflows/catalogue.yml (CI), README.md.
+.vscode/ (schemas 编辑器提示), .github/workflows/catalogue.yml or .gitlab-ci.yml (CI), README.md.
 Existing files are never overwritten 不覆盖已有文件.
 
 Exit codes 退出码: 0 created 已建立 · 2 a file exists already / usage 文件已存在或用法错误
 """
+
+
+class CiChoice(StrEnum):
+    github = "github"
+    gitlab = "gitlab"
 
 
 @app.command(epilog=EXAMPLES)
@@ -97,6 +104,13 @@ def init(
             help="What CI installs with pip, e.g. zjpaoyici==0.1.0. CI 用 pip 安装的 zjpaoyici。",
         ),
     ] = DEFAULT_PIP_SPEC,
+    ci: Annotated[
+        CiChoice,
+        typer.Option(
+            "--ci",
+            help="Pipeline file to write: GitHub Actions or GitLab CI. 生成哪种 CI 的流水线文件。",
+        ),
+    ] = CiChoice.github,
     workdir: DirectoryOption = None,
     quiet: QuietOption = False,
     lang: LangOption = None,
@@ -113,7 +127,12 @@ def init(
     except UnknownProvince:
         raise usage_error(t("init_unknown_province", language, code=province)) from None
     options = ScaffoldOptions(
-        name=name, hooks_repo=hooks_repo, hooks_rev=hooks_rev, pip_spec=pip_spec, province=province
+        name=name,
+        hooks_repo=hooks_repo,
+        hooks_rev=hooks_rev,
+        pip_spec=pip_spec,
+        province=province,
+        ci=ci.value,
     )
     files = scaffold_files(options)
     clashes = existing(directory, files)

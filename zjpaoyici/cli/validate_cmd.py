@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from zjpaoyici.cli.common import (
+    EXIT_OK,
     CacheOption,
     DirectoryOption,
     IgnoreOption,
@@ -28,15 +29,18 @@ from zjpaoyici.cli.common import (
     enter_directory,
     lang_of,
     listed,
+    note,
     progress,
     stdout_console,
     usage_error,
 )
+from zjpaoyici.fsutil import atomic_write_text
 from zjpaoyici.i18n import t
 from zjpaoyici.render import findings_json, findings_junit, findings_sarif, findings_text
 from zjpaoyici.resources import sample_catalogue_dir
 from zjpaoyici.rules import REGISTRY
 from zjpaoyici.rules.registry import SelectionError
+from zjpaoyici.suppress import BaselineError, apply_baseline, baseline_document, read_baseline
 from zjpaoyici.validate import (
     MAX_PER_RULE,
     Result,
@@ -90,6 +94,30 @@ def validate(
     output: OutputOption = None,
     use_cache: CacheOption = True,
     jobs: JobsOption = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            metavar="FILE",
+            help="Report only findings not in this baseline (see --write-baseline)."
+            " 只报告基线中没有的新问题。",
+        ),
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--write-baseline",
+            metavar="FILE",
+            help="Record today's findings as the baseline and exit 0. 把当前问题记为基线。",
+        ),
+    ] = None,
+    show_suppressed: Annotated[
+        bool,
+        typer.Option(
+            "--show-suppressed",
+            help="Also list findings suppressed by a comment or the baseline. 同时列出被忽略的问题。",
+        ),
+    ] = False,
     max_per_rule: Annotated[
         int,
         typer.Option(
@@ -173,12 +201,26 @@ def validate(
             )
         ) from None
     result = _combine(results)
+    if write_baseline is not None:
+        atomic_write_text(write_baseline, baseline_document(result.findings))
+        note(t("baseline_written", language, path=write_baseline, count=len(result.findings)))
+        raise typer.Exit(EXIT_OK)
+    if baseline is not None:
+        try:
+            known = read_baseline(baseline)
+        except (OSError, BaselineError) as exc:
+            raise usage_error(t("baseline_bad", language, path=baseline, reason=exc)) from None
+        result.findings, old = apply_baseline(result.findings, known)
+        result.suppressed.extend(old)
+        result.baseline = True
     if fmt == Format.text and output is not None:  # the listing as plain text, into the file
         buffer = io.StringIO()
-        findings_text.render(result, Console(file=buffer, width=160, no_color=True), language)
+        findings_text.render(
+            result, Console(file=buffer, width=160, no_color=True), language, show_suppressed
+        )
         emit(buffer.getvalue(), output)
     elif fmt == Format.text:
-        findings_text.render(result, stdout_console(), language)
+        findings_text.render(result, stdout_console(), language, show_suppressed)
     else:
         renderer = {
             Format.parsable: findings_text.render_parsable,
@@ -197,6 +239,7 @@ def _combine(results: list[Result]) -> Result:
     combined = Result(name=" + ".join(r.name for r in results))
     for r in results:
         combined.findings.extend(r.findings)
+        combined.suppressed.extend(r.suppressed)
         combined.files += r.files
         combined.matters += r.matters
         combined.entries += r.entries

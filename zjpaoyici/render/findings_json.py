@@ -45,6 +45,19 @@ def as_dict(result: Result, lang: Lang) -> dict[str, Any]:
             }
             for f, sev in result.findings
         ],
+        # left out of the verdict by a comment in the file ("inSource") or the baseline
+        "suppressed": [
+            {
+                "rule": s.finding.rule,
+                "file": s.finding.loc.file,
+                "line": s.finding.loc.line,
+                "column": s.finding.loc.col,
+                "message": message_of(s.finding, lang),
+                "kind": s.kind,
+                "justification": s.justification,
+            }
+            for s in result.suppressed
+        ],
     }
 
 

@@ -6,10 +6,11 @@ from typing import Any
 from urllib.parse import quote
 
 from zjpaoyici import __version__
-from zjpaoyici.findings import Loc, Severity
+from zjpaoyici.findings import Finding, Loc, Severity
 from zjpaoyici.i18n import Lang
 from zjpaoyici.render.safe import json_text
 from zjpaoyici.rules import REGISTRY, hint_of, message_of
+from zjpaoyici.suppress import Suppressed
 from zjpaoyici.validate import Result
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -42,7 +43,11 @@ def render_sarif(result: Result, lang: Lang) -> str:
         for rid in ids
     ]
     results = []
-    for f, sev in result.findings:
+    shown: list[tuple[Finding, Severity, Suppressed | None]] = [
+        (f, sev, None) for f, sev in result.findings
+    ]
+    shown += [(s.finding, s.severity, s) for s in result.suppressed]
+    for f, sev, suppressed in shown:
         text = message_of(f, lang)
         hint = hint_of(f, lang)
         entry: dict[str, Any] = {
@@ -54,6 +59,13 @@ def render_sarif(result: Result, lang: Lang) -> str:
         }
         if f.related:
             entry["relatedLocations"] = [{"id": i, **_location(r)} for i, r in enumerate(f.related)]
+        if suppressed is not None:  # SARIF's own way to say "reviewed, not counted"
+            entry["suppressions"] = [
+                {"kind": suppressed.kind, "justification": suppressed.justification}
+            ]
+        if result.baseline:
+            known = suppressed is not None and suppressed.kind == "external"
+            entry["baselineState"] = "unchanged" if known else "new"
         results.append(entry)
     doc = {
         "$schema": SARIF_SCHEMA,

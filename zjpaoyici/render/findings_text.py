@@ -16,8 +16,9 @@ from zjpaoyici.validate import Result
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-def render(result: Result, console: Console, lang: Lang) -> None:
-    """Print findings grouped by file, then a one-line summary."""
+def render(result: Result, console: Console, lang: Lang, show_suppressed: bool = False) -> None:
+    """Print findings grouped by file, then the suppressed ones (when asked) and a one-line
+    summary."""
     for file, group in groupby(result.findings, key=lambda fs: fs[0].loc.file):
         console.print(Text(one_line(file), style="bold underline"), soft_wrap=True)
         for finding, severity in group:
@@ -42,6 +43,23 @@ def render(result: Result, console: Console, lang: Lang) -> None:
             for rel in related_of(finding, lang):
                 console.print(Text(f"{' ' * 4}{one_line(rel)}", style="dim"), soft_wrap=True)
         console.print()
+    if result.suppressed and show_suppressed:
+        console.print(
+            Text(t("suppressed_header", lang, count=len(result.suppressed)), style="bold")
+        )
+        for item in result.suppressed:
+            f = item.finding
+            line = Text("  " + one_line(f"{f.loc.file}:{f.loc.line}:{f.loc.col}") + " ")
+            line.append(f"{f.rule} ", style="bold")
+            line.append(one_line(message_of(f, lang)))
+            reason = (
+                t("suppressed_by_baseline", lang) if item.kind == "external" else item.justification
+            )
+            line.append(" — " + one_line(reason), style="dim")
+            console.print(line, soft_wrap=True)
+        console.print()
+    elif result.suppressed:
+        console.print(Text(t("suppressed_count", lang, count=len(result.suppressed)), style="dim"))
     errors, warnings, infos = (result.count(s) for s in Severity)
     if result.findings:
         summary = t(

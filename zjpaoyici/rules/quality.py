@@ -16,7 +16,7 @@ from zjpaoyici.elements import labels as element_labels
 from zjpaoyici.findings import Finding, Loc, Severity
 from zjpaoyici.i18n import Bi
 from zjpaoyici.model import Catalogue, Entry, Facts, Source, origin_of
-from zjpaoyici.rules.registry import also, check
+from zjpaoyici.rules.registry import also, check, define
 from zjpaoyici.schemas import field_path
 from zjpaoyici.yamlio import BIDI_CONTROLS, Document, Pointer
 
@@ -496,3 +496,24 @@ def elements_not_kept(cat: Catalogue) -> Iterator[Finding]:
             cat.manifest.src.loc("elements", key=True),
             {"elements": Bi(element_labels(missing, "zh"), element_labels(missing, "en"))},
         )
+
+
+define(
+    "Q013",
+    "suppression-without-reason",
+    Severity.WARNING,
+    title=Bi("忽略注释没有写理由", "ignore comment without a reason"),
+    message=Bi(
+        "忽略注释 ignore[{rules}] 没有写理由，不起作用。",
+        "The comment ignore[{rules}] gives no reason, so it suppresses nothing.",
+    ),
+    hint=Bi(
+        "在 ] 后写明经过审核的理由，如 # zjpaoyici: ignore[Q003] 线下核验，见某某通知。",
+        "Write the reviewed reason after the ], e.g. # zjpaoyici: ignore[Q003] checked offline,"
+        " see notice No. 3.",
+    ),
+    why=Bi(
+        "例外必须说明理由，审阅者和上级才能判断它是否成立；没有理由的忽略会悄悄藏起问题。",
+        "An exception needs its reason so reviewers can judge it; a bare ignore hides problems.",
+    ),
+)

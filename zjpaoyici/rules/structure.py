@@ -56,8 +56,8 @@ define(
     E,
     title=Bi("值的类型不对", "wrong value type"),
     message=Bi(
-        "{field}（{title}）应为{expected}，实际是{actual} {value}。",
-        "{field} ({title}) must be {expected}, not {actual} {value}.",
+        "{field}{title}应为{expected}，实际是{actual} {value}。",
+        "{field}{title} must be {expected}, not {actual} {value}.",
     ),
     hint=Bi("{hint}", "{hint}"),
     why=Bi(
@@ -71,8 +71,8 @@ define(
     E,
     title=Bi("值不在允许范围", "value not allowed"),
     message=Bi(
-        "{field}（{title}）的值 {value} 不符合要求：{rule}。",
-        "{field} ({title}) has value {value}, which breaks the rule: {rule}.",
+        "{field}{title}的值 {value} 不符合要求：{rule}。",
+        "{field}{title} has value {value}, which breaks the rule: {rule}.",
     ),
     hint=Bi("{hint}", "{hint}"),
     why=Bi(
