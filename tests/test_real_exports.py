@@ -72,11 +72,16 @@ def subject(finding: dict[str, Any]) -> str:
 
 
 def missing_field(root: Path, finding: dict[str, Any]) -> tuple[str, str]:
-    """(code, field) of an S002 finding ``matters[N] is missing the required field F``."""
-    match = re.match(r"matters\[(\d+)\] is missing the required field (\w+)", finding["message"])
+    """(code, field) of an S002 finding ``CODE is missing the required field F`` (or, in
+    older wording, ``matters[N] is missing …``)."""
+    match = re.match(r"(\S+) is missing the required field (\w+)", finding["message"])
     assert match, finding
+    where, missing = match.groups()
+    index = re.fullmatch(r"matters\[(\d+)\]", where)
+    if index is None:
+        return where, missing
     doc = yaml.safe_load((root / finding["file"]).read_text(encoding="utf-8"))
-    return doc["matters"][int(match.group(1))]["code"], match.group(2)
+    return doc["matters"][int(index.group(1))]["code"], missing
 
 
 # --- Guang'an district: flat JSON array -------------------------------------------------
