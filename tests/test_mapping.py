@@ -357,3 +357,290 @@ def test_merged_levels_against_a_basic_row(cli: Any, tmp_path: Path) -> None:
     run = run_import(cli, source, mapping(tmp_path, AGG_FIELDS), out)
     assert run.code == 0, run.output
     assert entries(out) == [{"code": "许可-00802-000", "visits": 1}]
+
+
+# --- nested JSON, several files, contains, lists of objects --------------------------
+
+NESTED_FIELDS = """\
+  region: {value: "330106"}
+  department: {column: service.department}
+  code: {column: service.id}
+  name: {column: service.name}
+  type: {value: 行政许可}
+  visits: {column: service.visits, parser: int}
+  reach: {column: service.scope, unknown: ["-"]}
+  online_available: {column: service.forms, parser: contains, contains: 网上办理, separator: ","}
+  express: {column: service.forms, parser: contains, contains: [快递申请, 邮寄]}
+  fee_charged: {column: service.charge, parser: bool, when: {column: service.case, matches: .}}
+  materials: {column: "materials[].name", required: is_required}
+"""
+
+
+def nested_doc(*records: dict[str, Any]) -> str:
+    return json.dumps({"total": 99, "items": list(records)}, ensure_ascii=False)
+
+
+def nested(code: str, dept: str = "市监局", **service: Any) -> dict[str, Any]:
+    record = {"service": {"id": code, "name": f"事项{code}", "department": dept, **service}}
+    return {**record, "materials": []}
+
+
+def test_records_in_a_document_and_dotted_paths(cli: Any, tmp_path: Path) -> None:
+    """Records under ``source.records`` with fields read by dotted paths; a ``-`` the
+    mapping calls unknown stays unknown."""
+    source = write(
+        tmp_path / "a.json",
+        nested_doc(nested("A1", visits=0, scope="全市"), nested("A2", visits=2, scope="-")),
+    )
+    m = mapping(tmp_path, NESTED_FIELDS, extra="source: {format: json, records: items}\n")
+    out = tmp_path / "out"
+    run = run_import(cli, source, m, out)
+    assert run.code == 0, run.output
+    got = {e["code"]: e for e in entries(out)}
+    assert got["A1"]["visits"] == 0 and got["A1"]["reach"] == "全市"
+    assert got["A2"]["visits"] == 2 and "reach" not in got["A2"]  # "-": unknown
+
+
+def test_contains_gives_yes_no_and_null_stays_unknown(cli: Any, tmp_path: Path) -> None:
+    """``parser: contains``: a list of handling forms holding 网上办理 → online yes; one
+    without it → no; null → unknown (not no). With a separator the parts are compared
+    whole (网上办理指南 is not 网上办理); without one, any substring counts."""
+    source = write(
+        tmp_path / "a.json",
+        nested_doc(
+            nested("B1", forms="窗口办理,网上办理,快递申请"),
+            nested("B2", forms="窗口办理"),
+            nested("B3", forms=None),
+            nested("B4", forms="网上办理指南,邮寄送达"),
+        ),
+    )
+    m = mapping(tmp_path, NESTED_FIELDS, extra="source: {format: json, records: items}\n")
+    out = tmp_path / "out"
+    assert run_import(cli, source, m, out).code == 0
+    got = {e["code"]: e for e in entries(out)}
+    assert got["B1"]["online"] == {"available": True} and got["B1"]["express"] is True
+    assert got["B2"]["online"] == {"available": False} and got["B2"]["express"] is False
+    assert "online" not in got["B3"] and "express" not in got["B3"]
+    assert got["B4"]["online"] == {"available": False}  # a part is compared whole
+    assert got["B4"]["express"] is True  # no separator: 邮寄 is found inside 邮寄送达
+    assert load_mapping(m).fields["online_available"].contains == ("网上办理",)
+
+
+def test_contains_needs_what_to_look_for(cli: Any, tmp_path: Path) -> None:
+    m = mapping(
+        tmp_path,
+        "  code: {column: c}\n  online_available: {column: f, parser: contains}\n",
+    )
+    run = run_import(cli, write(tmp_path / "s.csv", "c,f\n1,网上办理\n"), m, tmp_path / "o")
+    assert run.code == 2
+    assert "contains parser needs contains" in run.stderr
+
+
+def test_a_condition_keeps_a_scraper_default_unknown(cli: Any, tmp_path: Path) -> None:
+    """``fee_charged`` taken only when the case type is given: a ``false`` the scraper
+    wrote for a page without data stays unknown."""
+    source = write(
+        tmp_path / "a.json",
+        nested_doc(nested("C1", charge=True, case="承诺件"), nested("C2", charge=False, case=None)),
+    )
+    m = mapping(tmp_path, NESTED_FIELDS, extra="source: {format: json, records: items}\n")
+    out = tmp_path / "out"
+    assert run_import(cli, source, m, out).code == 0
+    got = {e["code"]: e for e in entries(out)}
+    assert got["C1"]["fee"] == {"charged": True}
+    assert "fee" not in got["C2"]
+
+
+def test_materials_from_a_list_of_objects(cli: Any, tmp_path: Path) -> None:
+    """``materials[].name`` reads every element's name; ``required: is_required`` each
+    element's own flag. An empty list is unknown; a missing flag is reported, not guessed."""
+    rec = nested("D1")
+    rec["materials"] = [
+        {"name": "申请表", "is_required": True},
+        {"name": "身份证复印件", "is_required": False},
+        {"name": None, "is_required": True},
+    ]
+    empty = nested("D2")
+    empty["materials"] = []
+    bad = nested("D3")
+    bad["materials"] = [{"name": "委托书"}]
+    source = write(tmp_path / "a.json", nested_doc(rec, empty, bad))
+    m = mapping(tmp_path, NESTED_FIELDS, extra="source: {format: json, records: items}\n")
+    out = tmp_path / "out"
+    run = run_import(cli, source, m, out)
+    assert run.code == 1
+    got = {e["code"]: e for e in entries(out)}
+    assert got["D1"]["materials"] == [
+        {"name": "申请表", "required": True},
+        {"name": "身份证复印件", "required": False},
+    ]
+    assert "materials" not in got["D2"] and "materials" not in got["D3"]
+    assert "row 3 [materials[].name]" in run.stderr
+    assert "does not say whether it is required" in run.stderr
+
+
+def test_required_flag_only_for_materials_from_a_list(cli: Any, tmp_path: Path) -> None:
+    m = mapping(tmp_path, "  code: {column: c}\n  materials: {column: m, required: r}\n")
+    run = run_import(cli, write(tmp_path / "s.csv", "c,m,r\n1,a,是\n"), m, tmp_path / "o")
+    assert run.code == 2 and "required is for a materials field" in run.stderr
+
+
+def test_several_files_and_a_folder_in_one_import(cli: Any, tmp_path: Path) -> None:
+    """Several files (or a folder of them) are one export: rows numbered per file in
+    reports, a conflict between files names both."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    write(folder / "1.json", nested_doc(nested("E1", visits=1), nested("E2", visits=0)))
+    write(
+        folder / "2.json",
+        nested_doc(nested("E3", "人社局", visits="一次"), nested("E1", visits=3)),
+    )
+    write(folder / "README.md", "not a source")
+    m = mapping(tmp_path, NESTED_FIELDS, extra="source: {format: json, records: items}\n")
+    out = tmp_path / "out"
+    run = run_import(cli, folder, m, out)
+    assert run.code == 1, run.output
+    assert "Imported 4 rows: 3 entries" in run.stderr
+    flat = " ".join(run.stderr.split())
+    assert re.search(r"export/2\.json row 1 \[service\.visits\]: cannot read", flat), flat
+    assert (
+        "2.json row 2 [service.visits]: two rows of one matter disagree: rows 1 (of 1.json)"
+        " and 2" in flat
+    )
+    got = {e["code"]: e for e in entries(out)}
+    assert got["E1"]["visits"] == 1 and "visits" not in got["E3"]
+    assert {d["department"] for d in docs(out, "implementations").values()} == {"市监局", "人社局"}
+    # the same files named one by one give the same catalogue
+    both = tmp_path / "both"
+    run2 = cli(
+        "import",
+        str(folder / "1.json"),
+        str(folder / "2.json"),
+        "-m",
+        str(m),
+        "-o",
+        str(both),
+        "--lang",
+        "en",
+    )
+    assert run2.code == 1
+    assert docs(both, "implementations") == docs(out, "implementations")
+
+
+def test_a_folder_without_sources_is_a_usage_error(cli: Any, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    m = mapping(tmp_path, NESTED_FIELDS, extra="source: {format: json, records: items}\n")
+    run = run_import(cli, tmp_path / "empty", m, tmp_path / "out")
+    assert run.code == 2 and "holds no csv, xlsx, json or jsonl file" in run.stderr
+
+
+ROLE_FIELDS = """\
+  region: {value: "310000"}
+  department: {column: dept}
+  code: {column: code}
+  name: {column: name}
+  type: {value: 公共服务}
+  online_available: {column: net, parser: bool}
+  item_code: {column: item, when: {matches: '(?<!000)$'}}
+  item_name: {column: sub}
+"""
+SH_PROFILE = """\
+catalogue:
+  code_profile: {name: local, pattern: '^(?P<main>SH\\d{4})$', item_pattern: '^\\d{3}$', item_separator: ""}
+source: {format: jsonl}
+"""
+
+
+def test_identical_rows_merge_and_a_000_item_is_the_matter(cli: Any, tmp_path: Path) -> None:
+    """A portal lists a matter once per role: identical rows of one matter (or one item)
+    merge silently; an item code ending in 000 (no handling item) is the matter itself,
+    through ``when:``. Rows of one item that differ are still reported."""
+    lines = [
+        {
+            "dept": "市应急局",
+            "code": "SH0001",
+            "item": "SH0001000",
+            "name": "信访",
+            "sub": "信访",
+            "net": "是",
+            "role": "个人",
+        },
+        {
+            "dept": "市应急局",
+            "code": "SH0001",
+            "item": "SH0001000",
+            "name": "信访",
+            "sub": "信访",
+            "net": "是",
+            "role": "法人",
+        },
+        {
+            "dept": "市应急局",
+            "code": "SH0002",
+            "item": "SH0002001",
+            "name": "考试",
+            "sub": "报名",
+            "net": "是",
+            "role": "个人",
+        },
+        {
+            "dept": "市应急局",
+            "code": "SH0002",
+            "item": "SH0002001",
+            "name": "考试",
+            "sub": "报名",
+            "net": "是",
+            "role": "法人",
+        },
+        {
+            "dept": "市应急局",
+            "code": "SH0002",
+            "item": "SH0002002",
+            "name": "考试",
+            "sub": "收费",
+            "net": "否",
+            "role": "个人",
+        },
+        {
+            "dept": "市应急局",
+            "code": "SH0002",
+            "item": "SH0002002",
+            "name": "考试",
+            "sub": "收费",
+            "net": "是",
+            "role": "法人",
+        },
+    ]
+    source = write(
+        tmp_path / "s.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines)
+    )
+    m = mapping(tmp_path, ROLE_FIELDS, extra=SH_PROFILE)
+    out = tmp_path / "out"
+    run = run_import(cli, source, m, out)
+    assert run.code == 1, run.output
+    problems = [line for line in run.stderr.splitlines() if "row " in line]
+    assert len(problems) == 1 and "row 6 [item]" in problems[0], run.stderr
+    got = {e["code"]: e for e in entries(out)}
+    assert got["SH0001"] == {"code": "SH0001", "online": {"available": True}}  # no item
+    assert [(i["code"], i["name"]) for i in got["SH0002"]["items"]] == [
+        ("001", "报名"),
+        ("002", "收费"),
+    ]
+    assert cli("validate", "--select", "C", cwd=out).code == 0  # 3-digit items fit
+
+
+def test_on_error_fail_names_the_file_of_the_row(cli: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    write(folder / "1.json", nested_doc(nested("F1", visits=1)))
+    write(folder / "2.json", nested_doc(nested("F2", visits=0), nested("F3", visits="两次")))
+    fields = NESTED_FIELDS.replace(
+        "visits: {column: service.visits, parser: int}",
+        "visits: {column: service.visits, parser: int, on_error: fail}",
+    )
+    m = mapping(tmp_path, fields, extra="source: {format: json, records: items}\n")
+    run = run_import(cli, folder, m, tmp_path / "out")
+    assert run.code == 2
+    flat = " ".join(run.stderr.split())
+    assert "export/2.json row 2 [service.visits]" in flat, flat
+    assert not (tmp_path / "out").exists()

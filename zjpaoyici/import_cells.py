@@ -70,6 +70,8 @@ def parse_value(spec: FieldSpec, value: Any) -> Any:
         return _parse_days(value, spec.unit)
     if parser == "bool":
         return _parse_bool(value, spec)
+    if parser == "contains":
+        return _parse_contains(value, spec)
     if parser == "enum":
         return _lookup(spec, key_text(as_text(value)))
     if parser == "split":
@@ -177,6 +179,23 @@ def _parse_bool(value: Any, spec: FieldSpec) -> bool:
     raise ParseError(Bi(f"应为是或否（{shown}）", f"expected yes or no ({shown})"))
 
 
+def _parse_contains(value: Any, spec: FieldSpec) -> bool:
+    """True when the text (or list) holds one of ``spec.contains``: a substring of the
+    text, or, with a ``separator`` (and always for a list), one of its parts exactly.
+    False when it holds none: the source named its channels and this one is not among
+    them (a blank cell never gets here: it stays unknown)."""
+    if isinstance(value, dict):
+        raise ParseError(Bi("应为文字或列表，却是对象", "expected text or a list, found an object"))
+    if isinstance(value, list):
+        parts = [_norm(as_text(v)) for v in value if v is not None]
+    elif spec.separator:
+        parts = [_norm(p) for p in as_text(value).split(spec.separator)]
+    else:
+        text = _norm(as_text(value))
+        return any(_norm(c) in text for c in spec.contains)
+    return any(_norm(c) in parts for c in spec.contains)
+
+
 def _lookup(spec: FieldSpec, key: str) -> Any:
     assert spec.values is not None
     if key in spec.values:
@@ -188,6 +207,8 @@ def _lookup(spec: FieldSpec, key: str) -> Any:
 
 
 def _parse_split(value: Any, spec: FieldSpec) -> list[Any] | None:
+    if isinstance(value, list) and value and all(isinstance(v, tuple) for v in value):
+        return _parse_objects(value, spec)  # (name, required?) pairs: see source_value
     if isinstance(value, list):
         parts = [as_text(v).strip() for v in value]
     elif isinstance(value, dict):
@@ -198,6 +219,26 @@ def _parse_split(value: Any, spec: FieldSpec) -> list[Any] | None:
     if spec.values is not None:
         parts = [_lookup(spec, p) for p in parts]
     return parts or None
+
+
+def _parse_objects(value: list[Any], spec: FieldSpec) -> list[Any] | None:
+    """Materials read from a list of objects: ``(name, required?)`` pairs (see
+    ``source_value``) as ``{"name", "required"}``; a "required?" that is blank or not
+    yes/no is an error (never guessed)."""
+    out: list[dict[str, Any]] = []
+    for name, flag in value:
+        if name is None or not as_text(name).strip():
+            continue
+        if flag is None or not as_text(flag).strip():
+            raise ParseError(
+                Bi(
+                    f"材料“{as_text(name).strip()}”没有写明是否必要",
+                    f"material “{as_text(name).strip()}” does not say whether it is required",
+                )
+            )
+        required = _parse_bool(flag, spec)
+        out.append({"name": _parse_text(name), "required": required})
+    return out or None
 
 
 def _parse_pairs(value: Any, spec: FieldSpec) -> dict[str, str]:

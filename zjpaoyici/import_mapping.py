@@ -19,7 +19,7 @@ from zjpaoyici.yamlio import DEFAULT_LIMITS
 
 SourceFormat = Literal["csv", "xlsx", "json", "jsonl"]
 FORMATS: tuple[SourceFormat, ...] = ("csv", "xlsx", "json", "jsonl")
-PARSERS = ("text", "int", "days", "bool", "split", "enum", "regex", "pairs")
+PARSERS = ("text", "int", "days", "bool", "contains", "split", "enum", "regex", "pairs")
 
 # Catalogue field → what kind of value it holds (which decides the parsers it accepts).
 FieldKind = Literal["text", "int", "days", "bool", "list", "pairs"]
@@ -72,7 +72,7 @@ _PARSERS_FOR: dict[FieldKind, tuple[str, ...]] = {
     "text": ("text", "enum", "regex"),
     "int": ("int", "enum"),
     "days": ("days",),
-    "bool": ("bool", "enum"),
+    "bool": ("bool", "contains", "enum"),
     "list": ("split",),
     "pairs": ("pairs",),
 }
@@ -129,6 +129,8 @@ class FieldSpec:
     template: str | None = None
     when: Condition | None = None
     on_error: OnError = "unknown"
+    contains: tuple[str, ...] = ()  # the contains parser: any of these → true
+    required_key: str | None = None  # materials from a list of objects: the "required?" key
 
     @property
     def kind(self) -> FieldKind:
@@ -383,6 +385,36 @@ def _field_spec(
                         ),
                     )
                 )
+    contains = raw.get("contains")
+    contains_texts = (
+        tuple(str(c) for c in contains)
+        if isinstance(contains, list)
+        else ((str(contains),) if contains is not None else ())
+    )
+    if parser == "contains" and not [c for c in contains_texts if c.strip()]:
+        trouble.append(
+            (
+                (),
+                Bi(
+                    "contains 解析器须有 contains（要查找的文字，可写列表）。",
+                    "The contains parser needs contains (the text to look for, or a list).",
+                ),
+            )
+        )
+    required = raw.get("required")
+    if required is not None and (
+        name not in ("materials", "materials_optional") or not any("[]" in c for c in columns)
+    ):
+        trouble.append(
+            (
+                ("required",),
+                Bi(
+                    "required 只用于材料字段从对象列表取值时（column 如 materials[].name）。",
+                    "required is for a materials field read from a list of objects (column such"
+                    " as materials[].name).",
+                ),
+            )
+        )
     pattern = None
     if parser == "regex":
         try:
@@ -406,7 +438,7 @@ def _field_spec(
             )
         )
     separator = raw.get("separator")
-    if separator is None:
+    if separator is None and parser != "contains":  # contains: no separator, a substring
         separator = "\n" if parser == "split" else ";"
     spec = FieldSpec(
         field=name,
@@ -425,6 +457,8 @@ def _field_spec(
         template=str(template) if template is not None else None,
         when=when,
         on_error=on_error,
+        contains=tuple(c for c in contains_texts if c.strip()),
+        required_key=str(required) if required is not None else None,
     )
     return (spec if not trouble else None), trouble
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -295,12 +296,61 @@ class BadJson:
 
 
 def cell_of(record: Mapping[str, Any], column: str) -> Any:
-    """A record's value for ``column``; JSON records may name nested keys with dots."""
+    """A record's value for ``column``. JSON records may name nested keys with dots
+    (``service.on_site_times``) and every element of a list with ``[]``
+    (``materials[].material_name``: the list of those values)."""
     if column in record:
         return record[column]
-    node: Any = record
-    for part in column.split("."):
+    return walk(record, column)
+
+
+def walk(node: Any, path: str) -> Any:
+    """The value at ``path`` (dots between keys, ``[]`` for each element of a list) in
+    ``node``; None when a key is missing or a ``[]`` meets something that is no list."""
+    head, brackets, rest = path.partition("[]")
+    for part in head.split(".") if head else ():
         if not isinstance(node, dict) or part not in node:
             return None
         node = node[part]
-    return node
+    if not brackets:
+        return node
+    if not isinstance(node, list):
+        return None
+    rest = rest.removeprefix(".")
+    values = [walk(element, rest) if rest else element for element in node]
+    return [v for v in values if v is not None]
+
+
+def root_key(column: str) -> str:
+    """The top-level key of a JSON path (``service`` of ``service.on_site_times``)."""
+    return re.split(r"\.|\[\]", column, maxsplit=1)[0]
+
+
+SOURCE_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".json", ".jsonl", ".ndjson")
+
+
+def expand_sources(paths: Sequence[Path], mapping: Path | None = None) -> list[Path]:
+    """The files of an import: each path given, a folder as its csv, xlsx, json and jsonl
+    files (not recursive, sorted by name, the mapping file itself left out)."""
+    out: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            out.append(path)
+            continue
+        found = sorted(
+            p
+            for p in path.iterdir()
+            if p.is_file()
+            and p.suffix.lower() in SOURCE_SUFFIXES
+            and not p.name.startswith(".")
+            and (mapping is None or p.resolve() != mapping.resolve())
+        )
+        if not found:
+            raise SourceError(
+                Bi(
+                    f"文件夹 {path.name} 中没有 csv、xlsx、json 或 jsonl 文件。",
+                    f"The folder {path.name} holds no csv, xlsx, json or jsonl file.",
+                )
+            )
+        out.extend(found)
+    return out

@@ -1,4 +1,5 @@
-"""``zjpaoyici import``: catalogue files from csv, xlsx, json or jsonl exports.
+"""``zjpaoyici import``: catalogue files from csv, xlsx, json or jsonl exports (one file,
+or several files read as one export, rows numbered per file).
 
 A mapping file (``schemas/mapping.schema.json``, documented in ``docs/mapping.md``)
 names, for each catalogue field, a source column (or a constant) and a parser. Every
@@ -29,7 +30,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,15 @@ from zjpaoyici.import_mapping import (
     FieldSpec,
     MappingSpec,
 )
-from zjpaoyici.import_sources import BadJson, cell_of, read_source, source_format
+from zjpaoyici.import_sources import (
+    BadJson,
+    SourceError,
+    cell_of,
+    read_source,
+    root_key,
+    source_format,
+    walk,
+)
 from zjpaoyici.model import FACT_KEYS, LEVELS
 from zjpaoyici.regions_table import UnknownProvince, province_regions
 from zjpaoyici.rtyaml import dump_text
@@ -70,6 +79,7 @@ class Problem:
     reason: Bi
     skipped: bool = True
     left_unknown: bool = False
+    source: Path | None = None  # the file of the row, when an import reads several
 
 
 class ImportFailed(Exception):
@@ -131,7 +141,7 @@ class ImportResult:
 
     @property
     def skipped(self) -> int:
-        return len({p.row for p in self.problems if p.skipped})
+        return len({(p.source, p.row) for p in self.problems if p.skipped})
 
 
 class Importer:
@@ -146,10 +156,54 @@ class Importer:
         self.regions: dict[str, dict[str, Any]] = {}
         self.problems: list[Problem] = []
         self.rows = 0
+        # Rows are numbered per file; inside, each row gets an id unique over the files
+        # (the first file's ids are its row numbers): (first id, file) per file.
+        self._files: list[tuple[int, Path]] = []
+        self._next_id = 0
         for r in mapping.regions:
             self.regions[str(r["code"])] = {k: r[k] for k in ("name", "level", "parent") if k in r}
 
     # reading ---------------------------------------------------------------------
+
+    def start_file(self, path: Path) -> None:
+        """Rows that follow come from ``path`` (an import of several files)."""
+        self._files.append((self._next_id, path))
+
+    def row_id(self, number: int) -> int:
+        """The import-wide id of row ``number`` of the current file."""
+        offset = self._files[-1][0] if self._files else 0
+        self._next_id = max(self._next_id, offset + number)
+        return offset + number
+
+    def _at(self, row: int) -> tuple[int, Path | None]:
+        """Row number in its file, and the file (None when the import reads one file)."""
+        if len(self._files) < 2:
+            return row, None
+        for offset, path in reversed(self._files):
+            if row > offset:
+                return row - offset, path
+        return row, None  # pragma: no cover - ids start after the first offset
+
+    def _row_text(self, row: int, other: int) -> tuple[str, str]:
+        """How row ``row`` is named beside row ``other`` (zh, en): its number, with its
+        file when the two are in different files."""
+        line, path = self._at(row)
+        if path is None or self._at(other)[1] == path:
+            return f"第 {line} 行", f"{line}"
+        return f"{path.name} 第 {line} 行", f"{line} (of {path.name})"
+
+    def _new_problem(
+        self,
+        row: int,
+        column: str | None,
+        fieldname: str | None,
+        value: Any,
+        reason: Bi,
+        skipped: bool = True,
+        left_unknown: bool = False,
+    ) -> Problem:
+        line, path = self._at(row)
+        return Problem(line, column, fieldname, value, reason, skipped, left_unknown, path)
 
     def parse(self, number: int, record: Mapping[str, Any]) -> dict[str, Any] | None:
         """Every mapped field of one record, or ``None`` (with problems) if the row is
@@ -162,7 +216,7 @@ class Importer:
                 if isinstance(bad, BadJson)
                 else Bi("不是 JSON 对象", "not a JSON object")
             )
-            self.problems.append(Problem(number, None, None, None, reason))
+            self.problems.append(self._new_problem(number, None, None, None, reason))
             return None
         out: dict[str, Any] = {}
         failed = False
@@ -180,27 +234,33 @@ class Importer:
             return None
         if out.get("code") is None:
             spec = self.mapping.fields["code"]
-            self.problems.append(Problem(number, spec.label, "code", None, _NO_CODE))
+            self.problems.append(self._new_problem(number, spec.label, "code", None, _NO_CODE))
             return None
         if out.get("fee_charged") is None and (out.get("fee_standard") or out.get("fee_basis")):
             spec = self.mapping.fields.get("fee_charged") or self.mapping.fields["code"]
             if spec.field == "fee_charged" and spec.on_error == "unknown":
                 self.problems.append(
-                    Problem(number, spec.label, "fee_charged", None, _NO_CHARGED, False, True)
+                    self._new_problem(
+                        number, spec.label, "fee_charged", None, _NO_CHARGED, False, True
+                    )
                 )
                 out.pop("fee_standard", None)
                 out.pop("fee_basis", None)
             else:
-                self.problems.append(Problem(number, spec.label, "fee_charged", None, _NO_CHARGED))
+                self.problems.append(
+                    self._new_problem(number, spec.label, "fee_charged", None, _NO_CHARGED)
+                )
                 return None
         return out
 
     def _bad_cell(self, number: int, spec: FieldSpec, label: str, raw: Any, reason: Bi) -> bool:
         """Report a value that cannot be read; True when the row is to be dropped."""
         if spec.on_error == "fail":
-            raise ImportFailed(Problem(number, label, spec.field, raw, reason))
+            raise ImportFailed(self._new_problem(number, label, spec.field, raw, reason))
         keep = spec.on_error == "unknown"
-        self.problems.append(Problem(number, label, spec.field, raw, reason, not keep, keep))
+        self.problems.append(
+            self._new_problem(number, label, spec.field, raw, reason, not keep, keep)
+        )
         return not keep
 
     def add(self, number: int, row: dict[str, Any]) -> None:
@@ -250,16 +310,20 @@ class Importer:
             return True
         self._basic(number, row, defining=False)
         short = self._item_code(code, str(item_code))
-        if short in entry.items:
-            self._problem(number, "item_code", item_code, _DUPLICATE_ITEM)
-            return False
-        entry.items[short] = _Item(
+        item = _Item(
             short,
             row.get("item_name"),
             row.get("situation"),
             facts_of(row),
             row.get("implementation_code"),
         )
+        known_item = entry.items.get(short)
+        if known_item is not None:
+            if known_item == item:  # the same item listed again (e.g. once per portal role)
+                return True
+            self._problem(number, "item_code", item_code, _DUPLICATE_ITEM)
+            return False
+        entry.items[short] = item
         return True
 
     def _only_entry(self, region: str, code: str) -> tuple[str, str, str] | None:
@@ -342,14 +406,17 @@ class Importer:
         label = spec.label if spec is not None else fieldname
         is_four = fieldname in _FOUR_SAME if four is None else four
         kind = _FOUR_CONFLICT if is_four else _FACT_CONFLICT
-        earlier = f"{first}" if first > 0 else "?"
+        earlier, earlier_en = self._row_text(first, number) if first > 0 else ("第 ? 行", "?")
+        line = self._at(number)[0]
         reason = Bi(
-            f"{kind.zh}：第 {earlier} 行与第 {number} 行同为{where.zh}，[{label}] 分别为"
-            f"“{_shown(kept)}”与“{_shown(other)}”；保留第 {earlier} 行的值",
-            f"{kind.en}: rows {earlier} and {number} are both {where.en}, but [{label}] is"
-            f' "{_shown(kept)}" and "{_shown(other)}"; kept row {earlier}\'s value',
+            f"{kind.zh}：{earlier}与第 {line} 行同为{where.zh}，[{label}] 分别为"
+            f"“{_shown(kept)}”与“{_shown(other)}”；保留{earlier}的值",
+            f"{kind.en}: rows {earlier_en} and {line} are both {where.en}, but [{label}] is"
+            f' "{_shown(kept)}" and "{_shown(other)}"; kept row {earlier_en}\'s value',
         )
-        self.problems.append(Problem(number, label, fieldname, None, reason, skipped=False))
+        self.problems.append(
+            self._new_problem(number, label, fieldname, None, reason, skipped=False)
+        )
 
     def _item_code(self, code: str, item_code: str) -> str:
         prefix = code + self.mapping.profile.item_separator
@@ -360,7 +427,7 @@ class Importer:
     ) -> None:
         spec = self.mapping.fields.get(fieldname)
         label = spec.label if spec is not None else fieldname
-        self.problems.append(Problem(number, label, fieldname, value, reason, skipped))
+        self.problems.append(self._new_problem(number, label, fieldname, value, reason, skipped))
 
     def _region(self, number: int, row: Mapping[str, Any]) -> None:
         code = row["region"]
@@ -457,7 +524,7 @@ class Importer:
                 files[f"implementations/{region}/{names[(dept, agency)]}.yaml"] = doc
         result = ImportResult(
             files={path: dump_text(doc) for path, doc in files.items()},
-            problems=sorted(self.problems, key=lambda p: p.row),
+            problems=sorted(self.problems, key=self._problem_order),
             rows=self.rows,
             entries=len(self.entries),
             items=sum(len(e.items) for e in self.entries.values()),
@@ -466,6 +533,12 @@ class Importer:
             regions=len({e.region for e in self.entries.values()}),
         )
         return result
+
+    def _problem_order(self, problem: Problem) -> tuple[int, int]:
+        """Problems in file order, then row order."""
+        files = [path for _, path in self._files]
+        index = files.index(problem.source) if problem.source in files else 0
+        return index, problem.row
 
     def _arrange_basics(self) -> list[_Basic]:
         """Hang subs under their mains (making a main from its subs when it has no row)."""
@@ -660,13 +733,19 @@ def facts_of(row: Mapping[str, Any]) -> dict[str, Any]:
             if row.get(f"fee_{key}") is not None:
                 fee[key] = row[f"fee_{key}"]
         values["fee"] = fee
-    materials = [{"name": n, "required": True} for n in row.get("materials") or []]
-    materials += [{"name": n, "required": False} for n in row.get("materials_optional") or []]
+    materials = [_material(n, True) for n in row.get("materials") or []]
+    materials += [_material(n, False) for n in row.get("materials_optional") or []]
     if materials:
         values["materials"] = materials
     if row.get("note") is not None:
         values["note"] = row["note"]
     return dict(sorted(values.items(), key=lambda kv: FACT_KEYS.index(kv[0])))
+
+
+def _material(value: Any, required: bool) -> dict[str, Any]:
+    """A material from a name (required as its field says) or, read from a list of
+    objects, a ``{"name", "required"}`` that says it itself."""
+    return dict(value) if isinstance(value, dict) else {"name": value, "required": required}
 
 
 _REGION_CODE = re.compile(r"^\d{6}$")
@@ -746,12 +825,30 @@ def source_value(spec: FieldSpec, record: Mapping[str, Any]) -> tuple[Any, str]:
         value, label = None, spec.column
         for column in spec.columns or (spec.column,):
             cell = cell_of(record, column)
+            if spec.required_key is not None and "[]" in column:
+                cell = _with_flags(record, column, spec.required_key)
             if not is_blank(cell, spec):
                 value, label = cell, column
                 break
     if spec.when is not None and not holds(spec.when, value, record):
         return None, label
     return value, label
+
+
+def _with_flags(record: Mapping[str, Any], column: str, flag: str) -> list[Any] | None:
+    """``(name, flag)`` for each element of the list ``column`` names (its last ``[]``):
+    ``materials[].material_name`` with flag ``is_required`` pairs each material's name
+    with its own ``is_required``."""
+    head, _, name_path = column.rpartition("[]")
+    elements = walk(record, head + "[]")
+    if not isinstance(elements, list):
+        return None
+    name_path = name_path.removeprefix(".")
+    return [
+        (walk(e, name_path) if name_path else e, walk(e, flag))
+        for e in elements
+        if (walk(e, name_path) if name_path else e) is not None
+    ]
 
 
 def render_template(template: str, record: Mapping[str, Any]) -> str | None:
@@ -792,7 +889,9 @@ _NO_CHARGED = Bi(
     "gives a fee standard or basis but not whether a fee is charged",
 )
 _ITEM_NO_REGION = Bi("办理项行没有区划", "an item row without a region")
-_DUPLICATE_ITEM = Bi("这个办理项编码已出现过", "this item code appeared before")
+_DUPLICATE_ITEM = Bi(
+    "这个办理项编码已出现过，取值不同", "this item code appeared before, with other values"
+)
 _NO_DEPARTMENT = Bi("没有实施部门", "no department")
 _MAIN_NO_NAME = Bi(
     "主项没有自己的行，也没有主项名称；主项将缺少名称", "the main matter has no row and no name"
@@ -883,35 +982,57 @@ def _stem(text: str) -> str:
 
 def import_rows(
     mapping: MappingSpec,
-    source: Path,
+    source: Path | Sequence[Path],
     *,
     fmt: str | None = None,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportResult:
-    """Read ``source`` with ``mapping`` and lay the rows out as catalogue files."""
-    chosen = source_format(source, mapping, fmt)
-    table = read_source(source, chosen, mapping.source)
-    if table.columns is not None:
-        missing = _missing(mapping, lambda c: c in table.columns)  # type: ignore[operator]
-        if missing:
-            raise MissingColumns(missing, sorted(table.columns))
-    importer = Importer(mapping, source.name)
+    """Read ``source`` (one file, or several files read in turn as one export; rows
+    numbered per file) with ``mapping`` and lay the rows out as catalogue files."""
+    sources = [source] if isinstance(source, Path) else list(source)
+    if not sources:
+        raise SourceError(Bi("没有源文件。", "No source file."))
+    tables = []
+    for path in sources:
+        table = read_source(path, source_format(path, mapping, fmt), mapping.source)
+        if table.columns is not None:
+            columns = table.columns
+            missing = _missing(mapping, columns.__contains__)
+            if missing:
+                raise MissingColumns(missing, sorted(columns), path)
+        tables.append((path, table))
+    importer = Importer(mapping, _sources_name(sources))
     seen: set[str] = set()
     done = 0
-    for number, record in table.rows:
-        if table.columns is None:
-            seen.update(record)
-        parsed = importer.parse(number, record)
-        if parsed is not None:
-            importer.add(number, parsed)
-        done += 1
-        if progress is not None:
-            progress(done, table.total)
-    if table.columns is None and done:
-        missing = _missing(mapping, lambda c: c in seen or c.split(".")[0] in seen)
+    known = [t.total for _, t in tables]
+    total = sum(n for n in known if n is not None) if None not in known else None
+    json_like = False
+    for path, table in tables:
+        importer.start_file(path)
+        json_like |= table.columns is None
+        for number, record in table.rows:
+            if table.columns is None:
+                seen.update(record)
+            row = importer.row_id(number)
+            parsed = importer.parse(row, record)
+            if parsed is not None:
+                importer.add(row, parsed)
+            done += 1
+            if progress is not None:
+                progress(done, total)
+    if json_like and seen:
+        missing = _missing(mapping, lambda c: c in seen or root_key(c) in seen)
         if missing:
             raise MissingColumns(missing, sorted(seen))
     return importer.result()
+
+
+def _sources_name(sources: Sequence[Path]) -> str:
+    """The sources as named in the comment atop each written file."""
+    names = [p.name for p in sources]
+    if len(names) <= 3:
+        return "、".join(names)
+    return f"{names[0]} 等 {len(names)} 个文件"
 
 
 def _missing(mapping: MappingSpec, present: Callable[[str], bool]) -> list[str]:
@@ -923,9 +1044,9 @@ def _missing(mapping: MappingSpec, present: Callable[[str], bool]) -> list[str]:
 class MissingColumns(Exception):
     """Columns the mapping reads that the source does not have (usually a typo)."""
 
-    def __init__(self, missing: list[str], known: list[str]) -> None:
+    def __init__(self, missing: list[str], known: list[str], path: Path | None = None) -> None:
         super().__init__(", ".join(missing))
-        self.missing, self.known = missing, known
+        self.missing, self.known, self.path = missing, known, path
 
 
 class OutputNotEmpty(Exception):

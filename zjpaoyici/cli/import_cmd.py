@@ -24,7 +24,7 @@ from zjpaoyici.cli.common import (
 from zjpaoyici.exporter import DEFAULT_MAPPING
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.import_mapping import MappingError, MappingSpec, load_mapping
-from zjpaoyici.import_sources import SourceError
+from zjpaoyici.import_sources import SourceError, expand_sources
 from zjpaoyici.importer import (
     ImportFailed,
     MissingColumns,
@@ -51,6 +51,7 @@ EXAMPLES = """
 
   zjpaoyici import 清单.xlsx --mapping 映射.yaml -o 新目录/
   zjpaoyici import 导出.jsonl --mapping 映射.yaml -o 新目录/ --lang en
+  zjpaoyici import 导出/ --mapping 映射.yaml -o 新目录/     [dim]# every csv/xlsx/json/jsonl file in a folder 文件夹中的各文件[/dim]
   zjpaoyici import 目录.xlsx --mapping export -o 新目录/   [dim]# read back what export wrote 读回 export 的表格[/dim]
 
 The mapping names each catalogue field's column and parser (int, days, bool, split, enum,
@@ -61,6 +62,8 @@ A value that cannot be parsed is reported with row and column and its field left
 (the row kept; per field on_error: drop_row skips the row, fail stops); never guessed.
 Blank values stay unknown. 无法解析的值逐条报告（行号、列），该字段留作未知、保留该行
 （可按字段设 on_error: drop_row 跳过整行，fail 停止导入），不做猜测；空白为未知。
+Several files (or a folder of them) are read as one export, rows numbered per file.
+几个文件（或一个文件夹）作为同一份导出读取，行号按各文件计。
 Several rows of one matter (same region, agency, code) are merged: levels unioned,
 conflicts reported with both rows. 同一事项（区划、实施主体、编码相同）的多行合并：
 行使层级取并集，取值冲突时报告两行的行号。
@@ -108,7 +111,13 @@ def problem_line(problem: Problem, source: str, lang: Lang) -> str:
 
 @app.command("import", epilog=EXAMPLES)
 def import_(
-    source: Annotated[Path, typer.Argument(help="csv, xlsx, json or jsonl file. 源文件。")],
+    source: Annotated[
+        list[Path],
+        typer.Argument(
+            help="csv, xlsx, json or jsonl file(s), or a folder of them, read as one export."
+            " 源文件（可写多个，或一个文件夹）。"
+        ),
+    ],
     mapping: Annotated[
         Path,
         typer.Option(
@@ -135,20 +144,22 @@ def import_(
 ) -> None:
     """Build catalogue files from a spreadsheet or JSON export. 从表格或 JSON 导入目录。"""
     language = lang_of(lang)
-    require_existing([source], language)
-    spec = mapping_or_exit(mapping_path(mapping), language)
+    require_existing(source, language)
+    mapping_file = mapping_path(mapping)
+    spec = mapping_or_exit(mapping_file, language)
     shown_out = display_path(output.absolute())
     if output.exists() and not output.is_dir():
         raise usage_error(t("import_output_not_dir", language, path=shown_out))
     if output.is_dir() and any(output.iterdir()) and not force:
         raise usage_error(t("import_output_not_empty", language, path=shown_out))
     try:
-        with progress(t("progress_import", language, name=source.name)) as update:
-            result = import_rows(spec, source, fmt=fmt.value if fmt else None, progress=update)
+        files = expand_sources(source, mapping_file)
+        with progress(t("progress_import", language, name=files[0].name)) as update:
+            result = import_rows(spec, files, fmt=fmt.value if fmt else None, progress=update)
     except SourceError as exc:
         raise usage_error(exc.message.get(language)) from None
     except ImportFailed as exc:
-        shown = display_path(source.absolute())
+        shown = display_path((exc.problem.source or files[0]).absolute())
         line = problem_line(exc.problem, shown, language)
         raise usage_error(f"{line}\n{t('import_failed', language)}") from None
     except MissingColumns as exc:
@@ -157,23 +168,25 @@ def import_(
             for m in exc.missing
             if (close := difflib.get_close_matches(m, exc.known, n=1, cutoff=0.5))
         ]
-        raise usage_error(
-            t(
-                "import_missing_columns",
-                language,
-                missing="、".join(exc.missing),
-                known="、".join(exc.known[:40]),
-                hints="；".join(hints) or "—",
-            )
-        ) from None
+        text = t(
+            "import_missing_columns",
+            language,
+            missing="、".join(exc.missing),
+            known="、".join(exc.known[:40]),
+            hints="；".join(hints) or "—",
+        )
+        if exc.path is not None and len(files) > 1:
+            text = f"{display_path(exc.path.absolute())}: {text}"
+        raise usage_error(text) from None
     try:
         write_tree(result.files, output, force=force)
     except OutputNotEmpty:  # appeared while reading
         raise usage_error(t("import_output_not_empty", language, path=shown_out)) from None
     err = stderr_console()
-    shown_source = display_path(source.absolute())
+    shown_source = display_path(files[0].absolute())
     for problem in result.problems:
-        err.print(Text(visible(problem_line(problem, shown_source, language)), style="red"))
+        shown = display_path(problem.source.absolute()) if problem.source else shown_source
+        err.print(Text(visible(problem_line(problem, shown, language)), style="red"))
     err.print(
         Text(
             t(
