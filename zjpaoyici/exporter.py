@@ -57,8 +57,10 @@ def export_specs(mapping: MappingSpec) -> list[FieldSpec]:
     for spec in mapping.fields.values():
         if spec.column is None:
             continue
-        if spec.parser == "regex":
-            problems.append(f"{spec.field}: a regex cannot be written back")
+        if spec.parser in ("regex", "contains"):
+            problems.append(f"{spec.field}: a {spec.parser} parser cannot be written back")
+        elif "[]" in spec.column or spec.required_key is not None:
+            problems.append(f"{spec.field}: a value from a list of objects cannot be written back")
         elif spec.column in seen:
             problems.append(f"{spec.field}: column {spec.column} is also {seen[spec.column]}")
         seen[spec.column] = spec.field
