@@ -183,3 +183,11 @@ def test_rules_explains_one_rule_in_the_chosen_language(cli: Any) -> None:
         assert "visits: 1" in out and "Q001" in out and "+    onsite_reason:" in out
     unknown = cli("rules", "Q901", "--lang", "en")
     assert unknown.code == 2 and "No rule Q901" in unknown.stderr
+
+
+def test_rules_table_follows_the_language(cli: Any) -> None:
+    zh = cli("rules", "--lang", "zh").stdout
+    assert "编号" in zh and "级别" in zh and "错误" in zh
+    assert "Severity" not in zh and " error " not in zh
+    en = cli("rules", "--lang", "en").stdout
+    assert "Severity" in en and "级别" not in en

@@ -566,6 +566,9 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "progress_history": {"zh": "读取历史版本", "en": "Reading revisions"},
     "progress_import": {"zh": "导入 {name}", "en": "Importing {name}"},
     "rules_col_checks": {"zh": "检查内容", "en": "Checks"},
+    "rules_col_id": {"zh": "编号", "en": "ID"},
+    "rules_col_name": {"zh": "名称", "en": "Name"},
+    "rules_col_severity": {"zh": "级别", "en": "Severity"},
     "explode_sheet_items": {"zh": "办理项", "en": "Handling items"},
     "explode_sheet_bundles": {"zh": "一件事", "en": "Bundles"},
     "cache_info": {

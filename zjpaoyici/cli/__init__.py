@@ -34,6 +34,7 @@ from zjpaoyici.cli.common import (
     EXIT_INTERNAL,
     EXIT_USAGE,
     DirectoryOption,
+    LangOption,
     QuietOption,
     app,
     be_quiet,
@@ -41,6 +42,7 @@ from zjpaoyici.cli.common import (
     fail_environment,
     fail_internal,
     lang_from_argv,
+    tr,
 )
 
 # Importing a command module registers its command on ``app``.
@@ -61,19 +63,27 @@ COMMAND_MODULES = (
 )
 
 
-@app.callback(invoke_without_command=True)
+@app.callback(
+    invoke_without_command=True,
+    help=tr(
+        "zjpaoyici: the toolkit government service catalogues are maintained with — validate,"
+        " compare, merge, break down into handling items and report the share of matters that"
+        " need at most one visit.",
+        "zjpaoyici — 政务服务事项目录工具：校验、比对、合并、颗粒化与“最多跑一次”统计。",
+    ),
+)
 def _root(
     ctx: typer.Context,
     version: bool = typer.Option(
-        False, "--version", "-V", help="Show the version and exit. 显示版本号。"
+        False, "--version", "-V", help=tr("Show the version and exit.", "显示版本号。")
     ),
     directory: DirectoryOption = None,
     quiet: QuietOption = False,
+    lang: LangOption = None,
 ) -> None:
-    """zjpaoyici — 政务服务事项目录工具：校验、比对、合并、颗粒化与“最多跑一次”统计。
-
-    The toolkit Zhejiang-style government service catalogues are maintained with.
-    """
+    """The command group: global options before the command name."""
+    if lang is not None:  # `zjpaoyici --lang zh validate`: the command's default too
+        os.environ["ZJPAOYICI_LANG"] = lang.value
     if version:
         typer.echo(f"zjpaoyici {__version__}")
         raise typer.Exit(0)

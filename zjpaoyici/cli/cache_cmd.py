@@ -20,6 +20,7 @@ from zjpaoyici.cli.common import (
     enter_directory,
     lang_of,
     note,
+    tr,
 )
 from zjpaoyici.i18n import t
 
@@ -29,35 +30,47 @@ class Format(StrEnum):
     json = "json"
 
 
-EXAMPLES = """
-[bold]Examples 示例[/bold]
+EXAMPLES = tr(
+    """
+[bold]Examples[/bold]
 
-  zjpaoyici cache                          [dim]# where it is and how big 位置与大小[/dim]
-  zjpaoyici cache --clear                  [dim]# remove every entry 清空[/dim]
+  zjpaoyici cache                          [dim]# where it is and how big[/dim]
+  zjpaoyici cache --clear                  [dim]# remove every entry[/dim]
   ZJPAOYICI_CACHE_DIR=.cache/zjpaoyici zjpaoyici validate   [dim]# e.g. a CI-cached folder[/dim]
 
-Exit codes 退出码: 0 · 2 usage 用法错误
-"""
+Exit codes: 0 · 2 usage error
+""",
+    """
+[bold]示例[/bold]
+
+  zjpaoyici cache                          [dim]# 位置与大小[/dim]
+  zjpaoyici cache --clear                  [dim]# 清空[/dim]
+  ZJPAOYICI_CACHE_DIR=.cache/zjpaoyici zjpaoyici validate   [dim]# e.g. a CI-cached folder[/dim]
+
+退出码：0 · 2 用法错误
+""",
+)
 
 
-@app.command(epilog=EXAMPLES)
+@app.command(
+    epilog=EXAMPLES,
+    help=tr(
+        "Show or clear the result cache (validate, report, diff).\n\nThe cache holds per-region results as JSON, keyed by content hash; it lives in $ZJPAOYICI_CACHE_DIR, else $XDG_CACHE_HOME/zjpaoyici, else ~/.cache/zjpaoyici.",
+        "查看或清空结果缓存（validate、report、diff 共用）。\n\n缓存按内容哈希保存各区划的结果（JSON），不在目录仓库内；位置为 $ZJPAOYICI_CACHE_DIR，否则 $XDG_CACHE_HOME/zjpaoyici，否则 ~/.cache/zjpaoyici。",
+    ),
+)
 def cache(
     clear: Annotated[
-        bool, typer.Option("--clear", help="Remove every cached result. 删除全部缓存。")
+        bool, typer.Option("--clear", help=tr("Remove every cached result.", "删除全部缓存。"))
     ] = False,
     fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="Output format. 输出格式。")
+        Format, typer.Option("--format", "-f", help=tr("Output format.", "输出格式。"))
     ] = Format.text,
     directory: DirectoryOption = None,
     quiet: QuietOption = False,
     lang: LangOption = None,
 ) -> None:
-    """Show or clear the result cache (validate, report, diff). 查看或清空结果缓存。
-
-    The cache holds per-region results as JSON, keyed by content hash; it lives in
-    $ZJPAOYICI_CACHE_DIR, else $XDG_CACHE_HOME/zjpaoyici, else ~/.cache/zjpaoyici.
-    缓存按内容哈希保存各区划的结果（JSON），不在目录仓库内。
-    """
+    """Show or clear the result cache (validate, report, diff)."""
     language = lang_of(lang)
     be_quiet(quiet)
     enter_directory(directory, language)

@@ -26,6 +26,62 @@ from zjpaoyici.resources import sample_catalogue_dir
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
+def _argv_lang(argv: list[str]) -> Lang:
+    """The ``--lang`` a command line asks for, else the locale's."""
+    for i, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        if value in ("zh", "en"):
+            return "zh" if value == "zh" else "en"
+    return default_lang()
+
+
+# Help text is chosen once, when the commands are defined: in the language the command
+# line or the locale asks for, never both on one line.
+HELP_LANG: Lang = _argv_lang(sys.argv[1:])
+
+
+def tr(en: str, zh: str) -> str:
+    """The help text in :data:`HELP_LANG`."""
+    return zh if HELP_LANG == "zh" else en
+
+
+def _help_labels() -> None:
+    """typer's own words in the help screens (panel titles, defaults) in Chinese too."""
+    if HELP_LANG != "zh":
+        return
+    from typer import rich_utils
+
+    # typer's English words and their Chinese (each line: not a message of our own)
+    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"  # Arguments; not a message
+    rich_utils.OPTIONS_PANEL_TITLE = "选项"  # Options; not a message
+    rich_utils.COMMANDS_PANEL_TITLE = "命令"  # Commands; not a message
+    rich_utils.DEFAULT_STRING = "[默认：{}]"  # [default: {}]; not a message
+    rich_utils.REQUIRED_LONG_STRING = "[必填]"  # [required]; not a message
+    rich_utils.ERRORS_PANEL_TITLE = "错误"  # Error; not a message
+    words = {
+        "Show this message and exit.": "显示本帮助并退出。",  # not a message
+        "Install completion for the current shell.": "为当前 shell 安装命令补全。",
+        "Show completion for the current shell, to copy it or customize the installation.": (
+            "显示当前 shell 的补全脚本，可复制或自行安装。"  # not a message
+        ),
+    }
+    original = getattr(rich_utils, "_get_parameter_help", None)
+    if original is None:  # another typer: its built-in options keep their English help
+        return
+
+    def parameter_help(*, param: Any, **kwargs: Any) -> Any:
+        if getattr(param, "help", None) in words:
+            param.help = words[param.help]
+        return original(param=param, **kwargs)
+
+    rich_utils._get_parameter_help = parameter_help
+
+
+_help_labels()
+
+
 def _flags_show_no_type() -> None:
     """typer's rich help prints ``<bool>`` after every flag (``--check <bool>``), as if it
     took a value; a flag shows no type, as in click's and argparse's help."""
@@ -63,7 +119,8 @@ class LangChoice(StrEnum):
 LangOption = Annotated[
     LangChoice | None,
     typer.Option(
-        "--lang", help="Message language (default: from the locale). 提示语言：zh 中文 / en 英文。"
+        "--lang",
+        help=tr("Message language (default: from the locale).", "提示语言：zh 中文 / en 英文。"),
     ),
 ]
 SelectOption = Annotated[
@@ -71,8 +128,10 @@ SelectOption = Annotated[
     typer.Option(
         "--select",
         metavar="IDS",
-        help="Only these rule ids or prefixes, comma-separated or repeated (e.g. Q,C008 --select L)."
-        " 只启用这些规则（逗号分隔或重复给出）。",
+        help=tr(
+            "Only these rule ids or prefixes, comma-separated or repeated (e.g. Q,C008 --select L).",
+            "只启用这些规则（逗号分隔或重复给出）。",
+        ),
     ),
 ]
 IgnoreOption = Annotated[
@@ -80,8 +139,10 @@ IgnoreOption = Annotated[
     typer.Option(
         "--ignore",
         metavar="IDS",
-        help="Skip these rule ids or prefixes, comma-separated or repeated (e.g. Q006,C009)."
-        " 忽略这些规则（逗号分隔或重复给出）。",
+        help=tr(
+            "Skip these rule ids or prefixes, comma-separated or repeated (e.g. Q006,C009).",
+            "忽略这些规则（逗号分隔或重复给出）。",
+        ),
     ),
 ]
 
@@ -96,8 +157,10 @@ CacheOption = Annotated[
     bool,
     typer.Option(
         "--cache/--no-cache",
-        help="Reuse results of unchanged regions (cache in $ZJPAOYICI_CACHE_DIR or"
-        " ~/.cache/zjpaoyici). 复用未改动区划的结果。",
+        help=tr(
+            "Reuse results of unchanged regions (cache in $ZJPAOYICI_CACHE_DIR or ~/.cache/zjpaoyici).",
+            "复用未改动区划的结果。",
+        ),
     ),
 ]
 JobsOption = Annotated[
@@ -106,7 +169,7 @@ JobsOption = Annotated[
         "--jobs",
         "-j",
         min=1,
-        help="Worker processes (default: $ZJPAOYICI_JOBS or the CPU count). 并行进程数。",
+        help=tr("Worker processes (default: $ZJPAOYICI_JOBS or the CPU count).", "并行进程数。"),
     ),
 ]
 OutputOption = Annotated[
@@ -114,7 +177,7 @@ OutputOption = Annotated[
     typer.Option(
         "--output",
         "-o",
-        help="Write to this file (atomically) instead of standard output. 输出到文件。",
+        help=tr("Write to this file (atomically) instead of standard output.", "输出到文件。"),
     ),
 ]
 
@@ -162,7 +225,7 @@ DirectoryOption = Annotated[
         "-C",
         "--directory",
         metavar="DIR",
-        help="Run as if started in DIR (like git -C and make -C). 在该文件夹中运行。",
+        help=tr("Run as if started in DIR (like git -C and make -C).", "在该文件夹中运行。"),
     ),
 ]
 QuietOption = Annotated[
@@ -170,14 +233,17 @@ QuietOption = Annotated[
     typer.Option(
         "--quiet",
         "-q",
-        help="Print nothing but errors; the exit code tells the result. 只输出错误，以退出码表示结果。",
+        help=tr(
+            "Print nothing but errors; the exit code tells the result.",
+            "只输出错误，以退出码表示结果。",
+        ),
     ),
 ]
 SampleOption = Annotated[
     bool,
     typer.Option(
         "--sample",
-        help="Use the sample catalogue shipped with zjpaoyici. 使用内置示例目录。",
+        help=tr("Use the sample catalogue shipped with zjpaoyici.", "使用内置示例目录。"),
     ),
 ]
 
@@ -327,13 +393,7 @@ def emit(text: str, output: Path | None) -> None:
 def lang_from_argv(argv: list[str]) -> Lang:
     """The ``--lang`` a command line asks for, else the locale's (used where typer has
     not parsed the options, e.g. for an error that ends the run)."""
-    for i, arg in enumerate(argv):
-        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else None
-        if arg == "--lang" and i + 1 < len(argv):
-            value = argv[i + 1]
-        if value in ("zh", "en"):
-            return "zh" if value == "zh" else "en"
-    return default_lang()
+    return _argv_lang(argv)
 
 
 def fail_environment(exc: OSError, lang: Lang) -> None:

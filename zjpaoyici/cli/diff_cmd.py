@@ -31,6 +31,7 @@ from zjpaoyici.cli.common import (
     require_existing,
     stderr_console,
     stdout_console,
+    tr,
     usage_error,
 )
 from zjpaoyici.diff import (
@@ -65,36 +66,68 @@ class FailChoice(StrEnum):
     any = "any"
 
 
-EXAMPLES = """
-[bold]Examples 示例[/bold]
+EXAMPLES = tr(
+    """
+[bold]Examples[/bold]
 
   zjpaoyici diff old-catalog/ catalog/
-  zjpaoyici diff --base origin/main                      [dim]# the working tree against a revision 工作区对比修订版本[/dim]
+  zjpaoyici diff --base origin/main                      [dim]# the working tree against a revision[/dim]
   zjpaoyici diff --base HEAD~1 --head HEAD --format markdown -o comment.md
   zjpaoyici diff --base origin/main --fail-on regression --accept accepted.yaml
 
-Accept file 接受清单 (intended regressions 有意的退步):
+Accept file (intended regressions):
 
   accept:
     - {code: "许可-00802-001", region: "330106", field: visits, reason: 需现场核查食品安全}
 
-Exit codes 退出码: 0 no failing change 无 · 1 --fail-on matched 有不可接受的变更 · 2 usage / unreadable input
-"""
+Exit codes: 0 no failing change · 1 --fail-on matched · 2 usage error or unreadable input
+""",
+    """
+[bold]示例[/bold]
+
+  zjpaoyici diff old-catalog/ catalog/
+  zjpaoyici diff --base origin/main                      [dim]# 工作区对比修订版本[/dim]
+  zjpaoyici diff --base HEAD~1 --head HEAD --format markdown -o comment.md
+  zjpaoyici diff --base origin/main --fail-on regression --accept accepted.yaml
+
+接受清单（有意的退步）：
+
+  accept:
+    - {code: "许可-00802-001", region: "330106", field: visits, reason: 需现场核查食品安全}
+
+退出码：0 无不可接受的变更 · 1 有 --fail-on 所指的变更 · 2 用法错误或无法读取
+""",
+)
 
 
-@app.command(epilog=EXAMPLES)
+@app.command(
+    epilog=EXAMPLES,
+    help=tr(
+        "Compare two catalogues or git revisions in the reform's terms.",
+        "比较两个目录或两个 git 版本。",
+    ),
+)
 def diff(
-    old: Annotated[Path | None, typer.Argument(help="The catalogue before. 变更前的目录。")] = None,
-    new: Annotated[Path | None, typer.Argument(help="The catalogue after. 变更后的目录。")] = None,
+    old: Annotated[
+        Path | None, typer.Argument(help=tr("The catalogue before.", "变更前的目录。"))
+    ] = None,
+    new: Annotated[
+        Path | None, typer.Argument(help=tr("The catalogue after.", "变更后的目录。"))
+    ] = None,
     base: Annotated[
         str | None,
-        typer.Option("--base", help="Compare against this git revision. 对比的 git 修订版本。"),
+        typer.Option(
+            "--base", help=tr("Compare against this git revision.", "对比的 git 修订版本。")
+        ),
     ] = None,
     head: Annotated[
         str | None,
         typer.Option(
             "--head",
-            help="Git revision to compare (default: working tree). 比较的修订版本（缺省为工作区）。",
+            help=tr(
+                "Git revision to compare (default: working tree).",
+                "比较的修订版本（缺省为工作区）。",
+            ),
         ),
     ] = None,
     catalogue: Annotated[
@@ -102,28 +135,30 @@ def diff(
         typer.Option(
             "--catalogue",
             "-c",
-            help="Catalogue folder in the repository (with --base). 仓库中的目录位置。",
+            help=tr("Catalogue folder in the repository (with --base).", "仓库中的目录位置。"),
         ),
     ] = None,
     fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="Output format. 输出格式。")
+        Format, typer.Option("--format", "-f", help=tr("Output format.", "输出格式。"))
     ] = Format.text,
     fail_on: Annotated[
         FailChoice | None,
         typer.Option(
             "--fail-on",
-            help="Exit 1 on: regression, removal or any change. 遇到何种变更时退出码为 1。",
+            help=tr("Exit 1 on: regression, removal or any change.", "遇到何种变更时退出码为 1。"),
         ),
     ] = None,
     accept: Annotated[
         Path | None,
-        typer.Option("--accept", help="YAML list of intended regressions with reasons. 接受清单。"),
+        typer.Option(
+            "--accept", help=tr("YAML list of intended regressions with reasons.", "接受清单。")
+        ),
     ] = None,
     classes: Annotated[
         list[str] | None,
         typer.Option(
             "--class",
-            help="Override a field's class, e.g. annual_cases=neutral. 调整字段的变更类别。",
+            help=tr("Override a field's class, e.g. annual_cases=neutral.", "调整字段的变更类别。"),
         ),
     ] = None,
     directory: DirectoryOption = None,
@@ -133,7 +168,7 @@ def diff(
     use_cache: CacheOption = True,
     jobs: JobsOption = None,
 ) -> None:
-    """Compare two catalogues or git revisions in the reform's terms. 比较两个目录或两个 git 版本。"""
+    """Compare two catalogues or git revisions in the reform's terms."""
     language = lang_of(lang)
     be_quiet(quiet)
     enter_directory(directory, language)

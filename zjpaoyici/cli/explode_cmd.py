@@ -24,6 +24,7 @@ from zjpaoyici.cli.common import (
     locate,
     note,
     stderr_console,
+    tr,
     usage_error,
 )
 from zjpaoyici.explode import (
@@ -60,30 +61,47 @@ class LevelChoice(StrEnum):
 
 RegionOption = Annotated[
     str | None,
-    typer.Option("--region", "-r", help="Only this region (6-digit code). 只处理该区划。"),
+    typer.Option("--region", "-r", help=tr("Only this region (6-digit code).", "只处理该区划。")),
 ]
 LevelOption = Annotated[
     LevelChoice | None,
-    typer.Option("--level", help="Only regions of this level. 只处理该层级的区划。"),
+    typer.Option("--level", help=tr("Only regions of this level.", "只处理该层级的区划。")),
 ]
 
-EXAMPLES = """
-[bold]Examples 示例[/bold]
+EXAMPLES = tr(
+    """
+[bold]Examples[/bold]
 
-  zjpaoyici explode -o 办理项.xlsx                [dim]# every region 全部区划（格式取自扩展名）[/dim]
-  zjpaoyici explode --region 330106 --format csv  [dim]# one region to standard output 一个区划[/dim]
-  zjpaoyici explode --level county -o county.json [dim]# keys: region, visits, … 键为英文字段名[/dim]
-  zjpaoyici explode --lang en -o items.csv        [dim]# English headers 英文表头[/dim]
-  zjpaoyici explode --write                       [dim]# write generated items into the YAML 写出自动生成的办理项[/dim]
-  zjpaoyici explode --bundles -o 一件事.xlsx       [dim]# one row per (bundle, region, member) 一件事成员明细[/dim]
+  zjpaoyici explode -o 办理项.xlsx                [dim]# every region[/dim]
+  zjpaoyici explode --region 330106 --format csv  [dim]# one region to standard output[/dim]
+  zjpaoyici explode --level county -o county.json [dim]# keys: region, visits, …[/dim]
+  zjpaoyici explode --lang en -o items.csv        [dim]# English headers[/dim]
+  zjpaoyici explode --write                       [dim]# write generated items into the YAML[/dim]
+  zjpaoyici explode --bundles -o 一件事.xlsx       [dim]# one row per (bundle, region, member)[/dim]
 
 One row per handling item (one per entry without items), every inherited value filled in.
+csv is UTF-8 with BOM when written to a file (Excel opens it directly); text that a
+spreadsheet would run as a formula (= + - @) is written as text.
+
+Exit codes: 0 done · 2 usage error, unknown region, unreadable file
+""",
+    """
+[bold]示例[/bold]
+
+  zjpaoyici explode -o 办理项.xlsx                [dim]# 全部区划（格式取自扩展名）[/dim]
+  zjpaoyici explode --region 330106 --format csv  [dim]# 一个区划[/dim]
+  zjpaoyici explode --level county -o county.json [dim]# 键为英文字段名[/dim]
+  zjpaoyici explode --lang en -o items.csv        [dim]# 英文表头[/dim]
+  zjpaoyici explode --write                       [dim]# 写出自动生成的办理项[/dim]
+  zjpaoyici explode --bundles -o 一件事.xlsx       [dim]# 一件事成员明细[/dim]
+
 每个办理项一行（无办理项的条目一行），继承的要素全部填出。
-csv is UTF-8 with BOM when written to a file (Excel opens it directly) 写入文件时带 BOM；text that a
-spreadsheet would run as a formula (= + - @) is written as text 公式样文本按文字写入.
-Exit codes 退出码: 0 done 完成 · 2 usage error, unknown region, unreadable file
-用法错误、区划不存在或文件无法改写
-"""
+写入文件的 csv 为带 BOM 的 UTF-8（Excel 可直接打开）；表格软件会当作公式执行的文字
+（以 = + - @ 开头）按文字写入。
+
+退出码：0 完成 · 2 用法错误、区划不存在或文件无法改写
+""",
+)
 
 
 def format_for(fmt: TableFormat | None, output: Path | None) -> TableFormat:
@@ -116,18 +134,21 @@ def note_load_problems(cat: Catalogue, lang: Lang) -> None:
         note(t("explode_load_problems", lang, count=len(files)))
 
 
-@app.command(epilog=EXAMPLES)
+@app.command(
+    epilog=EXAMPLES,
+    help=tr("Break the catalogue down into handling items.", "按办理项展开目录。"),
+)
 def explode(
     path: Annotated[
         Path | None,
-        typer.Argument(help="Catalogue directory (default: the current catalogue). 目录。"),
+        typer.Argument(help=tr("Catalogue directory (default: the current catalogue).", "目录。")),
     ] = None,
     region: RegionOption = None,
     level: LevelOption = None,
     fmt: Annotated[
         TableFormat | None,
         typer.Option(
-            "--format", "-f", help="Output format (default: from -o, else csv). 输出格式。"
+            "--format", "-f", help=tr("Output format (default: from -o, else csv).", "输出格式。")
         ),
     ] = None,
     output: OutputOption = None,
@@ -135,15 +156,20 @@ def explode(
         bool,
         typer.Option(
             "--write",
-            help="Write items generated from situations into the YAML files as explicit"
-            " items (comments kept). 把自动生成的办理项写入 YAML 文件。",
+            help=tr(
+                "Write items generated from situations into the YAML files as explicit items (comments kept).",
+                "把自动生成的办理项写入 YAML 文件。",
+            ),
         ),
     ] = False,
     bundles: Annotated[
         bool,
         typer.Option(
             "--bundles",
-            help="One row per (bundle, region, member) instead. 按（一件事，区划，成员事项）展开。",
+            help=tr(
+                "One row per (bundle, region, member) instead.",
+                "按（一件事，区划，成员事项）展开。",
+            ),
         ),
     ] = False,
     directory: DirectoryOption = None,
@@ -151,7 +177,7 @@ def explode(
     sample: SampleOption = False,
     lang: LangOption = None,
 ) -> None:
-    """Break the catalogue down into handling items (颗粒化). 按办理项展开目录。"""
+    """Break the catalogue down into handling items."""
     language = lang_of(lang)
     be_quiet(quiet)
     if write and (output is not None or fmt is not None):

@@ -21,6 +21,7 @@ from zjpaoyici.cli.common import (
     load_shown,
     locate,
     note,
+    tr,
     usage_error,
 )
 from zjpaoyici.cli.explode_cmd import LevelOption, RegionOption, folders_or_exit, note_load_problems
@@ -43,30 +44,49 @@ class ExportFormat(StrEnum):
     csv = "csv"
 
 
-EXAMPLES = """
-[bold]Examples 示例[/bold]
+EXAMPLES = tr(
+    """
+[bold]Examples[/bold]
 
-  zjpaoyici export -o 目录.xlsx                    [dim]# the whole catalogue 整个目录[/dim]
+  zjpaoyici export -o 目录.xlsx                    [dim]# the whole catalogue[/dim]
   zjpaoyici export --region 330106 -o 西湖区.csv
-  zjpaoyici import 目录.xlsx --mapping export -o 新目录/   [dim]# and back 再导入[/dim]
+  zjpaoyici import 目录.xlsx --mapping export -o 新目录/   [dim]# and back[/dim]
 
 Columns are those of the mapping (default: the export.yaml shipped with zjpaoyici), so the
-file can be edited and imported again. 列布局取自映射文件（缺省为随软件安装的 export.yaml），
-修改后可直接再导入。Rows 行：basic matters first (no region) 先基本目录事项（无区划）, then each
-entry and its handling items 再是各实施条目及其办理项.
-Exit codes 退出码: 0 written 已写出 · 2 usage error, unknown region, unusable mapping 用法错误
-"""
+file can be edited and imported again. Rows: basic matters first (no region), then each
+entry and its handling items.
+
+Exit codes: 0 written · 2 usage error, unknown region, unusable mapping
+""",
+    """
+[bold]示例[/bold]
+
+  zjpaoyici export -o 目录.xlsx                    [dim]# 整个目录[/dim]
+  zjpaoyici export --region 330106 -o 西湖区.csv
+  zjpaoyici import 目录.xlsx --mapping export -o 新目录/   [dim]# 再导入[/dim]
+
+列布局取自映射文件（缺省为随软件安装的 export.yaml），修改后可直接再导入。
+行：先基本目录事项（无区划），再是各实施条目及其办理项。
+
+退出码：0 已写出 · 2 用法错误、区划不存在或映射不可用
+""",
+)
 
 
-@app.command(epilog=EXAMPLES)
+@app.command(
+    epilog=EXAMPLES,
+    help=tr("Export the resolved catalogue for editing in a spreadsheet.", "导出目录供表格编辑。"),
+)
 def export(
     path: Annotated[
         Path | None,
-        typer.Argument(help="Catalogue directory (default: the current catalogue). 目录。"),
+        typer.Argument(help=tr("Catalogue directory (default: the current catalogue).", "目录。")),
     ] = None,
     fmt: Annotated[
         ExportFormat | None,
-        typer.Option("--format", "-f", help="xlsx or csv (default: from -o, else csv). 格式。"),
+        typer.Option(
+            "--format", "-f", help=tr("xlsx or csv (default: from -o, else csv).", "格式。")
+        ),
     ] = None,
     output: OutputOption = None,
     mapping: Annotated[
@@ -74,7 +94,7 @@ def export(
         typer.Option(
             "--mapping",
             "-m",
-            help="Column layout (default: the shipped export.yaml). 列布局映射文件。",
+            help=tr("Column layout (default: the shipped export.yaml).", "列布局映射文件。"),
         ),
     ] = None,
     region: RegionOption = None,
@@ -84,7 +104,7 @@ def export(
     sample: SampleOption = False,
     lang: LangOption = None,
 ) -> None:
-    """Export the resolved catalogue for editing in a spreadsheet. 导出目录供表格编辑。"""
+    """Export the resolved catalogue for editing in a spreadsheet."""
     language = lang_of(lang)
     be_quiet(quiet)
     chosen = fmt

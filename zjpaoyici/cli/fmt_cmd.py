@@ -24,6 +24,7 @@ from zjpaoyici.cli.common import (
     require_existing,
     stderr_console,
     stdout_console,
+    tr,
 )
 from zjpaoyici.fmt import format_file, targets
 from zjpaoyici.fsutil import FileBatch
@@ -32,42 +33,64 @@ from zjpaoyici.load import display_path
 from zjpaoyici.render.safe import one_line, visible
 from zjpaoyici.rules import message_of
 
-EXAMPLES = """
-[bold]Examples 示例[/bold]
+EXAMPLES = tr(
+    """
+[bold]Examples[/bold]
 
-  zjpaoyici fmt                      [dim]# the whole catalogue 整个目录[/dim]
+  zjpaoyici fmt                      [dim]# the whole catalogue[/dim]
   zjpaoyici fmt implementations/330106/scjg.yaml
-  zjpaoyici fmt --check              [dim]# CI: exit 1 if a file would change 检查格式[/dim]
+  zjpaoyici fmt --check              [dim]# CI: exit 1 if a file would change[/dim]
   zjpaoyici fmt --check --diff
 
-Canonical form 规范格式: keys in schema order 键按 schema 顺序; matters, subs, items, regions and
-bundles sorted by code 按编码排序; codes double-quoted 编码加双引号; comments kept 保留注释.
-Exit codes 退出码: 0 done / already formatted · 1 --check found files to change · 2 unreadable files
-"""
+Canonical form: keys in schema order; matters, subs, items, regions and bundles sorted
+by code; codes double-quoted; comments kept.
+
+Exit codes: 0 done / already formatted · 1 --check found files to change · 2 unreadable files
+""",
+    """
+[bold]示例[/bold]
+
+  zjpaoyici fmt                      [dim]# 整个目录[/dim]
+  zjpaoyici fmt implementations/330106/scjg.yaml
+  zjpaoyici fmt --check              [dim]# 检查格式[/dim]
+  zjpaoyici fmt --check --diff
+
+规范格式：键按 schema 顺序；事项、子项、办理项、区划与一件事按编码排序；编码加双引号；保留注释。
+
+退出码：0 完成或已是规范格式 · 1 --check 发现需要改写的文件 · 2 有文件无法读取
+""",
+)
 
 
-@app.command(epilog=EXAMPLES)
+@app.command(
+    epilog=EXAMPLES,
+    help=tr(
+        "Format catalogue files canonically, keeping comments.", "规范化目录文件格式（保留注释）。"
+    ),
+)
 def fmt(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Catalogue directories or files (default: the current catalogue). 目录或文件。"
+            help=tr(
+                "Catalogue directories or files (default: the current catalogue).", "目录或文件。"
+            )
         ),
     ] = None,
     check: Annotated[
         bool,
         typer.Option(
-            "--check", help="Change nothing; exit 1 if a file would change. 只检查不修改。"
+            "--check", help=tr("Change nothing; exit 1 if a file would change.", "只检查不修改。")
         ),
     ] = False,
     diff: Annotated[
-        bool, typer.Option("--diff", help="Show what would change. 显示改动。")
+        bool, typer.Option("--diff", help=tr("Show what would change.", "显示改动。"))
     ] = False,
     directory: DirectoryOption = None,
     quiet: QuietOption = False,
     lang: LangOption = None,
 ) -> None:
-    """Format catalogue files canonically, keeping comments. 规范化目录文件格式（保留注释）。"""
+    """Format catalogue files canonically, keeping comments."""
     language = lang_of(lang)
     be_quiet(quiet)
     enter_directory(directory, language)

@@ -19,6 +19,7 @@ from zjpaoyici.cli.common import (
     progress,
     require_existing,
     stderr_console,
+    tr,
     usage_error,
 )
 from zjpaoyici.exporter import DEFAULT_MAPPING
@@ -46,34 +47,51 @@ class SourceFormatChoice(StrEnum):
     jsonl = "jsonl"
 
 
-EXAMPLES = """
-[bold]Examples 示例[/bold]
+EXAMPLES = tr(
+    """
+[bold]Examples[/bold]
 
   zjpaoyici import 清单.xlsx --mapping 映射.yaml -o 新目录/
   zjpaoyici import 导出.jsonl --mapping 映射.yaml -o 新目录/ --lang en
-  zjpaoyici import 导出/ --mapping 映射.yaml -o 新目录/     [dim]# every csv/xlsx/json/jsonl file in a folder 文件夹中的各文件[/dim]
-  zjpaoyici import 目录.xlsx --mapping export -o 新目录/   [dim]# read back what export wrote 读回 export 的表格[/dim]
+  zjpaoyici import 导出/ --mapping 映射.yaml -o 新目录/     [dim]# every csv/xlsx/json/jsonl file in a folder[/dim]
+  zjpaoyici import 目录.xlsx --mapping export -o 新目录/   [dim]# read back what export wrote[/dim]
 
 The mapping names each catalogue field's column and parser (int, days, bool, split, enum,
-regex, pairs) or a constant; see docs/mapping.md. 映射文件说明见 docs/mapping.md。
+regex, pairs, contains) or a constant; see docs/mapping.md.
 --mapping export is the layout `zjpaoyici export` writes (shipped with zjpaoyici).
---mapping export 即 export 写出的列布局（随软件安装）。
 A value that cannot be parsed is reported with row and column and its field left unknown
 (the row kept; per field on_error: drop_row skips the row, fail stops); never guessed.
-Blank values stay unknown. 无法解析的值逐条报告（行号、列），该字段留作未知、保留该行
-（可按字段设 on_error: drop_row 跳过整行，fail 停止导入），不做猜测；空白为未知。
+Blank values stay unknown.
 Several files (or a folder of them) are read as one export, rows numbered per file.
-几个文件（或一个文件夹）作为同一份导出读取，行号按各文件计。
 Several rows of one matter (same region, agency, code) are merged: levels unioned,
-conflicts reported with both rows. 同一事项（区划、实施主体、编码相同）的多行合并：
-行使层级取并集，取值冲突时报告两行的行号。
+conflicts reported with both rows.
 The output folder must be new or empty (--force: overwrite files of the same name).
+
+Exit codes: 0 every row imported · 1 some rows skipped or flagged (the rest written)
+· 2 usage error, bad mapping, unreadable source or a format its content contradicts,
+on_error: fail, output folder not empty
+""",
+    """
+[bold]示例[/bold]
+
+  zjpaoyici import 清单.xlsx --mapping 映射.yaml -o 新目录/
+  zjpaoyici import 导出.jsonl --mapping 映射.yaml -o 新目录/ --lang en
+  zjpaoyici import 导出/ --mapping 映射.yaml -o 新目录/     [dim]# 文件夹中的各文件[/dim]
+  zjpaoyici import 目录.xlsx --mapping export -o 新目录/   [dim]# 读回 export 的表格[/dim]
+
+映射文件为每个目录字段指定列和解析器（int、days、bool、split、enum、regex、pairs、contains）
+或常量，说明见 docs/mapping.md。
+--mapping export 即 `zjpaoyici export` 写出的列布局（随软件安装）。
+无法解析的值逐条报告（行号、列），该字段留作未知、保留该行（可按字段设 on_error: drop_row
+跳过整行，fail 停止导入），不做猜测；空白为未知。
+几个文件（或一个文件夹）作为同一份导出读取，行号按各文件计。
+同一事项（区划、实施主体、编码相同）的多行合并：行使层级取并集，取值冲突时报告两行的行号。
 输出目录须不存在或为空（--force 覆盖同名文件）。
-Exit codes 退出码: 0 every row imported 全部导入 · 1 some rows skipped or flagged (the rest
-written) 有行被跳过或有提示（其余已写出） · 2 usage error, bad mapping, unreadable source or
-a format its content contradicts, on_error: fail, output folder not empty 用法错误、映射有误、
+
+退出码：0 全部导入 · 1 有行被跳过或有提示（其余已写出） · 2 用法错误、映射有误、
 源文件无法读取或内容与格式不符、on_error: fail、输出目录非空
-"""
+""",
+)
 
 
 def mapping_path(value: Path) -> Path:
@@ -109,13 +127,19 @@ def problem_line(problem: Problem, source: str, lang: Lang) -> str:
     return f"{where}{text}{tail}"
 
 
-@app.command("import", epilog=EXAMPLES)
+@app.command(
+    "import",
+    epilog=EXAMPLES,
+    help=tr("Build catalogue files from a spreadsheet or JSON export.", "从表格或 JSON 导入目录。"),
+)
 def import_(
     source: Annotated[
         list[Path],
         typer.Argument(
-            help="csv, xlsx, json or jsonl file(s), or a folder of them, read as one export."
-            " 源文件（可写多个，或一个文件夹）。"
+            help=tr(
+                "csv, xlsx, json or jsonl file(s), or a folder of them, read as one export.",
+                "源文件（可写多个，或一个文件夹）。",
+            )
         ),
     ],
     mapping: Annotated[
@@ -123,26 +147,30 @@ def import_(
         typer.Option(
             "--mapping",
             "-m",
-            help="Mapping file (YAML), or 'export' for the layout export writes. 映射文件。",
+            help=tr("Mapping file (YAML), or 'export' for the layout export writes.", "映射文件。"),
         ),
     ],
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", help="Catalogue folder to create. 输出的目录文件夹。"),
+        typer.Option(
+            "--output", "-o", help=tr("Catalogue folder to create.", "输出的目录文件夹。")
+        ),
     ],
     fmt: Annotated[
         SourceFormatChoice | None,
         typer.Option(
-            "--format", "-f", help="Source format (default: mapping, else extension). 源格式。"
+            "--format",
+            "-f",
+            help=tr("Source format (default: mapping, else extension).", "源格式。"),
         ),
     ] = None,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Write into a non-empty folder. 写入非空文件夹。"),
+        typer.Option("--force", help=tr("Write into a non-empty folder.", "写入非空文件夹。")),
     ] = False,
     lang: LangOption = None,
 ) -> None:
-    """Build catalogue files from a spreadsheet or JSON export. 从表格或 JSON 导入目录。"""
+    """Build catalogue files from a spreadsheet or JSON export."""
     language = lang_of(lang)
     require_existing(source, language)
     mapping_file = mapping_path(mapping)

@@ -19,6 +19,7 @@ from zjpaoyici.cli.common import (
     enter_directory,
     lang_of,
     stderr_console,
+    tr,
     usage_error,
 )
 from zjpaoyici.i18n import t
@@ -37,23 +38,43 @@ from zjpaoyici.scaffold import (
 )
 from zjpaoyici.scaffold import write_files as write_scaffold
 
-EXAMPLES = """
-[bold]Examples 示例[/bold]
+EXAMPLES = tr(
+    """
+[bold]Examples[/bold]
 
-  zjpaoyici init 浙江目录                  [dim]# a new folder 新文件夹[/dim]
+  zjpaoyici init 浙江目录                  [dim]# a new folder[/dim]
   zjpaoyici init . --name 杭州市政务服务事项目录
-  zjpaoyici init 四川目录 --province 510000  [dim]# any province 任一省份[/dim]
+  zjpaoyici init 四川目录 --province 510000  [dim]# any province[/dim]
   zjpaoyici init catalogue --hooks-repo https://git.example.org/tools/zjpaoyici.git
   zjpaoyici init 目录 --ci gitlab            [dim]# .gitlab-ci.yml instead of GitHub Actions[/dim]
 
-Writes 写入: catalogue.yaml, regions.yaml (the province's regions from GB/T 2260 本省区划),
-basic/ implementations/ bundles/,
-schemas/, .pre-commit-config.yaml, .gitattributes (merge driver 合并驱动), .editorconfig,
-.vscode/ (schemas 编辑器提示), .github/workflows/catalogue.yml or .gitlab-ci.yml (CI), README.md.
-Existing files are never overwritten 不覆盖已有文件.
+Writes: catalogue.yaml, regions.yaml (the province's regions from GB/T 2260),
+basic/ implementations/ bundles/, schemas/, .pre-commit-config.yaml, .gitattributes
+(merge driver), .editorconfig, .vscode/ (schemas for the editor),
+.github/workflows/catalogue.yml or .gitlab-ci.yml (CI), README.md.
+Existing files are never overwritten.
 
-Exit codes 退出码: 0 created 已建立 · 2 a file exists already / usage 文件已存在或用法错误
-"""
+Exit codes: 0 created · 2 a file exists already / usage error
+
+""",
+    """
+[bold]示例[/bold]
+
+  zjpaoyici init 浙江目录                  [dim]# 新文件夹[/dim]
+  zjpaoyici init . --name 杭州市政务服务事项目录
+  zjpaoyici init 四川目录 --province 510000  [dim]# 任一省份[/dim]
+  zjpaoyici init catalogue --hooks-repo https://git.example.org/tools/zjpaoyici.git
+  zjpaoyici init 目录 --ci gitlab            [dim]# .gitlab-ci.yml instead of GitHub Actions[/dim]
+
+写入：catalogue.yaml、regions.yaml（GB/T 2260 本省区划）、basic/ implementations/ bundles/、
+schemas/、.pre-commit-config.yaml、.gitattributes（合并驱动）、.editorconfig、
+.vscode/（编辑器的 schema 提示）、.github/workflows/catalogue.yml 或 .gitlab-ci.yml（CI）、README.md。
+不覆盖已有文件。
+
+退出码：0 已建立 · 2 文件已存在或用法错误
+
+""",
+)
 
 
 class CiChoice(StrEnum):
@@ -61,61 +82,76 @@ class CiChoice(StrEnum):
     gitlab = "gitlab"
 
 
-@app.command(epilog=EXAMPLES)
+@app.command(
+    epilog=EXAMPLES,
+    help=tr("Create a catalogue repository: files, hooks, CI, editor settings.", "建立目录仓库。"),
+)
 def init(
     directory: Annotated[
         Path,
-        typer.Argument(help="Folder for the new repository (created if missing). 新仓库的文件夹。"),
+        typer.Argument(
+            help=tr("Folder for the new repository (created if missing).", "新仓库的文件夹。")
+        ),
     ] = Path("."),
     name: Annotated[
         str | None,
         typer.Option(
             "--name",
-            help="The catalogue's name in catalogue.yaml (default: <province>政务服务事项目录)."
-            " 目录名称。",
+            help=tr(
+                "The catalogue's name in catalogue.yaml (default: the province's name followed by the word for service catalogue).",
+                "目录名称。",
+            ),
         ),
     ] = None,
     province: Annotated[
         str,
         typer.Option(
             "--province",
-            help="GB/T 2260 code of the province, e.g. 510000; regions.yaml is written from"
-            " the shipped table of all of China. 省级区划代码。",
+            help=tr(
+                "GB/T 2260 code of the province, e.g. 510000; regions.yaml is written from the shipped table of all of China.",
+                "省级区划代码。",
+            ),
         ),
     ] = DEFAULT_PROVINCE,
     hooks_repo: Annotated[
         str,
         typer.Option(
             "--hooks-repo",
-            help="Git URL of the zjpaoyici repository for pre-commit (default: a placeholder)."
-            " pre-commit 钩子所在的 zjpaoyici 仓库地址。",
+            help=tr(
+                "Git URL of the zjpaoyici repository for pre-commit (default: a placeholder).",
+                "pre-commit 钩子所在的 zjpaoyici 仓库地址。",
+            ),
         ),
     ] = HOOKS_REPO_PLACEHOLDER,
     hooks_rev: Annotated[
         str,
         typer.Option(
-            "--hooks-rev", help="Tag or commit of that repository. 该仓库的版本标签或提交。"
+            "--hooks-rev", help=tr("Tag or commit of that repository.", "该仓库的版本标签或提交。")
         ),
     ] = DEFAULT_HOOKS_REV,
     pip_spec: Annotated[
         str,
         typer.Option(
             "--pip-spec",
-            help="What CI installs with pip, e.g. zjpaoyici==0.1.0. CI 用 pip 安装的 zjpaoyici。",
+            help=tr(
+                "What CI installs with pip, e.g. zjpaoyici==0.1.0.", "CI 用 pip 安装的 zjpaoyici。"
+            ),
         ),
     ] = DEFAULT_PIP_SPEC,
     ci: Annotated[
         CiChoice,
         typer.Option(
             "--ci",
-            help="Pipeline file to write: GitHub Actions or GitLab CI. 生成哪种 CI 的流水线文件。",
+            help=tr(
+                "Pipeline file to write: GitHub Actions or GitLab CI.", "生成哪种 CI 的流水线文件。"
+            ),
         ),
     ] = CiChoice.github,
     workdir: DirectoryOption = None,
     quiet: QuietOption = False,
     lang: LangOption = None,
 ) -> None:
-    """Create a catalogue repository: files, hooks, CI, editor settings. 建立目录仓库。"""
+    """Create a catalogue repository: files, hooks, CI, editor settings."""
     language = lang_of(lang)
     be_quiet(quiet)
     enter_directory(workdir, language)

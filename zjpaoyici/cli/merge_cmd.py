@@ -21,6 +21,7 @@ from zjpaoyici.cli.common import (
     lang_of,
     require_existing,
     stderr_console,
+    tr,
     usage_error,
 )
 from zjpaoyici.fsutil import atomic_write_text
@@ -43,31 +44,59 @@ class Format(StrEnum):
     json = "json"
 
 
-MERGE_EXAMPLES = """
-[bold]Examples 示例[/bold]
+MERGE_EXAMPLES = tr(
+    """
+[bold]Examples[/bold]
 
   zjpaoyici merge scjg-a.yaml scjg-b.yaml -o implementations/330106/scjg.yaml
   zjpaoyici merge submissions/dept1 submissions/dept2 -o merged/
-  zjpaoyici merge a.yaml b.yaml -o out.yaml --force-theirs   [dim]# later input wins 后者优先[/dim]
+  zjpaoyici merge a.yaml b.yaml -o out.yaml --force-theirs   [dim]# later input wins[/dim]
 
-Records are matched by code, fields by name 按编码匹配记录、按字段合并; identical values fold 相同合一;
-different values are conflicts 不同即冲突 (exit 1, nothing written 不写入 unless --force-ours/--force-theirs).
-"""
+Records are matched by code, fields by name; identical values fold; different values are
+conflicts (exit 1, nothing written unless --force-ours/--force-theirs).
+""",
+    """
+[bold]示例[/bold]
 
-MERGE3_EXAMPLES = """
-[bold]Examples 示例[/bold]
+  zjpaoyici merge scjg-a.yaml scjg-b.yaml -o implementations/330106/scjg.yaml
+  zjpaoyici merge submissions/dept1 submissions/dept2 -o merged/
+  zjpaoyici merge a.yaml b.yaml -o out.yaml --force-theirs   [dim]# 后者优先[/dim]
 
-  zjpaoyici merge3 base.yaml ours.yaml theirs.yaml        [dim]# result written to ours.yaml 结果写回 ours[/dim]
+按编码匹配记录、按字段合并；相同的值合一；不同即冲突（退出码 1，不写入，除非给出
+--force-ours/--force-theirs）。
+""",
+)
+
+MERGE3_EXAMPLES = tr(
+    """
+[bold]Examples[/bold]
+
+  zjpaoyici merge3 base.yaml ours.yaml theirs.yaml        [dim]# result written to ours.yaml[/dim]
   zjpaoyici merge3 base.yaml ours.yaml theirs.yaml -o merged.yaml
 
-[bold]As a git merge driver 作为 git 合并驱动[/bold]
+[bold]As a git merge driver[/bold]
 
   git config merge.zjpaoyici.name "zjpaoyici structured merge"
   git config merge.zjpaoyici.driver "zjpaoyici merge3 %O %A %B --name %P"
   echo '*.yaml merge=zjpaoyici' >> .gitattributes
 
-Exit codes 退出码: 0 merged cleanly 无冲突 · 1 conflicts written as <<<<<<< markers 有冲突 · 2 unreadable input
-"""
+Exit codes: 0 merged cleanly · 1 conflicts written as <<<<<<< markers · 2 unreadable input
+""",
+    """
+[bold]示例[/bold]
+
+  zjpaoyici merge3 base.yaml ours.yaml theirs.yaml        [dim]# 结果写回 ours.yaml[/dim]
+  zjpaoyici merge3 base.yaml ours.yaml theirs.yaml -o merged.yaml
+
+[bold]作为 git 合并驱动[/bold]
+
+  git config merge.zjpaoyici.name "zjpaoyici structured merge"
+  git config merge.zjpaoyici.driver "zjpaoyici merge3 %O %A %B --name %P"
+  echo '*.yaml merge=zjpaoyici' >> .gitattributes
+
+退出码：0 无冲突 · 1 有冲突（以 <<<<<<< 标记写入） · 2 无法读取
+""",
+)
 
 
 def _value_text(value: Any) -> str:
@@ -116,35 +145,40 @@ def _input_problem(exc: InputError, lang: Lang) -> typer.Exit:
     return usage_error("\n".join([*lines, t("merge_unreadable", lang)]))
 
 
-@app.command(epilog=MERGE_EXAMPLES)
+@app.command(
+    epilog=MERGE_EXAMPLES,
+    help=tr("Combine catalogue files or folders keyed by code.", "按编码合并多个目录文件或目录。"),
+)
 def merge(
     inputs: Annotated[
         list[Path],
-        typer.Argument(help="Files, or catalogue folders, to combine. 要合并的文件或目录。"),
+        typer.Argument(help=tr("Files, or catalogue folders, to combine.", "要合并的文件或目录。")),
     ],
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Output file or folder. 输出文件或目录。")
+        Path, typer.Option("--output", "-o", help=tr("Output file or folder.", "输出文件或目录。"))
     ],
     force_ours: Annotated[
         bool,
         typer.Option(
-            "--force-ours", help="On conflict keep the earlier input's value. 冲突时保留前者。"
+            "--force-ours",
+            help=tr("On conflict keep the earlier input's value.", "冲突时保留前者。"),
         ),
     ] = False,
     force_theirs: Annotated[
         bool,
         typer.Option(
-            "--force-theirs", help="On conflict take the later input's value. 冲突时采用后者。"
+            "--force-theirs",
+            help=tr("On conflict take the later input's value.", "冲突时采用后者。"),
         ),
     ] = False,
     fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="Conflict report format. 冲突报告格式。")
+        Format, typer.Option("--format", "-f", help=tr("Conflict report format.", "冲突报告格式。"))
     ] = Format.text,
     directory: DirectoryOption = None,
     quiet: QuietOption = False,
     lang: LangOption = None,
 ) -> None:
-    """Combine catalogue files or folders keyed by code. 按编码合并多个目录文件或目录。"""
+    """Combine catalogue files or folders keyed by code."""
     language = lang_of(lang)
     be_quiet(quiet)
     enter_directory(directory, language)
@@ -186,32 +220,37 @@ def merge(
     raise typer.Exit(EXIT_OK)
 
 
-@app.command(epilog=MERGE3_EXAMPLES)
+@app.command(
+    epilog=MERGE3_EXAMPLES,
+    help=tr(
+        "Three-way merge keyed by matter code and field; a git merge driver.", "三方结构化合并。"
+    ),
+)
 def merge3(
-    base: Annotated[Path, typer.Argument(help="Common ancestor (git %O). 共同祖先。")],
+    base: Annotated[Path, typer.Argument(help=tr("Common ancestor (git %O).", "共同祖先。"))],
     ours: Annotated[
         Path,
         typer.Argument(
-            help="Our version; receives the result (git %A). 本方版本，结果写回此文件。"
+            help=tr("Our version; receives the result (git %A).", "本方版本，结果写回此文件。")
         ),
     ],
-    theirs: Annotated[Path, typer.Argument(help="Their version (git %B). 对方版本。")],
+    theirs: Annotated[Path, typer.Argument(help=tr("Their version (git %B).", "对方版本。"))],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write here instead of OURS. 输出到其他文件。"),
+        typer.Option("--output", "-o", help=tr("Write here instead of OURS.", "输出到其他文件。")),
     ] = None,
     name: Annotated[
         str | None,
-        typer.Option("--name", help="Path shown in messages (git %P). 消息中显示的路径。"),
+        typer.Option("--name", help=tr("Path shown in messages (git %P).", "消息中显示的路径。")),
     ] = None,
     fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="Conflict report format. 冲突报告格式。")
+        Format, typer.Option("--format", "-f", help=tr("Conflict report format.", "冲突报告格式。"))
     ] = Format.text,
     directory: DirectoryOption = None,
     quiet: QuietOption = False,
     lang: LangOption = None,
 ) -> None:
-    """Three-way merge keyed by matter code and field; a git merge driver. 三方结构化合并。"""
+    """Three-way merge keyed by matter code and field; a git merge driver."""
     language = lang_of(lang)
     be_quiet(quiet)
     enter_directory(directory, language)

@@ -35,6 +35,7 @@ from zjpaoyici.cli.common import (
     progress,
     stderr_console,
     stdout_console,
+    tr,
     usage_error,
 )
 from zjpaoyici.coverage import coverage_of
@@ -72,19 +73,34 @@ class BasisChoice(StrEnum):
     pooled = "pooled"
 
 
-EXAMPLES = """
-[bold]Examples 示例[/bold]
+EXAMPLES = tr(
+    """
+[bold]Examples[/bold]
 
-  zjpaoyici report                                  [dim]# per level 各层级[/dim]
+  zjpaoyici report                                  [dim]# per level[/dim]
   zjpaoyici report --by region
   zjpaoyici report --unit main --format markdown
-  zjpaoyici report --check                          [dim]# CI: exit 1 below the targets in catalogue.yaml 低于目标时退出码 1[/dim]
+  zjpaoyici report --check                          [dim]# CI: exit 1 below the targets in catalogue.yaml[/dim]
   zjpaoyici report --fail-under 0.8
-  zjpaoyici report --format html -o report.html      [dim]# one self-contained page 单个离线网页[/dim]
+  zjpaoyici report --format html -o report.html      [dim]# one self-contained page[/dim]
   zjpaoyici report --since v1.0 --format html -o trend.html
 
-Exit codes 退出码: 0 · 1 a level below its target 有层级未达标 · 2 usage / unreadable input
-"""
+Exit codes: 0 · 1 a level below its target · 2 usage error or unreadable input
+""",
+    """
+[bold]示例[/bold]
+
+  zjpaoyici report                                  [dim]# 各层级[/dim]
+  zjpaoyici report --by region
+  zjpaoyici report --unit main --format markdown
+  zjpaoyici report --check                          [dim]# 低于目标时退出码 1[/dim]
+  zjpaoyici report --fail-under 0.8
+  zjpaoyici report --format html -o report.html      [dim]# 单个离线网页[/dim]
+  zjpaoyici report --since v1.0 --format html -o trend.html
+
+退出码：0 · 1 有层级未达标 · 2 用法错误或无法读取
+""",
+)
 
 _UNIT: dict[Unit, UnitKind] = {Unit.entry: "entry", Unit.main: "main", Unit.item: "item"}
 _BY: dict[By, GroupBy] = {
@@ -96,32 +112,42 @@ _BY: dict[By, GroupBy] = {
 _BASIS: dict[BasisChoice, Basis] = {BasisChoice.mean: "mean", BasisChoice.pooled: "pooled"}
 
 
-@app.command(epilog=EXAMPLES)
+@app.command(
+    epilog=EXAMPLES,
+    help=tr(
+        "Report the share of matters that need at most one on-site visit.",
+        "统计“最多跑一次”事项比例。",
+    ),
+)
 def report(
     path: Annotated[
         Path | None,
-        typer.Argument(help="Catalogue folder (default: the current catalogue). 目录。"),
+        typer.Argument(help=tr("Catalogue folder (default: the current catalogue).", "目录。")),
     ] = None,
     fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="Output format. 输出格式。")
+        Format, typer.Option("--format", "-f", help=tr("Output format.", "输出格式。"))
     ] = Format.table,
     unit: Annotated[
         Unit,
-        typer.Option("--unit", help="Count entries, main matters or handling items. 统计单位。"),
+        typer.Option(
+            "--unit", help=tr("Count entries, main matters or handling items.", "统计单位。")
+        ),
     ] = Unit.entry,
     by: Annotated[
-        By, typer.Option("--by", help="Breakdown for table, markdown and csv. 分组方式。")
+        By, typer.Option("--by", help=tr("Breakdown for table, markdown and csv.", "分组方式。"))
     ] = By.level,
     basis: Annotated[
         BasisChoice,
         typer.Option(
-            "--basis", help="Judge levels by the mean over regions (official) or pooled. 达标口径。"
+            "--basis",
+            help=tr("Judge levels by the mean over regions (official) or pooled.", "达标口径。"),
         ),
     ] = BasisChoice.mean,
     check: Annotated[
         bool,
         typer.Option(
-            "--check", help="Exit 1 if a level is below its target in catalogue.yaml. 按目标检查。"
+            "--check",
+            help=tr("Exit 1 if a level is below its target in catalogue.yaml.", "按目标检查。"),
         ),
     ] = False,
     fail_under: Annotated[
@@ -130,7 +156,9 @@ def report(
             "--fail-under",
             min=0.0,
             max=1.0,
-            help="Exit 1 if any level is below this share, e.g. 0.8. 任一层级低于该比例即失败。",
+            help=tr(
+                "Exit 1 if any level is below this share, e.g. 0.8.", "任一层级低于该比例即失败。"
+            ),
         ),
     ] = None,
     history_revs: Annotated[
@@ -138,15 +166,20 @@ def report(
         typer.Option(
             "--history",
             metavar="REVS",
-            help="Also show the share at these git revisions: one per flag or comma-separated"
-            " (--history v1.0,v1.1). 同时统计这些版本（逗号分隔或重复给出）。",
+            help=tr(
+                "Also show the share at these git revisions: one per flag or comma-separated (--history v1.0,v1.1).",
+                "同时统计这些版本（逗号分隔或重复给出）。",
+            ),
         ),
     ] = None,
     since: Annotated[
         str | None,
         typer.Option(
             "--since",
-            help="History from this revision to HEAD (commits touching the catalogue). 自该版本起的历史。",
+            help=tr(
+                "History from this revision to HEAD (commits touching the catalogue).",
+                "自该版本起的历史。",
+            ),
         ),
     ] = None,
     directory: DirectoryOption = None,
@@ -157,7 +190,7 @@ def report(
     use_cache: CacheOption = True,
     jobs: JobsOption = None,
 ) -> None:
-    """Report the share of matters meeting 最多跑一次. 统计“最多跑一次”事项比例。"""
+    """Report the share of matters that need at most one on-site visit."""
     language = lang_of(lang)
     be_quiet(quiet)
     root = locate(path, directory, sample, language)

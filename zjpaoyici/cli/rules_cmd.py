@@ -20,6 +20,7 @@ from zjpaoyici.cli.common import (
     enter_directory,
     lang_of,
     stdout_console,
+    tr,
     usage_error,
 )
 from zjpaoyici.i18n import t
@@ -33,34 +34,47 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
-EXAMPLES = """
-[bold]Examples 示例[/bold]
+EXAMPLES = tr(
+    """
+[bold]Examples[/bold]
 
   zjpaoyici rules
-  zjpaoyici rules Q001                     [dim]# one rule: why, failing and fixed example 解释一条规则[/dim]
+  zjpaoyici rules Q001                     [dim]# one rule: why, failing and fixed example[/dim]
   zjpaoyici rules --format json
   zjpaoyici rules --format markdown -o docs/rules.md
-"""
+""",
+    """
+[bold]示例[/bold]
+
+  zjpaoyici rules
+  zjpaoyici rules Q001                     [dim]# 解释一条规则[/dim]
+  zjpaoyici rules --format json
+  zjpaoyici rules --format markdown -o docs/rules.md
+""",
+)
 
 
-@app.command(epilog=EXAMPLES)
+@app.command(epilog=EXAMPLES, help=tr("List the validation rules.", "列出全部校验规则。"))
 def rules(
     rule_id: Annotated[
         str | None,
         typer.Argument(
             metavar="[RULE]",
-            help="Explain one rule: why, a failing and a fixed example (e.g. Q001). 解释一条规则。",
+            help=tr(
+                "Explain one rule: why, a failing and a fixed example (e.g. Q001).",
+                "解释一条规则。",
+            ),
         ),
     ] = None,
     fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="Output format. 输出格式。")
+        Format, typer.Option("--format", "-f", help=tr("Output format.", "输出格式。"))
     ] = Format.table,
     directory: DirectoryOption = None,
     quiet: QuietOption = False,
     lang: LangOption = None,
     output: OutputOption = None,
 ) -> None:
-    """List the validation rules. 列出全部校验规则。"""
+    """List the validation rules."""
     language = lang_of(lang)
     be_quiet(quiet)
     enter_directory(directory, language)
@@ -78,7 +92,13 @@ def rules(
     elif fmt == Format.markdown:
         emit(rules_markdown(), output)
     else:
-        table = Table("ID", "Name", "Severity", t("rules_col_checks", language))
+        table = Table(
+            t("rules_col_id", language),
+            t("rules_col_name", language),
+            t("rules_col_severity", language),
+            t("rules_col_checks", language),
+        )
         for r in sorted(REGISTRY.values(), key=lambda r: r.id):
-            table.add_row(r.id, r.name, r.severity.value, r.title.get(language))
+            severity = t(f"severity_{r.severity.value}", language).strip()
+            table.add_row(r.id, r.name, severity, r.title.get(language))
         stdout_console().print(table)

@@ -26,6 +26,7 @@ from zjpaoyici.cli.common import (
     lang_of,
     stderr_console,
     stdout_console,
+    tr,
     usage_error,
 )
 from zjpaoyici.fsutil import atomic_write_text
@@ -50,38 +51,58 @@ class Kind(StrEnum):
     mapping = "mapping"
 
 
-EXAMPLES = """
-[bold]Examples 示例[/bold]
+EXAMPLES = tr(
+    """
+[bold]Examples[/bold]
 
-  zjpaoyici schema                                [dim]# list the kinds 列出类型[/dim]
-  zjpaoyici schema implementation                 [dim]# print one schema 输出一个 schema[/dim]
+  zjpaoyici schema                                [dim]# list the kinds[/dim]
+  zjpaoyici schema implementation                 [dim]# print one schema[/dim]
   zjpaoyici schema implementation -o impl.schema.json
-  zjpaoyici schema --output-dir schemas            [dim]# write all 写出全部（更新仓库中的副本）[/dim]
-  zjpaoyici schema --output-dir schemas --check    [dim]# CI: exit 1 if a copy is stale 检查副本是否最新[/dim]
+  zjpaoyici schema --output-dir schemas            [dim]# write all[/dim]
+  zjpaoyici schema --output-dir schemas --check    [dim]# CI: exit 1 if a copy is stale[/dim]
 
-Exit codes 退出码: 0 · 1 --check found stale copies 副本已过期 · 2 usage 用法错误
-"""
+Exit codes: 0 · 1 --check found stale copies · 2 usage error
+""",
+    """
+[bold]示例[/bold]
+
+  zjpaoyici schema                                [dim]# 列出类型[/dim]
+  zjpaoyici schema implementation                 [dim]# 输出一个 schema[/dim]
+  zjpaoyici schema implementation -o impl.schema.json
+  zjpaoyici schema --output-dir schemas            [dim]# 写出全部（更新仓库中的副本）[/dim]
+  zjpaoyici schema --output-dir schemas --check    [dim]# 检查副本是否最新[/dim]
+
+退出码：0 · 1 --check 发现副本已过期 · 2 用法错误
+""",
+)
 
 
-@app.command(epilog=EXAMPLES)
+@app.command(
+    epilog=EXAMPLES,
+    help=tr("Print or write the JSON Schemas of the catalogue files.", "输出或写出 JSON Schema。"),
+)
 def schema(
     kind: Annotated[
         Kind | None,
-        typer.Argument(help="The file kind whose schema to print. 文件类型。"),
+        typer.Argument(help=tr("The file kind whose schema to print.", "文件类型。")),
     ] = None,
     output_dir: Annotated[
         Path | None,
         typer.Option(
             "--output-dir",
-            help="Write the schemas (all, or KIND) into this folder. 把 schema 写入该文件夹。",
+            help=tr(
+                "Write the schemas (all, or KIND) into this folder.", "把 schema 写入该文件夹。"
+            ),
         ),
     ] = None,
     check: Annotated[
         bool,
         typer.Option(
             "--check",
-            help="With --output-dir: change nothing, exit 1 if a copy is missing or stale."
-            " 只检查文件夹中的副本是否最新。",
+            help=tr(
+                "With --output-dir: change nothing, exit 1 if a copy is missing or stale.",
+                "只检查文件夹中的副本是否最新。",
+            ),
         ),
     ] = False,
     output: OutputOption = None,
@@ -89,7 +110,7 @@ def schema(
     quiet: QuietOption = False,
     lang: LangOption = None,
 ) -> None:
-    """Print or write the JSON Schemas of the catalogue files. 输出或写出 JSON Schema。"""
+    """Print or write the JSON Schemas of the catalogue files."""
     language = lang_of(lang)
     be_quiet(quiet)
     enter_directory(directory, language)

@@ -21,6 +21,7 @@ from zjpaoyici.cli.common import (
     load_shown,
     locate,
     stdout_console,
+    tr,
     usage_error,
 )
 from zjpaoyici.i18n import t
@@ -34,46 +35,72 @@ class Format(StrEnum):
     json = "json"
 
 
-EXAMPLES = """
-[bold]Examples 示例[/bold]
+EXAMPLES = tr(
+    """
+[bold]Examples[/bold]
 
-  zjpaoyici show 许可-00802-003                  [dim]# every region that implements it 所有实施区划[/dim]
-  zjpaoyici show 许可-00802-003 --region 330106  [dim]# one region 只看一个区划[/dim]
-  zjpaoyici show 许可-00802-003 --format json    [dim]# with file, line, column 含文件、行、列[/dim]
+  zjpaoyici show 许可-00802-003                  [dim]# every region that implements it[/dim]
+  zjpaoyici show 许可-00802-003 --region 330106  [dim]# one region[/dim]
+  zjpaoyici show 许可-00802-003 --format json    [dim]# with file, line, column[/dim]
   zjpaoyici show 许可-00802-003 --catalogue path/to/catalog
-  zjpaoyici show YJS-GR-001                      [dim]# a bundle: members per region 一件事及各区划成员[/dim]
-  zjpaoyici show 食品生产许可                    [dim]# by name 按事项名称[/dim]
+  zjpaoyici show YJS-GR-001                      [dim]# a bundle: members per region[/dim]
+  zjpaoyici show 食品生产许可                    [dim]# by name[/dim]
 
-Exit codes 退出码: 0 shown 已显示 · 2 unknown code or region, unreadable catalogue 编码或区划不存在
-"""
+Exit codes: 0 shown · 2 unknown code or region, unreadable catalogue
+""",
+    """
+[bold]示例[/bold]
+
+  zjpaoyici show 许可-00802-003                  [dim]# 所有实施区划[/dim]
+  zjpaoyici show 许可-00802-003 --region 330106  [dim]# 只看一个区划[/dim]
+  zjpaoyici show 许可-00802-003 --format json    [dim]# 含文件、行、列[/dim]
+  zjpaoyici show 许可-00802-003 --catalogue path/to/catalog
+  zjpaoyici show YJS-GR-001                      [dim]# 一件事及各区划成员[/dim]
+  zjpaoyici show 食品生产许可                    [dim]# 按事项名称[/dim]
+
+退出码：0 已显示 · 2 编码或区划不存在、目录无法读取
+""",
+)
 
 
-@app.command(epilog=EXAMPLES)
+@app.command(
+    epilog=EXAMPLES,
+    help=tr(
+        "Show a matter with provenance: where each effective value is written.",
+        "显示一个事项：基本目录要素，以及各实施区划的生效取值和每个取值的来源（文件:行）。",
+    ),
+)
 def show(
     code: Annotated[
         str,
         typer.Argument(
-            help="Matter code, implementation code (实施编码), matter name, or a bundle (一件事)"
-            " code. 事项编码、实施编码、事项名称或一件事编码。"
+            help=tr(
+                "Matter code, implementation code, matter name, or a one-thing bundle code.",
+                "事项编码、实施编码、事项名称或一件事编码。",
+            )
         ),
     ],
     path: Annotated[
         Path | None,
-        typer.Argument(help="Catalogue folder (default: the current catalogue). 目录。"),
+        typer.Argument(help=tr("Catalogue folder (default: the current catalogue).", "目录。")),
     ] = None,
     region: Annotated[
         str | None,
-        typer.Option("--region", "-r", help="Only this region (6-digit code). 只显示该区划。"),
+        typer.Option(
+            "--region", "-r", help=tr("Only this region (6-digit code).", "只显示该区划。")
+        ),
     ] = None,
     fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="Output format. 输出格式。")
+        Format, typer.Option("--format", "-f", help=tr("Output format.", "输出格式。"))
     ] = Format.text,
     catalogue: Annotated[
         Path | None,
         typer.Option(
             "--catalogue",
             "-c",
-            help="Catalogue directory (default: the one around the working directory). 目录。",
+            help=tr(
+                "Catalogue directory (default: the one around the working directory).", "目录。"
+            ),
         ),
     ] = None,
     directory: DirectoryOption = None,
@@ -82,10 +109,7 @@ def show(
     lang: LangOption = None,
     output: OutputOption = None,
 ) -> None:
-    """Show a matter with provenance: where each effective value is written.
-
-    显示一个事项：基本目录要素，以及各实施区划的生效取值和每个取值的来源（文件:行）。
-    """
+    """Show a matter with provenance: where each effective value is written."""
     language = lang_of(lang)
     be_quiet(quiet)
     if path is not None and catalogue is not None:

@@ -32,6 +32,7 @@ from zjpaoyici.cli.common import (
     note,
     progress,
     stdout_console,
+    tr,
     usage_error,
 )
 from zjpaoyici.fsutil import atomic_write_text
@@ -59,31 +60,54 @@ class Format(StrEnum):
     junit = "junit"
 
 
-EXAMPLES = """
-[bold]Examples 示例[/bold]
+EXAMPLES = tr(
+    """
+[bold]Examples[/bold]
 
-  zjpaoyici validate                         [dim]# the catalogue around the working directory 当前目录所在的目录[/dim]
+  zjpaoyici validate                         [dim]# the catalogue around the working directory[/dim]
   zjpaoyici validate catalog/ --lang en
-  zjpaoyici validate implementations/330106/scjg.yaml   [dim]# report one file 只报告一个文件[/dim]
+  zjpaoyici validate implementations/330106/scjg.yaml   [dim]# report one file[/dim]
   zjpaoyici validate --select Q --ignore Q006
   zjpaoyici validate --format github         [dim]# annotations in GitHub Actions[/dim]
   zjpaoyici validate --format sarif -o zjpaoyici.sarif
-  zjpaoyici validate --no-cache -j 2          [dim]# recompute every region on 2 processes 不用缓存，两个进程[/dim]
+  zjpaoyici validate --no-cache -j 2          [dim]# recompute every region on 2 processes[/dim]
 
-Exit codes 退出码: 0 clean 无问题 · 1 findings 有问题 · 2 usage / unreadable input 用法错误或无法读取
-"""
+Exit codes: 0 clean · 1 findings · 2 usage error or unreadable input
+""",
+    """
+[bold]示例[/bold]
+
+  zjpaoyici validate                         [dim]# 当前目录所在的目录[/dim]
+  zjpaoyici validate catalog/ --lang en
+  zjpaoyici validate implementations/330106/scjg.yaml   [dim]# 只报告一个文件[/dim]
+  zjpaoyici validate --select Q --ignore Q006
+  zjpaoyici validate --format github         [dim]# annotations in GitHub Actions[/dim]
+  zjpaoyici validate --format sarif -o zjpaoyici.sarif
+  zjpaoyici validate --no-cache -j 2          [dim]# 不用缓存，两个进程[/dim]
+
+退出码：0 无问题 · 1 有问题 · 2 用法错误或无法读取
+""",
+)
 
 
-@app.command(epilog=EXAMPLES)
+@app.command(
+    epilog=EXAMPLES,
+    help=tr(
+        "Validate catalogues: YAML, structure, codes, references, layers, quality.",
+        "校验目录：YAML 语法、文件结构、编码、引用关系与实施要素质量，一次报告全部问题。",
+    ),
+)
 def validate(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Catalogue directories or files (default: the current catalogue). 目录或文件。"
+            help=tr(
+                "Catalogue directories or files (default: the current catalogue).", "目录或文件。"
+            )
         ),
     ] = None,
     fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="Output format. 输出格式。")
+        Format, typer.Option("--format", "-f", help=tr("Output format.", "输出格式。"))
     ] = Format.text,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
@@ -99,8 +123,10 @@ def validate(
         typer.Option(
             "--baseline",
             metavar="FILE",
-            help="Report only findings not in this baseline (see --write-baseline)."
-            " 只报告基线中没有的新问题。",
+            help=tr(
+                "Report only findings not in this baseline (see --write-baseline).",
+                "只报告基线中没有的新问题。",
+            ),
         ),
     ] = None,
     write_baseline: Annotated[
@@ -108,14 +134,17 @@ def validate(
         typer.Option(
             "--write-baseline",
             metavar="FILE",
-            help="Record today's findings as the baseline and exit 0. 把当前问题记为基线。",
+            help=tr("Record today's findings as the baseline and exit 0.", "把当前问题记为基线。"),
         ),
     ] = None,
     show_suppressed: Annotated[
         bool,
         typer.Option(
             "--show-suppressed",
-            help="Also list findings suppressed by a comment or the baseline. 同时列出被忽略的问题。",
+            help=tr(
+                "Also list findings suppressed by a comment or the baseline.",
+                "同时列出被忽略的问题。",
+            ),
         ),
     ] = False,
     max_per_rule: Annotated[
@@ -123,15 +152,14 @@ def validate(
         typer.Option(
             "--max-per-rule",
             min=0,
-            help="List at most N findings of one rule in one file; the rest are counted in"
-            " one line (0: list all). 同一文件同一规则最多逐条列出 N 条（0 为全部）。",
+            help=tr(
+                "List at most N findings of one rule in one file; the rest are counted in one line (0: list all).",
+                "同一文件同一规则最多逐条列出 N 条（0 为全部）。",
+            ),
         ),
     ] = MAX_PER_RULE,
 ) -> None:
-    """Validate catalogues: YAML, structure, codes, references, layers, quality.
-
-    校验目录：YAML 语法、文件结构、编码、引用关系与实施要素质量，一次报告全部问题。
-    """
+    """Validate catalogues: YAML, structure, codes, references, layers, quality."""
     language = lang_of(lang)
     be_quiet(quiet)
     enter_directory(directory, language)

@@ -1,0 +1,117 @@
+"""Help follows --lang (issue 18): every command's --help, in Chinese and in English, is
+compared with a golden copy a person has read (tests/data/help/, regenerated with
+``python tests/test_help.py``); no line mixes prose of the two languages, and no flag is
+shown as if it took a value (``<bool>``)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA
+
+COMMANDS = [
+    *("", "cache", "diff", "explode", "export", "fmt", "import", "init", "merge", "merge3"),
+    *("report", "rules", "schema", "show", "validate"),
+]
+GOLDEN = DATA / "help"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# Words that are code, not prose: option values, file and field names, tool names.
+_CODE_WORDS = (
+    set(
+        [
+            "Usage",
+            "OPTIONS",
+            "COMMAND",
+            "ARGS",
+            "YAML",
+            "JSON",
+            "Schema",
+            "schema",
+            "shell",
+            "git",
+            "Excel",
+            "BOM",
+            "UTF",
+            "CI",
+            "pip",
+            "zjpaoyici",
+            "old",
+            "new",
+            "str",
+            "int",
+            "float",
+            "range",
+            "path",
+            "kind",
+            "https",
+            "python",
+        ]
+    )
+    | {*COMMANDS, "days", "bool", "split", "enum", "regex", "pairs", "contains", "text"}
+    | {"fail", "drop_row", "on_error", "pre-commit", "pre", "accept", "csv"}
+    | {
+        # argument names shown in the Arguments panel
+        *("directory", "base", "ours", "theirs", "source", "code", "paths", "rule", "inputs"),
+    }
+)
+
+
+def help_text(command: str, lang: str) -> str:
+    args = [command] if command else []
+    env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+    env.pop("FORCE_COLOR", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "zjpaoyici", *args, "--help", "--lang", lang],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _prose(line: str) -> str:
+    """A help line without what is code: command lines, options, metavars, choices,
+    defaults and paths."""
+    line = re.sub(r"\b(?:zjpaoyici|git|echo)\s+\S.*", "", line)
+    line = re.sub(r"\{[^}]*\}?", "", line)  # YAML examples: {code: …, reason: …}
+    line = re.sub(
+        r"--?[\w-]+|<[^>\s]*>?|^[│ ]*[\w|]*>|\[[^\]]*\]|[\w./$~-]*[._/$~=%*][\w./$~-]*", "", line
+    )
+    return line
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_matches_the_golden_copy(command: str, lang: str) -> None:
+    text = help_text(command, lang)
+    golden = GOLDEN / f"{command or 'zjpaoyici'}.{lang}.txt"
+    assert text == golden.read_text(encoding="utf-8")
+    assert "<bool>" not in text
+    for line in text.splitlines():
+        prose = _prose(line)
+        if lang == "zh":
+            words = [
+                w
+                for w in re.findall(r"[A-Za-z][A-Za-z0-9_-]{2,}", prose)
+                if w not in _CODE_WORDS and not w.isupper()
+            ]
+            assert not words, line
+        else:
+            assert not _CJK.search(prose), line
+
+
+if __name__ == "__main__":  # regenerate the golden copies (read them before committing)
+    GOLDEN.mkdir(parents=True, exist_ok=True)
+    for name in COMMANDS:
+        for language in ("zh", "en"):
+            out = GOLDEN / f"{name or 'zjpaoyici'}.{language}.txt"
+            out.write_text(help_text(name, language), encoding="utf-8")
+    print(f"wrote {len(COMMANDS) * 2} files to {Path(GOLDEN)}")
