@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -388,6 +389,16 @@ def emit(text: str, output: Path | None) -> None:
     else:
         atomic_write_text(output, text)
         note(t("wrote_file", lang_from_argv(sys.argv[1:]), path=display_path(output.absolute())))
+
+
+def print_to(output: Path | None, render: Callable[[Console], None]) -> None:
+    """A rich rendering to the terminal, or as plain text into ``output`` (``-o``)."""
+    if output is None:
+        render(stdout_console())
+        return
+    buffer = io.StringIO()
+    render(Console(file=buffer, width=160, no_color=True))
+    emit(buffer.getvalue(), output)
 
 
 def lang_from_argv(argv: list[str]) -> Lang:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.text import Text
 
 from zjpaoyici.cache import Cache
@@ -32,9 +30,9 @@ from zjpaoyici.cli.common import (
     listed,
     locate,
     note,
+    print_to,
     progress,
     stderr_console,
-    stdout_console,
     tr,
     usage_error,
 )
@@ -219,14 +217,8 @@ def report(
     except GitError as exc:
         raise usage_error(t("err_git", language, reason=exc)) from None
     group = _BY[by]
-    if fmt == Format.table and output is not None:  # the table as plain text, into the file
-        buffer = io.StringIO()
-        report_out.render_table(
-            result, Console(file=buffer, width=160, no_color=True), group, language
-        )
-        emit(buffer.getvalue(), output)
-    elif fmt == Format.table:
-        report_out.render_table(result, stdout_console(), group, language)
+    if fmt == Format.table:
+        print_to(output, lambda console: report_out.render_table(result, console, group, language))
     else:  # a file or a pipe: a failing gate still says which level, on standard error
         for line in report_out.below_lines(result, language):
             stderr_console().print(Text(one_line(line), style="bold red"), soft_wrap=True)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from zjpaoyici.cli.common import (
     EXIT_OK,
@@ -30,8 +28,8 @@ from zjpaoyici.cli.common import (
     lang_of,
     listed,
     note,
+    print_to,
     progress,
-    stdout_console,
     tr,
     usage_error,
 )
@@ -241,14 +239,10 @@ def validate(
         result.findings, old = apply_baseline(result.findings, known)
         result.suppressed.extend(old)
         result.baseline = True
-    if fmt == Format.text and output is not None:  # the listing as plain text, into the file
-        buffer = io.StringIO()
-        findings_text.render(
-            result, Console(file=buffer, width=160, no_color=True), language, show_suppressed
+    if fmt == Format.text:
+        print_to(
+            output, lambda console: findings_text.render(result, console, language, show_suppressed)
         )
-        emit(buffer.getvalue(), output)
-    elif fmt == Format.text:
-        findings_text.render(result, stdout_console(), language, show_suppressed)
     else:
         renderer = {
             Format.parsable: findings_text.render_parsable,
