@@ -42,25 +42,41 @@ from zjpaoyici.yamlio import (
     values_bound,
 )
 
-# Bytes whose presence sends a file to the exact path: anchor, alias, tag, block scalar,
-# directive, reserved indicators, complex key, escape, tab (single bytes: a memchr each).
-_DECLINE_BYTES = tuple(c.encode() for c in "&*!|>%@`?\\\t")
+# Tabs send a file to the exact path (a memchr): the two parsers treat tabs in indentation
+# and between tokens differently.
+_DECLINE_BYTES = (b"\t",)
 # Token shapes the parsers read differently, each a regex starting with a literal (so the
 # engine skips ahead to it) followed by a look-behind: a second document; an empty flow
-# entry (``[a, , b]``); a token starting with a colon or a colon glued to what follows
-# (``{a:1}``, URLs); a number with a leading zero (``0701`` is 449 in YAML 1.1, 701 in
-# 1.2); an infinity or not-a-number; an underscore in or starting a number (yaml_rs
-# reads ``_0`` as 0).
+# entry (``[a, , b]``); an indicator starting a token — anchor, alias, tag, directive,
+# reserved character, complex key, a colon (``: x``, ``:x``) — while the same characters
+# inside a word (``a&b``, ``x@y.cn``, ``5%``, ``是否?``, URLs) are text to both; a colon
+# glued to a quoted or bracketed node (``"a":1``) or to a flow indicator (``a:,``); a
+# block scalar indicator anywhere but as the whole value after ``key:`` or ``-`` (with a
+# chomping indicator and a comment at most; an indentation indicator is declined); a
+# number with a leading zero (``0701`` is 449 in YAML 1.1, 701 in 1.2); an infinity or
+# not-a-number; an underscore in or starting a number (yaml_rs reads ``_0`` as 0).
 _DECLINE_SHAPES = tuple(
     re.compile(pattern)
     for pattern in (
         rb"\n(?:---|\.\.\.)",
         rb",(?<=[ \[{,],)",
-        rb":(?:(?<=[ \[{,\n]:)|[^ \r\n])",
+        rb"[&*!%@`?:](?<=[ \[{,\n][&*!%@`?:])",
+        rb":(?:(?<=[\"'\]}]:)[^ \r\n]|[,\[\]{}])",
+        rb"[|>](?:(?<=[\[{,\n][|>])|(?<=[^:\-] [|>])|(?<=[:\-] [|>])(?![-+]? *(?:#[^\n]*)?\r?\n))",
         rb"0(?:(?<=[\[{,]0)|(?<=[ \[{,][-+]0)|(?<= 0)[0-9oO_])",
         rb"\.(?:inf|Inf|INF|nan|NaN|NAN)",
         rb"_(?<=[0-9 \[{,:\-+.]_)",
     )
+)
+# What yaml_rs reads differently from libyaml, or YAML 1.1 turns into findings rather than
+# data, in the compact JSON form: a text of line breaks only (an empty block scalar:
+# libyaml reads "", yaml_rs "\n"); a control character put in by an escape (``"\x07"``,
+# ``"\N"``; orjson writes C0 controls as escapes, the others as UTF-8); a merge (``<<``)
+# or value (``=``) key.
+_BLOCK_HEADER = re.compile(rb"[|>](?<=[:\-] [|>])")
+_DECLINE_STARTS = tuple(c.encode() for c in ("---", "...", "0", "-0", "+0", *":,&*!%@`?|>"))
+_FINDING_SHAPES = re.compile(
+    rb'[:,\[]"(?:\\n)+"|\\u00|\\[bf]|\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|"(?:<<|=)":'
 )
 # JSON strings that YAML 1.1 might resolve to something other than text when written
 # plain: ASCII, starting with a first character of PyYAML's implicit resolvers.
@@ -75,9 +91,9 @@ _RESOLVER = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"
 
 
-def _source_safe(raw: bytes, text: str, limits: Limits) -> bool:
+def _source_safe(raw: bytes) -> bool:
     """True when the file holds nothing the two parsers could read differently."""
-    if not raw.strip() or raw.startswith((b"---", b"...", b"0", b"-0", b"+0", b":", b",")):
+    if not raw.strip() or raw.startswith(_DECLINE_STARTS):
         return False
     if any(token in raw for token in _DECLINE_BYTES):
         return False
@@ -85,10 +101,25 @@ def _source_safe(raw: bytes, text: str, limits: Limits) -> bool:
         return False  # a lone carriage return
     if any(shape.search(raw) for shape in _DECLINE_SHAPES):
         return False
-    # a line's length in bytes bounds its length in characters
-    return len(raw) <= limits.max_scalar_chars or all(
-        len(line) <= limits.max_scalar_chars for line in raw.split(b"\n")
-    )
+    # a block scalar that ends the file without a line break: libyaml drops the final one
+    return raw.endswith(b"\n") or _BLOCK_HEADER.search(raw) is None
+
+
+def _longest_text_bound(encoded: bytes, limit: int) -> bool:
+    """Whether no text in the compact JSON ``encoded`` can be longer than ``limit``
+    characters: each character takes at least a byte, so a text no longer than ``limit``
+    bytes between its quotes is short enough (an escaped quote inside a text splits it:
+    then ask the data itself)."""
+    if len(encoded) <= limit:
+        return True
+    if b'\\"' in encoded:
+        return False
+    return _long_run(limit).search(encoded) is None
+
+
+@lru_cache(maxsize=4)
+def _long_run(limit: int) -> re.Pattern[bytes]:
+    return re.compile(b'"[^"]{%d}' % (limit + 1))
 
 
 @lru_cache(maxsize=65536)
@@ -106,12 +137,14 @@ def _reads_differently(token: bytes) -> bool:
     return not isinstance(plain, dict) or isinstance(plain.get("v"), str)
 
 
-def _data_safe(data: Any) -> bytes | None:
+def _data_safe(data: Any, limits: Limits) -> bytes | None:
     """The compact JSON form of ``data`` when it means the same under YAML 1.1 (see the
-    module doc), else ``None``."""
+    module doc) and the exact path would find nothing to report in it, else ``None``."""
     try:  # refuses keys that are not text (and anything but plain JSON types)
         encoded = orjson.dumps(data, option=orjson.OPT_PASSTHROUGH_DATETIME)
     except TypeError:
+        return None
+    if _FINDING_SHAPES.search(encoded) or not _longest_text_bound(encoded, limits.max_scalar_chars):
         return None
     if _FLOAT_VALUE.search(encoded) or any(p.search(encoded) for p in _LISTED_NUMBER):
         return None
@@ -128,7 +161,7 @@ def fast_load(raw: bytes, text: str, limits: Limits = DEFAULT_LIMITS) -> dict[st
 
 
 def _fast_load(raw: bytes, text: str, limits: Limits) -> tuple[dict[str, Any], bytes] | None:
-    if not _source_safe(raw, text, limits) or values_bound(raw) > limits.max_values:
+    if not _source_safe(raw) or values_bound(raw) > limits.max_values:
         return None  # (the exact path counts the values before it builds any)
     try:
         data = yaml_rs.loads(text, parse_datetime=False)
@@ -136,7 +169,7 @@ def _fast_load(raw: bytes, text: str, limits: Limits) -> tuple[dict[str, Any], b
         return None
     if not isinstance(data, dict):
         return None
-    encoded = _data_safe(data)
+    encoded = _data_safe(data, limits)
     return (data, encoded) if encoded is not None else None
 
 
