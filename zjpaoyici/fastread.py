@@ -55,29 +55,53 @@ _DECLINE_BYTES = (b"\t",)
 # chomping indicator and a comment at most; an indentation indicator is declined); a
 # number with a leading zero (``0701`` is 449 in YAML 1.1, 701 in 1.2); an infinity or
 # not-a-number; an underscore in or starting a number (yaml_rs reads ``_0`` as 0).
+_INDICATORS = "&*!%@`?:"
+
+
+def _block_indicator(c: bytes) -> bytes:
+    """``|`` or ``>`` as anything but a block scalar header ending a ``key:`` or ``-`` line."""
+    e = re.escape(c)
+    header = rb"(?<=[:\-] " + e + rb")(?![-+]? *(?:#[^\n]*)?\r?\n)"
+    return e + rb"(?:(?<=[\[{,\n]" + e + rb")|(?<=[^:\-] " + e + rb")|" + header + rb")"
+
+
 _DECLINE_SHAPES = tuple(
     re.compile(pattern)
     for pattern in (
         rb"\n(?:---|\.\.\.)",
         rb",(?<=[ \[{,],)",
-        rb"[&*!%@`?:](?<=[ \[{,\n][&*!%@`?:])",
+        # one regex per indicator: a literal first is found by a fast search
+        *(
+            re.escape(c.encode()) + rb"(?<=[ \[{,\n]" + re.escape(c.encode()) + rb")"
+            for c in _INDICATORS
+        ),
         rb":(?:(?<=[\"'\]}]:)[^ \r\n]|[,\[\]{}])",
-        rb"[|>](?:(?<=[\[{,\n][|>])|(?<=[^:\-] [|>])|(?<=[:\-] [|>])(?![-+]? *(?:#[^\n]*)?\r?\n))",
+        *(_block_indicator(c) for c in (b"|", b">")),
         rb"0(?:(?<=[\[{,]0)|(?<=[ \[{,][-+]0)|(?<= 0)[0-9oO_])",
         rb"\.(?:inf|Inf|INF|nan|NaN|NAN)",
         rb"_(?<=[0-9 \[{,:\-+.]_)",
     )
 )
-# What yaml_rs reads differently from libyaml, or YAML 1.1 turns into findings rather than
-# data, in the compact JSON form: a text of line breaks only (an empty block scalar:
-# libyaml reads "", yaml_rs "\n"); a control character put in by an escape (``"\x07"``,
-# ``"\N"``; orjson writes C0 controls as escapes, the others as UTF-8); a merge (``<<``)
-# or value (``=``) key.
 _BLOCK_HEADER = re.compile(rb"[|>](?<=[:\-] [|>])")
 _DECLINE_STARTS = tuple(c.encode() for c in ("---", "...", "0", "-0", "+0", *":,&*!%@`?|>"))
-_FINDING_SHAPES = re.compile(
-    rb'[:,\[]"(?:\\n)+"|\\u00|\\[bf]|\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|"(?:<<|=)":'
+# What yaml_rs reads differently from libyaml, or YAML 1.1 turns into findings rather than
+# data, in the compact JSON form: a control character put in by an escape (``"\x07"``,
+# ``"\N"``; orjson writes C0 controls as escapes, the others as UTF-8); a merge (``<<``)
+# or value (``=``) key; a text of line breaks only (an empty block scalar: libyaml reads
+# "", yaml_rs "\n").
+# (each a regex with a literal first, or a memchr: one scan each)
+_FINDING_SHAPES = tuple(
+    re.compile(pattern)
+    for pattern in (
+        rb"\\(?:u00|[bf])",
+        rb"\x7f",
+        rb"\xc2[\x80-\x9f]",
+        rb"\xe2\x80[\xa8\xa9]",
+        rb'<<":(?<="<<":)',
+        rb'=":(?<="=":)',
+    )
 )
+_BREAKS_ONLY = re.compile(rb'[:,\[]"(?:\\n)+"')
 # JSON strings that YAML 1.1 might resolve to something other than text when written
 # plain: ASCII, starting with a first character of PyYAML's implicit resolvers.
 # Keys are left out: the exact path keeps a key's text as written, which is what yaml_rs
@@ -144,7 +168,11 @@ def _data_safe(data: Any, limits: Limits) -> bytes | None:
         encoded = orjson.dumps(data, option=orjson.OPT_PASSTHROUGH_DATETIME)
     except TypeError:
         return None
-    if _FINDING_SHAPES.search(encoded) or not _longest_text_bound(encoded, limits.max_scalar_chars):
+    if any(shape.search(encoded) for shape in _FINDING_SHAPES):
+        return None
+    if b'\\n"' in encoded and _BREAKS_ONLY.search(encoded):
+        return None
+    if not _longest_text_bound(encoded, limits.max_scalar_chars):
         return None
     if _FLOAT_VALUE.search(encoded) or any(p.search(encoded) for p in _LISTED_NUMBER):
         return None
