@@ -50,10 +50,12 @@ _DECLINE_BYTES = (b"\t",)
 # entry (``[a, , b]``); an indicator starting a token — anchor, alias, tag, directive,
 # reserved character, complex key, a colon (``: x``, ``:x``) — while the same characters
 # inside a word (``a&b``, ``x@y.cn``, ``5%``, ``是否?``, URLs) are text to both; a colon
-# glued to a quoted or bracketed node (``"a":1``) or to a flow indicator (``a:,``); a
+# glued to a quoted or bracketed node (``"a":1``) or to a flow indicator or ``?`` (``a:,``,
+# ``a:?``: libyaml stops in a flow); a flow collection over several lines; a
 # block scalar indicator anywhere but as the whole value after ``key:`` or ``-`` (with a
 # chomping indicator and a comment at most; an indentation indicator is declined); a
-# number with a leading zero (``0701`` is 449 in YAML 1.1, 701 in 1.2); an infinity or
+# number with a leading zero (``0701`` is 449 in YAML 1.1, 701 in 1.2; ``0571-8700`` is
+# text to both); an infinity or
 # not-a-number; an underscore in or starting a number (yaml_rs reads ``_0`` as 0).
 _INDICATORS = "&*!%@`?:"
 
@@ -75,9 +77,9 @@ _DECLINE_SHAPES = tuple(
             re.escape(c.encode()) + rb"(?<=[ \[{,\n]" + re.escape(c.encode()) + rb")"
             for c in _INDICATORS
         ),
-        rb":(?:(?<=[\"'\]}]:)[^ \r\n]|[,\[\]{}])",
+        rb":(?:(?<=[\"'\]}]:)[^ \r\n]|[,?\[\]{}])",
         *(_block_indicator(c) for c in (b"|", b">")),
-        rb"0(?:(?<=[\[{,]0)|(?<=[ \[{,][-+]0)|(?<= 0)[0-9oO_])",
+        rb"0(?:(?<=[\[{,]0)|(?<=[ \[{,][-+]0)|(?<= 0)(?:[0-9_]+|[oO]\w*)(?![^\s,\]}#]))",
         rb"\.(?:inf|Inf|INF|nan|NaN|NAN)",
         rb"_(?<=[0-9 \[{,:\-+.]_)",
     )
@@ -125,8 +127,32 @@ def _source_safe(raw: bytes) -> bool:
         return False  # a lone carriage return
     if any(shape.search(raw) for shape in _DECLINE_SHAPES):
         return False
+    if (b"[" in raw or b"{" in raw) and not _flows_on_one_line(raw):
+        return False
     # a block scalar that ends the file without a line break: libyaml drops the final one
     return raw.endswith(b"\n") or _BLOCK_HEADER.search(raw) is None
+
+
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}\n")
+
+
+def _flows_on_one_line(raw: bytes) -> bool:
+    """Whether every bracket pair opens and closes on one line. A flow collection over
+    several lines is left to the exact path: yaml_rs takes an implicit key spread over
+    lines (``{a\n  b: c}``) where libyaml stops. Brackets in text count too (a line
+    with ``[`` alone in a note is declined: that is the safe side)."""
+    brackets = raw.translate(None, _NOT_BRACKET)
+    while True:
+        pairs = brackets.replace(b"[]", b"").replace(b"{}", b"")
+        if len(pairs) == len(brackets):
+            break
+        brackets = pairs
+    return (
+        b"[" not in brackets
+        and b"{" not in brackets
+        and b"]" not in brackets
+        and b"}" not in brackets
+    )
 
 
 def _longest_text_bound(encoded: bytes, limit: int) -> bool:
