@@ -2,22 +2,32 @@
 schema check, used only where it provably gives the same result as the exact path.
 
 ``yaml_rs`` parses several times faster than PyYAML's libyaml binding, but it follows
-YAML 1.2 and gives no positions. So a file takes the fast path only when
+YAML 1.2 and gives no positions. Files as people write them — URLs and e-mails in the
+text, ``|``/``>`` block scalars with any chomping indicator, comments anywhere, ``%``,
+``?``, ``@``, ``&`` inside words, quoted strings with escapes, flow collections on one
+line — take the fast path. A file leaves it only when
 
-* its bytes hold no anchor, alias, tag, directive, block scalar, complex key, escape,
-  second document, tab, odd line break, flow syntax the two parsers treat differently,
-  number written with a leading zero, or line longer than a scalar may be (plain
-  substring tests: a C loop each, no regex over the whole text);
-* it parses without error (duplicate keys are errors) to a mapping whose keys are all
-  text, with no float and no string that YAML 1.1 would read as something else when
-  written plain (``yes``, ``12:30``, ``2017-07-01``, ``1_0.5`` …; each distinct
-  candidate is settled once by PyYAML's own resolver), and
-* its data passes the file kind's JSON Schema, compiled by ``jsonschema_rs``.
+* its bytes hold a tab, a lone carriage return, a second document, an indicator that
+  starts a token (anchor, alias, tag, directive, reserved character, complex key, a
+  colon), a colon glued to a quoted node or before a flow indicator, a block scalar
+  indicator that is not a whole value's header (or an indentation indicator), a flow
+  collection spread over several lines, a number with a leading zero, an infinity, an
+  underscore in a number, or a block scalar ending the file without a line break
+  (literal-first regexes and memchr scans, no parse);
+* it parses with an error (duplicate keys are errors) or to something but a mapping
+  whose keys are all text; or its data holds a float, a number in a list, a string that
+  YAML 1.1 would read as something else when written plain (``yes``, ``12:30``,
+  ``2017-07-01`` …; each distinct candidate settled once by PyYAML's own resolver), a
+  control character from an escape, a merge (``<<``) or value (``=``) key, a text of
+  line breaks only (an empty block scalar: "" to libyaml, "\n" to yaml_rs), or a text
+  longer than a scalar may be; or
+* its data fails the file kind's JSON Schema, compiled by ``jsonschema_rs``.
 
-Anything else — a syntax error, a schema violation, a suspicious token — is read again by
-the exact path (:func:`zjpaoyici.yamlio.parse_text` + ``jsonschema``), which explains
-every problem with its location. Documents from the fast path learn their positions
-lazily, the first time something in them is reported.
+The shapes come from measured disagreements (tests/test_fastread.py: the YAML test
+suite's inputs, real-shaped cases, hypothesis-generated block scalars and punctuation).
+Anything declined is read again by the exact path (:func:`zjpaoyici.yamlio.parse_text` +
+``jsonschema``), which explains every problem with its location. Documents from the
+fast path learn their positions lazily, the first time something in them is reported.
 """
 
 from __future__ import annotations
@@ -50,14 +60,25 @@ _DECLINE_BYTES = (b"\t",)
 # entry (``[a, , b]``); an indicator starting a token — anchor, alias, tag, directive,
 # reserved character, complex key, a colon (``: x``, ``:x``) — while the same characters
 # inside a word (``a&b``, ``x@y.cn``, ``5%``, ``是否?``, URLs) are text to both; a colon
-# glued to a quoted or bracketed node (``"a":1``) or to a flow indicator or ``?`` (``a:,``,
-# ``a:?``: libyaml stops in a flow); a flow collection over several lines; a
-# block scalar indicator anywhere but as the whole value after ``key:`` or ``-`` (with a
-# chomping indicator and a comment at most; an indentation indicator is declined); a
-# number with a leading zero (``0701`` is 449 in YAML 1.1, 701 in 1.2; ``0571-8700`` is
-# text to both); an infinity or
+# glued to a quoted or bracketed node (``"a":1``) or before a flow indicator or ``?``
+# (``a:,``, ``a:?``: libyaml stops there in a flow); a block scalar indicator anywhere
+# but as the whole value after ``key:`` or ``-`` (a chomping indicator and a comment at
+# most; an indentation indicator is declined); a number with a leading zero (``0701`` is
+# 449 in YAML 1.1, 701 in 1.2; ``0571-8700`` is text to both); an infinity or
 # not-a-number; an underscore in or starting a number (yaml_rs reads ``_0`` as 0).
 _INDICATORS = "&*!%@`?:"
+
+
+def _led(pattern: bytes) -> tuple[bytes, re.Pattern[bytes]]:
+    """A regex with the literal byte it starts with: a memchr for that byte skips the
+    regex outright for the many files that do not hold it."""
+    if pattern[:1] != b"\\":
+        lead = pattern[:1]
+    elif pattern[1:2] == b"x":
+        lead = bytes.fromhex(pattern[2:4].decode())
+    else:
+        lead = b"\n" if pattern[1:2] == b"n" else pattern[1:2]
+    return lead, re.compile(pattern)
 
 
 def _block_indicator(c: bytes) -> bytes:
@@ -68,7 +89,7 @@ def _block_indicator(c: bytes) -> bytes:
 
 
 _DECLINE_SHAPES = tuple(
-    re.compile(pattern)
+    _led(pattern)
     for pattern in (
         rb"\n(?:---|\.\.\.)",
         rb",(?<=[ \[{,],)",
@@ -93,7 +114,7 @@ _DECLINE_STARTS = tuple(c.encode() for c in ("---", "...", "0", "-0", "+0", *":,
 # "", yaml_rs "\n").
 # (each a regex with a literal first, or a memchr: one scan each)
 _FINDING_SHAPES = tuple(
-    re.compile(pattern)
+    _led(pattern)
     for pattern in (
         rb"\\(?:u00|[bf])",
         rb"\x7f",
@@ -125,7 +146,7 @@ def _source_safe(raw: bytes) -> bool:
         return False
     if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):
         return False  # a lone carriage return
-    if any(shape.search(raw) for shape in _DECLINE_SHAPES):
+    if any(lead in raw and shape.search(raw) for lead, shape in _DECLINE_SHAPES):
         return False
     if (b"[" in raw or b"{" in raw) and not _flows_on_one_line(raw):
         return False
@@ -194,7 +215,7 @@ def _data_safe(data: Any, limits: Limits) -> bytes | None:
         encoded = orjson.dumps(data, option=orjson.OPT_PASSTHROUGH_DATETIME)
     except TypeError:
         return None
-    if any(shape.search(encoded) for shape in _FINDING_SHAPES):
+    if any(lead in encoded and shape.search(encoded) for lead, shape in _FINDING_SHAPES):
         return None
     if b'\\n"' in encoded and _BREAKS_ONLY.search(encoded):
         return None

@@ -63,9 +63,6 @@ SINGLE_LINE_FIELDS = (
 # JSON spaces occur only inside strings. Documents without any skip the Q008 walk; a line
 # break inside a multi-line text (a block scalar's guide) does not make it walk.
 _ODD_SPACE_SHAPES = (  # literal first: the engine skips ahead to the lead bytes
-    re.compile(rb"\\[^n]"),  # any escape but \n: tab, carriage return, control
-    re.compile(rb'"\\n'),  # a line break leading a text
-    re.compile(rb'\\n"'),  # or ending it
     *(re.compile(re.escape(t)) for t in (b"  ", b'" ', b' "')),  # doubled, leading, trailing
     *(re.compile(re.escape(t)) for t in (b"\xe1\x9a\x80", b"\xe3\x80\x80", b"\xef\xbb\xbf")),
     re.compile(rb"\xc2[\x85\xa0]"),
@@ -75,6 +72,11 @@ _ODD_SPACE_SHAPES = (  # literal first: the engine skips ahead to the lead bytes
 )
 
 
+_ESCAPE_SHAPES = (  # only looked for when the JSON form holds a backslash at all
+    re.compile(rb"\\[^n]"),  # any escape but \n: tab, carriage return, control
+    re.compile(rb'"\\n'),  # a line break leading a text
+    re.compile(rb'\\n"'),  # or ending it
+)
 _ONE_LINE_KEYS = frozenset(f.encode() for f in SINGLE_LINE_FIELDS)
 _ONE_LINE_BREAK = re.compile(
     rb'"(?:' + "|".join(SINGLE_LINE_FIELDS).encode() + rb')":"(?:[^"\\]|\\.)*?\\n'
@@ -83,9 +85,11 @@ _ONE_LINE_BREAK = re.compile(
 
 def odd_space_json(encoded: bytes) -> bool:
     """Whether compact JSON ``encoded`` might hold stray whitespace in a text."""
-    return any(shape.search(encoded) for shape in _ODD_SPACE_SHAPES) or _break_in_one_line_field(
-        encoded
-    )
+    if b"\\" in encoded and (
+        any(shape.search(encoded) for shape in _ESCAPE_SHAPES) or _break_in_one_line_field(encoded)
+    ):
+        return True
+    return any(shape.search(encoded) for shape in _ODD_SPACE_SHAPES)
 
 
 def _break_in_one_line_field(encoded: bytes) -> bool:
