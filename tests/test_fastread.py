@@ -453,3 +453,41 @@ def test_multi_line_texts_do_not_make_every_file_walked(data: Any, walked: bool)
     from zjpaoyici.yamlio import odd_space_in
 
     assert odd_space_in(data) is walked
+
+
+def test_generator_shapes_differ_in_writing_only(tmp_path: Path) -> None:
+    """``--plain`` and the real shape hold the same entries with the same facts; the real
+    shape adds URLs, e-mails, block scalars and comments and varies the file layout."""
+    import sys
+
+    import yaml as pyyaml
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from gen_province import generate
+
+    facts: dict[str, dict[tuple[str, str], tuple[Any, ...]]] = {}
+    texts: dict[str, str] = {}
+    for shape in ("plain", "real"):
+        root = tmp_path / shape
+        generate(root, cities=1, counties_per_city=2, plain=shape == "plain")
+        seen: dict[tuple[str, str], tuple[Any, ...]] = {}
+        for path in sorted((root / "implementations").glob("*/[!_]*.yaml")):
+            data = pyyaml.load(path.read_text(encoding="utf-8"), Loader=pyyaml.CSafeLoader)
+            for e in data["matters"]:
+                fee = e["fee"]["charged"]
+                keys = ("visits", "promised_limit", "case_type", "online", "annual_cases")
+                materials = [(m["name"], m["required"], m["copies"]) for m in e["materials"]]
+                seen[(data["region"], e["code"])] = (*(e.get(k) for k in keys), fee, materials)
+        facts[shape] = seen
+        texts[shape] = "".join(
+            p.read_text(encoding="utf-8") for p in sorted(root.rglob("implementations/*/*.yaml"))
+        )
+    assert facts["plain"] == facts["real"] and len(facts["real"]) > 3000
+    for marker in ("https://www.zjzwfw.gov.cn/", ".gov.cn\n", "note: |-", "  # ", "%", "?"):
+        assert marker in texts["real"], marker
+    for marker in ("https://", "note: |", "  # "):
+        assert marker not in texts["plain"], marker
+    layouts = {
+        len(list(p.glob("[!_]*.yaml"))) for p in (tmp_path / "real" / "implementations").iterdir()
+    }
+    assert 1 in layouts and 30 in layouts  # one big file, thirty small ones
