@@ -25,7 +25,9 @@ comments stand between records, inside them and after values; and the layout var
 consolidated 行政审批服务局, every fourth region thirty small files, the rest one file
 per department. ``--plain`` writes the earlier shape instead (one-line notes, no URLs,
 no comments, one file per department) from the same entries, so the two can be timed
-against each other; ``--layout`` picks the file layout on its own.
+against each other; ``--no-links`` keeps the real shape but leaves out the URLs and
+e-mails (the same table with and without a URL in every entry); ``--layout`` picks the
+file layout on its own.
 
 ``--scale N`` multiplies the *regions*, not the entries per region: N−1 invented
 copies of the 11 cities and their counties (city codes 3312–3399, names marked
@@ -33,7 +35,7 @@ copies of the 11 cities and their counties (city codes 3312–3399, names marked
 shape. The per-level figures stay exact at every scale, and the largest region — what
 memory follows — stays the same size. ``--scale`` goes up to 8.
 
-    python benchmarks/gen_province.py OUT [--scale N] [--plain] [--layout L]
+    python benchmarks/gen_province.py OUT [--scale N] [--plain | --no-links] [--layout L]
         [--cities N] [--counties-per-city N]
 """
 
@@ -275,9 +277,11 @@ def entry_lines(
     visits: int,
     with_items: str | None,
     real: random.Random | None = None,
+    links: bool = True,
 ) -> list[str]:
     """One entry's lines. ``rng`` decides every fact (the same in both shapes); ``real``,
-    when given, dresses the entry as people write it (see the module doc)."""
+    when given, dresses the entry as people write it (see the module doc); ``links``
+    False leaves out its URL and e-mail only."""
     promised = leaf.legal_days if leaf.member else rng.randint(0, max(1, leaf.legal_days // 2))
     immediate = promised == 0
     lines = []
@@ -309,14 +313,17 @@ def entry_lines(
     else:
         domain = real.choice(DOMAINS)
         inner = f"{real.getrandbits(64):016x}"
+        contact = [
+            f"咨询电话：{phone}；咨询邮箱：{leaf.dept}@{domain}",
+            "网办地址：https://www.zjzwfw.gov.cn/zjservice/item/detail/index.do"
+            f"?localInnerCode={inner}&webId=1&tabCode=bszn",
+        ]
         guide = [
             f"受理条件：{condition}。",
             f"办理流程：（1）{first}；",
             f"（2）{then}。",
             f"办理地点：{place}，{hours}",
-            f"咨询电话：{phone}；咨询邮箱：{leaf.dept}@{domain}",
-            "网办地址：https://www.zjzwfw.gov.cn/zjservice/item/detail/index.do"
-            f"?localInnerCode={inner}&webId=1&tabCode=bszn",
+            *(contact if links else [f"咨询电话：{phone}"]),
             f"常见问题：{real.choice(FAQ)}",
         ]
         lines.append(f"    note: {'>-' if real.random() < 0.3 else '|-'}")
@@ -410,6 +417,7 @@ def write_region(
     *,
     layout: str = "department",
     real: bool = False,
+    links: bool = True,
 ) -> None:
     """One region's implementation lists: one file per department, the region's entries
     in one file under a consolidated approval bureau (``one``), or each department's
@@ -427,7 +435,7 @@ def write_region(
     for stem, items in sorted(by_dept.items()):
         dept = depts[stem].replace("浙江省", prefix) if level != "province" else depts[stem]
         code = uscc(rng, region["code"])
-        written = [entry_lines(rng, leaf, v, w, dress) for leaf, v, w in items]
+        written = [entry_lines(rng, leaf, v, w, dress, links) for leaf, v, w in items]
         size = -(-len(written) // parts)
         for k in range(parts):
             chunk = written[k * size : (k + 1) * size]
@@ -560,6 +568,7 @@ def generate(
     seed: int = 2017,
     plain: bool = False,
     layout: str | None = None,
+    links: bool = True,
 ) -> dict[str, int]:
     """Write the catalogue to ``out`` (replaced if it exists); returns counts per level."""
     if not 1 <= scale <= MAX_SCALE:
@@ -601,6 +610,7 @@ def generate(
             seed * 7919 + i,
             layout=region_layout(layout, i),
             real=not plain,
+            links=links,
         )
         counts[level] += 1
     write_defaults(out, depts, leaves, [r for r, level in plan if level == "city"])
@@ -655,6 +665,12 @@ def main() -> None:
         help="the earlier shape: one-line notes, no URLs or comments, a file per department",
     )
     parser.add_argument(
+        "--no-links",
+        action="store_true",
+        help="the real shape without its URLs and e-mails (to time the same table with and"
+        " without a URL in every entry)",
+    )
+    parser.add_argument(
         "--layout",
         choices=LAYOUTS,
         help="files per region (default: mixed; department with --plain)",
@@ -667,6 +683,7 @@ def main() -> None:
         counties_per_city=args.counties_per_city,
         seed=args.seed,
         plain=args.plain,
+        links=not args.no_links,
         layout=args.layout,
     )
     size = sum(p.stat().st_size for p in args.out.rglob("*.yaml"))

@@ -359,6 +359,9 @@ def _nesting_suspect(text: str) -> bool:
     return False
 
 
+_NOT_NODE_START = bytes(b for b in range(256) if b not in b"\n,-[{?:")
+
+
 def values_bound(text: str | bytes) -> int:
     """An upper bound on the nodes (keys, values, collections) ``text`` can hold: each
     starts a line or follows one of ``,-[{?`` or, as key and value, a ``:``."""
@@ -373,8 +376,8 @@ def values_bound(text: str | bytes) -> int:
             + count("{")
             + (count("?") + 2 * count(":"))
         )
-    c = text.count
-    return 2 + c(b"\n") + c(b",") + c(b"-") + c(b"[") + c(b"{") + c(b"?") + 2 * c(b":")
+    kept = text.translate(None, _NOT_NODE_START)  # one C pass instead of seven counts
+    return 2 + len(kept) + kept.count(b":")
 
 
 def _scan_events(
