@@ -491,3 +491,22 @@ def test_generator_shapes_differ_in_writing_only(tmp_path: Path) -> None:
         len(list(p.glob("[!_]*.yaml"))) for p in (tmp_path / "real" / "implementations").iterdir()
     }
     assert 1 in layouts and 30 in layouts  # one big file, thirty small ones
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"a: " + b"[" * 200_000 + b"]" * 200_000 + b"\n",  # deep flow nesting on one line
+        b"a: " + b": | # " * 500_000 + b"\n",  # block headers inside one long comment
+        b"a: " + b" 0" + b"1" * 1_000_000 + b"x\n",
+        b"a: |" + b" " * 2_000_000 + b"x\n",
+    ],
+    ids=["nesting", "headers", "digits", "spaces"],
+)
+def test_the_pre_checks_stay_fast_on_hostile_lines(raw: bytes) -> None:
+    """No check backtracks or loops per nesting level: hostile lines cost one pass."""
+    import time
+
+    start = time.perf_counter()
+    fastread._source_safe(raw)
+    assert time.perf_counter() - start < 2.0

@@ -84,7 +84,8 @@ def _led(pattern: bytes) -> tuple[bytes, re.Pattern[bytes]]:
 def _block_indicator(c: bytes) -> bytes:
     """``|`` or ``>`` as anything but a block scalar header ending a ``key:`` or ``-`` line."""
     e = re.escape(c)
-    header = rb"(?<=[:\-] " + e + rb")(?![-+]? *(?:#[^\n]*)?\r?\n)"
+    # bounded repeats: each header is checked in constant time, whatever the line holds
+    header = rb"(?<=[:\-] " + e + rb")(?![-+]? {0,80}(?:#[^\n]{0,400})?\r?\n)"
     return e + rb"(?:(?<=[\[{,\n]" + e + rb")|(?<=[^:\-] " + e + rb")|" + header + rb")"
 
 
@@ -155,6 +156,7 @@ def _source_safe(raw: bytes) -> bool:
 
 
 _NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}\n")
+_FLOW_PASSES = 16
 
 
 def _flows_on_one_line(raw: bytes) -> bool:
@@ -163,11 +165,13 @@ def _flows_on_one_line(raw: bytes) -> bool:
     lines (``{a\n  b: c}``) where libyaml stops. Brackets in text count too (a line
     with ``[`` alone in a note is declined: that is the safe side)."""
     brackets = raw.translate(None, _NOT_BRACKET)
-    while True:
+    for _ in range(_FLOW_PASSES):  # each pass removes the innermost pairs
         pairs = brackets.replace(b"[]", b"").replace(b"{}", b"")
         if len(pairs) == len(brackets):
             break
         brackets = pairs
+    else:
+        return False  # nested deeper than a catalogue ever is: the exact path bounds it
     return (
         b"[" not in brackets
         and b"{" not in brackets
