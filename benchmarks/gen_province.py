@@ -17,13 +17,26 @@ ships uniform elements in ``_defaults-<dept>.yaml``, each city a ``_defaults.yam
 its counties, and the sample's 13 real 一件事 bundles are carried over with their
 members renumbered. The output validates clean; at 1× it is about 160 MB.
 
+By default the files look like catalogues people write: every entry's service guide is
+a multi-line block scalar (``|-`` / ``>-``) with its 网办地址 URL (query string and all),
+a contact e-mail, full-width punctuation, ``%`` and ``?``; fee texts carry percentages;
+comments stand between records, inside them and after values; and the layout varies
+— the province and every fourth region keep one big file (up to about 5 MB) under a
+consolidated 行政审批服务局, every fourth region thirty small files, the rest one file
+per department. ``--plain`` writes the earlier shape instead (one-line notes, no URLs,
+no comments, one file per department) from the same entries, so the two can be timed
+against each other; ``--no-links`` keeps the real shape but leaves out the URLs and
+e-mails (the same table with and without a URL in every entry); ``--layout`` picks the
+file layout on its own.
+
 ``--scale N`` multiplies the *regions*, not the entries per region: N−1 invented
 copies of the 11 cities and their counties (city codes 3312–3399, names marked
 （扩展N）) join the real tree, as a national catalogue is many provinces of the same
 shape. The per-level figures stay exact at every scale, and the largest region — what
 memory follows — stays the same size. ``--scale`` goes up to 8.
 
-    python benchmarks/gen_province.py OUT [--scale N] [--cities N] [--counties-per-city N]
+    python benchmarks/gen_province.py OUT [--scale N] [--plain | --no-links] [--layout L]
+        [--cities N] [--counties-per-city N]
 """
 
 from __future__ import annotations
@@ -108,6 +121,25 @@ PLACES = [
     "行政服务中心二楼无差别受理区",
 ]
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+# Real-shaped extras (the default shape; --plain leaves them out)
+FAQ = [
+    "营业执照遗失的，能否先行办理? 可以，凭登报遗失声明先行受理。",
+    "委托他人办理需要哪些材料？需提交授权委托书和受托人身份证明。",
+    "办理进度如何查询? 登录浙江政务服务网“我的办件”或拨打12345查询。",
+    "材料不全怎么办？窗口一次性告知需补正的全部内容，补齐后当场受理。",
+]
+FEE_STANDARDS = [
+    "工本费每证10元",
+    "按评估价的0.5%收取，最高不超过5000元",
+    "按核定金额的3%收取（减免50%的按1.5%）",
+    "每件100元；小微企业减按50%收取",
+]
+MATERIAL_ASKS = [
+    "是否需要原件? 以窗口核验要求为准",
+    "复印件须注明“与原件一致”并签名",
+    "电子证照可在“浙里办”APP亮证，无需提交纸质件",
+]
+DOMAINS = ["zj.gov.cn", "hangzhou.gov.cn", "ningbo.gov.cn", "wenzhou.gov.cn", "jiaxing.gov.cn"]
 
 
 @dataclass(slots=True)
@@ -239,10 +271,25 @@ def regions_table() -> list[dict[str, str]]:
     return list(data["regions"])
 
 
-def entry_lines(rng: random.Random, leaf: Leaf, visits: int, with_items: str | None) -> list[str]:
+def entry_lines(
+    rng: random.Random,
+    leaf: Leaf,
+    visits: int,
+    with_items: str | None,
+    real: random.Random | None = None,
+    links: bool = True,
+) -> list[str]:
+    """One entry's lines. ``rng`` decides every fact (the same in both shapes); ``real``,
+    when given, dresses the entry as people write it (see the module doc); ``links``
+    False leaves out its URL and e-mail only."""
     promised = leaf.legal_days if leaf.member else rng.randint(0, max(1, leaf.legal_days // 2))
     immediate = promised == 0
-    lines = [f"  - code: {q(leaf.code)}", f"    visits: {visits}"]
+    lines = []
+    if real is not None and real.random() < 0.3:
+        lines.append(f"  # —— {leaf.code} {leaf.name} ——")
+    lines += [f"  - code: {q(leaf.code)}", f"    visits: {visits}"]
+    if real is not None and visits == 0 and real.random() < 0.2:
+        lines[-1] += "  # 跑零次"
     if visits:
         lines.append(f"    onsite_reason: {rng.choice(REASONS)}")
     lines.append(f"    promised_limit: {{days: {promised}, unit: working}}")
@@ -250,24 +297,58 @@ def entry_lines(rng: random.Random, leaf: Leaf, visits: int, with_items: str | N
     depth = 4 if visits == 0 and rng.random() < 0.7 else 3
     lines.append(f"    online: {{depth: {depth}, mobile: true}}")
     lines.append(f"    annual_cases: {rng.randint(5, 5000)}")
-    lines.append(
-        f"    note: 受理条件：{rng.choice(CONDITIONS)}。办理流程：{rng.choice(PROCESS)}；"
-        f"{rng.choice(PROCESS)}。办理地点：{rng.choice(PLACES)}，工作日上午九时至十二时、"
-        "下午一时半至五时（法定节假日除外）。"
-        f"咨询电话：0571-{rng.randint(80000000, 89999999)}。"
+    condition, first, then, place = (
+        rng.choice(CONDITIONS),
+        rng.choice(PROCESS),
+        rng.choice(PROCESS),
+        rng.choice(PLACES),
     )
-    if rng.random() < 0.1:
+    phone = f"0571-{rng.randint(80000000, 89999999)}"
+    hours = "工作日上午九时至十二时、下午一时半至五时（法定节假日除外）。"
+    if real is None:
+        lines.append(
+            f"    note: 受理条件：{condition}。办理流程：{first}；{then}。办理地点：{place}，"
+            f"{hours}咨询电话：{phone}。"
+        )
+    else:
+        domain = real.choice(DOMAINS)
+        inner = f"{real.getrandbits(64):016x}"
+        contact = [
+            f"咨询电话：{phone}；咨询邮箱：{leaf.dept}@{domain}",
+            "网办地址：https://www.zjzwfw.gov.cn/zjservice/item/detail/index.do"
+            f"?localInnerCode={inner}&webId=1&tabCode=bszn",
+        ]
+        guide = [
+            f"受理条件：{condition}。",
+            f"办理流程：（1）{first}；",
+            f"（2）{then}。",
+            f"办理地点：{place}，{hours}",
+            *(contact if links else [f"咨询电话：{phone}"]),
+            f"常见问题：{real.choice(FAQ)}",
+        ]
+        lines.append(f"    note: {'>-' if real.random() < 0.3 else '|-'}")
+        lines += [f"      {line}" for line in guide]
+    charged = rng.random() < 0.1
+    if charged and real is not None:
+        standard = real.choice(FEE_STANDARDS)
+        lines.append(f"    fee: {{charged: true, standard: {standard}, basis: 浙价费〔2017〕号文}}")
+    elif charged:
         lines.append(
             "    fee: {charged: true, standard: 工本费每证10元, basis: 浙价费〔2017〕号文}"
         )
     else:
         lines.append("    fee: {charged: false}")
     lines.append("    materials:")
+    if real is not None and real.random() < 0.2:
+        lines.append("      # 申请材料以2017年版办事指南为准")
     for name in rng.sample(MATERIALS, rng.randint(4, 9)):
         required = "true" if rng.random() < 0.85 else "false"
+        form, copies, note = rng.choice(FORMS), rng.randint(1, 2), rng.choice(MATERIAL_NOTES)
+        if real is not None and real.random() < 0.15:
+            note = real.choice(MATERIAL_ASKS)
         lines.append(
-            f"      - {{name: {name}, required: {required}, form: {rng.choice(FORMS)},"
-            f" copies: {rng.randint(1, 2)}, note: {rng.choice(MATERIAL_NOTES)}}}"
+            f"      - {{name: {name}, required: {required}, form: {form},"
+            f" copies: {copies}, note: {note}}}"
         )
     if with_items == "explicit":
         lines.append("    items:")
@@ -316,6 +397,16 @@ def region_entries(
     return out
 
 
+LAYOUTS = ("mixed", "department", "one", "thirty")
+
+
+def region_layout(layout: str, index: int) -> str:
+    """How region number ``index`` (0 = the province) splits its entries into files."""
+    if layout != "mixed":
+        return layout
+    return ("one", "thirty", "department", "department")[index % 4]
+
+
 def write_region(
     out: Path,
     region: dict[str, str],
@@ -323,29 +414,51 @@ def write_region(
     depts: dict[str, str],
     entries: list[tuple[Leaf, int, str | None]],
     seed: int,
+    *,
+    layout: str = "department",
+    real: bool = False,
+    links: bool = True,
 ) -> None:
+    """One region's implementation lists: one file per department, the region's entries
+    in one file under a consolidated approval bureau (``one``), or each department's
+    entries over about thirty files in all (``thirty``). Facts do not depend on either."""
     folder = out / "implementations" / region["code"]
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
+    dress = random.Random(seed ^ 0x5EED) if real else None
     by_dept: dict[str, list[tuple[Leaf, int, str | None]]] = {}
     for e in entries:
         by_dept.setdefault(e[0].dept, []).append(e)
     prefix = {"province": "浙江省", "city": region["name"], "county": region["name"]}[level]
+    parts = -(-30 // max(1, len(by_dept))) if layout == "thirty" else 1
+    files: list[tuple[str, str, str, list[list[str]]]] = []  # stem, department, uscc, entries
     for stem, items in sorted(by_dept.items()):
         dept = depts[stem].replace("浙江省", prefix) if level != "province" else depts[stem]
+        code = uscc(rng, region["code"])
+        written = [entry_lines(rng, leaf, v, w, dress, links) for leaf, v, w in items]
+        size = -(-len(written) // parts)
+        for k in range(parts):
+            chunk = written[k * size : (k + 1) * size]
+            if chunk:
+                files.append((stem if parts == 1 else f"{stem}-{k + 1:02d}", dept, code, chunk))
+    if layout == "one":
+        dept = f"{prefix}行政审批服务局" if level != "province" else "浙江省行政审批服务局"
+        everything = [entry for *_, chunk in files for entry in chunk]
+        files = [("xzsp", dept, files[0][2], everything)]
+    for stem, dept, code, chunk in files:
         lines = [
             "# yaml-language-server: $schema=../../../schemas/implementation.schema.json",
             f"# {dept} 实施清单（生成数据）",
             "schema: zjpaoyici/implementation/v1",
             f"region: {q(region['code'])}",
             f"department: {dept}",
-            f"agency_uscc: {q(uscc(rng, region['code']))}",
+            f"agency_uscc: {q(code)}",
             "defaults:",
             "  express: true",
             "matters:",
         ]
-        for leaf, visits, with_items in items:
-            lines += entry_lines(rng, leaf, visits, with_items)
+        for entry in chunk:
+            lines += entry
         (folder / f"{stem}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -453,10 +566,16 @@ def generate(
     cities: int = 11,
     counties_per_city: int | None = None,
     seed: int = 2017,
+    plain: bool = False,
+    layout: str | None = None,
+    links: bool = True,
 ) -> dict[str, int]:
     """Write the catalogue to ``out`` (replaced if it exists); returns counts per level."""
     if not 1 <= scale <= MAX_SCALE:
         raise ValueError(f"scale must be 1..{MAX_SCALE}")
+    layout = layout or ("department" if plain else "mixed")
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}")
     if out.exists():
         shutil.rmtree(out)
     (out / "basic").mkdir(parents=True)
@@ -482,7 +601,17 @@ def generate(
     for i, (region, level) in enumerate(plan):
         rng = random.Random(seed * 1000 + i)
         entries = region_entries(rng, leaves, level, core, offset=i * 37)
-        write_region(out, region, level, depts, entries, seed * 7919 + i)
+        write_region(
+            out,
+            region,
+            level,
+            depts,
+            entries,
+            seed * 7919 + i,
+            layout=region_layout(layout, i),
+            real=not plain,
+            links=links,
+        )
         counts[level] += 1
     write_defaults(out, depts, leaves, [r for r, level in plan if level == "city"])
     counts["bundles"] = write_bundles(out, renumber)
@@ -530,6 +659,22 @@ def main() -> None:
     parser.add_argument("--cities", type=int, default=11)
     parser.add_argument("--counties-per-city", type=int, default=None)
     parser.add_argument("--seed", type=int, default=2017)
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="the earlier shape: one-line notes, no URLs or comments, a file per department",
+    )
+    parser.add_argument(
+        "--no-links",
+        action="store_true",
+        help="the real shape without its URLs and e-mails (to time the same table with and"
+        " without a URL in every entry)",
+    )
+    parser.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        help="files per region (default: mixed; department with --plain)",
+    )
     args = parser.parse_args()
     counts = generate(
         args.out,
@@ -537,13 +682,20 @@ def main() -> None:
         cities=args.cities,
         counties_per_city=args.counties_per_city,
         seed=args.seed,
+        plain=args.plain,
+        links=not args.no_links,
+        layout=args.layout,
     )
     size = sum(p.stat().st_size for p in args.out.rglob("*.yaml"))
     entries = sum(
         p.read_text(encoding="utf-8").count("\n  - code:")
         for p in (args.out / "implementations").glob("*/[!_]*.yaml")
     )
-    print(f"{args.out}: {counts}, {entries} entries, {size / 1e6:.1f} MB")
+    sizes = sorted(p.stat().st_size for p in args.out.rglob("*.yaml"))
+    print(
+        f"{args.out}: {counts}, {entries} entries, {len(sizes)} files, {size / 1e6:.1f} MB"
+        f" (files {sizes[0] / 1e3:.1f} KB to {sizes[-1] / 1e6:.1f} MB)"
+    )
 
 
 if __name__ == "__main__":
