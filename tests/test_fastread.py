@@ -510,3 +510,10 @@ def test_the_pre_checks_stay_fast_on_hostile_lines(raw: bytes) -> None:
     start = time.perf_counter()
     fastread._source_safe(raw)
     assert time.perf_counter() - start < 2.0
+
+
+def test_a_bar_glued_to_a_hash_is_no_block_header() -> None:
+    """Found by hypothesis: ``{a0: |#}`` is a syntax error for libyaml; the fast path
+    must decline it rather than read it."""
+    for text in ("map: {a0: |#}\n", "a: |#\n  x\n", "a: >#c\n  x\n"):
+        agrees(text)

@@ -85,7 +85,8 @@ def _block_indicator(c: bytes) -> bytes:
     """``|`` or ``>`` as anything but a block scalar header ending a ``key:`` or ``-`` line."""
     e = re.escape(c)
     # bounded repeats: each header is checked in constant time, whatever the line holds
-    header = rb"(?<=[:\-] " + e + rb")(?![-+]? {0,80}(?:#[^\n]{0,400})?\r?\n)"
+    # (a comment after the header needs a space before its #: ``|#`` is no header)
+    header = rb"(?<=[:\-] " + e + rb")(?![-+]?(?: {0,80}| {1,80}#[^\n]{0,400})\r?\n)"
     return e + rb"(?:(?<=[\[{,\n]" + e + rb")|(?<=[^:\-] " + e + rb")|" + header + rb")"
 
 
