@@ -191,8 +191,8 @@ def test_markdown_is_a_pull_request_comment(pair: tuple[Path, Path], cli: Any) -
     run = cli("diff", str(pair[0]), str(pair[1]), "--format", "markdown", "--lang", "zh")
     text = run.stdout
     assert text.index("| 类别 | 数量 |") < text.index("<details>")
-    # 减事项 减次数 减材料 减时间; the materials of three compared matters are not given
-    assert "| 1 | -1 | 1（3 项未填） | 2 |" in text
+    # 事项, 到现场次数 (one more visit: no "-1"), 材料 (three compared matters give none), 时限
+    assert "| 减事项 1 | 增次数 1 | 减材料 1（3 项未填） | 减时间 2 个工作日 |" in text
     assert "不再满足" in text and text.count("<details>") == text.count("</details>")
 
 
@@ -285,13 +285,27 @@ def test_an_unreadable_file_is_not_a_removal(damage: str, cli: Any, tmp_path: Pa
     assert "removed" in run.stderr
 
 
-def test_share_changes_are_the_difference_of_the_shown_figures() -> None:
+def test_share_changes_come_from_unrounded_shares_rounded_once() -> None:
+    """Issue 19: one city matter from 0 to 2 visits read "82.3% → 82.3% (+0.0)"; the
+    change is computed from the unrounded shares and shown so that it is not lost."""
     from zjpaoyici.render.diff_out import _delta
 
-    assert _delta(0.92555, 0.92645) == "+0.0"  # both shown as 92.6%
-    assert _delta(0.9264, 0.9255) == "-0.1"  # 92.6% → 92.5%
+    assert _delta(0.82345, 0.82265) == "-0.08"  # both shown as 82.3%
+    assert _delta(0.92555, 0.92645) == "+0.09"
+    assert _delta(0.9264, 0.9255) == "-0.09"
+    assert _delta(0.80, 0.8125) == "+1.2"  # 1.25 points, rounded once
+    assert _delta(0.5, 0.50002) == "+0.002"
     assert _delta(0.5, 0.5) == "+0.0"
     assert _delta(None, 0.5) == "—"
+
+
+def test_the_reform_summary_has_no_double_negative() -> None:
+    from zjpaoyici.render.diff_out import _saved
+
+    assert _saved("visits", -2, 0, "zh") == "增次数 2"
+    assert _saved("visits", 3, 0, "zh") == "减次数 3"
+    assert _saved("visits", -2, 0, "en") == "more visits 2"
+    assert _saved("days", 1.5, 0, "en") == "fewer promised working days 1.5"
 
 
 @pytest.mark.parametrize(

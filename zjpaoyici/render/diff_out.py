@@ -140,11 +140,15 @@ def _with_unknown(shown: str, unknown: int, lang: Lang) -> str:
 
 
 def _delta(a: float | None, b: float | None) -> str:
+    """A share's change in percentage points, from the unrounded shares and rounded once:
+    one decimal, or two under a tenth of a point so that a real change never reads as
+    0.0 or as a rounded-up tenth (-0.08, not +0.0)."""
     if a is None or b is None:
         return "—"
-    # the difference of the figures as shown, so "92.6% → 92.6%" never reads "+0.1"
-    shown = round(b * 100, 1) - round(a * 100, 1) + 0.0  # + 0.0: no "-0.0"
-    return f"{shown:+.1f}"
+    points = (b - a) * 100
+    if points != 0 and abs(points) < 0.1:
+        return f"{points:+.2f}" if abs(points) >= 0.005 else f"{points:+.3f}"
+    return f"{points + 0.0:+.1f}"  # + 0.0: no "-0.0"
 
 
 def level_rows(
@@ -196,16 +200,22 @@ def region_rows(
     return rows
 
 
+def _saved(kind: str, value: float, unknown: int, lang: Lang) -> str:
+    """One reform measure in words that never read as a double negative: a saving is
+    "减次数 2" / "fewer visits 2", the opposite "增次数 2" / "more visits 2"."""
+    key = f"diff_{'less' if value >= 0 else 'more'}_{kind}"
+    return _with_unknown(t(key, lang, n=f"{abs(value):g}"), unknown, lang)
+
+
 def summary_line(result: DiffResult, lang: Lang) -> str:
     s = result.summary
-    return t(
-        "diff_summary",
-        lang,
-        matters=s.matters_saved,
-        visits=_with_unknown(str(s.visits_saved), s.visits_unknown, lang),
-        materials=_with_unknown(str(s.materials_saved), s.materials_unknown, lang),
-        days=_with_unknown(f"{s.days_saved:g}", s.days_unknown, lang),
-    )
+    parts = [
+        _saved("matters", s.matters_saved, 0, lang),
+        _saved("visits", s.visits_saved, s.visits_unknown, lang),
+        _saved("materials", s.materials_saved, s.materials_unknown, lang),
+        _saved("days", s.days_saved, s.days_unknown, lang),
+    ]
+    return " · ".join(parts)
 
 
 def counts_line(result: DiffResult, lang: Lang) -> str:
@@ -285,9 +295,10 @@ def render_markdown(result: DiffResult, lang: Lang, old: str, new: str) -> str:
     out += [
         f"| {h('md_reduce_matters')} | {h('md_reduce_visits')} | {h('md_reduce_materials')} | {h('md_reduce_days')} |",
         "| ---: | ---: | ---: | ---: |",
-        f"| {s.matters_saved} | {_with_unknown(str(s.visits_saved), s.visits_unknown, lang)}"
-        f" | {_with_unknown(str(s.materials_saved), s.materials_unknown, lang)}"
-        f" | {_with_unknown(f'{s.days_saved:g}', s.days_unknown, lang)} |",
+        f"| {_saved('matters', s.matters_saved, 0, lang)}"
+        f" | {_saved('visits', s.visits_saved, s.visits_unknown, lang)}"
+        f" | {_saved('materials', s.materials_saved, s.materials_unknown, lang)}"
+        f" | {_saved('days', s.days_saved, s.days_unknown, lang)} |",
         "",
     ]
     rows = level_rows(result.before, result.after, lang)
