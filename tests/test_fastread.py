@@ -441,7 +441,9 @@ def test_one_line_fields_match_the_stray_whitespace_rule() -> None:
         ({"matters": [{"note": "受理条件：…\n办理流程：…"}]}, False),  # a block scalar's guide
         ({"matters": [{"name": "食品经营许可\n（新办）"}]}, True),  # a break in a one-line field
         ({"note": "\n开头换行"}, True),
-        ({"note": "末尾换行\n"}, True),
+        ({"note": "末尾换行\n"}, False),  # a | block scalar's one final break (clip)
+        ({"note": "末尾两个换行\n\n"}, True),
+        ({"note": "末尾空格 \n"}, True),
         ({"note": "制表\t符"}, True),
         ({"note": 'a\\"b', "unit": "x\ny"}, True),
         ({"items": ["第一行\n第二行"], "type": "行政许可"}, False),

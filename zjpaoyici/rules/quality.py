@@ -299,6 +299,14 @@ def stray_whitespace_in_region(
             yield from _walk_strings(impl.doc, impl.doc.data, ())
 
 
+def _free_text(text: str, at: Pointer) -> str:
+    """What Q008 examines: a multi-line field's text without the one final line break a
+    ``|`` block scalar keeps (clip chomping) — the way people write 办理流程 and 受理条件."""
+    if at and at[-1] not in _SINGLE_LINE and text.endswith("\n") and not text.endswith("\n\n"):
+        return text[:-1]
+    return text
+
+
 def _walk_strings(doc: Document, node: Any, at: Pointer) -> Iterator[Finding]:
     if isinstance(node, dict):
         for key, value in node.items():
@@ -308,12 +316,18 @@ def _walk_strings(doc: Document, node: Any, at: Pointer) -> Iterator[Finding]:
         for i, value in enumerate(node):
             yield from _walk_strings(doc, value, (*at, i))
     elif isinstance(node, str) and (
-        _ODD_SPACE.search(node) or (at and at[-1] in _SINGLE_LINE and _BREAK.search(node))
+        _ODD_SPACE.search(_free_text(node, at))
+        or (at and at[-1] in _SINGLE_LINE and _BREAK.search(node))
     ):
         if at and at[-1] in ("exempt", "successors", "members"):
             return
         fixed = _BIDI.sub("", re.sub(r"[\u200b-\u200d\u2060\ufeff]", "", node))
-        fixed = re.sub(r"[\s\u00a0\u3000]+", " ", fixed).strip()
+        if at and at[-1] not in _SINGLE_LINE and "\n" in node.strip():
+            # free text over several lines: tidy each line, keep the lines
+            lines = [re.sub(r"[ \t\u00a0\u3000]+", " ", x).strip() for x in fixed.split("\n")]
+            fixed = "\n".join(x for x in lines if x)
+        else:
+            fixed = re.sub(r"[\s\u00a0\u3000]+", " ", fixed).strip()
         invisible = any(c in node for c in _INVISIBLE)
         if at and at[-1] in _SINGLE_LINE and _BREAK.search(node):
             what = Bi(
