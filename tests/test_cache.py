@@ -55,6 +55,20 @@ def test_warm_run_reports_exactly_what_the_cold_run_reported(broken: Path, tmp_p
     assert outcome(first) == outcome(second) == outcome(uncached)
 
 
+def keys_read(root: Path, directory: Path) -> set[str]:
+    """The cache keys a warm validate of ``root`` looks up (some entries hold only what
+    report uses, so not every entry is read)."""
+    read: set[str] = set()
+
+    class Tracking(Cache):
+        def get(self, key: str, decode: Any) -> Any:
+            read.add(key)
+            return super().get(key, decode)
+
+    validate_catalogue(root, cache=Tracking(directory))
+    return read
+
+
 def entry_files(directory: Path) -> list[Path]:
     return sorted(directory.rglob(f"*{SUFFIX}"))
 
@@ -381,14 +395,7 @@ def test_fifo_device_link_and_oversize_entries_are_refused_quickly(
 
     directory = tmp_path / "c"
     expected, _ = validate_catalogue(broken, cache=Cache(directory))
-    read: list[str] = []
-
-    class Tracking(Cache):
-        def get(self, key: str, decode: Any) -> Any:
-            read.append(key)
-            return super().get(key, decode)
-
-    validate_catalogue(broken, cache=Tracking(directory))
+    read = keys_read(broken, directory)
     entries = [p for p in entry_files(directory) if p.name[: -len(SUFFIX)] in read]
     fifo, device, sparse, outside = entries[0], entries[1], entries[2], entries[3]
     fifo.unlink()
@@ -415,14 +422,7 @@ def test_fifo_device_link_and_oversize_entries_are_refused_quickly(
 def test_a_symlinked_cache_subfolder_is_not_trusted(broken: Path, tmp_path: Path) -> None:
     directory = tmp_path / "c"
     validate_catalogue(broken, cache=Cache(directory))
-    read: list[str] = []
-
-    class Tracking(Cache):
-        def get(self, key: str, decode: Any) -> Any:
-            read.append(key)
-            return super().get(key, decode)
-
-    validate_catalogue(broken, cache=Tracking(directory))
+    read = keys_read(broken, directory)
     sub = next(p for p in entry_files(directory) if p.name[: -len(SUFFIX)] in read).parent
     moved = tmp_path / "moved"
     shutil.move(str(sub), moved)

@@ -91,10 +91,6 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "没有文件被改动。",
         "en": "No file was changed.",
     },
-    "using_sample": {
-        "zh": "未找到 catalogue.yaml，使用内置示例目录：{path}",
-        "en": "No catalogue.yaml found; using the bundled sample catalogue: {path}",
-    },
     "summary_clean": {
         "zh": "{name}：检查了 {files} 个文件、{matters} 个基本目录事项、{entries} 个实施清单条目，未发现问题。",
         "en": "{name}: checked {files} files, {matters} basic matters, {entries} implementation"

@@ -27,8 +27,9 @@ from zjpaoyici.resources import sample_catalogue_dir
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
-def _argv_lang(argv: list[str]) -> Lang:
-    """The ``--lang`` a command line asks for, else the locale's."""
+def lang_from_argv(argv: list[str]) -> Lang:
+    """The ``--lang`` a command line asks for, else the locale's (for help text, chosen
+    before typer parses the options, and for an error that ends the run)."""
     for i, arg in enumerate(argv):
         value = arg.split("=", 1)[1] if arg.startswith("--lang=") else None
         if arg == "--lang" and i + 1 < len(argv):
@@ -40,7 +41,7 @@ def _argv_lang(argv: list[str]) -> Lang:
 
 # Help text is chosen once, when the commands are defined: in the language the command
 # line or the locale asks for, never both on one line.
-HELP_LANG: Lang = _argv_lang(sys.argv[1:])
+HELP_LANG: Lang = lang_from_argv(sys.argv[1:])
 
 
 def tr(en: str, zh: str) -> str:
@@ -272,10 +273,6 @@ def be_quiet(quiet: bool) -> None:
         sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - until exit
 
 
-def is_quiet() -> bool:
-    return _QUIET
-
-
 def locate(path: Path | None, directory: Path | None, sample: bool, lang: Lang) -> Path:
     """The catalogue a command works on, found the same way by every command: ``-C DIR``
     first moves there; then ``--sample``, the positional ``path``, or the nearest
@@ -289,12 +286,10 @@ def locate(path: Path | None, directory: Path | None, sample: bool, lang: Lang) 
     return catalogue_root(path, lang, offer_sample=True)
 
 
-def catalogue_root(
-    path: Path | None, lang: Lang, *, sample: bool = False, offer_sample: bool = False
-) -> Path:
+def catalogue_root(path: Path | None, lang: Lang, *, offer_sample: bool = False) -> Path:
     """The catalogue to work on: ``path``, or the nearest one at or above the working
     directory. None found: exit 2 naming the folder searched and any catalogue one level
-    down (``sample=True`` falls back to the bundled sample instead, said in one line)."""
+    down (and ``--sample`` where the command has it)."""
     if path is not None:
         if not path.exists():
             raise usage_error(t("err_not_found", lang, path=path))
@@ -305,13 +300,9 @@ def catalogue_root(
     root = find_root(Path.cwd())
     if root is not None:
         return root
-    if not sample:
-        below = sorted(p.parent.name for p in Path.cwd().glob("*/catalogue.yaml"))
-        key = "err_no_catalogue_here" if offer_sample else "err_no_catalogue_here_nosample"
-        raise usage_error(t(key, lang, cwd=Path.cwd(), found=", ".join(below) or "—"))
-    bundled = sample_catalogue_dir()
-    note(t("using_sample", lang, path=display_path(bundled)))
-    return bundled
+    below = sorted(p.parent.name for p in Path.cwd().glob("*/catalogue.yaml"))
+    key = "err_no_catalogue_here" if offer_sample else "err_no_catalogue_here_nosample"
+    raise usage_error(t(key, lang, cwd=Path.cwd(), found=", ".join(below) or "—"))
 
 
 ProgressCallback = Callable[[int, int | None], None]
@@ -399,12 +390,6 @@ def print_to(output: Path | None, render: Callable[[Console], None]) -> None:
     buffer = io.StringIO()
     render(Console(file=buffer, width=160, no_color=True))
     emit(buffer.getvalue(), output)
-
-
-def lang_from_argv(argv: list[str]) -> Lang:
-    """The ``--lang`` a command line asks for, else the locale's (used where typer has
-    not parsed the options, e.g. for an error that ends the run)."""
-    return _argv_lang(argv)
 
 
 def fail_environment(exc: OSError, lang: Lang) -> None:
