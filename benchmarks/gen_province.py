@@ -54,7 +54,7 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
-from zjpaoyici.codes import TYPES, uscc_check_char  # noqa: E402
+from zjpaoyici.catalogue.codes import TYPES, uscc_check_char  # noqa: E402
 
 SAMPLE = ROOT / "catalog"
 FIGURES = {"province": (956, 889), "city": (1043, 845), "county": (813, 732)}

@@ -67,15 +67,15 @@ def _import_zjpaoyici() -> dict[str, Any]:
 
     from rich.console import Console
 
+    from zjpaoyici.files.reader import read_document
+    from zjpaoyici.ops.validate import validate_catalogue
     from zjpaoyici.render import findings_json, findings_junit, findings_sarif, findings_text
     from zjpaoyici.rules import REGISTRY
     from zjpaoyici.rules.example_cases import BASE_DIR
-    from zjpaoyici.validate import validate_catalogue
-    from zjpaoyici.yamlio import read_document
 
     cache_class = None
     if "cache" in inspect.signature(validate_catalogue).parameters:
-        from zjpaoyici.cache import Cache
+        from zjpaoyici.runner.cache import Cache
 
         cache_class = Cache
     return {

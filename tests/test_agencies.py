@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO
-from zjpaoyici.exporter import export_records
-from zjpaoyici.load import load_catalogue
-from zjpaoyici.resolve import resolve_region
+from zjpaoyici.catalogue.load import load_catalogue
+from zjpaoyici.catalogue.resolve import resolve_region
+from zjpaoyici.ops.tabular.exporter import export_records
 
 SAMPLE = REPO / "catalog"
 REGION = "330106"

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import DATA
-from zjpaoyici import fsutil
+from zjpaoyici.files import atomic as fsutil
 
 
 class Interrupted(RuntimeError):

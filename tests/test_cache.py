@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO
-from zjpaoyici import engine
-from zjpaoyici.cache import MAX_ENTRY_BYTES, SUFFIX, Cache, _tag
-from zjpaoyici.codec import decode_finding, encode_finding
+from zjpaoyici.catalogue.load import display_path
 from zjpaoyici.findings import Severity
-from zjpaoyici.load import display_path
+from zjpaoyici.ops.codec import decode_finding, encode_finding
+from zjpaoyici.ops.validate import Result, validate_catalogue
 from zjpaoyici.rules.example_cases import examples, run
-from zjpaoyici.validate import Result, validate_catalogue
+from zjpaoyici.runner import engine
+from zjpaoyici.runner.cache import MAX_ENTRY_BYTES, SUFFIX, Cache, _tag
 
 
 def outcome(result: Result) -> list[tuple[str, str, int, int, str, str]]:
@@ -123,9 +123,11 @@ def test_a_changed_catalogue_wide_file_recomputes_every_region(
 def test_the_code_key_covers_code_and_schemas_but_not_the_shipped_sample(
     tmp_path: Path,
 ) -> None:
-    from zjpaoyici.resources import schemas_dir
+    from zjpaoyici.files.resources import schemas_dir
 
-    assert engine.code_digest() == engine._digest_of(Path(engine.__file__).parent, schemas_dir())
+    import zjpaoyici
+
+    assert engine.code_digest() == engine._digest_of(Path(zjpaoyici.__file__).parent, schemas_dir())
     package, schemas = tmp_path / "pkg", tmp_path / "schemas"
     (package / "_data" / "catalog").mkdir(parents=True)
     (package / "rule.py").write_text("LIMIT = 20\n", encoding="utf-8")
@@ -140,6 +142,25 @@ def test_the_code_key_covers_code_and_schemas_but_not_the_shipped_sample(
     assert after_schema != before
     (package / "rule.py").write_text("LIMIT = 30\n", encoding="utf-8")
     assert engine._digest_of(package, schemas) not in (before, after_schema)
+
+
+def test_editing_any_module_of_the_package_changes_the_code_key(tmp_path: Path) -> None:
+    """The runner sits in a subpackage; its key must still cover the rules, the catalogue
+    layer and the reader (a copy of the real package, edited in three layers)."""
+    import zjpaoyici
+    from zjpaoyici.files.resources import schemas_dir
+
+    package = tmp_path / "zjpaoyici"
+    shutil.copytree(
+        Path(zjpaoyici.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    seen = {engine._digest_of(package, schemas_dir())}
+    for module in ("rules/quality.py", "catalogue/resolve.py", "files/reader.py"):
+        path = package / module
+        path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        key = engine._digest_of(package, schemas_dir())
+        assert key not in seen, module
+        seen.add(key)
 
 
 def test_rule_selection_is_part_of_the_key(broken: Path, tmp_path: Path) -> None:
@@ -268,9 +289,9 @@ def test_report_warm_and_parallel_equal_cold(broken: Path, cli: Any) -> None:
 def test_diff_reads_only_the_regions_that_changed(
     broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from zjpaoyici import diff as diff_module
-    from zjpaoyici.diff import diff_catalogues, diff_roots
-    from zjpaoyici.load import load_catalogue
+    from zjpaoyici.catalogue.load import load_catalogue
+    from zjpaoyici.ops import diff as diff_module
+    from zjpaoyici.ops.diff import diff_catalogues, diff_roots
     from zjpaoyici.render.diff_out import render_json
 
     new = tmp_path / "new"
@@ -294,7 +315,7 @@ def test_diff_reads_only_the_regions_that_changed(
 
 
 def test_a_report_after_a_validate_is_warm(broken: Path, tmp_path: Path) -> None:
-    from zjpaoyici.coverage import coverage_of
+    from zjpaoyici.ops.stats.collect import coverage_of
 
     validate_catalogue(broken, cache=Cache(tmp_path / "c"))
     cache = Cache(tmp_path / "c")
@@ -323,7 +344,7 @@ def test_cache_command_shows_and_clears(broken: Path, tmp_path: Path, cli: Any) 
 def test_sweep_removes_entries_unused_for_a_month_once_a_day(broken: Path, tmp_path: Path) -> None:
     import time
 
-    from zjpaoyici.cache import KEEP_DAYS
+    from zjpaoyici.runner.cache import KEEP_DAYS
 
     directory = tmp_path / "c"
     validate_catalogue(broken, cache=Cache(directory))
@@ -433,7 +454,7 @@ def test_a_symlinked_cache_subfolder_is_not_trusted(broken: Path, tmp_path: Path
 
 
 def test_the_secret_is_private_and_outside_the_cache(tmp_path: Path) -> None:
-    from zjpaoyici.cache import config_dir, load_secret
+    from zjpaoyici.runner.cache import config_dir, load_secret
 
     first = load_secret()
     assert first is not None and len(first) == 32
@@ -451,7 +472,7 @@ def test_the_secret_is_private_and_outside_the_cache(tmp_path: Path) -> None:
 
 
 def test_stale_temporary_files_are_swept(tmp_path: Path) -> None:
-    from zjpaoyici.fsutil import TEMP_SUFFIX, remove_stale_temps
+    from zjpaoyici.files.atomic import TEMP_SUFFIX, remove_stale_temps
 
     dead = tmp_path / f".x.yaml.999999999.0123abcd{TEMP_SUFFIX}"
     live = tmp_path / f".y.yaml.{os.getpid()}.0123abcd{TEMP_SUFFIX}"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import DATA
-from zjpaoyici.codes import (
+from zjpaoyici.catalogue.codes import (
     NATIONAL,
     ZHEJIANG,
     custom_profile,

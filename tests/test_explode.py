@@ -18,11 +18,11 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from tests.conftest import REPO
+from zjpaoyici.catalogue.load import load_catalogue
+from zjpaoyici.catalogue.resolve import resolve_all
 from zjpaoyici.cli import explode_cmd  # noqa: F401  (registers the command)
-from zjpaoyici.explode import COLUMNS, FilePlan, ItemAddition, materialise_text
-from zjpaoyici.load import load_catalogue
+from zjpaoyici.ops.explode import COLUMNS, FilePlan, ItemAddition, materialise_text
 from zjpaoyici.render import table_out
-from zjpaoyici.resolve import resolve_all
 
 SAMPLE = REPO / "catalog"
 WEST_LAKE = "implementations/330106/scjg.yaml"

@@ -11,12 +11,12 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import zjpaoyici.fastread as fastread
+import zjpaoyici.catalogue.fastread as fastread
 from tests.conftest import REPO
 from tests.test_yamlio import TRICKY
-from zjpaoyici.fastread import fast_load
-from zjpaoyici.load import plan_files, read_checked
-from zjpaoyici.yamlio import DEFAULT_LIMITS, parse_text
+from zjpaoyici.catalogue.fastread import fast_load
+from zjpaoyici.catalogue.load import plan_files, read_checked
+from zjpaoyici.files.reader import DEFAULT_LIMITS, parse_text
 
 
 def same(a: Any, b: Any) -> bool:
@@ -112,7 +112,7 @@ def test_sample_catalogue_reads_the_same_both_ways() -> None:
 
 def test_a_clean_catalogue_is_never_re_read_for_positions(monkeypatch: pytest.MonkeyPatch) -> None:
     """Positions are only computed for files with findings: a clean run re-reads nothing."""
-    from zjpaoyici.validate import validate_catalogue
+    from zjpaoyici.ops.validate import validate_catalogue
 
     calls: list[Path] = []
     real = fastread.relocate
@@ -184,15 +184,15 @@ SPACES = (
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.text(alphabet=SPACES + "ab中文“”。、\"'\\", max_size=6), max_size=4))
 def test_odd_space_in_flags_every_value_q008_reports(values: list[str]) -> None:
+    from zjpaoyici.files.reader import odd_space_in
     from zjpaoyici.rules.quality import _ODD_SPACE
-    from zjpaoyici.yamlio import odd_space_in
 
     if any(_ODD_SPACE.search(v) for v in values):
         assert odd_space_in({"matters": [{"name": v} for v in values]}), values
 
 
 def test_a_clean_document_is_not_walked_for_spaces() -> None:
-    from zjpaoyici.yamlio import odd_space_in
+    from zjpaoyici.files.reader import odd_space_in
 
     assert not odd_space_in({"name": "食品经营许可“新办”", "visits": 0, "codes": ["01", "a b"]})
 
@@ -201,8 +201,8 @@ def test_fast_path_leaves_the_shared_schema_as_written() -> None:
     """Compiling must not rewrite the shared schema, whose property order ``fmt`` follows."""
     import json
 
-    from zjpaoyici import fastread
-    from zjpaoyici.schemas import KIND_SCHEMA, load_schema
+    from zjpaoyici.catalogue import fastread
+    from zjpaoyici.catalogue.schemas import KIND_SCHEMA, load_schema
 
     before = json.dumps(load_schema(KIND_SCHEMA["implementation"]))
     fastread._compiled.cache_clear()
@@ -386,7 +386,7 @@ def test_yaml_test_suite_cases_decline_or_agree() -> None:
     """Every input of the YAML test suite (tests/data/yaml-test-suite): the fast path
     declines or reads exactly what the exact reader reads, and it never takes an input
     the suite marks as an error."""
-    from zjpaoyici.yamlio import _Abort, _decode
+    from zjpaoyici.files.reader import _Abort, _decode
 
     taken = 0
     for key, valid, text in SUITE:
@@ -429,8 +429,8 @@ def test_a_real_shaped_generated_catalogue_reads_the_same_both_ways(tmp_path: Pa
 
 def test_one_line_fields_match_the_stray_whitespace_rule() -> None:
     """The fast hint that skips the Q008 walk knows the same one-line fields as Q008."""
+    from zjpaoyici.files.reader import SINGLE_LINE_FIELDS
     from zjpaoyici.rules.quality import _SINGLE_LINE
-    from zjpaoyici.yamlio import SINGLE_LINE_FIELDS
 
     assert set(SINGLE_LINE_FIELDS) == _SINGLE_LINE
 
@@ -452,7 +452,7 @@ def test_one_line_fields_match_the_stray_whitespace_rule() -> None:
 def test_multi_line_texts_do_not_make_every_file_walked(data: Any, walked: bool) -> None:
     """Line breaks inside free text (notes written as block scalars) are not stray
     whitespace; at a text's edge or in a one-line field they are."""
-    from zjpaoyici.yamlio import odd_space_in
+    from zjpaoyici.files.reader import odd_space_in
 
     assert odd_space_in(data) is walked
 

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import DATA, REPO
-from zjpaoyici.codes import ZHEJIANG
-from zjpaoyici.fmt import format_file
-from zjpaoyici.load import load_catalogue
-from zjpaoyici.resolve import resolve_all
+from zjpaoyici.catalogue.codes import ZHEJIANG
+from zjpaoyici.catalogue.load import load_catalogue
+from zjpaoyici.catalogue.resolve import resolve_all
+from zjpaoyici.ops.fmt import format_file
 
 GOLDEN = DATA / "golden"
 

@@ -15,14 +15,14 @@ import yaml
 from openpyxl import Workbook
 
 from tests.conftest import DATA, REPO
+from zjpaoyici.catalogue.load import load_catalogue
+from zjpaoyici.catalogue.model import Facts
+from zjpaoyici.catalogue.resolve import merge_values, resolve_all
 from zjpaoyici.cli import export_cmd, import_cmd  # noqa: F401  (registers the commands)
-from zjpaoyici.exporter import DEFAULT_MAPPING
-from zjpaoyici.import_cells import ParseError, parse_value, unparse
-from zjpaoyici.import_mapping import FieldSpec, MappingError, load_mapping
-from zjpaoyici.importer import item_overrides
-from zjpaoyici.load import load_catalogue
-from zjpaoyici.model import Facts
-from zjpaoyici.resolve import merge_values, resolve_all
+from zjpaoyici.ops.tabular.cells import ParseError, parse_value, unparse
+from zjpaoyici.ops.tabular.exporter import DEFAULT_MAPPING
+from zjpaoyici.ops.tabular.importer import item_overrides
+from zjpaoyici.ops.tabular.mapping import FieldSpec, MappingError, load_mapping
 
 GUANGAN = DATA / "sichuan-guangan"
 SAMPLE = REPO / "catalog"
@@ -566,8 +566,8 @@ def test_item_overrides_merge_back_to_the_item() -> None:
     record = item_overrides(entry, item)
     assert record["onsite_reason"] is None
     merged: dict[str, Any] = json.loads(json.dumps(entry))
-    from zjpaoyici.model import Source
-    from zjpaoyici.yamlio import Document
+    from zjpaoyici.catalogue.model import Source
+    from zjpaoyici.files.reader import Document
 
     src = Source(Document(Path("x"), "x", {}), ())
     merge_values(merged, record, src, {})
@@ -581,7 +581,7 @@ def test_item_overrides_merge_back_to_the_item() -> None:
 
 def test_output_appears_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A failure while writing leaves no output folder and no temporary one."""
-    import zjpaoyici.importer as importer
+    import zjpaoyici.ops.tabular.importer as importer
 
     calls = {"n": 0}
     real = Path.write_text

@@ -24,8 +24,8 @@ import zjpaoyici.cli.init_cmd
 import zjpaoyici.cli.schema_cmd  # noqa: F401  (importing registers the commands)
 from tests.conftest import BASE, REPO
 from zjpaoyici import __version__
-from zjpaoyici.resources import sample_catalogue_dir, schemas_dir
-from zjpaoyici.scaffold import HOOKS_REPO_PLACEHOLDER, SCHEMA_GLOBS, SCHEMA_KINDS
+from zjpaoyici.files.resources import sample_catalogue_dir, schemas_dir
+from zjpaoyici.ops.scaffold import HOOKS_REPO_PLACEHOLDER, SCHEMA_GLOBS, SCHEMA_KINDS
 
 WORKFLOW = ".github/workflows/catalogue.yml"
 HOOK_IDS = ("zjpaoyici-validate", "zjpaoyici-fmt", "zjpaoyici-fmt-check")

@@ -29,9 +29,9 @@ from rich.console import Console
 from tests.conftest import BASE, DATA, Run, run_subprocess
 from zjpaoyici.cli.common import emit
 from zjpaoyici.findings import Finding, Loc, Severity
+from zjpaoyici.ops.validate import Result
 from zjpaoyici.render import findings_json, findings_junit, findings_sarif, findings_text
 from zjpaoyici.render.report_html import SCRIPT
-from zjpaoyici.validate import Result
 
 PAYLOADS = [
     "::error file=evil.yaml,line=1::pwned",

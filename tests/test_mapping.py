@@ -13,7 +13,7 @@ import yaml
 from openpyxl import Workbook
 
 from zjpaoyici.cli import import_cmd  # noqa: F401  (registers the command)
-from zjpaoyici.import_mapping import load_mapping
+from zjpaoyici.ops.tabular.mapping import load_mapping
 
 REGIONS = """\
 regions:

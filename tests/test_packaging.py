@@ -54,7 +54,7 @@ def test_installed_layout_finds_its_own_data(wheel: Path, tmp_path: Path) -> Non
     empty = tmp_path / "elsewhere"
     empty.mkdir()
     env = {**os.environ, "PYTHONPATH": str(site), "ZJPAOYICI_LANG": "en"}
-    code = "from zjpaoyici.resources import schemas_dir, sample_catalogue_dir; print(schemas_dir()); print(sample_catalogue_dir())"
+    code = "from zjpaoyici.files.resources import schemas_dir, sample_catalogue_dir; print(schemas_dir()); print(sample_catalogue_dir())"
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=empty, env=env, capture_output=True, text=True, check=True
     )
@@ -96,9 +96,9 @@ def test_wheel_ships_the_init_templates_and_rule_examples(wheel: Path, tmp_path:
     env = {**os.environ, "PYTHONPATH": str(site), "ZJPAOYICI_LANG": "en"}
     code = (
         "import sys; from pathlib import Path;"
-        "from zjpaoyici.scaffold import scaffold_files, write_files;"
+        "from zjpaoyici.ops.scaffold import scaffold_files, write_files;"
         "write_files(Path(sys.argv[1]), scaffold_files());"
-        "from zjpaoyici.scaffold import ScaffoldOptions;"
+        "from zjpaoyici.ops.scaffold import ScaffoldOptions;"
         "write_files(Path(sys.argv[1]) / 'sc', scaffold_files(ScaffoldOptions(province='510000')));"
         "from zjpaoyici.render.rules_doc import rules_markdown;"
         "print(len(rules_markdown()))"

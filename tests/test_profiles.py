@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import DATA
-from zjpaoyici.codes import (
+from zjpaoyici.catalogue.codes import (
     NATIONAL,
     ProfileError,
     parse_implementation_code,

@@ -8,11 +8,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from zjpaoyici.codes import ZHEJIANG
-from zjpaoyici.fmt import format_text
-from zjpaoyici.merge import MISSING, combine, iter_fields, merge3, render_with_conflicts
-from zjpaoyici.rtyaml import dump_text, load_text, plain
-from zjpaoyici.yamlio import parse_text
+from zjpaoyici.catalogue.codes import ZHEJIANG
+from zjpaoyici.files.reader import parse_text
+from zjpaoyici.files.roundtrip import dump_text, load_text, plain
+from zjpaoyici.ops.fmt import format_text
+from zjpaoyici.ops.merge.combine import MISSING, combine, iter_fields, merge3, render_with_conflicts
 
 CODES = [f"许可-00802-{i:03d}" for i in range(1, 7)] + ["确认-01106-001", "公共服务-00768-000"]
 MATERIALS = ["申请书", "营业执照", "身份证明", "场所证明", "授权委托书"]

@@ -31,10 +31,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tests.conftest import BASE
+from zjpaoyici.catalogue.load import load_catalogue
+from zjpaoyici.catalogue.model import Facts
+from zjpaoyici.catalogue.resolve import resolve_all
 from zjpaoyici.cli.common import app
-from zjpaoyici.load import load_catalogue
-from zjpaoyici.model import Facts
-from zjpaoyici.resolve import resolve_all
 
 LEVEL = {"330000": "province", "330100": "city", "330200": "city", "330106": "county"}
 LEVEL["330212"] = "county"

@@ -26,8 +26,8 @@ import pytest
 import yaml
 
 from tests.conftest import DATA, Run, run_subprocess
-from zjpaoyici.load import load_catalogue
-from zjpaoyici.resolve import resolve_all
+from zjpaoyici.catalogue.load import load_catalogue
+from zjpaoyici.catalogue.resolve import resolve_all
 
 GUANGAN = DATA / "sichuan-guangan"
 SHANGHAI = DATA / "shanghai-yiwangtongban"

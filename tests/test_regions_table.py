@@ -13,7 +13,7 @@ import yaml
 
 import zjpaoyici.cli.init_cmd  # noqa: F401  (importing registers the command)
 from tests.conftest import REPO
-from zjpaoyici.regions_table import (
+from zjpaoyici.catalogue.regions import (
     TABLE_FILE,
     UnknownProvince,
     china_table,

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO
-from zjpaoyici.load import load_catalogue
-from zjpaoyici.model import Catalogue
-from zjpaoyici.resolve import resolve_all
+from zjpaoyici.catalogue.load import load_catalogue
+from zjpaoyici.catalogue.model import Catalogue
+from zjpaoyici.catalogue.resolve import resolve_all
 
 SAMPLE = REPO / "catalog"
 

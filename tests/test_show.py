@@ -11,9 +11,9 @@ from rich.console import Console
 
 import zjpaoyici.cli.show_cmd  # noqa: F401  registers the command (also done by zjpaoyici.cli)
 from tests.conftest import REPO
-from zjpaoyici.load import load_catalogue
+from zjpaoyici.catalogue.load import load_catalogue
+from zjpaoyici.ops.show import build
 from zjpaoyici.render import show_text
-from zjpaoyici.show import build
 
 CODE = "许可-00802-003"  # 食品经营许可（延续）
 BASIC = "catalog/basic/scjg.yaml"

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from tests.conftest import BASE
-from zjpaoyici.model import Facts
+from zjpaoyici.catalogue.model import Facts
 
 KEPT = "[visits, limits, case_type, express, fees, materials, reach, annual_cases, items]"
 
@@ -383,8 +383,8 @@ def test_explode_leaves_unknown_online_cells_empty(unkept: Path, cli: Any) -> No
 
 
 def test_the_declaration_an_import_writes() -> None:
-    from zjpaoyici import elements
-    from zjpaoyici.import_mapping import FIELDS
+    from zjpaoyici.catalogue import fields as elements
+    from zjpaoyici.ops.tabular.mapping import FIELDS
 
     # every element is filled by some mapping field, and every such field exists
     assert set(elements.MAPPING_FIELDS) == set(elements.NAMES)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from zjpaoyici.fsutil import TEMP_SUFFIX
+from zjpaoyici.files.atomic import TEMP_SUFFIX
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 SETPRIV = shutil.which("setpriv")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from zjpaoyici.yamlio import Limits, parse_text, read_document
+from zjpaoyici.files.reader import Limits, parse_text, read_document
 
 TRICKY = [
     "0701",
@@ -145,7 +145,7 @@ def test_deep_nesting_is_refused_without_crashing(depth: int, tmp_path: Path) ->
     path = tmp_path / "deep.yaml"
     path.write_text("a: " + "[" * depth + "]" * depth + "\n")
     code = (
-        "import sys; from pathlib import Path; from zjpaoyici.yamlio import read_document\n"
+        "import sys; from pathlib import Path; from zjpaoyici.files.reader import read_document\n"
         f"doc, f = read_document(Path({str(path)!r}), 'deep.yaml')\n"
         "print(doc is None, f[0].rule)\n"
     )

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from zjpaoyici.cache import KEEP_DAYS, Cache, default_dir
 from zjpaoyici.cli.common import (
     EXIT_OK,
     DirectoryOption,
@@ -23,6 +22,7 @@ from zjpaoyici.cli.common import (
     tr,
 )
 from zjpaoyici.i18n import t
+from zjpaoyici.runner.cache import KEEP_DAYS, Cache, default_dir
 
 
 class Format(StrEnum):

@@ -16,13 +16,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from zjpaoyici.cache import Cache, default_dir
-from zjpaoyici.fsutil import WriteFailure, atomic_write_text
+from zjpaoyici.catalogue.load import display_path, find_root, load_catalogue
+from zjpaoyici.catalogue.model import Catalogue
+from zjpaoyici.files.atomic import WriteFailure, atomic_write_text
+from zjpaoyici.files.resources import sample_catalogue_dir
 from zjpaoyici.i18n import Lang, default_lang, os_reason, t
-from zjpaoyici.load import display_path, find_root, load_catalogue
-from zjpaoyici.model import Catalogue
 from zjpaoyici.render.safe import visible
-from zjpaoyici.resources import sample_catalogue_dir
+from zjpaoyici.runner.cache import Cache, default_dir
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
+from zjpaoyici.catalogue.load import display_path, find_root
 from zjpaoyici.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -34,7 +35,11 @@ from zjpaoyici.cli.common import (
     tr,
     usage_error,
 )
-from zjpaoyici.diff import (
+from zjpaoyici.files.gitrev import GitError, catalogue_at
+from zjpaoyici.files.reader import Document, read_document
+from zjpaoyici.findings import Loc
+from zjpaoyici.i18n import Lang, t
+from zjpaoyici.ops.diff import (
     CLASSES,
     FIELDS,
     Accept,
@@ -44,14 +49,9 @@ from zjpaoyici.diff import (
     diff_roots,
     load_accepts,
 )
-from zjpaoyici.findings import Loc
-from zjpaoyici.gitrev import GitError, catalogue_at
-from zjpaoyici.i18n import Lang, t
-from zjpaoyici.load import display_path, find_root
 from zjpaoyici.render import diff_out
 from zjpaoyici.render.safe import one_line
 from zjpaoyici.rules import message_of
-from zjpaoyici.yamlio import Document, read_document
 
 
 class Format(StrEnum):

@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
+from zjpaoyici.catalogue.load import display_path
+from zjpaoyici.catalogue.model import Catalogue
 from zjpaoyici.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
@@ -27,7 +29,9 @@ from zjpaoyici.cli.common import (
     tr,
     usage_error,
 )
-from zjpaoyici.explode import (
+from zjpaoyici.files.atomic import FileBatch
+from zjpaoyici.i18n import Lang, t
+from zjpaoyici.ops.explode import (
     BUNDLE_COLUMNS,
     COLUMNS,
     SelectionError,
@@ -37,10 +41,6 @@ from zjpaoyici.explode import (
     plan_materialise,
     select_folders,
 )
-from zjpaoyici.fsutil import FileBatch
-from zjpaoyici.i18n import Lang, t
-from zjpaoyici.load import display_path
-from zjpaoyici.model import Catalogue
 from zjpaoyici.render import table_out
 from zjpaoyici.render.safe import visible
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from zjpaoyici.catalogue.load import display_path
 from zjpaoyici.cli.common import (
     EXIT_OK,
     DirectoryOption,
@@ -26,7 +27,8 @@ from zjpaoyici.cli.common import (
 )
 from zjpaoyici.cli.explode_cmd import LevelOption, RegionOption, folders_or_exit, note_load_problems
 from zjpaoyici.cli.import_cmd import mapping_or_exit, mapping_path
-from zjpaoyici.exporter import (
+from zjpaoyici.i18n import t
+from zjpaoyici.ops.tabular.exporter import (
     DEFAULT_MAPPING,
     ExportMappingError,
     export_columns,
@@ -34,8 +36,6 @@ from zjpaoyici.exporter import (
     export_rows,
     export_specs,
 )
-from zjpaoyici.i18n import t
-from zjpaoyici.load import display_path
 from zjpaoyici.render import table_out
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
+from zjpaoyici.catalogue.load import display_path
 from zjpaoyici.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -26,10 +27,9 @@ from zjpaoyici.cli.common import (
     stdout_console,
     tr,
 )
-from zjpaoyici.fmt import format_file, targets
-from zjpaoyici.fsutil import FileBatch
+from zjpaoyici.files.atomic import FileBatch
 from zjpaoyici.i18n import t
-from zjpaoyici.load import display_path
+from zjpaoyici.ops.fmt import format_file, targets
 from zjpaoyici.render.safe import one_line, visible
 from zjpaoyici.rules import message_of
 

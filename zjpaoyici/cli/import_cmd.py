@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
+from zjpaoyici.catalogue.load import display_path
 from zjpaoyici.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -22,11 +23,9 @@ from zjpaoyici.cli.common import (
     tr,
     usage_error,
 )
-from zjpaoyici.exporter import DEFAULT_MAPPING
 from zjpaoyici.i18n import Lang, t
-from zjpaoyici.import_mapping import MappingError, MappingSpec, load_mapping
-from zjpaoyici.import_sources import SourceError, expand_sources
-from zjpaoyici.importer import (
+from zjpaoyici.ops.tabular.exporter import DEFAULT_MAPPING
+from zjpaoyici.ops.tabular.importer import (
     ImportFailed,
     MissingColumns,
     OutputNotEmpty,
@@ -34,7 +33,8 @@ from zjpaoyici.importer import (
     import_rows,
     write_tree,
 )
-from zjpaoyici.load import display_path
+from zjpaoyici.ops.tabular.mapping import MappingError, MappingSpec, load_mapping
+from zjpaoyici.ops.tabular.sources import SourceError, expand_sources
 from zjpaoyici.render.safe import visible
 
 BUILTIN_MAPPINGS = {"export": DEFAULT_MAPPING}

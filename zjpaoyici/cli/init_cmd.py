@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
+from zjpaoyici.catalogue.load import display_path
+from zjpaoyici.catalogue.regions import UnknownProvince
 from zjpaoyici.cli.common import (
     EXIT_OK,
     DirectoryOption,
@@ -23,10 +25,7 @@ from zjpaoyici.cli.common import (
     usage_error,
 )
 from zjpaoyici.i18n import t
-from zjpaoyici.load import display_path
-from zjpaoyici.regions_table import UnknownProvince
-from zjpaoyici.render.safe import visible
-from zjpaoyici.scaffold import (
+from zjpaoyici.ops.scaffold import (
     DEFAULT_HOOKS_REV,
     DEFAULT_PIP_SPEC,
     DEFAULT_PROVINCE,
@@ -36,7 +35,8 @@ from zjpaoyici.scaffold import (
     existing,
     scaffold_files,
 )
-from zjpaoyici.scaffold import write_files as write_scaffold
+from zjpaoyici.ops.scaffold import write_files as write_scaffold
+from zjpaoyici.render.safe import visible
 
 EXAMPLES = tr(
     """

@@ -24,10 +24,10 @@ from zjpaoyici.cli.common import (
     tr,
     usage_error,
 )
-from zjpaoyici.fsutil import atomic_write_text
+from zjpaoyici.files.atomic import atomic_write_text
 from zjpaoyici.i18n import Lang, t
-from zjpaoyici.merge import MISSING
-from zjpaoyici.merge_files import (
+from zjpaoyici.ops.merge.combine import MISSING
+from zjpaoyici.ops.merge.files import (
     InputError,
     LocatedConflict,
     combine_dirs,

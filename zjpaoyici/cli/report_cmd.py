@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from zjpaoyici.cache import Cache
 from zjpaoyici.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -36,13 +35,14 @@ from zjpaoyici.cli.common import (
     tr,
     usage_error,
 )
-from zjpaoyici.coverage import coverage_of
-from zjpaoyici.gitrev import GitError, catalogue_at, commit_info, revisions_since
+from zjpaoyici.files.gitrev import GitError, catalogue_at, commit_info, revisions_since
 from zjpaoyici.i18n import Lang, t
-from zjpaoyici.metrics import Coverage, UnitKind
+from zjpaoyici.ops.stats.collect import coverage_of
+from zjpaoyici.ops.stats.figures import Coverage, UnitKind
+from zjpaoyici.ops.stats.report import Basis, GroupBy, HistoryPoint, build, history
 from zjpaoyici.render import report_html, report_out
 from zjpaoyici.render.safe import one_line
-from zjpaoyici.report import Basis, GroupBy, HistoryPoint, build, history
+from zjpaoyici.runner.cache import Cache
 
 
 class Format(StrEnum):

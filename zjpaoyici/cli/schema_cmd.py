@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from zjpaoyici import __version__
+from zjpaoyici.catalogue.load import display_path
 from zjpaoyici.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -29,17 +30,16 @@ from zjpaoyici.cli.common import (
     tr,
     usage_error,
 )
-from zjpaoyici.fsutil import atomic_write_text
+from zjpaoyici.files.atomic import atomic_write_text
 from zjpaoyici.i18n import Lang, t
-from zjpaoyici.load import display_path
-from zjpaoyici.render.safe import visible
-from zjpaoyici.scaffold import (
+from zjpaoyici.ops.scaffold import (
     SCHEMA_GLOBS,
     SCHEMA_KINDS,
     schema_file_name,
     schema_text,
     stale_schemas,
 )
+from zjpaoyici.render.safe import visible
 
 
 class Kind(StrEnum):

@@ -25,9 +25,9 @@ from zjpaoyici.cli.common import (
     usage_error,
 )
 from zjpaoyici.i18n import t
+from zjpaoyici.ops.show import UnknownCode, build, build_bundle, find_bundle, known_region
 from zjpaoyici.render import show_text
 from zjpaoyici.render.safe import json_text
-from zjpaoyici.show import UnknownCode, build, build_bundle, find_bundle, known_region
 
 
 class Format(StrEnum):

@@ -33,20 +33,20 @@ from zjpaoyici.cli.common import (
     tr,
     usage_error,
 )
-from zjpaoyici.fsutil import atomic_write_text
+from zjpaoyici.files.atomic import atomic_write_text
+from zjpaoyici.files.resources import sample_catalogue_dir
 from zjpaoyici.i18n import t
-from zjpaoyici.render import findings_json, findings_junit, findings_sarif, findings_text
-from zjpaoyici.resources import sample_catalogue_dir
-from zjpaoyici.rules import REGISTRY
-from zjpaoyici.rules.registry import SelectionError
-from zjpaoyici.suppress import BaselineError, apply_baseline, baseline_document, read_baseline
-from zjpaoyici.validate import (
+from zjpaoyici.ops.suppress import BaselineError, apply_baseline, baseline_document, read_baseline
+from zjpaoyici.ops.validate import (
     MAX_PER_RULE,
     Result,
     group_targets,
     validate_catalogue,
     validate_loose_files,
 )
+from zjpaoyici.render import findings_json, findings_junit, findings_sarif, findings_text
+from zjpaoyici.rules import REGISTRY
+from zjpaoyici.rules.registry import SelectionError
 
 
 class Format(StrEnum):

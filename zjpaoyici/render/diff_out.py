@@ -7,9 +7,9 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from zjpaoyici.diff import Change, DiffResult
 from zjpaoyici.i18n import Bi, Lang, t
-from zjpaoyici.metrics import Coverage
+from zjpaoyici.ops.diff import Change, DiffResult
+from zjpaoyici.ops.stats.figures import Coverage
 from zjpaoyici.render.safe import json_text, markdown_text, one_line
 
 _CLASS = {

@@ -7,10 +7,10 @@ from typing import Any
 from zjpaoyici import __version__
 from zjpaoyici.findings import Severity
 from zjpaoyici.i18n import Lang
+from zjpaoyici.ops.validate import Result
 from zjpaoyici.render.safe import github_data, github_property, json_text
 from zjpaoyici.rules import REGISTRY, hint_of, message_of, related_of
 from zjpaoyici.rules.registry import omitted_count
-from zjpaoyici.validate import Result
 
 
 def as_dict(result: Result, lang: Lang) -> dict[str, Any]:

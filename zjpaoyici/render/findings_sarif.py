@@ -8,10 +8,10 @@ from urllib.parse import quote
 from zjpaoyici import __version__
 from zjpaoyici.findings import Finding, Loc, Severity
 from zjpaoyici.i18n import Lang
+from zjpaoyici.ops.suppress import Suppressed
+from zjpaoyici.ops.validate import Result
 from zjpaoyici.render.safe import json_text
 from zjpaoyici.rules import REGISTRY, hint_of, message_of
-from zjpaoyici.suppress import Suppressed
-from zjpaoyici.validate import Result
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

@@ -9,9 +9,9 @@ from rich.text import Text
 
 from zjpaoyici.findings import Severity
 from zjpaoyici.i18n import Lang, t
+from zjpaoyici.ops.validate import Result
 from zjpaoyici.render.safe import one_line
 from zjpaoyici.rules import REGISTRY, hint_of, message_of, related_of
-from zjpaoyici.validate import Result
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 

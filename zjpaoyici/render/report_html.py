@@ -5,7 +5,8 @@ network request. Every text a catalogue contributes is escaped."""
 from __future__ import annotations
 
 from zjpaoyici.i18n import Lang, t
-from zjpaoyici.metrics import LEVEL_ORDER, Tally
+from zjpaoyici.ops.stats.figures import LEVEL_ORDER, Tally
+from zjpaoyici.ops.stats.report import GroupBy, Report
 from zjpaoyici.render.report_out import (
     LEVELS,
     UNITS,
@@ -16,7 +17,6 @@ from zjpaoyici.render.report_out import (
     target_pct,
 )
 from zjpaoyici.render.safe import html_text as esc
-from zjpaoyici.report import GroupBy, Report
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 COLORS = {"province": "#1f6feb", "city": "#2da44e", "county": "#bf8700", "township": "#8250df"}

@@ -11,9 +11,9 @@ from rich.table import Table
 from rich.text import Text
 
 from zjpaoyici.i18n import Bi, Lang, t
-from zjpaoyici.metrics import LEVEL_ORDER, Tally, Unit
+from zjpaoyici.ops.stats.figures import LEVEL_ORDER, Tally, Unit
+from zjpaoyici.ops.stats.report import GroupBy, Report, Row
 from zjpaoyici.render.safe import json_text, markdown_text, one_line
-from zjpaoyici.report import GroupBy, Report, Row
 
 LEVELS = {
     "province": Bi("省级", "province"),

@@ -1,6 +1,6 @@
 """``zjpaoyici show`` for people: one matter, region by region, every value with its origin.
 
-Rendering only: the data comes from :func:`zjpaoyici.show.build`. Catalogue text is
+Rendering only: the data comes from :func:`zjpaoyici.ops.show.build`. Catalogue text is
 untrusted, so every piece of it goes into a :class:`rich.text.Text` (never markup)
 after :func:`~zjpaoyici.render.safe.one_line` (control characters escaped, line breaks
 folded: a value never starts a new output line).
@@ -15,10 +15,9 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
+from zjpaoyici.catalogue.model import LEVELS
 from zjpaoyici.i18n import Lang, t
-from zjpaoyici.model import LEVELS
-from zjpaoyici.render.safe import one_line
-from zjpaoyici.show import (
+from zjpaoyici.ops.show import (
     BundleData,
     FieldData,
     ItemData,
@@ -27,6 +26,7 @@ from zjpaoyici.show import (
     RowData,
     SourceData,
 )
+from zjpaoyici.render.safe import one_line
 
 _KEY_WIDTH = 16  # field names and values are padded to at most these many cells
 _VALUE_WIDTH = 40  # so that the sources line up

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from zjpaoyici.explode import Column
-from zjpaoyici.fsutil import atomic_path
+from zjpaoyici.files.atomic import atomic_path
+from zjpaoyici.files.roundtrip import dump_text, new_yaml
 from zjpaoyici.i18n import MESSAGES, Lang, t
+from zjpaoyici.ops.explode import Column
 from zjpaoyici.render.safe import csv_text_cell, json_text
-from zjpaoyici.rtyaml import dump_text, new_yaml
 
 Cell = str | int | float | bool | None
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from zjpaoyici.bundles import member_known, member_states, offered
+from zjpaoyici.catalogue.bundles import member_known, member_states, offered
+from zjpaoyici.catalogue.model import Catalogue, Entry, Source
 from zjpaoyici.findings import Finding, Severity
 from zjpaoyici.i18n import Bi
-from zjpaoyici.model import Catalogue, Entry, Source
 from zjpaoyici.rules.registry import check
 
 E, W = Severity.ERROR, Severity.WARNING

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from zjpaoyici.codes import (
+from zjpaoyici.catalogue.codes import (
     ImplementationCode,
     has_odd_characters,
     national_style,
@@ -14,11 +14,11 @@ from zjpaoyici.codes import (
     uscc_check_char,
     uscc_problem,
 )
+from zjpaoyici.catalogue.model import Catalogue, Entry, ImplFile
+from zjpaoyici.files.reader import Document, Pointer
 from zjpaoyici.findings import Finding, Loc, Severity
 from zjpaoyici.i18n import Bi
-from zjpaoyici.model import Catalogue, Entry, ImplFile
 from zjpaoyici.rules.registry import also, check, define
-from zjpaoyici.yamlio import Document, Pointer
 
 E = Severity.ERROR
 

@@ -144,7 +144,7 @@ def built(overlay: Overlay) -> Iterator[Path]:
 
 def run(overlay: Overlay) -> Outcome:
     """Validate the base catalogue with ``overlay`` laid over it."""
-    from zjpaoyici.validate import validate_catalogue
+    from zjpaoyici.ops.validate import validate_catalogue
 
     with built(overlay) as root:
         result, _ = validate_catalogue(root)

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from zjpaoyici.catalogue.load import basic_field_source
+from zjpaoyici.catalogue.model import BasicMatter, Catalogue, Entry, ImplFile, Layer, Limit, Source
+from zjpaoyici.catalogue.resolve import item_source
 from zjpaoyici.findings import Finding, Severity
 from zjpaoyici.i18n import Bi
-from zjpaoyici.load import basic_field_source
-from zjpaoyici.model import BasicMatter, Catalogue, Entry, ImplFile, Layer, Limit, Source
-from zjpaoyici.resolve import item_source
 from zjpaoyici.rules.references import LEVEL_NAMES
 from zjpaoyici.rules.registry import also, check
 

@@ -11,14 +11,14 @@ import string
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from zjpaoyici.elements import kept, not_kept
-from zjpaoyici.elements import labels as element_labels
+from zjpaoyici.catalogue.fields import kept, not_kept
+from zjpaoyici.catalogue.fields import labels as element_labels
+from zjpaoyici.catalogue.model import Catalogue, Entry, Facts, Source, origin_of
+from zjpaoyici.catalogue.schemas import field_path
+from zjpaoyici.files.reader import BIDI_CONTROLS, Document, Pointer
 from zjpaoyici.findings import Finding, Loc, Severity
 from zjpaoyici.i18n import Bi
-from zjpaoyici.model import Catalogue, Entry, Facts, Source, origin_of
 from zjpaoyici.rules.registry import also, check, define
-from zjpaoyici.schemas import field_path
-from zjpaoyici.yamlio import BIDI_CONTROLS, Document, Pointer
 
 E, W = Severity.ERROR, Severity.WARNING
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
-from zjpaoyici.codes import has_odd_characters, normalise_code
+from zjpaoyici.catalogue.codes import has_odd_characters, normalise_code
+from zjpaoyici.catalogue.model import Catalogue, Entry, ImplFile, Source
+from zjpaoyici.catalogue.resolve import entry_key
 from zjpaoyici.findings import Finding, Severity
 from zjpaoyici.i18n import Bi
-from zjpaoyici.model import Catalogue, Entry, ImplFile, Source
-from zjpaoyici.resolve import entry_key
 from zjpaoyici.rules.registry import also, check, define
 
 E, W = Severity.ERROR, Severity.WARNING

@@ -149,7 +149,7 @@ class _Missing(dict[str, Any]):
 
 
 # A finding standing for the rest of one rule's findings in one file (see
-# :func:`zjpaoyici.validate.cap_per_rule`): its params hold only how many it stands for.
+# :func:`zjpaoyici.ops.validate.cap_per_rule`): its params hold only how many it stands for.
 OMITTED = "omitted"
 
 

@@ -1,0 +1,407 @@
+"""JSON Schema checks of loaded documents, turned into located, bilingual findings.
+
+Each file kind has a draft 2020-12 schema in ``schemas/``. Errors become S findings
+that name the field by its path and Chinese title. A plain YAML scalar that resolved
+to a number, boolean, date or null where the schema wants text (``region: 330106``)
+is instead put back to the text its author wrote and reported once as Y006.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from collections.abc import Iterator, Mapping
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from zjpaoyici.files.reader import Document, Pointer
+from zjpaoyici.files.resources import schemas_dir
+from zjpaoyici.findings import Finding
+from zjpaoyici.i18n import Bi
+
+# File kind → schema file. Defaults files share the implementation schema.
+KIND_SCHEMA = {
+    "catalogue": "catalogue",
+    "regions": "regions",
+    "basic": "basic",
+    "implementation": "implementation",
+    "defaults": "implementation",
+    "bundle": "bundle",
+    "mapping": "mapping",
+}
+KINDS = tuple(KIND_SCHEMA)
+SCHEMA_PREFIX = "zjpaoyici/"
+
+
+def header_for(kind: str) -> str:
+    """The ``schema:`` value that marks a file of ``kind``."""
+    return f"{SCHEMA_PREFIX}{kind}/v1"
+
+
+def kind_of_header(value: object) -> str | None:
+    """The kind named by a ``schema:`` value, if it is one we know."""
+    if not isinstance(value, str) or not value.startswith(SCHEMA_PREFIX):
+        return None
+    parts = value[len(SCHEMA_PREFIX) :].split("/")
+    if len(parts) == 2 and parts[0] in KIND_SCHEMA and parts[1] == "v1":
+        return parts[0]
+    return None
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema document ``schemas/<name>.schema.json``."""
+    with (schemas_dir() / f"{name}.schema.json").open(encoding="utf-8") as fh:
+        data: dict[str, Any] = json.load(fh)
+    return data
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(load_schema(name))
+
+
+def deref(root: Mapping[str, Any], schema: Any) -> Any:
+    """Follow local ``#/$defs/...`` references (all our schemas use only those)."""
+    seen = 0
+    while isinstance(schema, Mapping) and "$ref" in schema and seen < 20:
+        ref = str(schema["$ref"])
+        if not ref.startswith("#/"):
+            break
+        node: Any = root
+        for part in ref[2:].split("/"):
+            node = node[part]
+        schema = {**node, **{k: v for k, v in schema.items() if k != "$ref"}}
+        seen += 1
+    return schema
+
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def field_path(pointer: Pointer) -> str:
+    """``("matters", 3, "visits")`` → ``matters[3].visits``; odd keys are quoted."""
+    out = ""
+    for part in pointer:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _PLAIN_KEY.match(part):
+            out += ("." if out else "") + part
+        else:
+            out += "[" + json.dumps(part, ensure_ascii=False) + "]"
+    return out or "(root)"
+
+
+_TYPE_NAMES: dict[str, Bi] = {
+    "string": Bi("文字", "text"),
+    "integer": Bi("整数", "an integer"),
+    "number": Bi("数字", "a number"),
+    "boolean": Bi("true/false", "true/false"),
+    "array": Bi("列表", "a list"),
+    "object": Bi("映射（键: 值）", "a mapping (key: value)"),
+    "null": Bi("空值", "null"),
+}
+
+
+def _type_of(value: Any) -> Bi:
+    if value is None:
+        return _TYPE_NAMES["null"]
+    if isinstance(value, bool):
+        return _TYPE_NAMES["boolean"]
+    if isinstance(value, int):
+        return _TYPE_NAMES["integer"]
+    if isinstance(value, float):
+        return _TYPE_NAMES["number"]
+    if isinstance(value, str):
+        return _TYPE_NAMES["string"]
+    if isinstance(value, list):
+        return _TYPE_NAMES["array"]
+    if isinstance(value, dict):
+        return _TYPE_NAMES["object"]
+    if isinstance(value, dt.date | dt.datetime):
+        return Bi("日期", "a date")
+    return Bi(type(value).__name__, type(value).__name__)
+
+
+def _join(items: list[Bi], zh_sep: str = "或", en_sep: str = " or ") -> Bi:
+    return Bi(zh_sep.join(i.zh for i in items), en_sep.join(i.en for i in items))
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict | list):
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        return text if len(text) <= 60 else text[:57] + "…"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _title(schema: Mapping[str, Any], name: str = "") -> Bi:
+    zh = str(schema.get("title", name))
+    return Bi(zh, str(schema.get("x-title-en", zh)))
+
+
+def _expects_text(error: ValidationError) -> bool:
+    expected: Any = error.validator_value
+    if error.validator == "type":
+        return expected == "string" or (isinstance(expected, list) and "string" in expected)
+    if error.validator in ("enum", "const"):
+        values = expected if error.validator == "enum" else [expected]
+        return any(isinstance(v, str) for v in values)
+    return False
+
+
+def _implicit_kind(value: Any) -> Bi:
+    if isinstance(value, bool):
+        return Bi("布尔值", "the boolean")
+    if isinstance(value, int | float):
+        return Bi("数字", "the number")
+    if value is None:
+        return Bi("空值", "null")
+    return Bi("日期", "the date")
+
+
+def _flatten(error: ValidationError) -> ValidationError:
+    """For anyOf/oneOf, the sub-error that best explains the failure: a branch that fits
+    the value's type and fails inside it (``unit: workday`` in a limit) says more than
+    "should be null" from the branch for another type."""
+    while error.context:
+        inside = [e for e in error.context if e.validator != "type"]
+        best = best_match(inside or error.context)
+        if best is None or best is error:
+            break
+        error = best
+    return error
+
+
+def check_document(doc: Document, kind: str) -> list[Finding]:
+    """Validate ``doc`` as ``kind``; restores implicitly typed text and reports it."""
+    name = KIND_SCHEMA[kind]
+    root = load_schema(name)
+    validator = _validator(name)
+    findings: list[Finding] = list(_octal_numbers(doc, root))
+    for _ in range(4):  # each pass can restore text that the next pass then checks
+        errors = sorted(
+            validator.iter_errors(doc.data), key=lambda e: list(e.absolute_path).__len__()
+        )
+        restored = False
+        pass_findings: list[Finding] = []
+        for top in errors:
+            error = _flatten(top)
+            pointer: Pointer = tuple(error.absolute_path)
+            if pointer in doc.plain and _expects_text(error):
+                raw = doc.plain.pop(pointer)
+                value = doc.get(pointer)
+                doc.set(pointer, raw)
+                restored = True
+                sub = deref(root, error.schema) if isinstance(error.schema, Mapping) else {}
+                title = _title(sub, "")
+                findings.append(
+                    Finding(
+                        "Y006",
+                        doc.loc(pointer),
+                        {
+                            "field": field_path(pointer),
+                            "title": title,
+                            "raw": raw,
+                            "kind": _implicit_kind(value),
+                            "value": _shown(value),
+                            "treated": Bi(f"已按文字“{raw}”处理", f"treated as the text '{raw}'"),
+                            "fix": Bi(f'加上引号："{raw}"', f'Quote it: "{raw}"'),
+                        },
+                    )
+                )
+                continue
+            pass_findings.extend(_describe(doc, kind, root, error, pointer))
+        if not restored:
+            findings.extend(pass_findings)
+            break
+    return findings
+
+
+def _octal_numbers(doc: Document, root: Mapping[str, Any]) -> Iterator[Finding]:
+    """Numbers written with a leading zero (``visits: 010``): YAML 1.1 reads them as octal
+    (8), editors and YAML 1.2 as decimal (10). Read as decimal, and reported."""
+    for pointer, raw in doc.octal.items():
+        schema = schema_at(root, pointer)
+        types = schema.get("type")
+        if "integer" not in (types if isinstance(types, list) else [types]):
+            continue  # where text belongs, the text is restored (Y006 below)
+        octal = doc.get(pointer)
+        decimal = int(raw.replace("_", ""), 10)
+        doc.set(pointer, decimal)
+        doc.plain.pop(pointer, None)
+        yield Finding(
+            "Y006",
+            doc.loc(pointer),
+            {
+                "field": field_path(pointer),
+                "title": _title(schema, ""),
+                "raw": raw,
+                "kind": Bi("八进制数", "the octal number"),
+                "value": _shown(octal),
+                "treated": Bi(f"已按十进制 {decimal} 处理", f"read as the decimal {decimal}"),
+                "fix": Bi(f"去掉前导零：{decimal}", f"Drop the leading zero: {decimal}"),
+            },
+        )
+
+
+def schema_at(root: Mapping[str, Any], pointer: Pointer) -> Mapping[str, Any]:
+    """The subschema describing the value at ``pointer`` (``{}`` when none does)."""
+    schema: Any = deref(root, root)
+    for part in pointer:
+        if not isinstance(schema, Mapping):
+            return {}
+        if isinstance(part, int):
+            schema = deref(root, schema.get("items", {}))
+        else:
+            schema = deref(root, schema.get("properties", {}).get(part, {}))
+    return schema if isinstance(schema, Mapping) else {}
+
+
+_RECORD_LISTS = ("matters", "bundles", "subs", "items", "regions")
+
+
+def field_label(doc: Document, pointer: Pointer) -> str | Bi:
+    """The field at ``pointer`` named as a person finds it: by its record's code
+    (``许可-00802-001 的 promised_limit.unit``), not by position (``matters[3]``)."""
+    for depth in range(len(pointer) - 1, 0, -1):
+        if isinstance(pointer[depth], int) and pointer[depth - 1] in _RECORD_LISTS:
+            record = doc.get(pointer[: depth + 1])
+            code = record.get("code") if isinstance(record, dict) else None
+            if isinstance(code, str) and code:
+                outer = field_label(doc, pointer[: depth - 1]) if depth > 1 else ""
+                rest = field_path(pointer[depth + 1 :]) if pointer[depth + 1 :] else ""
+                prefix = f"{outer} " if isinstance(outer, str) and outer else ""
+                if not rest:
+                    return f"{prefix}{code}"
+                return Bi(f"{prefix}{code} 的 {rest}", f"{rest} of {prefix}{code}")
+            break
+    return field_path(pointer)
+
+
+def _title_part(schema: Mapping[str, Any]) -> Bi:
+    """``（办件类型）`` / `` (case type)`` after a field, or nothing when the schema has
+    no title (the path is not printed twice)."""
+    if "title" not in schema:
+        return Bi("", "")
+    zh = str(schema["title"])
+    return Bi(f"（{zh}）", f" ({schema.get('x-title-en', zh)})")
+
+
+def _describe(
+    doc: Document, kind: str, root: Mapping[str, Any], error: ValidationError, pointer: Pointer
+) -> Iterator[Finding]:
+    schema = deref(root, error.schema) if isinstance(error.schema, Mapping) else {}
+    validator = error.validator
+    expected: Any = error.validator_value
+    instance: Any = error.instance
+    field = field_label(doc, pointer)
+    if validator == "required":
+        missing = next((m for m in expected if m not in (instance or {})), str(expected[0]))
+        prop = deref(root, schema.get("properties", {}).get(missing, {}))
+        where = Bi(f"{field} ", f"{field} ") if pointer else Bi("", "The file ")
+        yield Finding(
+            "S002",
+            doc.loc(pointer, key=bool(pointer)),
+            {"field": missing, "title": _title(prop, missing), "where": where},
+        )
+        return
+    if validator in ("additionalProperties", "unevaluatedProperties"):
+        allowed = sorted(schema.get("properties", {}))
+        extras = [k for k in (instance or {}) if k not in allowed]
+        for extra in extras:
+            close = difflib.get_close_matches(extra, allowed, n=1, cutoff=0.6)
+            suggestion = (
+                Bi(f"是不是 {close[0]}？", f"Did you mean {close[0]}?")
+                if close
+                else Bi(
+                    "允许的字段：" + "、".join(allowed), "Allowed fields: " + ", ".join(allowed)
+                )
+            )
+            yield Finding(
+                "S003",
+                doc.loc((*pointer, extra), key=True),
+                {"field": field_path((*pointer, extra)), "suggestion": suggestion},
+            )
+        return
+    title = _title_part(schema)
+    value = instance
+    if validator == "type":
+        names = [_TYPE_NAMES[t] for t in ([expected] if isinstance(expected, str) else expected)]
+        hint = Bi("", "")
+        if "integer" in names[0].en or "number" in names[0].en:
+            hint = Bi(
+                "写成阿拉伯数字，如 1；不要写“一次”或加引号。",
+                "Write a plain number such as 1, without quotes or words.",
+            )
+        elif names[0] == _TYPE_NAMES["boolean"]:
+            hint = Bi("写 true 或 false（不要写 是/否）。", "Write true or false.")
+        elif names[0] == _TYPE_NAMES["array"]:
+            hint = Bi(
+                "写成列表，如 [a, b] 或每项一行以“- ”开头。",
+                "Write a list: [a, b], or one '- ' item per line.",
+            )
+        yield Finding(
+            "S004",
+            doc.loc(pointer),
+            {
+                "field": field,
+                "title": title,
+                "expected": _join(names),
+                "actual": _type_of(value),
+                "value": _shown(value),
+                "hint": hint,
+            },
+        )
+        return
+    rule, hint = _value_rule(error)
+    yield Finding(
+        "S005",
+        doc.loc(pointer),
+        {"field": field, "title": title, "value": _shown(value), "rule": rule, "hint": hint},
+    )
+
+
+def _value_rule(error: ValidationError) -> tuple[Bi, Bi]:
+    v: Any = error.validator_value
+    none = Bi("", "")
+    if error.validator == "enum":
+        options = [_shown(x) for x in v]
+        hint = none
+        if isinstance(error.instance, str):
+            close = difflib.get_close_matches(error.instance, [str(x) for x in v if x], n=1)
+            if close:
+                hint = Bi(f"是不是 {close[0]}？", f"Did you mean {close[0]}?")
+        return Bi("可选值为 " + "、".join(options), "one of " + ", ".join(options)), hint
+    if error.validator == "const":
+        return Bi(f"必须是 {_shown(v)}", f"must be {_shown(v)}"), none
+    if error.validator == "pattern":
+        if v == "^[0-9]{6}$":
+            return (
+                Bi("须为六位数字的区划代码", "must be a six-digit region code"),
+                Bi('如 "330106"（加引号）。', 'e.g. "330106" (quoted).'),
+            )
+        return Bi(f"须符合格式 {v}", f"must match {v}"), none
+    if error.validator == "minimum":
+        return Bi(f"不能小于 {v}", f"must be at least {v}"), none
+    if error.validator == "maximum":
+        return Bi(f"不能大于 {v}", f"must be at most {v}"), none
+    if error.validator == "minLength":
+        return Bi("不能为空", "must not be empty"), none
+    if error.validator == "minItems":
+        return Bi(f"至少要有 {v} 项", f"needs at least {v} item(s)"), none
+    if error.validator == "uniqueItems":
+        return Bi("列表中不能有重复项", "must not repeat items"), none
+    if error.validator == "propertyNames":
+        return Bi("键名不合要求", "has a key that is not allowed"), none
+    return Bi(error.message, error.message), none

@@ -1,0 +1,216 @@
+"""Canonical form of catalogue files: key order from the schemas, records sorted by code,
+codes double-quoted. Comments and untouched formatting are kept; formatting is idempotent.
+
+A file is only formatted after the safe reader has read it without a YAML problem, so
+``fmt`` never rewrites a file it does not fully understand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from zjpaoyici.catalogue.codes import ZHEJIANG, CodeProfile, ProfileError, profile_from_manifest
+from zjpaoyici.catalogue.load import MANIFEST, blocks_rewrite, find_root, plan_files, read_checked
+from zjpaoyici.catalogue.schemas import KIND_SCHEMA, deref, load_schema
+from zjpaoyici.files.reader import DEFAULT_LIMITS, Document, Limits, Pointer
+from zjpaoyici.files.roundtrip import dump_text, load_text, reorder_map, reorder_seq
+from zjpaoyici.findings import Finding
+
+# Lists of records that are kept sorted by their code.
+SORTED_LISTS = {"matters", "subs", "items", "regions", "retired", "bundles"}
+# Keys whose text values are identifiers and are always written in double quotes.
+CODE_KEYS = {"code", "region", "parent", "province", "agency_uscc", "implementation_code"}
+CODE_LISTS = {"exempt", "successors"}
+
+
+@dataclass(frozen=True, slots=True)
+class FormatResult:
+    """The canonical text of one file, or why it could not be formatted."""
+
+    path: Path
+    original: str
+    formatted: str | None
+    problems: list[Finding]
+
+    @property
+    def changed(self) -> bool:
+        return self.formatted is not None and self.formatted != self.original
+
+
+def code_sort_key(profile: CodeProfile, code: Any) -> tuple[int, str, str, str, str]:
+    """Order codes by main number, then sub part, then type; unparseable codes last."""
+    text = str(code)
+    parts = profile.parse(text)
+    if parts is None:
+        return (1, "", "", "", text)
+    return (0, parts.main, parts.sub, parts.type, text)
+
+
+def _deref(root: Mapping[str, Any], schema: Any) -> Mapping[str, Any]:
+    found = deref(root, schema)
+    return found if isinstance(found, Mapping) else {}
+
+
+def _object_schema(root: Mapping[str, Any], schema: Any) -> Mapping[str, Any]:
+    """The object-shaped branch of a schema (``anyOf`` with null, etc.)."""
+    found = _deref(root, schema)
+    if "properties" in found:
+        return found
+    for branch in found.get("anyOf", []):
+        sub = _deref(root, branch)
+        if "properties" in sub:
+            return sub
+    return found
+
+
+def _items_schema(root: Mapping[str, Any], schema: Any) -> Mapping[str, Any]:
+    found = _deref(root, schema)
+    if "items" in found:
+        return _deref(root, found["items"])
+    for branch in found.get("anyOf", []):
+        sub = _deref(root, branch)
+        if "items" in sub:
+            return _deref(root, sub["items"])
+    return {}
+
+
+class _Canon:
+    def __init__(self, kind: str, profile: CodeProfile) -> None:
+        self.root = load_schema(KIND_SCHEMA[kind])
+        self.profile = profile
+
+    def run(self, data: CommentedMap) -> CommentedMap:
+        """Canonicalise ``data``; returns the (possibly rebuilt) root mapping."""
+        holder = CommentedSeq([data])
+        self.mapping(holder, 0, self.root, ())
+        root: CommentedMap = holder[0]
+        return root
+
+    def mapping(self, parent: Any, key: Any, schema: Any, at: Pointer) -> None:
+        node = parent[key]
+        if not isinstance(node, CommentedMap):
+            return
+        obj = _object_schema(self.root, schema)
+        props = obj.get("properties", {})
+        known = [k for k in props if k in node]
+        order = known + [k for k in node if k not in props]
+        reorder_map(parent, key, order)
+        node = parent[key]
+        extra = obj.get("additionalProperties")
+        for k in list(node.keys()):
+            sub = props.get(k, extra if isinstance(extra, Mapping) else {})
+            self.value(node, k, sub, (*at, str(k)))
+
+    def value(self, parent: Any, key: Any, schema: Any, at: Pointer) -> None:
+        node = parent[key]
+        if isinstance(node, CommentedMap):
+            self.mapping(parent, key, schema, at)
+        elif isinstance(node, CommentedSeq):
+            item_schema = _items_schema(self.root, schema)
+            if key in SORTED_LISTS and all(isinstance(x, Mapping) and "code" in x for x in node):
+                order = sorted(
+                    range(len(node)), key=lambda i: code_sort_key(self.profile, node[i]["code"])
+                )
+                reorder_seq(parent, key, order)
+                node = parent[key]
+            for i in range(len(node)):
+                if key in CODE_LISTS:
+                    _quote(node, i)
+                else:
+                    self.value(node, i, item_schema, (*at, i))
+        elif key in CODE_KEYS:
+            _quote(parent, key)
+
+
+def _quote(parent: Any, key: Any) -> None:
+    value = parent[key]
+    if isinstance(value, str) and not isinstance(value, DoubleQuotedScalarString):
+        parent[key] = DoubleQuotedScalarString(value)
+
+
+def format_text(text: str, kind: str, profile: CodeProfile, doc: Document) -> str:
+    """The canonical form of ``text`` (a file of ``kind`` already read safely as ``doc``)."""
+    data = load_text(text)
+    if not isinstance(data, CommentedMap):
+        return text
+    _restore_text(data, doc.data)
+    return dump_text(_Canon(kind, profile).run(data))
+
+
+def _restore_text(node: Any, reference: Any) -> None:
+    """Where the safe reader decided a value is text (``region: 330106`` → ``"330106"``,
+    restored from the author's own characters) but ruamel read a number or boolean,
+    write the text, double-quoted."""
+    if isinstance(node, CommentedMap) and isinstance(reference, dict):
+        for key in list(node.keys()):
+            if key not in reference:
+                continue
+            ref = reference[key]
+            if isinstance(ref, str) and not isinstance(
+                node[key], str | CommentedMap | CommentedSeq
+            ):
+                node[key] = DoubleQuotedScalarString(ref)
+            else:
+                _restore_text(node[key], ref)
+    elif isinstance(node, CommentedSeq) and isinstance(reference, list):
+        for i, ref in enumerate(reference[: len(node)]):
+            if isinstance(ref, str) and not isinstance(node[i], str | CommentedMap | CommentedSeq):
+                node[i] = DoubleQuotedScalarString(ref)
+            else:
+                _restore_text(node[i], ref)
+
+
+def format_file(
+    path: Path, kind: str | None, profile: CodeProfile, limits: Limits = DEFAULT_LIMITS
+) -> FormatResult:
+    """Format one file, or explain (with the reader's findings) why it was left alone."""
+    try:
+        original = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        original = ""
+    doc, checked_kind, findings = read_checked(path, kind, limits)
+    blocking = [f for f in findings if blocks_rewrite(f) or f.rule == "S001"]
+    if doc is None or checked_kind is None or blocking:
+        return FormatResult(path, original, None, blocking or findings)
+    return FormatResult(path, original, format_text(original, checked_kind, profile, doc), [])
+
+
+def manifest_profile(root: Path) -> CodeProfile:
+    """The code profile a catalogue's manifest names (``zhejiang`` when it cannot be read)."""
+    doc, _, _ = read_checked(root / MANIFEST, "catalogue", DEFAULT_LIMITS)
+    try:
+        return profile_from_manifest(
+            doc.data.get("code_profile") if doc and isinstance(doc.data, dict) else None
+        )
+    except ProfileError as exc:
+        return exc.fallback or ZHEJIANG
+
+
+def targets(paths: list[Path]) -> list[tuple[Path, str | None, CodeProfile]]:
+    """The files to format for command-line ``paths`` (catalogue folders or single files)."""
+    out: list[tuple[Path, str | None, CodeProfile]] = []
+    for path in paths:
+        root = find_root(path)
+        if root is None:
+            out.append((path, None, ZHEJIANG))
+            continue
+        profile = manifest_profile(root)
+        plan = plan_files(root)
+        if path.is_dir():  # the folder given: the whole catalogue, or only a part of it
+            inside = path.resolve()
+            out.extend(
+                (p, kind, profile)
+                for p, kind, _ in plan.files
+                if p.exists() and p.resolve().is_relative_to(inside)
+            )
+        else:
+            resolved = path.resolve()
+            kind = next((k for p, k, _ in plan.files if p.resolve() == resolved), None)
+            out.append((path, kind, profile))
+    return out

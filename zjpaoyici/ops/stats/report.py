@@ -1,0 +1,137 @@
+"""The report: coverage per level (and per region, department, type), targets, history.
+
+Everything a renderer shows is computed here, once; renderers only format it. Target
+checks compare unrounded values, so 79.96 % fails a target of 80 % even though a table
+rounds it to 80.0 %.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from zjpaoyici.catalogue.model import Catalogue
+from zjpaoyici.ops.stats.figures import LEVEL_ORDER, Coverage, LevelFigure, Tally, UnitKind, compute
+
+Basis = Literal["mean", "pooled"]
+GroupBy = Literal["level", "region", "department", "type"]
+CHECKED_LEVELS = ("province", "city", "county")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of a breakdown: a key, a label and its tally."""
+
+    key: str
+    label: str
+    level: str
+    tally: Tally
+
+
+@dataclass(frozen=True, slots=True)
+class LevelCheck:
+    level: str
+    value: float | None
+    target: float
+    ok: bool
+
+
+@dataclass(slots=True)
+class HistoryPoint:
+    rev: str
+    commit: str
+    date: str
+    levels: dict[str, float | None]
+
+
+@dataclass(slots=True)
+class Report:
+    name: str
+    unit: UnitKind
+    basis: Basis
+    coverage: Coverage
+    targets: dict[str, float]
+    checks: list[LevelCheck] = field(default_factory=list)
+    history: list[HistoryPoint] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[LevelCheck]:
+        return [c for c in self.checks if not c.ok]
+
+    def level_value(self, figure: LevelFigure) -> float | None:
+        return figure.mean_share if self.basis == "mean" else figure.pooled.share
+
+    def rows(self, by: GroupBy) -> list[Row]:
+        cov = self.coverage
+        if by == "level":
+            return [
+                Row(level, level, level, cov.levels[level].pooled)
+                for level in LEVEL_ORDER
+                if level in cov.levels
+            ]
+        if by == "region":
+            order = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
+            keys = sorted(
+                cov.by_region, key=lambda r: (order.get(cov.region_levels.get(r, ""), 9), r)
+            )
+            return [
+                Row(r, cov.region_names.get(r, r), cov.region_levels.get(r, ""), cov.by_region[r])
+                for r in keys
+                if cov.by_region[r].total
+            ]
+        source = cov.by_department if by == "department" else cov.by_type
+        return [
+            Row(k, k, "", source[k]) for k in sorted(source, key=lambda k: (-source[k].total, k))
+        ]
+
+
+def build(
+    cat: Catalogue,
+    *,
+    unit: UnitKind = "entry",
+    basis: Basis = "mean",
+    fail_under: float | None = None,
+    check: bool = False,
+    coverage: Coverage | None = None,
+) -> Report:
+    """The report (from ``coverage`` when already computed, e.g. by the engine); with
+    ``check`` or ``fail_under``, every level is judged against its target."""
+    coverage = compute(cat, unit) if coverage is None else coverage
+    targets = dict(cat.manifest.targets) if cat.manifest else {}
+    if fail_under is not None:
+        targets = dict.fromkeys(CHECKED_LEVELS, fail_under)
+    report = Report(cat.name, unit, basis, coverage, targets)
+    if check or fail_under is not None:
+        report.checks = judge(report)
+    return report
+
+
+def judge(report: Report) -> list[LevelCheck]:
+    """Compare each level's unrounded figure with its target (levels without units are skipped)."""
+    out = []
+    for level, target in report.targets.items():
+        figure = report.coverage.levels.get(level)
+        if figure is None:
+            continue
+        value = report.level_value(figure)
+        out.append(LevelCheck(level, value, target, value is not None and value >= target))
+    return out
+
+
+def history(
+    points: Iterable[tuple[str, str, str, Coverage]],
+    basis: Basis,
+    progress: Callable[[int], None] | None = None,
+) -> list[HistoryPoint]:
+    """The per-level figure at each (rev, commit, date, coverage)."""
+    out = []
+    for i, (rev, commit, date, cov) in enumerate(points):
+        levels = {
+            level: (fig.mean_share if basis == "mean" else fig.pooled.share)
+            for level, fig in cov.levels.items()
+        }
+        out.append(HistoryPoint(rev, commit, date, levels))
+        if progress:
+            progress(i + 1)
+    return out

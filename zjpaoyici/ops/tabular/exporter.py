@@ -1,0 +1,190 @@
+"""``zjpaoyici export``: the resolved catalogue in the column layout ``import`` reads.
+
+The layout is a mapping file (by default ``zjpaoyici/mappings/export.yaml``, shipped in
+the package): its columns, in its order, each written with the inverse of its parser
+(:func:`zjpaoyici.ops.tabular.cells.unparse`). Export → edit in a spreadsheet → import with the
+same mapping is therefore a round trip.
+
+Rows: first one per matter of the basic catalogue (no region), then, region by region,
+one per implementation entry followed by one per handling item. Entries carry their
+effective values (every layer merged), so the imported catalogue resolves to the same
+values without ``_defaults`` files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from zjpaoyici.catalogue.model import BasicMatter, Catalogue, Entry, Facts, Item
+from zjpaoyici.catalogue.resolve import resolve_region
+from zjpaoyici.files.resources import package_dir
+from zjpaoyici.ops.tabular.cells import unparse
+from zjpaoyici.ops.tabular.mapping import FieldSpec, MappingSpec
+
+DEFAULT_MAPPING = package_dir() / "mappings" / "export.yaml"
+_WIDTHS = {
+    "name": 36,
+    "main_name": 30,
+    "item_name": 36,
+    "department": 28,
+    "basis": 40,
+    "materials": 40,
+    "materials_optional": 30,
+    "onsite_reason": 30,
+    "fee_basis": 30,
+    "fee_standard": 24,
+    "note": 24,
+    "code": 18,
+    "main_code": 18,
+    "item_code": 20,
+    "agency_uscc": 22,
+    "agency": 28,
+    "implementation_code": 36,
+    "situation": 24,
+}
+
+
+class ExportMappingError(ValueError):
+    """The mapping cannot describe an export (a constant, a regex, a shared column)."""
+
+
+def export_specs(mapping: MappingSpec) -> list[FieldSpec]:
+    """The mapping's column fields in order; refuses what could not be read back."""
+    specs: list[FieldSpec] = []
+    seen: dict[str, str] = {}
+    problems = []
+    for spec in mapping.fields.values():
+        if spec.column is None:
+            continue
+        if spec.parser in ("regex", "contains"):
+            problems.append(f"{spec.field}: a {spec.parser} parser cannot be written back")
+        elif "[]" in spec.column or spec.required_key is not None:
+            problems.append(f"{spec.field}: a value from a list of objects cannot be written back")
+        elif spec.column in seen:
+            problems.append(f"{spec.field}: column {spec.column} is also {seen[spec.column]}")
+        seen[spec.column] = spec.field
+        specs.append(spec)
+    if problems:
+        raise ExportMappingError("; ".join(problems))
+    return specs
+
+
+def export_columns(specs: Iterable[FieldSpec]) -> list[tuple[str, int]]:
+    """Column titles and width hints (in characters) for the spreadsheet."""
+    return [(s.label, _WIDTHS.get(s.field, 12)) for s in specs]
+
+
+def export_rows(
+    records: Iterable[Mapping[str, Any]], specs: list[FieldSpec]
+) -> Iterator[list[str | int | None]]:
+    for rec in records:
+        yield [unparse(s, rec.get(s.field)) for s in specs]
+
+
+def export_records(cat: Catalogue, folders: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """Field-keyed rows: basic matters, then each region's entries and their items."""
+    for matter in cat.basic.values():
+        yield basic_record(cat, matter)
+    for folder in folders:
+        for entry in resolve_region(cat, folder):
+            yield entry_record(cat, entry)
+            for item in entry.items:
+                yield item_record(cat, entry, item)
+
+
+def basic_record(cat: Catalogue, matter: BasicMatter) -> dict[str, Any]:
+    rec: dict[str, Any] = {
+        "code": matter.code,
+        "name": matter.name or None,
+        "type": matter.type,
+        "basis": list(matter.basis),
+        "levels": list(matter.levels),
+        "legal_limit": _limit(matter.legal_limit),
+        "department": matter.department or None,
+    }
+    if matter.main is not None:
+        main = cat.basic.get(matter.main)
+        rec["main_code"] = matter.main
+        rec["main_name"] = main.name if main else None
+    return rec
+
+
+def _limit(limit: Any) -> dict[str, Any] | None:
+    return {"days": limit.days, "unit": limit.unit} if limit is not None else None
+
+
+def _matter_fields(cat: Catalogue, entry: Entry) -> dict[str, Any]:
+    values = entry.values
+    region = cat.regions.get(entry.region)
+    rec: dict[str, Any] = {
+        "region": entry.region,
+        "region_name": region.name if region else None,
+        "region_level": region.level if region else None,
+        "region_parent": region.parent if region else None,
+        "department": entry.department or None,
+        # the entry's own agency (None when it is the file's department)
+        "agency": entry.agency if entry.agency and entry.agency != entry.department else None,
+        "agency_uscc": entry.agency_uscc,
+        "implementation_code": entry.implementation_code,
+        "code": entry.code,
+        "name": _text(values.get("name")),
+        "type": _text(values.get("type")),
+        "basis": [b for b in values.get("basis") or [] if isinstance(b, str)],
+        "levels": [lv for lv in values.get("levels") or [] if isinstance(lv, str)],
+        "legal_limit": values.get("legal_limit")
+        if isinstance(values.get("legal_limit"), dict)
+        else None,
+    }
+    matter = cat.basic.get(entry.code)
+    if matter is not None and matter.main is not None:
+        main = cat.basic.get(matter.main)
+        rec["main_code"] = matter.main
+        rec["main_name"] = main.name if main else None
+    return rec
+
+
+def _fact_fields(facts: Facts, values: Mapping[str, Any]) -> dict[str, Any]:
+    raw_fee = values.get("fee")
+    fee: Mapping[str, Any] = raw_fee if isinstance(raw_fee, dict) else {}
+    raw_online = values.get("online")
+    stated = raw_online.get("available") if isinstance(raw_online, dict) else None
+    return {
+        "visits": facts.visits,
+        "onsite_reason": facts.onsite_reason,
+        "promised_limit": _limit(facts.promised_limit),
+        "case_type": facts.case_type,
+        # as stated (not derived from the depth), so the round trip writes what was written
+        "online_available": stated if isinstance(stated, bool) else None,
+        "online_depth": facts.online_depth,
+        "mobile": facts.mobile,
+        "express": facts.express,
+        "reach": facts.reach,
+        "annual_cases": facts.annual_cases,
+        "fee_charged": facts.fee.charged if facts.fee else None,
+        "fee_standard": _text(fee.get("standard")) if facts.fee else None,
+        "fee_basis": facts.fee.basis if facts.fee else None,
+        "materials": [m.name for m in facts.materials if m.required],
+        "materials_optional": [m.name for m in facts.materials if not m.required],
+        "note": _text(values.get("note")),
+    }
+
+
+def entry_record(cat: Catalogue, entry: Entry) -> dict[str, Any]:
+    return {**_matter_fields(cat, entry), **_fact_fields(entry.facts, entry.values)}
+
+
+def item_record(cat: Catalogue, entry: Entry, item: Item) -> dict[str, Any]:
+    return {
+        **_matter_fields(cat, entry),
+        "item_code": item.full_code,
+        # on an item's row, the item's own 办理项编码 (as every fact on that row is the item's)
+        "implementation_code": _text(item.values.get("implementation_code")),
+        "item_name": item.name,
+        "situation": dict(item.situation) or None,
+        **_fact_fields(item.facts, item.values),
+    }
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

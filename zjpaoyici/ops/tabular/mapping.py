@@ -1,0 +1,488 @@
+"""The mapping file of ``zjpaoyici import``/``export``: which catalogue field comes from
+which source column, through which parser (``schemas/mapping.schema.json``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from zjpaoyici.catalogue.codes import CodeProfile, ProfileError, profile_from_manifest
+from zjpaoyici.catalogue.fields import kept_by_mapping
+from zjpaoyici.catalogue.load import blocks_rewrite, display_path, read_checked
+from zjpaoyici.files.reader import DEFAULT_LIMITS
+from zjpaoyici.findings import Finding, Loc
+from zjpaoyici.i18n import Bi, Lang
+from zjpaoyici.rules import hint_of, message_of
+
+SourceFormat = Literal["csv", "xlsx", "json", "jsonl"]
+FORMATS: tuple[SourceFormat, ...] = ("csv", "xlsx", "json", "jsonl")
+PARSERS = ("text", "int", "days", "bool", "contains", "split", "enum", "regex", "pairs")
+
+# Catalogue field → what kind of value it holds (which decides the parsers it accepts).
+FieldKind = Literal["text", "int", "days", "bool", "list", "pairs"]
+FIELDS: dict[str, FieldKind] = {
+    "code": "text",
+    "name": "text",
+    "main_code": "text",
+    "main_name": "text",
+    "type": "text",
+    "basis": "list",
+    "levels": "list",
+    "legal_limit": "days",
+    "region": "text",
+    "region_name": "text",
+    "region_level": "text",
+    "region_parent": "text",
+    "department": "text",
+    "agency": "text",
+    "agency_uscc": "text",
+    "implementation_code": "text",
+    "visits": "int",
+    "onsite_reason": "text",
+    "promised_limit": "days",
+    "case_type": "text",
+    "online_available": "bool",
+    "online_depth": "int",
+    "mobile": "bool",
+    "express": "bool",
+    "reach": "text",
+    "annual_cases": "int",
+    "fee_charged": "bool",
+    "fee_standard": "text",
+    "fee_basis": "text",
+    "materials": "list",
+    "materials_optional": "list",
+    "note": "text",
+    "item_code": "text",
+    "item_name": "text",
+    "situation": "pairs",
+}
+_DEFAULT_PARSER = {
+    "text": "text",
+    "int": "int",
+    "days": "days",
+    "bool": "bool",
+    "list": "split",
+    "pairs": "pairs",
+}
+_PARSERS_FOR: dict[FieldKind, tuple[str, ...]] = {
+    "text": ("text", "enum", "regex"),
+    "int": ("int", "enum"),
+    "days": ("days",),
+    "bool": ("bool", "contains", "enum"),
+    "list": ("split",),
+    "pairs": ("pairs",),
+}
+TRUE_VALUES = ("是", "Y", "YES", "TRUE", "1", "√", "✓")
+FALSE_VALUES = ("否", "N", "NO", "FALSE", "0", "×", "✗")
+DAYS_UNKNOWN = ("无", "/", "-", "－", "—", "——", "不适用")
+DAYS_IMMEDIATE = ("即办", "即办件", "即时办结", "即来即办", "当场办结", "当场办理", "立即办结")
+UNIT_WORDS = {"工作日": "working", "自然日": "natural"}
+CASE_TYPES = ("即办件", "承诺件")
+CODE_KEYS = {"code", "region", "parent", "province", "agency_uscc", "implementation_code"}
+BASIC_KEYS = ("name", "type", "basis", "levels", "legal_limit")
+# Fields that place a row (which matter, region, agency, item): a bad cell in one of
+# them cannot leave the field unknown, the row is dropped (or the import fails).
+KEY_FIELDS = frozenset({"code", "region", "department", "agency", "main_code", "item_code"})
+OnError = Literal["unknown", "drop_row", "fail"]
+ON_ERROR: tuple[OnError, ...] = ("unknown", "drop_row", "fail")
+_TEMPLATE_PART = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+# --- the mapping -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """When a field's value is taken: the tested value (the field's own source, or
+    ``column``) must differ from column ``differs_from`` and/or match ``matches``."""
+
+    column: str | None = None
+    differs_from: str | None = None
+    matches: re.Pattern[str] | None = None
+
+    def columns(self) -> list[str]:
+        return [c for c in (self.column, self.differs_from) if c is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """How one catalogue field is read: from a column (or the first non-empty of several
+    columns), a template over columns, or a constant; then a condition and a parser."""
+
+    field: str
+    column: str | None
+    constant: Any
+    parser: str
+    values: dict[str, Any] | None = None
+    separator: str | None = None
+    assign: str = "="
+    unit: str | None = None
+    pattern: re.Pattern[str] | None = None
+    true_values: tuple[str, ...] = TRUE_VALUES
+    false_values: tuple[str, ...] = FALSE_VALUES
+    unknown: frozenset[str] = frozenset()
+    columns: tuple[str, ...] = ()  # several: the first non-empty (column is the first)
+    template: str | None = None
+    when: Condition | None = None
+    on_error: OnError = "unknown"
+    contains: tuple[str, ...] = ()  # the contains parser: any of these → true
+    required_key: str | None = None  # materials from a list of objects: the "required?" key
+
+    @property
+    def kind(self) -> FieldKind:
+        return FIELDS[self.field]
+
+    @property
+    def label(self) -> str:
+        """How the field is named in messages: its column (or template), else the field."""
+        if self.template is not None:
+            return self.template
+        return self.column if self.column is not None else self.field
+
+    def sources(self) -> list[str]:
+        """Every column the field reads (its own, a template's, a condition's)."""
+        own = list(self.columns) or ([self.column] if self.column is not None else [])
+        if self.template is not None:
+            own += template_columns(self.template)
+        if self.when is not None:
+            own += self.when.columns()
+        return own
+
+    def required(self) -> list[tuple[str, ...]]:
+        """Column groups the source must have: one of each group (several columns of a
+        first-non-empty field are alternatives: old and new names of one export)."""
+        groups: list[tuple[str, ...]] = []
+        if self.columns:
+            groups.append(self.columns)
+        elif self.column is not None:
+            groups.append((self.column,))
+        if self.template is not None:
+            groups += [(c,) for c in template_columns(self.template)]
+        if self.when is not None:
+            groups += [(c,) for c in self.when.columns()]
+        return groups
+
+
+def template_columns(template: str) -> list[str]:
+    """The column names a template such as ``"{a}-{b}"`` refers to, in order."""
+    return [m.group(1) for m in _TEMPLATE_PART.finditer(template) if m.group(1) is not None]
+
+
+def template_problem(template: str) -> str | None:
+    """Why a template cannot be used (an empty ``{}`` or an unpaired brace), or None."""
+    for match in _TEMPLATE_PART.finditer(template):
+        text = match.group(0)
+        if text in ("{", "}"):
+            return f"unpaired {text!r} (write {text * 2} for a literal brace)"
+        if match.group(1) is not None and not match.group(1).strip():
+            return "empty {} (name a column inside the braces)"
+    if not template_columns(template):
+        return "names no column (write {column})"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    format: SourceFormat | None = None
+    sheet: str | None = None
+    header_row: int = 1
+    records: str | None = None
+    encoding: str = "utf-8-sig"
+    delimiter: str = ","
+
+
+@dataclass(slots=True)
+class MappingSpec:
+    """A loaded, checked mapping file."""
+
+    path: Path
+    name: str | None
+    source: SourceSpec
+    catalogue: dict[str, Any]
+    regions: list[dict[str, Any]]
+    fields: dict[str, FieldSpec]
+    profile: CodeProfile
+
+    def columns(self) -> list[str]:
+        """The source columns the mapping reads, in mapping order, without repeats."""
+        return list(dict.fromkeys(c for s in self.fields.values() for c in s.sources()))
+
+    def required(self) -> list[tuple[str, ...]]:
+        """Column groups the source must have (one column of each), without repeats."""
+        return list(dict.fromkeys(g for s in self.fields.values() for g in s.required()))
+
+    def elements(self) -> list[str] | None:
+        """The implementation elements this mapping fills (``catalogue.yaml`` ``elements:``):
+        the mapping's own ``catalogue.elements`` when given, else every element any of
+        whose fields is mapped, in vocabulary order; ``None`` when it fills them all."""
+        given = self.catalogue.get("elements")
+        if isinstance(given, list):
+            return [str(e) for e in given]
+        return kept_by_mapping(self.fields)
+
+
+@dataclass(frozen=True, slots=True)
+class MappingProblem:
+    loc: Loc
+    message: Bi
+
+
+class MappingError(Exception):
+    """The mapping file cannot be used; every problem is listed."""
+
+    def __init__(self, problems: list[MappingProblem]) -> None:
+        super().__init__("; ".join(p.message.en for p in problems))
+        self.problems = problems
+
+
+def load_mapping(path: Path) -> MappingSpec:
+    """Read and check a mapping file (YAML and JSON Schema first, then the meaning)."""
+    doc, _, findings = read_checked(path, "mapping", DEFAULT_LIMITS)
+    problems = [
+        MappingProblem(f.loc, Bi(_finding_text(f, "zh"), _finding_text(f, "en")))
+        for f in findings
+        if blocks_rewrite(f) or f.rule.startswith("S")
+    ]
+    if doc is None or problems or not isinstance(doc.data, dict):
+        raise MappingError(problems or [MappingProblem(Loc(display_path(path), 1, 1), _EMPTY)])
+    data = doc.data
+    source_raw = data.get("source") or {}
+    source = SourceSpec(
+        format=source_raw.get("format"),
+        sheet=source_raw.get("sheet"),
+        header_row=int(source_raw.get("header_row", 1)),
+        records=source_raw.get("records"),
+        encoding=_encoding(source_raw.get("encoding")),
+        delimiter=source_raw.get("delimiter", ","),
+    )
+    catalogue = dict(data.get("catalogue") or {})
+    try:
+        profile = profile_from_manifest(catalogue.get("code_profile"))
+    except ProfileError as exc:
+        problems.append(
+            MappingProblem(
+                doc.loc(("catalogue", "code_profile")),
+                Bi(f"编码规则无效：{exc}", f"invalid code profile: {exc}"),
+            )
+        )
+        profile = profile_from_manifest(None)
+    fields: dict[str, FieldSpec] = {}
+    for name, raw in (data.get("fields") or {}).items():
+        spec, trouble = _field_spec(name, raw)
+        problems.extend(MappingProblem(doc.loc(("fields", name, *at)), msg) for at, msg in trouble)
+        if spec is not None:
+            fields[name] = spec
+    if problems:
+        raise MappingError(problems)
+    return MappingSpec(
+        path=path,
+        name=data.get("name"),
+        source=source,
+        catalogue=catalogue,
+        regions=[dict(r) for r in data.get("regions") or []],
+        fields=fields,
+        profile=profile,
+    )
+
+
+def _finding_text(finding: Finding, lang: Lang) -> str:
+    hint = hint_of(finding, lang)
+    return f"{finding.rule} {message_of(finding, lang)}" + (f" {hint}" if hint else "")
+
+
+_EMPTY = Bi("映射文件为空或不是映射。", "The mapping file is empty or not a mapping.")
+
+
+def _encoding(value: Any) -> str:
+    return "utf-8-sig" if value in (None, "utf-8", "utf-8-sig") else str(value)
+
+
+def _field_spec(
+    name: str, raw: Mapping[str, Any]
+) -> tuple[FieldSpec | None, list[tuple[tuple[str, ...], Bi]]]:
+    trouble: list[tuple[tuple[str, ...], Bi]] = []
+    kind = FIELDS[name]
+    has_value = "value" in raw
+    if sum(k in raw for k in ("column", "template", "value")) != 1:
+        trouble.append(
+            (
+                (),
+                Bi(
+                    "须写 column（源列）、template（列模板）或 value（常量）之一。",
+                    "Give one of column, template or value.",
+                ),
+            )
+        )
+        return None, trouble
+    column_raw = raw.get("column")
+    columns = (
+        tuple(str(c) for c in column_raw)
+        if isinstance(column_raw, list)
+        else ((str(column_raw),) if column_raw is not None else ())
+    )
+    if isinstance(column_raw, list) and not columns:
+        trouble.append((("column",), Bi("列名列表为空。", "The list of columns is empty.")))
+    template = raw.get("template")
+    if template is not None:
+        why = template_problem(str(template))
+        if why is not None:
+            trouble.append(
+                (("template",), Bi(f"列模板无法使用：{why}", f"unusable template: {why}"))
+            )
+    when, when_trouble = _condition(raw.get("when"))
+    trouble.extend((("when", *at), msg) for at, msg in when_trouble)
+    on_error: OnError = raw.get("on_error") or ("drop_row" if name in KEY_FIELDS else "unknown")
+    if on_error == "unknown" and name in KEY_FIELDS:
+        trouble.append(
+            (
+                ("on_error",),
+                Bi(
+                    f"{name} 决定行的归属，无法解析时不能留作未知（可用 drop_row 或 fail）。",
+                    f"{name} places the row; a bad value cannot be left unknown (use drop_row"
+                    " or fail).",
+                ),
+            )
+        )
+    parser = raw.get("parser") or _DEFAULT_PARSER[kind]
+    if parser not in _PARSERS_FOR[kind]:
+        allowed = "、".join(_PARSERS_FOR[kind])
+        trouble.append(
+            (
+                ("parser",),
+                Bi(
+                    f"字段 {name} 不能用解析器 {parser}（可用：{allowed}）。",
+                    f"Field {name} cannot use the {parser} parser (use: {', '.join(_PARSERS_FOR[kind])}).",
+                ),
+            )
+        )
+    values = raw.get("values")
+    if parser == "enum" and not values:
+        trouble.append(((), Bi("enum 解析器须有 values 对照表。", "The enum parser needs values.")))
+    value_map = {key_text(k): v for k, v in values.items()} if isinstance(values, dict) else None
+    if value_map is not None:
+        want: dict[FieldKind, tuple[type, ...]] = {
+            "text": (str,),
+            "list": (str,),
+            "int": (int,),
+            "bool": (bool,),
+        }
+        types = want.get(kind)
+        for key, value in value_map.items():
+            ok = types is not None and isinstance(value, types)
+            if kind == "int" and isinstance(value, bool):
+                ok = False
+            if not ok:
+                trouble.append(
+                    (
+                        ("values",),
+                        Bi(
+                            f"对照值 {key} → {value!r} 不适合字段 {name}。",
+                            f"The mapped value {key} → {value!r} does not suit field {name}.",
+                        ),
+                    )
+                )
+    contains = raw.get("contains")
+    contains_texts = (
+        tuple(str(c) for c in contains)
+        if isinstance(contains, list)
+        else ((str(contains),) if contains is not None else ())
+    )
+    if parser == "contains" and not [c for c in contains_texts if c.strip()]:
+        trouble.append(
+            (
+                (),
+                Bi(
+                    "contains 解析器须有 contains（要查找的文字，可写列表）。",
+                    "The contains parser needs contains (the text to look for, or a list).",
+                ),
+            )
+        )
+    required = raw.get("required")
+    if required is not None and (
+        name not in ("materials", "materials_optional") or not any("[]" in c for c in columns)
+    ):
+        trouble.append(
+            (
+                ("required",),
+                Bi(
+                    "required 只用于材料字段从对象列表取值时（column 如 materials[].name）。",
+                    "required is for a materials field read from a list of objects (column such"
+                    " as materials[].name).",
+                ),
+            )
+        )
+    pattern = None
+    if parser == "regex":
+        try:
+            pattern = re.compile(str(raw.get("pattern", "")))
+        except re.error as exc:
+            trouble.append((("pattern",), Bi(f"正则表达式无效：{exc}", f"invalid pattern: {exc}")))
+        if not raw.get("pattern"):
+            trouble.append(
+                ((), Bi("regex 解析器须有 pattern。", "The regex parser needs a pattern."))
+            )
+    constant = raw.get("value")
+    if has_value and kind in ("text",) and not isinstance(constant, str):
+        trouble.append(
+            (
+                ("value",),
+                Bi(
+                    f'常量 {constant!r} 须写成带引号的文字（如 "511602"），以免被读成数字。',
+                    f'Write the constant {constant!r} as quoted text (e.g. "511602") so it is'
+                    " not read as a number.",
+                ),
+            )
+        )
+    separator = raw.get("separator")
+    if separator is None and parser != "contains":  # contains: no separator, a substring
+        separator = "\n" if parser == "split" else ";"
+    spec = FieldSpec(
+        field=name,
+        column=columns[0] if columns else None,
+        constant=constant,
+        parser=parser,
+        values=value_map,
+        separator=separator,
+        assign=raw.get("assign", "="),
+        unit=raw.get("unit"),
+        pattern=pattern,
+        true_values=tuple(raw["true_values"]) if "true_values" in raw else TRUE_VALUES,
+        false_values=tuple(raw["false_values"]) if "false_values" in raw else FALSE_VALUES,
+        unknown=frozenset(str(u).strip() for u in raw.get("unknown") or ()),
+        columns=columns if len(columns) > 1 else (),
+        template=str(template) if template is not None else None,
+        when=when,
+        on_error=on_error,
+        contains=tuple(c for c in contains_texts if c.strip()),
+        required_key=str(required) if required is not None else None,
+    )
+    return (spec if not trouble else None), trouble
+
+
+def _condition(raw: Any) -> tuple[Condition | None, list[tuple[tuple[str, ...], Bi]]]:
+    """The ``when:`` of a field: ``differs_from`` a column and/or ``matches`` a pattern."""
+    if raw is None:
+        return None, []
+    trouble: list[tuple[tuple[str, ...], Bi]] = []
+    if "differs_from" not in raw and "matches" not in raw:
+        trouble.append(
+            ((), Bi("when 须有 differs_from 或 matches。", "when needs differs_from or matches."))
+        )
+    pattern = None
+    if "matches" in raw:
+        try:
+            pattern = re.compile(str(raw["matches"]))
+        except re.error as exc:
+            trouble.append((("matches",), Bi(f"正则表达式无效：{exc}", f"invalid pattern: {exc}")))
+    condition = Condition(raw.get("column"), raw.get("differs_from"), pattern)
+    return condition, trouble
+
+
+def key_text(key: Any) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key).strip()

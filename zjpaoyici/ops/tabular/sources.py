@@ -1,0 +1,356 @@
+"""Read an import source (csv, xlsx, json, jsonl) into a header and rows of cells."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zjpaoyici.i18n import Bi
+from zjpaoyici.ops.tabular.cells import as_text
+from zjpaoyici.ops.tabular.mapping import FORMATS, MappingSpec, SourceFormat, SourceSpec
+
+
+class SourceError(Exception):
+    """The source file cannot be read at all."""
+
+    def __init__(self, message: Bi) -> None:
+        super().__init__(message.en)
+        self.message = message
+
+
+_AS_FORMAT: dict[str, SourceFormat] = {f: f for f in FORMATS}
+
+
+def source_format(path: Path, spec: MappingSpec, override: str | None = None) -> SourceFormat:
+    """The format to read ``path`` in: the one asked for (``--format``, else the mapping's
+    ``source.format``), else what the content shows (JSON vs JSON Lines, and any file
+    with a .txt or unknown extension), else the extension. A format that the content
+    contradicts is a :class:`SourceError` saying what the file looks like."""
+    seen = sniff(path)
+    chosen = override or spec.source.format
+    if seen == "object":
+        jsonl = chosen == "jsonl" or path.suffix.lower() in (".jsonl", ".ndjson")
+        seen = "jsonl" if jsonl else "json"
+    said = "--format" if override else "source.format"
+    if chosen is None:
+        suffix = path.suffix.lower().lstrip(".")
+        guess = {"xlsm": "xlsx", "ndjson": "jsonl"}.get(suffix, suffix)
+        if guess in ("json", "jsonl") and seen in ("json", "jsonl"):
+            return _AS_FORMAT[seen]  # the content tells JSON from JSON Lines
+        if guess not in FORMATS:
+            if seen in FORMATS:
+                return _AS_FORMAT[seen]
+            raise SourceError(_unknown_format(path, seen))
+        chosen, said = _AS_FORMAT[guess], "extension"
+    if seen in ("empty", chosen):
+        return _AS_FORMAT[chosen]
+    raise SourceError(_wrong_format(path, chosen, said, seen))
+
+
+_LOOKS = {
+    "xlsx": Bi("Excel 工作簿（xlsx，zip 压缩包）", "an Excel workbook (xlsx, a zip file)"),
+    "xls": Bi(
+        "旧版 Excel 工作簿（.xls），请先另存为 xlsx 或 csv",
+        "an old Excel workbook (.xls); save it as xlsx or csv first",
+    ),
+    "json": Bi("JSON（以 [ 或 { 开头）", "JSON (it starts with [ or {)"),
+    "jsonl": Bi("JSON Lines（每行一个 JSON 对象）", "JSON Lines (one JSON object per line)"),
+    "csv": Bi("纯文本（csv）", "plain text (csv)"),
+    "utf16": Bi(
+        "UTF-16 编码的文字（如 Excel 的“Unicode 文本”），请另存为 UTF-8 的 csv",
+        "UTF-16 text (such as Excel's “Unicode text”); save it as UTF-8 csv",
+    ),
+    "binary": Bi("二进制文件，不是表格或 JSON", "a binary file, not a table or JSON"),
+}
+_SAID = {
+    "--format": Bi("--format 指定的", "--format says"),
+    "source.format": Bi("映射 source.format 指定的", "the mapping's source.format says"),
+    "extension": Bi("扩展名表明的", "its extension says"),
+}
+
+
+def _wrong_format(path: Path, chosen: str, said: str, seen: str) -> Bi:
+    looks = _LOOKS[seen]
+    fix = (
+        Bi(
+            f"若确是 {seen}，请用 --format {seen} 或在映射中写 source.format: {seen}。",
+            f"If it is {seen}, use --format {seen} or set source.format: {seen} in the mapping.",
+        )
+        if seen in FORMATS
+        else Bi("", "")
+    )
+    return Bi(
+        f"{path.name} 看起来是{looks.zh}，而不是{_SAID[said].zh} {chosen}。{fix.zh}",
+        f"{path.name} looks like {looks.en}, not {chosen} as {_SAID[said].en}. {fix.en}".rstrip(),
+    )
+
+
+def _unknown_format(path: Path, seen: str) -> Bi:
+    looks = _LOOKS.get(seen)
+    tail = Bi(f"它看起来是{looks.zh}。", f" It looks like {looks.en}.") if looks else Bi("", "")
+    return Bi(
+        f"无法判断 {path.name} 的格式；请在映射的 source.format 中写明 csv、xlsx、json 或 jsonl。{tail.zh}",
+        f"Cannot tell the format of {path.name}; set source.format (csv, xlsx, json or"
+        f" jsonl) in the mapping.{tail.en}",
+    )
+
+
+_SNIFF_BYTES = 1 << 20
+
+
+def sniff(path: Path) -> str:
+    """What the content of ``path`` looks like: xlsx, xls, json, jsonl, object (one JSON
+    object on one line), csv (other text), utf16, binary, or empty. Reads at most the
+    first megabyte."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return "empty"  # the reader reports why it cannot be read
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf16"
+    if b"\x00" in head:
+        return "binary"
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if not text:
+        return "empty"
+    if text[0] == "[":
+        return "json"
+    if text[0] != "{":
+        return "csv"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    try:
+        first = json.loads(lines[0])
+    except json.JSONDecodeError:
+        return "json"  # an object over several lines
+    if isinstance(first, dict) and len(lines) > 1 and lines[1].startswith("{"):
+        return "jsonl"
+    if isinstance(first, dict) and len(lines) == 1:
+        return "object"  # one object on one line: JSON, or JSON Lines with one record
+    return "json"
+
+
+@dataclass(slots=True)
+class Table:
+    """Rows of a source: (row number, cells by column), and the columns it has."""
+
+    rows: Iterator[tuple[int, dict[str, Any]]]
+    columns: set[str] | None  # known up front (csv, xlsx); None: collected while reading
+    seen: set[str] = field(default_factory=set)
+    total: int | None = None
+
+
+def read_source(path: Path, fmt: SourceFormat, spec: SourceSpec) -> Table:
+    try:
+        if fmt == "csv":
+            return _read_csv(path, spec)
+        if fmt == "xlsx":
+            return _read_xlsx(path, spec)
+        if fmt == "json":
+            return _read_json(path, spec)
+        return _read_jsonl(path)
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            Bi(
+                f"{path.name} 不是 {spec.encoding} 编码（第 {exc.start} 字节）；请在映射中写明 source.encoding，如 gb18030。",
+                f"{path.name} is not {spec.encoding} (byte {exc.start}); set source.encoding in"
+                " the mapping, e.g. gb18030.",
+            )
+        ) from None
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise SourceError(
+            Bi(f"无法读取 {path.name}：{exc}", f"Cannot read {path.name}: {exc}")
+        ) from None
+
+
+def _unescape(text: str) -> str:
+    """Undo the apostrophe that ``export`` puts before formula-like text in csv."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text
+
+
+def _header(cells: Sequence[Any]) -> list[str]:
+    return [as_text(c).strip() if c is not None else "" for c in cells]
+
+
+def _read_csv(path: Path, spec: SourceSpec) -> Table:
+    text = path.read_text(encoding=spec.encoding)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=spec.delimiter)
+    records = list(reader)
+    if len(records) < spec.header_row:
+        raise SourceError(Bi(f"{path.name} 没有表头行。", f"{path.name} has no header row."))
+    header = _header(records[spec.header_row - 1])
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        for number, record in enumerate(records[spec.header_row :], start=spec.header_row + 1):
+            cells = {h: _unescape(v) for h, v in zip(header, record, strict=False) if h}
+            if any(v.strip() for v in cells.values()):
+                yield number, cells
+
+    return Table(rows(), set(header) - {""}, total=len(records) - spec.header_row)
+
+
+def _read_xlsx(path: Path, spec: SourceSpec) -> Table:
+    from openpyxl import load_workbook
+
+    # A file object, not the path: openpyxl refuses names not ending in .xlsx, and the
+    # content has already shown this is a workbook (a --format xlsx on a .dat file).
+    handle = path.open("rb")
+    try:
+        wb = load_workbook(handle, read_only=True, data_only=True)
+    except BaseException:
+        handle.close()
+        raise
+    if spec.sheet is not None and spec.sheet not in wb.sheetnames:
+        names = "、".join(wb.sheetnames)
+        wb.close()
+        handle.close()
+        raise SourceError(
+            Bi(
+                f"{path.name} 中没有工作表 {spec.sheet}（有：{names}）。",
+                f"{path.name} has no sheet {spec.sheet} (it has: {', '.join(wb.sheetnames)}).",
+            )
+        )
+    ws = wb[spec.sheet] if spec.sheet is not None else wb.worksheets[0]
+    it = ws.iter_rows(values_only=True)
+    header: list[str] = []
+    for number, cells in enumerate(it, start=1):
+        if number == spec.header_row:
+            header = _header(cells)
+            break
+    total = ws.max_row - spec.header_row if ws.max_row else None
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        try:
+            for number, cells in enumerate(it, start=spec.header_row + 1):
+                record = {h: v for h, v in zip(header, cells, strict=False) if h and v is not None}
+                if any(not isinstance(v, str) or v.strip() for v in record.values()):
+                    yield number, record
+        finally:
+            wb.close()
+            handle.close()
+
+    return Table(rows(), set(header) - {""}, total=total)
+
+
+def _dig(data: Any, path: str | None) -> Any:
+    if not path:
+        return data
+    for part in path.split("."):
+        if not isinstance(data, dict) or part not in data:
+            raise KeyError(f"no key {path!r}")
+        data = data[part]
+    return data
+
+
+def _read_json(path: Path, spec: SourceSpec) -> Table:
+    data = _dig(json.loads(path.read_text(encoding="utf-8-sig")), spec.records)
+    if not isinstance(data, list):
+        raise SourceError(
+            Bi(
+                "JSON 中找不到记录列表；请用 source.records 指明列表所在的键。",
+                "The JSON holds no list of records; name its key with source.records.",
+            )
+        )
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        for number, record in enumerate(data, start=1):
+            yield number, record if isinstance(record, dict) else {"": record}
+
+    return Table(rows(), None, total=len(data))
+
+
+def _read_jsonl(path: Path) -> Table:
+    handle = path.open(encoding="utf-8-sig")
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        with handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    yield number, {"": BadJson(exc.msg)}
+                    continue
+                yield number, record if isinstance(record, dict) else {"": record}
+
+    return Table(rows(), None)
+
+
+@dataclass(frozen=True, slots=True)
+class BadJson:
+    message: str
+
+
+def cell_of(record: Mapping[str, Any], column: str) -> Any:
+    """A record's value for ``column``. JSON records may name nested keys with dots
+    (``service.on_site_times``) and every element of a list with ``[]``
+    (``materials[].material_name``: the list of those values)."""
+    if column in record:
+        return record[column]
+    return walk(record, column)
+
+
+def walk(node: Any, path: str) -> Any:
+    """The value at ``path`` (dots between keys, ``[]`` for each element of a list) in
+    ``node``; None when a key is missing or a ``[]`` meets something that is no list."""
+    head, brackets, rest = path.partition("[]")
+    for part in head.split(".") if head else ():
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    if not brackets:
+        return node
+    if not isinstance(node, list):
+        return None
+    rest = rest.removeprefix(".")
+    values = [walk(element, rest) if rest else element for element in node]
+    return [v for v in values if v is not None]
+
+
+def root_key(column: str) -> str:
+    """The top-level key of a JSON path (``service`` of ``service.on_site_times``)."""
+    return re.split(r"\.|\[\]", column, maxsplit=1)[0]
+
+
+SOURCE_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".json", ".jsonl", ".ndjson")
+
+
+def expand_sources(paths: Sequence[Path], mapping: Path | None = None) -> list[Path]:
+    """The files of an import: each path given, a folder as its csv, xlsx, json and jsonl
+    files (not recursive, sorted by name, the mapping file itself left out)."""
+    out: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            out.append(path)
+            continue
+        found = sorted(
+            p
+            for p in path.iterdir()
+            if p.is_file()
+            and p.suffix.lower() in SOURCE_SUFFIXES
+            and not p.name.startswith(".")
+            and (mapping is None or p.resolve() != mapping.resolve())
+        )
+        if not found:
+            raise SourceError(
+                Bi(
+                    f"文件夹 {path.name} 中没有 csv、xlsx、json 或 jsonl 文件。",
+                    f"The folder {path.name} holds no csv, xlsx, json or jsonl file.",
+                )
+            )
+        out.extend(found)
+    return out
