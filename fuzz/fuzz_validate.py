@@ -70,8 +70,8 @@ def _import_zjpaoyici() -> dict[str, Any]:
     from zjpaoyici.files.reader import read_document
     from zjpaoyici.ops.validate import validate_catalogue
     from zjpaoyici.render import findings_json, findings_junit, findings_sarif, findings_text
-    from zjpaoyici.rules import REGISTRY
     from zjpaoyici.rules.example_cases import BASE_DIR
+    from zjpaoyici.rules.ruleset import REGISTRY
 
     cache_class = None
     if "cache" in inspect.signature(validate_catalogue).parameters:

@@ -16,9 +16,9 @@ from tests.conftest import REPO
 from zjpaoyici.cli.common import app
 from zjpaoyici.i18n import LANGS, MESSAGES
 from zjpaoyici.render.rules_doc import rules_markdown
-from zjpaoyici.rules import REGISTRY
 from zjpaoyici.rules.example_cases import examples
 from zjpaoyici.rules.registry import FAMILIES
+from zjpaoyici.rules.ruleset import REGISTRY
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]{3,}")

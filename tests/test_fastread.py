@@ -15,7 +15,8 @@ import zjpaoyici.catalogue.fastread as fastread
 from tests.conftest import REPO
 from tests.test_yamlio import TRICKY
 from zjpaoyici.catalogue.fastread import fast_load
-from zjpaoyici.catalogue.load import plan_files, read_checked
+from zjpaoyici.catalogue.load import read_checked
+from zjpaoyici.catalogue.paths import plan_files
 from zjpaoyici.files.reader import DEFAULT_LIMITS, parse_text
 
 

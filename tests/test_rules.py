@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import BASE, REPO
-from zjpaoyici.rules import REGISTRY
 from zjpaoyici.rules.example_cases import EXAMPLES_DIR, Example, Overlay, examples, materialise
+from zjpaoyici.rules.ruleset import REGISTRY
 
 EXAMPLES = examples()
 CJK = re.compile(r"[\u4e00-\u9fff]")

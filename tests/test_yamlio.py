@@ -163,7 +163,7 @@ def test_deep_block_nesting_is_refused() -> None:
 def test_syntax_errors_read_in_chinese_and_point_at_indentation(tmp_path: Path) -> None:
     """libyaml's English is kept for --lang en; --lang zh gets its phrases in Chinese, and
     a list item indented one space short is blamed on the indentation."""
-    from zjpaoyici.rules import hint_of, message_of
+    from zjpaoyici.rules.ruleset import hint_of, message_of
 
     text = 'matters:\n  - code: "许可-00001-000"\n    visits: 0\n   visits: 1\n'
     _, findings = parse_text(text, tmp_path / "a.yaml", "a.yaml")

@@ -1,18 +1,13 @@
-"""Files → documents → model: find a catalogue, read every file safely, build records.
+"""Files → documents → model: read every planned file safely and build the records.
 
-Only Y (reading) and S (structure) findings arise here; every other rule runs over the
-model afterwards. Files are found by their place in the standard layout::
-
-    catalogue.yaml  regions.yaml  basic/*.yaml  bundles/*.yaml
-    implementations/<region>/*.yaml  implementations/<region>/_defaults.yaml
+Only reading findings arise here (Y, S, and the loader's C011 and R009); every other rule
+runs over the model afterwards. Which files there are is ``paths``' job.
 """
 
 from __future__ import annotations
 
-import errno
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +28,7 @@ from zjpaoyici.catalogue.model import (
     RetiredRegion,
     Source,
 )
+from zjpaoyici.catalogue.paths import Plan, display_path, inside, link_loop, plan_files, split_plan
 from zjpaoyici.catalogue.schemas import check_document, header_for, kind_of_header
 from zjpaoyici.files.reader import (
     DEFAULT_LIMITS,
@@ -46,138 +42,21 @@ from zjpaoyici.files.reader import (
 from zjpaoyici.files.resources import sample_catalogue_dir
 from zjpaoyici.findings import Finding, Loc
 from zjpaoyici.i18n import Bi
-
-MANIFEST = "catalogue.yaml"
-YAML_SUFFIXES = (".yaml", ".yml")
-DEFAULTS_PREFIX = "_defaults"  # _defaults.yaml, or _defaults-<dept>.yaml per department
-
-
-# Reading problems after which a file contributes nothing to the model.
-UNREADABLE = frozenset(
-    {"Y001", "Y003", "Y004", "Y008", "Y009", "Y010", "Y011", "Y015", "Y016", "Y017"}
+from zjpaoyici.rules import (
+    loading,  # noqa: F401  (declares the rules named below)
+    structure,  # noqa: F401  (declares the rules named below)
+    yaml_file,  # noqa: F401  (declares the rules named below)
 )
+from zjpaoyici.rules.registry import environment_failures, rule_id
 
-
-def unread_files(findings: Iterable[Finding]) -> list[str]:
-    """The files (as labelled) that ``findings`` say could not be read at all."""
-    return sorted({f.loc.file for f in findings if f.rule in UNREADABLE})
-
-
-def blocks_rewrite(finding: Finding) -> bool:
-    """Whether a reading problem makes a file unsafe to rewrite: every Y rule but Y006,
-    whose value the reader restores to the author's text."""
-    return finding.rule.startswith("Y") and finding.rule != "Y006"
-
-
-def find_root(start: Path) -> Path | None:
-    """The nearest directory at or above ``start`` holding ``catalogue.yaml``."""
-    here = start.resolve()
-    if here.is_file():
-        here = here.parent
-    for candidate in (here, *here.parents):
-        if (candidate / MANIFEST).is_file():
-            return candidate
-    return None
-
-
-def root_relative(root: Path) -> Callable[[Path], str]:
-    """A labeller naming files by their path inside ``root`` (``basic/scjg.yaml``): the
-    engine's labels, independent of the working directory."""
-
-    def label(path: Path) -> str:
-        try:
-            return path.relative_to(root).as_posix()
-        except ValueError:
-            return str(path)
-
-    return label
-
-
-def display_path(path: Path) -> str:
-    """How a path is shown in messages: relative to the working directory when inside it."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        try:
-            rel = os.path.relpath(path)
-        except ValueError:  # pragma: no cover - other drive on Windows
-            return str(path)
-        return rel if not rel.startswith("..") else str(path)
-
-
-@dataclass(slots=True)
-class Plan:
-    """The files of a catalogue with the kind their place implies."""
-
-    files: list[tuple[Path, str, str]] = field(default_factory=list)  # path, kind, folder
-    misplaced: list[Path] = field(default_factory=list)
-    outside: list[Path] = field(default_factory=list)  # folders linked from outside
-
-
-def _yaml_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.name.endswith(YAML_SUFFIXES))
-
-
-def plan_files(root: Path) -> Plan:
-    plan = Plan()
-    plan.files.append((root / MANIFEST, "catalogue", ""))
-    regions = root / "regions.yaml"
-    if regions.exists() or regions.is_symlink():
-        plan.files.append((regions, "regions", ""))
-    for sub, kind in (("basic", "basic"), ("bundles", "bundle")):
-        folder = root / sub
-        plan.files.extend((p, kind, "") for p in _yaml_files(folder))
-        if folder.is_dir():
-            plan.misplaced.extend(
-                p
-                for p in folder.iterdir()
-                if p.is_dir() and not p.name.startswith(".") and not p.name.endswith(YAML_SUFFIXES)
-            )
-    impl = root / "implementations"
-    if impl.is_dir():
-        for child in sorted(impl.iterdir()):
-            if child.name.startswith("."):
-                continue
-            if child.is_symlink() and child.is_dir() and not _inside(child, root):
-                plan.outside.append(child)  # a region folder linked from elsewhere: Y016
-                continue
-            if child.is_dir():
-                for p in _yaml_files(child):
-                    kind = "defaults" if p.stem.startswith(DEFAULTS_PREFIX) else "implementation"
-                    plan.files.append((p, kind, child.name))
-                plan.misplaced.extend(
-                    q
-                    for q in child.iterdir()
-                    if q.is_dir()
-                    and not q.name.startswith(".")
-                    and not q.name.endswith(YAML_SUFFIXES)
-                )
-            elif child.name.endswith(YAML_SUFFIXES):
-                plan.misplaced.append(child)
-    return plan
-
-
-def _link_loop(path: Path) -> bool:
-    """Whether ``path`` is a symbolic link that never reaches a file (a loop)."""
-    if not path.is_symlink():
-        return False
-    try:
-        path.resolve(strict=True)
-    except RuntimeError:
-        return True
-    except OSError as exc:
-        return exc.errno == errno.ELOOP
-    return False
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError, RuntimeError):
-        return False
-    return True
+# The rules this module reports, by id (their texts live in rules/); `rule_id` fails
+# at import on an id no rule has.
+CODE_PROFILE = rule_id("C011")
+MISPLACED_FILE = rule_id("R009")
+FILE_KIND = rule_id("S001")
+MISSING_FIELD = rule_id("S002")
+FILE_UNREADABLE = rule_id("Y015")
+LINK_OUTSIDE = rule_id("Y016")
 
 
 def read_checked(
@@ -197,20 +76,20 @@ def read_checked(
     document, the kind it was checked as, and the findings.
     """
     display = label(path)
-    if _link_loop(path):
+    if link_loop(path):
         reason = Bi("符号链接循环（链接最终指向自身）", "too many levels of symbolic links")
-        return None, None, [Finding("Y015", Loc(display, 1, 1), {"reason": reason})]
-    if root is not None and not _inside(path, root):
+        return None, None, [Finding(FILE_UNREADABLE, Loc(display, 1, 1), {"reason": reason})]
+    if root is not None and not inside(path, root):
         target = os.path.realpath(path)
-        return None, None, [Finding("Y016", Loc(display, 1, 1), {"target": target})]
+        return None, None, [Finding(LINK_OUTSIDE, Loc(display, 1, 1), {"target": target})]
     if path.is_dir():
         reason = Bi("这是一个文件夹，这里应是文件", "this is a directory where a file is expected")
-        return None, None, [Finding("Y015", Loc(display, 1, 1), {"reason": reason})]
+        return None, None, [Finding(FILE_UNREADABLE, Loc(display, 1, 1), {"reason": reason})]
     try:
         text, raw, findings = decode_raw(path, display, limits)
     except OSError as exc:
         reason = Bi(exc.strerror or str(exc), exc.strerror or str(exc))
-        return None, None, [Finding("Y015", Loc(display, 1, 1), {"reason": reason})]
+        return None, None, [Finding(FILE_UNREADABLE, Loc(display, 1, 1), {"reason": reason})]
     if text is None:
         return None, None, findings
     flood = records_exceed(text, display, limits)
@@ -258,7 +137,7 @@ def _kind_finding(doc: Document, declared: Any, expected: str | None, *, missing
             "文件缺少 schema: 行，无法判断文件类型。",
             "The file has no schema: line naming its kind.",
         )
-        return Finding("S001", doc.loc(()), {"problem": problem, "expected": expected_header})
+        return Finding(FILE_KIND, doc.loc(()), {"problem": problem, "expected": expected_header})
     shown = str(declared)
     if expected is None:
         problem = Bi(f"未知的文件类型 {shown}。", f"Unknown file kind {shown}.")
@@ -268,7 +147,9 @@ def _kind_finding(doc: Document, declared: Any, expected: str | None, *, missing
             f"The file declares {shown}, but its place in the catalogue calls for"
             f" {expected_header}.",
         )
-    return Finding("S001", doc.loc(("schema",)), {"problem": problem, "expected": expected_header})
+    return Finding(
+        FILE_KIND, doc.loc(("schema",)), {"problem": problem, "expected": expected_header}
+    )
 
 
 def load_files(
@@ -287,13 +168,12 @@ def load_files(
         if checked_kind and cat.manifest is not None and cat.manifest.elements is not None:
             findings = [f for f in findings if not _unkept_requirement(cat, checked_kind, f)]
         found.extend(findings)
-        if any(f.rule == "Y015" for f in findings):
-            cat.io_errors += 1
+        cat.io_errors += environment_failures(findings)
         if doc is None:
             cat.unparsed.append(
                 next(
                     (f for f in findings if f.loc.file == label(path)),
-                    Finding("Y015", Loc(label(path), 1, 1), {"reason": "—"}),
+                    Finding(FILE_UNREADABLE, Loc(label(path), 1, 1), {"reason": "—"}),
                 )
             )
         else:
@@ -310,23 +190,10 @@ def _unkept_requirement(cat: Catalogue, kind: str, finding: Finding) -> bool:
     """A missing required field of an element the catalogue does not keep: not a defect."""
     field = finding.params.get("field")
     return (
-        finding.rule == "S002"
+        finding.rule == MISSING_FIELD
         and isinstance(field, str)
         and not elements.field_kept(cat, kind, field)
     )
-
-
-def split_plan(
-    plan: Plan,
-) -> tuple[list[tuple[Path, str, str]], dict[str, list[tuple[Path, str, str]]]]:
-    """The catalogue-wide files (manifest, regions, basic, bundles, every ``_defaults*``)
-    and, per region folder, its implementation lists."""
-    global_files = [f for f in plan.files if f[1] != "implementation"]
-    regions: dict[str, list[tuple[Path, str, str]]] = {}
-    for f in plan.files:
-        if f[1] == "implementation":
-            regions.setdefault(f[2], []).append(f)
-    return global_files, regions
 
 
 def load_global(
@@ -337,15 +204,15 @@ def load_global(
     label: Callable[[Path], str] = display_path,
 ) -> Catalogue:
     """The catalogue-wide context, without any region's lists (loaded one at a time)."""
-    cat = Catalogue(root=root, sample=_inside(root, sample_catalogue_dir()))
+    cat = Catalogue(root=root, sample=inside(root, sample_catalogue_dir()))
     global_files, regions = split_plan(plan)
     cat.folders = set(regions)
     cat.findings.extend(load_files(cat, global_files, limits=limits, label=label))
     for path in plan.misplaced:
-        cat.findings.append(Finding("R009", Loc(label(path), 1, 1), {}))
+        cat.findings.append(Finding(MISPLACED_FILE, Loc(label(path), 1, 1), {}))
     for path in plan.outside:
         target = os.path.realpath(path)
-        cat.findings.append(Finding("Y016", Loc(label(path), 1, 1), {"target": target}))
+        cat.findings.append(Finding(LINK_OUTSIDE, Loc(label(path), 1, 1), {"target": target}))
     return cat
 
 
@@ -434,7 +301,7 @@ def _manifest(cat: Catalogue, doc: Document) -> Manifest:
         profile = profile_from_manifest(data.get("code_profile"))
     except ProfileError as exc:
         at = doc.loc(("code_profile", *exc.path), key=exc.key)
-        cat.findings.append(Finding("C011", at, {"problem": str(exc)}))
+        cat.findings.append(Finding(CODE_PROFILE, at, {"problem": str(exc)}))
         profile = exc.fallback or profile_from_manifest(None)
     scope = _map(data.get("scope"))
     types = scope.get("types")

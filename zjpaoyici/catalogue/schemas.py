@@ -23,6 +23,19 @@ from zjpaoyici.files.reader import Document, Pointer
 from zjpaoyici.files.resources import schemas_dir
 from zjpaoyici.findings import Finding
 from zjpaoyici.i18n import Bi
+from zjpaoyici.rules import (
+    structure,  # noqa: F401  (declares the rules named below)
+    yaml_file,  # noqa: F401  (declares the rules named below)
+)
+from zjpaoyici.rules.registry import rule_id
+
+# The rules this module reports, by id (their texts live in rules/); `rule_id` fails
+# at import on an id no rule has.
+MISSING_FIELD = rule_id("S002")
+UNKNOWN_FIELD = rule_id("S003")
+WRONG_TYPE = rule_id("S004")
+INVALID_VALUE = rule_id("S005")
+IMPLICIT_TYPE = rule_id("Y006")
 
 # File kind → schema file. Defaults files share the implementation schema.
 KIND_SCHEMA = {
@@ -207,7 +220,7 @@ def check_document(doc: Document, kind: str) -> list[Finding]:
                 title = _title(sub, "")
                 findings.append(
                     Finding(
-                        "Y006",
+                        IMPLICIT_TYPE,
                         doc.loc(pointer),
                         {
                             "field": field_path(pointer),
@@ -241,7 +254,7 @@ def _octal_numbers(doc: Document, root: Mapping[str, Any]) -> Iterator[Finding]:
         doc.set(pointer, decimal)
         doc.plain.pop(pointer, None)
         yield Finding(
-            "Y006",
+            IMPLICIT_TYPE,
             doc.loc(pointer),
             {
                 "field": field_path(pointer),
@@ -311,7 +324,7 @@ def _describe(
         prop = deref(root, schema.get("properties", {}).get(missing, {}))
         where = Bi(f"{field} ", f"{field} ") if pointer else Bi("", "The file ")
         yield Finding(
-            "S002",
+            MISSING_FIELD,
             doc.loc(pointer, key=bool(pointer)),
             {"field": missing, "title": _title(prop, missing), "where": where},
         )
@@ -329,7 +342,7 @@ def _describe(
                 )
             )
             yield Finding(
-                "S003",
+                UNKNOWN_FIELD,
                 doc.loc((*pointer, extra), key=True),
                 {"field": field_path((*pointer, extra)), "suggestion": suggestion},
             )
@@ -352,7 +365,7 @@ def _describe(
                 "Write a list: [a, b], or one '- ' item per line.",
             )
         yield Finding(
-            "S004",
+            WRONG_TYPE,
             doc.loc(pointer),
             {
                 "field": field,
@@ -366,7 +379,7 @@ def _describe(
         return
     rule, hint = _value_rule(error)
     yield Finding(
-        "S005",
+        INVALID_VALUE,
         doc.loc(pointer),
         {"field": field, "title": title, "value": _shown(value), "rule": rule, "hint": hint},
     )

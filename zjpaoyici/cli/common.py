@@ -16,8 +16,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from zjpaoyici.catalogue.load import display_path, find_root, load_catalogue
+from zjpaoyici.catalogue.load import load_catalogue
 from zjpaoyici.catalogue.model import Catalogue
+from zjpaoyici.catalogue.paths import display_path, find_root
 from zjpaoyici.files.atomic import WriteFailure, atomic_write_text
 from zjpaoyici.files.resources import sample_catalogue_dir
 from zjpaoyici.i18n import Lang, default_lang, os_reason, t

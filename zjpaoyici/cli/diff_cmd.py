@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from zjpaoyici.catalogue.load import display_path, find_root
+from zjpaoyici.catalogue.paths import display_path, find_root
 from zjpaoyici.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -51,7 +51,7 @@ from zjpaoyici.ops.diff import (
 )
 from zjpaoyici.render import diff_out
 from zjpaoyici.render.safe import one_line
-from zjpaoyici.rules import message_of
+from zjpaoyici.rules.ruleset import message_of
 
 
 class Format(StrEnum):

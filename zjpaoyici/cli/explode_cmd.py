@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from zjpaoyici.catalogue.load import display_path
 from zjpaoyici.catalogue.model import Catalogue
+from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.cli.common import (
     EXIT_OK,
     EXIT_USAGE,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from zjpaoyici.catalogue.load import display_path
+from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.cli.common import (
     EXIT_OK,
     DirectoryOption,

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from zjpaoyici.catalogue.load import display_path
+from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -31,7 +31,7 @@ from zjpaoyici.files.atomic import FileBatch
 from zjpaoyici.i18n import t
 from zjpaoyici.ops.fmt import format_file, targets
 from zjpaoyici.render.safe import one_line, visible
-from zjpaoyici.rules import message_of
+from zjpaoyici.rules.ruleset import message_of
 
 EXAMPLES = tr(
     """

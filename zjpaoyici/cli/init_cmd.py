@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from zjpaoyici.catalogue.load import display_path
+from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.catalogue.regions import UnknownProvince
 from zjpaoyici.cli.common import (
     EXIT_OK,

@@ -36,7 +36,7 @@ from zjpaoyici.ops.merge.files import (
     write_outcome,
 )
 from zjpaoyici.render.safe import json_text, one_line, visible
-from zjpaoyici.rules import message_of
+from zjpaoyici.rules.ruleset import message_of
 
 
 class Format(StrEnum):

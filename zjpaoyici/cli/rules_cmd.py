@@ -25,7 +25,7 @@ from zjpaoyici.cli.common import (
 )
 from zjpaoyici.i18n import t
 from zjpaoyici.render.rules_doc import rule_explained, rules_json, rules_markdown
-from zjpaoyici.rules import REGISTRY
+from zjpaoyici.rules.ruleset import REGISTRY
 
 
 class Format(StrEnum):

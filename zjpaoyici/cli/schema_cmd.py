@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from zjpaoyici import __version__
-from zjpaoyici.catalogue.load import display_path
+from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,

@@ -45,8 +45,8 @@ from zjpaoyici.ops.validate import (
     validate_loose_files,
 )
 from zjpaoyici.render import findings_json, findings_junit, findings_sarif, findings_text
-from zjpaoyici.rules import REGISTRY
 from zjpaoyici.rules.registry import SelectionError
+from zjpaoyici.rules.ruleset import REGISTRY
 
 
 class Format(StrEnum):

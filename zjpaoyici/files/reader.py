@@ -30,6 +30,26 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from zjpaoyici.findings import Finding, Loc
 from zjpaoyici.i18n import Bi
+from zjpaoyici.rules import yaml_file  # noqa: F401  (declares the rules named below)
+from zjpaoyici.rules.registry import rule_id
+
+# The rules this module reports, by id (their texts live in rules/); `rule_id` fails
+# at import on an id no rule has.
+YAML_SYNTAX = rule_id("Y001")
+DUPLICATE_KEY = rule_id("Y002")
+ALIAS_EXPANSION = rule_id("Y003")
+ENCODING = rule_id("Y004")
+UNKNOWN_TAG = rule_id("Y005")
+MULTIPLE_DOCUMENTS = rule_id("Y007")
+EMPTY_FILE = rule_id("Y008")
+TOO_DEEP = rule_id("Y009")
+FILE_TOO_LARGE = rule_id("Y010")
+CONTROL_CHARACTER = rule_id("Y011")
+MERGE_KEY = rule_id("Y012")
+COMPLEX_KEY = rule_id("Y013")
+SCALAR_TOO_LONG = rule_id("Y014")
+FILE_UNREADABLE = rule_id("Y015")
+MERGE_CONFLICT = rule_id("Y017")
 
 try:  # libyaml is bundled with PyYAML wheels; fall back to the pure-Python loader
     from yaml import CSafeLoader as _Loader
@@ -237,7 +257,7 @@ def records_exceed(text: str, display: str, limits: Limits) -> Finding | None:
                     records += 1
             if records > limits.max_records:
                 params = {"length": f"{records:,}+", "limit": limits.max_records, "unit": _RECORDS}
-                return Finding("Y010", Loc(display, 1, 1), params)
+                return Finding(FILE_TOO_LARGE, Loc(display, 1, 1), params)
     except yaml.YAMLError:
         return None  # the parser proper reports it
     return None
@@ -253,7 +273,7 @@ def too_many_records(doc: Document, limits: Limits) -> Finding | None:
         records = data.get(key)
         if isinstance(records, list) and len(records) > limits.max_records:
             params = {"length": len(records), "limit": limits.max_records, "unit": _RECORDS}
-            return Finding("Y010", doc.loc((key,)), params)
+            return Finding(FILE_TOO_LARGE, doc.loc((key,)), params)
     return None
 
 
@@ -275,13 +295,13 @@ def _byte_loc(display: str, raw: bytes, offset: int) -> Loc:
 def _decode(raw: bytes, display: str) -> str:
     """UTF-8 (BOM accepted, CRLF accepted) or a Y004/Y011 finding naming the problem."""
     if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        raise _Abort(Finding("Y004", Loc(display, 1, 1), {"encoding": "UTF-32", "offset": 0}))
+        raise _Abort(Finding(ENCODING, Loc(display, 1, 1), {"encoding": "UTF-32", "offset": 0}))
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise _Abort(Finding("Y004", Loc(display, 1, 1), {"encoding": "UTF-16", "offset": 0}))
+        raise _Abort(Finding(ENCODING, Loc(display, 1, 1), {"encoding": "UTF-16", "offset": 0}))
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8) :]
     if len(raw) >= 2 and raw.count(b"\x00") * 3 >= len(raw):  # UTF-16 without a BOM
-        raise _Abort(Finding("Y004", Loc(display, 1, 1), {"encoding": "UTF-16", "offset": 0}))
+        raise _Abort(Finding(ENCODING, Loc(display, 1, 1), {"encoding": "UTF-16", "offset": 0}))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -295,7 +315,7 @@ def _decode(raw: bytes, display: str) -> str:
             break
         raise _Abort(
             Finding(
-                "Y004",
+                ENCODING,
                 _byte_loc(display, raw, exc.start),
                 {"encoding": encoding, "offset": exc.start, "byte": f"0x{raw[exc.start]:02X}"},
             )
@@ -315,7 +335,7 @@ def _decode(raw: bytes, display: str) -> str:
         col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         raise _Abort(
             Finding(
-                "Y011",
+                CONTROL_CHARACTER,
                 Loc(display, line, col),
                 {"char": f"U+{ord(bad.group()):04X}", "offset": offset},
             )
@@ -327,7 +347,9 @@ def _decode(raw: bytes, display: str) -> str:
     )
     if marker:
         line = text.count("\n", 0, marker.start()) + 1
-        raise _Abort(Finding("Y017", Loc(display, line, 1), {"marker": marker.group().strip()}))
+        raise _Abort(
+            Finding(MERGE_CONFLICT, Loc(display, line, 1), {"marker": marker.group().strip()})
+        )
     return text
 
 
@@ -400,13 +422,13 @@ def _scan_events(
                 nodes += 1
                 if nodes > many:
                     unit = {"length": f"{nodes:,}+", "limit": many, "unit": _VALUES}
-                    raise _Abort(Finding("Y010", Loc(display, 1, 1), unit))
+                    raise _Abort(Finding(FILE_TOO_LARGE, Loc(display, 1, 1), unit))
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > deep:
                     mark = event.start_mark
                     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-                    raise _Abort(Finding("Y009", Loc(display, line, col), {"limit": deep}))
+                    raise _Abort(Finding(TOO_DEEP, Loc(display, line, col), {"limit": deep}))
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
@@ -493,7 +515,7 @@ def syntax_finding(loc: Loc, problem: str) -> Finding:
     for phrase, chinese in _PROBLEM_ZH:
         zh = zh.replace(phrase, chinese)
     params: dict[str, object] = {"problem": Bi(zh, problem), "hint": _SYNTAX_HINTS[kind]}
-    return Finding("Y001", loc, params)
+    return Finding(YAML_SYNTAX, loc, params)
 
 
 def _syntax_finding(
@@ -504,7 +526,7 @@ def _syntax_finding(
     if exc.problem and _LIBYAML_DEPTH in exc.problem:
         # libyaml from 0.2.6 (bundled with PyYAML 6.0.4) stops at its own depth limit
         limit = depth_limit if depth_limit is not None else DEFAULT_LIMITS.max_depth
-        return Finding("Y009", Loc(display, line, col), {"limit": limit})
+        return Finding(TOO_DEEP, Loc(display, line, col), {"limit": limit})
     problem = " ".join(p for p in (exc.context, exc.problem) if p) or str(exc)
     finding = syntax_finding(Loc(display, line, col), problem)
     if mark is not None and _tab_at(text, mark.line, mark.column):
@@ -551,13 +573,13 @@ class _Builder:
     def build(self, node: Node, pointer: Pointer, depth: int) -> Any:
         self.budget -= 1 + (len(node.value) if isinstance(node, ScalarNode) else 0)
         if self.budget < 0:
-            raise _Abort(Finding("Y003", self._loc(node), {}))
+            raise _Abort(Finding(ALIAS_EXPANSION, self._loc(node), {}))
         if depth > self.limits.max_depth:
-            raise _Abort(Finding("Y009", self._loc(node), {"limit": self.limits.max_depth}))
+            raise _Abort(Finding(TOO_DEEP, self._loc(node), {"limit": self.limits.max_depth}))
         tag = node.tag
         if tag not in _ALLOWED_TAGS:
             # Never construct it: the value is dropped, and the finding says so.
-            self.findings.append(Finding("Y005", self._loc(node), {"tag": tag}))
+            self.findings.append(Finding(UNKNOWN_TAG, self._loc(node), {"tag": tag}))
             return None
         if isinstance(node, MappingNode):
             return self._mapping(node, pointer, depth)
@@ -573,7 +595,7 @@ class _Builder:
         if len(node.value) > self.limits.max_scalar_chars:
             self.findings.append(
                 Finding(
-                    "Y014",
+                    SCALAR_TOO_LONG,
                     self._loc(node),
                     {"length": len(node.value), "limit": self.limits.max_scalar_chars},
                 )
@@ -585,7 +607,7 @@ class _Builder:
             assert bad is not None
             self.findings.append(
                 Finding(
-                    "Y011",
+                    CONTROL_CHARACTER,
                     self._loc(node),
                     {"char": f"U+{ord(bad.group()):04X}", "offset": node.start_mark.index},
                 )
@@ -608,19 +630,21 @@ class _Builder:
         first_seen: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _CORE + "merge":
-                self.findings.append(Finding("Y012", self._loc(key_node), {}))
+                self.findings.append(Finding(MERGE_KEY, self._loc(key_node), {}))
                 continue
             if not isinstance(key_node, ScalarNode):
-                self.findings.append(Finding("Y013", self._loc(key_node), {}))
+                self.findings.append(Finding(COMPLEX_KEY, self._loc(key_node), {}))
                 continue
             if key_node.tag not in _ALLOWED_TAGS:  # never constructed: the pair is dropped
-                self.findings.append(Finding("Y005", self._loc(key_node), {"tag": key_node.tag}))
+                self.findings.append(
+                    Finding(UNKNOWN_TAG, self._loc(key_node), {"tag": key_node.tag})
+                )
                 continue
             key = key_node.value
             if key in first_seen:
                 self.findings.append(
                     Finding(
-                        "Y002",
+                        DUPLICATE_KEY,
                         self._loc(key_node),
                         {"key": key},
                         related=(self._loc(first_seen[key]),),
@@ -665,7 +689,7 @@ def parse_text(
             nodes = _compose(text, display, limits.max_depth)
             first = next(nodes, None)
             if first is None:
-                return None, [Finding("Y008", Loc(display, 1, 1), {})]
+                return None, [Finding(EMPTY_FILE, Loc(display, 1, 1), {})]
             second = next(nodes, None)
             builder = _Builder(display, limits, len(text))
             m = first.start_mark
@@ -677,7 +701,9 @@ def parse_text(
         findings = builder.findings
         if second is not None:
             sm = second.start_mark
-            findings.append(Finding("Y007", Loc(display, sm.line + 1, sm.column + 1), {}))
+            findings.append(
+                Finding(MULTIPLE_DOCUMENTS, Loc(display, sm.line + 1, sm.column + 1), {})
+            )
         doc = Document(path, display, data, builder.locs, builder.plain, builder.octal)
         doc.odd_space = odd_space_in(data)
         return doc, findings
@@ -702,9 +728,11 @@ def decode_raw(
     info = path.stat()
     if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
         reason = Bi("这不是普通文件", "this is not a regular file")
-        return None, b"", [Finding("Y015", Loc(display, 1, 1), {"reason": reason})]
+        return None, b"", [Finding(FILE_UNREADABLE, Loc(display, 1, 1), {"reason": reason})]
     too_big = [
-        Finding("Y010", Loc(display, 1, 1), {"limit": limits.max_file_bytes, "unit": _BYTES})
+        Finding(
+            FILE_TOO_LARGE, Loc(display, 1, 1), {"limit": limits.max_file_bytes, "unit": _BYTES}
+        )
     ]
     if info.st_size > limits.max_file_bytes:
         too_big[0].params["length"] = info.st_size

@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from zjpaoyici.catalogue.load import display_path, load_files, load_global, plan_files, split_plan
+from zjpaoyici.catalogue.load import load_files, load_global
 from zjpaoyici.catalogue.model import Catalogue, Entry, Facts, Item
+from zjpaoyici.catalogue.paths import display_path, plan_files, split_plan
 from zjpaoyici.catalogue.resolve import resolve_region
 from zjpaoyici.files.reader import DEFAULT_LIMITS, Limits
 from zjpaoyici.findings import Finding, Loc

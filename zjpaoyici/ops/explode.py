@@ -23,11 +23,11 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from zjpaoyici.catalogue.bundles import offered_bundles
-from zjpaoyici.catalogue.load import blocks_rewrite
 from zjpaoyici.catalogue.model import LEVELS, Catalogue, Entry, Facts, Limit
 from zjpaoyici.catalogue.resolve import resolve_region
 from zjpaoyici.files.roundtrip import dump_text, load_text, normalize
 from zjpaoyici.i18n import Bi
+from zjpaoyici.rules.registry import blocks_rewrite
 
 CellKind = Literal["text", "int", "bool", "level", "unit", "situation"]
 

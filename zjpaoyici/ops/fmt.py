@@ -16,11 +16,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from zjpaoyici.catalogue.codes import ZHEJIANG, CodeProfile, ProfileError, profile_from_manifest
-from zjpaoyici.catalogue.load import MANIFEST, blocks_rewrite, find_root, plan_files, read_checked
+from zjpaoyici.catalogue.load import read_checked
+from zjpaoyici.catalogue.paths import MANIFEST, find_root, plan_files
 from zjpaoyici.catalogue.schemas import KIND_SCHEMA, deref, load_schema
 from zjpaoyici.files.reader import DEFAULT_LIMITS, Document, Limits, Pointer
 from zjpaoyici.files.roundtrip import dump_text, load_text, reorder_map, reorder_seq
 from zjpaoyici.findings import Finding
+from zjpaoyici.rules.registry import blocks_rewrite
 
 # Lists of records that are kept sorted by their code.
 SORTED_LISTS = {"matters", "subs", "items", "regions", "retired", "bundles"}
@@ -175,7 +177,7 @@ def format_file(
     except (OSError, UnicodeDecodeError):
         original = ""
     doc, checked_kind, findings = read_checked(path, kind, limits)
-    blocking = [f for f in findings if blocks_rewrite(f) or f.rule == "S001"]
+    blocking = [f for f in findings if blocks_rewrite(f)]
     if doc is None or checked_kind is None or blocking:
         return FormatResult(path, original, None, blocking or findings)
     return FormatResult(path, original, format_text(original, checked_kind, profile, doc), [])

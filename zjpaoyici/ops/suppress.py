@@ -22,6 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from zjpaoyici.findings import Finding, Loc, Severity
+from zjpaoyici.rules import ruleset  # noqa: F401  (declares the rules named below)
+from zjpaoyici.rules.registry import rule_id
+
+# The rules this module reports, by id (their texts live in rules/); `rule_id` fails
+# at import on an id no rule has.
+SUPPRESSION_WITHOUT_REASON = rule_id("Q013")
 
 _COMMENT = re.compile(r"#\s*zjpaoyici:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
 _RECORD = re.compile(r"^(\s*)- ")
@@ -107,7 +113,11 @@ def apply_comments(
         for c in comments:
             if not c.reason:
                 missing_reason.append(
-                    Finding("Q013", Loc(file, c.line, 1), {"rules": ", ".join(c.rules)})
+                    Finding(
+                        SUPPRESSION_WITHOUT_REASON,
+                        Loc(file, c.line, 1),
+                        {"rules": ", ".join(c.rules)},
+                    )
                 )
     kept: list[tuple[Finding, Severity]] = []
     suppressed: list[Suppressed] = []

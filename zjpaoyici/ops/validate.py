@@ -12,17 +12,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from zjpaoyici.catalogue.load import (
-    Plan,
-    display_path,
-    find_root,
-    load_global,
-    plan_files,
-    read_checked,
-    root_relative,
-    unread_files,
-)
+from zjpaoyici.catalogue.load import load_global, read_checked
 from zjpaoyici.catalogue.model import Catalogue, Entry
+from zjpaoyici.catalogue.paths import Plan, display_path, find_root, plan_files, root_relative
 from zjpaoyici.catalogue.resolve import resolve_region
 from zjpaoyici.files.reader import DEFAULT_LIMITS, Limits
 from zjpaoyici.findings import Finding, Loc, Severity
@@ -31,8 +23,14 @@ from zjpaoyici.ops.codec import CodecError, decode_findings, encode_finding, rel
 from zjpaoyici.ops.stats.collect import UnitsTask
 from zjpaoyici.ops.stats.figures import region_data as units_of
 from zjpaoyici.ops.suppress import Suppressed, apply_comments
-from zjpaoyici.rules import REGISTRY, selected_rules
-from zjpaoyici.rules.registry import checks_for, omitted_count, omitted_summary
+from zjpaoyici.rules.registry import (
+    checks_for,
+    environment_failures,
+    omitted_count,
+    omitted_summary,
+    unread_files,
+)
+from zjpaoyici.rules.ruleset import REGISTRY, selected_rules
 from zjpaoyici.runner.cache import Cache, read_bounded
 from zjpaoyici.runner.engine import RegionRunner
 
@@ -282,7 +280,7 @@ def validate_catalogue(
         for f in [*findings, *fold_regions(per_region)]
     ]
     overrides = dict(manifest.severity) if manifest else {}
-    io_errors = sum(1 for f in shown if f.rule == "Y015")
+    io_errors = environment_failures(shown)
     settled = _settle(shown, enabled, overrides, only_files, max_per_rule)
     kept, suppressed, bare = apply_comments(settled, _read_text)
     if bare:  # comments without a reason: reported, and they suppress nothing
@@ -336,7 +334,7 @@ def validate_loose_files(
     io_errors = 0
     for path in paths:
         _, _, found = read_checked(path, None, limits)
-        io_errors += sum(1 for f in found if f.rule == "Y015")
+        io_errors += environment_failures(found)
         findings.extend(found)
     return Result(
         name=", ".join(display_path(p) for p in paths),

@@ -9,8 +9,8 @@ from zjpaoyici.findings import Severity
 from zjpaoyici.i18n import Lang
 from zjpaoyici.ops.validate import Result
 from zjpaoyici.render.safe import github_data, github_property, json_text
-from zjpaoyici.rules import REGISTRY, hint_of, message_of, related_of
 from zjpaoyici.rules.registry import omitted_count
+from zjpaoyici.rules.ruleset import REGISTRY, hint_of, message_of, related_of
 
 
 def as_dict(result: Result, lang: Lang) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from zjpaoyici.findings import Severity
 from zjpaoyici.i18n import Lang
 from zjpaoyici.ops.validate import Result
 from zjpaoyici.render.safe import one_line
-from zjpaoyici.rules import REGISTRY, hint_of, message_of, related_of
+from zjpaoyici.rules.ruleset import REGISTRY, hint_of, message_of, related_of
 
 
 def render_junit(result: Result, lang: Lang) -> str:

@@ -11,7 +11,7 @@ from zjpaoyici.i18n import Lang
 from zjpaoyici.ops.suppress import Suppressed
 from zjpaoyici.ops.validate import Result
 from zjpaoyici.render.safe import json_text
-from zjpaoyici.rules import REGISTRY, hint_of, message_of
+from zjpaoyici.rules.ruleset import REGISTRY, hint_of, message_of
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

@@ -11,7 +11,7 @@ from zjpaoyici.findings import Severity
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.validate import Result
 from zjpaoyici.render.safe import one_line
-from zjpaoyici.rules import REGISTRY, hint_of, message_of, related_of
+from zjpaoyici.rules.ruleset import REGISTRY, hint_of, message_of, related_of
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 

@@ -17,9 +17,9 @@ from typing import Any
 from zjpaoyici.findings import Finding, Severity
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.render.safe import markdown_text, visible
-from zjpaoyici.rules import REGISTRY, hint_of, message_of
 from zjpaoyici.rules.example_cases import Example, Overlay, base_text, examples, run
 from zjpaoyici.rules.registry import FAMILIES, Rule
+from zjpaoyici.rules.ruleset import REGISTRY, hint_of, message_of
 
 _SEVERITY = {"error": "错误 error", "warning": "警告 warning", "info": "提示 info"}
 

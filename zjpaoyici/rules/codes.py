@@ -18,7 +18,7 @@ from zjpaoyici.catalogue.model import Catalogue, Entry, ImplFile
 from zjpaoyici.files.reader import Document, Pointer
 from zjpaoyici.findings import Finding, Loc, Severity
 from zjpaoyici.i18n import Bi
-from zjpaoyici.rules.registry import also, check, define
+from zjpaoyici.rules.registry import also, check
 
 E = Severity.ERROR
 
@@ -403,23 +403,6 @@ def duplicate_item_code(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
                 )
             else:
                 seen[code] = i
-
-
-define(
-    "C011",
-    "code-profile",
-    E,
-    scope="load",
-    title=Bi("编码规则无效", "invalid code profile"),
-    message=Bi("code_profile 无法使用：{problem}", "code_profile cannot be used: {problem}"),
-    hint=Bi(
-        '写 zhejiang、national，或 {{profile: national, types: {{公共服务: "21"}}}}（只换类型代码表），'
-        "或带命名分组 (?P<main>…) 的正则。",
-        'Use zhejiang, national, {{profile: national, types: {{公共服务: "21"}}}} (own type codes'
-        " only), or a regex with a named group (?P<main>...).",
-    ),
-    why=Bi("编码规则决定所有编码检查。", "The profile drives every code check."),
-)
 
 
 # --- implementation codes (实施编码, 31 characters) and handling-item codes (33) ----------

@@ -10,7 +10,7 @@ from zjpaoyici.catalogue.model import Catalogue, Entry, ImplFile, Source
 from zjpaoyici.catalogue.resolve import entry_key
 from zjpaoyici.findings import Finding, Severity
 from zjpaoyici.i18n import Bi
-from zjpaoyici.rules.registry import also, check, define
+from zjpaoyici.rules.registry import also, check
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -407,22 +407,6 @@ def unknown_exempt(cat: Catalogue) -> Iterator[Finding]:
     for i, code in enumerate(m.src.doc.get(("scope", "exempt")) or []):
         if isinstance(code, str) and code not in cat.basic and not has_odd_characters(code):
             yield Finding("R008", m.src.loc("scope", "exempt", i), {"code": code})
-
-
-define(
-    "R009",
-    "misplaced-file",
-    W,
-    scope="load",
-    title=Bi("文件或文件夹位置不对", "file or folder in an unexpected place"),
-    message=Bi("此处的文件或文件夹不会被读取。", "This file or folder is not read from here."),
-    hint=Bi(
-        "实施清单放在 implementations/<区划代码>/ 下，基本目录放在 basic/ 下，一件事放在 bundles/ 下。",
-        "Implementation lists go in implementations/<region>/, the basic catalogue in basic/,"
-        " bundles in bundles/.",
-    ),
-    why=Bi("放错位置的文件会被悄悄忽略。", "A misplaced file is silently ignored."),
-)
 
 
 @check(

@@ -1,7 +1,13 @@
-"""The rule registry: every rule's stable id, severity, bilingual texts and check.
+"""The rule registry: every rule's stable id, severity, bilingual texts, facts and check.
 
 Ids are a family letter and three digits (Y YAML, S schema, C codes, R references,
 L layers, Q quality, B bundles), as in ruff; they never change meaning once released.
+What a rule *means* for the rest of the program (the file could not be read, it must not
+be rewritten, the machine rather than the catalogue is at fault) is an attribute of the
+rule, asked through this module, never a list of ids elsewhere. Code outside ``rules/``
+names a rule only through :func:`rule_id`, which fails at import on an unknown id.
+
+This module imports only the foundation (findings, i18n): every layer may use it.
 """
 
 from __future__ import annotations
@@ -39,6 +45,12 @@ class Rule:
     hint: Bi
     why: Bi
     scope: Scope
+    # after this problem the file contributes nothing to the model
+    unreadable: bool = False
+    # the file must not be rewritten (fmt, merge, explode, import) while it has this problem
+    blocks_rewrite: bool = False
+    # the machine, not the catalogue, is at fault (an OS error): the run exits 2
+    environment: bool = False
     check: Callable[..., Iterable[Finding]] | None = None
     # further checks of the same rule at other scopes (e.g. a global and a per-region part)
     more: tuple[tuple[Scope, Callable[..., Iterable[Finding]]], ...] = ()
@@ -69,13 +81,29 @@ def define(
     hint: Bi = NO_HINT,
     scope: Scope = "load",
     check: Callable[..., Iterable[Finding]] | None = None,
+    unreadable: bool = False,
+    blocks_rewrite: bool = False,
+    environment: bool = False,
 ) -> Rule:
     """Register a rule; ids and names must be unique."""
     if rule_id in REGISTRY:
         raise ValueError(f"duplicate rule id {rule_id}")
     if any(r.name == name for r in REGISTRY.values()):
         raise ValueError(f"duplicate rule name {name}")
-    rule = Rule(rule_id, name, severity, title, message, hint, why, scope, check)
+    rule = Rule(
+        rule_id,
+        name,
+        severity,
+        title,
+        message,
+        hint,
+        why,
+        scope,
+        unreadable=unreadable,
+        blocks_rewrite=blocks_rewrite or unreadable,
+        environment=environment,
+        check=check,
+    )
     REGISTRY[rule_id] = rule
     return rule
 
@@ -125,6 +153,40 @@ def also(
         return fn
 
     return wrap
+
+
+def rule_id(rule: str) -> str:
+    """``rule`` itself, once it is known to be defined: modules outside ``rules/`` name the
+    rules they report with this at import time, so a mistyped id stops the program at once
+    instead of crashing when the finding is first printed."""
+    if rule not in REGISTRY:
+        raise LookupError(f"no rule {rule} is defined (import its declaring module first)")
+    return rule
+
+
+def family_of(finding: Finding) -> str:
+    """The family letter of the finding's rule (Y, S, C, R, L, Q, B)."""
+    return REGISTRY[finding.rule].family
+
+
+def unread_files(findings: Iterable[Finding]) -> list[str]:
+    """The files (as labelled) that ``findings`` say could not be read at all."""
+    return sorted({f.loc.file for f in findings if _fact(f, "unreadable")})
+
+
+def blocks_rewrite(finding: Finding) -> bool:
+    """Whether ``finding`` makes its file unsafe to rewrite."""
+    return _fact(finding, "blocks_rewrite")
+
+
+def environment_failures(findings: Iterable[Finding]) -> int:
+    """How many of ``findings`` the machine caused (a file the OS would not give us)."""
+    return sum(1 for f in findings if _fact(f, "environment"))
+
+
+def _fact(finding: Finding, name: str) -> bool:
+    rule = REGISTRY.get(finding.rule)
+    return rule is not None and bool(getattr(rule, name))
 
 
 def checks_for(enabled: set[str], scope: Scope) -> list[Callable[..., Iterable[Finding]]]:

@@ -12,6 +12,7 @@ define(
     "S001",
     "file-kind",
     E,
+    blocks_rewrite=True,  # without its kind, fmt cannot know the key order
     title=Bi("文件类型未知或放错位置", "unknown file kind or wrong folder"),
     message=Bi("{problem}", "{problem}"),
     hint=Bi(

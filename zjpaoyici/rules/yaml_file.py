@@ -1,4 +1,7 @@
-"""Family Y: problems reading a file as YAML (reported by the reader, not by a check)."""
+"""Family Y: problems reading a file as YAML (reported by the reader, not by a check).
+
+Every Y problem but Y006 (whose value the reader restores to the author's text) blocks a
+rewrite of its file; the ``unreadable`` ones leave nothing of the file in the model."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ define(
     "Y001",
     "yaml-syntax",
     E,
+    unreadable=True,
     title=Bi("YAML 语法错误", "YAML syntax error"),
     message=Bi("YAML 语法错误：{problem}", "YAML syntax error: {problem}"),
     hint=Bi("{hint}", "{hint}"),
@@ -24,6 +28,7 @@ define(
     "Y002",
     "duplicate-key",
     E,
+    blocks_rewrite=True,
     title=Bi("重复的键", "duplicate key"),
     message=Bi(
         "键“{key}”重复出现；只保留第一次出现的值。",
@@ -42,6 +47,7 @@ define(
     "Y003",
     "alias-expansion",
     E,
+    unreadable=True,
     title=Bi("别名展开过大", "alias expansion too large"),
     message=Bi(
         "锚点与别名（&/*）展开后的数据量远超文件本身，已停止读取（疑似“十亿笑声”攻击）。",
@@ -58,6 +64,7 @@ define(
     "Y004",
     "encoding",
     E,
+    unreadable=True,
     title=Bi("文件不是 UTF-8 编码", "file is not UTF-8"),
     message=Bi(
         "文件不是 UTF-8 编码（疑似 {encoding}），第 {offset} 字节处无法解码。",
@@ -78,6 +85,7 @@ define(
     "Y005",
     "unknown-tag",
     E,
+    blocks_rewrite=True,
     title=Bi("不允许的 YAML 标签", "tag not allowed"),
     message=Bi(
         "不允许的 YAML 标签 {tag}；此值已忽略。",
@@ -115,6 +123,7 @@ define(
     "Y007",
     "multiple-documents",
     E,
+    blocks_rewrite=True,
     title=Bi("一个文件含多个 YAML 文档", "several documents in one file"),
     message=Bi(
         "文件在此处开始了第二个 YAML 文档（---）；只读取第一个。",
@@ -133,6 +142,7 @@ define(
     "Y008",
     "empty-file",
     E,
+    unreadable=True,
     title=Bi("空文件", "empty file"),
     message=Bi("文件为空或只有注释。", "The file is empty or holds only comments."),
     hint=Bi(
@@ -145,6 +155,7 @@ define(
     "Y009",
     "too-deep",
     E,
+    unreadable=True,
     title=Bi("嵌套过深", "nesting too deep"),
     message=Bi(
         "嵌套层数超过 {limit} 层，已停止读取。",
@@ -160,6 +171,7 @@ define(
     "Y010",
     "file-too-large",
     E,
+    unreadable=True,
     title=Bi("文件过大", "file too large"),
     message=Bi(
         "文件有 {length} {unit}，超过上限 {limit} {unit}，未读取。",
@@ -175,6 +187,7 @@ define(
     "Y011",
     "control-character",
     E,
+    unreadable=True,
     title=Bi("不可见控制字符", "control character"),
     message=Bi(
         "第 {offset} 字节处有控制字符 {char}。", "Control character {char} at byte offset {offset}."
@@ -192,6 +205,7 @@ define(
     "Y012",
     "merge-key",
     E,
+    blocks_rewrite=True,
     title=Bi("不支持合并键 <<", "merge key not supported"),
     message=Bi("不支持合并键 <<，已忽略。", "Merge keys (<<) are not supported; ignored."),
     hint=Bi(
@@ -207,6 +221,7 @@ define(
     "Y013",
     "complex-key",
     E,
+    blocks_rewrite=True,
     title=Bi("键不是文字", "key is not text"),
     message=Bi(
         "映射的键必须是文字，这里是列表或映射；已忽略。",
@@ -219,6 +234,7 @@ define(
     "Y014",
     "scalar-too-long",
     E,
+    blocks_rewrite=True,
     title=Bi("值过长", "value too long"),
     message=Bi(
         "此值长 {length} 个字符，超过上限 {limit}；已截断。",
@@ -234,6 +250,8 @@ define(
     "Y015",
     "file-unreadable",
     E,
+    unreadable=True,
+    environment=True,
     title=Bi("文件无法读取", "file cannot be read"),
     message=Bi("无法读取：{reason}", "Cannot read: {reason}"),
     hint=Bi(
@@ -245,6 +263,7 @@ define(
     "Y016",
     "link-outside",
     E,
+    unreadable=True,
     title=Bi("链接指向目录之外", "link points outside the catalogue"),
     message=Bi(
         "符号链接指向目录之外（{target}），未读取。",
@@ -263,6 +282,7 @@ define(
     "Y017",
     "merge-conflict",
     E,
+    unreadable=True,
     title=Bi("未解决的合并冲突", "unresolved merge conflict"),
     message=Bi(
         "文件中有未解决的合并冲突标记 {marker}。",

@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from zjpaoyici import __version__
-from zjpaoyici.catalogue.load import Plan, load_files, split_plan
+from zjpaoyici.catalogue.load import load_files
 from zjpaoyici.catalogue.model import Catalogue
+from zjpaoyici.catalogue.paths import Plan, split_plan
 from zjpaoyici.files.reader import Limits
 from zjpaoyici.files.resources import package_dir, schemas_dir
 from zjpaoyici.findings import Finding

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zjpaoyici.catalogue.load import blocks_rewrite, display_path, read_checked
+from zjpaoyici.catalogue.load import read_checked
+from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.files.atomic import write_files
 from zjpaoyici.files.reader import DEFAULT_LIMITS, Document, Limits
 from zjpaoyici.files.roundtrip import dump_text, load_text
@@ -24,6 +25,7 @@ from zjpaoyici.ops.merge.combine import (
     render_with_conflicts,
     resolve_steps,
 )
+from zjpaoyici.rules.registry import blocks_rewrite
 
 
 class InputError(Exception):

@@ -9,19 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zjpaoyici.catalogue.load import (
-    Plan,
-    display_path,
-    load_global,
-    plan_files,
-    root_relative,
-    unread_files,
-)
+from zjpaoyici.catalogue.load import load_global
 from zjpaoyici.catalogue.model import Catalogue
+from zjpaoyici.catalogue.paths import Plan, display_path, plan_files, root_relative
 from zjpaoyici.files.reader import DEFAULT_LIMITS, Limits
 from zjpaoyici.findings import Finding
 from zjpaoyici.ops.codec import decode_region_units, encode_region_units
 from zjpaoyici.ops.stats.figures import Coverage, RegionUnits, UnitKind, compute, region_data
+from zjpaoyici.rules.registry import unread_files
 from zjpaoyici.runner.cache import Cache
 from zjpaoyici.runner.engine import RegionRunner
 

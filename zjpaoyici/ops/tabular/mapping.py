@@ -11,11 +11,13 @@ from typing import Any, Literal
 
 from zjpaoyici.catalogue.codes import CodeProfile, ProfileError, profile_from_manifest
 from zjpaoyici.catalogue.fields import kept_by_mapping
-from zjpaoyici.catalogue.load import blocks_rewrite, display_path, read_checked
+from zjpaoyici.catalogue.load import read_checked
+from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.files.reader import DEFAULT_LIMITS
 from zjpaoyici.findings import Finding, Loc
 from zjpaoyici.i18n import Bi, Lang
-from zjpaoyici.rules import hint_of, message_of
+from zjpaoyici.rules.registry import blocks_rewrite, family_of
+from zjpaoyici.rules.ruleset import hint_of, message_of
 
 SourceFormat = Literal["csv", "xlsx", "json", "jsonl"]
 FORMATS: tuple[SourceFormat, ...] = ("csv", "xlsx", "json", "jsonl")
@@ -245,7 +247,7 @@ def load_mapping(path: Path) -> MappingSpec:
     problems = [
         MappingProblem(f.loc, Bi(_finding_text(f, "zh"), _finding_text(f, "en")))
         for f in findings
-        if blocks_rewrite(f) or f.rule.startswith("S")
+        if blocks_rewrite(f) or family_of(f) == "S"
     ]
     if doc is None or problems or not isinstance(doc.data, dict):
         raise MappingError(problems or [MappingProblem(Loc(display_path(path), 1, 1), _EMPTY)])
