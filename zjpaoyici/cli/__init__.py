@@ -1,5 +1,8 @@
 """The command-line interface: thin typer commands that parse options, call the core, render.
 
+Layer 6 of 6, the top: may import every layer below; one command module never imports
+another (what two commands share lives in ``common``).
+
 Exit codes (the same for every command): 0 success / clean, 1 findings or a failed
 gate, 2 usage error, unreadable input or a failure of the environment (a folder that does
 not exist, permission denied, disk full — named with the path and the OS reason), 3 internal error (a bug: please report it),
