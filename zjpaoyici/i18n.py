@@ -24,6 +24,15 @@ class Bi(NamedTuple):
     def get(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en
 
+    def fill(self, **params: object) -> Bi:
+        """Both templates with ``params`` filled in (each language may use its own)."""
+        return Bi(self.zh.format(**params), self.en.format(**params))
+
+    @classmethod
+    def same(cls, text: str) -> Bi:
+        """A value shown as is in both languages (a name, an OS message), not a sentence."""
+        return cls(text, text)
+
 
 def default_lang() -> Lang:
     """Pick the language from ``ZJPAOYICI_LANG`` or the locale (zh_* → zh, else en)."""

@@ -42,11 +42,9 @@ from zjpaoyici.files.reader import (
 from zjpaoyici.files.resources import sample_catalogue_dir
 from zjpaoyici.findings import Finding, Loc
 from zjpaoyici.i18n import Bi
-from zjpaoyici.rules import (
-    loading,  # noqa: F401  (declares the rules named below)
-    structure,  # noqa: F401  (declares the rules named below)
-    yaml_file,  # noqa: F401  (declares the rules named below)
-)
+from zjpaoyici.rules import loading  # noqa: F401  (declares the rules named below)
+from zjpaoyici.rules import structure as st  # the S rules' texts; declares them too
+from zjpaoyici.rules import yaml_file as y  # the Y rules' texts; declares them too
 from zjpaoyici.rules.registry import environment_failures, rule_id
 
 # The rules this module reports, by id (their texts live in rules/); `rule_id` fails
@@ -77,18 +75,18 @@ def read_checked(
     """
     display = label(path)
     if link_loop(path):
-        reason = Bi("符号链接循环（链接最终指向自身）", "too many levels of symbolic links")
+        reason = y.LINK_LOOP
         return None, None, [Finding(FILE_UNREADABLE, Loc(display, 1, 1), {"reason": reason})]
     if root is not None and not inside(path, root):
         target = os.path.realpath(path)
         return None, None, [Finding(LINK_OUTSIDE, Loc(display, 1, 1), {"target": target})]
     if path.is_dir():
-        reason = Bi("这是一个文件夹，这里应是文件", "this is a directory where a file is expected")
+        reason = y.A_DIRECTORY
         return None, None, [Finding(FILE_UNREADABLE, Loc(display, 1, 1), {"reason": reason})]
     try:
         text, raw, findings = decode_raw(path, display, limits)
     except OSError as exc:
-        reason = Bi(exc.strerror or str(exc), exc.strerror or str(exc))
+        reason = Bi.same(exc.strerror or str(exc))
         return None, None, [Finding(FILE_UNREADABLE, Loc(display, 1, 1), {"reason": reason})]
     if text is None:
         return None, None, findings
@@ -133,20 +131,13 @@ def read_checked(
 def _kind_finding(doc: Document, declared: Any, expected: str | None, *, missing: bool) -> Finding:
     expected_header = header_for(expected) if expected else "zjpaoyici/<kind>/v1"
     if missing:
-        problem = Bi(
-            "文件缺少 schema: 行，无法判断文件类型。",
-            "The file has no schema: line naming its kind.",
-        )
+        problem = st.KIND_MISSING
         return Finding(FILE_KIND, doc.loc(()), {"problem": problem, "expected": expected_header})
     shown = str(declared)
     if expected is None:
-        problem = Bi(f"未知的文件类型 {shown}。", f"Unknown file kind {shown}.")
+        problem = st.KIND_UNKNOWN.fill(shown=shown)
     else:
-        problem = Bi(
-            f"文件声明的类型 {shown} 与所在位置不符，这里应为 {expected_header}。",
-            f"The file declares {shown}, but its place in the catalogue calls for"
-            f" {expected_header}.",
-        )
+        problem = st.KIND_MISPLACED.fill(shown=shown, expected=expected_header)
     return Finding(
         FILE_KIND, doc.loc(("schema",)), {"problem": problem, "expected": expected_header}
     )

@@ -23,11 +23,9 @@ from zjpaoyici.files.reader import Document, Pointer
 from zjpaoyici.files.resources import schemas_dir
 from zjpaoyici.findings import Finding
 from zjpaoyici.i18n import Bi
-from zjpaoyici.rules import (
-    structure,  # noqa: F401  (declares the rules named below)
-    yaml_file,  # noqa: F401  (declares the rules named below)
-)
-from zjpaoyici.rules.registry import rule_id
+from zjpaoyici.rules import structure as s  # the S rules' texts; declares them too
+from zjpaoyici.rules import yaml_file  # noqa: F401  (declares the rules named below)
+from zjpaoyici.rules.registry import NO_HINT, rule_id
 
 # The rules this module reports, by id (their texts live in rules/); `rule_id` fails
 # at import on an id no rule has.
@@ -110,39 +108,28 @@ def field_path(pointer: Pointer) -> str:
     return out or "(root)"
 
 
-_TYPE_NAMES: dict[str, Bi] = {
-    "string": Bi("文字", "text"),
-    "integer": Bi("整数", "an integer"),
-    "number": Bi("数字", "a number"),
-    "boolean": Bi("true/false", "true/false"),
-    "array": Bi("列表", "a list"),
-    "object": Bi("映射（键: 值）", "a mapping (key: value)"),
-    "null": Bi("空值", "null"),
-}
-
-
 def _type_of(value: Any) -> Bi:
     if value is None:
-        return _TYPE_NAMES["null"]
+        return s.TYPE_NAMES["null"]
     if isinstance(value, bool):
-        return _TYPE_NAMES["boolean"]
+        return s.TYPE_NAMES["boolean"]
     if isinstance(value, int):
-        return _TYPE_NAMES["integer"]
+        return s.TYPE_NAMES["integer"]
     if isinstance(value, float):
-        return _TYPE_NAMES["number"]
+        return s.TYPE_NAMES["number"]
     if isinstance(value, str):
-        return _TYPE_NAMES["string"]
+        return s.TYPE_NAMES["string"]
     if isinstance(value, list):
-        return _TYPE_NAMES["array"]
+        return s.TYPE_NAMES["array"]
     if isinstance(value, dict):
-        return _TYPE_NAMES["object"]
+        return s.TYPE_NAMES["object"]
     if isinstance(value, dt.date | dt.datetime):
-        return Bi("日期", "a date")
-    return Bi(type(value).__name__, type(value).__name__)
+        return s.TYPE_NAMES["date"]
+    return Bi.same(type(value).__name__)
 
 
-def _join(items: list[Bi], zh_sep: str = "或", en_sep: str = " or ") -> Bi:
-    return Bi(zh_sep.join(i.zh for i in items), en_sep.join(i.en for i in items))
+def _join(items: list[Bi], sep: Bi = s.OR) -> Bi:
+    return Bi(sep.zh.join(i.zh for i in items), sep.en.join(i.en for i in items))
 
 
 def _shown(value: Any) -> str:
@@ -160,7 +147,7 @@ def _shown(value: Any) -> str:
 
 def _title(schema: Mapping[str, Any], name: str = "") -> Bi:
     zh = str(schema.get("title", name))
-    return Bi(zh, str(schema.get("x-title-en", zh)))
+    return Bi(zh, str(schema.get("x-title-en", zh)))  # the schema's own two titles
 
 
 def _expects_text(error: ValidationError) -> bool:
@@ -175,12 +162,12 @@ def _expects_text(error: ValidationError) -> bool:
 
 def _implicit_kind(value: Any) -> Bi:
     if isinstance(value, bool):
-        return Bi("布尔值", "the boolean")
+        return s.IMPLICIT_KINDS["boolean"]
     if isinstance(value, int | float):
-        return Bi("数字", "the number")
+        return s.IMPLICIT_KINDS["number"]
     if value is None:
-        return Bi("空值", "null")
-    return Bi("日期", "the date")
+        return s.IMPLICIT_KINDS["null"]
+    return s.IMPLICIT_KINDS["date"]
 
 
 def _flatten(error: ValidationError) -> ValidationError:
@@ -228,8 +215,8 @@ def check_document(doc: Document, kind: str) -> list[Finding]:
                             "raw": raw,
                             "kind": _implicit_kind(value),
                             "value": _shown(value),
-                            "treated": Bi(f"已按文字“{raw}”处理", f"treated as the text '{raw}'"),
-                            "fix": Bi(f'加上引号："{raw}"', f'Quote it: "{raw}"'),
+                            "treated": s.TREATED_AS_TEXT.fill(raw=raw),
+                            "fix": s.QUOTE_IT.fill(raw=raw),
                         },
                     )
                 )
@@ -260,10 +247,10 @@ def _octal_numbers(doc: Document, root: Mapping[str, Any]) -> Iterator[Finding]:
                 "field": field_path(pointer),
                 "title": _title(schema, ""),
                 "raw": raw,
-                "kind": Bi("八进制数", "the octal number"),
+                "kind": s.IMPLICIT_KINDS["octal"],
                 "value": _shown(octal),
-                "treated": Bi(f"已按十进制 {decimal} 处理", f"read as the decimal {decimal}"),
-                "fix": Bi(f"去掉前导零：{decimal}", f"Drop the leading zero: {decimal}"),
+                "treated": s.READ_AS_DECIMAL.fill(decimal=decimal),
+                "fix": s.DROP_LEADING_ZERO.fill(decimal=decimal),
             },
         )
 
@@ -297,7 +284,7 @@ def field_label(doc: Document, pointer: Pointer) -> str | Bi:
                 prefix = f"{outer} " if isinstance(outer, str) and outer else ""
                 if not rest:
                     return f"{prefix}{code}"
-                return Bi(f"{prefix}{code} 的 {rest}", f"{rest} of {prefix}{code}")
+                return s.FIELD_OF_RECORD.fill(record=f"{prefix}{code}", rest=rest)
             break
     return field_path(pointer)
 
@@ -306,9 +293,9 @@ def _title_part(schema: Mapping[str, Any]) -> Bi:
     """``（办件类型）`` / `` (case type)`` after a field, or nothing when the schema has
     no title (the path is not printed twice)."""
     if "title" not in schema:
-        return Bi("", "")
+        return NO_HINT
     zh = str(schema["title"])
-    return Bi(f"（{zh}）", f" ({schema.get('x-title-en', zh)})")
+    return s.TITLE_AFTER_FIELD.fill(zh=zh, en=schema.get("x-title-en", zh))
 
 
 def _describe(
@@ -322,7 +309,7 @@ def _describe(
     if validator == "required":
         missing = next((m for m in expected if m not in (instance or {})), str(expected[0]))
         prop = deref(root, schema.get("properties", {}).get(missing, {}))
-        where = Bi(f"{field} ", f"{field} ") if pointer else Bi("", "The file ")
+        where = s.WHERE_FIELD.fill(field=field) if pointer else s.WHERE_FILE
         yield Finding(
             MISSING_FIELD,
             doc.loc(pointer, key=bool(pointer)),
@@ -335,11 +322,9 @@ def _describe(
         for extra in extras:
             close = difflib.get_close_matches(extra, allowed, n=1, cutoff=0.6)
             suggestion = (
-                Bi(f"是不是 {close[0]}？", f"Did you mean {close[0]}?")
+                s.DID_YOU_MEAN.fill(close=close[0])
                 if close
-                else Bi(
-                    "允许的字段：" + "、".join(allowed), "Allowed fields: " + ", ".join(allowed)
-                )
+                else s.ALLOWED_FIELDS.fill(zh="、".join(allowed), en=", ".join(allowed))
             )
             yield Finding(
                 UNKNOWN_FIELD,
@@ -350,20 +335,14 @@ def _describe(
     title = _title_part(schema)
     value = instance
     if validator == "type":
-        names = [_TYPE_NAMES[t] for t in ([expected] if isinstance(expected, str) else expected)]
-        hint = Bi("", "")
+        names = [s.TYPE_NAMES[t] for t in ([expected] if isinstance(expected, str) else expected)]
+        hint = NO_HINT
         if "integer" in names[0].en or "number" in names[0].en:
-            hint = Bi(
-                "写成阿拉伯数字，如 1；不要写“一次”或加引号。",
-                "Write a plain number such as 1, without quotes or words.",
-            )
-        elif names[0] == _TYPE_NAMES["boolean"]:
-            hint = Bi("写 true 或 false（不要写 是/否）。", "Write true or false.")
-        elif names[0] == _TYPE_NAMES["array"]:
-            hint = Bi(
-                "写成列表，如 [a, b] 或每项一行以“- ”开头。",
-                "Write a list: [a, b], or one '- ' item per line.",
-            )
+            hint = s.HINT_NUMBER
+        elif names[0] == s.TYPE_NAMES["boolean"]:
+            hint = s.HINT_BOOLEAN
+        elif names[0] == s.TYPE_NAMES["array"]:
+            hint = s.HINT_LIST
         yield Finding(
             WRONG_TYPE,
             doc.loc(pointer),
@@ -387,34 +366,29 @@ def _describe(
 
 def _value_rule(error: ValidationError) -> tuple[Bi, Bi]:
     v: Any = error.validator_value
-    none = Bi("", "")
+    none = NO_HINT
     if error.validator == "enum":
         options = [_shown(x) for x in v]
         hint = none
         if isinstance(error.instance, str):
             close = difflib.get_close_matches(error.instance, [str(x) for x in v if x], n=1)
             if close:
-                hint = Bi(f"是不是 {close[0]}？", f"Did you mean {close[0]}?")
-        return Bi("可选值为 " + "、".join(options), "one of " + ", ".join(options)), hint
+                hint = s.DID_YOU_MEAN.fill(close=close[0])
+        return s.ONE_OF.fill(zh="、".join(options), en=", ".join(options)), hint
     if error.validator == "const":
-        return Bi(f"必须是 {_shown(v)}", f"must be {_shown(v)}"), none
+        return s.MUST_BE.fill(value=_shown(v)), none
     if error.validator == "pattern":
         if v == "^[0-9]{6}$":
-            return (
-                Bi("须为六位数字的区划代码", "must be a six-digit region code"),
-                Bi('如 "330106"（加引号）。', 'e.g. "330106" (quoted).'),
-            )
-        return Bi(f"须符合格式 {v}", f"must match {v}"), none
-    if error.validator == "minimum":
-        return Bi(f"不能小于 {v}", f"must be at least {v}"), none
-    if error.validator == "maximum":
-        return Bi(f"不能大于 {v}", f"must be at most {v}"), none
-    if error.validator == "minLength":
-        return Bi("不能为空", "must not be empty"), none
-    if error.validator == "minItems":
-        return Bi(f"至少要有 {v} 项", f"needs at least {v} item(s)"), none
-    if error.validator == "uniqueItems":
-        return Bi("列表中不能有重复项", "must not repeat items"), none
-    if error.validator == "propertyNames":
-        return Bi("键名不合要求", "has a key that is not allowed"), none
-    return Bi(error.message, error.message), none
+            return s.REGION_CODE, s.REGION_CODE_HINT
+        return s.MUST_MATCH.fill(pattern=v), none
+    simple = {
+        "minimum": s.AT_LEAST,
+        "maximum": s.AT_MOST,
+        "minLength": s.NOT_EMPTY,
+        "minItems": s.MIN_ITEMS,
+        "uniqueItems": s.UNIQUE_ITEMS,
+        "propertyNames": s.KEY_NAMES,
+    }
+    if error.validator in simple:
+        return simple[str(error.validator)].fill(limit=v), none
+    return Bi.same(error.message), none

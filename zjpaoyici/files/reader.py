@@ -30,7 +30,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from zjpaoyici.findings import Finding, Loc
 from zjpaoyici.i18n import Bi
-from zjpaoyici.rules import yaml_file  # noqa: F401  (declares the rules named below)
+from zjpaoyici.rules import yaml_file as y  # the Y rules' texts; declares them too
 from zjpaoyici.rules.registry import rule_id
 
 # The rules this module reports, by id (their texts live in rules/); `rule_id` fails
@@ -219,9 +219,6 @@ class Document:
         parent[pointer[-1]] = value
 
 
-_BYTES = Bi("字节", "bytes")
-_VALUES = Bi("个值", "values")
-_RECORDS = Bi("条记录", "records")
 _RECORD_LISTS = ("matters", "bundles", "regions")
 
 
@@ -256,7 +253,11 @@ def records_exceed(text: str, display: str, limits: Limits) -> Finding | None:
                 elif depth == 2 and key in _RECORD_LISTS:
                     records += 1
             if records > limits.max_records:
-                params = {"length": f"{records:,}+", "limit": limits.max_records, "unit": _RECORDS}
+                params = {
+                    "length": f"{records:,}+",
+                    "limit": limits.max_records,
+                    "unit": y.UNITS["records"],
+                }
                 return Finding(FILE_TOO_LARGE, Loc(display, 1, 1), params)
     except yaml.YAMLError:
         return None  # the parser proper reports it
@@ -272,7 +273,11 @@ def too_many_records(doc: Document, limits: Limits) -> Finding | None:
     for key in _RECORD_LISTS:
         records = data.get(key)
         if isinstance(records, list) and len(records) > limits.max_records:
-            params = {"length": len(records), "limit": limits.max_records, "unit": _RECORDS}
+            params = {
+                "length": len(records),
+                "limit": limits.max_records,
+                "unit": y.UNITS["records"],
+            }
             return Finding(FILE_TOO_LARGE, doc.loc((key,)), params)
     return None
 
@@ -421,7 +426,7 @@ def _scan_events(
             if isinstance(event, yaml.NodeEvent):
                 nodes += 1
                 if nodes > many:
-                    unit = {"length": f"{nodes:,}+", "limit": many, "unit": _VALUES}
+                    unit = {"length": f"{nodes:,}+", "limit": many, "unit": y.UNITS["values"]}
                     raise _Abort(Finding(FILE_TOO_LARGE, Loc(display, 1, 1), unit))
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
@@ -444,26 +449,6 @@ def _scan_events(
         raise _Abort(_syntax_finding(exc, display, text, max_depth)) from None
 
 
-_SYNTAX_HINTS: dict[str, Bi] = {
-    "tab": Bi("YAML 缩进只能用空格，请把制表符换成空格。", "Indent YAML with spaces, not tabs."),
-    "colon": Bi(
-        "检查这一行的缩进是否与同级的键对齐；冒号后面要有空格；值里含有“: ”时请给整个值加引号。",
-        "Check that the line is indented like its sibling keys; put a space after the colon;"
-        " quote a value that itself contains ': '.",
-    ),
-    "alias": Bi(
-        "引用（*名称）之前必须先用 &名称 定义锚点。",
-        "Define the anchor (&name) before using the alias (*name).",
-    ),
-    "indent": Bi(
-        "检查这一行与上一行的缩进是否对齐。",
-        "Check that this line is indented like its siblings.",
-    ),
-    "quote": Bi("检查引号是否成对。", "Check that every quote is closed."),
-    "anchor": Bi("锚点名称不能重复。", "Anchor names must be unique."),
-    "generic": Bi("按报错位置检查 YAML 写法。", "Check the YAML at the reported position."),
-}
-
 _HINT_NEEDLES = (
     ("'\\t'", "tab"),
     ("mapping values are not allowed", "colon"),
@@ -478,43 +463,14 @@ _HINT_NEEDLES = (
 )
 
 
-# libyaml's phrases in Chinese; a phrase not listed stays as libyaml wrote it.
-_PROBLEM_ZH = (
-    ("while parsing a block collection", "解析块序列时"),
-    ("while parsing a block mapping", "解析块映射时"),
-    ("while parsing a flow sequence", "解析 [ ] 序列时"),
-    ("while parsing a flow mapping", "解析 { } 映射时"),
-    ("while parsing a flow node", "解析流式节点时"),
-    ("while parsing a block node", "解析块节点时"),
-    ("while scanning a simple key", "读取键时"),
-    ("while scanning a quoted scalar", "读取带引号的文字时"),
-    ("while scanning a block scalar", "读取多行文字时"),
-    ("while scanning an anchor", "读取锚点时"),
-    ("while scanning an alias", "读取引用时"),
-    ("while scanning a tag", "读取标签时"),
-    ("while scanning for the next token", "读取下一个记号时"),
-    ("did not find expected '-' indicator", "没有找到预期的“-”（可能是缩进不齐）"),
-    ("did not find expected key", "没有找到预期的键（可能是缩进不齐）"),
-    ("did not find expected node content", "没有找到预期的内容"),
-    ("did not find expected ',' or ']'", "没有找到预期的“,”或“]”"),
-    ("did not find expected ',' or '}'", "没有找到预期的“,”或“}”"),
-    ("could not find expected ':'", "没有找到预期的冒号"),
-    ("mapping values are not allowed in this context", "此处不能出现“键: 值”"),
-    ("found unexpected end of stream", "文件意外结束"),
-    ("found undefined alias", "引用了未定义的锚点"),
-    ("found character that cannot start any token", "遇到不能作为开头的字符"),
-    ("expected <block end>, but found", "缩进结束处出现了意外的内容："),
-)
-
-
 def syntax_finding(loc: Loc, problem: str) -> Finding:
     """A Y001 finding for ``problem`` (libyaml's English, with the phrases it knows in
     Chinese for ``--lang zh``) and the matching fix hint."""
     kind = next((k for needle, k in _HINT_NEEDLES if needle in problem), "generic")
     zh = problem
-    for phrase, chinese in _PROBLEM_ZH:
+    for phrase, chinese in y.PROBLEM_ZH:
         zh = zh.replace(phrase, chinese)
-    params: dict[str, object] = {"problem": Bi(zh, problem), "hint": _SYNTAX_HINTS[kind]}
+    params: dict[str, object] = {"problem": Bi(zh, problem), "hint": y.SYNTAX_HINTS[kind]}
     return Finding(YAML_SYNTAX, loc, params)
 
 
@@ -531,7 +487,7 @@ def _syntax_finding(
     finding = syntax_finding(Loc(display, line, col), problem)
     if mark is not None and _tab_at(text, mark.line, mark.column):
         # libyaml only says the character "cannot start any token": name the tab
-        finding.params["hint"] = _SYNTAX_HINTS["tab"]
+        finding.params["hint"] = y.SYNTAX_HINTS["tab"]
     return finding
 
 
@@ -727,11 +683,13 @@ def decode_raw(
     (without a BOM), which the fast path scans."""
     info = path.stat()
     if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
-        reason = Bi("这不是普通文件", "this is not a regular file")
+        reason = y.NOT_A_REGULAR_FILE
         return None, b"", [Finding(FILE_UNREADABLE, Loc(display, 1, 1), {"reason": reason})]
     too_big = [
         Finding(
-            FILE_TOO_LARGE, Loc(display, 1, 1), {"limit": limits.max_file_bytes, "unit": _BYTES}
+            FILE_TOO_LARGE,
+            Loc(display, 1, 1),
+            {"limit": limits.max_file_bytes, "unit": y.UNITS["bytes"]},
         )
     ]
     if info.st_size > limits.max_file_bytes:

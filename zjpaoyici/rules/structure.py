@@ -81,3 +81,67 @@ define(
         "Fields with a fixed set or range of values drive every statistic.",
     ),
 )
+
+
+# --- texts the schema checker fills into S messages and Y006 --------------------------
+
+TYPE_NAMES: dict[str, Bi] = {
+    "string": Bi("文字", "text"),
+    "integer": Bi("整数", "an integer"),
+    "number": Bi("数字", "a number"),
+    "boolean": Bi("true/false", "true/false"),
+    "array": Bi("列表", "a list"),
+    "object": Bi("映射（键: 值）", "a mapping (key: value)"),
+    "null": Bi("空值", "null"),
+    "date": Bi("日期", "a date"),
+}
+OR = Bi("或", " or ")
+# what a value written without quotes was read as (Y006)
+IMPLICIT_KINDS: dict[str, Bi] = {
+    "boolean": Bi("布尔值", "the boolean"),
+    "number": Bi("数字", "the number"),
+    "null": Bi("空值", "null"),
+    "date": Bi("日期", "the date"),
+    "octal": Bi("八进制数", "the octal number"),
+}
+TREATED_AS_TEXT = Bi("已按文字“{raw}”处理", "treated as the text '{raw}'")
+QUOTE_IT = Bi('加上引号："{raw}"', 'Quote it: "{raw}"')
+READ_AS_DECIMAL = Bi("已按十进制 {decimal} 处理", "read as the decimal {decimal}")
+DROP_LEADING_ZERO = Bi("去掉前导零：{decimal}", "Drop the leading zero: {decimal}")
+# a field named by its record's code: 许可-00802-001 的 promised_limit.unit
+FIELD_OF_RECORD = Bi("{record} 的 {rest}", "{rest} of {record}")
+TITLE_AFTER_FIELD = Bi("（{zh}）", " ({en})")
+WHERE_FIELD = Bi("{field} ", "{field} ")
+WHERE_FILE = Bi("", "The file ")  # Chinese needs no subject here
+DID_YOU_MEAN = Bi("是不是 {close}？", "Did you mean {close}?")
+ALLOWED_FIELDS = Bi("允许的字段：{zh}", "Allowed fields: {en}")
+HINT_NUMBER = Bi(
+    "写成阿拉伯数字，如 1；不要写“一次”或加引号。",
+    "Write a plain number such as 1, without quotes or words.",
+)
+HINT_BOOLEAN = Bi("写 true 或 false（不要写 是/否）。", "Write true or false.")
+HINT_LIST = Bi(
+    "写成列表，如 [a, b] 或每项一行以“- ”开头。",
+    "Write a list: [a, b], or one '- ' item per line.",
+)
+ONE_OF = Bi("可选值为 {zh}", "one of {en}")
+MUST_BE = Bi("必须是 {value}", "must be {value}")
+REGION_CODE = Bi("须为六位数字的区划代码", "must be a six-digit region code")
+REGION_CODE_HINT = Bi('如 "330106"（加引号）。', 'e.g. "330106" (quoted).')
+MUST_MATCH = Bi("须符合格式 {pattern}", "must match {pattern}")
+AT_LEAST = Bi("不能小于 {limit}", "must be at least {limit}")
+AT_MOST = Bi("不能大于 {limit}", "must be at most {limit}")
+NOT_EMPTY = Bi("不能为空", "must not be empty")
+MIN_ITEMS = Bi("至少要有 {limit} 项", "needs at least {limit} item(s)")
+UNIQUE_ITEMS = Bi("列表中不能有重复项", "must not repeat items")
+KEY_NAMES = Bi("键名不合要求", "has a key that is not allowed")
+# S001: what is wrong with the file's kind
+KIND_MISSING = Bi(
+    "文件缺少 schema: 行，无法判断文件类型。",
+    "The file has no schema: line naming its kind.",
+)
+KIND_UNKNOWN = Bi("未知的文件类型 {shown}。", "Unknown file kind {shown}.")
+KIND_MISPLACED = Bi(
+    "文件声明的类型 {shown} 与所在位置不符，这里应为 {expected}。",
+    "The file declares {shown}, but its place in the catalogue calls for {expected}.",
+)

@@ -298,3 +298,65 @@ define(
         "Markers mean two branches set one field differently; a person must decide.",
     ),
 )
+
+
+# --- texts the reader fills into Y messages ---------------------------------------------
+
+UNITS: dict[str, Bi] = {
+    "bytes": Bi("字节", "bytes"),
+    "values": Bi("个值", "values"),
+    "records": Bi("条记录", "records"),
+}
+NOT_A_REGULAR_FILE = Bi("这不是普通文件", "this is not a regular file")
+LINK_LOOP = Bi("符号链接循环（链接最终指向自身）", "too many levels of symbolic links")
+A_DIRECTORY = Bi("这是一个文件夹，这里应是文件", "this is a directory where a file is expected")
+
+# Y001's hint, by the kind of syntax error
+SYNTAX_HINTS: dict[str, Bi] = {
+    "tab": Bi("YAML 缩进只能用空格，请把制表符换成空格。", "Indent YAML with spaces, not tabs."),
+    "colon": Bi(
+        "检查这一行的缩进是否与同级的键对齐；冒号后面要有空格；值里含有“: ”时请给整个值加引号。",
+        "Check that the line is indented like its sibling keys; put a space after the colon;"
+        " quote a value that itself contains ': '.",
+    ),
+    "alias": Bi(
+        "引用（*名称）之前必须先用 &名称 定义锚点。",
+        "Define the anchor (&name) before using the alias (*name).",
+    ),
+    "indent": Bi(
+        "检查这一行与上一行的缩进是否对齐。",
+        "Check that this line is indented like its siblings.",
+    ),
+    "quote": Bi("检查引号是否成对。", "Check that every quote is closed."),
+    "anchor": Bi("锚点名称不能重复。", "Anchor names must be unique."),
+    "generic": Bi("按报错位置检查 YAML 写法。", "Check the YAML at the reported position."),
+}
+
+
+# libyaml's phrases in Chinese; a phrase not listed stays as libyaml wrote it.
+PROBLEM_ZH = (
+    ("while parsing a block collection", "解析块序列时"),
+    ("while parsing a block mapping", "解析块映射时"),
+    ("while parsing a flow sequence", "解析 [ ] 序列时"),
+    ("while parsing a flow mapping", "解析 { } 映射时"),
+    ("while parsing a flow node", "解析流式节点时"),
+    ("while parsing a block node", "解析块节点时"),
+    ("while scanning a simple key", "读取键时"),
+    ("while scanning a quoted scalar", "读取带引号的文字时"),
+    ("while scanning a block scalar", "读取多行文字时"),
+    ("while scanning an anchor", "读取锚点时"),
+    ("while scanning an alias", "读取引用时"),
+    ("while scanning a tag", "读取标签时"),
+    ("while scanning for the next token", "读取下一个记号时"),
+    ("did not find expected '-' indicator", "没有找到预期的“-”（可能是缩进不齐）"),
+    ("did not find expected key", "没有找到预期的键（可能是缩进不齐）"),
+    ("did not find expected node content", "没有找到预期的内容"),
+    ("did not find expected ',' or ']'", "没有找到预期的“,”或“]”"),
+    ("did not find expected ',' or '}'", "没有找到预期的“,”或“}”"),
+    ("could not find expected ':'", "没有找到预期的冒号"),
+    ("mapping values are not allowed in this context", "此处不能出现“键: 值”"),
+    ("found unexpected end of stream", "文件意外结束"),
+    ("found undefined alias", "引用了未定义的锚点"),
+    ("found character that cannot start any token", "遇到不能作为开头的字符"),
+    ("expected <block end>, but found", "缩进结束处出现了意外的内容："),
+)
