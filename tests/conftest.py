@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from zjpaoyici.cli import common
+from zjpaoyici.cli import common, load_all
 from zjpaoyici.cli.common import app
 from zjpaoyici.rules.example_cases import BASE_DIR
+
+load_all()  # the tests run commands through `app` directly, not through `main`
 
 DATA = Path(__file__).parent / "data"
 # The small valid catalogue the rule examples are laid over; it ships with the package

@@ -5,6 +5,7 @@ shown as if it took a value (``<bool>``)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -106,6 +107,46 @@ def test_help_matches_the_golden_copy(command: str, lang: str) -> None:
             assert not words, line
         else:
             assert not _CJK.search(prose), line
+
+
+_SUMMARIES = """
+import json
+from zjpaoyici.cli import app, load_all
+load_all()
+print(json.dumps({
+    info.name or info.callback.__name__: (info.help or "").split("\\n\\n")[0]
+    for info in app.registered_commands
+}))
+"""
+
+
+@pytest.mark.parametrize(("lang", "column"), [("en", 1), ("zh", 2)])
+def test_the_command_index_agrees_with_every_command(lang: str, column: int) -> None:
+    """`zjpaoyici --help` lists the commands from the index in cli/__init__.py without
+    importing them; each summary there must be its command's own first help paragraph, and
+    the index must name every command and no other."""
+    from zjpaoyici.cli import COMMANDS
+
+    done = subprocess.run(
+        [sys.executable, "-c", _SUMMARIES, "--lang", lang],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    real = json.loads(done.stdout)
+    assert real == {name: entry[column] for name, entry in COMMANDS.items()}
+
+
+def test_running_a_command_imports_only_that_command() -> None:
+    code = (
+        "import sys; from zjpaoyici.cli import load_commands; load_commands(['-C', '.', 'fmt']);"
+        " print(sorted(m for m in sys.modules if m.endswith('_cmd')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "['zjpaoyici.cli.fmt_cmd']"
 
 
 if __name__ == "__main__":  # regenerate the golden copies (read them before committing)

@@ -11,6 +11,7 @@ not exist, permission denied, disk full — named with the path and the OS reaso
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import sys
@@ -18,21 +19,6 @@ import sys
 import typer
 
 from zjpaoyici import __version__
-from zjpaoyici.cli import (
-    cache_cmd,
-    diff_cmd,
-    explode_cmd,
-    export_cmd,
-    fmt_cmd,
-    import_cmd,
-    init_cmd,
-    merge_cmd,
-    report_cmd,
-    rules_cmd,
-    schema_cmd,
-    show_cmd,
-    validate_cmd,
-)
 from zjpaoyici.cli.common import (
     EXIT_INTERNAL,
     EXIT_USAGE,
@@ -48,22 +34,126 @@ from zjpaoyici.cli.common import (
     tr,
 )
 
-# Importing a command module registers its command on ``app``.
-COMMAND_MODULES = (
-    validate_cmd,
-    show_cmd,
-    diff_cmd,
-    report_cmd,
-    explode_cmd,
-    import_cmd,
-    export_cmd,
-    fmt_cmd,
-    merge_cmd,
-    init_cmd,
-    schema_cmd,
-    rules_cmd,
-    cache_cmd,
-)
+# The command index: each command's name, the module that defines it (importing the module
+# registers the command on ``app``) and its one-line summary in English and Chinese for the
+# top-level help. `main` imports only the module of the command being run, so the
+# pre-commit call and `--help` start fast; tests/test_help.py checks every summary against
+# its command's own help. The order is the order of the help listing.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "cache": (
+        "cache_cmd",
+        "Show or clear the result cache (validate, report, diff).",
+        "查看或清空结果缓存（validate、report、diff 共用）。",
+    ),
+    "diff": (
+        "diff_cmd",
+        "Compare two catalogues or git revisions in the reform's terms.",
+        "比较两个目录或两个 git 版本。",
+    ),
+    "explode": (
+        "explode_cmd",
+        "Break the catalogue down into handling items.",
+        "按办理项展开目录。",
+    ),
+    "import": (
+        "import_cmd",
+        "Build catalogue files from a spreadsheet or JSON export.",
+        "从表格或 JSON 导入目录。",
+    ),
+    "export": (
+        "export_cmd",
+        "Export the resolved catalogue for editing in a spreadsheet.",
+        "导出目录供表格编辑。",
+    ),
+    "fmt": (
+        "fmt_cmd",
+        "Format catalogue files canonically, keeping comments.",
+        "规范化目录文件格式（保留注释）。",
+    ),
+    "init": (
+        "init_cmd",
+        "Create a catalogue repository: files, hooks, CI, editor settings.",
+        "建立目录仓库。",
+    ),
+    "merge": (
+        "merge_cmd",
+        "Combine catalogue files or folders keyed by code.",
+        "按编码合并多个目录文件或目录。",
+    ),
+    "merge3": (
+        "merge_cmd",
+        "Three-way merge keyed by matter code and field; a git merge driver.",
+        "三方结构化合并。",
+    ),
+    "report": (
+        "report_cmd",
+        "Report the share of matters that need at most one on-site visit.",
+        "统计“最多跑一次”事项比例。",
+    ),
+    "rules": ("rules_cmd", "List the validation rules.", "列出全部校验规则。"),
+    "schema": (
+        "schema_cmd",
+        "Print or write the JSON Schemas of the catalogue files.",
+        "输出或写出 JSON Schema。",
+    ),
+    "show": (
+        "show_cmd",
+        "Show a matter with provenance: where each effective value is written.",
+        "显示一个事项：基本目录要素，以及各实施区划的生效取值和每个取值的来源（文件:行）。",
+    ),
+    "validate": (
+        "validate_cmd",
+        "Validate catalogues: YAML, structure, codes, references, layers, quality.",
+        "校验目录：YAML 语法、文件结构、编码、引用关系与实施要素质量，一次报告全部问题。",
+    ),
+}
+# Root options that take a value (the word after them is not the command).
+_VALUE_OPTIONS = ("-C", "--directory", "--lang")
+
+
+def command_word(argv: list[str]) -> str | None:
+    """The command named in ``argv`` (the first word that is not a root option or its
+    value), or ``None`` when there is none."""
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word in _VALUE_OPTIONS:
+            skip = True
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def load_commands(argv: list[str]) -> None:
+    """Register what ``argv`` needs: the one command it names; every command when completing
+    a shell word; otherwise a summary entry per command (the top-level help and an unknown
+    command's error need only the names)."""
+    name = command_word(argv)
+    if name in COMMANDS:
+        importlib.import_module(f"zjpaoyici.cli.{COMMANDS[name][0]}")
+    elif any(key.endswith("_COMPLETE") for key in os.environ):
+        load_all()
+    else:
+        registered = {
+            info.name or getattr(info.callback, "__name__", "").replace("_", "-")
+            for info in app.registered_commands
+        }
+        for command, (_, english, chinese) in COMMANDS.items():
+            if command not in registered:
+                app.command(command, help=tr(english, chinese))(_listed_only)
+
+
+def load_all() -> None:
+    """Import every command module (shell completion, tests, documentation)."""
+    for module, _, _ in COMMANDS.values():
+        importlib.import_module(f"zjpaoyici.cli.{module}")
+
+
+def _listed_only() -> None:
+    """Stands for a command in the top-level listing; never runs (naming a command imports
+    the real one)."""
+    raise AssertionError("a listed-only command ran")
 
 
 @app.callback(
@@ -108,6 +198,7 @@ def main() -> None:
         # tools (status 141), instead of click's exit 1, which here means "findings".
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
+        load_commands(sys.argv[1:])
         app(standalone_mode=True)
     except SystemExit:
         raise

@@ -9,21 +9,22 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from zjpaoyici.catalogue.load import load_catalogue
-from zjpaoyici.catalogue.model import Catalogue
 from zjpaoyici.catalogue.paths import display_path, find_root
 from zjpaoyici.files.atomic import WriteFailure, atomic_write_text
 from zjpaoyici.files.resources import sample_catalogue_dir
 from zjpaoyici.i18n import Lang, default_lang, os_reason, t
 from zjpaoyici.render.safe import visible
-from zjpaoyici.runner.cache import Cache, default_dir
+
+if TYPE_CHECKING:  # loaded on use: `zjpaoyici --help` should not import the model
+    from zjpaoyici.catalogue.model import Catalogue
+    from zjpaoyici.runner.cache import Cache
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -354,6 +355,8 @@ def progress(label: str, console: Console | None = None) -> Iterator[ProgressCal
 
 def cache_of(enabled: bool) -> Cache | None:
     """The result cache a command uses, or ``None`` with ``--no-cache``."""
+    from zjpaoyici.runner.cache import Cache, default_dir
+
     if not enabled:
         return None
     cache = Cache(default_dir())
@@ -363,6 +366,8 @@ def cache_of(enabled: bool) -> Cache | None:
 
 def load_shown(root: Path, lang: Lang, label: Callable[[Path], str] = display_path) -> Catalogue:
     """Load the catalogue at ``root`` with a progress bar on a terminal."""
+    from zjpaoyici.catalogue.load import load_catalogue
+
     with progress(t("progress_load", lang)) as update:
         return load_catalogue(root, progress=update, label=label)
 
