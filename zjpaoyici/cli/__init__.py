@@ -35,76 +35,83 @@ from zjpaoyici.cli.common import (
 )
 
 # The command index: each command's name, the module that defines it (importing the module
-# registers the command on ``app``) and its one-line summary in English and Chinese for the
-# top-level help. `main` imports only the module of the command being run, so the
+# registers the command on ``app``) and its one-line summary for the top-level help. `main` imports only the module of the command being run, so the
 # pre-commit call and `--help` start fast; tests/test_help.py checks every summary against
 # its command's own help. The order is the order of the help listing.
-COMMANDS: dict[str, tuple[str, str, str]] = {
+COMMANDS: dict[str, tuple[str, str]] = {
     "cache": (
         "cache_cmd",
-        "Show or clear the result cache (validate, report, diff).",
-        "查看或清空结果缓存（validate、report、diff 共用）。",
+        tr(
+            "Show or clear the result cache (validate, report, diff).",
+            "查看或清空结果缓存（validate、report、diff 共用）。",
+        ),
     ),
     "diff": (
         "diff_cmd",
-        "Compare two catalogues or git revisions in the reform's terms.",
-        "比较两个目录或两个 git 版本。",
+        tr(
+            "Compare two catalogues or git revisions in the reform's terms.",
+            "比较两个目录或两个 git 版本。",
+        ),
     ),
     "explode": (
         "explode_cmd",
-        "Break the catalogue down into handling items.",
-        "按办理项展开目录。",
+        tr("Break the catalogue down into handling items.", "按办理项展开目录。"),
     ),
     "import": (
         "import_cmd",
-        "Build catalogue files from a spreadsheet or JSON export.",
-        "从表格或 JSON 导入目录。",
+        tr("Build catalogue files from a spreadsheet or JSON export.", "从表格或 JSON 导入目录。"),
     ),
     "export": (
         "export_cmd",
-        "Export the resolved catalogue for editing in a spreadsheet.",
-        "导出目录供表格编辑。",
+        tr("Export the resolved catalogue for editing in a spreadsheet.", "导出目录供表格编辑。"),
     ),
     "fmt": (
         "fmt_cmd",
-        "Format catalogue files canonically, keeping comments.",
-        "规范化目录文件格式（保留注释）。",
+        tr(
+            "Format catalogue files canonically, keeping comments.",
+            "规范化目录文件格式（保留注释）。",
+        ),
     ),
     "init": (
         "init_cmd",
-        "Create a catalogue repository: files, hooks, CI, editor settings.",
-        "建立目录仓库。",
+        tr("Create a catalogue repository: files, hooks, CI, editor settings.", "建立目录仓库。"),
     ),
     "merge": (
         "merge_cmd",
-        "Combine catalogue files or folders keyed by code.",
-        "按编码合并多个目录文件或目录。",
+        tr("Combine catalogue files or folders keyed by code.", "按编码合并多个目录文件或目录。"),
     ),
     "merge3": (
         "merge_cmd",
-        "Three-way merge keyed by matter code and field; a git merge driver.",
-        "三方结构化合并。",
+        tr(
+            "Three-way merge keyed by matter code and field; a git merge driver.",
+            "三方结构化合并。",
+        ),
     ),
     "report": (
         "report_cmd",
-        "Report the share of matters that need at most one on-site visit.",
-        "统计“最多跑一次”事项比例。",
+        tr(
+            "Report the share of matters that need at most one on-site visit.",
+            "统计“最多跑一次”事项比例。",
+        ),
     ),
-    "rules": ("rules_cmd", "List the validation rules.", "列出全部校验规则。"),
+    "rules": ("rules_cmd", tr("List the validation rules.", "列出全部校验规则。")),
     "schema": (
         "schema_cmd",
-        "Print or write the JSON Schemas of the catalogue files.",
-        "输出或写出 JSON Schema。",
+        tr("Print or write the JSON Schemas of the catalogue files.", "输出或写出 JSON Schema。"),
     ),
     "show": (
         "show_cmd",
-        "Show a matter with provenance: where each effective value is written.",
-        "显示一个事项：基本目录要素，以及各实施区划的生效取值和每个取值的来源（文件:行）。",
+        tr(
+            "Show a matter with provenance: where each effective value is written.",
+            "显示一个事项：基本目录要素，以及各实施区划的生效取值和每个取值的来源（文件:行）。",
+        ),
     ),
     "validate": (
         "validate_cmd",
-        "Validate catalogues: YAML, structure, codes, references, layers, quality.",
-        "校验目录：YAML 语法、文件结构、编码、引用关系与实施要素质量，一次报告全部问题。",
+        tr(
+            "Validate catalogues: YAML, structure, codes, references, layers, quality.",
+            "校验目录：YAML 语法、文件结构、编码、引用关系与实施要素质量，一次报告全部问题。",
+        ),
     ),
 }
 # Root options that take a value (the word after them is not the command).
@@ -139,14 +146,14 @@ def load_commands(argv: list[str]) -> None:
             info.name or getattr(info.callback, "__name__", "").replace("_", "-")
             for info in app.registered_commands
         }
-        for command, (_, english, chinese) in COMMANDS.items():
+        for command, (_, summary) in COMMANDS.items():
             if command not in registered:
-                app.command(command, help=tr(english, chinese))(_listed_only)
+                app.command(command, short_help=summary)(_listed_only)
 
 
 def load_all() -> None:
     """Import every command module (shell completion, tests, documentation)."""
-    for module, _, _ in COMMANDS.values():
+    for module, _ in COMMANDS.values():
         importlib.import_module(f"zjpaoyici.cli.{module}")
 
 
