@@ -10,7 +10,9 @@ from tests.conftest import DATA, REPO
 from zjpaoyici.catalogue.codes import ZHEJIANG
 from zjpaoyici.catalogue.load import load_catalogue
 from zjpaoyici.catalogue.resolve import resolve_all
-from zjpaoyici.ops.fmt import format_file
+from zjpaoyici.ops import fmt as fmt_module
+from zjpaoyici.ops.fmt import format_file, format_files, targets
+from zjpaoyici.runner.cache import Cache
 
 GOLDEN = DATA / "golden"
 
@@ -109,3 +111,56 @@ def test_fmt_check_of_a_subfolder_checks_only_that_folder(base_catalogue: Path, 
     assert run.code == 0
     count = len(list(region.glob("*.yaml")))
     assert f"{count} already formatted" in run.stderr, run.stderr
+
+
+def _region_targets(root: Path) -> list[tuple[Path, str | None, Any]]:
+    return targets([root / "implementations" / "330106"])
+
+
+def test_a_canonical_verdict_is_cached_by_content(
+    base_catalogue: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Issue 17: a warm `fmt --check` reads each file's bytes and parses none; a file whose
+    content changed is formatted again, and its new verdict is its own."""
+    cache = Cache(tmp_path / "cache")
+    chosen = _region_targets(base_catalogue)
+    first = [r.changed for r in format_files(chosen, cache=cache)]
+    assert first and not any(first)
+
+    def no_parsing(*_: Any, **__: Any) -> Any:
+        raise AssertionError("a cached canonical file was parsed")
+
+    monkeypatch.setattr(fmt_module, "format_file", no_parsing)
+    assert [r.changed for r in format_files(chosen, cache=Cache(tmp_path / "cache"))] == first
+    monkeypatch.undo()
+
+    target = base_catalogue / "implementations" / "330106" / "scjg.yaml"
+    shutil.copy(GOLDEN / "fmt-input.yaml", target)  # same path, other (non-canonical) content
+    again = {r.path.name: r for r in format_files(chosen, cache=Cache(tmp_path / "cache"))}
+    assert again["scjg.yaml"].changed
+    assert again["scjg.yaml"].formatted == (GOLDEN / "fmt-expected.yaml").read_text("utf-8")
+
+
+def test_the_canonical_text_of_a_changed_file_is_known_before_it_is_written(
+    base_catalogue: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    target = base_catalogue / "implementations" / "330106" / "scjg.yaml"
+    shutil.copy(GOLDEN / "fmt-input.yaml", target)
+    list(format_files(_region_targets(base_catalogue), cache=Cache(tmp_path / "cache")))
+    shutil.copy(GOLDEN / "fmt-expected.yaml", target)
+    monkeypatch.setattr(fmt_module, "format_file", lambda *a, **k: 1 / 0)
+    [result] = format_files([(target, "implementation", ZHEJIANG)], cache=Cache(tmp_path / "cache"))
+    assert not result.changed
+
+
+def test_workers_give_the_same_results_in_the_same_order(
+    base_catalogue: Path, monkeypatch: Any
+) -> None:
+    target = base_catalogue / "implementations" / "330106" / "scjg.yaml"
+    shutil.copy(GOLDEN / "fmt-input.yaml", target)
+    chosen = targets([base_catalogue])
+    alone = [(r.path, r.formatted, r.problems) for r in format_files(chosen, jobs=1)]
+    monkeypatch.setattr(fmt_module, "PARALLEL_MIN_BYTES", 0)
+    shared = [(r.path, r.formatted, r.problems) for r in format_files(chosen, jobs=2)]
+    assert shared == alone and len(alone) > 5
+    assert sum(1 for path, text, _ in alone if text != path.read_text("utf-8")) == 1

@@ -14,11 +14,14 @@ from zjpaoyici.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
+    CacheOption,
     DirectoryOption,
+    JobsOption,
     LangOption,
     QuietOption,
     app,
     be_quiet,
+    cache_of,
     catalogue_root,
     enter_directory,
     lang_of,
@@ -29,7 +32,7 @@ from zjpaoyici.cli.common import (
 )
 from zjpaoyici.files.atomic import FileBatch
 from zjpaoyici.i18n import t
-from zjpaoyici.ops.fmt import format_file, targets
+from zjpaoyici.ops.fmt import format_files, targets
 from zjpaoyici.render.safe import one_line, visible
 from zjpaoyici.rules.ruleset import message_of
 
@@ -86,6 +89,8 @@ def fmt(
     diff: Annotated[
         bool, typer.Option("--diff", help=tr("Show what would change.", "显示改动。"))
     ] = False,
+    use_cache: CacheOption = True,
+    jobs: JobsOption = None,
     directory: DirectoryOption = None,
     quiet: QuietOption = False,
     lang: LangOption = None,
@@ -101,9 +106,8 @@ def fmt(
     written: list[str] = []
     # Nothing is replaced until every changed file is prepared beside its target.
     with FileBatch(make_parents=False) as batch:
-        for path, kind, profile in targets(chosen):
-            result = format_file(path, kind, profile)
-            shown = display_path(path.absolute())
+        for result in format_files(targets(chosen), cache=cache_of(use_cache), jobs=jobs):
+            shown = display_path(result.path.absolute())
             if result.formatted is None:
                 failed += 1
                 for finding in result.problems:
@@ -132,7 +136,7 @@ def fmt(
             if check:
                 out.print(Text(one_line(t("fmt_would_change", language, path=shown))))
             else:
-                batch.add(path, (result.formatted or "").encode("utf-8"))
+                batch.add(result.path, (result.formatted or "").encode("utf-8"))
                 written.append(shown)
         batch.commit()
     for shown in written:

@@ -2,13 +2,18 @@
 codes double-quoted. Comments and untouched formatting are kept; formatting is idempotent.
 
 A file is only formatted after the safe reader has read it without a YAML problem, so
-``fmt`` never rewrites a file it does not fully understand.
+``fmt`` never rewrites a file it does not fully understand. The verdict "already canonical"
+is cached by the file's content, kind, code grammar, limits and the package's code, like
+validate's results; files not in the cache are formatted in worker processes when it pays.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import hashlib
+import multiprocessing
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +28,8 @@ from zjpaoyici.files.reader import DEFAULT_LIMITS, Document, Limits, Pointer
 from zjpaoyici.files.roundtrip import dump_text, load_text, reorder_map, reorder_seq
 from zjpaoyici.findings import Finding
 from zjpaoyici.rules.registry import blocks_rewrite
+from zjpaoyici.runner.cache import Cache, digest
+from zjpaoyici.runner.engine import PARALLEL_MIN_BYTES, code_digest, default_jobs
 
 # Lists of records that are kept sorted by their code.
 SORTED_LISTS = {"matters", "subs", "items", "regions", "retired", "bundles"}
@@ -176,7 +183,7 @@ def format_file(
         original = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         original = ""
-    doc, checked_kind, findings = read_checked(path, kind, limits)
+    doc, checked_kind, findings = read_checked(path, kind, limits, fast=True)
     blocking = [f for f in findings if blocks_rewrite(f)]
     if doc is None or checked_kind is None or blocking:
         return FormatResult(path, original, None, blocking or findings)
@@ -216,3 +223,79 @@ def targets(paths: list[Path]) -> list[tuple[Path, str | None, CodeProfile]]:
             kind = next((k for p, k, _ in plan.files if p.resolve() == resolved), None)
             out.append((path, kind, profile))
     return out
+
+
+Target = tuple[Path, str | None, CodeProfile]
+
+
+def _verdict_key(content: bytes, kind: str | None, profile: CodeProfile, limits: Limits) -> str:
+    """Cache key of "this content is canonical" for a file of ``kind`` under ``profile``."""
+    grammar = [profile.pattern.pattern, profile.pattern.flags]
+    sha = hashlib.sha256(content).hexdigest()
+    return digest("fmt-canonical", code_digest(), kind, grammar, list(astuple(limits)), sha)
+
+
+def _canonical(data: object) -> bool:
+    if data is not True:
+        raise ValueError("not a verdict")
+    return True
+
+
+def _format_target(target: Target) -> FormatResult:
+    path, kind, profile = target
+    return format_file(path, kind, profile)
+
+
+def format_files(
+    chosen: Sequence[Target], *, cache: Cache | None = None, jobs: int | None = None
+) -> Iterator[FormatResult]:
+    """:func:`format_file` for every target, in order: a file whose content the cache knows
+    as canonical is not parsed at all; the rest run in worker processes when there is
+    enough to share (the same threshold as the region runner)."""
+    found: dict[int, FormatResult] = {}
+    keys: dict[int, str] = {}
+    for index, (path, kind, profile) in enumerate(chosen):
+        try:
+            content = path.read_bytes()
+            text = content.decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue  # format_file reports it
+        if cache is None:
+            continue
+        keys[index] = _verdict_key(content, kind, profile, DEFAULT_LIMITS)
+        if cache.get(keys[index], _canonical):
+            found[index] = FormatResult(path, text, text, [])
+    missing = [target for index, target in enumerate(chosen) if index not in found]
+    computed = _compute(missing, default_jobs() if jobs is None else max(1, jobs))
+    for index, target in enumerate(chosen):
+        if index in found:
+            yield found[index]
+            continue
+        result = next(computed)
+        if cache is not None and result.formatted is not None:
+            # formatting is idempotent: the canonical text is canonical, written or not
+            canonical = result.formatted.encode("utf-8")
+            cache.put(_verdict_key(canonical, target[1], target[2], DEFAULT_LIMITS), True)
+        yield result
+
+
+def _compute(targets: list[Target], jobs: int) -> Iterator[FormatResult]:
+    size = sum(_size(path) for path, _, _ in targets)
+    workers = min(jobs, len(targets))
+    if workers < 2 or size < PARALLEL_MIN_BYTES or "fork" not in _start_methods():
+        yield from map(_format_target, targets)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(_format_target, targets, chunksize=4)
+
+
+def _start_methods() -> list[str]:
+    return multiprocessing.get_all_start_methods()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
