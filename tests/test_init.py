@@ -609,3 +609,35 @@ def test_gitlab_pipeline_matches_gitlab_s_schema_and_runs_our_commands(
         assert helped.code == 0
         for flag in flags:
             assert flag in helped.stdout, (line, flag)
+
+
+def test_gitee_go_pipeline_follows_gitee_s_format_and_runs_our_commands(
+    tmp_path: Path, cli: Any
+) -> None:
+    """Gitee Go publishes its pipeline format as prose and examples, not a schema: the file
+    must have its documented shape (version '1.0', stages with name, displayName, strategy,
+    trigger and steps; a build@python step with a Python version and commands), run on push
+    and pull request, and every zjpaoyici command and flag in it must exist."""
+    run = cli("init", str(tmp_path / "repo"), "--ci", "gitee")
+    assert run.code == 0, run.output
+    repo = tmp_path / "repo"
+    assert not (repo / ".github").exists() and not (repo / ".gitlab-ci.yml").exists()
+    doc = yaml.safe_load((repo / ".workflow" / "catalogue.yml").read_text(encoding="utf-8"))
+    assert set(doc) == {"version", "name", "displayName", "triggers", "stages"}
+    assert doc["version"] == "1.0" and re.fullmatch(r"[a-z0-9_-]+", doc["name"])
+    assert set(doc["triggers"]) == {"trigger", "push", "pr"}
+    [stage] = doc["stages"]
+    assert {"name", "displayName", "strategy", "trigger", "steps"} <= set(stage)
+    assert stage["strategy"] in ("naturally", "fast") and stage["trigger"] in ("auto", "manual")
+    [step] = stage["steps"]
+    assert step["step"] == "build@python" and isinstance(step["pythonVersion"], str)
+    assert tuple(int(x) for x in step["pythonVersion"].split(".")) >= (3, 11)
+    commands = [c for c in step["commands"] if c.startswith("zjpaoyici")]
+    assert len(commands) == 4
+    assert any("pip install" in c and "zjpaoyici" in c for c in step["commands"])
+    for line in commands:
+        words = line.split()
+        helped = cli(words[1], "--help")
+        assert helped.code == 0
+        for flag in (w for w in words[2:] if w.startswith("-")):
+            assert flag in helped.stdout, (line, flag)

@@ -47,11 +47,12 @@ EXAMPLES = tr(
   zjpaoyici init 四川目录 --province 510000  [dim]# any province[/dim]
   zjpaoyici init catalogue --hooks-repo https://git.example.org/tools/zjpaoyici.git
   zjpaoyici init 目录 --ci gitlab            [dim]# .gitlab-ci.yml instead of GitHub Actions[/dim]
+  zjpaoyici init 目录 --ci gitee             [dim]# a Gitee Go pipeline in .workflow/[/dim]
 
 Writes: catalogue.yaml, regions.yaml (the province's regions from GB/T 2260),
 basic/ implementations/ bundles/, schemas/, .pre-commit-config.yaml, .gitattributes
 (merge driver), .editorconfig, .vscode/ (schemas for the editor),
-.github/workflows/catalogue.yml or .gitlab-ci.yml (CI), README.md.
+.github/workflows/catalogue.yml, .gitlab-ci.yml or .workflow/catalogue.yml (CI), README.md.
 Existing files are never overwritten.
 
 Exit codes: 0 created · 2 a file exists already / usage error
@@ -64,11 +65,13 @@ Exit codes: 0 created · 2 a file exists already / usage error
   zjpaoyici init . --name 杭州市政务服务事项目录
   zjpaoyici init 四川目录 --province 510000  [dim]# 任一省份[/dim]
   zjpaoyici init catalogue --hooks-repo https://git.example.org/tools/zjpaoyici.git
-  zjpaoyici init 目录 --ci gitlab            [dim]# .gitlab-ci.yml instead of GitHub Actions[/dim]
+  zjpaoyici init 目录 --ci gitlab            [dim]# 写 .gitlab-ci.yml，不写 GitHub Actions[/dim]
+  zjpaoyici init 目录 --ci gitee             [dim]# 写 Gitee Go 流水线 .workflow/catalogue.yml[/dim]
 
 写入：catalogue.yaml、regions.yaml（GB/T 2260 本省区划）、basic/ implementations/ bundles/、
 schemas/、.pre-commit-config.yaml、.gitattributes（合并驱动）、.editorconfig、
-.vscode/（编辑器的 schema 提示）、.github/workflows/catalogue.yml 或 .gitlab-ci.yml（CI）、README.md。
+.vscode/（编辑器的 schema 提示）、.github/workflows/catalogue.yml、.gitlab-ci.yml 或
+.workflow/catalogue.yml（CI）、README.md。
 不覆盖已有文件。
 
 退出码：0 已建立 · 2 文件已存在或用法错误
@@ -80,6 +83,7 @@ schemas/、.pre-commit-config.yaml、.gitattributes（合并驱动）、.editorc
 class CiChoice(StrEnum):
     github = "github"
     gitlab = "gitlab"
+    gitee = "gitee"
 
 
 @app.command(
@@ -143,7 +147,8 @@ def init(
         typer.Option(
             "--ci",
             help=tr(
-                "Pipeline file to write: GitHub Actions or GitLab CI.", "生成哪种 CI 的流水线文件。"
+                "Pipeline file to write: GitHub Actions, GitLab CI or Gitee Go.",
+                "生成哪种 CI 的流水线文件。",
             ),
         ),
     ] = CiChoice.github,

@@ -157,6 +157,7 @@ def _fill(text: str, options: ScaffoldOptions) -> str:
 CI_FILES = {
     "github": (".github/workflows/catalogue.yml", "catalogue-workflow.yml"),
     "gitlab": (".gitlab-ci.yml", "gitlab-ci.yml"),
+    "gitee": (".workflow/catalogue.yml", "gitee-go.yml"),
 }
 
 
