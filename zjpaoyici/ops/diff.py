@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from zjpaoyici.catalogue.fields import COMPARED
 from zjpaoyici.catalogue.load import display_path, load_files, load_global, plan_files, split_plan
 from zjpaoyici.catalogue.model import Catalogue, Entry, Facts, Item
 from zjpaoyici.catalogue.resolve import resolve_region
@@ -53,23 +54,6 @@ ChangeKind = Literal[
 ChangeClass = Literal["improvement", "regression", "neutral"]
 CLASSES: tuple[ChangeClass, ...] = ("improvement", "regression", "neutral")
 FailOn = Literal["regression", "removal", "any"]
-
-# Fields compared between effective records, in report order.
-FIELDS = (
-    "visits",
-    "promised_limit",
-    "materials",
-    "online.available",
-    "online.depth",
-    "online.mobile",
-    "express",
-    "case_type",
-    "fee",
-    "onsite_reason",
-    "reach",
-    "annual_cases",
-)
-
 
 Key = tuple[str, str]  # an entry's identity within its region: (agency, code)
 
@@ -231,7 +215,7 @@ def _compare_facts(
     old: Facts, new: Facts, overrides: Mapping[str, ChangeClass]
 ) -> list[tuple[str, Any, Any, ChangeClass]]:
     out = []
-    for name in FIELDS:
+    for name in COMPARED:
         a, b = _value(old, name), _value(new, name)
         if a != b:
             out.append((name, a, b, classify(name, a, b, overrides)))

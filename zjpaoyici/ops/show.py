@@ -45,9 +45,9 @@ from typing import Any, TypedDict
 
 from zjpaoyici.catalogue.bundles import MemberState, member_states, offered
 from zjpaoyici.catalogue.codes import normalise_code
+from zjpaoyici.catalogue.fields import FACT_FIELDS, SAME_STANDARD
 from zjpaoyici.catalogue.load import basic_field_source
 from zjpaoyici.catalogue.model import (
-    FACT_KEYS,
     BasicMatter,
     Bundle,
     Catalogue,
@@ -63,19 +63,10 @@ from zjpaoyici.findings import Loc
 
 FORMAT = 1
 
-BASIC_KEYS = (
-    "code",
-    "name",
-    "type",
-    "basis",
-    "levels",
-    "legal_limit",
-    "department",
-    "main",
-    "subs",
-)
+# A matter's values shown, in this order.
+_MATTER = ("code", *SAME_STANDARD, "department", "main", "subs")
 # Leaf values shown for a region, in this order; maps (online, fee) are shown key by key.
-LEAF_KEYS = tuple(key for key in FACT_KEYS if key != "note")
+_LEAVES = tuple(key for key in FACT_FIELDS if key != "note")
 _WHOLE = {"promised_limit", "legal_limit"}  # maps shown as one value
 
 
@@ -206,7 +197,7 @@ def _basic(cat: Catalogue, matter: BasicMatter) -> dict[str, FieldData]:
         "subs": list(matter.subs),
     }
     out: dict[str, FieldData] = {}
-    for key in BASIC_KEYS:
+    for key in _MATTER:
         src: Loc | None
         if key == "department":
             src = matter.src.doc.loc(("department",))
@@ -275,7 +266,7 @@ def _region(cat: Catalogue, entry: Entry) -> RegionData:
 
 def _rows(entry: Entry, values: Mapping[str, Any], at: Pointer) -> Iterator[RowData]:
     """One row per leaf value under ``at`` (the entry, or one of its items)."""
-    for key in LEAF_KEYS:
+    for key in _LEAVES:
         if key not in values or values[key] is None:
             continue
         value = values[key]
@@ -306,7 +297,7 @@ def _item(entry: Entry, item: Item) -> ItemData:
     own = {
         key: value
         for key, value in item.values.items()
-        if key in LEAF_KEYS and _states(entry, (*at, key))
+        if key in _LEAVES and _states(entry, (*at, key))
     }
     rows = [
         r

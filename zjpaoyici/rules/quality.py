@@ -11,7 +11,7 @@ import string
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from zjpaoyici.catalogue.fields import kept, not_kept
+from zjpaoyici.catalogue.fields import IDENTIFIER_KEYS, kept, not_kept
 from zjpaoyici.catalogue.fields import labels as element_labels
 from zjpaoyici.catalogue.model import Catalogue, Entry, Facts, Source, origin_of
 from zjpaoyici.catalogue.schemas import field_path
@@ -265,7 +265,8 @@ _SINGLE_LINE = {
     *("lifecycle", "type", "unit", "item_name", "situation_name", "region_table"),
 }
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00a0\u3000\t"
-_CODE_KEYS = {"code", "region", "parent", "province", "agency_uscc", "schema"}
+# identifiers (and the schema tag) hold no free text; an implementation code is still walked
+_NOT_TEXT = (IDENTIFIER_KEYS - {"implementation_code"}) | {"schema"}
 
 
 @check(
@@ -310,7 +311,7 @@ def _free_text(text: str, at: Pointer) -> str:
 def _walk_strings(doc: Document, node: Any, at: Pointer) -> Iterator[Finding]:
     if isinstance(node, dict):
         for key, value in node.items():
-            if key not in _CODE_KEYS:
+            if key not in _NOT_TEXT:
                 yield from _walk_strings(doc, value, (*at, key))
     elif isinstance(node, list):
         for i, value in enumerate(node):

@@ -39,7 +39,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from zjpaoyici.catalogue.codes import TYPE_NAMES
-from zjpaoyici.catalogue.model import FACT_KEYS, LEVELS
+from zjpaoyici.catalogue.fields import FACT_FIELDS, IDENTIFIER_KEYS, LEVELS, SAME_STANDARD
 from zjpaoyici.catalogue.regions import UnknownProvince, province_regions
 from zjpaoyici.catalogue.schemas import header_for
 from zjpaoyici.files.atomic import umask, write_files
@@ -49,9 +49,7 @@ from zjpaoyici.ops.fmt import code_sort_key
 from zjpaoyici.ops.tabular.cells import ParseError, as_text, is_blank, parse_value
 from zjpaoyici.ops.tabular.mapping import (
     _TEMPLATE_PART,
-    BASIC_KEYS,
     CASE_TYPES,
-    CODE_KEYS,
     Condition,
     FieldSpec,
     MappingSpec,
@@ -356,10 +354,10 @@ class Importer:
         entries (levels unioned, conflicts reported with both rows)."""
         fields = dict(known.values)
         origin = {k: known.origin.get(k, known.row) for k in fields}
-        picked = {k: row[k] for k in BASIC_KEYS if row.get(k) is not None}
+        picked = {k: row[k] for k in SAME_STANDARD if row.get(k) is not None}
         where = Bi(f"基本目录编码 {known.code}", f"basic code {known.code}")
         merged = self._merge(number, picked, fields, origin, where)
-        known.values = {k: merged[k] for k in BASIC_KEYS if k in merged}
+        known.values = {k: merged[k] for k in SAME_STANDARD if k in merged}
         known.origin = origin
         main_code = row.get("main_code")
         if main_code is not None and main_code != known.code and known.main_code != main_code:
@@ -449,7 +447,7 @@ class Importer:
     def _basic(self, number: int, row: Mapping[str, Any], *, defining: bool) -> dict[str, Any]:
         """Record the row's matter fields; returns those an entry must restate."""
         code = row["code"]
-        values = {k: row[k] for k in BASIC_KEYS if row.get(k) is not None}
+        values = {k: row[k] for k in SAME_STANDARD if row.get(k) is not None}
         main_code = row.get("main_code")
         main_code = main_code if main_code != code else None
         known = self.basics.get(code)
@@ -635,7 +633,7 @@ class Importer:
     def _basic_record(self, basic: _Basic) -> CommentedMap:
         rec = CommentedMap()
         rec["code"] = DoubleQuotedScalarString(basic.code)
-        for key in BASIC_KEYS:
+        for key in SAME_STANDARD:
             if key in basic.values:
                 rec[key] = _node(basic.values[key])
         if basic.subs:
@@ -652,10 +650,10 @@ class Importer:
         code = entry.fields.get("implementation_code")
         if code is not None:
             rec["implementation_code"] = DoubleQuotedScalarString(code)
-        for key in BASIC_KEYS:
+        for key in SAME_STANDARD:
             if key in entry.restated:
                 rec[key] = _node(entry.restated[key])
-        for key in FACT_KEYS:
+        for key in FACT_FIELDS:
             if key in entry.values:
                 rec[key] = _node(entry.values[key])
         if entry.items:
@@ -684,7 +682,7 @@ def item_overrides(base: Mapping[str, Any], values: Mapping[str, Any]) -> dict[s
     ``resolve`` merges), it has exactly ``values``: changed values, ``null`` for values
     the entry has and the item has not, ``remove: true`` for materials it lacks."""
     out: dict[str, Any] = {}
-    for key in FACT_KEYS:
+    for key in FACT_FIELDS:
         have, want = base.get(key), values.get(key)
         if have == want:
             continue
@@ -739,7 +737,7 @@ def facts_of(row: Mapping[str, Any]) -> dict[str, Any]:
         values["materials"] = materials
     if row.get("note") is not None:
         values["note"] = row["note"]
-    return dict(sorted(values.items(), key=lambda kv: FACT_KEYS.index(kv[0])))
+    return dict(sorted(values.items(), key=lambda kv: FACT_FIELDS.index(kv[0])))
 
 
 def _material(value: Any, required: bool) -> dict[str, Any]:
@@ -918,9 +916,6 @@ def _seq(items: Iterator[Any] | list[Any]) -> CommentedSeq:
     return CommentedSeq(list(items))
 
 
-_FLOW_KEYS = {"promised_limit", "legal_limit", "online", "fee", "situation", "basis", "levels"}
-
-
 def _node(value: Any, key: str | None = None) -> Any:
     """A value as round-trip YAML in the catalogue's style: small maps and lists inline."""
     if isinstance(value, dict):
@@ -928,7 +923,7 @@ def _node(value: Any, key: str | None = None) -> Any:
         for k, v in value.items():
             node[k] = (
                 DoubleQuotedScalarString(v)
-                if k in CODE_KEYS and isinstance(v, str)
+                if k in IDENTIFIER_KEYS and isinstance(v, str)
                 else _node(v, k)
             )
         if all(not isinstance(v, dict | list) for v in value.values()):

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from zjpaoyici.catalogue.codes import CodeProfile, ProfileError, profile_from_manifest
-from zjpaoyici.catalogue.fields import kept_by_mapping
+from zjpaoyici.catalogue.fields import PLACING_FIELDS, ROW_FIELDS, RowKind, kept_by_mapping
 from zjpaoyici.catalogue.load import blocks_rewrite, display_path, read_checked
 from zjpaoyici.files.reader import DEFAULT_LIMITS
 from zjpaoyici.findings import Finding, Loc
@@ -21,45 +21,6 @@ SourceFormat = Literal["csv", "xlsx", "json", "jsonl"]
 FORMATS: tuple[SourceFormat, ...] = ("csv", "xlsx", "json", "jsonl")
 PARSERS = ("text", "int", "days", "bool", "contains", "split", "enum", "regex", "pairs")
 
-# Catalogue field → what kind of value it holds (which decides the parsers it accepts).
-FieldKind = Literal["text", "int", "days", "bool", "list", "pairs"]
-FIELDS: dict[str, FieldKind] = {
-    "code": "text",
-    "name": "text",
-    "main_code": "text",
-    "main_name": "text",
-    "type": "text",
-    "basis": "list",
-    "levels": "list",
-    "legal_limit": "days",
-    "region": "text",
-    "region_name": "text",
-    "region_level": "text",
-    "region_parent": "text",
-    "department": "text",
-    "agency": "text",
-    "agency_uscc": "text",
-    "implementation_code": "text",
-    "visits": "int",
-    "onsite_reason": "text",
-    "promised_limit": "days",
-    "case_type": "text",
-    "online_available": "bool",
-    "online_depth": "int",
-    "mobile": "bool",
-    "express": "bool",
-    "reach": "text",
-    "annual_cases": "int",
-    "fee_charged": "bool",
-    "fee_standard": "text",
-    "fee_basis": "text",
-    "materials": "list",
-    "materials_optional": "list",
-    "note": "text",
-    "item_code": "text",
-    "item_name": "text",
-    "situation": "pairs",
-}
 _DEFAULT_PARSER = {
     "text": "text",
     "int": "int",
@@ -68,7 +29,7 @@ _DEFAULT_PARSER = {
     "list": "split",
     "pairs": "pairs",
 }
-_PARSERS_FOR: dict[FieldKind, tuple[str, ...]] = {
+_PARSERS_FOR: dict[RowKind, tuple[str, ...]] = {
     "text": ("text", "enum", "regex"),
     "int": ("int", "enum"),
     "days": ("days",),
@@ -82,11 +43,6 @@ DAYS_UNKNOWN = ("无", "/", "-", "－", "—", "——", "不适用")
 DAYS_IMMEDIATE = ("即办", "即办件", "即时办结", "即来即办", "当场办结", "当场办理", "立即办结")
 UNIT_WORDS = {"工作日": "working", "自然日": "natural"}
 CASE_TYPES = ("即办件", "承诺件")
-CODE_KEYS = {"code", "region", "parent", "province", "agency_uscc", "implementation_code"}
-BASIC_KEYS = ("name", "type", "basis", "levels", "legal_limit")
-# Fields that place a row (which matter, region, agency, item): a bad cell in one of
-# them cannot leave the field unknown, the row is dropped (or the import fails).
-KEY_FIELDS = frozenset({"code", "region", "department", "agency", "main_code", "item_code"})
 OnError = Literal["unknown", "drop_row", "fail"]
 ON_ERROR: tuple[OnError, ...] = ("unknown", "drop_row", "fail")
 _TEMPLATE_PART = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
@@ -133,8 +89,8 @@ class FieldSpec:
     required_key: str | None = None  # materials from a list of objects: the "required?" key
 
     @property
-    def kind(self) -> FieldKind:
-        return FIELDS[self.field]
+    def kind(self) -> RowKind:
+        return ROW_FIELDS[self.field]
 
     @property
     def label(self) -> str:
@@ -305,7 +261,7 @@ def _field_spec(
     name: str, raw: Mapping[str, Any]
 ) -> tuple[FieldSpec | None, list[tuple[tuple[str, ...], Bi]]]:
     trouble: list[tuple[tuple[str, ...], Bi]] = []
-    kind = FIELDS[name]
+    kind = ROW_FIELDS[name]
     has_value = "value" in raw
     if sum(k in raw for k in ("column", "template", "value")) != 1:
         trouble.append(
@@ -335,8 +291,8 @@ def _field_spec(
             )
     when, when_trouble = _condition(raw.get("when"))
     trouble.extend((("when", *at), msg) for at, msg in when_trouble)
-    on_error: OnError = raw.get("on_error") or ("drop_row" if name in KEY_FIELDS else "unknown")
-    if on_error == "unknown" and name in KEY_FIELDS:
+    on_error: OnError = raw.get("on_error") or ("drop_row" if name in PLACING_FIELDS else "unknown")
+    if on_error == "unknown" and name in PLACING_FIELDS:
         trouble.append(
             (
                 ("on_error",),
@@ -364,7 +320,7 @@ def _field_spec(
         trouble.append(((), Bi("enum 解析器须有 values 对照表。", "The enum parser needs values.")))
     value_map = {key_text(k): v for k, v in values.items()} if isinstance(values, dict) else None
     if value_map is not None:
-        want: dict[FieldKind, tuple[type, ...]] = {
+        want: dict[RowKind, tuple[type, ...]] = {
             "text": (str,),
             "list": (str,),
             "int": (int,),
