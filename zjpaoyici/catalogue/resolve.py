@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from functools import partial
 from typing import Any
 
-from zjpaoyici.catalogue.fields import SAME_STANDARD
+from zjpaoyici.catalogue.fields import SAME_STANDARD, limit_value
 from zjpaoyici.catalogue.load import basic_field_source
 from zjpaoyici.catalogue.model import (
     BasicMatter,
@@ -184,7 +184,7 @@ def _basic_values(cat: Catalogue, matter: BasicMatter) -> Mapping[str, Any]:
     if matter.type:
         values["type"] = matter.type
     if matter.legal_limit:
-        values["legal_limit"] = {"days": matter.legal_limit.days, "unit": matter.legal_limit.unit}
+        values["legal_limit"] = limit_value(matter.legal_limit)
     cat.basic_layers[matter.code] = (matter, values)
     return values
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from zjpaoyici.catalogue.fields import COMPARED
+from zjpaoyici.catalogue.fields import COMPARED, limit_value
 from zjpaoyici.catalogue.load import display_path, load_files, load_global, plan_files, split_plan
 from zjpaoyici.catalogue.model import Catalogue, Entry, Facts, Item
 from zjpaoyici.catalogue.resolve import resolve_region
@@ -141,8 +141,7 @@ def _value(facts: Facts, name: str) -> Any:
     if name == "visits":
         return facts.visits
     if name == "promised_limit":
-        limit = facts.promised_limit
-        return None if limit is None else {"days": limit.days, "unit": limit.unit}
+        return limit_value(facts.promised_limit)
     if name == "materials":
         if not isinstance(facts.raw_materials, list) or not facts.raw_materials:
             # not given: unknown, not "none required". An empty list reads as a missing

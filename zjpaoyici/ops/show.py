@@ -45,7 +45,7 @@ from typing import Any, TypedDict
 
 from zjpaoyici.catalogue.bundles import MemberState, member_states, offered
 from zjpaoyici.catalogue.codes import normalise_code
-from zjpaoyici.catalogue.fields import FACT_FIELDS, SAME_STANDARD
+from zjpaoyici.catalogue.fields import FACT_FIELDS, SAME_STANDARD, limit_value
 from zjpaoyici.catalogue.load import basic_field_source
 from zjpaoyici.catalogue.model import (
     BasicMatter,
@@ -54,7 +54,6 @@ from zjpaoyici.catalogue.model import (
     Entry,
     ImplFile,
     Item,
-    Limit,
     Source,
 )
 from zjpaoyici.catalogue.resolve import resolve_entry
@@ -191,7 +190,7 @@ def _basic(cat: Catalogue, matter: BasicMatter) -> dict[str, FieldData]:
         "type": matter.type,
         "basis": list(matter.basis),
         "levels": list(matter.levels),
-        "legal_limit": _limit(limit) if limit else None,
+        "legal_limit": limit_value(limit),
         "department": matter.department,
         "main": matter.main,
         "subs": list(matter.subs),
@@ -210,10 +209,6 @@ def _basic(cat: Catalogue, matter: BasicMatter) -> dict[str, FieldData]:
             src = basic_field_source(cat, matter, key).loc()
         out[key] = {"value": values[key], "source": source_data(src) if src else None}
     return out
-
-
-def _limit(limit: Limit) -> dict[str, Any]:
-    return {"days": limit.days, "unit": limit.unit}
 
 
 def _raw_entries(
@@ -404,7 +399,7 @@ def build_bundle(cat: Catalogue, bundle: Bundle, region: str | None = None) -> B
         "departments": list(bundle.departments),
         "joint": bundle.joint,
         "visits": f.visits,
-        "promised_limit": _limit(f.promised_limit) if f.promised_limit else None,
+        "promised_limit": limit_value(f.promised_limit),
         "source": source_data(bundle.src.loc("code")),
         "regions": regions,
     }
@@ -419,6 +414,6 @@ def _member(cat: Catalogue, state: MemberState) -> MemberData:
         "required": state.member.required,
         "implemented": state.implemented,
         "visits": state.visits,
-        "promised_limit": _limit(state.promised) if state.promised else None,
+        "promised_limit": limit_value(state.promised),
         "source": source_data(state.src.loc()) if state.src else None,
     }
