@@ -116,6 +116,12 @@ def test_facts_are_what_defaults_entries_and_items_all_set() -> None:
     assert fields.FACT_FIELDS[0] == "visits" and fields.FACT_FIELDS[-1] == "note"
 
 
+def test_elements_cover_vocabulary_fields() -> None:
+    for element in fields.ELEMENTS:
+        assert set(element.fields) <= set(fields_of("entry")), element.key
+        assert set(element.basic_fields) <= set(fields_of("basic")), element.key
+
+
 def test_diff_compares_facts_only() -> None:
     assert {c.split(".")[0] for c in fields.COMPARED} <= set(fields.FACT_FIELDS)
 

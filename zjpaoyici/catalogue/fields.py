@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from zjpaoyici.i18n import Lang, t
 
@@ -41,7 +41,7 @@ LEVEL_TERMS: tuple[Term, ...] = (
     Term("county", "县（市、区）", "county"),
     Term("township", "乡镇（街道）", "township"),
 )
-LEVELS: tuple[Level, ...] = ("province", "city", "county", "township")
+LEVELS: tuple[Level, ...] = get_args(Level)
 _LEVEL_BY_KEY = {term.key: term for term in LEVEL_TERMS}
 
 
@@ -58,6 +58,10 @@ def level_label(level: str, lang: Lang) -> str:
 Layer = Literal["basic", "defaults", "entry", "item"]
 FieldType = Literal["text", "int", "bool", "limit", "list", "map", "records"]
 _FACT: frozenset[Layer] = frozenset({"defaults", "entry", "item"})
+_ENTRY: frozenset[Layer] = frozenset({"entry"})
+_ITEM: frozenset[Layer] = frozenset({"item"})
+_PLACE: frozenset[Layer] = frozenset({"entry", "item"})  # identifies an entry or item
+_EXPANDS: frozenset[Layer] = frozenset({"defaults", "entry"})  # items and their template
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,24 +82,18 @@ def _same(key: str, zh: str, en: str, type_: FieldType, *more: Layer) -> Field:
 # In the schemas' order (each layer's fields keep it); labels are the schema titles of
 # the field as a matter's or entry's field.
 FIELDS: tuple[Field, ...] = (
-    Field("code", "事项编码", "matter code", "text", frozenset({"basic", "entry", "item"})),
-    Field("agency", "实施主体名称", "implementing agency", "text", frozenset({"entry"})),
+    Field("code", "事项编码", "matter code", "text", frozenset({"basic", *_PLACE})),
+    Field("agency", "实施主体名称", "implementing agency", "text", _ENTRY),
     Field(
         "agency_uscc",
         "实施主体统一社会信用代码",
         "agency unified social credit code",
         "text",
-        frozenset({"entry"}),
+        _ENTRY,
     ),
-    Field(
-        "implementation_code",
-        "实施编码",
-        "implementation code",
-        "text",
-        frozenset({"entry", "item"}),
-    ),
+    Field("implementation_code", "实施编码", "implementation code", "text", _PLACE),
     _same("name", "事项名称", "matter name", "text", "item"),
-    Field("situation", "情形", "situation", "map", frozenset({"item"})),
+    Field("situation", "情形", "situation", "map", _ITEM),
     _same("type", "事项类型", "matter type", "text"),
     _same("basis", "设定依据", "legal basis", "list"),
     _same("levels", "行使层级", "exercising levels", "list"),
@@ -111,19 +109,11 @@ FIELDS: tuple[Field, ...] = (
     Field("fee", "收费", "fee", "map"),
     Field("materials", "申请材料", "application materials", "records"),
     Field("note", "备注", "note", "text", frozenset({"basic", *_FACT})),
-    Field("items", "办理项", "handling items", "records", frozenset({"defaults", "entry"})),
-    Field(
-        "situations", "情形维度", "situation dimensions", "map", frozenset({"defaults", "entry"})
-    ),
-    Field(
-        "item_name",
-        "办理项名称模板",
-        "item name template",
-        "text",
-        frozenset({"defaults", "entry"}),
-    ),
+    Field("items", "办理项", "handling items", "records", _EXPANDS),
+    Field("situations", "情形维度", "situation dimensions", "map", _EXPANDS),
+    Field("item_name", "办理项名称模板", "item name template", "text", _EXPANDS),
     Field("subs", "子项", "sub matters", "records", frozenset({"basic"})),
-    Field("remove", "删除继承项", "remove inherited record", "bool", frozenset({"item"})),
+    Field("remove", "删除继承项", "remove inherited record", "bool", _ITEM),
 )
 FIELD: dict[str, Field] = {f.key: f for f in FIELDS}
 # The facts of an entry or item: what defaults, entries and items alike may set.
