@@ -136,7 +136,7 @@ def test_every_message_key_used_exists() -> None:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Call)
-                and getattr(node.func, "id", None) == "t"
+                and getattr(node.func, "id", None) in ("t", "Msg")
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)

@@ -18,10 +18,11 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from tests.conftest import REPO
+from zjpaoyici.catalogue.fields import ROW_COLUMNS
 from zjpaoyici.catalogue.load import load_catalogue
 from zjpaoyici.catalogue.resolve import resolve_all
 from zjpaoyici.cli import explode_cmd  # noqa: F401  (registers the command)
-from zjpaoyici.ops.explode import COLUMNS, FilePlan, ItemAddition, materialise_text
+from zjpaoyici.ops.explode import FilePlan, ItemAddition, materialise_text
 from zjpaoyici.render import table_out
 
 SAMPLE = REPO / "catalog"
@@ -113,7 +114,7 @@ def expected_row_count(root: Path) -> int:
 def test_one_row_per_item_or_entry(cli: Any, tmp_path: Path) -> None:
     rows = explode_json(cli, tmp_path, str(SAMPLE))
     assert len(rows) == expected_row_count(SAMPLE) > 2400
-    assert list(rows[0]) == [c.key for c in COLUMNS]
+    assert list(rows[0]) == [c.key for c in ROW_COLUMNS]
     with_items = [r for r in rows if r["item_code"]]
     assert len(with_items) == 2 + 2 + 6 + 8  # 330106, 330200 and 330481, seen in the YAML
     assert all(r["region"] and r["department"] and r["main_code"] for r in rows)
@@ -185,7 +186,7 @@ def test_xlsx_has_the_same_cells_as_csv(cli: Any, tmp_path: Path) -> None:
         from_csv = list(csv.reader(fh))
     from_xlsx = calamine_rows(xlsx)
     assert len(from_csv) == len(from_xlsx) == expected_row_count(SAMPLE) + 1
-    assert pad(from_xlsx, len(COLUMNS)) == from_csv
+    assert pad(from_xlsx, len(ROW_COLUMNS)) == from_csv
     assert csv_path.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 with a BOM
 
     ws = load_workbook(xlsx)["办理项"]

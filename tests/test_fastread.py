@@ -428,14 +428,6 @@ def test_a_real_shaped_generated_catalogue_reads_the_same_both_ways(tmp_path: Pa
         assert fast_findings == exact_findings == []
 
 
-def test_one_line_fields_match_the_stray_whitespace_rule() -> None:
-    """The fast hint that skips the Q008 walk knows the same one-line fields as Q008."""
-    from zjpaoyici.files.reader import SINGLE_LINE_FIELDS
-    from zjpaoyici.rules.quality import _SINGLE_LINE
-
-    assert set(SINGLE_LINE_FIELDS) == _SINGLE_LINE
-
-
 @pytest.mark.parametrize(
     ("data", "walked"),
     [

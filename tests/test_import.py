@@ -428,7 +428,7 @@ def test_mapping_mistakes_are_located(
     )
     with pytest.raises(MappingError) as info:
         load_mapping(path)
-    assert any(problem in p.message.en for p in info.value.problems), info.value.problems
+    assert any(problem in p.message.get("en") for p in info.value.problems), info.value.problems
     assert all(p.loc.line > 1 for p in info.value.problems)
 
 

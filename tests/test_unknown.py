@@ -384,12 +384,12 @@ def test_explode_leaves_unknown_online_cells_empty(unkept: Path, cli: Any) -> No
 
 def test_the_declaration_an_import_writes() -> None:
     from zjpaoyici.catalogue import fields as elements
-    from zjpaoyici.ops.tabular.mapping import FIELDS
+    from zjpaoyici.catalogue.fields import ROW_FIELDS
 
     # every element is filled by some mapping field, and every such field exists
     assert set(elements.MAPPING_FIELDS) == set(elements.NAMES)
     for fields in elements.MAPPING_FIELDS.values():
-        assert set(fields) <= set(FIELDS)
+        assert set(fields) <= set(ROW_FIELDS)
     assert (
         elements.kept_by_mapping(f for fs in elements.MAPPING_FIELDS.values() for f in fs) is None
     )

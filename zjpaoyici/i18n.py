@@ -398,10 +398,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "col_rule": {"zh": "规则", "en": "Rule"},
     "col_severity": {"zh": "级别", "en": "Severity"},
     "col_message": {"zh": "说明", "en": "Message"},
-    "level_province": {"zh": "省级", "en": "province"},
-    "level_city": {"zh": "设区市", "en": "city"},
-    "level_county": {"zh": "县（市、区）", "en": "county"},
-    "level_township": {"zh": "乡镇（街道）", "en": "township"},
+    "list_separator": {"zh": "、", "en": ", "},
     "show_basic": {"zh": "基本目录", "en": "Basic catalogue"},
     "show_regions": {"zh": "实施区划（{count} 个）", "en": "Implemented in {count} region(s)"},
     "show_no_regions": {"zh": "没有区划实施 {code}。", "en": "No region implements {code}."},
@@ -598,9 +595,264 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "已删除 {entries} 个缓存条目。",
         "en": "Removed {entries} cache entries.",
     },
+    # import and export: cells, sources, the mapping, rows
+    "cell_expected_yes_no": {"zh": "应为是或否（{shown}）", "en": "expected yes or no ({shown})"},
+    "cell_not_in_value_map": {
+        "zh": "不在取值对照表中（可选：{shown}）",
+        "en": "is not in the value map (known: {shown})",
+    },
+    "cell_text_not_list": {
+        "zh": "应为文字，却是列表或对象",
+        "en": "expected text, found a list or object",
+    },
+    "cell_int_not_yes_no": {
+        "zh": "应为非负整数，却是是/否",
+        "en": "expected a whole number, found yes/no",
+    },
+    "cell_negative": {"zh": "不能为负数", "en": "must not be negative"},
+    "cell_days_is_date": {
+        "zh": "是日期而不是天数（表格软件可能把它自动转成了日期）",
+        "en": "is a date, not a number of days (a spreadsheet may have turned it into one)",
+    },
+    "cell_days_expected": {"zh": "应为天数", "en": "expected a number of days"},
+    "cell_days_looks_like_date": {
+        "zh": "像是日期而不是时限天数",
+        "en": "looks like a date, not a number of days",
+    },
+    "cell_days_unrecognised": {
+        "zh": "无法识别的时限（可写 5、5个工作日、5(自然日)、即办）",
+        "en": "unrecognised time limit (write 5, 5个工作日, 5(自然日) or 即办)",
+    },
+    "cell_days_unit_unsaid": {
+        "zh": "没有写明是工作日还是自然日；请在映射中为该字段写 unit: working 或 natural",
+        "en": "does not say working or calendar days; add unit: working or natural to this field in the mapping",
+    },
+    "cell_contains_not_object": {
+        "zh": "应为文字或列表，却是对象",
+        "en": "expected text or a list, found an object",
+    },
+    "cell_days_negative": {"zh": "天数不能为负数", "en": "days must not be negative"},
+    "cell_list_not_object": {
+        "zh": "应为列表，却是对象",
+        "en": "expected a list, found an object",
+    },
+    "cell_pairs_shape": {
+        "zh": "应写成 维度{assign}取值，多个用 {separator} 分隔",
+        "en": "write dimension{assign}value, several separated by {separator}",
+    },
+    "cell_int_expected": {
+        "zh": "应为非负整数（阿拉伯数字，如 1）",
+        "en": "expected a whole number ≥ 0 in digits, e.g. 1",
+    },
+    "src_looks_xlsx": {
+        "zh": "Excel 工作簿（xlsx，zip 压缩包）",
+        "en": "an Excel workbook (xlsx, a zip file)",
+    },
+    "src_looks_xls": {
+        "zh": "旧版 Excel 工作簿（.xls），请先另存为 xlsx 或 csv",
+        "en": "an old Excel workbook (.xls); save it as xlsx or csv first",
+    },
+    "src_looks_json": {
+        "zh": "JSON（以 [ 或 {{ 开头）",
+        "en": "JSON (it starts with [ or {{)",
+    },
+    "src_looks_jsonl": {
+        "zh": "JSON Lines（每行一个 JSON 对象）",
+        "en": "JSON Lines (one JSON object per line)",
+    },
+    "src_looks_csv": {"zh": "纯文本（csv）", "en": "plain text (csv)"},
+    "src_looks_utf16": {
+        "zh": "UTF-16 编码的文字（如 Excel 的“Unicode 文本”），请另存为 UTF-8 的 csv",
+        "en": "UTF-16 text (such as Excel's “Unicode text”); save it as UTF-8 csv",
+    },
+    "src_looks_binary": {
+        "zh": "二进制文件，不是表格或 JSON",
+        "en": "a binary file, not a table or JSON",
+    },
+    "src_said_option": {"zh": "--format 指定的", "en": "--format says"},
+    "src_said_mapping": {
+        "zh": "映射 source.format 指定的",
+        "en": "the mapping's source.format says",
+    },
+    "src_said_extension": {"zh": "扩展名表明的", "en": "its extension says"},
+    "src_no_header_row": {"zh": "{name} 没有表头行。", "en": "{name} has no header row."},
+    "src_no_records": {
+        "zh": "JSON 中找不到记录列表；请用 source.records 指明列表所在的键。",
+        "en": "The JSON holds no list of records; name its key with source.records.",
+    },
+    "src_bad_encoding": {
+        "zh": "{name} 不是 {encoding} 编码（第 {start} 字节）；请在映射中写明 source.encoding，如 gb18030。",
+        "en": "{name} is not {encoding} (byte {start}); set source.encoding in the mapping, e.g. gb18030.",
+    },
+    "src_cannot_read": {"zh": "无法读取 {name}：{exc}", "en": "Cannot read {name}: {exc}"},
+    "src_empty_folder": {
+        "zh": "文件夹 {name} 中没有 csv、xlsx、json 或 jsonl 文件。",
+        "en": "The folder {name} holds no csv, xlsx, json or jsonl file.",
+    },
+    "map_empty": {
+        "zh": "映射文件为空或不是映射。",
+        "en": "The mapping file is empty or not a mapping.",
+    },
+    "map_no_source": {
+        "zh": "须写 column（源列）、template（列模板）或 value（常量）之一。",
+        "en": "Give one of column, template or value.",
+    },
+    "map_no_columns": {"zh": "列名列表为空。", "en": "The list of columns is empty."},
+    "map_placing_unknown": {
+        "zh": "{name} 决定行的归属，无法解析时不能留作未知（可用 drop_row 或 fail）。",
+        "en": "{name} places the row; a bad value cannot be left unknown (use drop_row or fail).",
+    },
+    "map_enum_needs_values": {
+        "zh": "enum 解析器须有 values 对照表。",
+        "en": "The enum parser needs values.",
+    },
+    "map_contains_needs_contains": {
+        "zh": "contains 解析器须有 contains（要查找的文字，可写列表）。",
+        "en": "The contains parser needs contains (the text to look for, or a list).",
+    },
+    "map_required_only_materials": {
+        "zh": "required 只用于材料字段从对象列表取值时（column 如 materials[].name）。",
+        "en": "required is for a materials field read from a list of objects (column such as materials[].name).",
+    },
+    "map_constant_not_text": {
+        "zh": '常量 {constant} 须写成带引号的文字（如 "511602"），以免被读成数字。',
+        "en": 'Write the constant {constant} as quoted text (e.g. "511602") so it is not read as a number.',
+    },
+    "map_when_needs_test": {
+        "zh": "when 须有 differs_from 或 matches。",
+        "en": "when needs differs_from or matches.",
+    },
+    "map_invalid_code_profile": {"zh": "编码规则无效：{exc}", "en": "invalid code profile: {exc}"},
+    "map_unusable_template": {"zh": "列模板无法使用：{why}", "en": "unusable template: {why}"},
+    "map_regex_needs_pattern": {
+        "zh": "regex 解析器须有 pattern。",
+        "en": "The regex parser needs a pattern.",
+    },
+    "map_value_unsuited": {
+        "zh": "对照值 {key} → {value} 不适合字段 {name}。",
+        "en": "The mapped value {key} → {value} does not suit field {name}.",
+    },
+    "map_invalid_pattern": {"zh": "正则表达式无效：{exc}", "en": "invalid pattern: {exc}"},
+    "imp_four_same_conflict": {"zh": "四同要素冲突", "en": "conflicting 四同 field"},
+    "imp_fact_conflict": {
+        "zh": "同一事项的两行取值不同",
+        "en": "two rows of one matter disagree",
+    },
+    "imp_no_matter_code": {"zh": "没有事项编码", "en": "no matter code"},
+    "imp_fee_without_charged": {
+        "zh": "写了收费标准或依据，却没有写是否收费",
+        "en": "gives a fee standard or basis but not whether a fee is charged",
+    },
+    "imp_item_without_region": {"zh": "办理项行没有区划", "en": "an item row without a region"},
+    "imp_duplicate_item": {
+        "zh": "这个办理项编码已出现过，取值不同",
+        "en": "this item code appeared before, with other values",
+    },
+    "imp_no_department": {"zh": "没有实施部门", "en": "no department"},
+    "imp_main_without_name": {
+        "zh": "主项没有自己的行，也没有主项名称；主项将缺少名称",
+        "en": "the main matter has no row and no name",
+    },
+    "imp_main_is_sub": {
+        "zh": "主项本身又是子项；按主项处理",
+        "en": "the main matter is itself a sub matter; treated as a main matter",
+    },
+    "imp_region_name": {"zh": "名称", "en": "name"},
+    "imp_region_level": {"zh": "层级", "en": "level"},
+    "imp_region_parent": {"zh": "上级代码", "en": "parent"},
+    "imp_where_entry": {
+        "zh": "区划 {region}、实施主体 {agency}、编码 {code}",
+        "en": "region {region}, agency {agency}, code {code}",
+    },
+    "imp_where_basic": {"zh": "基本目录编码 {code}", "en": "basic code {code}"},
+    "imp_bad_region_code": {
+        "zh": "应为六位区划代码",
+        "en": "expected a six-digit region code",
+    },
+    "imp_bad_level": {
+        "zh": "层级应为 province、city、county 或 township",
+        "en": "level must be province, city, county or township",
+    },
+    "imp_bad_levels": {
+        "zh": "行使层级应为 province、city、county、township",
+        "en": "levels must be province, city, county, township",
+    },
+    "imp_bad_type": {
+        "zh": "不是事项类型（行政许可、公共服务等；源数据用代码时请用 enum 对照）",
+        "en": "is not a matter type (行政许可, 公共服务, …; map source codes with enum)",
+    },
+    "imp_bad_case_type": {
+        "zh": "办件类型应为 即办件 或 承诺件",
+        "en": "case type must be 即办件 or 承诺件",
+    },
+    "imp_bad_online_depth": {"zh": "网办深度应为 0–4", "en": "online depth must be 0–4"},
+    "imp_no_source_file": {"zh": "没有源文件。", "en": "No source file."},
+    "imp_not_valid_json": {"zh": "不是有效的 JSON：{message}", "en": "not valid JSON: {message}"},
+    "imp_not_json_object": {"zh": "不是 JSON 对象", "en": "not a JSON object"},
+    "cell_material_required_unsaid": {
+        "zh": "材料“{name}”没有写明是否必要",
+        "en": "material “{name}” does not say whether it is required",
+    },
+    "map_parser_not_for": {
+        "zh": "字段 {name} 不能用解析器 {parser}（可用：{allowed}）。",
+        "en": "Field {name} cannot use the {parser} parser (use: {allowed}).",
+    },
+    "src_wrong_format": {
+        "zh": "{file} 看起来是{looks}，而不是{said} {chosen}。{fix}",
+        "en": "{file} looks like {looks}, not {chosen} as {said}.{fix}",
+    },
+    "src_wrong_format_fix": {
+        "zh": "若确是 {seen}，请用 --format {seen} 或在映射中写 source.format: {seen}。",
+        "en": " If it is {seen}, use --format {seen} or set source.format: {seen} in the mapping.",
+    },
+    "src_unknown_format": {
+        "zh": "无法判断 {file} 的格式；请在映射的 source.format 中写明 csv、xlsx、json 或 jsonl。{tail}",
+        "en": "Cannot tell the format of {file}; set source.format (csv, xlsx, json or jsonl) in the mapping.{tail}",
+    },
+    "src_looks_like": {"zh": "它看起来是{looks}。", "en": " It looks like {looks}."},
+    "src_no_sheet": {
+        "zh": "{file} 中没有工作表 {sheet}（有：{names}）。",
+        "en": "{file} has no sheet {sheet} (it has: {names}).",
+    },
+    "imp_row": {"zh": "第 {line} 行", "en": "{line}"},
+    "imp_row_in_file": {"zh": "{file} 第 {line} 行", "en": "{line} (of {file})"},
+    "imp_conflict": {
+        "zh": "{kind}：{earlier}与第 {line} 行同为{where}，[{label}] 分别为“{kept}”与“{other}”；保留{earlier}的值",
+        "en": '{kind}: rows {earlier} and {line} are both {where}, but [{label}] is "{kept}" and "{other}"; kept row {earlier}\'s value',
+    },
+    "imp_region_kept_earlier": {
+        "zh": "区划 {code} 的{what}在前面的行中是 {known}，保留前者",
+        "en": "region {code} has {what} {known} in an earlier row; kept that",
+    },
 }
 
 
 def t(key: str, lang: Lang, /, **params: object) -> str:
     """Format message ``key`` in ``lang`` with ``params``."""
     return MESSAGES[key][lang].format(**params)
+
+
+class Msg:
+    """Message ``key`` with its parameters, worded once the language is known (messages
+    made below the commands, which alone know it). A parameter that is itself a ``Msg``
+    or ``Bi`` is worded in the same language; a tuple is listed with the language's
+    separator."""
+
+    __slots__ = ("key", "params")
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        self.key, self.params = key, params
+
+    def get(self, lang: Lang) -> str:
+        return t(self.key, lang, **{k: _worded(v, lang) for k, v in self.params.items()})
+
+    def __repr__(self) -> str:
+        return f"Msg({self.key!r}, {self.params!r})"
+
+
+def _worded(value: object, lang: Lang) -> object:
+    if isinstance(value, Msg | Bi):
+        return value.get(lang)
+    if isinstance(value, tuple):
+        return t("list_separator", lang).join(str(v) for v in value)
+    return value

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from zjpaoyici.catalogue.fields import LEVELS
+
 # Matter types, their Zhejiang code prefixes and national two-digit type codes.
 TYPES: dict[str, tuple[str, str]] = {
     "行政许可": ("许可", "01"),
@@ -199,7 +201,6 @@ def custom_profile(spec: Mapping[str, Any]) -> CodeProfile:
     )
 
 
-_LEVEL_KEYS = ("province", "city", "county", "township")
 _BUILTIN_KEYS = frozenset({"profile", "types", "levels"})
 
 
@@ -253,7 +254,7 @@ def builtin_with_tables(spec: Mapping[str, Any]) -> CodeProfile:
         level_digits = {}
         for level, digit in levels.items():
             at = ("levels", str(level))
-            if level not in _LEVEL_KEYS:
+            if level not in LEVELS:
                 raise ProfileError(f"{level!r} is not a region level", at, base, key=True)
             if not isinstance(digit, str) or not re.fullmatch(r"\d", digit):
                 raise ProfileError(f"the digit for {level} must be one quoted digit", at, base)

@@ -15,7 +15,6 @@ from zjpaoyici.catalogue import fields as elements
 from zjpaoyici.catalogue.codes import ProfileError, profile_from_manifest
 from zjpaoyici.catalogue.fastread import fast_read
 from zjpaoyici.catalogue.model import (
-    LEVELS,
     BasicMatter,
     Bundle,
     Catalogue,
@@ -328,7 +327,7 @@ def _regions(cat: Catalogue, doc: Document) -> None:
         if (
             isinstance(code, str)
             and isinstance(name, str)
-            and level in LEVELS
+            and level in elements.LEVELS
             and code not in cat.regions
         ):
             cat.regions[code] = Region(

@@ -12,25 +12,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from zjpaoyici.catalogue.codes import ZHEJIANG, CodeProfile
+from zjpaoyici.catalogue.fields import Level
 from zjpaoyici.files.reader import Document, Pointer
 from zjpaoyici.findings import Finding, Loc
-
-Level = Literal["province", "city", "county", "township"]
-LEVELS: tuple[Level, ...] = ("province", "city", "county", "township")
-# Fields of an implementation entry or item, in schema order.
-FACT_KEYS = (
-    "visits",
-    "onsite_reason",
-    "promised_limit",
-    "case_type",
-    "online",
-    "express",
-    "reach",
-    "annual_cases",
-    "fee",
-    "materials",
-    "note",
-)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 from functools import partial
 from typing import Any
 
+from zjpaoyici.catalogue.fields import SAME_STANDARD, limit_value
 from zjpaoyici.catalogue.load import basic_field_source
 from zjpaoyici.catalogue.model import (
     BasicMatter,
@@ -36,7 +37,6 @@ from zjpaoyici.catalogue.model import (
 from zjpaoyici.files.reader import Pointer
 
 KEYED_LISTS = {"materials": "name", "items": "code"}
-BASIC_FIELDS = ("name", "type", "basis", "levels", "legal_limit")
 ITEM_CONTROL = ("items", "situations", "item_name")
 
 DefaultsIndex = dict[str, dict[str, list[tuple[ImplFile, Mapping[str, Any], Source]]]]
@@ -184,7 +184,7 @@ def _basic_values(cat: Catalogue, matter: BasicMatter) -> Mapping[str, Any]:
     if matter.type:
         values["type"] = matter.type
     if matter.legal_limit:
-        values["legal_limit"] = {"days": matter.legal_limit.days, "unit": matter.legal_limit.unit}
+        values["legal_limit"] = limit_value(matter.legal_limit)
     cat.basic_layers[matter.code] = (matter, values)
     return values
 
@@ -192,7 +192,7 @@ def _basic_values(cat: Catalogue, matter: BasicMatter) -> Mapping[str, Any]:
 # identity fields of an entry, not inherited values
 ENTRY_IDENTITY = ("code", "agency", "agency_uscc", "implementation_code")
 _SKIP = frozenset(ENTRY_IDENTITY)
-_SKIP_WITH_BASIC = _SKIP | frozenset(BASIC_FIELDS)
+_SKIP_WITH_BASIC = _SKIP | frozenset(SAME_STANDARD)
 
 
 def _merge_layers(

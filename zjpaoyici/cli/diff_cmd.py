@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
+from zjpaoyici.catalogue.fields import COMPARED
 from zjpaoyici.catalogue.paths import display_path, find_root
 from zjpaoyici.cli.common import (
     EXIT_FINDINGS,
@@ -41,7 +42,6 @@ from zjpaoyici.findings import Loc
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.diff import (
     CLASSES,
-    FIELDS,
     Accept,
     ChangeClass,
     FailOn,
@@ -243,8 +243,8 @@ def _overrides(values: list[str], lang: Lang) -> dict[str, ChangeClass]:
     out: dict[str, ChangeClass] = {}
     for value in values:
         field, _, cls = value.partition("=")
-        if field not in FIELDS:
-            choices = "|".join(FIELDS)
+        if field not in COMPARED:
+            choices = "|".join(COMPARED)
             raise usage_error(
                 t("err_bad_option", lang, option="--class", value=field, choices=choices)
             )
@@ -295,7 +295,7 @@ def _accept_problems(doc: Document, lang: Lang) -> list[tuple[Loc, str]]:
             if not isinstance(item.get(key), str) or not item[key].strip():
                 problems.append((doc.loc(where), t("accept_missing", lang, key=key)))
         field = item.get("field")
-        if field is not None and field not in FIELDS:
-            text = t("accept_bad_field", lang, field=field, choices=", ".join(FIELDS))
+        if field is not None and field not in COMPARED:
+            text = t("accept_bad_field", lang, field=field, choices=", ".join(COMPARED))
             problems.append((doc.loc((*where, "field")), text))
     return problems

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
+from zjpaoyici.catalogue.fields import ROW_COLUMNS
 from zjpaoyici.catalogue.model import Catalogue
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.cli.common import (
@@ -33,7 +34,6 @@ from zjpaoyici.files.atomic import FileBatch
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.explode import (
     BUNDLE_COLUMNS,
-    COLUMNS,
     SelectionError,
     bundle_rows,
     explode_rows,
@@ -191,7 +191,7 @@ def explode(
     note_load_problems(cat, language)
     if write:
         raise typer.Exit(_write(cat, folders, language))
-    columns = BUNDLE_COLUMNS if bundles else COLUMNS
+    columns = BUNDLE_COLUMNS if bundles else ROW_COLUMNS
     rows = bundle_rows(cat, folders) if bundles else explode_rows(cat, folders)
     if chosen in (TableFormat.json, TableFormat.yaml):
         with table_out.text_output(output) as out:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from zjpaoyici.catalogue.fields import COMPARED, limit_value
 from zjpaoyici.catalogue.load import load_files, load_global
 from zjpaoyici.catalogue.model import Catalogue, Entry, Facts, Item
 from zjpaoyici.catalogue.paths import display_path, plan_files, split_plan
@@ -54,23 +55,6 @@ ChangeKind = Literal[
 ChangeClass = Literal["improvement", "regression", "neutral"]
 CLASSES: tuple[ChangeClass, ...] = ("improvement", "regression", "neutral")
 FailOn = Literal["regression", "removal", "any"]
-
-# Fields compared between effective records, in report order.
-FIELDS = (
-    "visits",
-    "promised_limit",
-    "materials",
-    "online.available",
-    "online.depth",
-    "online.mobile",
-    "express",
-    "case_type",
-    "fee",
-    "onsite_reason",
-    "reach",
-    "annual_cases",
-)
-
 
 Key = tuple[str, str]  # an entry's identity within its region: (agency, code)
 
@@ -158,8 +142,7 @@ def _value(facts: Facts, name: str) -> Any:
     if name == "visits":
         return facts.visits
     if name == "promised_limit":
-        limit = facts.promised_limit
-        return None if limit is None else {"days": limit.days, "unit": limit.unit}
+        return limit_value(facts.promised_limit)
     if name == "materials":
         if not isinstance(facts.raw_materials, list) or not facts.raw_materials:
             # not given: unknown, not "none required". An empty list reads as a missing
@@ -232,7 +215,7 @@ def _compare_facts(
     old: Facts, new: Facts, overrides: Mapping[str, ChangeClass]
 ) -> list[tuple[str, Any, Any, ChangeClass]]:
     out = []
-    for name in FIELDS:
+    for name in COMPARED:
         a, b = _value(old, name), _value(new, name)
         if a != b:
             out.append((name, a, b, classify(name, a, b, overrides)))

@@ -14,63 +14,22 @@ catalogue does not change; ``situations`` and ``item_name`` stay where they are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from zjpaoyici.catalogue.bundles import offered_bundles
-from zjpaoyici.catalogue.model import LEVELS, Catalogue, Entry, Facts, Limit
+from zjpaoyici.catalogue.fields import LEVELS, ROW_COLUMNS, Column, fact_row, text_value
+from zjpaoyici.catalogue.model import Catalogue, Entry, Facts, Limit
 from zjpaoyici.catalogue.resolve import resolve_region
 from zjpaoyici.files.roundtrip import dump_text, load_text, normalize
-from zjpaoyici.i18n import Bi
 from zjpaoyici.rules.registry import blocks_rewrite
 
-CellKind = Literal["text", "int", "bool", "level", "unit", "situation"]
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One column of the exploded table: row key, bilingual title, width hint, kind."""
-
-    key: str
-    title: Bi
-    width: int
-    kind: CellKind = "text"
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("region", Bi("区划代码", "Region code"), 10),
-    Column("region_name", Bi("区划名称", "Region name"), 10),
-    Column("level", Bi("层级", "Level"), 12, "level"),
-    Column("department", Bi("实施部门", "Department"), 28),
-    Column("agency", Bi("实施主体", "Implementing agency"), 28),
-    Column("main_code", Bi("主项编码", "Main matter code"), 18),
-    Column("main_name", Bi("主项名称", "Main matter name"), 30),
-    Column("sub_code", Bi("子项编码", "Sub matter code"), 18),
-    Column("sub_name", Bi("子项名称", "Sub matter name"), 30),
-    Column("item_code", Bi("办理项编码", "Item code"), 20),
-    Column("item_name", Bi("办理项名称", "Item name"), 36),
-    Column("situation", Bi("情形", "Situation"), 24, "situation"),
-    Column("type", Bi("事项类型", "Matter type"), 12),
-    Column("visits", Bi("到现场次数", "On-site visits"), 8, "int"),
-    Column("meets", Bi("最多跑一次", "At most one visit"), 8, "bool"),
-    Column("promised_days", Bi("承诺时限（天）", "Promised limit (days)"), 8, "int"),
-    Column("promised_unit", Bi("承诺时限单位", "Promised limit unit"), 8, "unit"),
-    Column("legal_days", Bi("法定时限（天）", "Legal limit (days)"), 8, "int"),
-    Column("legal_unit", Bi("法定时限单位", "Legal limit unit"), 8, "unit"),
-    Column("case_type", Bi("办件类型", "Case type"), 8),
-    Column("online_available", Bi("可网办", "Available online"), 8, "bool"),
-    Column("online_depth", Bi("网办深度", "Online depth"), 8, "int"),
-    Column("mobile", Bi("掌上办", "On mobile"), 8, "bool"),
-    Column("express", Bi("快递送达", "Express delivery"), 8, "bool"),
-    Column("materials", Bi("必要材料数", "Required materials"), 8, "int"),
-    Column("annual_cases", Bi("年办件量", "Annual cases"), 10, "int"),
-)
-KEYS = tuple(c.key for c in COLUMNS)
+KEYS = tuple(c.key for c in ROW_COLUMNS)
 
 
 class SelectionError(ValueError):
@@ -109,7 +68,7 @@ def entry_rows(cat: Catalogue, entry: Entry) -> Iterator[dict[str, Any]]:
     base = _matter_columns(cat, entry)
     if not entry.items:
         row = {**base, "item_code": None, "item_name": None, "situation": None}
-        row.update(_fact_columns(entry.facts))
+        row.update(_fact_figures(entry.facts, entry.values))
         yield _ordered(row)
         return
     for item in entry.items:
@@ -119,7 +78,7 @@ def entry_rows(cat: Catalogue, entry: Entry) -> Iterator[dict[str, Any]]:
             "item_name": item.name,
             "situation": dict(item.situation) or None,
         }
-        row.update(_fact_columns(item.facts))
+        row.update(_fact_figures(item.facts, item.values))
         yield _ordered(row)
 
 
@@ -131,7 +90,7 @@ def _matter_columns(cat: Catalogue, entry: Entry) -> dict[str, Any]:
     region = cat.regions.get(entry.region)
     matter = cat.basic.get(entry.code)
     values = entry.values
-    name = matter.name if matter else _text(values.get("name"))
+    name = matter.name if matter else text_value(values.get("name"))
     if matter is not None and matter.main is not None:
         main = cat.basic.get(matter.main)
         main_code, main_name = matter.main, main.name if main else None
@@ -149,31 +108,25 @@ def _matter_columns(cat: Catalogue, entry: Entry) -> dict[str, Any]:
         "main_name": main_name,
         "sub_code": sub_code,
         "sub_name": sub_name,
-        "type": _text(values.get("type")),
+        "type": text_value(values.get("type")),
         "legal_days": legal.days if legal else None,
         "legal_unit": legal.unit if legal else None,
     }
 
 
-def _fact_columns(facts: Facts) -> dict[str, Any]:
+def _fact_figures(facts: Facts, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The fact columns: the row fields, with visits, limit and materials as figures."""
+    row = fact_row(facts, values)
     limit = facts.promised_limit
     return {
-        "visits": facts.visits,
+        **row,
         "meets": None if facts.visits is None else facts.visits <= 1,
         "promised_days": limit.days if limit else None,
         "promised_unit": limit.unit if limit else None,
-        "case_type": facts.case_type,
+        # derived from the depth when not stated: 可网办 is a figure here
         "online_available": facts.online_available,
-        "online_depth": facts.online_depth,
-        "mobile": facts.mobile,
-        "express": facts.express,
-        "materials": sum(1 for m in facts.materials if m.required),
-        "annual_cases": facts.annual_cases,
+        "materials": len(row["materials"]),
     }
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 # --- explode --write: generated items into the YAML ---------------------------------
@@ -305,22 +258,22 @@ def _node(value: Any) -> Any:
 # --- 一件事: one row per (bundle, region, member) ---------------------------------------
 
 BUNDLE_COLUMNS: tuple[Column, ...] = (
-    Column("bundle_code", Bi("一件事编码", "Bundle code"), 14),
-    Column("bundle_name", Bi("一件事名称", "Bundle name"), 28),
-    Column("lifecycle", Bi("生命周期", "Lifecycle"), 10),
-    Column("stage", Bi("阶段", "Stage"), 10),
-    Column("region", Bi("区划代码", "Region code"), 10),
-    Column("region_name", Bi("区划名称", "Region name"), 10),
-    Column("level", Bi("层级", "Level"), 12, "level"),
-    Column("order", Bi("顺序", "Order"), 6, "int"),
-    Column("member_code", Bi("成员事项编码", "Member code"), 20),
-    Column("member_name", Bi("成员事项名称", "Member name"), 30),
-    Column("required", Bi("必办", "Required"), 6, "bool"),
-    Column("implemented", Bi("已实施", "Implemented"), 6, "bool"),
-    Column("member_visits", Bi("成员到现场次数", "Member visits"), 8, "int"),
-    Column("member_promised_days", Bi("成员承诺时限（天）", "Member promised days"), 8, "int"),
-    Column("bundle_visits", Bi("一件事到现场次数", "Bundle visits"), 8, "int"),
-    Column("joint", Bi("联办", "Joint"), 6, "bool"),
+    Column("bundle_code", "一件事编码", "Bundle code", 14),
+    Column("bundle_name", "一件事名称", "Bundle name", 28),
+    Column("lifecycle", "生命周期", "Lifecycle", 10),
+    Column("stage", "阶段", "Stage", 10),
+    Column("region", "区划代码", "Region code", 10),
+    Column("region_name", "区划名称", "Region name", 10),
+    Column("level", "层级", "Level", 12, "level"),
+    Column("order", "顺序", "Order", 6, "int"),
+    Column("member_code", "成员事项编码", "Member code", 20),
+    Column("member_name", "成员事项名称", "Member name", 30),
+    Column("required", "必办", "Required", 6, "bool"),
+    Column("implemented", "已实施", "Implemented", 6, "bool"),
+    Column("member_visits", "成员到现场次数", "Member visits", 8, "int"),
+    Column("member_promised_days", "成员承诺时限（天）", "Member promised days", 8, "int"),
+    Column("bundle_visits", "一件事到现场次数", "Bundle visits", 8, "int"),
+    Column("joint", "联办", "Joint", 6, "bool"),
 )
 BUNDLE_KEYS = tuple(c.key for c in BUNDLE_COLUMNS)
 

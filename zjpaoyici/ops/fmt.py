@@ -21,6 +21,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from zjpaoyici.catalogue.codes import ZHEJIANG, CodeProfile, ProfileError, profile_from_manifest
+from zjpaoyici.catalogue.fields import IDENTIFIER_KEYS
 from zjpaoyici.catalogue.load import read_checked
 from zjpaoyici.catalogue.paths import MANIFEST, find_root, plan_files
 from zjpaoyici.catalogue.schemas import KIND_SCHEMA, deref, load_schema
@@ -33,8 +34,6 @@ from zjpaoyici.runner.engine import PARALLEL_MIN_BYTES, code_digest, default_job
 
 # Lists of records that are kept sorted by their code.
 SORTED_LISTS = {"matters", "subs", "items", "regions", "retired", "bundles"}
-# Keys whose text values are identifiers and are always written in double quotes.
-CODE_KEYS = {"code", "region", "parent", "province", "agency_uscc", "implementation_code"}
 CODE_LISTS = {"exempt", "successors"}
 
 
@@ -133,7 +132,7 @@ class _Canon:
                     _quote(node, i)
                 else:
                     self.value(node, i, item_schema, (*at, i))
-        elif key in CODE_KEYS:
+        elif key in IDENTIFIER_KEYS:
             _quote(parent, key)
 
 

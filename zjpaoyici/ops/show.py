@@ -45,16 +45,15 @@ from typing import Any, TypedDict
 
 from zjpaoyici.catalogue.bundles import MemberState, member_states, offered
 from zjpaoyici.catalogue.codes import normalise_code
+from zjpaoyici.catalogue.fields import FACT_FIELDS, SAME_STANDARD, limit_value
 from zjpaoyici.catalogue.load import basic_field_source
 from zjpaoyici.catalogue.model import (
-    FACT_KEYS,
     BasicMatter,
     Bundle,
     Catalogue,
     Entry,
     ImplFile,
     Item,
-    Limit,
     Source,
 )
 from zjpaoyici.catalogue.resolve import resolve_entry
@@ -63,19 +62,10 @@ from zjpaoyici.findings import Loc
 
 FORMAT = 1
 
-BASIC_KEYS = (
-    "code",
-    "name",
-    "type",
-    "basis",
-    "levels",
-    "legal_limit",
-    "department",
-    "main",
-    "subs",
-)
+# A matter's values shown, in this order.
+_MATTER = ("code", *SAME_STANDARD, "department", "main", "subs")
 # Leaf values shown for a region, in this order; maps (online, fee) are shown key by key.
-LEAF_KEYS = tuple(key for key in FACT_KEYS if key != "note")
+_LEAVES = tuple(key for key in FACT_FIELDS if key != "note")
 _WHOLE = {"promised_limit", "legal_limit"}  # maps shown as one value
 
 
@@ -200,13 +190,13 @@ def _basic(cat: Catalogue, matter: BasicMatter) -> dict[str, FieldData]:
         "type": matter.type,
         "basis": list(matter.basis),
         "levels": list(matter.levels),
-        "legal_limit": _limit(limit) if limit else None,
+        "legal_limit": limit_value(limit),
         "department": matter.department,
         "main": matter.main,
         "subs": list(matter.subs),
     }
     out: dict[str, FieldData] = {}
-    for key in BASIC_KEYS:
+    for key in _MATTER:
         src: Loc | None
         if key == "department":
             src = matter.src.doc.loc(("department",))
@@ -219,10 +209,6 @@ def _basic(cat: Catalogue, matter: BasicMatter) -> dict[str, FieldData]:
             src = basic_field_source(cat, matter, key).loc()
         out[key] = {"value": values[key], "source": source_data(src) if src else None}
     return out
-
-
-def _limit(limit: Limit) -> dict[str, Any]:
-    return {"days": limit.days, "unit": limit.unit}
 
 
 def _raw_entries(
@@ -275,7 +261,7 @@ def _region(cat: Catalogue, entry: Entry) -> RegionData:
 
 def _rows(entry: Entry, values: Mapping[str, Any], at: Pointer) -> Iterator[RowData]:
     """One row per leaf value under ``at`` (the entry, or one of its items)."""
-    for key in LEAF_KEYS:
+    for key in _LEAVES:
         if key not in values or values[key] is None:
             continue
         value = values[key]
@@ -306,7 +292,7 @@ def _item(entry: Entry, item: Item) -> ItemData:
     own = {
         key: value
         for key, value in item.values.items()
-        if key in LEAF_KEYS and _states(entry, (*at, key))
+        if key in _LEAVES and _states(entry, (*at, key))
     }
     rows = [
         r
@@ -413,7 +399,7 @@ def build_bundle(cat: Catalogue, bundle: Bundle, region: str | None = None) -> B
         "departments": list(bundle.departments),
         "joint": bundle.joint,
         "visits": f.visits,
-        "promised_limit": _limit(f.promised_limit) if f.promised_limit else None,
+        "promised_limit": limit_value(f.promised_limit),
         "source": source_data(bundle.src.loc("code")),
         "regions": regions,
     }
@@ -428,6 +414,6 @@ def _member(cat: Catalogue, state: MemberState) -> MemberData:
         "required": state.member.required,
         "implemented": state.implemented,
         "visits": state.visits,
-        "promised_limit": _limit(state.promised) if state.promised else None,
+        "promised_limit": limit_value(state.promised),
         "source": source_data(state.src.loc()) if state.src else None,
     }

@@ -4,8 +4,9 @@ network request. Every text a catalogue contributes is escaped."""
 
 from __future__ import annotations
 
+from zjpaoyici.catalogue import fields
 from zjpaoyici.i18n import Lang, t
-from zjpaoyici.ops.stats.figures import LEVEL_ORDER, Tally
+from zjpaoyici.ops.stats.figures import Tally
 from zjpaoyici.ops.stats.report import GroupBy, Report
 from zjpaoyici.render.report_out import (
     LEVELS,
@@ -71,7 +72,9 @@ def _num(value: float | None) -> str:
 
 def _level_svg(report: Report, lang: Lang) -> str:
     """Horizontal bars per level with the target marked."""
-    rows = [(lv, report.coverage.levels[lv]) for lv in LEVEL_ORDER if lv in report.coverage.levels]
+    rows = [
+        (lv, report.coverage.levels[lv]) for lv in fields.LEVELS if lv in report.coverage.levels
+    ]
     width, label_w, bar_w, row_h = 640, 150, 400, 34
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{row_h * len(rows) + 10}"'
@@ -109,7 +112,7 @@ def _history_svg(report: Report, lang: Lang) -> str:
         return ""
     width, height, left, top, bottom = 640, 240, 50, 10, 40
     plot_w, plot_h = width - left - 10, height - top - bottom
-    levels = [lv for lv in LEVEL_ORDER if any(lv in h.levels for h in points)]
+    levels = [lv for lv in fields.LEVELS if any(lv in h.levels for h in points)]
     step = plot_w / max(len(points) - 1, 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}"'
@@ -228,7 +231,7 @@ def render_html(report: Report, lang: Lang) -> str:
     cov = report.coverage
     checks = {c.level: c for c in report.checks}
     cards = []
-    for level in LEVEL_ORDER:
+    for level in fields.LEVELS:
         fig = cov.levels.get(level)
         if fig is None:
             continue

@@ -10,16 +10,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from zjpaoyici.catalogue import fields
 from zjpaoyici.i18n import Bi, Lang, t
-from zjpaoyici.ops.stats.figures import LEVEL_ORDER, Tally, Unit
+from zjpaoyici.ops.stats.figures import Tally, Unit
 from zjpaoyici.ops.stats.report import GroupBy, Report, Row
 from zjpaoyici.render.safe import json_text, markdown_text, one_line
 
 LEVELS = {
-    "province": Bi("省级", "province"),
-    "city": Bi("设区市", "city"),
-    "county": Bi("县（市、区）", "county"),
-    "township": Bi("乡镇（街道）", "township"),
+    **{lv.key: Bi(lv.zh, lv.en) for lv in fields.LEVEL_TERMS},
     "unknown": Bi("未知层级", "unknown level"),
     "": Bi("", ""),
 }
@@ -266,7 +264,9 @@ def _num(value: Any) -> str:
 
 def _level_lines(report: Report, lang: Lang) -> list[tuple[str, Any]]:
     """(level, figure) in display order."""
-    return [(lv, report.coverage.levels[lv]) for lv in LEVEL_ORDER if lv in report.coverage.levels]
+    return [
+        (lv, report.coverage.levels[lv]) for lv in fields.LEVELS if lv in report.coverage.levels
+    ]
 
 
 def render_table(report: Report, console: Console, by: GroupBy, lang: Lang) -> None:
@@ -384,7 +384,7 @@ def bundle_level_rows(report: Report, lang: Lang) -> list[tuple[str, str, str, s
             pct(fig.pooled.share),
             pct(fig.pooled.zero_share),
         )
-        for level in LEVEL_ORDER
+        for level in fields.LEVELS
         if (fig := b.levels.get(level)) is not None
     ]
 
@@ -411,7 +411,7 @@ def _bundle_table(report: Report, console: Console, lang: Lang) -> None:
 def _history_table(report: Report, console: Console, lang: Lang) -> None:
     if not report.history:
         return
-    levels = [lv for lv in LEVEL_ORDER if any(lv in h.levels for h in report.history)]
+    levels = [lv for lv in fields.LEVELS if any(lv in h.levels for h in report.history)]
     table = Table(title=t("report_history", lang), title_justify="left")
     table.add_column(t("rh_rev", lang))
     table.add_column(t("rh_date", lang))

@@ -15,7 +15,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from zjpaoyici.catalogue.model import LEVELS
+from zjpaoyici.catalogue.fields import level_label
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.show import (
     BundleData,
@@ -74,7 +74,7 @@ def _region(console: Console, region: RegionData, lang: Lang) -> None:
     head.append(" ")
     head.append(one_line(region["name"]), style="bold")
     level = region["level"]
-    head.append(f" · {t('level_' + level, lang) if level else '?'}", style="cyan")
+    head.append(f" · {level_label(level, lang) if level else '?'}", style="cyan")
     agency = region.get("agency") or region["department"]
     if agency:
         head.append(" · ")
@@ -145,8 +145,8 @@ def _basic_value(key: str, field: FieldData, lang: Lang) -> Text:
     if key in ("main", "subs") and not value:
         return Text(t("show_none", lang), style="dim")
     if key == "levels" and isinstance(value, list):
-        names = [t(f"level_{lv}", lang) if lv in LEVELS else str(lv) for lv in value]
-        return Text(one_line(("、" if lang == "zh" else ", ").join(names)))
+        names = [level_label(str(lv), lang) for lv in value]
+        return Text(one_line(t("list_separator", lang).join(names)))
     return _value(value, lang)
 
 

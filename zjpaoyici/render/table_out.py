@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from zjpaoyici.catalogue.fields import Column, level_label
 from zjpaoyici.files.atomic import atomic_path
 from zjpaoyici.files.roundtrip import dump_text, new_yaml
-from zjpaoyici.i18n import MESSAGES, Lang, t
-from zjpaoyici.ops.explode import Column
+from zjpaoyici.i18n import Lang
 from zjpaoyici.render.safe import csv_text_cell, json_text
 
 Cell = str | int | float | bool | None
@@ -239,7 +239,7 @@ def labelled(value: Any, kind: str, lang: Lang) -> Cell:
     if kind == "bool" and isinstance(value, bool):
         return _BOOL[lang][0 if value else 1]
     if kind == "level" and isinstance(value, str):
-        return t(f"level_{value}", lang) if f"level_{value}" in MESSAGES else value
+        return level_label(value, lang)
     if kind == "unit" and isinstance(value, str):
         return _UNIT[lang].get(value, value)
     if kind == "situation" and isinstance(value, Mapping):
@@ -255,14 +255,11 @@ def display_width(text: str) -> int:
 
 
 def explode_headers(columns: Sequence[Column], lang: Lang) -> list[Header]:
-    return [
-        Header(c.title.get(lang), max(c.width, display_width(c.title.get(lang)) + 2))
-        for c in columns
-    ]
+    return [Header(c.label(lang), max(c.width, display_width(c.label(lang)) + 2)) for c in columns]
 
 
 def explode_cells(
     rows: Iterable[Mapping[str, Any]], columns: Sequence[Column], lang: Lang
 ) -> Iterator[list[Cell]]:
     for row in rows:
-        yield [labelled(row.get(c.key), c.kind, lang) for c in columns]
+        yield [labelled(row.get(c.key), c.cell, lang) for c in columns]

@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from zjpaoyici.catalogue.fields import LEVELS
 from zjpaoyici.catalogue.load import basic_field_source
 from zjpaoyici.catalogue.model import BasicMatter, Catalogue, Entry, ImplFile, Layer, Limit, Source
 from zjpaoyici.catalogue.resolve import item_source
 from zjpaoyici.findings import Finding, Severity
 from zjpaoyici.i18n import Bi
-from zjpaoyici.rules.references import LEVEL_NAMES
+from zjpaoyici.rules.references import level_name
 from zjpaoyici.rules.registry import also, check
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -81,10 +82,10 @@ def _shown(key: str, value: Any) -> Bi:
     if isinstance(value, Limit):
         return limit_text(value)
     if key == "levels":
-        order = [lv for lv in LEVEL_NAMES if lv in value] + sorted(
-            lv for lv in value if lv not in LEVEL_NAMES
+        order = [lv for lv in LEVELS if lv in value] + sorted(
+            lv for lv in value if lv not in LEVELS
         )
-        names = [LEVEL_NAMES.get(lv, Bi(lv, lv)) for lv in order]
+        names = [level_name(lv) for lv in order]
         return Bi("、".join(n.zh for n in names) or "—", ", ".join(n.en for n in names) or "—")
     if key == "basis":
         return Bi("；".join(sorted(value)) or "—", "; ".join(sorted(value)) or "—")
@@ -368,11 +369,11 @@ def _no_lower_region(matter: BasicMatter | None, level: str) -> Bi | None:
     """Why defaults at ``level`` for ``matter`` reach no region, or ``None`` if they do."""
     if level in ("county", "township"):
         return Bi(
-            f"{LEVEL_NAMES[level].zh}没有下级区划", f"nothing lies below a {LEVEL_NAMES[level].en}"
+            f"{level_name(level).zh}没有下级区划", f"nothing lies below a {level_name(level).en}"
         )
     if matter is None or not matter.levels or "county" in matter.levels:
         return None
-    levels = [LEVEL_NAMES.get(lv, Bi(lv, lv)) for lv in matter.levels]
+    levels = [level_name(lv) for lv in matter.levels]
     return Bi(
         f"该事项的行使层级为{'、'.join(b.zh for b in levels)}，所辖县（市、区）不行使",
         f"the matter is exercised at {', '.join(b.en for b in levels)}, not by the city's counties",

@@ -11,11 +11,11 @@ import string
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from zjpaoyici.catalogue.fields import kept, not_kept
+from zjpaoyici.catalogue.fields import IDENTIFIER_KEYS, kept, not_kept
 from zjpaoyici.catalogue.fields import labels as element_labels
 from zjpaoyici.catalogue.model import Catalogue, Entry, Facts, Source, origin_of
 from zjpaoyici.catalogue.schemas import field_path
-from zjpaoyici.files.reader import BIDI_CONTROLS, Document, Pointer
+from zjpaoyici.files.reader import BIDI_CONTROLS, SINGLE_LINE_FIELDS, Document, Pointer
 from zjpaoyici.findings import Finding, Loc, Severity
 from zjpaoyici.i18n import Bi
 from zjpaoyici.rules.registry import also, check, define
@@ -259,13 +259,9 @@ _ODD_SPACE = re.compile(
 )
 _BIDI = re.compile("[" + BIDI_CONTROLS + "]")
 _BREAK = re.compile(r"[\r\n\x85\u2028\u2029]")
-# Fields written on one line: names, departments, agencies, short labels.
-_SINGLE_LINE = {
-    *("name", "department", "agency", "lead_department", "case_type", "reach", "stage"),
-    *("lifecycle", "type", "unit", "item_name", "situation_name", "region_table"),
-}
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00a0\u3000\t"
-_CODE_KEYS = {"code", "region", "parent", "province", "agency_uscc", "schema"}
+# identifiers (and the schema tag) hold no free text; an implementation code is still walked
+_NOT_TEXT = (IDENTIFIER_KEYS - {"implementation_code"}) | {"schema"}
 
 
 @check(
@@ -302,7 +298,12 @@ def stray_whitespace_in_region(
 def _free_text(text: str, at: Pointer) -> str:
     """What Q008 examines: a multi-line field's text without the one final line break a
     ``|`` block scalar keeps (clip chomping) — the way people write 办理流程 and 受理条件."""
-    if at and at[-1] not in _SINGLE_LINE and text.endswith("\n") and not text.endswith("\n\n"):
+    if (
+        at
+        and at[-1] not in SINGLE_LINE_FIELDS
+        and text.endswith("\n")
+        and not text.endswith("\n\n")
+    ):
         return text[:-1]
     return text
 
@@ -310,26 +311,26 @@ def _free_text(text: str, at: Pointer) -> str:
 def _walk_strings(doc: Document, node: Any, at: Pointer) -> Iterator[Finding]:
     if isinstance(node, dict):
         for key, value in node.items():
-            if key not in _CODE_KEYS:
+            if key not in _NOT_TEXT:
                 yield from _walk_strings(doc, value, (*at, key))
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from _walk_strings(doc, value, (*at, i))
     elif isinstance(node, str) and (
         _ODD_SPACE.search(_free_text(node, at))
-        or (at and at[-1] in _SINGLE_LINE and _BREAK.search(node))
+        or (at and at[-1] in SINGLE_LINE_FIELDS and _BREAK.search(node))
     ):
         if at and at[-1] in ("exempt", "successors", "members"):
             return
         fixed = _BIDI.sub("", re.sub(r"[\u200b-\u200d\u2060\ufeff]", "", node))
-        if at and at[-1] not in _SINGLE_LINE and "\n" in node.strip():
+        if at and at[-1] not in SINGLE_LINE_FIELDS and "\n" in node.strip():
             # free text over several lines: tidy each line, keep the lines
             lines = [re.sub(r"[ \t\u00a0\u3000]+", " ", x).strip() for x in fixed.split("\n")]
             fixed = "\n".join(x for x in lines if x)
         else:
             fixed = re.sub(r"[\s\u00a0\u3000]+", " ", fixed).strip()
         invisible = any(c in node for c in _INVISIBLE)
-        if at and at[-1] in _SINGLE_LINE and _BREAK.search(node):
+        if at and at[-1] in SINGLE_LINE_FIELDS and _BREAK.search(node):
             what = Bi(
                 "换行符（这个字段只能写一行；换行会让表格、日志和工作流命令错位）",
                 "a line break (this field is one line; a break shifts tables, logs and"

@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from zjpaoyici.catalogue.codes import has_odd_characters, normalise_code
+from zjpaoyici.catalogue.fields import level_label
 from zjpaoyici.catalogue.model import Catalogue, Entry, ImplFile, Source
 from zjpaoyici.catalogue.resolve import entry_key
 from zjpaoyici.findings import Finding, Severity
@@ -14,12 +15,10 @@ from zjpaoyici.rules.registry import also, check
 
 E, W = Severity.ERROR, Severity.WARNING
 
-LEVEL_NAMES = {
-    "province": Bi("省级", "province"),
-    "city": Bi("设区市", "city"),
-    "county": Bi("县（市、区）", "county"),
-    "township": Bi("乡镇（街道）", "township"),
-}
+
+def level_name(level: str) -> Bi:
+    """A region level's labels as a message parameter (an unknown level as written)."""
+    return Bi(level_label(level, "zh"), level_label(level, "en"))
 
 
 def _region_part(
@@ -206,7 +205,7 @@ def level_not_allowed(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
         return
     if _stands_in_for(cat, region.code, region.level) & set(matter.levels):
         return
-    levels = [LEVEL_NAMES.get(lv, Bi(lv, lv)) for lv in matter.levels]
+    levels = [level_name(lv) for lv in matter.levels]
     yield Finding(
         "R004",
         entry.src.loc("code"),
@@ -215,7 +214,7 @@ def level_not_allowed(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
             "name": matter.name,
             "levels": Bi("、".join(b.zh for b in levels), ", ".join(b.en for b in levels)),
             "region": f"{region.code} {region.name}",
-            "level": LEVEL_NAMES[region.level],
+            "level": level_name(region.level),
         },
         related=(matter.src.loc("levels"),),
     )
@@ -348,7 +347,7 @@ def region_tree(cat: Catalogue) -> Iterator[Finding]:
                         },
                     )
                 elif cat.regions[parent].level not in _parent_levels(cat, code, level):
-                    wanted = [LEVEL_NAMES[lv] for lv in _parent_levels(cat, code, level)]
+                    wanted = [level_name(lv) for lv in _parent_levels(cat, code, level)]
                     yield Finding(
                         "R006",
                         doc.loc(("regions", i, "parent")),

@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from zjpaoyici.catalogue.bundles import offered_bundles
+from zjpaoyici.catalogue.fields import LEVELS
 from zjpaoyici.catalogue.model import Bundle, Catalogue, Entry
 from zjpaoyici.catalogue.resolve import resolve_region
 
 UnitKind = Literal["entry", "main", "item"]
 UNIT_KINDS: tuple[UnitKind, ...] = ("entry", "main", "item")
-LEVEL_ORDER = ("province", "city", "county", "township")
 
 
 @dataclass(frozen=True, slots=True)
@@ -485,7 +485,7 @@ def level_figures(
 ) -> dict[str, LevelFigure]:
     """Mean-over-regions and pooled figures for every level that has counted regions."""
     out: dict[str, LevelFigure] = {}
-    for level in LEVEL_ORDER:
+    for level in LEVELS:
         regions = [
             r
             for r, lv in region_levels.items()

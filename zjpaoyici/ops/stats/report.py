@@ -11,12 +11,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from zjpaoyici.catalogue.fields import LEVELS
 from zjpaoyici.catalogue.model import Catalogue
-from zjpaoyici.ops.stats.figures import LEVEL_ORDER, Coverage, LevelFigure, Tally, UnitKind, compute
+from zjpaoyici.ops.stats.figures import Coverage, LevelFigure, Tally, UnitKind, compute
 
 Basis = Literal["mean", "pooled"]
 GroupBy = Literal["level", "region", "department", "type"]
-CHECKED_LEVELS = ("province", "city", "county")
+# Levels a --fail-under target applies to: every level above townships.
+CHECKED_LEVELS = tuple(lv for lv in LEVELS if lv != "township")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +69,11 @@ class Report:
         if by == "level":
             return [
                 Row(level, level, level, cov.levels[level].pooled)
-                for level in LEVEL_ORDER
+                for level in LEVELS
                 if level in cov.levels
             ]
         if by == "region":
-            order = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
+            order: dict[str, int] = {lv: i for i, lv in enumerate(LEVELS)}
             keys = sorted(
                 cov.by_region, key=lambda r: (order.get(cov.region_levels.get(r, ""), 9), r)
             )

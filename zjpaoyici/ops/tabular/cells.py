@@ -8,7 +8,7 @@ import re
 import unicodedata
 from typing import Any
 
-from zjpaoyici.i18n import Bi
+from zjpaoyici.i18n import Msg
 from zjpaoyici.ops.tabular.mapping import (
     DAYS_IMMEDIATE,
     DAYS_UNKNOWN,
@@ -21,8 +21,8 @@ from zjpaoyici.ops.tabular.mapping import (
 class ParseError(ValueError):
     """A value that cannot be read; the reason is bilingual."""
 
-    def __init__(self, reason: Bi) -> None:
-        super().__init__(reason.en)
+    def __init__(self, reason: Msg) -> None:
+        super().__init__(reason.get("en"))
         self.reason = reason
 
 
@@ -99,13 +99,13 @@ def parse_value(spec: FieldSpec, value: Any) -> Any:
 
 def _parse_text(value: Any) -> str:
     if isinstance(value, list | dict):
-        raise ParseError(Bi("应为文字，却是列表或对象", "expected text, found a list or object"))
+        raise ParseError(Msg("cell_text_not_list"))
     return as_text(value).strip()
 
 
 def _parse_int(value: Any) -> int:
     if isinstance(value, bool):
-        raise ParseError(Bi("应为非负整数，却是是/否", "expected a whole number, found yes/no"))
+        raise ParseError(Msg("cell_int_not_yes_no"))
     if isinstance(value, int):
         number = value
     elif isinstance(value, float) and value.is_integer():
@@ -113,47 +113,35 @@ def _parse_int(value: Any) -> int:
     elif isinstance(value, str) and _INT.match(_norm(value)):
         number = int(_norm(value).rstrip("次").strip())
     elif isinstance(value, str) and re.match(r"^-\d+\s*次?$", _norm(value)):
-        raise ParseError(Bi("不能为负数", "must not be negative"))
+        raise ParseError(Msg("cell_negative"))
     else:
-        raise ParseError(
-            Bi("应为非负整数（阿拉伯数字，如 1）", "expected a whole number ≥ 0 in digits, e.g. 1")
-        )
+        raise ParseError(Msg("cell_int_expected"))
     if number < 0:
-        raise ParseError(Bi("不能为负数", "must not be negative"))
+        raise ParseError(Msg("cell_negative"))
     return number
 
 
 def _parse_days(value: Any, unit: str | None) -> dict[str, Any]:
     if isinstance(value, dt.datetime | dt.date | dt.time):
-        raise ParseError(
-            Bi(
-                "是日期而不是天数（表格软件可能把它自动转成了日期）",
-                "is a date, not a number of days (a spreadsheet may have turned it into one)",
-            )
-        )
+        raise ParseError(Msg("cell_days_is_date"))
     if isinstance(value, bool):
-        raise ParseError(Bi("应为天数", "expected a number of days"))
+        raise ParseError(Msg("cell_days_expected"))
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int):
         if value < 0:
-            raise ParseError(Bi("天数不能为负数", "days must not be negative"))
+            raise ParseError(Msg("cell_days_negative"))
         return _limit(value, None, unit)
     if not isinstance(value, str):
-        raise ParseError(Bi("应为天数", "expected a number of days"))
+        raise ParseError(Msg("cell_days_expected"))
     text = _norm(value)
     if text in DAYS_IMMEDIATE:
         return {"days": 0, "unit": unit or "working"}
     if _DATE_TEXT.match(text):
-        raise ParseError(Bi("像是日期而不是时限天数", "looks like a date, not a number of days"))
+        raise ParseError(Msg("cell_days_looks_like_date"))
     match = _DAYS.match(text)
     if match is None:
-        raise ParseError(
-            Bi(
-                "无法识别的时限（可写 5、5个工作日、5(自然日)、即办）",
-                "unrecognised time limit (write 5, 5个工作日, 5(自然日) or 即办)",
-            )
-        )
+        raise ParseError(Msg("cell_days_unrecognised"))
     return _limit(int(match.group("n")), match.group("unit"), unit)
 
 
@@ -161,13 +149,7 @@ def _limit(days: int, word: str | None, unit: str | None) -> dict[str, Any]:
     if word in UNIT_WORDS:
         return {"days": days, "unit": UNIT_WORDS[word]}
     if unit is None:
-        raise ParseError(
-            Bi(
-                "没有写明是工作日还是自然日；请在映射中为该字段写 unit: working 或 natural",
-                "does not say working or calendar days; add unit: working or natural to"
-                " this field in the mapping",
-            )
-        )
+        raise ParseError(Msg("cell_days_unit_unsaid"))
     return {"days": days, "unit": unit}
 
 
@@ -182,7 +164,7 @@ def _parse_bool(value: Any, spec: FieldSpec) -> bool:
     shown = "/".join(
         f"{a}/{b}" for a, b in zip(spec.true_values[:2], spec.false_values[:2], strict=False)
     )
-    raise ParseError(Bi(f"应为是或否（{shown}）", f"expected yes or no ({shown})"))
+    raise ParseError(Msg("cell_expected_yes_no", shown=shown))
 
 
 def _parse_contains(value: Any, spec: FieldSpec) -> bool:
@@ -191,7 +173,7 @@ def _parse_contains(value: Any, spec: FieldSpec) -> bool:
     False when it holds none: the source named its channels and this one is not among
     them (a blank cell never gets here: it stays unknown)."""
     if isinstance(value, dict):
-        raise ParseError(Bi("应为文字或列表，却是对象", "expected text or a list, found an object"))
+        raise ParseError(Msg("cell_contains_not_object"))
     if isinstance(value, list):
         parts = [_norm(as_text(v)) for v in value if v is not None]
     elif spec.separator:
@@ -207,9 +189,7 @@ def _lookup(spec: FieldSpec, key: str) -> Any:
     if key in spec.values:
         return spec.values[key]
     shown = "、".join(list(spec.values)[:12])
-    raise ParseError(
-        Bi(f"不在取值对照表中（可选：{shown}）", f"is not in the value map (known: {shown})")
-    )
+    raise ParseError(Msg("cell_not_in_value_map", shown=shown))
 
 
 def _parse_split(value: Any, spec: FieldSpec) -> list[Any] | None:
@@ -218,7 +198,7 @@ def _parse_split(value: Any, spec: FieldSpec) -> list[Any] | None:
     if isinstance(value, list):
         parts = [as_text(v).strip() for v in value]
     elif isinstance(value, dict):
-        raise ParseError(Bi("应为列表，却是对象", "expected a list, found an object"))
+        raise ParseError(Msg("cell_list_not_object"))
     else:
         parts = [p.strip() for p in as_text(value).split(spec.separator or "\n")]
     parts = [p for p in parts if p]
@@ -236,12 +216,7 @@ def _parse_objects(value: list[Any], spec: FieldSpec) -> list[Any] | None:
         if name is None or not as_text(name).strip():
             continue
         if flag is None or not as_text(flag).strip():
-            raise ParseError(
-                Bi(
-                    f"材料“{as_text(name).strip()}”没有写明是否必要",
-                    f"material “{as_text(name).strip()}” does not say whether it is required",
-                )
-            )
+            raise ParseError(Msg("cell_material_required_unsaid", name=as_text(name).strip()))
         required = _parse_bool(flag, spec)
         out.append({"name": _parse_text(name), "required": required})
     return out or None
@@ -257,9 +232,10 @@ def _parse_pairs(value: Any, spec: FieldSpec) -> dict[str, str]:
         key, sign, val = part.partition(spec.assign)
         if not sign or not key.strip() or not val.strip():
             raise ParseError(
-                Bi(
-                    f"应写成 维度{spec.assign}取值，多个用 {spec.separator} 分隔",
-                    f"write dimension{spec.assign}value, several separated by {spec.separator}",
+                Msg(
+                    "cell_pairs_shape",
+                    assign=spec.assign,
+                    separator=spec.separator,
                 )
             )
         out[key.strip()] = val.strip()

@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from zjpaoyici.catalogue.model import BasicMatter, Catalogue, Entry, Facts, Item
+from zjpaoyici.catalogue.fields import fact_row, limit_value, text_value
+from zjpaoyici.catalogue.model import BasicMatter, Catalogue, Entry, Item
 from zjpaoyici.catalogue.resolve import resolve_region
 from zjpaoyici.files.resources import package_dir
 from zjpaoyici.ops.tabular.cells import unparse
@@ -100,7 +101,7 @@ def basic_record(cat: Catalogue, matter: BasicMatter) -> dict[str, Any]:
         "type": matter.type,
         "basis": list(matter.basis),
         "levels": list(matter.levels),
-        "legal_limit": _limit(matter.legal_limit),
+        "legal_limit": limit_value(matter.legal_limit),
         "department": matter.department or None,
     }
     if matter.main is not None:
@@ -108,10 +109,6 @@ def basic_record(cat: Catalogue, matter: BasicMatter) -> dict[str, Any]:
         rec["main_code"] = matter.main
         rec["main_name"] = main.name if main else None
     return rec
-
-
-def _limit(limit: Any) -> dict[str, Any] | None:
-    return {"days": limit.days, "unit": limit.unit} if limit is not None else None
 
 
 def _matter_fields(cat: Catalogue, entry: Entry) -> dict[str, Any]:
@@ -128,8 +125,8 @@ def _matter_fields(cat: Catalogue, entry: Entry) -> dict[str, Any]:
         "agency_uscc": entry.agency_uscc,
         "implementation_code": entry.implementation_code,
         "code": entry.code,
-        "name": _text(values.get("name")),
-        "type": _text(values.get("type")),
+        "name": text_value(values.get("name")),
+        "type": text_value(values.get("type")),
         "basis": [b for b in values.get("basis") or [] if isinstance(b, str)],
         "levels": [lv for lv in values.get("levels") or [] if isinstance(lv, str)],
         "legal_limit": values.get("legal_limit")
@@ -144,34 +141,8 @@ def _matter_fields(cat: Catalogue, entry: Entry) -> dict[str, Any]:
     return rec
 
 
-def _fact_fields(facts: Facts, values: Mapping[str, Any]) -> dict[str, Any]:
-    raw_fee = values.get("fee")
-    fee: Mapping[str, Any] = raw_fee if isinstance(raw_fee, dict) else {}
-    raw_online = values.get("online")
-    stated = raw_online.get("available") if isinstance(raw_online, dict) else None
-    return {
-        "visits": facts.visits,
-        "onsite_reason": facts.onsite_reason,
-        "promised_limit": _limit(facts.promised_limit),
-        "case_type": facts.case_type,
-        # as stated (not derived from the depth), so the round trip writes what was written
-        "online_available": stated if isinstance(stated, bool) else None,
-        "online_depth": facts.online_depth,
-        "mobile": facts.mobile,
-        "express": facts.express,
-        "reach": facts.reach,
-        "annual_cases": facts.annual_cases,
-        "fee_charged": facts.fee.charged if facts.fee else None,
-        "fee_standard": _text(fee.get("standard")) if facts.fee else None,
-        "fee_basis": facts.fee.basis if facts.fee else None,
-        "materials": [m.name for m in facts.materials if m.required],
-        "materials_optional": [m.name for m in facts.materials if not m.required],
-        "note": _text(values.get("note")),
-    }
-
-
 def entry_record(cat: Catalogue, entry: Entry) -> dict[str, Any]:
-    return {**_matter_fields(cat, entry), **_fact_fields(entry.facts, entry.values)}
+    return {**_matter_fields(cat, entry), **fact_row(entry.facts, entry.values)}
 
 
 def item_record(cat: Catalogue, entry: Entry, item: Item) -> dict[str, Any]:
@@ -179,12 +150,8 @@ def item_record(cat: Catalogue, entry: Entry, item: Item) -> dict[str, Any]:
         **_matter_fields(cat, entry),
         "item_code": item.full_code,
         # on an item's row, the item's own 办理项编码 (as every fact on that row is the item's)
-        "implementation_code": _text(item.values.get("implementation_code")),
+        "implementation_code": text_value(item.values.get("implementation_code")),
         "item_name": item.name,
         "situation": dict(item.situation) or None,
-        **_fact_fields(item.facts, item.values),
+        **fact_row(item.facts, item.values),
     }
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None

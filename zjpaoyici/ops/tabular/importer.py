@@ -39,19 +39,17 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from zjpaoyici.catalogue.codes import TYPE_NAMES
-from zjpaoyici.catalogue.model import FACT_KEYS, LEVELS
+from zjpaoyici.catalogue.fields import FACT_FIELDS, IDENTIFIER_KEYS, LEVELS, SAME_STANDARD
 from zjpaoyici.catalogue.regions import UnknownProvince, province_regions
 from zjpaoyici.catalogue.schemas import header_for
 from zjpaoyici.files.atomic import umask, write_files
 from zjpaoyici.files.roundtrip import dump_text
-from zjpaoyici.i18n import Bi
+from zjpaoyici.i18n import Msg
 from zjpaoyici.ops.fmt import code_sort_key
 from zjpaoyici.ops.tabular.cells import ParseError, as_text, is_blank, parse_value
 from zjpaoyici.ops.tabular.mapping import (
     _TEMPLATE_PART,
-    BASIC_KEYS,
     CASE_TYPES,
-    CODE_KEYS,
     Condition,
     FieldSpec,
     MappingSpec,
@@ -76,7 +74,7 @@ class Problem:
     column: str | None
     field: str | None
     value: Any
-    reason: Bi
+    reason: Msg
     skipped: bool = True
     left_unknown: bool = False
     source: Path | None = None  # the file of the row, when an import reads several
@@ -86,7 +84,7 @@ class ImportFailed(Exception):
     """A bad value in a field whose mapping says ``on_error: fail``: nothing is written."""
 
     def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.reason.en)
+        super().__init__(problem.reason.get("en"))
         self.problem = problem
 
 
@@ -184,13 +182,13 @@ class Importer:
                 return row - offset, path
         return row, None  # pragma: no cover - ids start after the first offset
 
-    def _row_text(self, row: int, other: int) -> tuple[str, str]:
-        """How row ``row`` is named beside row ``other`` (zh, en): its number, with its
-        file when the two are in different files."""
+    def _row_text(self, row: int, other: int) -> Msg:
+        """How row ``row`` is named beside row ``other``: its number, with its file when
+        the two are in different files."""
         line, path = self._at(row)
         if path is None or self._at(other)[1] == path:
-            return f"第 {line} 行", f"{line}"
-        return f"{path.name} 第 {line} 行", f"{line} (of {path.name})"
+            return Msg("imp_row", line=line)
+        return Msg("imp_row_in_file", line=line, file=path.name)
 
     def _new_problem(
         self,
@@ -198,7 +196,7 @@ class Importer:
         column: str | None,
         fieldname: str | None,
         value: Any,
-        reason: Bi,
+        reason: Msg,
         skipped: bool = True,
         left_unknown: bool = False,
     ) -> Problem:
@@ -212,9 +210,9 @@ class Importer:
         bad = record.get("")
         if isinstance(bad, BadJson) or (len(record) == 1 and "" in record):
             reason = (
-                Bi(f"不是有效的 JSON：{bad.message}", f"not valid JSON: {bad.message}")
+                Msg("imp_not_valid_json", message=bad.message)
                 if isinstance(bad, BadJson)
-                else Bi("不是 JSON 对象", "not a JSON object")
+                else Msg("imp_not_json_object")
             )
             self.problems.append(self._new_problem(number, None, None, None, reason))
             return None
@@ -253,7 +251,7 @@ class Importer:
                 return None
         return out
 
-    def _bad_cell(self, number: int, spec: FieldSpec, label: str, raw: Any, reason: Bi) -> bool:
+    def _bad_cell(self, number: int, spec: FieldSpec, label: str, raw: Any, reason: Msg) -> bool:
         """Report a value that cannot be read; True when the row is to be dropped."""
         if spec.on_error == "fail":
             raise ImportFailed(self._new_problem(number, label, spec.field, raw, reason))
@@ -337,10 +335,7 @@ class Importer:
         first rows lack are filled in, conflicting values are reported naming both rows
         (the earlier value kept)."""
         agency = entry.agency or entry.department or ""
-        where = Bi(
-            f"区划 {entry.region}、实施主体 {agency}、编码 {entry.code}",
-            f"region {entry.region}, agency {agency}, code {entry.code}",
-        )
+        where = Msg("imp_where_entry", region=entry.region, agency=agency, code=entry.code)
         merged = self._merge(number, row, entry.fields, entry.origin, where)
         if row.get("department") and entry.department and row["department"] != entry.department:
             first = entry.origin.get("department", 0)
@@ -356,10 +351,10 @@ class Importer:
         entries (levels unioned, conflicts reported with both rows)."""
         fields = dict(known.values)
         origin = {k: known.origin.get(k, known.row) for k in fields}
-        picked = {k: row[k] for k in BASIC_KEYS if row.get(k) is not None}
-        where = Bi(f"基本目录编码 {known.code}", f"basic code {known.code}")
+        picked = {k: row[k] for k in SAME_STANDARD if row.get(k) is not None}
+        where = Msg("imp_where_basic", code=known.code)
         merged = self._merge(number, picked, fields, origin, where)
-        known.values = {k: merged[k] for k in BASIC_KEYS if k in merged}
+        known.values = {k: merged[k] for k in SAME_STANDARD if k in merged}
         known.origin = origin
         main_code = row.get("main_code")
         if main_code is not None and main_code != known.code and known.main_code != main_code:
@@ -374,7 +369,7 @@ class Importer:
         row: Mapping[str, Any],
         fields: dict[str, Any],
         origin: dict[str, int],
-        where: Bi,
+        where: Msg,
     ) -> dict[str, Any]:
         for key, value in row.items():
             if key in _PLACING or value is None:
@@ -397,7 +392,7 @@ class Importer:
         kept: Any,
         other: Any,
         first: int,
-        where: Bi,
+        where: Msg,
         *,
         four: bool | None = None,
     ) -> None:
@@ -406,13 +401,17 @@ class Importer:
         label = spec.label if spec is not None else fieldname
         is_four = fieldname in _FOUR_SAME if four is None else four
         kind = _FOUR_CONFLICT if is_four else _FACT_CONFLICT
-        earlier, earlier_en = self._row_text(first, number) if first > 0 else ("第 ? 行", "?")
+        earlier = self._row_text(first, number) if first > 0 else Msg("imp_row", line="?")
         line = self._at(number)[0]
-        reason = Bi(
-            f"{kind.zh}：{earlier}与第 {line} 行同为{where.zh}，[{label}] 分别为"
-            f"“{_shown(kept)}”与“{_shown(other)}”；保留{earlier}的值",
-            f"{kind.en}: rows {earlier_en} and {line} are both {where.en}, but [{label}] is"
-            f' "{_shown(kept)}" and "{_shown(other)}"; kept row {earlier_en}\'s value',
+        reason = Msg(
+            "imp_conflict",
+            kind=kind,
+            earlier=earlier,
+            line=line,
+            where=where,
+            label=label,
+            kept=_shown(kept),
+            other=_shown(other),
         )
         self.problems.append(
             self._new_problem(number, label, fieldname, None, reason, skipped=False)
@@ -423,7 +422,7 @@ class Importer:
         return item_code[len(prefix) :] if item_code.startswith(prefix) else item_code
 
     def _problem(
-        self, number: int, fieldname: str, value: Any, reason: Bi, *, skipped: bool = True
+        self, number: int, fieldname: str, value: Any, reason: Msg, *, skipped: bool = True
     ) -> None:
         spec = self.mapping.fields.get(fieldname)
         label = spec.label if spec is not None else fieldname
@@ -439,17 +438,15 @@ class Importer:
             if key not in known:
                 known[key] = value
             elif known[key] != value:
-                reason = Bi(
-                    f"区划 {code} 的{_REGION_WORD[key].zh}在前面的行中是 {known[key]}，保留前者",
-                    f"region {code} has {_REGION_WORD[key].en} {known[key]} in an earlier row;"
-                    " kept that",
+                reason = Msg(
+                    "imp_region_kept_earlier", code=code, what=_REGION_WORD[key], known=known[key]
                 )
                 self._problem(number, f"region_{key}", value, reason, skipped=False)
 
     def _basic(self, number: int, row: Mapping[str, Any], *, defining: bool) -> dict[str, Any]:
         """Record the row's matter fields; returns those an entry must restate."""
         code = row["code"]
-        values = {k: row[k] for k in BASIC_KEYS if row.get(k) is not None}
+        values = {k: row[k] for k in SAME_STANDARD if row.get(k) is not None}
         main_code = row.get("main_code")
         main_code = main_code if main_code != code else None
         known = self.basics.get(code)
@@ -635,7 +632,7 @@ class Importer:
     def _basic_record(self, basic: _Basic) -> CommentedMap:
         rec = CommentedMap()
         rec["code"] = DoubleQuotedScalarString(basic.code)
-        for key in BASIC_KEYS:
+        for key in SAME_STANDARD:
             if key in basic.values:
                 rec[key] = _node(basic.values[key])
         if basic.subs:
@@ -652,10 +649,10 @@ class Importer:
         code = entry.fields.get("implementation_code")
         if code is not None:
             rec["implementation_code"] = DoubleQuotedScalarString(code)
-        for key in BASIC_KEYS:
+        for key in SAME_STANDARD:
             if key in entry.restated:
                 rec[key] = _node(entry.restated[key])
-        for key in FACT_KEYS:
+        for key in FACT_FIELDS:
             if key in entry.values:
                 rec[key] = _node(entry.values[key])
         if entry.items:
@@ -684,7 +681,7 @@ def item_overrides(base: Mapping[str, Any], values: Mapping[str, Any]) -> dict[s
     ``resolve`` merges), it has exactly ``values``: changed values, ``null`` for values
     the entry has and the item has not, ``remove: true`` for materials it lacks."""
     out: dict[str, Any] = {}
-    for key in FACT_KEYS:
+    for key in FACT_FIELDS:
         have, want = base.get(key), values.get(key)
         if have == want:
             continue
@@ -739,7 +736,7 @@ def facts_of(row: Mapping[str, Any]) -> dict[str, Any]:
         values["materials"] = materials
     if row.get("note") is not None:
         values["note"] = row["note"]
-    return dict(sorted(values.items(), key=lambda kv: FACT_KEYS.index(kv[0])))
+    return dict(sorted(values.items(), key=lambda kv: FACT_FIELDS.index(kv[0])))
 
 
 def _material(value: Any, required: bool) -> dict[str, Any]:
@@ -754,32 +751,17 @@ _REGION_CODE = re.compile(r"^\d{6}$")
 def _check_field(name: str, value: Any) -> None:
     """Values the catalogue cannot hold are row problems, not later schema findings."""
     if name in ("region", "region_parent") and not _REGION_CODE.match(str(value)):
-        raise ParseError(Bi("应为六位区划代码", "expected a six-digit region code"))
+        raise ParseError(Msg("imp_bad_region_code"))
     if name == "region_level" and value not in LEVELS:
-        raise ParseError(
-            Bi(
-                "层级应为 province、city、county 或 township",
-                "level must be province, city, county or township",
-            )
-        )
+        raise ParseError(Msg("imp_bad_level"))
     if name == "levels" and any(v not in LEVELS for v in value):
-        raise ParseError(
-            Bi(
-                "行使层级应为 province、city、county、township",
-                "levels must be province, city, county, township",
-            )
-        )
+        raise ParseError(Msg("imp_bad_levels"))
     if name == "type" and value not in TYPE_NAMES:
-        raise ParseError(
-            Bi(
-                "不是事项类型（行政许可、公共服务等；源数据用代码时请用 enum 对照）",
-                "is not a matter type (行政许可, 公共服务, …; map source codes with enum)",
-            )
-        )
+        raise ParseError(Msg("imp_bad_type"))
     if name == "case_type" and value not in CASE_TYPES:
-        raise ParseError(Bi("办件类型应为 即办件 或 承诺件", "case type must be 即办件 or 承诺件"))
+        raise ParseError(Msg("imp_bad_case_type"))
     if name == "online_depth" and not 0 <= value <= 4:
-        raise ParseError(Bi("网办深度应为 0–4", "online depth must be 0–4"))
+        raise ParseError(Msg("imp_bad_online_depth"))
 
 
 # Row fields that place a row rather than describe the matter (never merged).
@@ -801,8 +783,8 @@ _PLACING = frozenset(
     }
 )
 _FOUR_SAME = frozenset({"name", "type", "basis", "legal_limit"})
-_FOUR_CONFLICT = Bi("四同要素冲突", "conflicting 四同 field")
-_FACT_CONFLICT = Bi("同一事项的两行取值不同", "two rows of one matter disagree")
+_FOUR_CONFLICT = Msg("imp_four_same_conflict")
+_FACT_CONFLICT = Msg("imp_fact_conflict")
 
 
 def _shown(value: Any) -> str:
@@ -883,27 +865,17 @@ def holds(condition: Condition, value: Any, record: Mapping[str, Any]) -> bool:
     return True
 
 
-_NO_CODE = Bi("没有事项编码", "no matter code")
-_NO_CHARGED = Bi(
-    "写了收费标准或依据，却没有写是否收费",
-    "gives a fee standard or basis but not whether a fee is charged",
-)
-_ITEM_NO_REGION = Bi("办理项行没有区划", "an item row without a region")
-_DUPLICATE_ITEM = Bi(
-    "这个办理项编码已出现过，取值不同", "this item code appeared before, with other values"
-)
-_NO_DEPARTMENT = Bi("没有实施部门", "no department")
-_MAIN_NO_NAME = Bi(
-    "主项没有自己的行，也没有主项名称；主项将缺少名称", "the main matter has no row and no name"
-)
-_NESTED = Bi(
-    "主项本身又是子项；按主项处理",
-    "the main matter is itself a sub matter; treated as a main matter",
-)
+_NO_CODE = Msg("imp_no_matter_code")
+_NO_CHARGED = Msg("imp_fee_without_charged")
+_ITEM_NO_REGION = Msg("imp_item_without_region")
+_DUPLICATE_ITEM = Msg("imp_duplicate_item")
+_NO_DEPARTMENT = Msg("imp_no_department")
+_MAIN_NO_NAME = Msg("imp_main_without_name")
+_NESTED = Msg("imp_main_is_sub")
 _REGION_WORD = {
-    "name": Bi("名称", "name"),
-    "level": Bi("层级", "level"),
-    "parent": Bi("上级代码", "parent"),
+    "name": Msg("imp_region_name"),
+    "level": Msg("imp_region_level"),
+    "parent": Msg("imp_region_parent"),
 }
 
 
@@ -918,9 +890,6 @@ def _seq(items: Iterator[Any] | list[Any]) -> CommentedSeq:
     return CommentedSeq(list(items))
 
 
-_FLOW_KEYS = {"promised_limit", "legal_limit", "online", "fee", "situation", "basis", "levels"}
-
-
 def _node(value: Any, key: str | None = None) -> Any:
     """A value as round-trip YAML in the catalogue's style: small maps and lists inline."""
     if isinstance(value, dict):
@@ -928,7 +897,7 @@ def _node(value: Any, key: str | None = None) -> Any:
         for k, v in value.items():
             node[k] = (
                 DoubleQuotedScalarString(v)
-                if k in CODE_KEYS and isinstance(v, str)
+                if k in IDENTIFIER_KEYS and isinstance(v, str)
                 else _node(v, k)
             )
         if all(not isinstance(v, dict | list) for v in value.values()):
@@ -991,7 +960,7 @@ def import_rows(
     numbered per file) with ``mapping`` and lay the rows out as catalogue files."""
     sources = [source] if isinstance(source, Path) else list(source)
     if not sources:
-        raise SourceError(Bi("没有源文件。", "No source file."))
+        raise SourceError(Msg("imp_no_source_file"))
     tables = []
     for path in sources:
         table = read_source(path, source_format(path, mapping, fmt), mapping.source)

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from zjpaoyici.catalogue.codes import CodeProfile, ProfileError, profile_from_manifest
-from zjpaoyici.catalogue.fields import kept_by_mapping
+from zjpaoyici.catalogue.fields import PLACING_FIELDS, ROW_FIELDS, RowKind, kept_by_mapping
 from zjpaoyici.catalogue.load import read_checked
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.files.reader import DEFAULT_LIMITS
 from zjpaoyici.findings import Finding, Loc
-from zjpaoyici.i18n import Bi, Lang
+from zjpaoyici.i18n import Bi, Lang, Msg
 from zjpaoyici.rules.registry import blocks_rewrite, family_of
 from zjpaoyici.rules.ruleset import hint_of, message_of
 
@@ -23,45 +23,6 @@ SourceFormat = Literal["csv", "xlsx", "json", "jsonl"]
 FORMATS: tuple[SourceFormat, ...] = ("csv", "xlsx", "json", "jsonl")
 PARSERS = ("text", "int", "days", "bool", "contains", "split", "enum", "regex", "pairs")
 
-# Catalogue field → what kind of value it holds (which decides the parsers it accepts).
-FieldKind = Literal["text", "int", "days", "bool", "list", "pairs"]
-FIELDS: dict[str, FieldKind] = {
-    "code": "text",
-    "name": "text",
-    "main_code": "text",
-    "main_name": "text",
-    "type": "text",
-    "basis": "list",
-    "levels": "list",
-    "legal_limit": "days",
-    "region": "text",
-    "region_name": "text",
-    "region_level": "text",
-    "region_parent": "text",
-    "department": "text",
-    "agency": "text",
-    "agency_uscc": "text",
-    "implementation_code": "text",
-    "visits": "int",
-    "onsite_reason": "text",
-    "promised_limit": "days",
-    "case_type": "text",
-    "online_available": "bool",
-    "online_depth": "int",
-    "mobile": "bool",
-    "express": "bool",
-    "reach": "text",
-    "annual_cases": "int",
-    "fee_charged": "bool",
-    "fee_standard": "text",
-    "fee_basis": "text",
-    "materials": "list",
-    "materials_optional": "list",
-    "note": "text",
-    "item_code": "text",
-    "item_name": "text",
-    "situation": "pairs",
-}
 _DEFAULT_PARSER = {
     "text": "text",
     "int": "int",
@@ -70,7 +31,7 @@ _DEFAULT_PARSER = {
     "list": "split",
     "pairs": "pairs",
 }
-_PARSERS_FOR: dict[FieldKind, tuple[str, ...]] = {
+_PARSERS_FOR: dict[RowKind, tuple[str, ...]] = {
     "text": ("text", "enum", "regex"),
     "int": ("int", "enum"),
     "days": ("days",),
@@ -84,11 +45,6 @@ DAYS_UNKNOWN = ("无", "/", "-", "－", "—", "——", "不适用")
 DAYS_IMMEDIATE = ("即办", "即办件", "即时办结", "即来即办", "当场办结", "当场办理", "立即办结")
 UNIT_WORDS = {"工作日": "working", "自然日": "natural"}
 CASE_TYPES = ("即办件", "承诺件")
-CODE_KEYS = {"code", "region", "parent", "province", "agency_uscc", "implementation_code"}
-BASIC_KEYS = ("name", "type", "basis", "levels", "legal_limit")
-# Fields that place a row (which matter, region, agency, item): a bad cell in one of
-# them cannot leave the field unknown, the row is dropped (or the import fails).
-KEY_FIELDS = frozenset({"code", "region", "department", "agency", "main_code", "item_code"})
 OnError = Literal["unknown", "drop_row", "fail"]
 ON_ERROR: tuple[OnError, ...] = ("unknown", "drop_row", "fail")
 _TEMPLATE_PART = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
@@ -135,8 +91,8 @@ class FieldSpec:
     required_key: str | None = None  # materials from a list of objects: the "required?" key
 
     @property
-    def kind(self) -> FieldKind:
-        return FIELDS[self.field]
+    def kind(self) -> RowKind:
+        return ROW_FIELDS[self.field]
 
     @property
     def label(self) -> str:
@@ -230,14 +186,14 @@ class MappingSpec:
 @dataclass(frozen=True, slots=True)
 class MappingProblem:
     loc: Loc
-    message: Bi
+    message: Msg | Bi
 
 
 class MappingError(Exception):
     """The mapping file cannot be used; every problem is listed."""
 
     def __init__(self, problems: list[MappingProblem]) -> None:
-        super().__init__("; ".join(p.message.en for p in problems))
+        super().__init__("; ".join(p.message.get("en") for p in problems))
         self.problems = problems
 
 
@@ -268,7 +224,7 @@ def load_mapping(path: Path) -> MappingSpec:
         problems.append(
             MappingProblem(
                 doc.loc(("catalogue", "code_profile")),
-                Bi(f"编码规则无效：{exc}", f"invalid code profile: {exc}"),
+                Msg("map_invalid_code_profile", exc=exc),
             )
         )
         profile = profile_from_manifest(None)
@@ -296,7 +252,7 @@ def _finding_text(finding: Finding, lang: Lang) -> str:
     return f"{finding.rule} {message_of(finding, lang)}" + (f" {hint}" if hint else "")
 
 
-_EMPTY = Bi("映射文件为空或不是映射。", "The mapping file is empty or not a mapping.")
+_EMPTY = Msg("map_empty")
 
 
 def _encoding(value: Any) -> str:
@@ -305,18 +261,15 @@ def _encoding(value: Any) -> str:
 
 def _field_spec(
     name: str, raw: Mapping[str, Any]
-) -> tuple[FieldSpec | None, list[tuple[tuple[str, ...], Bi]]]:
-    trouble: list[tuple[tuple[str, ...], Bi]] = []
-    kind = FIELDS[name]
+) -> tuple[FieldSpec | None, list[tuple[tuple[str, ...], Msg]]]:
+    trouble: list[tuple[tuple[str, ...], Msg]] = []
+    kind = ROW_FIELDS[name]
     has_value = "value" in raw
     if sum(k in raw for k in ("column", "template", "value")) != 1:
         trouble.append(
             (
                 (),
-                Bi(
-                    "须写 column（源列）、template（列模板）或 value（常量）之一。",
-                    "Give one of column, template or value.",
-                ),
+                Msg("map_no_source"),
             )
         )
         return None, trouble
@@ -327,46 +280,34 @@ def _field_spec(
         else ((str(column_raw),) if column_raw is not None else ())
     )
     if isinstance(column_raw, list) and not columns:
-        trouble.append((("column",), Bi("列名列表为空。", "The list of columns is empty.")))
+        trouble.append((("column",), Msg("map_no_columns")))
     template = raw.get("template")
     if template is not None:
         why = template_problem(str(template))
         if why is not None:
-            trouble.append(
-                (("template",), Bi(f"列模板无法使用：{why}", f"unusable template: {why}"))
-            )
+            trouble.append((("template",), Msg("map_unusable_template", why=why)))
     when, when_trouble = _condition(raw.get("when"))
     trouble.extend((("when", *at), msg) for at, msg in when_trouble)
-    on_error: OnError = raw.get("on_error") or ("drop_row" if name in KEY_FIELDS else "unknown")
-    if on_error == "unknown" and name in KEY_FIELDS:
+    on_error: OnError = raw.get("on_error") or ("drop_row" if name in PLACING_FIELDS else "unknown")
+    if on_error == "unknown" and name in PLACING_FIELDS:
         trouble.append(
             (
                 ("on_error",),
-                Bi(
-                    f"{name} 决定行的归属，无法解析时不能留作未知（可用 drop_row 或 fail）。",
-                    f"{name} places the row; a bad value cannot be left unknown (use drop_row"
-                    " or fail).",
-                ),
+                Msg("map_placing_unknown", name=name),
             )
         )
     parser = raw.get("parser") or _DEFAULT_PARSER[kind]
     if parser not in _PARSERS_FOR[kind]:
-        allowed = "、".join(_PARSERS_FOR[kind])
+        allowed = _PARSERS_FOR[kind]
         trouble.append(
-            (
-                ("parser",),
-                Bi(
-                    f"字段 {name} 不能用解析器 {parser}（可用：{allowed}）。",
-                    f"Field {name} cannot use the {parser} parser (use: {', '.join(_PARSERS_FOR[kind])}).",
-                ),
-            )
+            (("parser",), Msg("map_parser_not_for", name=name, parser=parser, allowed=allowed))
         )
     values = raw.get("values")
     if parser == "enum" and not values:
-        trouble.append(((), Bi("enum 解析器须有 values 对照表。", "The enum parser needs values.")))
+        trouble.append(((), Msg("map_enum_needs_values")))
     value_map = {key_text(k): v for k, v in values.items()} if isinstance(values, dict) else None
     if value_map is not None:
-        want: dict[FieldKind, tuple[type, ...]] = {
+        want: dict[RowKind, tuple[type, ...]] = {
             "text": (str,),
             "list": (str,),
             "int": (int,),
@@ -381,10 +322,7 @@ def _field_spec(
                 trouble.append(
                     (
                         ("values",),
-                        Bi(
-                            f"对照值 {key} → {value!r} 不适合字段 {name}。",
-                            f"The mapped value {key} → {value!r} does not suit field {name}.",
-                        ),
+                        Msg("map_value_unsuited", key=key, value=repr(value), name=name),
                     )
                 )
     contains = raw.get("contains")
@@ -397,10 +335,7 @@ def _field_spec(
         trouble.append(
             (
                 (),
-                Bi(
-                    "contains 解析器须有 contains（要查找的文字，可写列表）。",
-                    "The contains parser needs contains (the text to look for, or a list).",
-                ),
+                Msg("map_contains_needs_contains"),
             )
         )
     required = raw.get("required")
@@ -410,11 +345,7 @@ def _field_spec(
         trouble.append(
             (
                 ("required",),
-                Bi(
-                    "required 只用于材料字段从对象列表取值时（column 如 materials[].name）。",
-                    "required is for a materials field read from a list of objects (column such"
-                    " as materials[].name).",
-                ),
+                Msg("map_required_only_materials"),
             )
         )
     pattern = None
@@ -422,21 +353,15 @@ def _field_spec(
         try:
             pattern = re.compile(str(raw.get("pattern", "")))
         except re.error as exc:
-            trouble.append((("pattern",), Bi(f"正则表达式无效：{exc}", f"invalid pattern: {exc}")))
+            trouble.append((("pattern",), Msg("map_invalid_pattern", exc=exc)))
         if not raw.get("pattern"):
-            trouble.append(
-                ((), Bi("regex 解析器须有 pattern。", "The regex parser needs a pattern."))
-            )
+            trouble.append(((), Msg("map_regex_needs_pattern")))
     constant = raw.get("value")
     if has_value and kind in ("text",) and not isinstance(constant, str):
         trouble.append(
             (
                 ("value",),
-                Bi(
-                    f'常量 {constant!r} 须写成带引号的文字（如 "511602"），以免被读成数字。',
-                    f'Write the constant {constant!r} as quoted text (e.g. "511602") so it is'
-                    " not read as a number.",
-                ),
+                Msg("map_constant_not_text", constant=repr(constant)),
             )
         )
     separator = raw.get("separator")
@@ -465,21 +390,19 @@ def _field_spec(
     return (spec if not trouble else None), trouble
 
 
-def _condition(raw: Any) -> tuple[Condition | None, list[tuple[tuple[str, ...], Bi]]]:
+def _condition(raw: Any) -> tuple[Condition | None, list[tuple[tuple[str, ...], Msg]]]:
     """The ``when:`` of a field: ``differs_from`` a column and/or ``matches`` a pattern."""
     if raw is None:
         return None, []
-    trouble: list[tuple[tuple[str, ...], Bi]] = []
+    trouble: list[tuple[tuple[str, ...], Msg]] = []
     if "differs_from" not in raw and "matches" not in raw:
-        trouble.append(
-            ((), Bi("when 须有 differs_from 或 matches。", "when needs differs_from or matches."))
-        )
+        trouble.append(((), Msg("map_when_needs_test")))
     pattern = None
     if "matches" in raw:
         try:
             pattern = re.compile(str(raw["matches"]))
         except re.error as exc:
-            trouble.append((("matches",), Bi(f"正则表达式无效：{exc}", f"invalid pattern: {exc}")))
+            trouble.append((("matches",), Msg("map_invalid_pattern", exc=exc)))
     condition = Condition(raw.get("column"), raw.get("differs_from"), pattern)
     return condition, trouble
 

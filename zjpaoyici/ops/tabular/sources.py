@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zjpaoyici.i18n import Bi
+from zjpaoyici.i18n import Msg
 from zjpaoyici.ops.tabular.cells import as_text
 from zjpaoyici.ops.tabular.mapping import FORMATS, MappingSpec, SourceFormat, SourceSpec
 
@@ -20,8 +20,8 @@ from zjpaoyici.ops.tabular.mapping import FORMATS, MappingSpec, SourceFormat, So
 class SourceError(Exception):
     """The source file cannot be read at all."""
 
-    def __init__(self, message: Bi) -> None:
-        super().__init__(message.en)
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message.get("en"))
         self.message = message
 
 
@@ -55,50 +55,39 @@ def source_format(path: Path, spec: MappingSpec, override: str | None = None) ->
 
 
 _LOOKS = {
-    "xlsx": Bi("Excel 工作簿（xlsx，zip 压缩包）", "an Excel workbook (xlsx, a zip file)"),
-    "xls": Bi(
-        "旧版 Excel 工作簿（.xls），请先另存为 xlsx 或 csv",
-        "an old Excel workbook (.xls); save it as xlsx or csv first",
-    ),
-    "json": Bi("JSON（以 [ 或 { 开头）", "JSON (it starts with [ or {)"),
-    "jsonl": Bi("JSON Lines（每行一个 JSON 对象）", "JSON Lines (one JSON object per line)"),
-    "csv": Bi("纯文本（csv）", "plain text (csv)"),
-    "utf16": Bi(
-        "UTF-16 编码的文字（如 Excel 的“Unicode 文本”），请另存为 UTF-8 的 csv",
-        "UTF-16 text (such as Excel's “Unicode text”); save it as UTF-8 csv",
-    ),
-    "binary": Bi("二进制文件，不是表格或 JSON", "a binary file, not a table or JSON"),
+    "xlsx": Msg("src_looks_xlsx"),
+    "xls": Msg("src_looks_xls"),
+    "json": Msg("src_looks_json"),
+    "jsonl": Msg("src_looks_jsonl"),
+    "csv": Msg("src_looks_csv"),
+    "utf16": Msg("src_looks_utf16"),
+    "binary": Msg("src_looks_binary"),
 }
 _SAID = {
-    "--format": Bi("--format 指定的", "--format says"),
-    "source.format": Bi("映射 source.format 指定的", "the mapping's source.format says"),
-    "extension": Bi("扩展名表明的", "its extension says"),
+    "--format": Msg("src_said_option"),
+    "source.format": Msg("src_said_mapping"),
+    "extension": Msg("src_said_extension"),
 }
 
 
-def _wrong_format(path: Path, chosen: str, said: str, seen: str) -> Bi:
-    looks = _LOOKS[seen]
-    fix = (
-        Bi(
-            f"若确是 {seen}，请用 --format {seen} 或在映射中写 source.format: {seen}。",
-            f"If it is {seen}, use --format {seen} or set source.format: {seen} in the mapping.",
-        )
-        if seen in FORMATS
-        else Bi("", "")
-    )
-    return Bi(
-        f"{path.name} 看起来是{looks.zh}，而不是{_SAID[said].zh} {chosen}。{fix.zh}",
-        f"{path.name} looks like {looks.en}, not {chosen} as {_SAID[said].en}. {fix.en}".rstrip(),
+def _wrong_format(path: Path, chosen: str, said: str, seen: str) -> Msg:
+    fix = Msg("src_wrong_format_fix", seen=seen) if seen in FORMATS else ""
+    return Msg(
+        "src_wrong_format",
+        file=path.name,
+        looks=_LOOKS[seen],
+        said=_SAID[said],
+        chosen=chosen,
+        fix=fix,
     )
 
 
-def _unknown_format(path: Path, seen: str) -> Bi:
+def _unknown_format(path: Path, seen: str) -> Msg:
     looks = _LOOKS.get(seen)
-    tail = Bi(f"它看起来是{looks.zh}。", f" It looks like {looks.en}.") if looks else Bi("", "")
-    return Bi(
-        f"无法判断 {path.name} 的格式；请在映射的 source.format 中写明 csv、xlsx、json 或 jsonl。{tail.zh}",
-        f"Cannot tell the format of {path.name}; set source.format (csv, xlsx, json or"
-        f" jsonl) in the mapping.{tail.en}",
+    return Msg(
+        "src_unknown_format",
+        file=path.name,
+        tail=Msg("src_looks_like", looks=looks) if looks else "",
     )
 
 
@@ -162,16 +151,10 @@ def read_source(path: Path, fmt: SourceFormat, spec: SourceSpec) -> Table:
         return _read_jsonl(path)
     except UnicodeDecodeError as exc:
         raise SourceError(
-            Bi(
-                f"{path.name} 不是 {spec.encoding} 编码（第 {exc.start} 字节）；请在映射中写明 source.encoding，如 gb18030。",
-                f"{path.name} is not {spec.encoding} (byte {exc.start}); set source.encoding in"
-                " the mapping, e.g. gb18030.",
-            )
+            Msg("src_bad_encoding", name=path.name, encoding=spec.encoding, start=exc.start)
         ) from None
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        raise SourceError(
-            Bi(f"无法读取 {path.name}：{exc}", f"Cannot read {path.name}: {exc}")
-        ) from None
+        raise SourceError(Msg("src_cannot_read", name=path.name, exc=exc)) from None
 
 
 def _unescape(text: str) -> str:
@@ -190,7 +173,7 @@ def _read_csv(path: Path, spec: SourceSpec) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=spec.delimiter)
     records = list(reader)
     if len(records) < spec.header_row:
-        raise SourceError(Bi(f"{path.name} 没有表头行。", f"{path.name} has no header row."))
+        raise SourceError(Msg("src_no_header_row", name=path.name))
     header = _header(records[spec.header_row - 1])
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
@@ -214,15 +197,10 @@ def _read_xlsx(path: Path, spec: SourceSpec) -> Table:
         handle.close()
         raise
     if spec.sheet is not None and spec.sheet not in wb.sheetnames:
-        names = "、".join(wb.sheetnames)
+        names = tuple(wb.sheetnames)
         wb.close()
         handle.close()
-        raise SourceError(
-            Bi(
-                f"{path.name} 中没有工作表 {spec.sheet}（有：{names}）。",
-                f"{path.name} has no sheet {spec.sheet} (it has: {', '.join(wb.sheetnames)}).",
-            )
-        )
+        raise SourceError(Msg("src_no_sheet", file=path.name, sheet=spec.sheet, names=names))
     ws = wb[spec.sheet] if spec.sheet is not None else wb.worksheets[0]
     it = ws.iter_rows(values_only=True)
     header: list[str] = []
@@ -258,12 +236,7 @@ def _dig(data: Any, path: str | None) -> Any:
 def _read_json(path: Path, spec: SourceSpec) -> Table:
     data = _dig(json.loads(path.read_text(encoding="utf-8-sig")), spec.records)
     if not isinstance(data, list):
-        raise SourceError(
-            Bi(
-                "JSON 中找不到记录列表；请用 source.records 指明列表所在的键。",
-                "The JSON holds no list of records; name its key with source.records.",
-            )
-        )
+        raise SourceError(Msg("src_no_records"))
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         for number, record in enumerate(data, start=1):
@@ -346,11 +319,6 @@ def expand_sources(paths: Sequence[Path], mapping: Path | None = None) -> list[P
             and (mapping is None or p.resolve() != mapping.resolve())
         )
         if not found:
-            raise SourceError(
-                Bi(
-                    f"文件夹 {path.name} 中没有 csv、xlsx、json 或 jsonl 文件。",
-                    f"The folder {path.name} holds no csv, xlsx, json or jsonl file.",
-                )
-            )
+            raise SourceError(Msg("src_empty_folder", name=path.name))
         out.extend(found)
     return out
