@@ -313,6 +313,103 @@ def test_diff_reads_only_the_regions_that_changed(
     assert streamed.changes and render_json(streamed, "a", "b", 0) == render_json(full, "a", "b", 0)
 
 
+def _changed_copy(broken: Path, tmp_path: Path, regions: tuple[str, ...]) -> Path:
+    """``broken`` with one visit changed in each of ``regions``."""
+    new = tmp_path / "new"
+    shutil.copytree(broken, new)
+    for region in regions:
+        for target in sorted((new / "implementations" / region).glob("*.yaml")):
+            text = target.read_text(encoding="utf-8")
+            if "visits: 3" in text and not target.name.startswith("_"):
+                target.write_text(text.replace("visits: 3", "visits: 1", 1), "utf-8")
+                break
+    return new
+
+
+def test_a_warm_diff_reuses_every_region_comparison(
+    broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17: a region that differs is compared once; the same pair of region bytes
+    (and classification) is served from the cache next time, and only a region edited
+    since is compared again."""
+    from zjpaoyici.ops import diff as diff_module
+    from zjpaoyici.ops.diff import diff_roots
+    from zjpaoyici.render.diff_out import render_json
+
+    regions = tuple(sorted(p.name for p in (broken / "implementations").iterdir()))
+    new = _changed_copy(broken, tmp_path, regions)
+    cold = diff_roots(broken, new, cache=Cache(tmp_path / "c"))
+    changed_regions = {c.region for c in cold.changes if c.kind == "changed"}
+    assert len(changed_regions) >= 3
+
+    compared: list[str] = []
+    real = diff_module._compare_region
+
+    def spy(folder: str) -> Any:
+        compared.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(diff_module, "_compare_region", spy)
+    warm = diff_roots(broken, new, cache=Cache(tmp_path / "c"))
+    assert compared == []
+    assert render_json(warm, "a", "b", 0) == render_json(cold, "a", "b", 0)
+    assert warm.summary == cold.summary
+
+    one = sorted(changed_regions)[0]
+    target = next(p for p in sorted((new / "implementations" / one).glob("*.yaml")))
+    target.write_text(target.read_text(encoding="utf-8") + "\n# 改过\n", "utf-8")
+    again = diff_roots(broken, new, cache=Cache(tmp_path / "c"))
+    assert compared == [one]
+    assert render_json(again, "a", "b", 0) == render_json(cold, "a", "b", 0)
+    # another classification is another comparison
+    diff_roots(broken, new, cache=Cache(tmp_path / "c"), overrides={"visits": "neutral"})
+    assert len(compared) == 1 + len(changed_regions)
+
+
+def test_region_comparisons_in_workers_equal_one_process(
+    broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zjpaoyici.ops.diff import diff_roots
+    from zjpaoyici.render.diff_out import render_json
+
+    regions = tuple(sorted(p.name for p in (broken / "implementations").iterdir()))
+    new = _changed_copy(broken, tmp_path, regions)
+    alone = diff_roots(broken, new, jobs=1)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_BYTES", 0)
+    shared = diff_roots(broken, new, jobs=2)
+    assert alone.changes and render_json(shared, "a", "b", 0) == render_json(alone, "a", "b", 0)
+    assert shared.summary == alone.summary
+
+
+def test_a_damaged_region_comparison_is_refused() -> None:
+    from zjpaoyici.ops.codec import CodecError
+    from zjpaoyici.ops.diff import _decode_region
+
+    good = {
+        "changes": [
+            [
+                *("changed", "330106", "c", "n", "improvement", "visits", 3, 1, None, None),
+                *(["a.yaml", 1, 1], False, "", False),
+            ]
+        ],
+        "summary": [2, 0, 0.0, 0, 1, 1],
+    }
+    assert _decode_region(good).changes[0].new == 1
+    for bad in (
+        {**good, "summary": [2, 0, 0.0, 0, 1]},
+        {**good, "summary": [True, 0, 0.0, 0, 1, 1]},
+        {**good, "changes": [["exploded", *good["changes"][0][1:]]]},
+        {
+            **good,
+            "changes": [[*good["changes"][0][:6], {"__class__": object}, *good["changes"][0][7:]]],
+        },
+        {**good, "changes": [[*good["changes"][0][:6], [[[[[[1]]]]]], *good["changes"][0][7:]]]},
+        {**good, "extra": 1},
+    ):
+        with pytest.raises(CodecError):
+            _decode_region(bad)
+
+
 def test_a_report_after_a_validate_is_warm(broken: Path, tmp_path: Path) -> None:
     from zjpaoyici.ops.stats.collect import coverage_of
 

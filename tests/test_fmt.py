@@ -12,6 +12,7 @@ from zjpaoyici.catalogue.load import load_catalogue
 from zjpaoyici.catalogue.resolve import resolve_all
 from zjpaoyici.ops import fmt as fmt_module
 from zjpaoyici.ops.fmt import format_file, format_files, targets
+from zjpaoyici.runner import engine
 from zjpaoyici.runner.cache import Cache
 
 GOLDEN = DATA / "golden"
@@ -160,7 +161,7 @@ def test_workers_give_the_same_results_in_the_same_order(
     shutil.copy(GOLDEN / "fmt-input.yaml", target)
     chosen = targets([base_catalogue])
     alone = [(r.path, r.formatted, r.problems) for r in format_files(chosen, jobs=1)]
-    monkeypatch.setattr(fmt_module, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_BYTES", 0)
     shared = [(r.path, r.formatted, r.problems) for r in format_files(chosen, jobs=2)]
     assert shared == alone and len(alone) > 5
     assert sum(1 for path, text, _ in alone if text != path.read_text("utf-8")) == 1

@@ -45,11 +45,11 @@ def _unvalue(data: Any) -> object:
     raise CodecError("bad parameter")
 
 
-def _loc(loc: Loc) -> list[Any]:
+def encode_loc(loc: Loc) -> list[Any]:
     return [loc.file, loc.line, loc.col]
 
 
-def _unloc(data: Any) -> Loc:
+def decode_loc(data: Any) -> Loc:
     if (
         isinstance(data, list)
         and len(data) == 3
@@ -60,13 +60,25 @@ def _unloc(data: Any) -> Loc:
     raise CodecError("bad location")
 
 
+def plain(data: Any, depth: int = 4) -> Any:
+    """``data`` itself if it is JSON made only of null, booleans, numbers, text, lists and
+    text-keyed maps, at most ``depth`` levels deep; :class:`CodecError` otherwise."""
+    if data is None or isinstance(data, str | bool | int | float):
+        return data
+    if depth > 0 and isinstance(data, list):
+        return [plain(v, depth - 1) for v in data]
+    if depth > 0 and isinstance(data, dict) and all(isinstance(k, str) for k in data):
+        return {k: plain(v, depth - 1) for k, v in data.items()}
+    raise CodecError("bad value")
+
+
 def encode_finding(finding: Finding) -> dict[str, Any]:
     """A finding as JSON data (parameters of other types are a programming error)."""
     return {
         "rule": finding.rule,
-        "loc": _loc(finding.loc),
+        "loc": encode_loc(finding.loc),
         "params": {k: _value(v) for k, v in finding.params.items()},
-        "related": [_loc(r) for r in finding.related],
+        "related": [encode_loc(r) for r in finding.related],
     }
 
 
@@ -79,9 +91,9 @@ def decode_finding(data: Any) -> Finding:
         raise CodecError("bad finding")
     return Finding(
         rule,
-        _unloc(data["loc"]),
+        decode_loc(data["loc"]),
         {str(k): _unvalue(v) for k, v in params.items()},
-        related=tuple(_unloc(r) for r in related),
+        related=tuple(decode_loc(r) for r in related),
     )
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from zjpaoyici.catalogue.fields import COMPARED, limit_value
 from zjpaoyici.catalogue.load import load_files, load_global
@@ -31,10 +31,25 @@ from zjpaoyici.catalogue.paths import display_path, plan_files, split_plan
 from zjpaoyici.catalogue.resolve import resolve_region
 from zjpaoyici.files.reader import DEFAULT_LIMITS, Limits
 from zjpaoyici.findings import Finding, Loc
+from zjpaoyici.ops.codec import (
+    CodecError,
+    decode_findings,
+    decode_loc,
+    encode_finding,
+    encode_loc,
+    plain,
+)
 from zjpaoyici.ops.stats.collect import coverage_from
 from zjpaoyici.ops.stats.figures import Coverage, compute, in_scope
-from zjpaoyici.runner.cache import Cache
-from zjpaoyici.runner.engine import fingerprint
+from zjpaoyici.runner.cache import Cache, digest
+from zjpaoyici.runner.engine import (
+    FileList,
+    default_jobs,
+    fingerprint,
+    forked_map,
+    total_size,
+    workers_for,
+)
 
 ChangeKind = Literal[
     "added",
@@ -102,6 +117,15 @@ class Summary:
     @property
     def matters_saved(self) -> int:  # 减事项
         return self.matters_before - self.matters_after
+
+    def add(self, other: Summary) -> None:
+        """Add a region's sums (the matter counts come from the statistics)."""
+        self.visits_saved += other.visits_saved
+        self.materials_saved += other.materials_saved
+        self.days_saved += other.days_saved
+        self.visits_unknown += other.visits_unknown
+        self.materials_unknown += other.materials_unknown
+        self.days_unknown += other.days_unknown
 
 
 @dataclass(slots=True)
@@ -628,8 +652,12 @@ def diff_roots(
 ) -> DiffResult:
     """Compare two catalogues on disk, region by region: a region whose files and
     catalogue-wide context are byte-identical on both sides cannot differ and is not
-    read; the statistics either side come from the engine (cache, workers). Raises
+    read; a pair of regions compared before (the same bytes on both sides, the same
+    classification) comes from the cache; the rest are compared in worker processes when
+    it pays. The statistics either side come from the engine (cache, workers). Raises
     :class:`UnreadableFiles` when a file that differs cannot be read."""
+    global _STATE
+    overrides = overrides or {}
     old_plan, new_plan = plan_files(old_root), plan_files(new_root)
     old = load_global(old_root, old_plan, limits=limits, label=old_label)
     new = load_global(new_root, new_plan, limits=limits, label=new_label)
@@ -637,20 +665,47 @@ def diff_roots(
     new_keys = fingerprint(new_root, new_plan, limits, new.sample).regions
     _, old_regions = split_plan(old_plan)
     _, new_regions = split_plan(new_plan)
-    differ = _Differ(old, new, overrides or {}, accepts)
-    folders = sorted(set(old_regions) | set(new_regions))
-    for done, folder in enumerate(folders, start=1):
-        key = old_keys.get(folder)
-        if key is None or key != new_keys.get(folder):
-            load_files(old, old_regions.get(folder, []), limits=limits, label=old_label)
-            load_files(new, new_regions.get(folder, []), limits=limits, label=new_label)
-            differ.region(folder)
-            old.impl_files.pop(folder, None)
-            new.impl_files.pop(folder, None)
+    differ = _Differ(old, new, overrides, accepts)
+    # how the files are named in locations: part of a cached comparison's identity
+    names = [old_label(old_root / "x.yaml"), new_label(new_root / "x.yaml")]
+    keys: dict[str, str | None] = {}
+    found: dict[str, _RegionDiff] = {}
+    for folder in sorted(set(old_regions) | set(new_regions)):
+        a, b = old_keys.get(folder), new_keys.get(folder)
+        if a is not None and a == b:
+            continue  # the same bytes and context on both sides: nothing can differ
+        same = sorted(overrides.items())
+        key = None if a is None or b is None else digest("diff-region", a, b, same, names)
+        keys[folder] = key
+        hit = cache.get(key, _decode_region) if cache is not None and key is not None else None
+        if hit is not None:
+            found[folder] = hit
+    missing = [folder for folder in keys if folder not in found]
+    _STATE = (old, new, old_regions, new_regions, overrides, limits, old_label, new_label)
+    size = total_size(
+        p for f in missing for p, _, _ in [*old_regions.get(f, []), *new_regions.get(f, [])]
+    )
+    workers = workers_for(default_jobs() if jobs is None else max(1, jobs), len(missing), size)
+    computed = forked_map(_compare_region, missing, workers)
+    unreadable: list[Finding] = []
+    for done, folder in enumerate(keys, start=1):
+        if folder in found:
+            region = found.pop(folder)
+        else:
+            data = next(computed)
+            if data.get("unreadable"):
+                unreadable.extend(decode_findings(data["unreadable"]))
+                continue
+            region = _decode_region(data)
+            key = keys[folder]
+            if cache is not None and key is not None:
+                cache.put(key, data)
+        differ.result.changes.extend(region.changes)
+        differ.result.summary.add(region.summary)
         if progress:
-            progress(done, 3 * len(folders))
-    if old.unparsed or new.unparsed:
-        raise UnreadableFiles(old.unparsed + new.unparsed)
+            progress(done, 3 * len(keys))
+    if unreadable:
+        raise UnreadableFiles(unreadable)
     before = coverage_from(
         old,
         old_plan,
@@ -672,6 +727,118 @@ def diff_roots(
         keys=new_keys,
     )
     return differ.finish(before, after)
+
+
+# What forked workers inherit: both sides' catalogue-wide context, their region files, the
+# classification overrides, the reading limits and how each side names its files.
+_STATE: tuple[
+    Catalogue,
+    Catalogue,
+    dict[str, FileList],
+    dict[str, FileList],
+    Mapping[str, ChangeClass],
+    Limits,
+    Callable[[Path], str],
+    Callable[[Path], str],
+]
+
+
+@dataclass(slots=True)
+class _RegionDiff:
+    """One region's comparison: its changes and its part of the summary."""
+
+    changes: list[Change]
+    summary: Summary
+
+
+def _compare_region(folder: str) -> dict[str, Any]:
+    """Load one region on both sides, compare it, drop it; the result as plain data (for
+    the cache and to cross from a worker). A side with an unreadable file returns the
+    reading errors instead: its entries would look removed."""
+    old, new, old_regions, new_regions, overrides, limits, old_label, new_label = _STATE
+    marks = len(old.unparsed), len(new.unparsed)
+    load_files(old, old_regions.get(folder, []), limits=limits, label=old_label)
+    load_files(new, new_regions.get(folder, []), limits=limits, label=new_label)
+    try:
+        unreadable = old.unparsed[marks[0] :] + new.unparsed[marks[1] :]
+        if unreadable:
+            return {"unreadable": [encode_finding(f) for f in unreadable]}
+        differ = _Differ(old, new, overrides, ())
+        differ.region(folder)
+        s = differ.result.summary
+        return {
+            "changes": [_encode_change(c) for c in differ.result.changes],
+            "summary": [
+                s.visits_saved,
+                s.materials_saved,
+                s.days_saved,
+                s.visits_unknown,
+                s.materials_unknown,
+                s.days_unknown,
+            ],
+        }
+    finally:
+        old.impl_files.pop(folder, None)
+        new.impl_files.pop(folder, None)
+        del old.unparsed[marks[0] :], new.unparsed[marks[1] :]
+
+
+_KINDS: frozenset[str] = frozenset(get_args(ChangeKind))
+
+
+def _encode_change(c: Change) -> list[Any]:
+    loc = None if c.loc is None else encode_loc(c.loc)
+    head = [c.kind, c.region, c.code, c.name, c.cls, c.field, c.old, c.new, c.old_code]
+    return [*head, c.item, loc, c.falls_out, c.agency, c.shared]
+
+
+def _decode_change(data: Any) -> Change:
+    if not isinstance(data, list) or len(data) != 14:
+        raise CodecError("bad change")
+    kind, region, code, name, cls, fld, old, new, old_code, item, loc, falls, agency, shared = data
+    texts = (region, code, name, agency)
+    optional = (fld, old_code, item)
+    if (
+        kind not in _KINDS
+        or cls not in CLASSES
+        or not all(isinstance(x, str) for x in texts)
+        or not all(x is None or isinstance(x, str) for x in optional)
+        or not isinstance(falls, bool)
+        or not isinstance(shared, bool)
+    ):
+        raise CodecError("bad change")
+    return Change(
+        kind,
+        region,
+        code,
+        name,
+        cls,
+        field=fld,
+        old=plain(old),
+        new=plain(new),
+        old_code=old_code,
+        item=item,
+        loc=None if loc is None else decode_loc(loc),
+        falls_out=falls,
+        agency=agency,
+        shared=shared,
+    )
+
+
+def _decode_region(data: Any) -> _RegionDiff:
+    """The comparison :func:`_compare_region` wrote; :class:`CodecError` for anything else."""
+    if not isinstance(data, dict) or set(data) != {"changes", "summary"}:
+        raise CodecError("bad region comparison")
+    changes, numbers = data["changes"], data["summary"]
+    if not isinstance(changes, list) or not isinstance(numbers, list) or len(numbers) != 6:
+        raise CodecError("bad region comparison")
+    if not all(isinstance(n, int | float) and not isinstance(n, bool) for n in numbers):
+        raise CodecError("bad region comparison")
+    visits, materials, days, *unknown = numbers
+    if not all(isinstance(n, int) for n in (visits, materials, *unknown)):
+        raise CodecError("bad region comparison")
+    summary = Summary(0, 0, int(visits), int(materials), float(days), *map(int, unknown))
+    return _RegionDiff([_decode_change(c) for c in changes], summary)
 
 
 def load_accepts(data: Any) -> list[Accept]:

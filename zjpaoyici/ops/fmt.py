@@ -10,9 +10,7 @@ validate's results; files not in the cache are formatted in worker processes whe
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +28,13 @@ from zjpaoyici.files.roundtrip import dump_text, load_text, reorder_map, reorder
 from zjpaoyici.findings import Finding
 from zjpaoyici.rules.registry import blocks_rewrite
 from zjpaoyici.runner.cache import Cache, digest
-from zjpaoyici.runner.engine import PARALLEL_MIN_BYTES, code_digest, default_jobs
+from zjpaoyici.runner.engine import (
+    code_digest,
+    default_jobs,
+    forked_map,
+    total_size,
+    workers_for,
+)
 
 # Lists of records that are kept sorted by their code.
 SORTED_LISTS = {"matters", "subs", "items", "regions", "retired", "bundles"}
@@ -279,22 +283,5 @@ def format_files(
 
 
 def _compute(targets: list[Target], jobs: int) -> Iterator[FormatResult]:
-    size = sum(_size(path) for path, _, _ in targets)
-    workers = min(jobs, len(targets))
-    if workers < 2 or size < PARALLEL_MIN_BYTES or "fork" not in _start_methods():
-        yield from map(_format_target, targets)
-        return
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(_format_target, targets, chunksize=4)
-
-
-def _start_methods() -> list[str]:
-    return multiprocessing.get_all_start_methods()
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
+    workers = workers_for(jobs, len(targets), total_size(path for path, _, _ in targets))
+    yield from forked_map(_format_target, targets, workers)

@@ -11,12 +11,13 @@ result made in one working directory serves another.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import multiprocessing
 import os
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import astuple, dataclass
 from functools import cache as memoize
@@ -33,6 +34,8 @@ from zjpaoyici.findings import Finding
 from zjpaoyici.runner.cache import Cache, digest
 
 T = TypeVar("T")
+A = TypeVar("A")
+R = TypeVar("R")
 T_co = TypeVar("T_co", covariant=True)
 FileList = list[tuple[Path, str, str]]
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024  # below this, starting workers costs more than it saves
@@ -269,21 +272,35 @@ class RegionRunner(Generic[T]):
             gc.unfreeze()
 
     def _compute_frozen(self, folders: list[str]) -> Iterator[Any]:
-        size = sum(_size(p) for f in folders for p, _, _ in self.regions[f])
-        workers = min(self.jobs, len(folders))
-        fork = "fork" in multiprocessing.get_all_start_methods()
-        if workers < 2 or size < PARALLEL_MIN_BYTES or not fork:
-            for folder in folders:
-                yield _run_one(folder)
-            return
-        self.stats.workers = workers
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            yield from pool.map(_run_one, folders, chunksize=1)
+        size = total_size(p for f in folders for p, _, _ in self.regions[f])
+        self.stats.workers = workers_for(self.jobs, len(folders), size)
+        yield from forked_map(_run_one, folders, self.stats.workers)
 
 
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
+def total_size(paths: Iterable[Path]) -> int:
+    """Bytes in ``paths`` (a file that cannot be looked at counts 0)."""
+    size = 0
+    for path in paths:
+        with contextlib.suppress(OSError):
+            size += path.stat().st_size
+    return size
+
+
+def workers_for(jobs: int, items: int, size: int) -> int:
+    """Worker processes worth starting for ``items`` of work reading ``size`` bytes: 1 (this
+    process) below :data:`PARALLEL_MIN_BYTES`, for a single item, or without ``fork``."""
+    if size < PARALLEL_MIN_BYTES or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(jobs, items))
+
+
+def forked_map(fn: Callable[[A], R], items: Sequence[A], workers: int) -> Iterator[R]:
+    """``map(fn, items)`` in order, in ``workers`` forked processes when more than one.
+    ``fn`` finds what it needs in module state set before the call (forked workers inherit
+    it), so only the items and the results cross between processes."""
+    if workers < 2:
+        yield from map(fn, items)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(fn, items, chunksize=1)
