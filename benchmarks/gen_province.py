@@ -54,7 +54,8 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
-from zjpaoyici.catalogue.codes import TYPES, uscc_check_char  # noqa: E402
+from zjpaoyici.catalogue.codes import TYPES, ZHEJIANG, uscc_check_char  # noqa: E402
+from zjpaoyici.ops.fmt import code_sort_key  # noqa: E402
 
 SAMPLE = ROOT / "catalog"
 FIGURES = {"province": (956, 889), "city": (1043, 845), "county": (813, 732)}
@@ -305,8 +306,10 @@ def entry_lines(
     )
     phone = f"0571-{rng.randint(80000000, 89999999)}"
     hours = "工作日上午九时至十二时、下午一时半至五时（法定节假日除外）。"
+    # the guide is written after the materials, where the canonical key order puts it
+    guide_lines: list[str] = []
     if real is None:
-        lines.append(
+        guide_lines.append(
             f"    note: 受理条件：{condition}。办理流程：{first}；{then}。办理地点：{place}，"
             f"{hours}咨询电话：{phone}。"
         )
@@ -326,8 +329,8 @@ def entry_lines(
             *(contact if links else [f"咨询电话：{phone}"]),
             f"常见问题：{real.choice(FAQ)}",
         ]
-        lines.append(f"    note: {'>-' if real.random() < 0.3 else '|-'}")
-        lines += [f"      {line}" for line in guide]
+        guide_lines.append(f"    note: {'>-' if real.random() < 0.3 else '|-'}")
+        guide_lines += [f"      {line}" for line in guide]
     charged = rng.random() < 0.1
     if charged and real is not None:
         standard = real.choice(FEE_STANDARDS)
@@ -350,6 +353,7 @@ def entry_lines(
             f"      - {{name: {name}, required: {required}, form: {form},"
             f" copies: {copies}, note: {note}}}"
         )
+    lines += guide_lines
     if with_items == "explicit":
         lines.append("    items:")
         for i, who in enumerate(("企业", "个体工商户"), start=1):
@@ -431,11 +435,12 @@ def write_region(
         by_dept.setdefault(e[0].dept, []).append(e)
     prefix = {"province": "浙江省", "city": region["name"], "county": region["name"]}[level]
     parts = -(-30 // max(1, len(by_dept))) if layout == "thirty" else 1
-    files: list[tuple[str, str, str, list[list[str]]]] = []  # stem, department, uscc, entries
+    # stem, department, uscc, entries (each its code and lines)
+    files: list[tuple[str, str, str, list[tuple[str, list[str]]]]] = []
     for stem, items in sorted(by_dept.items()):
         dept = depts[stem].replace("浙江省", prefix) if level != "province" else depts[stem]
         code = uscc(rng, region["code"])
-        written = [entry_lines(rng, leaf, v, w, dress, links) for leaf, v, w in items]
+        written = [(leaf.code, entry_lines(rng, leaf, v, w, dress, links)) for leaf, v, w in items]
         size = -(-len(written) // parts)
         for k in range(parts):
             chunk = written[k * size : (k + 1) * size]
@@ -443,7 +448,11 @@ def write_region(
                 files.append((stem if parts == 1 else f"{stem}-{k + 1:02d}", dept, code, chunk))
     if layout == "one":
         dept = f"{prefix}行政审批服务局" if level != "province" else "浙江省行政审批服务局"
-        everything = [entry for *_, chunk in files for entry in chunk]
+        # one file of every department's entries, in the canonical order of codes
+        everything = sorted(
+            (entry for *_, chunk in files for entry in chunk),
+            key=lambda entry: code_sort_key(ZHEJIANG, entry[0]),
+        )
         files = [("xzsp", dept, files[0][2], everything)]
     for stem, dept, code, chunk in files:
         lines = [
@@ -457,7 +466,7 @@ def write_region(
             "  express: true",
             "matters:",
         ]
-        for entry in chunk:
+        for _, entry in chunk:
             lines += entry
         (folder / f"{stem}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 

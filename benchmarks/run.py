@@ -5,9 +5,13 @@ Prints one Markdown table (paste it into the README): for each scale, the median
 time and peak memory of
 
 * ``validate`` cold (empty cache), warm (nothing changed) and after one file changed;
-* ``report`` warm and ``diff`` between two generated versions warm;
+* ``report`` warm; ``diff`` between two versions (1 % of the entries of every region
+  changed) cold and warm; ``fmt --check`` of the province cold and warm;
+* the pre-commit call on one file with an empty cache (``validate FILE`` and
+  ``fmt --check FILE``) and ``zjpaoyici --help``;
+* ``explode --format csv`` and ``export --format xlsx`` (time and peak memory);
 * for comparison, ``check-jsonschema`` on the same files with the same JSON Schemas,
-  and a plain PyYAML ``CSafeLoader`` load of every file (no checks at all).
+  a plain PyYAML ``CSafeLoader`` load and a ``yaml-rs`` parse of every file (no checks).
 
 Peak memory is sampled from ``/proc`` every 20 ms over the whole process tree (the
 command and its worker processes together). Run on demand, not in the test suite:
@@ -130,17 +134,28 @@ def change_one_file(root: Path, run: int) -> None:
     path.write_text(text + f"\n{marker} {run}\n", encoding="utf-8")
 
 
-def second_version(v1: Path, v2: Path) -> None:
-    """A pull request's worth of change: three regions edit visits and a limit."""
+def second_version(v1: Path, v2: Path) -> int:
+    """A round of reform across the province: in every region, one entry in a hundred goes
+    from two visits to one (with a comment saying so). Returns the entries changed."""
     if v2.exists():
         shutil.rmtree(v2)
     shutil.copytree(v1, v2)
-    for folder in ("330000", "330100", "330106"):
-        for path in sorted((v2 / "implementations" / folder).glob("[!_]*.yaml"))[:2]:
-            text = path.read_text(encoding="utf-8")
-            text = text.replace("visits: 2\n", "visits: 1\n    # 改革后一次办结\n", 3)
-            text = text.replace("promised_limit: {days: 1,", "promised_limit: {days: 0,", 2)
-            path.write_text(text, encoding="utf-8")
+    changed = 0
+    for folder in sorted((v2 / "implementations").iterdir()):
+        paths = sorted(folder.glob("[!_]*.yaml"))
+        entries = sum(p.read_text(encoding="utf-8").count("\n  - code:") for p in paths)
+        quota = max(1, entries // 100)
+        for path in paths:
+            if quota <= 0:
+                break
+            lines = path.read_text(encoding="utf-8").split("\n")
+            for i, line in enumerate(lines):
+                if quota > 0 and line.strip() == "visits: 2":
+                    lines[i] = line.replace("visits: 2", "visits: 1  # 改革后一次办结")
+                    quota -= 1
+                    changed += 1
+            path.write_text("\n".join(lines), encoding="utf-8")
+    return changed
 
 
 def check_jsonschema_cmds(root: Path) -> list[list[str]]:
@@ -167,6 +182,12 @@ from pathlib import Path
 for p in sorted(Path(sys.argv[1]).rglob("*.yaml")):
     yaml.load(p.read_bytes(), Loader=yaml.CSafeLoader)
 """
+RS_LOAD = """
+import sys, yaml_rs
+from pathlib import Path
+for p in sorted(Path(sys.argv[1]).rglob("*.yaml")):
+    yaml_rs.loads(p.read_text(encoding="utf-8"))
+"""
 
 
 NO_LINKS_ROW = "validate cold, without URLs and e-mails (--no-links)"
@@ -190,7 +211,7 @@ def bench_scale(
     )
     for path, options in variants.values():
         generate(path, scale=scale, **options)
-    second_version(v1, v2)
+    changed = second_version(v1, v2)
     env = {**os.environ, "ZJPAOYICI_CACHE_DIR": str(cache), "ZJPAOYICI_LANG": "en"}
     rows = {
         name: Row(name, scale)
@@ -201,11 +222,23 @@ def bench_scale(
             "validate warm",
             "validate, one file changed",
             "report warm",
+            "diff cold",
             "diff warm",
+            "fmt --check cold",
+            "fmt --check warm",
+            "pre-commit: validate FILE, empty cache",
+            "pre-commit: fmt --check FILE, empty cache",
+            "zjpaoyici --help",
+            "explode --format csv",
+            "export --format xlsx",
             "check-jsonschema",
             "PyYAML CSafeLoader load",
+            "yaml-rs parse",
         )
     }
+    one_file = v1 / "implementations" / "330106"
+    one_file = (sorted(one_file.glob("scjg*.yaml")) or sorted(one_file.glob("[!_]*.yaml")))[0]
+    out = work / f"x{scale}-out"
     for run in range(runs):
         print(f"  run {run + 1}/{runs}", file=sys.stderr)
         shutil.rmtree(cache, ignore_errors=True)
@@ -221,7 +254,26 @@ def bench_scale(
         rows["validate, one file changed"].samples.append(timed(zj("validate", str(v1)), env))
         rows["report warm"].samples.append(timed(zj("report", str(v1)), env))
         timed(zj("validate", str(v2)), env)  # CI validated the pull request's head
+        rows["diff cold"].samples.append(timed(zj("diff", str(v1), str(v2)), env))
         rows["diff warm"].samples.append(timed(zj("diff", str(v1), str(v2)), env))
+        rows["fmt --check cold"].samples.append(timed(zj("fmt", "--check", str(v1)), env))
+        rows["fmt --check warm"].samples.append(timed(zj("fmt", "--check", str(v1)), env))
+        shutil.rmtree(cache, ignore_errors=True)
+        rows["pre-commit: validate FILE, empty cache"].samples.append(
+            timed(zj("validate", str(one_file)), env)
+        )
+        shutil.rmtree(cache, ignore_errors=True)
+        rows["pre-commit: fmt --check FILE, empty cache"].samples.append(
+            timed(zj("fmt", "--check", str(one_file)), env)
+        )
+        rows["zjpaoyici --help"].samples.append(timed(zj("--help"), env))
+        shutil.rmtree(out, ignore_errors=True)
+        rows["explode --format csv"].samples.append(
+            timed(zj("explode", str(v1), "--format", "csv", "-o", str(out / "items.csv")), env)
+        )
+        rows["export --format xlsx"].samples.append(
+            timed(zj("export", str(v1), "--format", "xlsx", "-o", str(out / "book.xlsx")), env)
+        )
     for _ in range(slow_runs if compare else 0):
         start = Sample(0.0, 0.0, 0)
         for cmd in check_jsonschema_cmds(v1):
@@ -231,13 +283,18 @@ def bench_scale(
         rows["PyYAML CSafeLoader load"].samples.append(
             timed([sys.executable, "-c", PLAIN_LOAD, str(v1)], env)
         )
+    for _ in range(runs):
+        rows["yaml-rs parse"].samples.append(timed([sys.executable, "-c", RS_LOAD, str(v1)], env))
     size = sum(p.stat().st_size for p in v1.rglob("*.yaml")) / 1e6
     entries = sum(
         p.read_text(encoding="utf-8").count("\n  - code:")
         for p in (v1 / "implementations").glob("*/[!_]*.yaml")
     )
     regions = sum(1 for p in (v1 / "implementations").iterdir() if p.is_dir())
-    about = f"{regions} regions, {entries:,} entries, {size:.0f} MB of YAML"
+    about = (
+        f"{regions} regions, {entries:,} entries, {size:.0f} MB of YAML;"
+        f" the second version changes {changed:,} entries in every region"
+    )
     print(f"  {scale}×: {about}", file=sys.stderr)
     return list(rows.values()), about
 
@@ -324,6 +381,11 @@ def main() -> None:
                 print(
                     f"validate cold at {scale}×, real-shaped / {name.split(', ')[1]}: {ratio:.2f}×"
                 )
+    for scale in args.scales:
+        if ("yaml-rs parse", scale) in by:
+            floor = by[("yaml-rs parse", scale)].seconds
+            ratio = by[("validate cold", scale)].seconds / floor
+            print(f"validate cold / yaml-rs parse at {scale}×: {ratio:.2f}×")
     if ("check-jsonschema", args.scales[0]) in by:
         cj = by[("check-jsonschema", args.scales[0])].seconds
         print(f"check-jsonschema / validate cold at {args.scales[0]}×: {cj / cold:.1f}×")
@@ -332,6 +394,10 @@ def main() -> None:
         t = by[("validate cold", b)].seconds / by[("validate cold", a)].seconds
         m = by[("validate cold", b)].peak_mb / by[("validate cold", a)].peak_mb
         print(f"validate cold {b}× / {a}×: time {t:.2f}×, peak memory {m:.2f}×")
+        for name in ("explode --format csv", "export --format xlsx"):
+            if (name, a) in by and (name, b) in by:
+                m = by[(name, b)].peak_mb / by[(name, a)].peak_mb
+                print(f"{name} {b}× / {a}×: peak memory {m:.2f}×")
     if args.json:
         args.json.write_text(
             json.dumps(
