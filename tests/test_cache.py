@@ -123,9 +123,8 @@ def test_a_changed_catalogue_wide_file_recomputes_every_region(
 def test_the_code_key_covers_code_and_schemas_but_not_the_shipped_sample(
     tmp_path: Path,
 ) -> None:
-    from zjpaoyici.files.resources import schemas_dir
-
     import zjpaoyici
+    from zjpaoyici.files.resources import schemas_dir
 
     assert engine.code_digest() == engine._digest_of(Path(zjpaoyici.__file__).parent, schemas_dir())
     package, schemas = tmp_path / "pkg", tmp_path / "schemas"

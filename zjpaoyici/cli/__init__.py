@@ -31,8 +31,6 @@ from zjpaoyici.cli import (
     validate_cmd,
 )
 from zjpaoyici.cli.common import (
-    EXIT_INTERNAL,
-    EXIT_USAGE,
     DirectoryOption,
     LangOption,
     QuietOption,
@@ -44,6 +42,7 @@ from zjpaoyici.cli.common import (
     lang_from_argv,
     tr,
 )
+from zjpaoyici.exitcodes import EXIT_INTERNAL, EXIT_USAGE
 
 # Importing a command module registers its command on ``app``.
 COMMAND_MODULES = (

@@ -18,13 +18,12 @@ from rich.text import Text
 
 from zjpaoyici.catalogue.load import display_path, find_root, load_catalogue
 from zjpaoyici.catalogue.model import Catalogue
+from zjpaoyici.exitcodes import EXIT_USAGE
 from zjpaoyici.files.atomic import WriteFailure, atomic_write_text
 from zjpaoyici.files.resources import sample_catalogue_dir
 from zjpaoyici.i18n import Lang, default_lang, os_reason, t
 from zjpaoyici.render.safe import visible
 from zjpaoyici.runner.cache import Cache, default_dir
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def lang_from_argv(argv: list[str]) -> Lang:

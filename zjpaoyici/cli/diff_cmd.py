@@ -12,8 +12,6 @@ from rich.text import Text
 
 from zjpaoyici.catalogue.load import display_path, find_root
 from zjpaoyici.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
     CacheOption,
     DirectoryOption,
     JobsOption,
@@ -35,6 +33,7 @@ from zjpaoyici.cli.common import (
     tr,
     usage_error,
 )
+from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK
 from zjpaoyici.files.gitrev import GitError, catalogue_at
 from zjpaoyici.files.reader import Document, read_document
 from zjpaoyici.findings import Loc

@@ -12,8 +12,6 @@ from rich.text import Text
 from zjpaoyici.catalogue.load import display_path
 from zjpaoyici.catalogue.model import Catalogue
 from zjpaoyici.cli.common import (
-    EXIT_OK,
-    EXIT_USAGE,
     DirectoryOption,
     LangOption,
     OutputOption,
@@ -29,6 +27,7 @@ from zjpaoyici.cli.common import (
     tr,
     usage_error,
 )
+from zjpaoyici.exitcodes import EXIT_OK, EXIT_USAGE
 from zjpaoyici.files.atomic import FileBatch
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.explode import (

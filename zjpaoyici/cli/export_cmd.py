@@ -10,7 +10,6 @@ import typer
 
 from zjpaoyici.catalogue.load import display_path
 from zjpaoyici.cli.common import (
-    EXIT_OK,
     DirectoryOption,
     LangOption,
     OutputOption,
@@ -27,6 +26,7 @@ from zjpaoyici.cli.common import (
 )
 from zjpaoyici.cli.explode_cmd import LevelOption, RegionOption, folders_or_exit, note_load_problems
 from zjpaoyici.cli.import_cmd import mapping_or_exit, mapping_path
+from zjpaoyici.exitcodes import EXIT_OK
 from zjpaoyici.i18n import t
 from zjpaoyici.ops.tabular.exporter import (
     DEFAULT_MAPPING,

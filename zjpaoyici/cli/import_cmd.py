@@ -12,8 +12,6 @@ from rich.text import Text
 
 from zjpaoyici.catalogue.load import display_path
 from zjpaoyici.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
     LangOption,
     app,
     lang_of,
@@ -23,6 +21,7 @@ from zjpaoyici.cli.common import (
     tr,
     usage_error,
 )
+from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.tabular.exporter import DEFAULT_MAPPING
 from zjpaoyici.ops.tabular.importer import (

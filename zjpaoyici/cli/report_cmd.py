@@ -11,9 +11,6 @@ import typer
 from rich.text import Text
 
 from zjpaoyici.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    EXIT_USAGE,
     CacheOption,
     DirectoryOption,
     JobsOption,
@@ -35,6 +32,7 @@ from zjpaoyici.cli.common import (
     tr,
     usage_error,
 )
+from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from zjpaoyici.files.gitrev import GitError, catalogue_at, commit_info, revisions_since
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.stats.collect import coverage_of

@@ -14,8 +14,6 @@ from rich.text import Text
 from zjpaoyici import __version__
 from zjpaoyici.catalogue.load import display_path
 from zjpaoyici.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
     DirectoryOption,
     LangOption,
     OutputOption,
@@ -30,6 +28,7 @@ from zjpaoyici.cli.common import (
     tr,
     usage_error,
 )
+from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK
 from zjpaoyici.files.atomic import atomic_write_text
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.scaffold import (

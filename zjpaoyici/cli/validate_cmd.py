@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from zjpaoyici.cli.common import (
-    EXIT_OK,
     CacheOption,
     DirectoryOption,
     IgnoreOption,
@@ -33,6 +32,7 @@ from zjpaoyici.cli.common import (
     tr,
     usage_error,
 )
+from zjpaoyici.exitcodes import EXIT_OK
 from zjpaoyici.files.atomic import atomic_write_text
 from zjpaoyici.files.resources import sample_catalogue_dir
 from zjpaoyici.i18n import t

@@ -24,6 +24,7 @@ from zjpaoyici.catalogue.load import (
 )
 from zjpaoyici.catalogue.model import Catalogue, Entry
 from zjpaoyici.catalogue.resolve import resolve_region
+from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from zjpaoyici.files.reader import DEFAULT_LIMITS, Limits
 from zjpaoyici.findings import Finding, Loc, Severity
 from zjpaoyici.i18n import Bi
@@ -36,7 +37,6 @@ from zjpaoyici.rules.registry import checks_for, omitted_count, omitted_summary
 from zjpaoyici.runner.cache import Cache, read_bounded
 from zjpaoyici.runner.engine import RegionRunner
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 MAX_PER_RULE = 200  # findings of one rule in one file listed one by one (0: all)
 UNITS_TASK = UnitsTask("entry")
 
@@ -64,7 +64,7 @@ class Result:
         if self.io_errors:
             return EXIT_USAGE
         failing = (Severity.ERROR, Severity.WARNING)
-        return EXIT_FINDINGS if any(s in failing for _, s in self.findings) else EXIT_CLEAN
+        return EXIT_FINDINGS if any(s in failing for _, s in self.findings) else EXIT_OK
 
 
 def run_rules(cat: Catalogue, enabled: set[str]) -> tuple[list[Finding], int]:
