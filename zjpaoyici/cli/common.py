@@ -22,6 +22,9 @@ from zjpaoyici.exitcodes import EXIT_USAGE
 from zjpaoyici.files.atomic import WriteFailure, atomic_write_text
 from zjpaoyici.files.resources import sample_catalogue_dir
 from zjpaoyici.i18n import Lang, default_lang, os_reason, t
+from zjpaoyici.ops.explode import SelectionError, select_folders
+from zjpaoyici.ops.tabular.exporter import DEFAULT_MAPPING
+from zjpaoyici.ops.tabular.mapping import MappingError, MappingSpec, load_mapping
 from zjpaoyici.render.safe import visible
 from zjpaoyici.runner.cache import Cache, default_dir
 
@@ -418,3 +421,58 @@ def fail_internal(exc: BaseException) -> None:
         ),
         soft_wrap=True,
     )
+
+
+class LevelChoice(StrEnum):
+    province = "province"
+    city = "city"
+    county = "county"
+    township = "township"
+
+
+RegionOption = Annotated[
+    str | None,
+    typer.Option("--region", "-r", help=tr("Only this region (6-digit code).", "只处理该区划。")),
+]
+LevelOption = Annotated[
+    LevelChoice | None,
+    typer.Option("--level", help=tr("Only regions of this level.", "只处理该层级的区划。")),
+]
+
+
+def folders_or_exit(
+    cat: Catalogue, region: str | None, level: LevelChoice | None, lang: Lang
+) -> list[str]:
+    if region is not None and level is not None:
+        raise usage_error(t("explode_region_and_level", lang))
+    try:
+        return select_folders(cat, region, level.value if level else None)
+    except SelectionError as exc:
+        raise usage_error(t("explode_unknown_region", lang, region=exc.value)) from None
+
+
+def note_load_problems(cat: Catalogue, lang: Lang) -> None:
+    files = {f.loc.file for f in cat.findings}
+    if files:
+        note(t("explode_load_problems", lang, count=len(files)))
+
+
+BUILTIN_MAPPINGS = {"export": DEFAULT_MAPPING}
+
+
+def mapping_path(value: Path) -> Path:
+    """A mapping file, or the name of one shipped with zjpaoyici (``export``)."""
+    if not value.exists() and str(value) in BUILTIN_MAPPINGS:
+        return BUILTIN_MAPPINGS[str(value)]
+    return value
+
+
+def mapping_or_exit(path: Path, lang: Lang) -> MappingSpec:
+    """The checked mapping, or exit 2 listing every problem with its place."""
+    require_existing([path], lang)
+    try:
+        return load_mapping(path)
+    except MappingError as exc:
+        lines = [t("import_bad_mapping", lang, path=display_path(path.absolute()))]
+        lines += [f"  {p.loc}: {p.message.get(lang)}" for p in exc.problems]
+        raise usage_error("\n".join(lines)) from None

@@ -35,8 +35,7 @@ from zjpaoyici.cli.common import (
 )
 from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK
 from zjpaoyici.files.gitrev import GitError, catalogue_at
-from zjpaoyici.files.reader import Document, read_document
-from zjpaoyici.findings import Loc
+from zjpaoyici.files.reader import read_document
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.diff import (
     CLASSES,
@@ -45,6 +44,7 @@ from zjpaoyici.ops.diff import (
     ChangeClass,
     FailOn,
     UnreadableFiles,
+    accept_problems,
     diff_roots,
     load_accepts,
 )
@@ -264,37 +264,8 @@ def _accepts(path: Path | None, lang: Lang) -> list[Accept]:
     if doc is None or findings:
         lines = [one_line(f"{f.loc}: {f.rule} {message_of(f, lang)}") for f in findings]
         raise usage_error("\n".join(lines) or str(path))
-    problems = _accept_problems(doc, lang)
+    problems = accept_problems(doc)
     if problems:
-        raise usage_error("\n".join(one_line(f"{loc}: {text}") for loc, text in problems))
+        lines = [one_line(f"{loc}: {t(key, lang, **params)}") for loc, key, params in problems]
+        raise usage_error("\n".join(lines))
     return load_accepts(doc.data)
-
-
-_ACCEPT_KEYS = ("code", "region", "field", "reason")
-
-
-def _accept_problems(doc: Document, lang: Lang) -> list[tuple[Loc, str]]:
-    """Everything wrong with an accept list, located: a misspelled key or field would
-    otherwise widen an acceptance to every field, or drop it, without a word."""
-    items = doc.data.get("accept") if isinstance(doc.data, dict) else None
-    if not isinstance(items, list):
-        return [(doc.loc(), t("accept_no_list", lang))]
-    problems: list[tuple[Loc, str]] = []
-    for i, item in enumerate(items):
-        where = ("accept", i)
-        if not isinstance(item, dict):
-            problems.append((doc.loc(where), t("accept_not_mapping", lang)))
-            continue
-        for key in item:
-            if key not in _ACCEPT_KEYS:
-                allowed = ", ".join(_ACCEPT_KEYS)
-                text = t("accept_unknown_key", lang, key=key, allowed=allowed)
-                problems.append((doc.loc((*where, key), key=True), text))
-        for key in ("code", "reason"):
-            if not isinstance(item.get(key), str) or not item[key].strip():
-                problems.append((doc.loc(where), t("accept_missing", lang, key=key)))
-        field = item.get("field")
-        if field is not None and field not in FIELDS:
-            text = t("accept_bad_field", lang, field=field, choices=", ".join(FIELDS))
-            problems.append((doc.loc((*where, "field")), text))
-    return problems

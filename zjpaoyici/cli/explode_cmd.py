@@ -14,15 +14,19 @@ from zjpaoyici.catalogue.model import Catalogue
 from zjpaoyici.cli.common import (
     DirectoryOption,
     LangOption,
+    LevelOption,
     OutputOption,
     QuietOption,
+    RegionOption,
     SampleOption,
     app,
     be_quiet,
+    folders_or_exit,
     lang_of,
     load_shown,
     locate,
     note,
+    note_load_problems,
     stderr_console,
     tr,
     usage_error,
@@ -33,12 +37,10 @@ from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.explode import (
     BUNDLE_COLUMNS,
     COLUMNS,
-    SelectionError,
     bundle_rows,
     explode_rows,
     materialise_text,
     plan_materialise,
-    select_folders,
 )
 from zjpaoyici.render import table_out
 from zjpaoyici.render.safe import visible
@@ -50,22 +52,6 @@ class TableFormat(StrEnum):
     json = "json"
     yaml = "yaml"
 
-
-class LevelChoice(StrEnum):
-    province = "province"
-    city = "city"
-    county = "county"
-    township = "township"
-
-
-RegionOption = Annotated[
-    str | None,
-    typer.Option("--region", "-r", help=tr("Only this region (6-digit code).", "只处理该区划。")),
-]
-LevelOption = Annotated[
-    LevelChoice | None,
-    typer.Option("--level", help=tr("Only regions of this level.", "只处理该层级的区划。")),
-]
 
 EXAMPLES = tr(
     """
@@ -114,23 +100,6 @@ def format_for(fmt: TableFormat | None, output: Path | None) -> TableFormat:
         if suffix == "yml":
             return TableFormat.yaml
     return TableFormat.csv
-
-
-def folders_or_exit(
-    cat: Catalogue, region: str | None, level: LevelChoice | None, lang: Lang
-) -> list[str]:
-    if region is not None and level is not None:
-        raise usage_error(t("explode_region_and_level", lang))
-    try:
-        return select_folders(cat, region, level.value if level else None)
-    except SelectionError as exc:
-        raise usage_error(t("explode_unknown_region", lang, region=exc.value)) from None
-
-
-def note_load_problems(cat: Catalogue, lang: Lang) -> None:
-    files = {f.loc.file for f in cat.findings}
-    if files:
-        note(t("explode_load_problems", lang, count=len(files)))
 
 
 @app.command(

@@ -12,20 +12,24 @@ from zjpaoyici.catalogue.load import display_path
 from zjpaoyici.cli.common import (
     DirectoryOption,
     LangOption,
+    LevelOption,
     OutputOption,
     QuietOption,
+    RegionOption,
     SampleOption,
     app,
     be_quiet,
+    folders_or_exit,
     lang_of,
     load_shown,
     locate,
+    mapping_or_exit,
+    mapping_path,
     note,
+    note_load_problems,
     tr,
     usage_error,
 )
-from zjpaoyici.cli.explode_cmd import LevelOption, RegionOption, folders_or_exit, note_load_problems
-from zjpaoyici.cli.import_cmd import mapping_or_exit, mapping_path
 from zjpaoyici.exitcodes import EXIT_OK
 from zjpaoyici.i18n import t
 from zjpaoyici.ops.tabular.exporter import (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -33,14 +32,13 @@ from zjpaoyici.cli.common import (
     usage_error,
 )
 from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from zjpaoyici.files.gitrev import GitError, catalogue_at, commit_info, revisions_since
-from zjpaoyici.i18n import Lang, t
+from zjpaoyici.files.gitrev import GitError, revisions_since
+from zjpaoyici.i18n import t
 from zjpaoyici.ops.stats.collect import coverage_of
-from zjpaoyici.ops.stats.figures import Coverage, UnitKind
-from zjpaoyici.ops.stats.report import Basis, GroupBy, HistoryPoint, build, history
+from zjpaoyici.ops.stats.figures import Basis, UnitKind
+from zjpaoyici.ops.stats.report import GroupBy, build, history
 from zjpaoyici.render import report_html, report_out
 from zjpaoyici.render.safe import one_line
-from zjpaoyici.runner.cache import Cache
 
 
 class Format(StrEnum):
@@ -211,7 +209,8 @@ def report(
         if since is not None:
             revs = revisions_since(since, root) + revs
         if revs:
-            result.history = _history(revs, root, _UNIT[unit], _BASIS[basis], language, cache)
+            with progress(t("progress_history", language)) as update:
+                result.history = history(revs, root, _UNIT[unit], _BASIS[basis], cache, update)
     except GitError as exc:
         raise usage_error(t("err_git", language, reason=exc)) from None
     group = _BY[by]
@@ -233,20 +232,3 @@ def report(
         note(t("report_gate_incomplete", language))
         raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(EXIT_FINDINGS if result.failed else EXIT_OK)
-
-
-def _history(
-    revs: list[str], root: Path, unit: UnitKind, basis: Basis, lang: Lang, cache: Cache | None
-) -> list[HistoryPoint]:
-    """The per-level figure at each revision, one region in memory at a time; regions
-    unchanged between revisions come from the cache."""
-
-    def points() -> Iterator[tuple[str, str, str, Coverage]]:
-        for rev in revs:
-            sha, date = commit_info(rev, root)
-            with catalogue_at(rev, root) as (folder, label):
-                yield rev, sha, date, coverage_of(folder, unit, cache=cache, label=label)[0]
-
-    with progress(t("progress_history", lang)) as update:
-        update(0, len(revs))
-        return history(points(), basis, lambda done: update(done, len(revs)))

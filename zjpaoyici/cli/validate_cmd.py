@@ -39,14 +39,14 @@ from zjpaoyici.i18n import t
 from zjpaoyici.ops.suppress import BaselineError, apply_baseline, baseline_document, read_baseline
 from zjpaoyici.ops.validate import (
     MAX_PER_RULE,
-    Result,
+    combine,
     group_targets,
     validate_catalogue,
     validate_loose_files,
 )
 from zjpaoyici.render import findings_json, findings_junit, findings_sarif, findings_text
 from zjpaoyici.rules import REGISTRY
-from zjpaoyici.rules.registry import SelectionError
+from zjpaoyici.rules.registry import FAMILIES, SelectionError
 
 
 class Format(StrEnum):
@@ -223,10 +223,10 @@ def validate(
                 "err_bad_rule_selector",
                 language,
                 value=exc.value,
-                known="Y S C R L Q B, " + ", ".join(sorted(REGISTRY)[:3]) + " …",
+                known=" ".join(FAMILIES) + ", " + ", ".join(sorted(REGISTRY)[:3]) + " …",
             )
         ) from None
-    result = _combine(results)
+    result = combine(results)
     if write_baseline is not None:
         atomic_write_text(write_baseline, baseline_document(result.findings))
         note(t("baseline_written", language, path=write_baseline, count=len(result.findings)))
@@ -253,17 +253,3 @@ def validate(
         }[fmt]
         emit(renderer(result, language), output)
     raise typer.Exit(result.exit_code)
-
-
-def _combine(results: list[Result]) -> Result:
-    if len(results) == 1:
-        return results[0]
-    combined = Result(name=" + ".join(r.name for r in results))
-    for r in results:
-        combined.findings.extend(r.findings)
-        combined.suppressed.extend(r.suppressed)
-        combined.files += r.files
-        combined.matters += r.matters
-        combined.entries += r.entries
-        combined.io_errors += r.io_errors
-    return combined

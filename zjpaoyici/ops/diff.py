@@ -27,7 +27,7 @@ from typing import Any, Literal
 from zjpaoyici.catalogue.load import display_path, load_files, load_global, plan_files, split_plan
 from zjpaoyici.catalogue.model import Catalogue, Entry, Facts, Item
 from zjpaoyici.catalogue.resolve import resolve_region
-from zjpaoyici.files.reader import DEFAULT_LIMITS, Limits
+from zjpaoyici.files.reader import DEFAULT_LIMITS, Document, Limits
 from zjpaoyici.findings import Finding, Loc
 from zjpaoyici.ops.stats.collect import coverage_from
 from zjpaoyici.ops.stats.figures import Coverage, compute, in_scope
@@ -711,3 +711,33 @@ def load_accepts(data: Any) -> list[Accept]:
                 )
             )
     return out
+
+
+ACCEPT_KEYS = ("code", "region", "field", "reason")
+
+
+def accept_problems(doc: Document) -> list[tuple[Loc, str, dict[str, object]]]:
+    """Everything wrong with an accept list, located, as (place, message key, its
+    parameters): a misspelled key or field would otherwise widen an acceptance to every
+    field, or drop it, without a word."""
+    items = doc.data.get("accept") if isinstance(doc.data, dict) else None
+    if not isinstance(items, list):
+        return [(doc.loc(), "accept_no_list", {})]
+    problems: list[tuple[Loc, str, dict[str, object]]] = []
+    for i, item in enumerate(items):
+        where = ("accept", i)
+        if not isinstance(item, dict):
+            problems.append((doc.loc(where), "accept_not_mapping", {}))
+            continue
+        for key in item:
+            if key not in ACCEPT_KEYS:
+                params = {"key": key, "allowed": ", ".join(ACCEPT_KEYS)}
+                problems.append((doc.loc((*where, key), key=True), "accept_unknown_key", params))
+        for key in ("code", "reason"):
+            if not isinstance(item.get(key), str) or not item[key].strip():
+                problems.append((doc.loc(where), "accept_missing", {"key": key}))
+        fld = item.get("field")
+        if fld is not None and fld not in FIELDS:
+            params = {"field": fld, "choices": ", ".join(FIELDS)}
+            problems.append((doc.loc((*where, "field")), "accept_bad_field", params))
+    return problems

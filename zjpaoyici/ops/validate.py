@@ -371,3 +371,18 @@ def group_targets(
             files.add(display_path(path.absolute()))
             catalogues[root] = files
     return catalogues, loose, missing
+
+
+def combine(results: list[Result]) -> Result:
+    """One result for several catalogues or loose files validated in one run."""
+    if len(results) == 1:
+        return results[0]
+    combined = Result(name=" + ".join(r.name for r in results))
+    for r in results:
+        combined.findings.extend(r.findings)
+        combined.suppressed.extend(r.suppressed)
+        combined.files += r.files
+        combined.matters += r.matters
+        combined.entries += r.entries
+        combined.io_errors += r.io_errors
+    return combined

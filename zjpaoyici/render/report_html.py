@@ -5,7 +5,7 @@ network request. Every text a catalogue contributes is escaped."""
 from __future__ import annotations
 
 from zjpaoyici.i18n import Lang, t
-from zjpaoyici.ops.stats.figures import LEVEL_ORDER, Tally
+from zjpaoyici.ops.stats.figures import LEVEL_ORDER, Tally, level_share
 from zjpaoyici.ops.stats.report import GroupBy, Report
 from zjpaoyici.render.report_out import (
     LEVELS,
@@ -79,7 +79,7 @@ def _level_svg(report: Report, lang: Lang) -> str:
     ]
     for i, (level, fig) in enumerate(rows):
         y = 5 + i * row_h
-        value = report.level_value(fig) or 0.0
+        value = level_share(fig, report.basis) or 0.0
         parts.append(
             f'<text x="0" y="{y + 18}" font-size="14">{esc(LEVELS[level].get(lang))}</text>'
         )
@@ -237,7 +237,7 @@ def render_html(report: Report, lang: Lang) -> str:
         target = report.targets.get(level)
         cards.append(
             f'<div class="card{cls}" data-level="{level}"><div>{esc(LEVELS[level].get(lang))}</div>'
-            f'<div class="big">{esc(pct(report.level_value(fig)))}</div>'
+            f'<div class="big">{esc(pct(level_share(fig, report.basis)))}</div>'
             f'<div class="note">{esc(t("html_card", lang, count=f"{fig.mean_count:.0f}" if fig.mean_count is not None else "—", regions=fig.regions, pooled=pct(fig.pooled.share), target=target_pct(target)))}</div></div>'
         )
     multi_rows = "".join(

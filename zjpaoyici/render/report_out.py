@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from zjpaoyici.i18n import Bi, Lang, t
-from zjpaoyici.ops.stats.figures import LEVEL_ORDER, Tally, Unit
+from zjpaoyici.ops.stats.figures import LEVEL_ORDER, Tally, Unit, level_share
 from zjpaoyici.ops.stats.report import GroupBy, Report, Row
 from zjpaoyici.render.safe import json_text, markdown_text, one_line
 
@@ -295,7 +295,7 @@ def render_table(report: Report, console: Console, by: GroupBy, lang: Lang) -> N
         )
     checks = {c.level: c for c in report.checks}
     for level, fig in _level_lines(report, lang):
-        value = report.level_value(fig)
+        value = level_share(fig, report.basis)
         target = report.targets.get(level)
         check = checks.get(level)
         mark = "" if check is None else (" ✓" if check.ok else " ✗")

@@ -27,6 +27,7 @@ from zjpaoyici.catalogue.model import Bundle, Catalogue, Entry
 from zjpaoyici.catalogue.resolve import resolve_region
 
 UnitKind = Literal["entry", "main", "item"]
+Basis = Literal["mean", "pooled"]  # a level judged by the mean over its regions, or pooled
 UNIT_KINDS: tuple[UnitKind, ...] = ("entry", "main", "item")
 LEVEL_ORDER = ("province", "city", "county", "township")
 
@@ -508,6 +509,6 @@ def level_figures(
     return out
 
 
-def level_share(figure: LevelFigure, basis: Literal["mean", "pooled"] = "mean") -> float | None:
+def level_share(figure: LevelFigure, basis: Basis = "mean") -> float | None:
     """The figure a level is judged by: the mean share (official) or the pooled share."""
     return figure.mean_share if basis == "mean" else figure.pooled.share
