@@ -9,7 +9,8 @@ from rich.text import Text
 
 from zjpaoyici.i18n import Bi, Lang, t
 from zjpaoyici.ops.diff import Change, DiffResult
-from zjpaoyici.ops.stats.figures import Coverage
+from zjpaoyici.ops.stats.figures import Coverage, ShareChange, level_changes, region_changes
+from zjpaoyici.render.report_out import not_given
 from zjpaoyici.render.safe import json_text, markdown_text, one_line
 
 _CLASS = {
@@ -129,82 +130,23 @@ def describe(change: Change, lang: Lang) -> str:
     return what
 
 
-def _pct(value: float | None, unknown: int = 0, lang: Lang = "en") -> str:
-    """A share, with the units of unknown visits beside it (they are in its denominator)."""
-    shown = "—" if value is None else f"{value * 100:.1f}%"
-    return _with_unknown(shown, unknown, lang)
+def level_rows(result: DiffResult, lang: Lang) -> list[tuple[str, str, str, str]]:
+    """(level, share before, share after, change in points)."""
+    return [
+        (_LEVEL[c.key].get(lang), *_shares(c, lang), c.points)
+        for c in level_changes(result.before, result.after)
+    ]
 
 
-def _with_unknown(shown: str, unknown: int, lang: Lang) -> str:
-    return t("share_not_given", lang, share=shown, count=f"{unknown:,}") if unknown else shown
-
-
-def _delta(a: float | None, b: float | None) -> str:
-    """A share's change in percentage points, from the unrounded shares and rounded once:
-    one decimal, or two under a tenth of a point so that a real change never reads as
-    0.0 or as a rounded-up tenth (-0.08, not +0.0)."""
-    if a is None or b is None:
-        return "—"
-    points = (b - a) * 100
-    if points != 0 and abs(points) < 0.1:
-        return f"{points:+.2f}" if abs(points) >= 0.005 else f"{points:+.3f}"
-    return f"{points + 0.0:+.1f}"  # + 0.0: no "-0.0"
-
-
-def level_rows(
-    before: Coverage | None, after: Coverage | None, lang: Lang
-) -> list[tuple[str, str, str, str]]:
-    rows = []
-    levels = set(before.levels if before else {}) | set(after.levels if after else {})
-    for level in ("province", "city", "county", "township"):
-        if level not in levels:
-            continue
-        fa = before.levels.get(level) if before else None
-        fb = after.levels.get(level) if after else None
-        a = fa.mean_share if fa else None
-        b = fb.mean_share if fb else None
-        rows.append(
-            (
-                _LEVEL[level].get(lang),
-                _pct(a, fa.pooled.unknown if fa else 0, lang),
-                _pct(b, fb.pooled.unknown if fb else 0, lang),
-                _delta(a, b),
-            )
-        )
-    return rows
-
-
-def region_rows(
-    before: Coverage | None, after: Coverage | None, lang: Lang = "en"
-) -> list[tuple[str, str, str, str, str]]:
-    rows = []
-    names: dict[str, str] = {
-        **(before.region_names if before else {}),
-        **(after.region_names if after else {}),
-    }
-    for region in sorted(names):
-        ta = before.by_region.get(region) if before else None
-        tb = after.by_region.get(region) if after else None
-        a = ta.share if ta else None
-        b = tb.share if tb else None
-        if a != b:
-            rows.append(
-                (
-                    region,
-                    names[region],
-                    _pct(a, ta.unknown if ta else 0, lang),
-                    _pct(b, tb.unknown if tb else 0, lang),
-                    _delta(a, b),
-                )
-            )
-    return rows
+def _shares(c: ShareChange, lang: Lang) -> tuple[str, str]:
+    return not_given(c.before, c.before_unknown, lang), not_given(c.after, c.after_unknown, lang)
 
 
 def _saved(kind: str, value: float, unknown: int, lang: Lang) -> str:
     """One reform measure in words that never read as a double negative: a saving is
     "减次数 2" / "fewer visits 2", the opposite "增次数 2" / "more visits 2"."""
     key = f"diff_{'less' if value >= 0 else 'more'}_{kind}"
-    return _with_unknown(t(key, lang, n=f"{abs(value):g}"), unknown, lang)
+    return not_given(t(key, lang, n=f"{abs(value):g}"), unknown, lang)
 
 
 def summary_line(result: DiffResult, lang: Lang) -> str:
@@ -235,7 +177,7 @@ def render_text(result: DiffResult, console: Console, lang: Lang, old: str, new:
     )
     console.print(Text(counts_line(result, lang)), soft_wrap=True)
     console.print(Text(summary_line(result, lang)), soft_wrap=True)
-    for label, a, b, d in level_rows(result.before, result.after, lang):
+    for label, a, b, d in level_rows(result, lang):
         console.print(Text(f"  {label}  {a} → {b}  ({d})"), soft_wrap=True)
     region = None
     for change in sorted(
@@ -301,7 +243,7 @@ def render_markdown(result: DiffResult, lang: Lang, old: str, new: str) -> str:
         f" | {_saved('days', s.days_saved, s.days_unknown, lang)} |",
         "",
     ]
-    rows = level_rows(result.before, result.after, lang)
+    rows = level_rows(result, lang)
     if rows:
         out += [
             f"| {h('md_level')} | {h('md_before')} | {h('md_after')} | {h('md_change')} |",
@@ -309,7 +251,7 @@ def render_markdown(result: DiffResult, lang: Lang, old: str, new: str) -> str:
         ]
         out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
         out.append("")
-    regions = region_rows(result.before, result.after, lang)
+    regions = region_changes(result.before, result.after)
     if regions:
         out += [f"<details><summary>{h('md_region_shares')} ({len(regions)})</summary>", ""]
         out += [
@@ -317,8 +259,8 @@ def render_markdown(result: DiffResult, lang: Lang, old: str, new: str) -> str:
             "| --- | ---: | ---: | ---: |",
         ]
         out += [
-            f"| {markdown_text(r)} {markdown_text(n)} | {a} | {b} | {d} |"
-            for r, n, a, b, d in regions
+            f"| {markdown_text(c.key)} {markdown_text(c.name)} | {' | '.join(_shares(c, lang))} | {c.points} |"
+            for c in regions
         ]
         out += ["", "</details>", ""]
     if result.changes:

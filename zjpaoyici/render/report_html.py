@@ -5,16 +5,14 @@ network request. Every text a catalogue contributes is escaped."""
 from __future__ import annotations
 
 from zjpaoyici.i18n import Lang, t
-from zjpaoyici.ops.stats.figures import LEVEL_ORDER, Tally, level_share
+from zjpaoyici.ops.stats.figures import LEVEL_ORDER, Tally, level_share, percent, target_percent
 from zjpaoyici.ops.stats.report import GroupBy, Report
 from zjpaoyici.render.report_out import (
     LEVELS,
     UNITS,
     bundle_level_rows,
     overall_sentence,
-    pct,
     row_label,
-    target_pct,
 )
 from zjpaoyici.render.safe import html_text as esc
 
@@ -96,7 +94,7 @@ def _level_svg(report: Report, lang: Lang) -> str:
                 f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y}" y2="{y + 26}" stroke="#cf222e" stroke-width="2"/>'
             )
         parts.append(
-            f'<text x="{label_w + bar_w + 8}" y="{y + 18}" font-size="14">{esc(pct(value if fig.mean_share is not None else None))}</text>'
+            f'<text x="{label_w + bar_w + 8}" y="{y + 18}" font-size="14">{esc(percent(value if fig.mean_share is not None else None))}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -120,7 +118,7 @@ def _history_svg(report: Report, lang: Lang) -> str:
         parts.append(
             f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#eaeef2"/>'
         )
-        parts.append(f'<text x="0" y="{y + 4:.1f}" font-size="11">{int(frac * 100)}%</text>')
+        parts.append(f'<text x="0" y="{y + 4:.1f}" font-size="11">{percent(frac, 0)}</text>')
     for i, h in enumerate(points):
         x = left + i * step
         parts.append(
@@ -160,8 +158,8 @@ def _tally_cells(tally: Tally) -> str:
     return (
         f'<td class="n" data-value="{tally.total}">{tally.total}</td>'
         f'<td class="n" data-value="{tally.met}">{tally.met}</td>'
-        f'<td class="n" data-value="{_num(share)}">{esc(pct(share))} <span class="bar" style="width:{width}px"></span></td>'
-        f'<td class="n" data-value="{_num(tally.zero_share)}">{esc(pct(tally.zero_share))}</td>'
+        f'<td class="n" data-value="{_num(share)}">{esc(percent(share))} <span class="bar" style="width:{width}px"></span></td>'
+        f'<td class="n" data-value="{_num(tally.zero_share)}">{esc(percent(tally.zero_share))}</td>'
         f'<td class="n" data-value="{tally.unknown}">{tally.unknown}</td>'
     )
 
@@ -237,8 +235,8 @@ def render_html(report: Report, lang: Lang) -> str:
         target = report.targets.get(level)
         cards.append(
             f'<div class="card{cls}" data-level="{level}"><div>{esc(LEVELS[level].get(lang))}</div>'
-            f'<div class="big">{esc(pct(level_share(fig, report.basis)))}</div>'
-            f'<div class="note">{esc(t("html_card", lang, count=f"{fig.mean_count:.0f}" if fig.mean_count is not None else "—", regions=fig.regions, pooled=pct(fig.pooled.share), target=target_pct(target)))}</div></div>'
+            f'<div class="big">{esc(percent(level_share(fig, report.basis)))}</div>'
+            f'<div class="note">{esc(t("html_card", lang, count=f"{fig.mean_count:.0f}" if fig.mean_count is not None else "—", regions=fig.regions, pooled=percent(fig.pooled.share), target=target_percent(target)))}</div></div>'
         )
     multi_rows = "".join(
         f"<tr><td>{esc(u.region)}</td><td>{esc(u.code)}</td><td>{esc(u.name)}</td><td>{esc(u.department)}</td>"

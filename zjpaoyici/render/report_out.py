@@ -11,7 +11,14 @@ from rich.table import Table
 from rich.text import Text
 
 from zjpaoyici.i18n import Bi, Lang, t
-from zjpaoyici.ops.stats.figures import LEVEL_ORDER, Tally, Unit, level_share
+from zjpaoyici.ops.stats.figures import (
+    LEVEL_ORDER,
+    Tally,
+    Unit,
+    level_share,
+    percent,
+    target_percent,
+)
 from zjpaoyici.ops.stats.report import GroupBy, Report, Row
 from zjpaoyici.render.safe import json_text, markdown_text, one_line
 
@@ -31,22 +38,9 @@ UNITS = {
 MULTI_LIMIT = 20
 
 
-def pct(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value * 100:.{digits}f}%"
-
-
-def target_pct(value: float | None) -> str:
-    """A target as written, to 0.01%: 0.8 → ``80%``, 0.8235 → ``82.35%`` (a rounded
-    ``82%`` target next to an 82.3% share that fails would read as a bug)."""
-    if value is None:
-        return "—"
-    return f"{value * 100:.2f}".rstrip("0").rstrip(".") + "%"
-
-
-def share_text(value: float | None, unknown: int, lang: Lang) -> str:
-    """A share over the units where its fact is known, with the units where it is not:
-    ``45.0%``, ``45.0%（12 项未填）``, or ``—（2,262 项未填）`` when nothing is known."""
-    shown = pct(value)
+def not_given(shown: str, unknown: int, lang: Lang) -> str:
+    """A figure with the units where its fact is not given beside it: ``45.0%``,
+    ``45.0%（12 项未填）``, or ``—（2,262 项未填）`` when nothing is known."""
     return t("share_not_given", lang, share=shown, count=f"{unknown:,}") if unknown else shown
 
 
@@ -57,15 +51,15 @@ def overall_sentence(o: Tally, lang: Lang) -> str:
     return t(
         "report_overall",
         lang,
-        share=pct(o.share),
-        zero=pct(o.zero_share),
+        share=percent(o.share),
+        zero=percent(o.zero_share),
         visits_unknown=t("report_visits_unknown", lang, count=f"{o.unknown:,}")
         if o.unknown
         else "",
-        full=share_text(o.online_full_share, o.online_full_unknown, lang),
-        online=share_text(o.online_any_share, o.online_any_unknown, lang),
-        mobile=share_text(o.mobile_share, o.mobile_unknown, lang),
-        volume=share_text(o.volume_share, o.volume_missing, lang),
+        full=not_given(percent(o.online_full_share), o.online_full_unknown, lang),
+        online=not_given(percent(o.online_any_share), o.online_any_unknown, lang),
+        mobile=not_given(percent(o.mobile_share), o.mobile_unknown, lang),
+        volume=not_given(percent(o.volume_share), o.volume_missing, lang),
         units=f"{o.total:,}",
     )
 
@@ -304,12 +298,12 @@ def render_table(report: Report, console: Console, by: GroupBy, lang: Lang) -> N
             LEVELS[level].get(lang),
             str(fig.regions),
             f"{fig.mean_count:.0f}" if fig.mean_count is not None else "—",
-            pct(fig.mean_share),
+            percent(fig.mean_share),
             Text(bar(value), style="cyan"),
-            pct(fig.pooled.share),
-            pct(fig.pooled.zero_share),
+            percent(fig.pooled.share),
+            percent(fig.pooled.zero_share),
             str(fig.pooled.unknown),
-            Text(target_pct(target) + mark, style=style),
+            Text(target_percent(target) + mark, style=style),
         )
     console.print(levels)
     console.print(Text(t("report_basis_note", lang), style="dim"), soft_wrap=True)
@@ -324,9 +318,9 @@ def render_table(report: Report, console: Console, by: GroupBy, lang: Lang) -> N
                 Text(one_line(row_label(row, by, lang))),
                 str(row.tally.total),
                 str(row.tally.met),
-                pct(row.tally.share),
+                percent(row.tally.share),
                 Text(bar(row.tally.share), style="cyan"),
-                pct(row.tally.zero_share),
+                percent(row.tally.zero_share),
                 str(row.tally.unknown),
             )
         console.print(table)
@@ -365,8 +359,8 @@ def below_lines(report: Report, lang: Lang) -> list[str]:
             "report_below",
             lang,
             level=LEVELS[check.level].get(lang),
-            value=pct(check.value, 2),
-            target=target_pct(check.target),
+            value=percent(check.value, 2),
+            target=target_percent(check.target),
         )
         for check in report.failed
     ]
@@ -379,10 +373,10 @@ def bundle_level_rows(report: Report, lang: Lang) -> list[tuple[str, str, str, s
         (
             LEVELS[level].get(lang),
             str(fig.regions),
-            f"{fig.pooled.total / fig.regions:.1f}" if fig.regions else "—",
-            pct(fig.mean_share),
-            pct(fig.pooled.share),
-            pct(fig.pooled.zero_share),
+            "—" if fig.mean_units is None else f"{fig.mean_units:.1f}",
+            percent(fig.mean_share),
+            percent(fig.pooled.share),
+            percent(fig.pooled.zero_share),
         )
         for level in LEVEL_ORDER
         if (fig := b.levels.get(level)) is not None
@@ -418,7 +412,9 @@ def _history_table(report: Report, console: Console, lang: Lang) -> None:
     for lv in levels:
         table.add_column(LEVELS[lv].get(lang), justify="right")
     for h in report.history:
-        table.add_row(Text(one_line(h.rev)), h.date[:10], *[pct(h.levels.get(lv)) for lv in levels])
+        table.add_row(
+            Text(one_line(h.rev)), h.date[:10], *[percent(h.levels.get(lv)) for lv in levels]
+        )
     console.print(table)
 
 
@@ -442,9 +438,9 @@ def render_markdown(report: Report, by: GroupBy, lang: Lang) -> str:
         target = report.targets.get(level)
         mark = "" if check is None else (" ✅" if check.ok else " ❌")
         out.append(
-            f"| {LEVELS[level].get(lang)} | {fig.regions} | {fig.mean_count:.0f} | {pct(fig.mean_share)} "
-            f"| {pct(fig.pooled.share)} | {pct(fig.pooled.zero_share)} | {fig.pooled.unknown} "
-            f"| {target_pct(target)}{mark} |"
+            f"| {LEVELS[level].get(lang)} | {fig.regions} | {fig.mean_count:.0f} | {percent(fig.mean_share)} "
+            f"| {percent(fig.pooled.share)} | {percent(fig.pooled.zero_share)} | {fig.pooled.unknown} "
+            f"| {target_percent(target)}{mark} |"
         )
     out += ["", h("report_basis_note"), "", markdown_text(overall_sentence(cov.overall, lang)), ""]
     if by != "level":
@@ -456,7 +452,7 @@ def render_markdown(report: Report, by: GroupBy, lang: Lang) -> str:
         for row in report.rows(by):
             out.append(
                 f"| {markdown_text(row_label(row, by, lang))} | {row.tally.total} | {row.tally.met} "
-                f"| {pct(row.tally.share)} | {pct(row.tally.zero_share)} | {row.tally.unknown} |"
+                f"| {percent(row.tally.share)} | {percent(row.tally.zero_share)} | {row.tally.unknown} |"
             )
         out.append("")
     if cov.multi_visit:

@@ -192,6 +192,11 @@ class LevelFigure:
     mean_share: float | None
     pooled: Tally
 
+    @property
+    def mean_units(self) -> float | None:
+        """Units counted per region, on average (for bundles: bundles offered)."""
+        return self.pooled.total / self.regions if self.regions else None
+
 
 @dataclass(slots=True)
 class Coverage:
@@ -512,3 +517,83 @@ def level_figures(
 def level_share(figure: LevelFigure, basis: Basis = "mean") -> float | None:
     """The figure a level is judged by: the mean share (official) or the pooled share."""
     return figure.mean_share if basis == "mean" else figure.pooled.share
+
+
+def percent(share: float | None, digits: int = 1) -> str:
+    """A share as every format shows it, rounded here only: ``45.1%``, ``—`` when unknown."""
+    return "—" if share is None else f"{share * 100:.{digits}f}%"
+
+
+def target_percent(value: float | None) -> str:
+    """A target as written, to 0.01%: 0.8 → ``80%``, 0.8235 → ``82.35%`` (a rounded
+    ``82%`` target next to an 82.3% share that fails would read as a bug)."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def points_change(a: float | None, b: float | None) -> str:
+    """A share's change in percentage points, from the unrounded shares and rounded once:
+    one decimal, or two under a tenth of a point so that a real change never reads as
+    0.0 or as a rounded-up tenth (-0.08, not +0.0)."""
+    if a is None or b is None:
+        return "—"
+    points = (b - a) * 100
+    if points != 0 and abs(points) < 0.1:
+        return f"{points:+.2f}" if abs(points) >= 0.005 else f"{points:+.3f}"
+    return f"{points + 0.0:+.1f}"  # + 0.0: no "-0.0"
+
+
+@dataclass(frozen=True, slots=True)
+class ShareChange:
+    """A 最多跑一次 share before and after a change, each shown and with the units of
+    unknown visits beside it (they stay in its denominator), and the change in points."""
+
+    key: str  # a level or a region code
+    name: str  # the region's name ("" for a level)
+    before: str
+    after: str
+    before_unknown: int
+    after_unknown: int
+    points: str
+
+
+def level_changes(before: Coverage | None, after: Coverage | None) -> list[ShareChange]:
+    """Each level's mean share before and after."""
+    levels = set(before.levels if before else {}) | set(after.levels if after else {})
+    out = []
+    for level in LEVEL_ORDER:
+        if level not in levels:
+            continue
+        fa = before.levels.get(level) if before else None
+        fb = after.levels.get(level) if after else None
+        a = fa.mean_share if fa else None
+        b = fb.mean_share if fb else None
+        unknown_a = fa.pooled.unknown if fa else 0
+        unknown_b = fb.pooled.unknown if fb else 0
+        out.append(
+            ShareChange(
+                level, "", percent(a), percent(b), unknown_a, unknown_b, points_change(a, b)
+            )
+        )
+    return out
+
+
+def region_changes(before: Coverage | None, after: Coverage | None) -> list[ShareChange]:
+    """The regions whose share changed (unrounded), in code order."""
+    names = {**(before.region_names if before else {}), **(after.region_names if after else {})}
+    out = []
+    for region in sorted(names):
+        ta = before.by_region.get(region) if before else None
+        tb = after.by_region.get(region) if after else None
+        a = ta.share if ta else None
+        b = tb.share if tb else None
+        if a != b:
+            unknown_a = ta.unknown if ta else 0
+            unknown_b = tb.unknown if tb else 0
+            change = points_change(a, b)
+            name = names[region]
+            out.append(
+                ShareChange(region, name, percent(a), percent(b), unknown_a, unknown_b, change)
+            )
+    return out
