@@ -44,22 +44,25 @@ from zjpaoyici.cli.common import (
 )
 from zjpaoyici.exitcodes import EXIT_INTERNAL, EXIT_USAGE
 
-# Importing a command module registers its command on ``app``.
+# Importing a command module registers its command on ``app``; the help screen lists
+# the commands in this order (import beside export), whatever order they are imported in.
 COMMAND_MODULES = (
-    validate_cmd,
-    show_cmd,
+    cache_cmd,
     diff_cmd,
-    report_cmd,
     explode_cmd,
     import_cmd,
     export_cmd,
     fmt_cmd,
-    merge_cmd,
     init_cmd,
-    schema_cmd,
+    merge_cmd,
+    report_cmd,
     rules_cmd,
-    cache_cmd,
+    schema_cmd,
+    show_cmd,
+    validate_cmd,
 )
+_HELP_ORDER = {m.__name__: i for i, m in enumerate(COMMAND_MODULES)}
+app.registered_commands.sort(key=lambda c: _HELP_ORDER[getattr(c.callback, "__module__", "")])
 
 
 @app.callback(

@@ -21,7 +21,7 @@ from zjpaoyici.catalogue.model import Catalogue
 from zjpaoyici.exitcodes import EXIT_USAGE
 from zjpaoyici.files.atomic import WriteFailure, atomic_write_text
 from zjpaoyici.files.resources import sample_catalogue_dir
-from zjpaoyici.i18n import Lang, default_lang, os_reason, t
+from zjpaoyici.i18n import LANGS, Lang, default_lang, os_reason, t
 from zjpaoyici.ops.explode import SelectionError, select_folders
 from zjpaoyici.ops.tabular.exporter import DEFAULT_MAPPING
 from zjpaoyici.ops.tabular.mapping import MappingError, MappingSpec, load_mapping
@@ -36,8 +36,8 @@ def lang_from_argv(argv: list[str]) -> Lang:
         value = arg.split("=", 1)[1] if arg.startswith("--lang=") else None
         if arg == "--lang" and i + 1 < len(argv):
             value = argv[i + 1]
-        if value in ("zh", "en"):
-            return "zh" if value == "zh" else "en"
+        if value in LANGS:
+            return LANGS[LANGS.index(value)]
     return default_lang()
 
 
@@ -48,29 +48,42 @@ HELP_LANG: Lang = lang_from_argv(sys.argv[1:])
 
 def tr(en: str, zh: str) -> str:
     """The help text in :data:`HELP_LANG`."""
-    return zh if HELP_LANG == "zh" else en
+    return {"zh": zh, "en": en}[HELP_LANG]
+
+
+# typer's own words in the help screens (panel titles, defaults, its built-in options'
+# help) in each help language; English keeps typer's. Each line: not a message of ours.
+_TYPER_WORDS: dict[Lang, tuple[dict[str, str], dict[str, str]]] = {
+    "en": ({}, {}),
+    "zh": (
+        {
+            "ARGUMENTS_PANEL_TITLE": "参数",  # Arguments; not a message
+            "OPTIONS_PANEL_TITLE": "选项",  # Options; not a message
+            "COMMANDS_PANEL_TITLE": "命令",  # Commands; not a message
+            "DEFAULT_STRING": "[默认：{}]",  # [default: {}]; not a message
+            "REQUIRED_LONG_STRING": "[必填]",  # [required]; not a message
+            "ERRORS_PANEL_TITLE": "错误",  # Error; not a message
+        },
+        {
+            "Show this message and exit.": "显示本帮助并退出。",  # not a message
+            "Install completion for the current shell.": "为当前 shell 安装命令补全。",
+            "Show completion for the current shell, to copy it or customize the installation.": (
+                "显示当前 shell 的补全脚本，可复制或自行安装。"  # not a message
+            ),
+        },
+    ),
+}
 
 
 def _help_labels() -> None:
-    """typer's own words in the help screens (panel titles, defaults) in Chinese too."""
-    if HELP_LANG != "zh":
+    """typer's own words in the help screens in :data:`HELP_LANG`."""
+    titles, words = _TYPER_WORDS[HELP_LANG]
+    if not titles:
         return
     from typer import rich_utils
 
-    # typer's English words and their Chinese (each line: not a message of our own)
-    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"  # Arguments; not a message
-    rich_utils.OPTIONS_PANEL_TITLE = "选项"  # Options; not a message
-    rich_utils.COMMANDS_PANEL_TITLE = "命令"  # Commands; not a message
-    rich_utils.DEFAULT_STRING = "[默认：{}]"  # [default: {}]; not a message
-    rich_utils.REQUIRED_LONG_STRING = "[必填]"  # [required]; not a message
-    rich_utils.ERRORS_PANEL_TITLE = "错误"  # Error; not a message
-    words = {
-        "Show this message and exit.": "显示本帮助并退出。",  # not a message
-        "Install completion for the current shell.": "为当前 shell 安装命令补全。",
-        "Show completion for the current shell, to copy it or customize the installation.": (
-            "显示当前 shell 的补全脚本，可复制或自行安装。"  # not a message
-        ),
-    }
+    for name, text in titles.items():
+        setattr(rich_utils, name, text)
     original = getattr(rich_utils, "_get_parameter_help", None)
     if original is None:  # another typer: its built-in options keep their English help
         return

@@ -161,6 +161,6 @@ def _list_kinds(language: Lang) -> None:
     )
     for kind in SCHEMA_KINDS:
         doc = json.loads(schema_text(kind))
-        title = doc.get("title", "") if language == "zh" else doc.get("x-title-en", "")
+        title = doc.get({"zh": "title", "en": "x-title-en"}[language], "")
         table.add_row(kind, ", ".join(SCHEMA_GLOBS[kind]), title or schema_file_name(kind))
     stdout_console().print(table)

@@ -131,7 +131,7 @@ def show(
     except UnknownCode as exc:
         message = t("show_unknown_code", language, code=exc.code)
         if exc.suggestions:
-            codes = ("、" if language == "zh" else ", ").join(exc.suggestions)
+            codes = t("list_sep", language).join(exc.suggestions)
             message += " " + t("show_did_you_mean", language, codes=codes)
         raise usage_error(message) from None
     if fmt == Format.json:

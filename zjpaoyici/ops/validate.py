@@ -27,7 +27,7 @@ from zjpaoyici.catalogue.resolve import resolve_region
 from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from zjpaoyici.files.reader import DEFAULT_LIMITS, Limits
 from zjpaoyici.findings import Finding, Loc, Severity
-from zjpaoyici.i18n import Bi
+from zjpaoyici.i18n import both
 from zjpaoyici.ops.codec import CodecError, decode_findings, encode_finding, relabel
 from zjpaoyici.ops.stats.collect import UnitsTask
 from zjpaoyici.ops.stats.figures import region_data as units_of
@@ -126,10 +126,7 @@ def fold_regions(findings: list[Finding]) -> list[Finding]:
             out.append(first)
             continue
         more = len(group) - 1
-        region = Bi(
-            f"{first.params.get('region', '')}（另有 {more} 个区划同样）",
-            f"{first.params.get('region', '')} (and {more} more regions)",
-        )
+        region = both("fold_region", region=first.params.get("region", ""), more=more)
         related = tuple(dict.fromkeys(r for f in group for r in f.related))[:10]
         out.append(
             Finding(first.rule, first.loc, {**first.params, "region": region}, related=related)

@@ -7,53 +7,12 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from zjpaoyici.i18n import Bi, Lang, t
+from zjpaoyici.i18n import Lang, name_of, t
 from zjpaoyici.ops.diff import Change, DiffResult
 from zjpaoyici.ops.stats.figures import Coverage, ShareChange, level_changes, region_changes
 from zjpaoyici.render.report_out import not_given
 from zjpaoyici.render.safe import json_text, markdown_text, one_line
 
-_CLASS = {
-    "improvement": Bi("改进", "improvement"),
-    "regression": Bi("退步", "regression"),
-    "neutral": Bi("中性", "neutral"),
-}
-_KIND = {
-    "added": Bi("新增", "added"),
-    "removed": Bi("删除", "removed"),
-    "changed": Bi("变更", "changed"),
-    "renamed": Bi("改名", "renamed"),
-    "recoded": Bi("改编码", "re-coded"),
-    "reassigned": Bi("改实施主体", "agency changed"),
-    "item_added": Bi("新增办理项", "item added"),
-    "item_removed": Bi("删除办理项", "item removed"),
-    "item_changed": Bi("办理项变更", "item changed"),
-    "bundle_added": Bi("新增一件事", "bundle added"),
-    "bundle_removed": Bi("删除一件事", "bundle removed"),
-    "bundle_changed": Bi("一件事变更", "bundle changed"),
-    "bundle_member_added": Bi("一件事新增成员", "bundle member added"),
-    "bundle_member_removed": Bi("一件事删除成员", "bundle member removed"),
-}
-_FIELD = {
-    "visits": Bi("到现场次数", "visits"),
-    "promised_limit": Bi("承诺时限", "promised limit"),
-    "materials": Bi("必交材料", "required materials"),
-    "online.available": Bi("可网办", "available online"),
-    "online.depth": Bi("网办深度", "online depth"),
-    "online.mobile": Bi("掌上办", "mobile"),
-    "express": Bi("快递送达", "express"),
-    "case_type": Bi("办件类型", "case type"),
-    "fee": Bi("收费", "fee"),
-    "onsite_reason": Bi("现场办理原因", "on-site reason"),
-    "reach": Bi("通办范围", "reach"),
-    "annual_cases": Bi("年办件量", "annual cases"),
-}
-_LEVEL = {
-    "province": Bi("省级", "province"),
-    "city": Bi("设区市平均", "city mean"),
-    "county": Bi("县（市、区）平均", "county mean"),
-    "township": Bi("乡镇平均", "township mean"),
-}
 _STYLE = {"improvement": "green", "regression": "bold red", "neutral": "dim"}
 _MARK = {"improvement": "▲", "regression": "▼", "neutral": "·"}
 
@@ -63,58 +22,41 @@ def value_text(field: str | None, value: Any, lang: Lang) -> str:
     if value is None:
         return "—"
     if field == "promised_limit" and isinstance(value, dict):
-        unit = (
-            Bi("个工作日", " working days")
-            if value.get("unit", "working") == "working"
-            else Bi("个自然日", " calendar days")
-        )
-        return f"{value['days']}{unit.get(lang)}"
+        days = "working" if value.get("unit", "working") == "working" else "calendar"
+        return t(f"diff_days_{days}", lang, days=value["days"])
     if field == "materials" and isinstance(value, list):
-        return f"{len(value)}" + (
-            f"（{'、'.join(value)}）" if lang == "zh" else f" ({', '.join(value)})"
-        )
+        return f"{len(value)}" + t("aside", lang, text=t("list_sep", lang).join(value))
     if isinstance(value, bool):
-        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+        return t("yes" if value else "no", lang)
     return str(value)
 
 
 def describe(change: Change, lang: Lang) -> str:
     """What changed, in one line (without the class)."""
-    what = _KIND[change.kind].get(lang)
+    what = t(f"diff_kind_{change.kind}", lang)
     if change.kind == "recoded":
         return f"{what} {change.old_code} → {change.code}"
     if change.kind in ("renamed", "reassigned"):
-        return (
-            f"{what}：{change.old} → {change.new}"
-            if lang == "zh"
-            else f"{what}: {change.old} → {change.new}"
-        )
+        return t("diff_change", lang, what=what, old=change.old, new=change.new)
     if (
         change.field == "materials"
         and isinstance(change.old, list)
         and isinstance(change.new, list)
     ):
-        label = _FIELD["materials"].get(lang)
+        label = t("diff_field_materials", lang)
         item = f" [{change.item}]" if change.item else ""
         gone = [m for m in change.old if m not in change.new]
         came = [m for m in change.new if m not in change.old]
+        sep = t("list_sep", lang)
         parts = []
         if gone:
-            parts.append(
-                ("删去：" if lang == "zh" else "removed: ")
-                + ("、" if lang == "zh" else ", ").join(gone)
-            )
+            parts.append(t("diff_items_removed", lang, items=sep.join(gone)))
         if came:
-            parts.append(
-                ("增加：" if lang == "zh" else "added: ")
-                + ("、" if lang == "zh" else ", ").join(came)
-            )
-        detail = (
-            ("（" + "；".join(parts) + "）") if lang == "zh" else (" (" + "; ".join(parts) + ")")
-        )
+            parts.append(t("diff_items_added", lang, items=sep.join(came)))
+        detail = t("aside", lang, text=t("diff_part_sep", lang).join(parts))
         return f"{what}{item} {label} {len(change.old)} → {len(change.new)}{detail}"
     if change.field:
-        label = _FIELD.get(change.field, Bi(change.field, change.field)).get(lang)
+        label = name_of("diff_field", change.field, lang)
         item = f" [{change.item}]" if change.item else ""
         text = f"{what}{item} {label} {value_text(change.field, change.old, lang)} → {value_text(change.field, change.new, lang)}"
         if change.falls_out:
@@ -133,7 +75,7 @@ def describe(change: Change, lang: Lang) -> str:
 def level_rows(result: DiffResult, lang: Lang) -> list[tuple[str, str, str, str]]:
     """(level, share before, share after, change in points)."""
     return [
-        (_LEVEL[c.key].get(lang), *_shares(c, lang), c.points)
+        (t(f"diff_level_{c.key}", lang), *_shares(c, lang), c.points)
         for c in level_changes(result.before, result.after)
     ]
 
@@ -195,7 +137,7 @@ def render_text(result: DiffResult, console: Console, lang: Lang, old: str, new:
         line.append(_MARK[change.cls] + " ", style=_STYLE[change.cls])
         line.append(one_line(f"{change.code} {change.name}{_agency(change, lang)}  "))
         line.append(one_line(describe(change, lang)))
-        line.append(f"  [{_CLASS[change.cls].get(lang)}]", style=_STYLE[change.cls])
+        line.append(f"  [{t(f'diff_class_{change.cls}', lang)}]", style=_STYLE[change.cls])
         if change.accepted:
             line.append(one_line(t("diff_accepted", lang, reason=change.accepted)), style="yellow")
         if change.loc:
@@ -209,7 +151,7 @@ def _agency(change: Change, lang: Lang) -> str:
     """The agency beside a matter's name, where several agencies implement it."""
     if not change.shared or not change.agency or change.kind == "reassigned":
         return ""
-    return f"（{change.agency}）" if lang == "zh" else f" ({change.agency})"
+    return t("aside", lang, text=change.agency)
 
 
 def render_markdown(result: DiffResult, lang: Lang, old: str, new: str) -> str:
@@ -222,15 +164,15 @@ def render_markdown(result: DiffResult, lang: Lang, old: str, new: str) -> str:
     out += [
         f"| {h('md_class')} | {h('md_count')} |",
         "| --- | ---: |",
-        f"| ▲ {_CLASS['improvement'].get(lang)} | {result.count('improvement')} |",
-        f"| ▼ {_CLASS['regression'].get(lang)} | {result.count('regression')}"
+        f"| ▲ {t('diff_class_improvement', lang)} | {result.count('improvement')} |",
+        f"| ▼ {t('diff_class_regression', lang)} | {result.count('regression')}"
         + (
             f" ({h('md_accepted')} {result.count('regression', accepted=True)})"
             if result.count("regression", accepted=True)
             else ""
         )
         + " |",
-        f"| · {_CLASS['neutral'].get(lang)} | {result.count('neutral')} |",
+        f"| · {t('diff_class_neutral', lang)} | {result.count('neutral')} |",
         "",
     ]
     s = result.summary

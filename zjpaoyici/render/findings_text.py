@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
@@ -14,6 +15,11 @@ from zjpaoyici.render.safe import one_line
 from zjpaoyici.rules import REGISTRY, hint_of, message_of, related_of
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def _padded(label: str, cells: int) -> str:
+    """``label`` padded to ``cells`` terminal cells (a Chinese character takes two)."""
+    return label + " " * (cells - cell_len(label))
 
 
 def render(result: Result, console: Console, lang: Lang, show_suppressed: bool = False) -> None:
@@ -27,7 +33,7 @@ def render(result: Result, console: Console, lang: Lang, show_suppressed: bool =
             # file:line:col at the start, so a terminal or editor can jump to it
             line.append(one_line(f"{file}:{finding.loc.line}:{finding.loc.col}") + " ")
             line.append(
-                t(f"severity_{severity.value}", lang).ljust(6 if lang == "en" else 4),
+                _padded(t(f"severity_{severity.value}", lang), 6),
                 style=_STYLE[severity],
             )
             line.append(f" {finding.rule} ", style="bold")

@@ -4,12 +4,10 @@ network request. Every text a catalogue contributes is escaped."""
 
 from __future__ import annotations
 
-from zjpaoyici.i18n import Lang, t
+from zjpaoyici.i18n import Lang, name_of, t
 from zjpaoyici.ops.stats.figures import LEVEL_ORDER, Tally, level_share, percent, target_percent
 from zjpaoyici.ops.stats.report import GroupBy, Report
 from zjpaoyici.render.report_out import (
-    LEVELS,
-    UNITS,
     bundle_level_rows,
     overall_sentence,
     row_label,
@@ -79,7 +77,7 @@ def _level_svg(report: Report, lang: Lang) -> str:
         y = 5 + i * row_h
         value = level_share(fig, report.basis) or 0.0
         parts.append(
-            f'<text x="0" y="{y + 18}" font-size="14">{esc(LEVELS[level].get(lang))}</text>'
+            f'<text x="0" y="{y + 18}" font-size="14">{esc(t(f"level_{level}", lang))}</text>'
         )
         parts.append(
             f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="18" fill="#eaeef2"/>'
@@ -140,7 +138,7 @@ def _history_svg(report: Report, lang: Lang) -> str:
     for i, level in enumerate(levels):
         parts.append(
             f'<text x="{left + i * 140}" y="{height - 4}" font-size="12" fill="{COLORS.get(level, "#57606a")}">'
-            f"■ {esc(LEVELS[level].get(lang))}</text>"
+            f"■ {esc(t(f'level_{level}', lang))}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -176,7 +174,8 @@ def _group_table(report: Report, by: GroupBy, lang: Lang, table_id: str) -> str:
     for row in report.rows(by):
         cells = f"<td>{esc(row_label(row, by, lang))}</td>"
         if by == "region":
-            cells += f"<td>{esc(LEVELS.get(row.level, LEVELS['unknown']).get(lang))}</td>"
+            level = row.level if row.level in ("", *LEVEL_ORDER) else "unknown"
+            cells += f"<td>{esc(name_of('level', level, lang))}</td>"
         body.append(f"<tr>{cells}{_tally_cells(row.tally)}</tr>")
     return (
         f'<table class="sortable" id="{table_id}"><thead><tr>{"".join(heads)}</tr></thead>'
@@ -234,7 +233,7 @@ def render_html(report: Report, lang: Lang) -> str:
         cls = "" if check is None else (" ok" if check.ok else " fail")
         target = report.targets.get(level)
         cards.append(
-            f'<div class="card{cls}" data-level="{level}"><div>{esc(LEVELS[level].get(lang))}</div>'
+            f'<div class="card{cls}" data-level="{level}"><div>{esc(t(f"level_{level}", lang))}</div>'
             f'<div class="big">{esc(percent(level_share(fig, report.basis)))}</div>'
             f'<div class="note">{esc(t("html_card", lang, count=f"{fig.mean_count:.0f}" if fig.mean_count is not None else "—", regions=fig.regions, pooled=percent(fig.pooled.share), target=target_percent(target)))}</div></div>'
         )
@@ -249,8 +248,8 @@ def render_html(report: Report, lang: Lang) -> str:
     )
     history = _history_svg(report, lang)
     overall = overall_sentence(cov.overall, lang)
-    title = t("report_title", lang, name=report.name, unit=UNITS[report.unit].get(lang))
-    html_lang = "zh-CN" if lang == "zh" else "en"
+    title = t("report_title", lang, name=report.name, unit=t(f"unit_{report.unit}", lang))
+    html_lang = {"zh": "zh-CN", "en": "en"}[lang]
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{html_lang}"><head><meta charset="utf-8">',

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from zjpaoyici.i18n import Bi, Lang, t
+from zjpaoyici.i18n import Lang, name_of, t
 from zjpaoyici.ops.stats.figures import (
     LEVEL_ORDER,
     Tally,
@@ -22,19 +22,6 @@ from zjpaoyici.ops.stats.figures import (
 from zjpaoyici.ops.stats.report import GroupBy, Report, Row
 from zjpaoyici.render.safe import json_text, markdown_text, one_line
 
-LEVELS = {
-    "province": Bi("省级", "province"),
-    "city": Bi("设区市", "city"),
-    "county": Bi("县（市、区）", "county"),
-    "township": Bi("乡镇（街道）", "township"),
-    "unknown": Bi("未知层级", "unknown level"),
-    "": Bi("", ""),
-}
-UNITS = {
-    "entry": Bi("实施条目", "entries"),
-    "main": Bi("主项", "main matters"),
-    "item": Bi("办理项", "handling items"),
-}
 MULTI_LIMIT = 20
 
 
@@ -76,7 +63,7 @@ def bar(value: float | None, width: int = 20) -> str:
 
 def row_label(row: Row, by: GroupBy, lang: Lang) -> str:
     if by == "level":
-        return LEVELS.get(row.key, Bi(row.key, row.key)).get(lang)
+        return name_of("level", row.key, lang)
     if by == "region":
         return f"{row.key} {row.label}"
     return row.label
@@ -237,7 +224,7 @@ def render_csv(report: Report, by: GroupBy, lang: Lang) -> str:
         )
     for level, fig in report.coverage.bundles.levels.items():
         data = tally_json(fig.pooled)
-        label = f"{t('report_bundles', lang)}·{LEVELS[level].get(lang)}"
+        label = f"{t('report_bundles', lang)}·{t(f'level_{level}', lang)}"
         writer.writerow(
             [f"bundles:{level}", label, level] + [_num(data[c]) for c in CSV_COLUMNS[3:]]
         )
@@ -267,7 +254,9 @@ def render_table(report: Report, console: Console, by: GroupBy, lang: Lang) -> N
     cov = report.coverage
     console.print(
         Text(
-            one_line(t("report_title", lang, name=report.name, unit=UNITS[report.unit].get(lang))),
+            one_line(
+                t("report_title", lang, name=report.name, unit=t(f"unit_{report.unit}", lang))
+            ),
             style="bold",
         ),
         soft_wrap=True,
@@ -295,7 +284,7 @@ def render_table(report: Report, console: Console, by: GroupBy, lang: Lang) -> N
         mark = "" if check is None else (" ✓" if check.ok else " ✗")
         style = "" if check is None else ("green" if check.ok else "bold red")
         levels.add_row(
-            LEVELS[level].get(lang),
+            t(f"level_{level}", lang),
             str(fig.regions),
             f"{fig.mean_count:.0f}" if fig.mean_count is not None else "—",
             percent(fig.mean_share),
@@ -358,7 +347,7 @@ def below_lines(report: Report, lang: Lang) -> list[str]:
         t(
             "report_below",
             lang,
-            level=LEVELS[check.level].get(lang),
+            level=t(f"level_{check.level}", lang),
             value=percent(check.value, 2),
             target=target_percent(check.target),
         )
@@ -371,7 +360,7 @@ def bundle_level_rows(report: Report, lang: Lang) -> list[tuple[str, str, str, s
     b = report.coverage.bundles
     return [
         (
-            LEVELS[level].get(lang),
+            t(f"level_{level}", lang),
             str(fig.regions),
             "—" if fig.mean_units is None else f"{fig.mean_units:.1f}",
             percent(fig.mean_share),
@@ -410,7 +399,7 @@ def _history_table(report: Report, console: Console, lang: Lang) -> None:
     table.add_column(t("rh_rev", lang))
     table.add_column(t("rh_date", lang))
     for lv in levels:
-        table.add_column(LEVELS[lv].get(lang), justify="right")
+        table.add_column(t(f"level_{lv}", lang), justify="right")
     for h in report.history:
         table.add_row(
             Text(one_line(h.rev)), h.date[:10], *[percent(h.levels.get(lv)) for lv in levels]
@@ -425,7 +414,7 @@ def render_markdown(report: Report, by: GroupBy, lang: Lang) -> str:
         return t(key, lang)
 
     out = [
-        f"### {markdown_text(t('report_title', lang, name=report.name, unit=UNITS[report.unit].get(lang)))}",
+        f"### {markdown_text(t('report_title', lang, name=report.name, unit=t(f'unit_{report.unit}', lang)))}",
         "",
     ]
     out += [
@@ -438,7 +427,7 @@ def render_markdown(report: Report, by: GroupBy, lang: Lang) -> str:
         target = report.targets.get(level)
         mark = "" if check is None else (" ✅" if check.ok else " ❌")
         out.append(
-            f"| {LEVELS[level].get(lang)} | {fig.regions} | {fig.mean_count:.0f} | {percent(fig.mean_share)} "
+            f"| {t(f'level_{level}', lang)} | {fig.regions} | {fig.mean_count:.0f} | {percent(fig.mean_share)} "
             f"| {percent(fig.pooled.share)} | {percent(fig.pooled.zero_share)} | {fig.pooled.unknown} "
             f"| {target_percent(target)}{mark} |"
         )
