@@ -25,6 +25,7 @@ from zjpaoyici.i18n import LANGS, Lang, default_lang, os_reason, t
 from zjpaoyici.ops.explode import SelectionError, select_folders
 from zjpaoyici.ops.tabular.exporter import DEFAULT_MAPPING
 from zjpaoyici.ops.tabular.mapping import MappingError, MappingSpec, load_mapping
+from zjpaoyici.render.formats import Rendered
 from zjpaoyici.render.safe import visible
 from zjpaoyici.runner.cache import Cache, default_dir
 
@@ -405,6 +406,15 @@ def print_to(output: Path | None, render: Callable[[Console], None]) -> None:
     buffer = io.StringIO()
     render(Console(file=buffer, width=160, no_color=True))
     emit(buffer.getvalue(), output)
+
+
+def deliver(rendered: Rendered, output: Path | None) -> None:
+    """A renderer's document to ``output`` or standard output; a printer's rendering to
+    the terminal, or as plain text into ``output``."""
+    if isinstance(rendered, str):
+        emit(rendered, output)
+    else:
+        print_to(output, rendered)
 
 
 def fail_environment(exc: OSError, lang: Lang) -> None:

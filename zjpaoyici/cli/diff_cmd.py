@@ -22,14 +22,13 @@ from zjpaoyici.cli.common import (
     be_quiet,
     cache_of,
     catalogue_root,
-    emit,
+    deliver,
     enter_directory,
     lang_of,
     listed,
     progress,
     require_existing,
     stderr_console,
-    stdout_console,
     tr,
     usage_error,
 )
@@ -48,15 +47,12 @@ from zjpaoyici.ops.diff import (
     diff_roots,
     load_accepts,
 )
-from zjpaoyici.render import diff_out
+from zjpaoyici.render.formats import DIFF
 from zjpaoyici.render.safe import one_line
 from zjpaoyici.rules import message_of
 
-
-class Format(StrEnum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
+Format = StrEnum("Format", [(name, name) for name in DIFF])  # type: ignore[misc]
+DEFAULT_FORMAT = Format("text")
 
 
 class FailChoice(StrEnum):
@@ -139,7 +135,7 @@ def diff(
     ] = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help=tr("Output format.", "输出格式。"))
-    ] = Format.text,
+    ] = DEFAULT_FORMAT,
     fail_on: Annotated[
         FailChoice | None,
         typer.Option(
@@ -214,12 +210,8 @@ def diff(
                     err.print(Text(one_line(line), style="red"))
                 raise usage_error(t("diff_unreadable", language)) from None
     code = EXIT_FINDINGS if result.fails(_FAIL_ON[fail_on] if fail_on else None) else EXIT_OK
-    if fmt == Format.text:
-        diff_out.render_text(result, stdout_console(), language, old_name, new_name)
-    elif fmt == Format.markdown:
-        emit(diff_out.render_markdown(result, language, old_name, new_name), output)
-    else:
-        emit(diff_out.render_json(result, old_name, new_name, code), output)
+    rendered = DIFF[fmt](result, language, old_name, new_name, code)
+    deliver(rendered, None if callable(rendered) else output)  # text: always the terminal
     raise typer.Exit(code)
 
 

@@ -43,14 +43,10 @@ from zjpaoyici.ops.explode import (
     plan_materialise,
 )
 from zjpaoyici.render import table_out
+from zjpaoyici.render.formats import TABLES
 from zjpaoyici.render.safe import visible
 
-
-class TableFormat(StrEnum):
-    csv = "csv"
-    xlsx = "xlsx"
-    json = "json"
-    yaml = "yaml"
+TableFormat = StrEnum("TableFormat", [(name, name) for name in TABLES])  # type: ignore[misc]
 
 
 EXAMPLES = tr(
@@ -95,11 +91,11 @@ def format_for(fmt: TableFormat | None, output: Path | None) -> TableFormat:
         return fmt
     if output is not None:
         suffix = output.suffix.lower().lstrip(".")
-        if suffix in {f.value for f in TableFormat}:
+        if suffix in TABLES:
             return TableFormat(suffix)
         if suffix == "yml":
-            return TableFormat.yaml
-    return TableFormat.csv
+            return TableFormat("yaml")
+    return TableFormat("csv")
 
 
 @app.command(
@@ -151,7 +147,7 @@ def explode(
     if write and (output is not None or fmt is not None):
         raise usage_error(t("explode_write_with_output", language))
     chosen = format_for(fmt, output)
-    if chosen is TableFormat.xlsx and output is None:
+    if chosen == "xlsx" and output is None:
         raise usage_error(t("explode_xlsx_needs_output", language))
     root = locate(path, directory, sample, language)
     cat = load_shown(root, language)
@@ -161,20 +157,13 @@ def explode(
         raise typer.Exit(_write(cat, folders, language))
     columns = BUNDLE_COLUMNS if bundles else COLUMNS
     rows = bundle_rows(cat, folders) if bundles else explode_rows(cat, folders)
-    if chosen in (TableFormat.json, TableFormat.yaml):
-        with table_out.text_output(output) as out:
-            writer = table_out.write_json if chosen is TableFormat.json else table_out.write_yaml
-            count = writer(rows, out)
-    else:
-        headers = table_out.explode_headers(columns, language)
-        cells = table_out.explode_cells(rows, columns, language)
-        if chosen is TableFormat.xlsx:
-            assert output is not None
-            sheet = t("explode_sheet_bundles" if bundles else "explode_sheet_items", language)
-            count = table_out.write_xlsx(headers, cells, output, sheet=sheet)
-        else:
-            with table_out.text_output(output, bom=output is not None) as out:
-                count = table_out.write_csv(headers, cells, out)
+    table = table_out.TableData(
+        table_out.explode_headers(columns, language),
+        table_out.explode_cells(rows, columns, language),
+        rows,
+        sheet=t("explode_sheet_bundles" if bundles else "explode_sheet_items", language),
+    )
+    count = TABLES[chosen](table, output)
     if output is not None:
         shown = display_path(output.absolute())
         note(t("explode_written", language, path=shown, rows=count))

@@ -41,11 +41,10 @@ from zjpaoyici.ops.tabular.exporter import (
     export_specs,
 )
 from zjpaoyici.render import table_out
+from zjpaoyici.render.formats import TABLES
 
-
-class ExportFormat(StrEnum):
-    xlsx = "xlsx"
-    csv = "csv"
+# the tables export writes: those import reads back
+ExportFormat = StrEnum("ExportFormat", [(name, name) for name in ("xlsx", "csv")])  # type: ignore[misc]
 
 
 EXAMPLES = tr(
@@ -111,11 +110,9 @@ def export(
     """Export the resolved catalogue for editing in a spreadsheet."""
     language = lang_of(lang)
     be_quiet(quiet)
-    chosen = fmt
-    if chosen is None:
-        suffix = output.suffix.lower().lstrip(".") if output is not None else ""
-        chosen = ExportFormat.xlsx if suffix == "xlsx" else ExportFormat.csv
-    if chosen is ExportFormat.xlsx and output is None:
+    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    chosen: str = fmt or ("xlsx" if suffix == "xlsx" else "csv")
+    if chosen == "xlsx" and output is None:
         raise usage_error(t("explode_xlsx_needs_output", language))
     spec = mapping_or_exit(mapping_path(mapping) if mapping else DEFAULT_MAPPING, language)
     try:
@@ -126,15 +123,13 @@ def export(
     cat = load_shown(root, language)
     folders = folders_or_exit(cat, region, level, language)
     note_load_problems(cat, language)
-    headers = [table_out.Header(title, width) for title, width in export_columns(specs)]
-    rows = export_rows(export_records(cat, folders), specs)
-    if chosen is ExportFormat.xlsx:
-        assert output is not None
-        sheet = spec.source.sheet or "目录"  # data, not a message: the sheet import reads back
-        count = table_out.write_xlsx(headers, rows, output, sheet=sheet)
-    else:
-        with table_out.text_output(output, bom=output is not None) as out:
-            count = table_out.write_csv(headers, rows, out, delimiter=spec.source.delimiter)
+    table = table_out.TableData(
+        [table_out.Header(title, width) for title, width in export_columns(specs)],
+        export_rows(export_records(cat, folders), specs),
+        sheet=spec.source.sheet or "目录",  # data, not a message: the sheet import reads back
+        delimiter=spec.source.delimiter,
+    )
+    count = TABLES[chosen](table, output)
     if output is not None:
         note(t("explode_written", language, path=display_path(output.absolute()), rows=count))
     raise typer.Exit(EXIT_OK)

@@ -20,12 +20,11 @@ from zjpaoyici.cli.common import (
     app,
     be_quiet,
     cache_of,
-    emit,
+    deliver,
     lang_of,
     listed,
     locate,
     note,
-    print_to,
     progress,
     stderr_console,
     tr,
@@ -37,16 +36,12 @@ from zjpaoyici.i18n import t
 from zjpaoyici.ops.stats.collect import coverage_of
 from zjpaoyici.ops.stats.figures import Basis, UnitKind
 from zjpaoyici.ops.stats.report import GroupBy, build, history
-from zjpaoyici.render import report_html, report_out
+from zjpaoyici.render import report_out
+from zjpaoyici.render.formats import REPORT
 from zjpaoyici.render.safe import one_line
 
-
-class Format(StrEnum):
-    table = "table"
-    markdown = "markdown"
-    json = "json"
-    csv = "csv"
-    html = "html"
+Format = StrEnum("Format", [(name, name) for name in REPORT])  # type: ignore[misc]
+DEFAULT_FORMAT = Format("table")
 
 
 class Unit(StrEnum):
@@ -120,7 +115,7 @@ def report(
     ] = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help=tr("Output format.", "输出格式。"))
-    ] = Format.table,
+    ] = DEFAULT_FORMAT,
     unit: Annotated[
         Unit,
         typer.Option(
@@ -213,20 +208,11 @@ def report(
                 result.history = history(revs, root, _UNIT[unit], _BASIS[basis], cache, update)
     except GitError as exc:
         raise usage_error(t("err_git", language, reason=exc)) from None
-    group = _BY[by]
-    if fmt == Format.table:
-        print_to(output, lambda console: report_out.render_table(result, console, group, language))
-    else:  # a file or a pipe: a failing gate still says which level, on standard error
+    rendered = REPORT[fmt](result, _BY[by], language)
+    if isinstance(rendered, str):  # a file or a pipe: a failing gate still says which level
         for line in report_out.below_lines(result, language):
             stderr_console().print(Text(one_line(line), style="bold red"), soft_wrap=True)
-    if fmt == Format.markdown:
-        emit(report_out.render_markdown(result, group, language), output)
-    elif fmt == Format.json:
-        emit(report_out.render_json(result), output)
-    elif fmt == Format.csv:
-        emit(report_out.render_csv(result, group, language), output)
-    elif fmt == Format.html:
-        emit(report_html.render_html(result, language), output)
+    deliver(rendered, output)
     if coverage.unread and (check or fail_under is not None):
         # a gate cannot pass or fail on figures that leave files out
         note(t("report_gate_incomplete", language))

@@ -22,12 +22,11 @@ from zjpaoyici.cli.common import (
     be_quiet,
     cache_of,
     catalogue_root,
-    emit,
+    deliver,
     enter_directory,
     lang_of,
     listed,
     note,
-    print_to,
     progress,
     tr,
     usage_error,
@@ -44,18 +43,12 @@ from zjpaoyici.ops.validate import (
     validate_catalogue,
     validate_loose_files,
 )
-from zjpaoyici.render import findings_json, findings_junit, findings_sarif, findings_text
+from zjpaoyici.render.formats import FINDINGS
 from zjpaoyici.rules import REGISTRY
 from zjpaoyici.rules.registry import FAMILIES, SelectionError
 
-
-class Format(StrEnum):
-    text = "text"
-    parsable = "parsable"
-    json = "json"
-    github = "github"
-    sarif = "sarif"
-    junit = "junit"
+Format = StrEnum("Format", [(name, name) for name in FINDINGS])  # type: ignore[misc]
+DEFAULT_FORMAT = Format("text")
 
 
 EXAMPLES = tr(
@@ -106,7 +99,7 @@ def validate(
     ] = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help=tr("Output format.", "输出格式。"))
-    ] = Format.text,
+    ] = DEFAULT_FORMAT,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     directory: DirectoryOption = None,
@@ -239,17 +232,5 @@ def validate(
         result.findings, old = apply_baseline(result.findings, known)
         result.suppressed.extend(old)
         result.baseline = True
-    if fmt == Format.text:
-        print_to(
-            output, lambda console: findings_text.render(result, console, language, show_suppressed)
-        )
-    else:
-        renderer = {
-            Format.parsable: findings_text.render_parsable,
-            Format.json: findings_json.render_json,
-            Format.github: findings_json.render_github,
-            Format.sarif: findings_sarif.render_sarif,
-            Format.junit: findings_junit.render_junit,
-        }[fmt]
-        emit(renderer(result, language), output)
+    deliver(FINDINGS[fmt](result, language, show_suppressed), output)
     raise typer.Exit(result.exit_code)
