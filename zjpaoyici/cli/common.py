@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -29,6 +29,13 @@ from zjpaoyici.render.formats import Rendered
 from zjpaoyici.render.safe import visible
 from zjpaoyici.runner.cache import Cache, default_dir
 
+T = TypeVar("T", bound=str)
+
+
+def chosen(value: str, values: tuple[T, ...]) -> T:
+    """The typed value an option's choice (an enum member, equal to its value) stands for."""
+    return values[values.index(value)]
+
 
 def lang_from_argv(argv: list[str]) -> Lang:
     """The ``--lang`` a command line asks for, else the locale's (for help text, chosen
@@ -38,7 +45,7 @@ def lang_from_argv(argv: list[str]) -> Lang:
         if arg == "--lang" and i + 1 < len(argv):
             value = argv[i + 1]
         if value in LANGS:
-            return LANGS[LANGS.index(value)]
+            return chosen(value, LANGS)
     return default_lang()
 
 
@@ -55,7 +62,6 @@ def tr(en: str, zh: str) -> str:
 # typer's own words in the help screens (panel titles, defaults, its built-in options'
 # help) in each help language; English keeps typer's. Each line: not a message of ours.
 _TYPER_WORDS: dict[Lang, tuple[dict[str, str], dict[str, str]]] = {
-    "en": ({}, {}),
     "zh": (
         {
             "ARGUMENTS_PANEL_TITLE": "参数",  # Arguments; not a message
@@ -78,9 +84,9 @@ _TYPER_WORDS: dict[Lang, tuple[dict[str, str], dict[str, str]]] = {
 
 def _help_labels() -> None:
     """typer's own words in the help screens in :data:`HELP_LANG`."""
-    titles, words = _TYPER_WORDS[HELP_LANG]
-    if not titles:
+    if HELP_LANG not in _TYPER_WORDS:
         return
+    titles, words = _TYPER_WORDS[HELP_LANG]
     from typer import rich_utils
 
     for name, text in titles.items():
@@ -129,9 +135,7 @@ app = typer.Typer(
 )
 
 
-class LangChoice(StrEnum):
-    zh = "zh"
-    en = "en"
+LangChoice = StrEnum("LangChoice", [(lang, lang) for lang in LANGS])  # type: ignore[misc]
 
 
 LangOption = Annotated[
@@ -201,9 +205,7 @@ OutputOption = Annotated[
 
 
 def lang_of(option: LangChoice | None) -> Lang:
-    if option is None:
-        return default_lang()
-    return "zh" if option is LangChoice.zh else "en"
+    return default_lang() if option is None else chosen(option, LANGS)
 
 
 def stdout_console() -> Console:
@@ -406,6 +408,14 @@ def print_to(output: Path | None, render: Callable[[Console], None]) -> None:
     buffer = io.StringIO()
     render(Console(file=buffer, width=160, no_color=True))
     emit(buffer.getvalue(), output)
+
+
+def table_format(fmt: str | None, output: Path | None, choices: Iterable[str]) -> str:
+    """``--format``, else the output file's extension when it names one of ``choices``,
+    else csv."""
+    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    suffix = "yaml" if suffix == "yml" else suffix
+    return fmt or (suffix if suffix in choices else "csv")
 
 
 def deliver(rendered: Rendered, output: Path | None) -> None:

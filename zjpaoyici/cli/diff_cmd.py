@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from zjpaoyici.catalogue.load import display_path, find_root
+from zjpaoyici.catalogue.load import display_path
 from zjpaoyici.cli.common import (
     CacheOption,
     DirectoryOption,
@@ -22,6 +22,7 @@ from zjpaoyici.cli.common import (
     be_quiet,
     cache_of,
     catalogue_root,
+    chosen,
     deliver,
     enter_directory,
     lang_of,
@@ -43,9 +44,8 @@ from zjpaoyici.ops.diff import (
     ChangeClass,
     FailOn,
     UnreadableFiles,
-    accept_problems,
+    accepts_of,
     diff_roots,
-    load_accepts,
 )
 from zjpaoyici.render.formats import DIFF
 from zjpaoyici.render.safe import one_line
@@ -187,7 +187,7 @@ def diff(
             if old is None or new is None:
                 raise usage_error(t("diff_need_two", language))
             require_existing([old, new], language)
-            old_root, new_root = (_root_of(p, language) for p in (old, new))
+            old_root, new_root = (catalogue_root(p, language) for p in (old, new))
             old_label = new_label = display_path
             old_name, new_name = display_path(old.absolute()), display_path(new.absolute())
         with progress(t("progress_load", language)) as update:
@@ -220,14 +220,6 @@ _FAIL_ON: dict[FailChoice, FailOn] = {
     FailChoice.removal: "removal",
     FailChoice.any: "any",
 }
-_CLASS_OF: dict[str, ChangeClass] = {c: c for c in CLASSES}
-
-
-def _root_of(path: Path, lang: Lang) -> Path:
-    root = find_root(path)
-    if root is None:
-        raise usage_error(t("err_no_catalogue", lang, path=path))
-    return root
 
 
 def _overrides(values: list[str], lang: Lang) -> dict[str, ChangeClass]:
@@ -239,12 +231,12 @@ def _overrides(values: list[str], lang: Lang) -> dict[str, ChangeClass]:
             raise usage_error(
                 t("err_bad_option", lang, option="--class", value=field, choices=choices)
             )
-        if cls not in _CLASS_OF:
+        if cls not in CLASSES:
             choices = "FIELD=" + "|".join(CLASSES)
             raise usage_error(
                 t("err_bad_option", lang, option="--class", value=value, choices=choices)
             )
-        out[field] = _CLASS_OF[cls]
+        out[field] = chosen(cls, CLASSES)
     return out
 
 
@@ -256,8 +248,8 @@ def _accepts(path: Path | None, lang: Lang) -> list[Accept]:
     if doc is None or findings:
         lines = [one_line(f"{f.loc}: {f.rule} {message_of(f, lang)}") for f in findings]
         raise usage_error("\n".join(lines) or str(path))
-    problems = accept_problems(doc)
+    accepts, problems = accepts_of(doc)
     if problems:
         lines = [one_line(f"{loc}: {t(key, lang, **params)}") for loc, key, params in problems]
         raise usage_error("\n".join(lines))
-    return load_accepts(doc.data)
+    return accepts

@@ -28,6 +28,7 @@ from zjpaoyici.cli.common import (
     note,
     note_load_problems,
     stderr_console,
+    table_format,
     tr,
     usage_error,
 )
@@ -85,19 +86,6 @@ Exit codes: 0 done · 2 usage error, unknown region, unreadable file
 )
 
 
-def format_for(fmt: TableFormat | None, output: Path | None) -> TableFormat:
-    """``--format``, else the output file's extension, else csv."""
-    if fmt is not None:
-        return fmt
-    if output is not None:
-        suffix = output.suffix.lower().lstrip(".")
-        if suffix in TABLES:
-            return TableFormat(suffix)
-        if suffix == "yml":
-            return TableFormat("yaml")
-    return TableFormat("csv")
-
-
 @app.command(
     epilog=EXAMPLES,
     help=tr("Break the catalogue down into handling items.", "按办理项展开目录。"),
@@ -146,7 +134,7 @@ def explode(
     be_quiet(quiet)
     if write and (output is not None or fmt is not None):
         raise usage_error(t("explode_write_with_output", language))
-    chosen = format_for(fmt, output)
+    chosen = table_format(fmt, output, TABLES)
     if chosen == "xlsx" and output is None:
         raise usage_error(t("explode_xlsx_needs_output", language))
     root = locate(path, directory, sample, language)

@@ -27,6 +27,7 @@ from zjpaoyici.cli.common import (
     mapping_path,
     note,
     note_load_problems,
+    table_format,
     tr,
     usage_error,
 )
@@ -110,8 +111,7 @@ def export(
     """Export the resolved catalogue for editing in a spreadsheet."""
     language = lang_of(lang)
     be_quiet(quiet)
-    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
-    chosen: str = fmt or ("xlsx" if suffix == "xlsx" else "csv")
+    chosen = table_format(fmt, output, ("xlsx", "csv"))
     if chosen == "xlsx" and output is None:
         raise usage_error(t("explode_xlsx_needs_output", language))
     spec = mapping_or_exit(mapping_path(mapping) if mapping else DEFAULT_MAPPING, language)

@@ -20,6 +20,7 @@ from zjpaoyici.cli.common import (
     app,
     be_quiet,
     cache_of,
+    chosen,
     deliver,
     lang_of,
     listed,
@@ -34,32 +35,18 @@ from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from zjpaoyici.files.gitrev import GitError, revisions_since
 from zjpaoyici.i18n import t
 from zjpaoyici.ops.stats.collect import coverage_of
-from zjpaoyici.ops.stats.figures import Basis, UnitKind
-from zjpaoyici.ops.stats.report import GroupBy, build, history
+from zjpaoyici.ops.stats.figures import BASES, UNIT_KINDS
+from zjpaoyici.ops.stats.report import GROUP_BYS, build, history
 from zjpaoyici.render import report_out
 from zjpaoyici.render.formats import REPORT
 from zjpaoyici.render.safe import one_line
 
 Format = StrEnum("Format", [(name, name) for name in REPORT])  # type: ignore[misc]
 DEFAULT_FORMAT = Format("table")
-
-
-class Unit(StrEnum):
-    entry = "entry"
-    main = "main"
-    item = "item"
-
-
-class By(StrEnum):
-    level = "level"
-    region = "region"
-    department = "department"
-    type = "type"
-
-
-class BasisChoice(StrEnum):
-    mean = "mean"
-    pooled = "pooled"
+Unit = StrEnum("Unit", [(name, name) for name in UNIT_KINDS])  # type: ignore[misc]
+By = StrEnum("By", [(name, name) for name in GROUP_BYS])  # type: ignore[misc]
+BasisChoice = StrEnum("BasisChoice", [(name, name) for name in BASES])  # type: ignore[misc]
+DEFAULT_UNIT, DEFAULT_BY, DEFAULT_BASIS = Unit("entry"), By("level"), BasisChoice("mean")
 
 
 EXAMPLES = tr(
@@ -91,15 +78,6 @@ Exit codes: 0 · 1 a level below its target · 2 usage error or unreadable input
 """,
 )
 
-_UNIT: dict[Unit, UnitKind] = {Unit.entry: "entry", Unit.main: "main", Unit.item: "item"}
-_BY: dict[By, GroupBy] = {
-    By.level: "level",
-    By.region: "region",
-    By.department: "department",
-    By.type: "type",
-}
-_BASIS: dict[BasisChoice, Basis] = {BasisChoice.mean: "mean", BasisChoice.pooled: "pooled"}
-
 
 @app.command(
     epilog=EXAMPLES,
@@ -121,17 +99,17 @@ def report(
         typer.Option(
             "--unit", help=tr("Count entries, main matters or handling items.", "统计单位。")
         ),
-    ] = Unit.entry,
+    ] = DEFAULT_UNIT,
     by: Annotated[
         By, typer.Option("--by", help=tr("Breakdown for table, markdown and csv.", "分组方式。"))
-    ] = By.level,
+    ] = DEFAULT_BY,
     basis: Annotated[
         BasisChoice,
         typer.Option(
             "--basis",
             help=tr("Judge levels by the mean over regions (official) or pooled.", "达标口径。"),
         ),
-    ] = BasisChoice.mean,
+    ] = DEFAULT_BASIS,
     check: Annotated[
         bool,
         typer.Option(
@@ -182,14 +160,15 @@ def report(
     """Report the share of matters that need at most one on-site visit."""
     language = lang_of(lang)
     be_quiet(quiet)
+    kind, judged = chosen(unit, UNIT_KINDS), chosen(basis, BASES)
     root = locate(path, directory, sample, language)
     cache = cache_of(use_cache)
     with progress(t("progress_load", language)) as update:
-        coverage, cat = coverage_of(root, _UNIT[unit], cache=cache, jobs=jobs, progress=update)
+        coverage, cat = coverage_of(root, kind, cache=cache, jobs=jobs, progress=update)
     result = build(
         cat,
-        unit=_UNIT[unit],
-        basis=_BASIS[basis],
+        unit=kind,
+        basis=judged,
         fail_under=fail_under,
         check=check,
         coverage=coverage,
@@ -205,10 +184,10 @@ def report(
             revs = revisions_since(since, root) + revs
         if revs:
             with progress(t("progress_history", language)) as update:
-                result.history = history(revs, root, _UNIT[unit], _BASIS[basis], cache, update)
+                result.history = history(revs, root, kind, judged, cache, update)
     except GitError as exc:
         raise usage_error(t("err_git", language, reason=exc)) from None
-    rendered = REPORT[fmt](result, _BY[by], language)
+    rendered = REPORT[fmt](result, chosen(by, GROUP_BYS), language)
     if isinstance(rendered, str):  # a file or a pipe: a failing gate still says which level
         for line in report_out.below_lines(result, language):
             stderr_console().print(Text(one_line(line), style="bold red"), soft_wrap=True)

@@ -115,12 +115,8 @@ def show(
     if region is not None and not known_region(cat, region):
         raise usage_error(t("show_unknown_region", language, region=region))
     bundle = find_bundle(cat, code)
-    if bundle is not None:
-        rendered = SHOW[fmt](build_bundle(cat, bundle, region), language, region)
-        deliver(rendered, None if callable(rendered) else output)  # text: always the terminal
-        raise typer.Exit(0)
     try:
-        data = build(cat, code, region)
+        data = build(cat, code, region) if bundle is None else build_bundle(cat, bundle, region)
     except UnknownCode as exc:
         message = t("show_unknown_code", language, code=exc.code)
         if exc.suggestions:

@@ -159,57 +159,42 @@ def validate(
         raise usage_error(t("err_sample_and_path", language, path=paths[0]))
     cache = cache_of(use_cache)
     try:
-        if not targets:
-            root = catalogue_root(None, language, offer_sample=True)
+        if targets:
+            catalogues, loose, missing = group_targets(targets)
+        else:
+            catalogues = {catalogue_root(None, language, offer_sample=True): None}
+            loose, missing = [], []
+        if missing:
+            raise usage_error(
+                "\n".join(
+                    t("err_not_found" if not p.exists() else "err_no_catalogue", language, path=p)
+                    for p in missing
+                )
+            )
+        results = []
+        for root, files in catalogues.items():
             with progress(t("progress_load", language)) as update:
-                results = [
+                results.append(
                     validate_catalogue(
                         root,
                         select=listed(select),
                         ignore=listed(ignore),
+                        only_files=files,
                         progress=update,
                         cache=cache,
                         jobs=jobs,
                         max_per_rule=max_per_rule,
                     )[0]
-                ]
-        else:
-            catalogues, loose, missing = group_targets(targets)
-            if missing:
-                raise usage_error(
-                    "\n".join(
-                        t(
-                            "err_not_found" if not p.exists() else "err_no_catalogue",
-                            language,
-                            path=p,
-                        )
-                        for p in missing
-                    )
                 )
-            results = []
-            for root, files in catalogues.items():
-                with progress(t("progress_load", language)) as update:
-                    results.append(
-                        validate_catalogue(
-                            root,
-                            select=listed(select),
-                            ignore=listed(ignore),
-                            only_files=files,
-                            progress=update,
-                            cache=cache,
-                            jobs=jobs,
-                            max_per_rule=max_per_rule,
-                        )[0]
-                    )
-            if loose:
-                results.append(
-                    validate_loose_files(
-                        loose,
-                        select=listed(select),
-                        ignore=listed(ignore),
-                        max_per_rule=max_per_rule,
-                    )
+        if loose:
+            results.append(
+                validate_loose_files(
+                    loose,
+                    select=listed(select),
+                    ignore=listed(ignore),
+                    max_per_rule=max_per_rule,
                 )
+            )
     except SelectionError as exc:
         raise usage_error(
             t(

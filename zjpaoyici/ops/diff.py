@@ -690,39 +690,18 @@ def diff_roots(
     return differ.finish(before, after)
 
 
-def load_accepts(data: Any) -> list[Accept]:
-    """Accept-list entries from a parsed accept file (``accept: [{code, region?, field?, reason}]``)."""
-    items = data.get("accept") if isinstance(data, dict) else None
-    out = []
-    for item in items if isinstance(items, list) else []:
-        if (
-            isinstance(item, dict)
-            and isinstance(item.get("code"), str)
-            and isinstance(item.get("reason"), str)
-        ):
-            region = item.get("region")
-            fld = item.get("field")
-            out.append(
-                Accept(
-                    item["code"],
-                    region if isinstance(region, str) else None,
-                    fld if isinstance(fld, str) else None,
-                    item["reason"],
-                )
-            )
-    return out
-
-
 ACCEPT_KEYS = ("code", "region", "field", "reason")
 
 
-def accept_problems(doc: Document) -> list[tuple[Loc, str, dict[str, object]]]:
-    """Everything wrong with an accept list, located, as (place, message key, its
-    parameters): a misspelled key or field would otherwise widen an acceptance to every
-    field, or drop it, without a word."""
+def accepts_of(doc: Document) -> tuple[list[Accept], list[tuple[Loc, str, dict[str, object]]]]:
+    """An accept file's entries (``accept: [{code, region?, field?, reason}]``) and
+    everything wrong with it, located, as (place, message key, its parameters): a
+    misspelled key or field would otherwise widen an acceptance to every field, or drop
+    it, without a word."""
     items = doc.data.get("accept") if isinstance(doc.data, dict) else None
     if not isinstance(items, list):
-        return [(doc.loc(), "accept_no_list", {})]
+        return [], [(doc.loc(), "accept_no_list", {})]
+    accepts: list[Accept] = []
     problems: list[tuple[Loc, str, dict[str, object]]] = []
     for i, item in enumerate(items):
         where = ("accept", i)
@@ -736,8 +715,13 @@ def accept_problems(doc: Document) -> list[tuple[Loc, str, dict[str, object]]]:
         for key in ("code", "reason"):
             if not isinstance(item.get(key), str) or not item[key].strip():
                 problems.append((doc.loc(where), "accept_missing", {"key": key}))
-        fld = item.get("field")
+        fld, region = item.get("field"), item.get("region")
         if fld is not None and fld not in FIELDS:
             params = {"field": fld, "choices": ", ".join(FIELDS)}
             problems.append((doc.loc((*where, "field")), "accept_bad_field", params))
-    return problems
+        if isinstance(item.get("code"), str) and isinstance(item.get("reason"), str):
+            region = region if isinstance(region, str) else None
+            accepts.append(
+                Accept(item["code"], region, fld if isinstance(fld, str) else None, item["reason"])
+            )
+    return accepts, problems

@@ -91,15 +91,15 @@ def _saved(kind: str, value: float, unknown: int, lang: Lang) -> str:
     return not_given(t(key, lang, n=f"{abs(value):g}"), unknown, lang)
 
 
-def summary_line(result: DiffResult, lang: Lang) -> str:
+def summary_parts(result: DiffResult, lang: Lang) -> list[str]:
+    """The four reform measures: matters, visits, materials and promised days saved."""
     s = result.summary
-    parts = [
+    return [
         _saved("matters", s.matters_saved, 0, lang),
         _saved("visits", s.visits_saved, s.visits_unknown, lang),
         _saved("materials", s.materials_saved, s.materials_unknown, lang),
         _saved("days", s.days_saved, s.days_unknown, lang),
     ]
-    return " · ".join(parts)
 
 
 def counts_line(result: DiffResult, lang: Lang) -> str:
@@ -118,7 +118,7 @@ def render_text(result: DiffResult, console: Console, lang: Lang, old: str, new:
         Text(one_line(t("diff_title", lang, old=old, new=new)), style="bold"), soft_wrap=True
     )
     console.print(Text(counts_line(result, lang)), soft_wrap=True)
-    console.print(Text(summary_line(result, lang)), soft_wrap=True)
+    console.print(Text(" · ".join(summary_parts(result, lang))), soft_wrap=True)
     for label, a, b, d in level_rows(result, lang):
         console.print(Text(f"  {label}  {a} → {b}  ({d})"), soft_wrap=True)
     region = None
@@ -175,14 +175,10 @@ def render_markdown(result: DiffResult, lang: Lang, old: str, new: str) -> str:
         f"| · {t('diff_class_neutral', lang)} | {result.count('neutral')} |",
         "",
     ]
-    s = result.summary
     out += [
         f"| {h('md_reduce_matters')} | {h('md_reduce_visits')} | {h('md_reduce_materials')} | {h('md_reduce_days')} |",
         "| ---: | ---: | ---: | ---: |",
-        f"| {_saved('matters', s.matters_saved, 0, lang)}"
-        f" | {_saved('visits', s.visits_saved, s.visits_unknown, lang)}"
-        f" | {_saved('materials', s.materials_saved, s.materials_unknown, lang)}"
-        f" | {_saved('days', s.days_saved, s.days_unknown, lang)} |",
+        "| " + " | ".join(summary_parts(result, lang)) + " |",
         "",
     ]
     rows = level_rows(result, lang)

@@ -17,11 +17,6 @@ from zjpaoyici.rules import REGISTRY, hint_of, message_of, related_of
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-def _padded(label: str, cells: int) -> str:
-    """``label`` padded to ``cells`` terminal cells (a Chinese character takes two)."""
-    return label + " " * (cells - cell_len(label))
-
-
 def render(result: Result, console: Console, lang: Lang, show_suppressed: bool = False) -> None:
     """Print findings grouped by file, then the suppressed ones (when asked) and a one-line
     summary."""
@@ -32,10 +27,8 @@ def render(result: Result, console: Console, lang: Lang, show_suppressed: bool =
             line = Text("  ")
             # file:line:col at the start, so a terminal or editor can jump to it
             line.append(one_line(f"{file}:{finding.loc.line}:{finding.loc.col}") + " ")
-            line.append(
-                _padded(t(f"severity_{severity.value}", lang), 6),
-                style=_STYLE[severity],
-            )
+            label = t(f"severity_{severity.value}", lang)  # padded to six terminal cells
+            line.append(label + " " * (6 - cell_len(label)), style=_STYLE[severity])
             line.append(f" {finding.rule} ", style="bold")
             line.append(one_line(message_of(finding, lang)))
             line.append(f" [{rule.name}]", style="dim")

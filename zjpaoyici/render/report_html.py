@@ -8,7 +8,9 @@ from zjpaoyici.i18n import Lang, name_of, t
 from zjpaoyici.ops.stats.figures import LEVEL_ORDER, Tally, level_share, percent, target_percent
 from zjpaoyici.ops.stats.report import GroupBy, Report
 from zjpaoyici.render.report_out import (
+    BUNDLE_LEVEL_COLUMNS,
     bundle_level_rows,
+    number_cell,
     overall_sentence,
     row_label,
 )
@@ -61,13 +63,9 @@ SCRIPT = """
 """
 
 
-def _num(value: float | None) -> str:
-    return "" if value is None else f"{value:.6f}"
-
-
 def _level_svg(report: Report, lang: Lang) -> str:
     """Horizontal bars per level with the target marked."""
-    rows = [(lv, report.coverage.levels[lv]) for lv in LEVEL_ORDER if lv in report.coverage.levels]
+    rows = list(report.coverage.levels.items())
     width, label_w, bar_w, row_h = 640, 150, 400, 34
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{row_h * len(rows) + 10}"'
@@ -156,8 +154,8 @@ def _tally_cells(tally: Tally) -> str:
     return (
         f'<td class="n" data-value="{tally.total}">{tally.total}</td>'
         f'<td class="n" data-value="{tally.met}">{tally.met}</td>'
-        f'<td class="n" data-value="{_num(share)}">{esc(percent(share))} <span class="bar" style="width:{width}px"></span></td>'
-        f'<td class="n" data-value="{_num(tally.zero_share)}">{esc(percent(tally.zero_share))}</td>'
+        f'<td class="n" data-value="{number_cell(share)}">{esc(percent(share))} <span class="bar" style="width:{width}px"></span></td>'
+        f'<td class="n" data-value="{number_cell(tally.zero_share)}">{esc(percent(tally.zero_share))}</td>'
         f'<td class="n" data-value="{tally.unknown}">{tally.unknown}</td>'
     )
 
@@ -193,17 +191,7 @@ def _bundle_section(report: Report, lang: Lang) -> list[str]:
         + "</tr>"
         for row in bundle_level_rows(report, lang)
     )
-    heads = "".join(
-        f"<th>{esc(t(k, lang))}</th>"
-        for k in (
-            "rh_level",
-            "rh_regions",
-            "rh_bundles_mean",
-            "rh_mean_share",
-            "rh_pooled",
-            "rh_zero",
-        )
-    )
+    heads = "".join(f"<th>{esc(t(k, lang))}</th>" for k in BUNDLE_LEVEL_COLUMNS)
     list_heads = "".join(
         _sort_head(t(k, lang), k in ("rh_visits", "rh_regions"))
         for k in ("md_code", "md_name", "rh_stage", "rh_department", "rh_visits", "rh_regions")
@@ -225,10 +213,7 @@ def render_html(report: Report, lang: Lang) -> str:
     cov = report.coverage
     checks = {c.level: c for c in report.checks}
     cards = []
-    for level in LEVEL_ORDER:
-        fig = cov.levels.get(level)
-        if fig is None:
-            continue
+    for level, fig in cov.levels.items():
         check = checks.get(level)
         cls = "" if check is None else (" ok" if check.ok else " fail")
         target = report.targets.get(level)

@@ -28,6 +28,7 @@ from zjpaoyici.catalogue.resolve import resolve_region
 
 UnitKind = Literal["entry", "main", "item"]
 Basis = Literal["mean", "pooled"]  # a level judged by the mean over its regions, or pooled
+BASES: tuple[Basis, ...] = ("mean", "pooled")
 UNIT_KINDS: tuple[UnitKind, ...] = ("entry", "main", "item")
 LEVEL_ORDER = ("province", "city", "county", "township")
 
@@ -207,7 +208,7 @@ class Coverage:
     by_region: dict[str, Tally] = field(default_factory=dict)
     by_department: dict[str, Tally] = field(default_factory=dict)
     by_type: dict[str, Tally] = field(default_factory=dict)
-    levels: dict[str, LevelFigure] = field(default_factory=dict)
+    levels: dict[str, LevelFigure] = field(default_factory=dict)  # in LEVEL_ORDER
     multi_visit: list[Unit] = field(default_factory=list)
     unknown: list[Unit] = field(default_factory=list)
     no_volume: list[Unit] = field(default_factory=list)
@@ -236,7 +237,7 @@ class BundleCoverage:
 
     overall: Tally = field(default_factory=Tally)
     by_region: dict[str, Tally] = field(default_factory=dict)
-    levels: dict[str, LevelFigure] = field(default_factory=dict)
+    levels: dict[str, LevelFigure] = field(default_factory=dict)  # in LEVEL_ORDER
     rows: dict[str, BundleRow] = field(default_factory=dict)
 
 
@@ -489,7 +490,8 @@ def compute(
 def level_figures(
     by_region: dict[str, Tally], region_levels: dict[str, str]
 ) -> dict[str, LevelFigure]:
-    """Mean-over-regions and pooled figures for every level that has counted regions."""
+    """Mean-over-regions and pooled figures for every level that has counted regions,
+    in :data:`LEVEL_ORDER` (the order every format shows them in)."""
     out: dict[str, LevelFigure] = {}
     for level in LEVEL_ORDER:
         regions = [
@@ -558,42 +560,34 @@ class ShareChange:
     points: str
 
 
+Side = tuple[float | None, int]  # a share and its units of unknown visits
+
+
+def _change(key: str, name: str, a: Side, b: Side) -> ShareChange:
+    shown = percent(a[0]), percent(b[0])
+    return ShareChange(key, name, *shown, a[1], b[1], points_change(a[0], b[0]))
+
+
 def level_changes(before: Coverage | None, after: Coverage | None) -> list[ShareChange]:
     """Each level's mean share before and after."""
-    levels = set(before.levels if before else {}) | set(after.levels if after else {})
-    out = []
-    for level in LEVEL_ORDER:
-        if level not in levels:
-            continue
-        fa = before.levels.get(level) if before else None
-        fb = after.levels.get(level) if after else None
-        a = fa.mean_share if fa else None
-        b = fb.mean_share if fb else None
-        unknown_a = fa.pooled.unknown if fa else 0
-        unknown_b = fb.pooled.unknown if fb else 0
-        out.append(
-            ShareChange(
-                level, "", percent(a), percent(b), unknown_a, unknown_b, points_change(a, b)
-            )
-        )
-    return out
+
+    def side(cov: Coverage | None, level: str) -> Side:
+        fig = cov.levels.get(level) if cov else None
+        return (fig.mean_share, fig.pooled.unknown) if fig else (None, 0)
+
+    levels = {*(before.levels if before else ()), *(after.levels if after else ())}
+    return [
+        _change(lv, "", side(before, lv), side(after, lv)) for lv in LEVEL_ORDER if lv in levels
+    ]
 
 
 def region_changes(before: Coverage | None, after: Coverage | None) -> list[ShareChange]:
     """The regions whose share changed (unrounded), in code order."""
+
+    def side(cov: Coverage | None, region: str) -> Side:
+        tally = cov.by_region.get(region) if cov else None
+        return (tally.share, tally.unknown) if tally else (None, 0)
+
     names = {**(before.region_names if before else {}), **(after.region_names if after else {})}
-    out = []
-    for region in sorted(names):
-        ta = before.by_region.get(region) if before else None
-        tb = after.by_region.get(region) if after else None
-        a = ta.share if ta else None
-        b = tb.share if tb else None
-        if a != b:
-            unknown_a = ta.unknown if ta else 0
-            unknown_b = tb.unknown if tb else 0
-            change = points_change(a, b)
-            name = names[region]
-            out.append(
-                ShareChange(region, name, percent(a), percent(b), unknown_a, unknown_b, change)
-            )
-    return out
+    sides = [(r, side(before, r), side(after, r)) for r in sorted(names)]
+    return [_change(r, names[r], a, b) for r, a, b in sides if a[0] != b[0]]

@@ -27,6 +27,7 @@ from zjpaoyici.ops.stats.figures import (
 from zjpaoyici.runner.cache import Cache
 
 GroupBy = Literal["level", "region", "department", "type"]
+GROUP_BYS: tuple[GroupBy, ...] = ("level", "region", "department", "type")
 CHECKED_LEVELS = ("province", "city", "county")
 
 
@@ -73,11 +74,7 @@ class Report:
     def rows(self, by: GroupBy) -> list[Row]:
         cov = self.coverage
         if by == "level":
-            return [
-                Row(level, level, level, cov.levels[level].pooled)
-                for level in LEVEL_ORDER
-                if level in cov.levels
-            ]
+            return [Row(level, level, level, fig.pooled) for level, fig in cov.levels.items()]
         if by == "region":
             order = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
             keys = sorted(
