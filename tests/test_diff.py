@@ -288,15 +288,15 @@ def test_an_unreadable_file_is_not_a_removal(damage: str, cli: Any, tmp_path: Pa
 def test_share_changes_come_from_unrounded_shares_rounded_once() -> None:
     """Issue 19: one city matter from 0 to 2 visits read "82.3% → 82.3% (+0.0)"; the
     change is computed from the unrounded shares and shown so that it is not lost."""
-    from zjpaoyici.render.diff_out import _delta
+    from zjpaoyici.ops.stats.figures import points_change
 
-    assert _delta(0.82345, 0.82265) == "-0.08"  # both shown as 82.3%
-    assert _delta(0.92555, 0.92645) == "+0.09"
-    assert _delta(0.9264, 0.9255) == "-0.09"
-    assert _delta(0.80, 0.8125) == "+1.2"  # 1.25 points, rounded once
-    assert _delta(0.5, 0.50002) == "+0.002"
-    assert _delta(0.5, 0.5) == "+0.0"
-    assert _delta(None, 0.5) == "—"
+    assert points_change(0.82345, 0.82265) == "-0.08"  # both shown as 82.3%
+    assert points_change(0.92555, 0.92645) == "+0.09"
+    assert points_change(0.9264, 0.9255) == "-0.09"
+    assert points_change(0.80, 0.8125) == "+1.2"  # 1.25 points, rounded once
+    assert points_change(0.5, 0.50002) == "+0.002"
+    assert points_change(0.5, 0.5) == "+0.0"
+    assert points_change(None, 0.5) == "—"
 
 
 def test_the_reform_summary_has_no_double_negative() -> None:

@@ -269,6 +269,45 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "diff_falls_out": {"zh": "（不再满足“最多跑一次”）", "en": " (no longer 最多跑一次)"},
     "diff_accepted": {"zh": "（已接受：{reason}）", "en": " (accepted: {reason})"},
     "diff_none": {"zh": "没有变更。", "en": "No changes."},
+    "diff_class_improvement": {"zh": "改进", "en": "improvement"},
+    "diff_class_regression": {"zh": "退步", "en": "regression"},
+    "diff_class_neutral": {"zh": "中性", "en": "neutral"},
+    "diff_kind_added": {"zh": "新增", "en": "added"},
+    "diff_kind_removed": {"zh": "删除", "en": "removed"},
+    "diff_kind_changed": {"zh": "变更", "en": "changed"},
+    "diff_kind_renamed": {"zh": "改名", "en": "renamed"},
+    "diff_kind_recoded": {"zh": "改编码", "en": "re-coded"},
+    "diff_kind_reassigned": {"zh": "改实施主体", "en": "agency changed"},
+    "diff_kind_item_added": {"zh": "新增办理项", "en": "item added"},
+    "diff_kind_item_removed": {"zh": "删除办理项", "en": "item removed"},
+    "diff_kind_item_changed": {"zh": "办理项变更", "en": "item changed"},
+    "diff_kind_bundle_added": {"zh": "新增一件事", "en": "bundle added"},
+    "diff_kind_bundle_removed": {"zh": "删除一件事", "en": "bundle removed"},
+    "diff_kind_bundle_changed": {"zh": "一件事变更", "en": "bundle changed"},
+    "diff_kind_bundle_member_added": {"zh": "一件事新增成员", "en": "bundle member added"},
+    "diff_kind_bundle_member_removed": {"zh": "一件事删除成员", "en": "bundle member removed"},
+    "diff_field_visits": {"zh": "到现场次数", "en": "visits"},
+    "diff_field_promised_limit": {"zh": "承诺时限", "en": "promised limit"},
+    "diff_field_materials": {"zh": "必交材料", "en": "required materials"},
+    "diff_field_online.available": {"zh": "可网办", "en": "available online"},
+    "diff_field_online.depth": {"zh": "网办深度", "en": "online depth"},
+    "diff_field_online.mobile": {"zh": "掌上办", "en": "mobile"},
+    "diff_field_express": {"zh": "快递送达", "en": "express"},
+    "diff_field_case_type": {"zh": "办件类型", "en": "case type"},
+    "diff_field_fee": {"zh": "收费", "en": "fee"},
+    "diff_field_onsite_reason": {"zh": "现场办理原因", "en": "on-site reason"},
+    "diff_field_reach": {"zh": "通办范围", "en": "reach"},
+    "diff_field_annual_cases": {"zh": "年办件量", "en": "annual cases"},
+    "diff_level_province": {"zh": "省级", "en": "province"},
+    "diff_level_city": {"zh": "设区市平均", "en": "city mean"},
+    "diff_level_county": {"zh": "县（市、区）平均", "en": "county mean"},
+    "diff_level_township": {"zh": "乡镇平均", "en": "township mean"},
+    "diff_days_working": {"zh": "{days}个工作日", "en": "{days} working days"},
+    "diff_days_calendar": {"zh": "{days}个自然日", "en": "{days} calendar days"},
+    "diff_change": {"zh": "{what}：{old} → {new}", "en": "{what}: {old} → {new}"},
+    "diff_items_removed": {"zh": "删去：{items}", "en": "removed: {items}"},
+    "diff_items_added": {"zh": "增加：{items}", "en": "added: {items}"},
+    "diff_part_sep": {"zh": "；", "en": "; "},
     "md_class": {"zh": "类别", "en": "Class"},
     "md_count": {"zh": "数量", "en": "Count"},
     "md_accepted": {"zh": "已接受", "en": "accepted"},
@@ -389,8 +428,16 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "show_b_joint": {"zh": "联办", "en": "joint handling"},
     "show_b_regions": {"zh": "提供区划（{count} 个）", "en": "Offered in {count} region(s)"},
     "show_b_missing": {"zh": "未实施", "en": "not implemented"},
-    "show_yes": {"zh": "是", "en": "yes"},
-    "show_no": {"zh": "否", "en": "no"},
+    "yes": {"zh": "是", "en": "yes"},
+    "no": {"zh": "否", "en": "no"},
+    "explain_why": {"zh": "为什么", "en": "Why"},
+    "explain_fix": {"zh": "修改建议", "en": "Fix"},
+    "explain_example": {"zh": "示例", "en": "Example"},
+    "explain_failing": {"zh": "出错的写法：", "en": "Failing:"},
+    "explain_reported": {"zh": "报告：", "en": "Reported:"},
+    "explain_fixed": {"zh": "改正", "en": "Fixed"},
+    "list_sep": {"zh": "、", "en": ", "},  # between the items of a list in running text
+    "aside": {"zh": "（{text}）", "en": " ({text})"},  # a parenthesis after a name or count
     "show_b_required": {"zh": "必办", "en": "required"},
     "show_b_optional": {"zh": "视情形办理", "en": "if applicable"},
     "col_file": {"zh": "文件", "en": "File"},
@@ -398,7 +445,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "col_rule": {"zh": "规则", "en": "Rule"},
     "col_severity": {"zh": "级别", "en": "Severity"},
     "col_message": {"zh": "说明", "en": "Message"},
-    "list_separator": {"zh": "、", "en": ", "},
+    "level_unknown": {"zh": "未知层级", "en": "unknown level"},
+    "unit_entry": {"zh": "实施条目", "en": "entries"},
+    "unit_main": {"zh": "主项", "en": "main matters"},
+    "unit_item": {"zh": "办理项", "en": "handling items"},
+    "fold_region": {
+        "zh": "{region}（另有 {more} 个区划同样）",
+        "en": "{region} (and {more} more regions)",
+    },
     "show_basic": {"zh": "基本目录", "en": "Basic catalogue"},
     "show_regions": {"zh": "实施区划（{count} 个）", "en": "Implemented in {count} region(s)"},
     "show_no_regions": {"zh": "没有区划实施 {code}。", "en": "No region implements {code}."},
@@ -854,5 +908,17 @@ def _worded(value: object, lang: Lang) -> object:
     if isinstance(value, Msg | Bi):
         return value.get(lang)
     if isinstance(value, tuple):
-        return t("list_separator", lang).join(str(v) for v in value)
+        return t("list_sep", lang).join(str(v) for v in value)
     return value
+
+
+def both(key: str, /, **params: object) -> Bi:
+    """Message ``key`` in both languages: a finding's parameter, shown in the reader's."""
+    return Bi(t(key, "zh", **params), t(key, "en", **params))
+
+
+def name_of(kind: str, name: str, lang: Lang) -> str:
+    """The shown name of ``name`` of a ``kind`` (``level``, ``diff_field``, …), or
+    ``name`` itself when it has none."""
+    key = f"{kind}_{name}"
+    return t(key, lang) if key in MESSAGES else name

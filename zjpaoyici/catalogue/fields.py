@@ -46,9 +46,12 @@ _LEVEL_BY_KEY = {term.key: term for term in LEVEL_TERMS}
 
 
 def level_label(level: str, lang: Lang) -> str:
-    """A level's label; an unknown level shows as written."""
+    """A level's label; ``unknown`` (a region the table does not place) is named so, any
+    other unknown level shows as written."""
     term = _LEVEL_BY_KEY.get(level)
-    return term.label(lang) if term is not None else level
+    if term is not None:
+        return term.label(lang)
+    return t("level_unknown", lang) if level == "unknown" else level
 
 
 # --- catalogue fields -----------------------------------------------------------------
@@ -264,7 +267,7 @@ def kept_by_mapping(mapped: Iterable[str]) -> list[str] | None:
 
 
 def labels(elements: Iterable[Element], lang: Lang) -> str:
-    return t("list_separator", lang).join(f"{e.label(lang)} ({e.key})" for e in elements)
+    return t("list_sep", lang).join(f"{e.label(lang)} ({e.key})" for e in elements)
 
 
 # --- rows: an entry or item flattened (``explode``, ``export``, ``import``) ------------

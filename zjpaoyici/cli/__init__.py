@@ -20,8 +20,6 @@ import typer
 
 from zjpaoyici import __version__
 from zjpaoyici.cli.common import (
-    EXIT_INTERNAL,
-    EXIT_USAGE,
     DirectoryOption,
     LangOption,
     QuietOption,
@@ -33,6 +31,7 @@ from zjpaoyici.cli.common import (
     lang_from_argv,
     tr,
 )
+from zjpaoyici.exitcodes import EXIT_INTERNAL, EXIT_USAGE
 
 # The command index: each command's name, the module that defines it (importing the module
 # registers the command on ``app``) and its one-line summary for the top-level help. `main` imports only the module of the command being run, so the

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from zjpaoyici.cli.common import (
-    EXIT_OK,
     DirectoryOption,
     LangOption,
     QuietOption,
@@ -21,6 +20,7 @@ from zjpaoyici.cli.common import (
     note,
     tr,
 )
+from zjpaoyici.exitcodes import EXIT_OK
 from zjpaoyici.i18n import t
 from zjpaoyici.runner.cache import KEEP_DAYS, Cache, default_dir
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -17,16 +17,26 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from zjpaoyici.catalogue.paths import display_path, find_root
+from zjpaoyici.exitcodes import EXIT_USAGE
 from zjpaoyici.files.atomic import WriteFailure, atomic_write_text
 from zjpaoyici.files.resources import sample_catalogue_dir
-from zjpaoyici.i18n import Lang, default_lang, os_reason, t
+from zjpaoyici.i18n import LANGS, Lang, default_lang, os_reason, t
+from zjpaoyici.ops.explode import SelectionError, select_folders
+from zjpaoyici.ops.tabular.exporter import DEFAULT_MAPPING
+from zjpaoyici.ops.tabular.mapping import MappingError, MappingSpec, load_mapping
+from zjpaoyici.render.formats import Rendered
 from zjpaoyici.render.safe import visible
 
 if TYPE_CHECKING:  # loaded on use: `zjpaoyici --help` should not import the model
     from zjpaoyici.catalogue.model import Catalogue
     from zjpaoyici.runner.cache import Cache
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+T = TypeVar("T", bound=str)
+
+
+def chosen(value: str, values: tuple[T, ...]) -> T:
+    """The typed value an option's choice (an enum member, equal to its value) stands for."""
+    return values[values.index(value)]
 
 
 def lang_from_argv(argv: list[str]) -> Lang:
@@ -36,8 +46,8 @@ def lang_from_argv(argv: list[str]) -> Lang:
         value = arg.split("=", 1)[1] if arg.startswith("--lang=") else None
         if arg == "--lang" and i + 1 < len(argv):
             value = argv[i + 1]
-        if value in ("zh", "en"):
-            return "zh" if value == "zh" else "en"
+        if value in LANGS:
+            return chosen(value, LANGS)
     return default_lang()
 
 
@@ -48,29 +58,41 @@ HELP_LANG: Lang = lang_from_argv(sys.argv[1:])
 
 def tr(en: str, zh: str) -> str:
     """The help text in :data:`HELP_LANG`."""
-    return zh if HELP_LANG == "zh" else en
+    return {"zh": zh, "en": en}[HELP_LANG]
+
+
+# typer's own words in the help screens (panel titles, defaults, its built-in options'
+# help) in each help language; English keeps typer's. Each line: not a message of ours.
+_TYPER_WORDS: dict[Lang, tuple[dict[str, str], dict[str, str]]] = {
+    "zh": (
+        {
+            "ARGUMENTS_PANEL_TITLE": "参数",  # Arguments; not a message
+            "OPTIONS_PANEL_TITLE": "选项",  # Options; not a message
+            "COMMANDS_PANEL_TITLE": "命令",  # Commands; not a message
+            "DEFAULT_STRING": "[默认：{}]",  # [default: {}]; not a message
+            "REQUIRED_LONG_STRING": "[必填]",  # [required]; not a message
+            "ERRORS_PANEL_TITLE": "错误",  # Error; not a message
+        },
+        {
+            "Show this message and exit.": "显示本帮助并退出。",  # not a message
+            "Install completion for the current shell.": "为当前 shell 安装命令补全。",
+            "Show completion for the current shell, to copy it or customize the installation.": (
+                "显示当前 shell 的补全脚本，可复制或自行安装。"  # not a message
+            ),
+        },
+    ),
+}
 
 
 def _help_labels() -> None:
-    """typer's own words in the help screens (panel titles, defaults) in Chinese too."""
-    if HELP_LANG != "zh":
+    """typer's own words in the help screens in :data:`HELP_LANG`."""
+    if HELP_LANG not in _TYPER_WORDS:
         return
+    titles, words = _TYPER_WORDS[HELP_LANG]
     from typer import rich_utils
 
-    # typer's English words and their Chinese (each line: not a message of our own)
-    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"  # Arguments; not a message
-    rich_utils.OPTIONS_PANEL_TITLE = "选项"  # Options; not a message
-    rich_utils.COMMANDS_PANEL_TITLE = "命令"  # Commands; not a message
-    rich_utils.DEFAULT_STRING = "[默认：{}]"  # [default: {}]; not a message
-    rich_utils.REQUIRED_LONG_STRING = "[必填]"  # [required]; not a message
-    rich_utils.ERRORS_PANEL_TITLE = "错误"  # Error; not a message
-    words = {
-        "Show this message and exit.": "显示本帮助并退出。",  # not a message
-        "Install completion for the current shell.": "为当前 shell 安装命令补全。",
-        "Show completion for the current shell, to copy it or customize the installation.": (
-            "显示当前 shell 的补全脚本，可复制或自行安装。"  # not a message
-        ),
-    }
+    for name, text in titles.items():
+        setattr(rich_utils, name, text)
     original = getattr(rich_utils, "_get_parameter_help", None)
     if original is None:  # another typer: its built-in options keep their English help
         return
@@ -115,9 +137,7 @@ app = typer.Typer(
 )
 
 
-class LangChoice(StrEnum):
-    zh = "zh"
-    en = "en"
+LangChoice = StrEnum("LangChoice", [(lang, lang) for lang in LANGS])  # type: ignore[misc]
 
 
 LangOption = Annotated[
@@ -187,9 +207,7 @@ OutputOption = Annotated[
 
 
 def lang_of(option: LangChoice | None) -> Lang:
-    if option is None:
-        return default_lang()
-    return "zh" if option is LangChoice.zh else "en"
+    return default_lang() if option is None else chosen(option, LANGS)
 
 
 def stdout_console() -> Console:
@@ -398,6 +416,23 @@ def print_to(output: Path | None, render: Callable[[Console], None]) -> None:
     emit(buffer.getvalue(), output)
 
 
+def table_format(fmt: str | None, output: Path | None, choices: Iterable[str]) -> str:
+    """``--format``, else the output file's extension when it names one of ``choices``,
+    else csv."""
+    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    suffix = "yaml" if suffix == "yml" else suffix
+    return fmt or (suffix if suffix in choices else "csv")
+
+
+def deliver(rendered: Rendered, output: Path | None) -> None:
+    """A renderer's document to ``output`` or standard output; a printer's rendering to
+    the terminal, or as plain text into ``output``."""
+    if isinstance(rendered, str):
+        emit(rendered, output)
+    else:
+        print_to(output, rendered)
+
+
 def fail_environment(exc: OSError, lang: Lang) -> None:
     """Say which path could not be used and the operating system's reason, in ``lang``,
     and which targets of a batch were already replaced (see :class:`WriteFailure`)."""
@@ -425,3 +460,58 @@ def fail_internal(exc: BaseException) -> None:
         ),
         soft_wrap=True,
     )
+
+
+class LevelChoice(StrEnum):
+    province = "province"
+    city = "city"
+    county = "county"
+    township = "township"
+
+
+RegionOption = Annotated[
+    str | None,
+    typer.Option("--region", "-r", help=tr("Only this region (6-digit code).", "只处理该区划。")),
+]
+LevelOption = Annotated[
+    LevelChoice | None,
+    typer.Option("--level", help=tr("Only regions of this level.", "只处理该层级的区划。")),
+]
+
+
+def folders_or_exit(
+    cat: Catalogue, region: str | None, level: LevelChoice | None, lang: Lang
+) -> list[str]:
+    if region is not None and level is not None:
+        raise usage_error(t("explode_region_and_level", lang))
+    try:
+        return select_folders(cat, region, level.value if level else None)
+    except SelectionError as exc:
+        raise usage_error(t("explode_unknown_region", lang, region=exc.value)) from None
+
+
+def note_load_problems(cat: Catalogue, lang: Lang) -> None:
+    files = {f.loc.file for f in cat.findings}
+    if files:
+        note(t("explode_load_problems", lang, count=len(files)))
+
+
+BUILTIN_MAPPINGS = {"export": DEFAULT_MAPPING}
+
+
+def mapping_path(value: Path) -> Path:
+    """A mapping file, or the name of one shipped with zjpaoyici (``export``)."""
+    if not value.exists() and str(value) in BUILTIN_MAPPINGS:
+        return BUILTIN_MAPPINGS[str(value)]
+    return value
+
+
+def mapping_or_exit(path: Path, lang: Lang) -> MappingSpec:
+    """The checked mapping, or exit 2 listing every problem with its place."""
+    require_existing([path], lang)
+    try:
+        return load_mapping(path)
+    except MappingError as exc:
+        lines = [t("import_bad_mapping", lang, path=display_path(path.absolute()))]
+        lines += [f"  {p.loc}: {p.message.get(lang)}" for p in exc.problems]
+        raise usage_error("\n".join(lines)) from None

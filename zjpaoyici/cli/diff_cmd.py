@@ -11,10 +11,8 @@ import typer
 from rich.text import Text
 
 from zjpaoyici.catalogue.fields import COMPARED
-from zjpaoyici.catalogue.paths import display_path, find_root
+from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
     CacheOption,
     DirectoryOption,
     JobsOption,
@@ -25,20 +23,20 @@ from zjpaoyici.cli.common import (
     be_quiet,
     cache_of,
     catalogue_root,
-    emit,
+    chosen,
+    deliver,
     enter_directory,
     lang_of,
     listed,
     progress,
     require_existing,
     stderr_console,
-    stdout_console,
     tr,
     usage_error,
 )
+from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK
 from zjpaoyici.files.gitrev import GitError, catalogue_at
-from zjpaoyici.files.reader import Document, read_document
-from zjpaoyici.findings import Loc
+from zjpaoyici.files.reader import read_document
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.diff import (
     CLASSES,
@@ -46,18 +44,15 @@ from zjpaoyici.ops.diff import (
     ChangeClass,
     FailOn,
     UnreadableFiles,
+    accepts_of,
     diff_roots,
-    load_accepts,
 )
-from zjpaoyici.render import diff_out
+from zjpaoyici.render.formats import DIFF
 from zjpaoyici.render.safe import one_line
 from zjpaoyici.rules.ruleset import message_of
 
-
-class Format(StrEnum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
+Format = StrEnum("Format", [(name, name) for name in DIFF])  # type: ignore[misc]
+DEFAULT_FORMAT = Format("text")
 
 
 class FailChoice(StrEnum):
@@ -140,7 +135,7 @@ def diff(
     ] = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help=tr("Output format.", "输出格式。"))
-    ] = Format.text,
+    ] = DEFAULT_FORMAT,
     fail_on: Annotated[
         FailChoice | None,
         typer.Option(
@@ -192,7 +187,7 @@ def diff(
             if old is None or new is None:
                 raise usage_error(t("diff_need_two", language))
             require_existing([old, new], language)
-            old_root, new_root = (_root_of(p, language) for p in (old, new))
+            old_root, new_root = (catalogue_root(p, language) for p in (old, new))
             old_label = new_label = display_path
             old_name, new_name = display_path(old.absolute()), display_path(new.absolute())
         with progress(t("progress_load", language)) as update:
@@ -215,12 +210,8 @@ def diff(
                     err.print(Text(one_line(line), style="red"))
                 raise usage_error(t("diff_unreadable", language)) from None
     code = EXIT_FINDINGS if result.fails(_FAIL_ON[fail_on] if fail_on else None) else EXIT_OK
-    if fmt == Format.text:
-        diff_out.render_text(result, stdout_console(), language, old_name, new_name)
-    elif fmt == Format.markdown:
-        emit(diff_out.render_markdown(result, language, old_name, new_name), output)
-    else:
-        emit(diff_out.render_json(result, old_name, new_name, code), output)
+    rendered = DIFF[fmt](result, language, old_name, new_name, code)
+    deliver(rendered, None if callable(rendered) else output)  # text: always the terminal
     raise typer.Exit(code)
 
 
@@ -229,14 +220,6 @@ _FAIL_ON: dict[FailChoice, FailOn] = {
     FailChoice.removal: "removal",
     FailChoice.any: "any",
 }
-_CLASS_OF: dict[str, ChangeClass] = {c: c for c in CLASSES}
-
-
-def _root_of(path: Path, lang: Lang) -> Path:
-    root = find_root(path)
-    if root is None:
-        raise usage_error(t("err_no_catalogue", lang, path=path))
-    return root
 
 
 def _overrides(values: list[str], lang: Lang) -> dict[str, ChangeClass]:
@@ -248,12 +231,12 @@ def _overrides(values: list[str], lang: Lang) -> dict[str, ChangeClass]:
             raise usage_error(
                 t("err_bad_option", lang, option="--class", value=field, choices=choices)
             )
-        if cls not in _CLASS_OF:
+        if cls not in CLASSES:
             choices = "FIELD=" + "|".join(CLASSES)
             raise usage_error(
                 t("err_bad_option", lang, option="--class", value=value, choices=choices)
             )
-        out[field] = _CLASS_OF[cls]
+        out[field] = chosen(cls, CLASSES)
     return out
 
 
@@ -265,37 +248,8 @@ def _accepts(path: Path | None, lang: Lang) -> list[Accept]:
     if doc is None or findings:
         lines = [one_line(f"{f.loc}: {f.rule} {message_of(f, lang)}") for f in findings]
         raise usage_error("\n".join(lines) or str(path))
-    problems = _accept_problems(doc, lang)
+    accepts, problems = accepts_of(doc)
     if problems:
-        raise usage_error("\n".join(one_line(f"{loc}: {text}") for loc, text in problems))
-    return load_accepts(doc.data)
-
-
-_ACCEPT_KEYS = ("code", "region", "field", "reason")
-
-
-def _accept_problems(doc: Document, lang: Lang) -> list[tuple[Loc, str]]:
-    """Everything wrong with an accept list, located: a misspelled key or field would
-    otherwise widen an acceptance to every field, or drop it, without a word."""
-    items = doc.data.get("accept") if isinstance(doc.data, dict) else None
-    if not isinstance(items, list):
-        return [(doc.loc(), t("accept_no_list", lang))]
-    problems: list[tuple[Loc, str]] = []
-    for i, item in enumerate(items):
-        where = ("accept", i)
-        if not isinstance(item, dict):
-            problems.append((doc.loc(where), t("accept_not_mapping", lang)))
-            continue
-        for key in item:
-            if key not in _ACCEPT_KEYS:
-                allowed = ", ".join(_ACCEPT_KEYS)
-                text = t("accept_unknown_key", lang, key=key, allowed=allowed)
-                problems.append((doc.loc((*where, key), key=True), text))
-        for key in ("code", "reason"):
-            if not isinstance(item.get(key), str) or not item[key].strip():
-                problems.append((doc.loc(where), t("accept_missing", lang, key=key)))
-        field = item.get("field")
-        if field is not None and field not in COMPARED:
-            text = t("accept_bad_field", lang, field=field, choices=", ".join(COMPARED))
-            problems.append((doc.loc((*where, "field")), text))
-    return problems
+        lines = [one_line(f"{loc}: {t(key, lang, **params)}") for loc, key, params in problems]
+        raise usage_error("\n".join(lines))
+    return accepts

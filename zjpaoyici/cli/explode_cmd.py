@@ -13,60 +13,42 @@ from zjpaoyici.catalogue.fields import ROW_COLUMNS
 from zjpaoyici.catalogue.model import Catalogue
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.cli.common import (
-    EXIT_OK,
-    EXIT_USAGE,
     DirectoryOption,
     LangOption,
+    LevelOption,
     OutputOption,
     QuietOption,
+    RegionOption,
     SampleOption,
     app,
     be_quiet,
+    folders_or_exit,
     lang_of,
     load_shown,
     locate,
     note,
+    note_load_problems,
     stderr_console,
+    table_format,
     tr,
     usage_error,
 )
+from zjpaoyici.exitcodes import EXIT_OK, EXIT_USAGE
 from zjpaoyici.files.atomic import FileBatch
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.explode import (
     BUNDLE_COLUMNS,
-    SelectionError,
     bundle_rows,
     explode_rows,
     materialise_text,
     plan_materialise,
-    select_folders,
 )
 from zjpaoyici.render import table_out
+from zjpaoyici.render.formats import TABLES
 from zjpaoyici.render.safe import visible
 
+TableFormat = StrEnum("TableFormat", [(name, name) for name in TABLES])  # type: ignore[misc]
 
-class TableFormat(StrEnum):
-    csv = "csv"
-    xlsx = "xlsx"
-    json = "json"
-    yaml = "yaml"
-
-
-class LevelChoice(StrEnum):
-    province = "province"
-    city = "city"
-    county = "county"
-    township = "township"
-
-
-RegionOption = Annotated[
-    str | None,
-    typer.Option("--region", "-r", help=tr("Only this region (6-digit code).", "只处理该区划。")),
-]
-LevelOption = Annotated[
-    LevelChoice | None,
-    typer.Option("--level", help=tr("Only regions of this level.", "只处理该层级的区划。")),
-]
 
 EXAMPLES = tr(
     """
@@ -102,36 +84,6 @@ Exit codes: 0 done · 2 usage error, unknown region, unreadable file
 退出码：0 完成 · 2 用法错误、区划不存在或文件无法改写
 """,
 )
-
-
-def format_for(fmt: TableFormat | None, output: Path | None) -> TableFormat:
-    """``--format``, else the output file's extension, else csv."""
-    if fmt is not None:
-        return fmt
-    if output is not None:
-        suffix = output.suffix.lower().lstrip(".")
-        if suffix in {f.value for f in TableFormat}:
-            return TableFormat(suffix)
-        if suffix == "yml":
-            return TableFormat.yaml
-    return TableFormat.csv
-
-
-def folders_or_exit(
-    cat: Catalogue, region: str | None, level: LevelChoice | None, lang: Lang
-) -> list[str]:
-    if region is not None and level is not None:
-        raise usage_error(t("explode_region_and_level", lang))
-    try:
-        return select_folders(cat, region, level.value if level else None)
-    except SelectionError as exc:
-        raise usage_error(t("explode_unknown_region", lang, region=exc.value)) from None
-
-
-def note_load_problems(cat: Catalogue, lang: Lang) -> None:
-    files = {f.loc.file for f in cat.findings}
-    if files:
-        note(t("explode_load_problems", lang, count=len(files)))
 
 
 @app.command(
@@ -182,8 +134,8 @@ def explode(
     be_quiet(quiet)
     if write and (output is not None or fmt is not None):
         raise usage_error(t("explode_write_with_output", language))
-    chosen = format_for(fmt, output)
-    if chosen is TableFormat.xlsx and output is None:
+    chosen = table_format(fmt, output, TABLES)
+    if chosen == "xlsx" and output is None:
         raise usage_error(t("explode_xlsx_needs_output", language))
     root = locate(path, directory, sample, language)
     cat = load_shown(root, language)
@@ -193,20 +145,13 @@ def explode(
         raise typer.Exit(_write(cat, folders, language))
     columns = BUNDLE_COLUMNS if bundles else ROW_COLUMNS
     rows = bundle_rows(cat, folders) if bundles else explode_rows(cat, folders)
-    if chosen in (TableFormat.json, TableFormat.yaml):
-        with table_out.text_output(output) as out:
-            writer = table_out.write_json if chosen is TableFormat.json else table_out.write_yaml
-            count = writer(rows, out)
-    else:
-        headers = table_out.explode_headers(columns, language)
-        cells = table_out.explode_cells(rows, columns, language)
-        if chosen is TableFormat.xlsx:
-            assert output is not None
-            sheet = t("explode_sheet_bundles" if bundles else "explode_sheet_items", language)
-            count = table_out.write_xlsx(headers, cells, output, sheet=sheet)
-        else:
-            with table_out.text_output(output, bom=output is not None) as out:
-                count = table_out.write_csv(headers, cells, out)
+    table = table_out.TableData(
+        table_out.explode_headers(columns, language),
+        table_out.explode_cells(rows, columns, language),
+        rows,
+        sheet=t("explode_sheet_bundles" if bundles else "explode_sheet_items", language),
+    )
+    count = TABLES[chosen](table, output)
     if output is not None:
         shown = display_path(output.absolute())
         note(t("explode_written", language, path=shown, rows=count))

@@ -10,23 +10,28 @@ import typer
 
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.cli.common import (
-    EXIT_OK,
     DirectoryOption,
     LangOption,
+    LevelOption,
     OutputOption,
     QuietOption,
+    RegionOption,
     SampleOption,
     app,
     be_quiet,
+    folders_or_exit,
     lang_of,
     load_shown,
     locate,
+    mapping_or_exit,
+    mapping_path,
     note,
+    note_load_problems,
+    table_format,
     tr,
     usage_error,
 )
-from zjpaoyici.cli.explode_cmd import LevelOption, RegionOption, folders_or_exit, note_load_problems
-from zjpaoyici.cli.import_cmd import mapping_or_exit, mapping_path
+from zjpaoyici.exitcodes import EXIT_OK
 from zjpaoyici.i18n import t
 from zjpaoyici.ops.tabular.exporter import (
     DEFAULT_MAPPING,
@@ -37,11 +42,10 @@ from zjpaoyici.ops.tabular.exporter import (
     export_specs,
 )
 from zjpaoyici.render import table_out
+from zjpaoyici.render.formats import TABLES
 
-
-class ExportFormat(StrEnum):
-    xlsx = "xlsx"
-    csv = "csv"
+# the tables export writes: those import reads back
+ExportFormat = StrEnum("ExportFormat", [(name, name) for name in ("xlsx", "csv")])  # type: ignore[misc]
 
 
 EXAMPLES = tr(
@@ -107,11 +111,8 @@ def export(
     """Export the resolved catalogue for editing in a spreadsheet."""
     language = lang_of(lang)
     be_quiet(quiet)
-    chosen = fmt
-    if chosen is None:
-        suffix = output.suffix.lower().lstrip(".") if output is not None else ""
-        chosen = ExportFormat.xlsx if suffix == "xlsx" else ExportFormat.csv
-    if chosen is ExportFormat.xlsx and output is None:
+    chosen = table_format(fmt, output, ("xlsx", "csv"))
+    if chosen == "xlsx" and output is None:
         raise usage_error(t("explode_xlsx_needs_output", language))
     spec = mapping_or_exit(mapping_path(mapping) if mapping else DEFAULT_MAPPING, language)
     try:
@@ -122,15 +123,13 @@ def export(
     cat = load_shown(root, language)
     folders = folders_or_exit(cat, region, level, language)
     note_load_problems(cat, language)
-    headers = [table_out.Header(title, width) for title, width in export_columns(specs)]
-    rows = export_rows(export_records(cat, folders), specs)
-    if chosen is ExportFormat.xlsx:
-        assert output is not None
-        sheet = spec.source.sheet or "目录"  # data, not a message: the sheet import reads back
-        count = table_out.write_xlsx(headers, rows, output, sheet=sheet)
-    else:
-        with table_out.text_output(output, bom=output is not None) as out:
-            count = table_out.write_csv(headers, rows, out, delimiter=spec.source.delimiter)
+    table = table_out.TableData(
+        [table_out.Header(title, width) for title, width in export_columns(specs)],
+        export_rows(export_records(cat, folders), specs),
+        sheet=spec.source.sheet or "目录",  # data, not a message: the sheet import reads back
+        delimiter=spec.source.delimiter,
+    )
+    count = TABLES[chosen](table, output)
     if output is not None:
         note(t("explode_written", language, path=display_path(output.absolute()), rows=count))
     raise typer.Exit(EXIT_OK)

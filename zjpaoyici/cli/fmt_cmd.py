@@ -11,9 +11,6 @@ from rich.text import Text
 
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    EXIT_USAGE,
     CacheOption,
     DirectoryOption,
     JobsOption,
@@ -30,6 +27,7 @@ from zjpaoyici.cli.common import (
     stdout_console,
     tr,
 )
+from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from zjpaoyici.files.atomic import FileBatch
 from zjpaoyici.i18n import t
 from zjpaoyici.ops.fmt import format_files, targets

@@ -12,19 +12,19 @@ from rich.text import Text
 
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
     LangOption,
     app,
     lang_of,
+    mapping_or_exit,
+    mapping_path,
     progress,
     require_existing,
     stderr_console,
     tr,
     usage_error,
 )
+from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK
 from zjpaoyici.i18n import Lang, t
-from zjpaoyici.ops.tabular.exporter import DEFAULT_MAPPING
 from zjpaoyici.ops.tabular.importer import (
     ImportFailed,
     MissingColumns,
@@ -33,11 +33,8 @@ from zjpaoyici.ops.tabular.importer import (
     import_rows,
     write_tree,
 )
-from zjpaoyici.ops.tabular.mapping import MappingError, MappingSpec, load_mapping
 from zjpaoyici.ops.tabular.sources import SourceError, expand_sources
 from zjpaoyici.render.safe import visible
-
-BUILTIN_MAPPINGS = {"export": DEFAULT_MAPPING}
 
 
 class SourceFormatChoice(StrEnum):
@@ -92,24 +89,6 @@ on_error: fail, output folder not empty
 源文件无法读取或内容与格式不符、on_error: fail、输出目录非空
 """,
 )
-
-
-def mapping_path(value: Path) -> Path:
-    """A mapping file, or the name of one shipped with zjpaoyici (``export``)."""
-    if not value.exists() and str(value) in BUILTIN_MAPPINGS:
-        return BUILTIN_MAPPINGS[str(value)]
-    return value
-
-
-def mapping_or_exit(path: Path, lang: Lang) -> MappingSpec:
-    """The checked mapping, or exit 2 listing every problem with its place."""
-    require_existing([path], lang)
-    try:
-        return load_mapping(path)
-    except MappingError as exc:
-        lines = [t("import_bad_mapping", lang, path=display_path(path.absolute()))]
-        lines += [f"  {p.loc}: {p.message.get(lang)}" for p in exc.problems]
-        raise usage_error("\n".join(lines)) from None
 
 
 def problem_line(problem: Problem, source: str, lang: Lang) -> str:

@@ -12,7 +12,6 @@ from rich.text import Text
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.catalogue.regions import UnknownProvince
 from zjpaoyici.cli.common import (
-    EXIT_OK,
     DirectoryOption,
     LangOption,
     QuietOption,
@@ -24,6 +23,7 @@ from zjpaoyici.cli.common import (
     tr,
     usage_error,
 )
+from zjpaoyici.exitcodes import EXIT_OK
 from zjpaoyici.i18n import t
 from zjpaoyici.ops.scaffold import (
     DEFAULT_HOOKS_REV,

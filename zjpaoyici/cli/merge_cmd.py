@@ -10,8 +10,6 @@ import typer
 from rich.text import Text
 
 from zjpaoyici.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
     DirectoryOption,
     LangOption,
     QuietOption,
@@ -24,6 +22,7 @@ from zjpaoyici.cli.common import (
     tr,
     usage_error,
 )
+from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK
 from zjpaoyici.files.atomic import atomic_write_text
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.merge.combine import MISSING

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -11,9 +10,6 @@ import typer
 from rich.text import Text
 
 from zjpaoyici.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    EXIT_USAGE,
     CacheOption,
     DirectoryOption,
     JobsOption,
@@ -24,51 +20,33 @@ from zjpaoyici.cli.common import (
     app,
     be_quiet,
     cache_of,
-    emit,
+    chosen,
+    deliver,
     lang_of,
     listed,
     locate,
     note,
-    print_to,
     progress,
     stderr_console,
     tr,
     usage_error,
 )
-from zjpaoyici.files.gitrev import GitError, catalogue_at, commit_info, revisions_since
-from zjpaoyici.i18n import Lang, t
+from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from zjpaoyici.files.gitrev import GitError, revisions_since
+from zjpaoyici.i18n import t
 from zjpaoyici.ops.stats.collect import coverage_of
-from zjpaoyici.ops.stats.figures import Coverage, UnitKind
-from zjpaoyici.ops.stats.report import Basis, GroupBy, HistoryPoint, build, history
-from zjpaoyici.render import report_html, report_out
+from zjpaoyici.ops.stats.figures import BASES, UNIT_KINDS
+from zjpaoyici.ops.stats.report import GROUP_BYS, build, history
+from zjpaoyici.render import report_out
+from zjpaoyici.render.formats import REPORT
 from zjpaoyici.render.safe import one_line
-from zjpaoyici.runner.cache import Cache
 
-
-class Format(StrEnum):
-    table = "table"
-    markdown = "markdown"
-    json = "json"
-    csv = "csv"
-    html = "html"
-
-
-class Unit(StrEnum):
-    entry = "entry"
-    main = "main"
-    item = "item"
-
-
-class By(StrEnum):
-    level = "level"
-    region = "region"
-    department = "department"
-    type = "type"
-
-
-class BasisChoice(StrEnum):
-    mean = "mean"
-    pooled = "pooled"
+Format = StrEnum("Format", [(name, name) for name in REPORT])  # type: ignore[misc]
+DEFAULT_FORMAT = Format("table")
+Unit = StrEnum("Unit", [(name, name) for name in UNIT_KINDS])  # type: ignore[misc]
+By = StrEnum("By", [(name, name) for name in GROUP_BYS])  # type: ignore[misc]
+BasisChoice = StrEnum("BasisChoice", [(name, name) for name in BASES])  # type: ignore[misc]
+DEFAULT_UNIT, DEFAULT_BY, DEFAULT_BASIS = Unit("entry"), By("level"), BasisChoice("mean")
 
 
 EXAMPLES = tr(
@@ -100,15 +78,6 @@ Exit codes: 0 · 1 a level below its target · 2 usage error or unreadable input
 """,
 )
 
-_UNIT: dict[Unit, UnitKind] = {Unit.entry: "entry", Unit.main: "main", Unit.item: "item"}
-_BY: dict[By, GroupBy] = {
-    By.level: "level",
-    By.region: "region",
-    By.department: "department",
-    By.type: "type",
-}
-_BASIS: dict[BasisChoice, Basis] = {BasisChoice.mean: "mean", BasisChoice.pooled: "pooled"}
-
 
 @app.command(
     epilog=EXAMPLES,
@@ -124,23 +93,23 @@ def report(
     ] = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help=tr("Output format.", "输出格式。"))
-    ] = Format.table,
+    ] = DEFAULT_FORMAT,
     unit: Annotated[
         Unit,
         typer.Option(
             "--unit", help=tr("Count entries, main matters or handling items.", "统计单位。")
         ),
-    ] = Unit.entry,
+    ] = DEFAULT_UNIT,
     by: Annotated[
         By, typer.Option("--by", help=tr("Breakdown for table, markdown and csv.", "分组方式。"))
-    ] = By.level,
+    ] = DEFAULT_BY,
     basis: Annotated[
         BasisChoice,
         typer.Option(
             "--basis",
             help=tr("Judge levels by the mean over regions (official) or pooled.", "达标口径。"),
         ),
-    ] = BasisChoice.mean,
+    ] = DEFAULT_BASIS,
     check: Annotated[
         bool,
         typer.Option(
@@ -191,14 +160,15 @@ def report(
     """Report the share of matters that need at most one on-site visit."""
     language = lang_of(lang)
     be_quiet(quiet)
+    kind, judged = chosen(unit, UNIT_KINDS), chosen(basis, BASES)
     root = locate(path, directory, sample, language)
     cache = cache_of(use_cache)
     with progress(t("progress_load", language)) as update:
-        coverage, cat = coverage_of(root, _UNIT[unit], cache=cache, jobs=jobs, progress=update)
+        coverage, cat = coverage_of(root, kind, cache=cache, jobs=jobs, progress=update)
     result = build(
         cat,
-        unit=_UNIT[unit],
-        basis=_BASIS[basis],
+        unit=kind,
+        basis=judged,
         fail_under=fail_under,
         check=check,
         coverage=coverage,
@@ -213,42 +183,17 @@ def report(
         if since is not None:
             revs = revisions_since(since, root) + revs
         if revs:
-            result.history = _history(revs, root, _UNIT[unit], _BASIS[basis], language, cache)
+            with progress(t("progress_history", language)) as update:
+                result.history = history(revs, root, kind, judged, cache, update)
     except GitError as exc:
         raise usage_error(t("err_git", language, reason=exc)) from None
-    group = _BY[by]
-    if fmt == Format.table:
-        print_to(output, lambda console: report_out.render_table(result, console, group, language))
-    else:  # a file or a pipe: a failing gate still says which level, on standard error
+    rendered = REPORT[fmt](result, chosen(by, GROUP_BYS), language)
+    if isinstance(rendered, str):  # a file or a pipe: a failing gate still says which level
         for line in report_out.below_lines(result, language):
             stderr_console().print(Text(one_line(line), style="bold red"), soft_wrap=True)
-    if fmt == Format.markdown:
-        emit(report_out.render_markdown(result, group, language), output)
-    elif fmt == Format.json:
-        emit(report_out.render_json(result), output)
-    elif fmt == Format.csv:
-        emit(report_out.render_csv(result, group, language), output)
-    elif fmt == Format.html:
-        emit(report_html.render_html(result, language), output)
+    deliver(rendered, output)
     if coverage.unread and (check or fail_under is not None):
         # a gate cannot pass or fail on figures that leave files out
         note(t("report_gate_incomplete", language))
         raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(EXIT_FINDINGS if result.failed else EXIT_OK)
-
-
-def _history(
-    revs: list[str], root: Path, unit: UnitKind, basis: Basis, lang: Lang, cache: Cache | None
-) -> list[HistoryPoint]:
-    """The per-level figure at each revision, one region in memory at a time; regions
-    unchanged between revisions come from the cache."""
-
-    def points() -> Iterator[tuple[str, str, str, Coverage]]:
-        for rev in revs:
-            sha, date = commit_info(rev, root)
-            with catalogue_at(rev, root) as (folder, label):
-                yield rev, sha, date, coverage_of(folder, unit, cache=cache, label=label)[0]
-
-    with progress(t("progress_history", lang)) as update:
-        update(0, len(revs))
-        return history(points(), basis, lambda done: update(done, len(revs)))

@@ -14,8 +14,6 @@ from rich.text import Text
 from zjpaoyici import __version__
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
     DirectoryOption,
     LangOption,
     OutputOption,
@@ -30,6 +28,7 @@ from zjpaoyici.cli.common import (
     tr,
     usage_error,
 )
+from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK
 from zjpaoyici.files.atomic import atomic_write_text
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.scaffold import (
@@ -162,6 +161,6 @@ def _list_kinds(language: Lang) -> None:
     )
     for kind in SCHEMA_KINDS:
         doc = json.loads(schema_text(kind))
-        title = doc.get("title", "") if language == "zh" else doc.get("x-title-en", "")
+        title = doc.get({"zh": "title", "en": "x-title-en"}[language], "")
         table.add_row(kind, ", ".join(SCHEMA_GLOBS[kind]), title or schema_file_name(kind))
     stdout_console().print(table)

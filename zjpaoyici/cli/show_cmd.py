@@ -16,23 +16,19 @@ from zjpaoyici.cli.common import (
     SampleOption,
     app,
     be_quiet,
-    emit,
+    deliver,
     lang_of,
     load_shown,
     locate,
-    stdout_console,
     tr,
     usage_error,
 )
 from zjpaoyici.i18n import t
 from zjpaoyici.ops.show import UnknownCode, build, build_bundle, find_bundle, known_region
-from zjpaoyici.render import show_text
-from zjpaoyici.render.safe import json_text
+from zjpaoyici.render.formats import SHOW
 
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
+Format = StrEnum("Format", [(name, name) for name in SHOW])  # type: ignore[misc]
+DEFAULT_FORMAT = Format("text")
 
 
 EXAMPLES = tr(
@@ -92,7 +88,7 @@ def show(
     ] = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help=tr("Output format.", "输出格式。"))
-    ] = Format.text,
+    ] = DEFAULT_FORMAT,
     catalogue: Annotated[
         Path | None,
         typer.Option(
@@ -119,23 +115,14 @@ def show(
     if region is not None and not known_region(cat, region):
         raise usage_error(t("show_unknown_region", language, region=region))
     bundle = find_bundle(cat, code)
-    if bundle is not None:
-        bundle_data = build_bundle(cat, bundle, region)
-        if fmt == Format.json:
-            emit(json_text(bundle_data, default=str) + "\n", output)
-        else:
-            show_text.render_bundle(bundle_data, stdout_console(), language)
-        raise typer.Exit(0)
     try:
-        data = build(cat, code, region)
+        data = build(cat, code, region) if bundle is None else build_bundle(cat, bundle, region)
     except UnknownCode as exc:
         message = t("show_unknown_code", language, code=exc.code)
         if exc.suggestions:
-            codes = ("、" if language == "zh" else ", ").join(exc.suggestions)
+            codes = t("list_sep", language).join(exc.suggestions)
             message += " " + t("show_did_you_mean", language, codes=codes)
         raise usage_error(message) from None
-    if fmt == Format.json:
-        emit(json_text(data, default=str) + "\n", output)
-    else:
-        show_text.render(data, stdout_console(), language, region)
+    rendered = SHOW[fmt](data, language, region)
+    deliver(rendered, None if callable(rendered) else output)  # text: always the terminal
     raise typer.Exit(0)

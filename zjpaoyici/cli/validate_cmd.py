@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from zjpaoyici.cli.common import (
-    EXIT_OK,
     CacheOption,
     DirectoryOption,
     IgnoreOption,
@@ -23,39 +22,33 @@ from zjpaoyici.cli.common import (
     be_quiet,
     cache_of,
     catalogue_root,
-    emit,
+    deliver,
     enter_directory,
     lang_of,
     listed,
     note,
-    print_to,
     progress,
     tr,
     usage_error,
 )
+from zjpaoyici.exitcodes import EXIT_OK
 from zjpaoyici.files.atomic import atomic_write_text
 from zjpaoyici.files.resources import sample_catalogue_dir
 from zjpaoyici.i18n import t
 from zjpaoyici.ops.suppress import BaselineError, apply_baseline, baseline_document, read_baseline
 from zjpaoyici.ops.validate import (
     MAX_PER_RULE,
-    Result,
+    combine,
     group_targets,
     validate_catalogue,
     validate_loose_files,
 )
-from zjpaoyici.render import findings_json, findings_junit, findings_sarif, findings_text
-from zjpaoyici.rules.registry import SelectionError
+from zjpaoyici.render.formats import FINDINGS
+from zjpaoyici.rules.registry import FAMILIES, SelectionError
 from zjpaoyici.rules.ruleset import REGISTRY
 
-
-class Format(StrEnum):
-    text = "text"
-    parsable = "parsable"
-    json = "json"
-    github = "github"
-    sarif = "sarif"
-    junit = "junit"
+Format = StrEnum("Format", [(name, name) for name in FINDINGS])  # type: ignore[misc]
+DEFAULT_FORMAT = Format("text")
 
 
 EXAMPLES = tr(
@@ -106,7 +99,7 @@ def validate(
     ] = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help=tr("Output format.", "输出格式。"))
-    ] = Format.text,
+    ] = DEFAULT_FORMAT,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     directory: DirectoryOption = None,
@@ -166,67 +159,52 @@ def validate(
         raise usage_error(t("err_sample_and_path", language, path=paths[0]))
     cache = cache_of(use_cache)
     try:
-        if not targets:
-            root = catalogue_root(None, language, offer_sample=True)
+        if targets:
+            catalogues, loose, missing = group_targets(targets)
+        else:
+            catalogues = {catalogue_root(None, language, offer_sample=True): None}
+            loose, missing = [], []
+        if missing:
+            raise usage_error(
+                "\n".join(
+                    t("err_not_found" if not p.exists() else "err_no_catalogue", language, path=p)
+                    for p in missing
+                )
+            )
+        results = []
+        for root, files in catalogues.items():
             with progress(t("progress_load", language)) as update:
-                results = [
+                results.append(
                     validate_catalogue(
                         root,
                         select=listed(select),
                         ignore=listed(ignore),
+                        only_files=files,
                         progress=update,
                         cache=cache,
                         jobs=jobs,
                         max_per_rule=max_per_rule,
                     )[0]
-                ]
-        else:
-            catalogues, loose, missing = group_targets(targets)
-            if missing:
-                raise usage_error(
-                    "\n".join(
-                        t(
-                            "err_not_found" if not p.exists() else "err_no_catalogue",
-                            language,
-                            path=p,
-                        )
-                        for p in missing
-                    )
                 )
-            results = []
-            for root, files in catalogues.items():
-                with progress(t("progress_load", language)) as update:
-                    results.append(
-                        validate_catalogue(
-                            root,
-                            select=listed(select),
-                            ignore=listed(ignore),
-                            only_files=files,
-                            progress=update,
-                            cache=cache,
-                            jobs=jobs,
-                            max_per_rule=max_per_rule,
-                        )[0]
-                    )
-            if loose:
-                results.append(
-                    validate_loose_files(
-                        loose,
-                        select=listed(select),
-                        ignore=listed(ignore),
-                        max_per_rule=max_per_rule,
-                    )
+        if loose:
+            results.append(
+                validate_loose_files(
+                    loose,
+                    select=listed(select),
+                    ignore=listed(ignore),
+                    max_per_rule=max_per_rule,
                 )
+            )
     except SelectionError as exc:
         raise usage_error(
             t(
                 "err_bad_rule_selector",
                 language,
                 value=exc.value,
-                known="Y S C R L Q B, " + ", ".join(sorted(REGISTRY)[:3]) + " …",
+                known=" ".join(FAMILIES) + ", " + ", ".join(sorted(REGISTRY)[:3]) + " …",
             )
         ) from None
-    result = _combine(results)
+    result = combine(results)
     if write_baseline is not None:
         atomic_write_text(write_baseline, baseline_document(result.findings))
         note(t("baseline_written", language, path=write_baseline, count=len(result.findings)))
@@ -239,31 +217,5 @@ def validate(
         result.findings, old = apply_baseline(result.findings, known)
         result.suppressed.extend(old)
         result.baseline = True
-    if fmt == Format.text:
-        print_to(
-            output, lambda console: findings_text.render(result, console, language, show_suppressed)
-        )
-    else:
-        renderer = {
-            Format.parsable: findings_text.render_parsable,
-            Format.json: findings_json.render_json,
-            Format.github: findings_json.render_github,
-            Format.sarif: findings_sarif.render_sarif,
-            Format.junit: findings_junit.render_junit,
-        }[fmt]
-        emit(renderer(result, language), output)
+    deliver(FINDINGS[fmt](result, language, show_suppressed), output)
     raise typer.Exit(result.exit_code)
-
-
-def _combine(results: list[Result]) -> Result:
-    if len(results) == 1:
-        return results[0]
-    combined = Result(name=" + ".join(r.name for r in results))
-    for r in results:
-        combined.findings.extend(r.findings)
-        combined.suppressed.extend(r.suppressed)
-        combined.files += r.files
-        combined.matters += r.matters
-        combined.entries += r.entries
-        combined.io_errors += r.io_errors
-    return combined

@@ -29,7 +29,7 @@ from zjpaoyici.catalogue.load import load_files, load_global
 from zjpaoyici.catalogue.model import Catalogue, Entry, Facts, Item
 from zjpaoyici.catalogue.paths import display_path, plan_files, split_plan
 from zjpaoyici.catalogue.resolve import resolve_region
-from zjpaoyici.files.reader import DEFAULT_LIMITS, Limits
+from zjpaoyici.files.reader import DEFAULT_LIMITS, Document, Limits
 from zjpaoyici.findings import Finding, Loc
 from zjpaoyici.ops.codec import (
     CodecError,
@@ -841,24 +841,38 @@ def _decode_region(data: Any) -> _RegionDiff:
     return _RegionDiff([_decode_change(c) for c in changes], summary)
 
 
-def load_accepts(data: Any) -> list[Accept]:
-    """Accept-list entries from a parsed accept file (``accept: [{code, region?, field?, reason}]``)."""
-    items = data.get("accept") if isinstance(data, dict) else None
-    out = []
-    for item in items if isinstance(items, list) else []:
-        if (
-            isinstance(item, dict)
-            and isinstance(item.get("code"), str)
-            and isinstance(item.get("reason"), str)
-        ):
-            region = item.get("region")
-            fld = item.get("field")
-            out.append(
-                Accept(
-                    item["code"],
-                    region if isinstance(region, str) else None,
-                    fld if isinstance(fld, str) else None,
-                    item["reason"],
-                )
+ACCEPT_KEYS = ("code", "region", "field", "reason")
+
+
+def accepts_of(doc: Document) -> tuple[list[Accept], list[tuple[Loc, str, dict[str, object]]]]:
+    """An accept file's entries (``accept: [{code, region?, field?, reason}]``) and
+    everything wrong with it, located, as (place, message key, its parameters): a
+    misspelled key or field would otherwise widen an acceptance to every field, or drop
+    it, without a word."""
+    items = doc.data.get("accept") if isinstance(doc.data, dict) else None
+    if not isinstance(items, list):
+        return [], [(doc.loc(), "accept_no_list", {})]
+    accepts: list[Accept] = []
+    problems: list[tuple[Loc, str, dict[str, object]]] = []
+    for i, item in enumerate(items):
+        where = ("accept", i)
+        if not isinstance(item, dict):
+            problems.append((doc.loc(where), "accept_not_mapping", {}))
+            continue
+        for key in item:
+            if key not in ACCEPT_KEYS:
+                params = {"key": key, "allowed": ", ".join(ACCEPT_KEYS)}
+                problems.append((doc.loc((*where, key), key=True), "accept_unknown_key", params))
+        for key in ("code", "reason"):
+            if not isinstance(item.get(key), str) or not item[key].strip():
+                problems.append((doc.loc(where), "accept_missing", {"key": key}))
+        fld, region = item.get("field"), item.get("region")
+        if fld is not None and fld not in COMPARED:
+            params = {"field": fld, "choices": ", ".join(COMPARED)}
+            problems.append((doc.loc((*where, "field")), "accept_bad_field", params))
+        if isinstance(item.get("code"), str) and isinstance(item.get("reason"), str):
+            region = region if isinstance(region, str) else None
+            accepts.append(
+                Accept(item["code"], region, fld if isinstance(fld, str) else None, item["reason"])
             )
-    return out
+    return accepts, problems

@@ -16,9 +16,10 @@ from zjpaoyici.catalogue.load import load_global, read_checked
 from zjpaoyici.catalogue.model import Catalogue, Entry
 from zjpaoyici.catalogue.paths import Plan, display_path, find_root, plan_files, root_relative
 from zjpaoyici.catalogue.resolve import resolve_region
+from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from zjpaoyici.files.reader import DEFAULT_LIMITS, Limits
 from zjpaoyici.findings import Finding, Loc, Severity
-from zjpaoyici.i18n import Bi
+from zjpaoyici.i18n import both
 from zjpaoyici.ops.codec import CodecError, decode_findings, encode_finding, relabel
 from zjpaoyici.ops.stats.collect import UnitsTask
 from zjpaoyici.ops.stats.figures import region_data as units_of
@@ -34,7 +35,6 @@ from zjpaoyici.rules.ruleset import REGISTRY, selected_rules
 from zjpaoyici.runner.cache import Cache, read_bounded
 from zjpaoyici.runner.engine import RegionRunner
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 MAX_PER_RULE = 200  # findings of one rule in one file listed one by one (0: all)
 UNITS_TASK = UnitsTask("entry")
 
@@ -62,7 +62,7 @@ class Result:
         if self.io_errors:
             return EXIT_USAGE
         failing = (Severity.ERROR, Severity.WARNING)
-        return EXIT_FINDINGS if any(s in failing for _, s in self.findings) else EXIT_CLEAN
+        return EXIT_FINDINGS if any(s in failing for _, s in self.findings) else EXIT_OK
 
 
 def run_rules(cat: Catalogue, enabled: set[str]) -> tuple[list[Finding], int]:
@@ -124,10 +124,7 @@ def fold_regions(findings: list[Finding]) -> list[Finding]:
             out.append(first)
             continue
         more = len(group) - 1
-        region = Bi(
-            f"{first.params.get('region', '')}（另有 {more} 个区划同样）",
-            f"{first.params.get('region', '')} (and {more} more regions)",
-        )
+        region = both("fold_region", region=first.params.get("region", ""), more=more)
         related = tuple(dict.fromkeys(r for f in group for r in f.related))[:10]
         out.append(
             Finding(first.rule, first.loc, {**first.params, "region": region}, related=related)
@@ -369,3 +366,18 @@ def group_targets(
             files.add(display_path(path.absolute()))
             catalogues[root] = files
     return catalogues, loose, missing
+
+
+def combine(results: list[Result]) -> Result:
+    """One result for several catalogues or loose files validated in one run."""
+    if len(results) == 1:
+        return results[0]
+    combined = Result(name=" + ".join(r.name for r in results))
+    for r in results:
+        combined.findings.extend(r.findings)
+        combined.suppressed.extend(r.suppressed)
+        combined.files += r.files
+        combined.matters += r.matters
+        combined.entries += r.entries
+        combined.io_errors += r.io_errors
+    return combined

@@ -7,52 +7,12 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from zjpaoyici.i18n import Bi, Lang, t
+from zjpaoyici.i18n import Lang, name_of, t
 from zjpaoyici.ops.diff import Change, DiffResult
-from zjpaoyici.ops.stats.figures import Coverage
+from zjpaoyici.ops.stats.figures import Coverage, ShareChange, level_changes, region_changes
+from zjpaoyici.render.report_out import not_given
 from zjpaoyici.render.safe import json_text, markdown_text, one_line
 
-_CLASS = {
-    "improvement": Bi("改进", "improvement"),
-    "regression": Bi("退步", "regression"),
-    "neutral": Bi("中性", "neutral"),
-}
-_KIND = {
-    "added": Bi("新增", "added"),
-    "removed": Bi("删除", "removed"),
-    "changed": Bi("变更", "changed"),
-    "renamed": Bi("改名", "renamed"),
-    "recoded": Bi("改编码", "re-coded"),
-    "reassigned": Bi("改实施主体", "agency changed"),
-    "item_added": Bi("新增办理项", "item added"),
-    "item_removed": Bi("删除办理项", "item removed"),
-    "item_changed": Bi("办理项变更", "item changed"),
-    "bundle_added": Bi("新增一件事", "bundle added"),
-    "bundle_removed": Bi("删除一件事", "bundle removed"),
-    "bundle_changed": Bi("一件事变更", "bundle changed"),
-    "bundle_member_added": Bi("一件事新增成员", "bundle member added"),
-    "bundle_member_removed": Bi("一件事删除成员", "bundle member removed"),
-}
-_FIELD = {
-    "visits": Bi("到现场次数", "visits"),
-    "promised_limit": Bi("承诺时限", "promised limit"),
-    "materials": Bi("必交材料", "required materials"),
-    "online.available": Bi("可网办", "available online"),
-    "online.depth": Bi("网办深度", "online depth"),
-    "online.mobile": Bi("掌上办", "mobile"),
-    "express": Bi("快递送达", "express"),
-    "case_type": Bi("办件类型", "case type"),
-    "fee": Bi("收费", "fee"),
-    "onsite_reason": Bi("现场办理原因", "on-site reason"),
-    "reach": Bi("通办范围", "reach"),
-    "annual_cases": Bi("年办件量", "annual cases"),
-}
-_LEVEL = {
-    "province": Bi("省级", "province"),
-    "city": Bi("设区市平均", "city mean"),
-    "county": Bi("县（市、区）平均", "county mean"),
-    "township": Bi("乡镇平均", "township mean"),
-}
 _STYLE = {"improvement": "green", "regression": "bold red", "neutral": "dim"}
 _MARK = {"improvement": "▲", "regression": "▼", "neutral": "·"}
 
@@ -62,58 +22,41 @@ def value_text(field: str | None, value: Any, lang: Lang) -> str:
     if value is None:
         return "—"
     if field == "promised_limit" and isinstance(value, dict):
-        unit = (
-            Bi("个工作日", " working days")
-            if value.get("unit", "working") == "working"
-            else Bi("个自然日", " calendar days")
-        )
-        return f"{value['days']}{unit.get(lang)}"
+        days = "working" if value.get("unit", "working") == "working" else "calendar"
+        return t(f"diff_days_{days}", lang, days=value["days"])
     if field == "materials" and isinstance(value, list):
-        return f"{len(value)}" + (
-            f"（{'、'.join(value)}）" if lang == "zh" else f" ({', '.join(value)})"
-        )
+        return f"{len(value)}" + t("aside", lang, text=t("list_sep", lang).join(value))
     if isinstance(value, bool):
-        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+        return t("yes" if value else "no", lang)
     return str(value)
 
 
 def describe(change: Change, lang: Lang) -> str:
     """What changed, in one line (without the class)."""
-    what = _KIND[change.kind].get(lang)
+    what = t(f"diff_kind_{change.kind}", lang)
     if change.kind == "recoded":
         return f"{what} {change.old_code} → {change.code}"
     if change.kind in ("renamed", "reassigned"):
-        return (
-            f"{what}：{change.old} → {change.new}"
-            if lang == "zh"
-            else f"{what}: {change.old} → {change.new}"
-        )
+        return t("diff_change", lang, what=what, old=change.old, new=change.new)
     if (
         change.field == "materials"
         and isinstance(change.old, list)
         and isinstance(change.new, list)
     ):
-        label = _FIELD["materials"].get(lang)
+        label = t("diff_field_materials", lang)
         item = f" [{change.item}]" if change.item else ""
         gone = [m for m in change.old if m not in change.new]
         came = [m for m in change.new if m not in change.old]
+        sep = t("list_sep", lang)
         parts = []
         if gone:
-            parts.append(
-                ("删去：" if lang == "zh" else "removed: ")
-                + ("、" if lang == "zh" else ", ").join(gone)
-            )
+            parts.append(t("diff_items_removed", lang, items=sep.join(gone)))
         if came:
-            parts.append(
-                ("增加：" if lang == "zh" else "added: ")
-                + ("、" if lang == "zh" else ", ").join(came)
-            )
-        detail = (
-            ("（" + "；".join(parts) + "）") if lang == "zh" else (" (" + "; ".join(parts) + ")")
-        )
+            parts.append(t("diff_items_added", lang, items=sep.join(came)))
+        detail = t("aside", lang, text=t("diff_part_sep", lang).join(parts))
         return f"{what}{item} {label} {len(change.old)} → {len(change.new)}{detail}"
     if change.field:
-        label = _FIELD.get(change.field, Bi(change.field, change.field)).get(lang)
+        label = name_of("diff_field", change.field, lang)
         item = f" [{change.item}]" if change.item else ""
         text = f"{what}{item} {label} {value_text(change.field, change.old, lang)} → {value_text(change.field, change.new, lang)}"
         if change.falls_out:
@@ -129,93 +72,34 @@ def describe(change: Change, lang: Lang) -> str:
     return what
 
 
-def _pct(value: float | None, unknown: int = 0, lang: Lang = "en") -> str:
-    """A share, with the units of unknown visits beside it (they are in its denominator)."""
-    shown = "—" if value is None else f"{value * 100:.1f}%"
-    return _with_unknown(shown, unknown, lang)
+def level_rows(result: DiffResult, lang: Lang) -> list[tuple[str, str, str, str]]:
+    """(level, share before, share after, change in points)."""
+    return [
+        (t(f"diff_level_{c.key}", lang), *_shares(c, lang), c.points)
+        for c in level_changes(result.before, result.after)
+    ]
 
 
-def _with_unknown(shown: str, unknown: int, lang: Lang) -> str:
-    return t("share_not_given", lang, share=shown, count=f"{unknown:,}") if unknown else shown
-
-
-def _delta(a: float | None, b: float | None) -> str:
-    """A share's change in percentage points, from the unrounded shares and rounded once:
-    one decimal, or two under a tenth of a point so that a real change never reads as
-    0.0 or as a rounded-up tenth (-0.08, not +0.0)."""
-    if a is None or b is None:
-        return "—"
-    points = (b - a) * 100
-    if points != 0 and abs(points) < 0.1:
-        return f"{points:+.2f}" if abs(points) >= 0.005 else f"{points:+.3f}"
-    return f"{points + 0.0:+.1f}"  # + 0.0: no "-0.0"
-
-
-def level_rows(
-    before: Coverage | None, after: Coverage | None, lang: Lang
-) -> list[tuple[str, str, str, str]]:
-    rows = []
-    levels = set(before.levels if before else {}) | set(after.levels if after else {})
-    for level in ("province", "city", "county", "township"):
-        if level not in levels:
-            continue
-        fa = before.levels.get(level) if before else None
-        fb = after.levels.get(level) if after else None
-        a = fa.mean_share if fa else None
-        b = fb.mean_share if fb else None
-        rows.append(
-            (
-                _LEVEL[level].get(lang),
-                _pct(a, fa.pooled.unknown if fa else 0, lang),
-                _pct(b, fb.pooled.unknown if fb else 0, lang),
-                _delta(a, b),
-            )
-        )
-    return rows
-
-
-def region_rows(
-    before: Coverage | None, after: Coverage | None, lang: Lang = "en"
-) -> list[tuple[str, str, str, str, str]]:
-    rows = []
-    names: dict[str, str] = {
-        **(before.region_names if before else {}),
-        **(after.region_names if after else {}),
-    }
-    for region in sorted(names):
-        ta = before.by_region.get(region) if before else None
-        tb = after.by_region.get(region) if after else None
-        a = ta.share if ta else None
-        b = tb.share if tb else None
-        if a != b:
-            rows.append(
-                (
-                    region,
-                    names[region],
-                    _pct(a, ta.unknown if ta else 0, lang),
-                    _pct(b, tb.unknown if tb else 0, lang),
-                    _delta(a, b),
-                )
-            )
-    return rows
+def _shares(c: ShareChange, lang: Lang) -> tuple[str, str]:
+    return not_given(c.before, c.before_unknown, lang), not_given(c.after, c.after_unknown, lang)
 
 
 def _saved(kind: str, value: float, unknown: int, lang: Lang) -> str:
     """One reform measure in words that never read as a double negative: a saving is
     "减次数 2" / "fewer visits 2", the opposite "增次数 2" / "more visits 2"."""
     key = f"diff_{'less' if value >= 0 else 'more'}_{kind}"
-    return _with_unknown(t(key, lang, n=f"{abs(value):g}"), unknown, lang)
+    return not_given(t(key, lang, n=f"{abs(value):g}"), unknown, lang)
 
 
-def summary_line(result: DiffResult, lang: Lang) -> str:
+def summary_parts(result: DiffResult, lang: Lang) -> list[str]:
+    """The four reform measures: matters, visits, materials and promised days saved."""
     s = result.summary
-    parts = [
+    return [
         _saved("matters", s.matters_saved, 0, lang),
         _saved("visits", s.visits_saved, s.visits_unknown, lang),
         _saved("materials", s.materials_saved, s.materials_unknown, lang),
         _saved("days", s.days_saved, s.days_unknown, lang),
     ]
-    return " · ".join(parts)
 
 
 def counts_line(result: DiffResult, lang: Lang) -> str:
@@ -234,8 +118,8 @@ def render_text(result: DiffResult, console: Console, lang: Lang, old: str, new:
         Text(one_line(t("diff_title", lang, old=old, new=new)), style="bold"), soft_wrap=True
     )
     console.print(Text(counts_line(result, lang)), soft_wrap=True)
-    console.print(Text(summary_line(result, lang)), soft_wrap=True)
-    for label, a, b, d in level_rows(result.before, result.after, lang):
+    console.print(Text(" · ".join(summary_parts(result, lang))), soft_wrap=True)
+    for label, a, b, d in level_rows(result, lang):
         console.print(Text(f"  {label}  {a} → {b}  ({d})"), soft_wrap=True)
     region = None
     for change in sorted(
@@ -253,7 +137,7 @@ def render_text(result: DiffResult, console: Console, lang: Lang, old: str, new:
         line.append(_MARK[change.cls] + " ", style=_STYLE[change.cls])
         line.append(one_line(f"{change.code} {change.name}{_agency(change, lang)}  "))
         line.append(one_line(describe(change, lang)))
-        line.append(f"  [{_CLASS[change.cls].get(lang)}]", style=_STYLE[change.cls])
+        line.append(f"  [{t(f'diff_class_{change.cls}', lang)}]", style=_STYLE[change.cls])
         if change.accepted:
             line.append(one_line(t("diff_accepted", lang, reason=change.accepted)), style="yellow")
         if change.loc:
@@ -267,7 +151,7 @@ def _agency(change: Change, lang: Lang) -> str:
     """The agency beside a matter's name, where several agencies implement it."""
     if not change.shared or not change.agency or change.kind == "reassigned":
         return ""
-    return f"（{change.agency}）" if lang == "zh" else f" ({change.agency})"
+    return t("aside", lang, text=change.agency)
 
 
 def render_markdown(result: DiffResult, lang: Lang, old: str, new: str) -> str:
@@ -280,28 +164,24 @@ def render_markdown(result: DiffResult, lang: Lang, old: str, new: str) -> str:
     out += [
         f"| {h('md_class')} | {h('md_count')} |",
         "| --- | ---: |",
-        f"| ▲ {_CLASS['improvement'].get(lang)} | {result.count('improvement')} |",
-        f"| ▼ {_CLASS['regression'].get(lang)} | {result.count('regression')}"
+        f"| ▲ {t('diff_class_improvement', lang)} | {result.count('improvement')} |",
+        f"| ▼ {t('diff_class_regression', lang)} | {result.count('regression')}"
         + (
             f" ({h('md_accepted')} {result.count('regression', accepted=True)})"
             if result.count("regression", accepted=True)
             else ""
         )
         + " |",
-        f"| · {_CLASS['neutral'].get(lang)} | {result.count('neutral')} |",
+        f"| · {t('diff_class_neutral', lang)} | {result.count('neutral')} |",
         "",
     ]
-    s = result.summary
     out += [
         f"| {h('md_reduce_matters')} | {h('md_reduce_visits')} | {h('md_reduce_materials')} | {h('md_reduce_days')} |",
         "| ---: | ---: | ---: | ---: |",
-        f"| {_saved('matters', s.matters_saved, 0, lang)}"
-        f" | {_saved('visits', s.visits_saved, s.visits_unknown, lang)}"
-        f" | {_saved('materials', s.materials_saved, s.materials_unknown, lang)}"
-        f" | {_saved('days', s.days_saved, s.days_unknown, lang)} |",
+        "| " + " | ".join(summary_parts(result, lang)) + " |",
         "",
     ]
-    rows = level_rows(result.before, result.after, lang)
+    rows = level_rows(result, lang)
     if rows:
         out += [
             f"| {h('md_level')} | {h('md_before')} | {h('md_after')} | {h('md_change')} |",
@@ -309,7 +189,7 @@ def render_markdown(result: DiffResult, lang: Lang, old: str, new: str) -> str:
         ]
         out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
         out.append("")
-    regions = region_rows(result.before, result.after, lang)
+    regions = region_changes(result.before, result.after)
     if regions:
         out += [f"<details><summary>{h('md_region_shares')} ({len(regions)})</summary>", ""]
         out += [
@@ -317,8 +197,8 @@ def render_markdown(result: DiffResult, lang: Lang, old: str, new: str) -> str:
             "| --- | ---: | ---: | ---: |",
         ]
         out += [
-            f"| {markdown_text(r)} {markdown_text(n)} | {a} | {b} | {d} |"
-            for r, n, a, b, d in regions
+            f"| {markdown_text(c.key)} {markdown_text(c.name)} | {' | '.join(_shares(c, lang))} | {c.points} |"
+            for c in regions
         ]
         out += ["", "</details>", ""]
     if result.changes:

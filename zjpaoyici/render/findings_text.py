@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
@@ -26,10 +27,8 @@ def render(result: Result, console: Console, lang: Lang, show_suppressed: bool =
             line = Text("  ")
             # file:line:col at the start, so a terminal or editor can jump to it
             line.append(one_line(f"{file}:{finding.loc.line}:{finding.loc.col}") + " ")
-            line.append(
-                t(f"severity_{severity.value}", lang).ljust(6 if lang == "en" else 4),
-                style=_STYLE[severity],
-            )
+            label = t(f"severity_{severity.value}", lang)  # padded to six terminal cells
+            line.append(label + " " * (6 - cell_len(label)), style=_STYLE[severity])
             line.append(f" {finding.rule} ", style="bold")
             line.append(one_line(message_of(finding, lang)))
             line.append(f" [{rule.name}]", style="dim")

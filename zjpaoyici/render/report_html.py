@@ -4,18 +4,16 @@ network request. Every text a catalogue contributes is escaped."""
 
 from __future__ import annotations
 
-from zjpaoyici.catalogue import fields
+from zjpaoyici.catalogue.fields import LEVELS, level_label
 from zjpaoyici.i18n import Lang, t
-from zjpaoyici.ops.stats.figures import Tally
+from zjpaoyici.ops.stats.figures import Tally, level_share, percent, target_percent
 from zjpaoyici.ops.stats.report import GroupBy, Report
 from zjpaoyici.render.report_out import (
-    LEVELS,
-    UNITS,
+    BUNDLE_LEVEL_COLUMNS,
     bundle_level_rows,
+    number_cell,
     overall_sentence,
-    pct,
     row_label,
-    target_pct,
 )
 from zjpaoyici.render.safe import html_text as esc
 
@@ -66,15 +64,9 @@ SCRIPT = """
 """
 
 
-def _num(value: float | None) -> str:
-    return "" if value is None else f"{value:.6f}"
-
-
 def _level_svg(report: Report, lang: Lang) -> str:
     """Horizontal bars per level with the target marked."""
-    rows = [
-        (lv, report.coverage.levels[lv]) for lv in fields.LEVELS if lv in report.coverage.levels
-    ]
+    rows = list(report.coverage.levels.items())
     width, label_w, bar_w, row_h = 640, 150, 400, 34
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{row_h * len(rows) + 10}"'
@@ -82,9 +74,9 @@ def _level_svg(report: Report, lang: Lang) -> str:
     ]
     for i, (level, fig) in enumerate(rows):
         y = 5 + i * row_h
-        value = report.level_value(fig) or 0.0
+        value = level_share(fig, report.basis) or 0.0
         parts.append(
-            f'<text x="0" y="{y + 18}" font-size="14">{esc(LEVELS[level].get(lang))}</text>'
+            f'<text x="0" y="{y + 18}" font-size="14">{esc(level_label(level, lang))}</text>'
         )
         parts.append(
             f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="18" fill="#eaeef2"/>'
@@ -99,7 +91,7 @@ def _level_svg(report: Report, lang: Lang) -> str:
                 f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y}" y2="{y + 26}" stroke="#cf222e" stroke-width="2"/>'
             )
         parts.append(
-            f'<text x="{label_w + bar_w + 8}" y="{y + 18}" font-size="14">{esc(pct(value if fig.mean_share is not None else None))}</text>'
+            f'<text x="{label_w + bar_w + 8}" y="{y + 18}" font-size="14">{esc(percent(value if fig.mean_share is not None else None))}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -112,7 +104,7 @@ def _history_svg(report: Report, lang: Lang) -> str:
         return ""
     width, height, left, top, bottom = 640, 240, 50, 10, 40
     plot_w, plot_h = width - left - 10, height - top - bottom
-    levels = [lv for lv in fields.LEVELS if any(lv in h.levels for h in points)]
+    levels = [lv for lv in LEVELS if any(lv in h.levels for h in points)]
     step = plot_w / max(len(points) - 1, 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}"'
@@ -123,7 +115,7 @@ def _history_svg(report: Report, lang: Lang) -> str:
         parts.append(
             f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#eaeef2"/>'
         )
-        parts.append(f'<text x="0" y="{y + 4:.1f}" font-size="11">{int(frac * 100)}%</text>')
+        parts.append(f'<text x="0" y="{y + 4:.1f}" font-size="11">{percent(frac, 0)}</text>')
     for i, h in enumerate(points):
         x = left + i * step
         parts.append(
@@ -145,7 +137,7 @@ def _history_svg(report: Report, lang: Lang) -> str:
     for i, level in enumerate(levels):
         parts.append(
             f'<text x="{left + i * 140}" y="{height - 4}" font-size="12" fill="{COLORS.get(level, "#57606a")}">'
-            f"■ {esc(LEVELS[level].get(lang))}</text>"
+            f"■ {esc(level_label(level, lang))}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -163,8 +155,8 @@ def _tally_cells(tally: Tally) -> str:
     return (
         f'<td class="n" data-value="{tally.total}">{tally.total}</td>'
         f'<td class="n" data-value="{tally.met}">{tally.met}</td>'
-        f'<td class="n" data-value="{_num(share)}">{esc(pct(share))} <span class="bar" style="width:{width}px"></span></td>'
-        f'<td class="n" data-value="{_num(tally.zero_share)}">{esc(pct(tally.zero_share))}</td>'
+        f'<td class="n" data-value="{number_cell(share)}">{esc(percent(share))} <span class="bar" style="width:{width}px"></span></td>'
+        f'<td class="n" data-value="{number_cell(tally.zero_share)}">{esc(percent(tally.zero_share))}</td>'
         f'<td class="n" data-value="{tally.unknown}">{tally.unknown}</td>'
     )
 
@@ -181,7 +173,8 @@ def _group_table(report: Report, by: GroupBy, lang: Lang, table_id: str) -> str:
     for row in report.rows(by):
         cells = f"<td>{esc(row_label(row, by, lang))}</td>"
         if by == "region":
-            cells += f"<td>{esc(LEVELS.get(row.level, LEVELS['unknown']).get(lang))}</td>"
+            level = row.level if row.level in ("", *LEVELS) else "unknown"
+            cells += f"<td>{esc(level_label(level, lang))}</td>"
         body.append(f"<tr>{cells}{_tally_cells(row.tally)}</tr>")
     return (
         f'<table class="sortable" id="{table_id}"><thead><tr>{"".join(heads)}</tr></thead>'
@@ -199,17 +192,7 @@ def _bundle_section(report: Report, lang: Lang) -> list[str]:
         + "</tr>"
         for row in bundle_level_rows(report, lang)
     )
-    heads = "".join(
-        f"<th>{esc(t(k, lang))}</th>"
-        for k in (
-            "rh_level",
-            "rh_regions",
-            "rh_bundles_mean",
-            "rh_mean_share",
-            "rh_pooled",
-            "rh_zero",
-        )
-    )
+    heads = "".join(f"<th>{esc(t(k, lang))}</th>" for k in BUNDLE_LEVEL_COLUMNS)
     list_heads = "".join(
         _sort_head(t(k, lang), k in ("rh_visits", "rh_regions"))
         for k in ("md_code", "md_name", "rh_stage", "rh_department", "rh_visits", "rh_regions")
@@ -231,17 +214,14 @@ def render_html(report: Report, lang: Lang) -> str:
     cov = report.coverage
     checks = {c.level: c for c in report.checks}
     cards = []
-    for level in fields.LEVELS:
-        fig = cov.levels.get(level)
-        if fig is None:
-            continue
+    for level, fig in cov.levels.items():
         check = checks.get(level)
         cls = "" if check is None else (" ok" if check.ok else " fail")
         target = report.targets.get(level)
         cards.append(
-            f'<div class="card{cls}" data-level="{level}"><div>{esc(LEVELS[level].get(lang))}</div>'
-            f'<div class="big">{esc(pct(report.level_value(fig)))}</div>'
-            f'<div class="note">{esc(t("html_card", lang, count=f"{fig.mean_count:.0f}" if fig.mean_count is not None else "—", regions=fig.regions, pooled=pct(fig.pooled.share), target=target_pct(target)))}</div></div>'
+            f'<div class="card{cls}" data-level="{level}"><div>{esc(level_label(level, lang))}</div>'
+            f'<div class="big">{esc(percent(level_share(fig, report.basis)))}</div>'
+            f'<div class="note">{esc(t("html_card", lang, count=f"{fig.mean_count:.0f}" if fig.mean_count is not None else "—", regions=fig.regions, pooled=percent(fig.pooled.share), target=target_percent(target)))}</div></div>'
         )
     multi_rows = "".join(
         f"<tr><td>{esc(u.region)}</td><td>{esc(u.code)}</td><td>{esc(u.name)}</td><td>{esc(u.department)}</td>"
@@ -254,8 +234,8 @@ def render_html(report: Report, lang: Lang) -> str:
     )
     history = _history_svg(report, lang)
     overall = overall_sentence(cov.overall, lang)
-    title = t("report_title", lang, name=report.name, unit=UNITS[report.unit].get(lang))
-    html_lang = "zh-CN" if lang == "zh" else "en"
+    title = t("report_title", lang, name=report.name, unit=t(f"unit_{report.unit}", lang))
+    html_lang = {"zh": "zh-CN", "en": "en"}[lang]
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{html_lang}"><head><meta charset="utf-8">',

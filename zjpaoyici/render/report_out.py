@@ -10,41 +10,25 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from zjpaoyici.catalogue import fields
-from zjpaoyici.i18n import Bi, Lang, t
-from zjpaoyici.ops.stats.figures import Tally, Unit
-from zjpaoyici.ops.stats.report import GroupBy, Report, Row
+from zjpaoyici.catalogue.fields import LEVELS, level_label
+from zjpaoyici.i18n import Lang, t
+from zjpaoyici.ops.stats.figures import (
+    LevelFigure,
+    Tally,
+    Unit,
+    level_share,
+    percent,
+    target_percent,
+)
+from zjpaoyici.ops.stats.report import GroupBy, LevelCheck, Report, Row
 from zjpaoyici.render.safe import json_text, markdown_text, one_line
 
-LEVELS = {
-    **{lv.key: Bi(lv.zh, lv.en) for lv in fields.LEVEL_TERMS},
-    "unknown": Bi("未知层级", "unknown level"),
-    "": Bi("", ""),
-}
-UNITS = {
-    "entry": Bi("实施条目", "entries"),
-    "main": Bi("主项", "main matters"),
-    "item": Bi("办理项", "handling items"),
-}
 MULTI_LIMIT = 20
 
 
-def pct(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value * 100:.{digits}f}%"
-
-
-def target_pct(value: float | None) -> str:
-    """A target as written, to 0.01%: 0.8 → ``80%``, 0.8235 → ``82.35%`` (a rounded
-    ``82%`` target next to an 82.3% share that fails would read as a bug)."""
-    if value is None:
-        return "—"
-    return f"{value * 100:.2f}".rstrip("0").rstrip(".") + "%"
-
-
-def share_text(value: float | None, unknown: int, lang: Lang) -> str:
-    """A share over the units where its fact is known, with the units where it is not:
-    ``45.0%``, ``45.0%（12 项未填）``, or ``—（2,262 项未填）`` when nothing is known."""
-    shown = pct(value)
+def not_given(shown: str, unknown: int, lang: Lang) -> str:
+    """A figure with the units where its fact is not given beside it: ``45.0%``,
+    ``45.0%（12 项未填）``, or ``—（2,262 项未填）`` when nothing is known."""
     return t("share_not_given", lang, share=shown, count=f"{unknown:,}") if unknown else shown
 
 
@@ -55,15 +39,15 @@ def overall_sentence(o: Tally, lang: Lang) -> str:
     return t(
         "report_overall",
         lang,
-        share=pct(o.share),
-        zero=pct(o.zero_share),
+        share=percent(o.share),
+        zero=percent(o.zero_share),
         visits_unknown=t("report_visits_unknown", lang, count=f"{o.unknown:,}")
         if o.unknown
         else "",
-        full=share_text(o.online_full_share, o.online_full_unknown, lang),
-        online=share_text(o.online_any_share, o.online_any_unknown, lang),
-        mobile=share_text(o.mobile_share, o.mobile_unknown, lang),
-        volume=share_text(o.volume_share, o.volume_missing, lang),
+        full=not_given(percent(o.online_full_share), o.online_full_unknown, lang),
+        online=not_given(percent(o.online_any_share), o.online_any_unknown, lang),
+        mobile=not_given(percent(o.mobile_share), o.mobile_unknown, lang),
+        volume=not_given(percent(o.volume_share), o.volume_missing, lang),
         units=f"{o.total:,}",
     )
 
@@ -80,7 +64,7 @@ def bar(value: float | None, width: int = 20) -> str:
 
 def row_label(row: Row, by: GroupBy, lang: Lang) -> str:
     if by == "level":
-        return LEVELS.get(row.key, Bi(row.key, row.key)).get(lang)
+        return level_label(row.key, lang)
     if by == "region":
         return f"{row.key} {row.label}"
     return row.label
@@ -134,13 +118,7 @@ def render_json(report: Report) -> str:
         "basis": report.basis,
         "overall": tally_json(cov.overall),
         "levels": {
-            level: {
-                "regions": fig.regions,
-                "mean_count": fig.mean_count,
-                "mean_share": fig.mean_share,
-                "pooled": tally_json(fig.pooled),
-                "target": report.targets.get(level),
-            }
+            level: {**_level_json(fig), "target": report.targets.get(level)}
             for level, fig in cov.levels.items()
         },
         "regions": [
@@ -169,19 +147,20 @@ def render_json(report: Report) -> str:
     return json_text(data) + "\n"
 
 
+def _level_json(fig: LevelFigure) -> dict[str, Any]:
+    return {
+        "regions": fig.regions,
+        "mean_count": fig.mean_count,
+        "mean_share": fig.mean_share,
+        "pooled": tally_json(fig.pooled),
+    }
+
+
 def _bundles_json(report: Report) -> dict[str, Any]:
     b = report.coverage.bundles
     return {
         "overall": tally_json(b.overall),
-        "levels": {
-            level: {
-                "regions": f.regions,
-                "mean_count": f.mean_count,
-                "mean_share": f.mean_share,
-                "pooled": tally_json(f.pooled),
-            }
-            for level, f in b.levels.items()
-        },
+        "levels": {level: _level_json(f) for level, f in b.levels.items()},
         "regions": [
             {"code": r, "name": report.coverage.region_names.get(r, r), **tally_json(t)}
             for r, t in sorted(b.by_region.items())
@@ -237,13 +216,13 @@ def render_csv(report: Report, by: GroupBy, lang: Lang) -> str:
                 _cell(row_label(row, by, lang) if by == "level" else row.label),
                 row.level,
             ]
-            + [_num(data[c]) for c in CSV_COLUMNS[3:]]
+            + [number_cell(data[c]) for c in CSV_COLUMNS[3:]]
         )
     for level, fig in report.coverage.bundles.levels.items():
         data = tally_json(fig.pooled)
-        label = f"{t('report_bundles', lang)}·{LEVELS[level].get(lang)}"
+        label = f"{t('report_bundles', lang)}·{level_label(level, lang)}"
         writer.writerow(
-            [f"bundles:{level}", label, level] + [_num(data[c]) for c in CSV_COLUMNS[3:]]
+            [f"bundles:{level}", label, level] + [number_cell(data[c]) for c in CSV_COLUMNS[3:]]
         )
     return out.getvalue()
 
@@ -254,7 +233,8 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _num(value: Any) -> str:
+def number_cell(value: Any) -> str:
+    """A figure in a machine-read cell: floats to six decimals, nothing for unknown."""
     if value is None:
         return ""
     if isinstance(value, float):
@@ -262,10 +242,67 @@ def _num(value: Any) -> str:
     return str(value)
 
 
-def _level_lines(report: Report, lang: Lang) -> list[tuple[str, Any]]:
-    """(level, figure) in display order."""
+LEVEL_COLUMNS = [
+    "rh_level",
+    "rh_regions",
+    "rh_mean_count",
+    "rh_mean_share",
+    "rh_pooled",
+    "rh_zero",
+    "rh_unknown",
+    "rh_target",
+]
+BUNDLE_LEVEL_COLUMNS = [
+    "rh_level",
+    "rh_regions",
+    "rh_bundles_mean",
+    "rh_mean_share",
+    "rh_pooled",
+    "rh_zero",
+]
+GROUP_COLUMNS = ["rh_name", "rh_units", "rh_met", "rh_share", "rh_zero", "rh_unknown"]
+
+
+def level_rows(
+    report: Report, lang: Lang
+) -> list[tuple[list[str], float | None, LevelCheck | None]]:
+    """Per level: the cells of :data:`LEVEL_COLUMNS`, the share it is judged by (for a
+    bar) and its check against the target, if any."""
+    checks = {c.level: c for c in report.checks}
     return [
-        (lv, report.coverage.levels[lv]) for lv in fields.LEVELS if lv in report.coverage.levels
+        (
+            [
+                level_label(level, lang),
+                str(fig.regions),
+                "—" if fig.mean_count is None else f"{fig.mean_count:.0f}",
+                percent(fig.mean_share),
+                percent(fig.pooled.share),
+                percent(fig.pooled.zero_share),
+                str(fig.pooled.unknown),
+                target_percent(report.targets.get(level)),
+            ],
+            level_share(fig, report.basis),
+            checks.get(level),
+        )
+        for level, fig in report.coverage.levels.items()
+    ]
+
+
+def group_rows(report: Report, by: GroupBy, lang: Lang) -> list[tuple[list[str], float | None]]:
+    """Per row of the breakdown: the cells of :data:`GROUP_COLUMNS` and its share."""
+    return [
+        (
+            [
+                row_label(row, by, lang),
+                str(row.tally.total),
+                str(row.tally.met),
+                percent(row.tally.share),
+                percent(row.tally.zero_share),
+                str(row.tally.unknown),
+            ],
+            row.tally.share,
+        )
+        for row in report.rows(by)
     ]
 
 
@@ -273,62 +310,34 @@ def render_table(report: Report, console: Console, by: GroupBy, lang: Lang) -> N
     cov = report.coverage
     console.print(
         Text(
-            one_line(t("report_title", lang, name=report.name, unit=UNITS[report.unit].get(lang))),
+            one_line(
+                t("report_title", lang, name=report.name, unit=t(f"unit_{report.unit}", lang))
+            ),
             style="bold",
         ),
         soft_wrap=True,
     )
     levels = Table(title=t("report_levels", lang), title_justify="left")
-    for col in (
-        "rh_level",
-        "rh_regions",
-        "rh_mean_count",
-        "rh_mean_share",
-        "rh_bar",
-        "rh_pooled",
-        "rh_zero",
-        "rh_unknown",
-        "rh_target",
-    ):
+    for col in (*LEVEL_COLUMNS[:4], "rh_bar", *LEVEL_COLUMNS[4:]):
         levels.add_column(
             t(col, lang), justify="left" if col in ("rh_level", "rh_bar") else "right"
         )
-    checks = {c.level: c for c in report.checks}
-    for level, fig in _level_lines(report, lang):
-        value = report.level_value(fig)
-        target = report.targets.get(level)
-        check = checks.get(level)
+    for cells, value, check in level_rows(report, lang):
         mark = "" if check is None else (" ✓" if check.ok else " ✗")
         style = "" if check is None else ("green" if check.ok else "bold red")
-        levels.add_row(
-            LEVELS[level].get(lang),
-            str(fig.regions),
-            f"{fig.mean_count:.0f}" if fig.mean_count is not None else "—",
-            pct(fig.mean_share),
-            Text(bar(value), style="cyan"),
-            pct(fig.pooled.share),
-            pct(fig.pooled.zero_share),
-            str(fig.pooled.unknown),
-            Text(target_pct(target) + mark, style=style),
-        )
+        target = Text(cells[7] + mark, style=style)
+        levels.add_row(*cells[:4], Text(bar(value), style="cyan"), *cells[4:7], target)
     console.print(levels)
     console.print(Text(t("report_basis_note", lang), style="dim"), soft_wrap=True)
     if by != "level":
         table = Table(title=t(f"report_by_{by}", lang), title_justify="left")
-        for col in ("rh_name", "rh_units", "rh_met", "rh_share", "rh_bar", "rh_zero", "rh_unknown"):
+        for col in (*GROUP_COLUMNS[:4], "rh_bar", *GROUP_COLUMNS[4:]):
             table.add_column(
                 t(col, lang), justify="left" if col in ("rh_name", "rh_bar") else "right"
             )
-        for row in report.rows(by):
-            table.add_row(
-                Text(one_line(row_label(row, by, lang))),
-                str(row.tally.total),
-                str(row.tally.met),
-                pct(row.tally.share),
-                Text(bar(row.tally.share), style="cyan"),
-                pct(row.tally.zero_share),
-                str(row.tally.unknown),
-            )
+        for cells, share in group_rows(report, by, lang):
+            bar_text = Text(bar(share), style="cyan")
+            table.add_row(Text(one_line(cells[0])), *cells[1:4], bar_text, *cells[4:])
         console.print(table)
     console.print(
         Text(overall_sentence(cov.overall, lang)),
@@ -364,9 +373,9 @@ def below_lines(report: Report, lang: Lang) -> list[str]:
         t(
             "report_below",
             lang,
-            level=LEVELS[check.level].get(lang),
-            value=pct(check.value, 2),
-            target=target_pct(check.target),
+            level=level_label(check.level, lang),
+            value=percent(check.value, 2),
+            target=target_percent(check.target),
         )
         for check in report.failed
     ]
@@ -377,15 +386,14 @@ def bundle_level_rows(report: Report, lang: Lang) -> list[tuple[str, str, str, s
     b = report.coverage.bundles
     return [
         (
-            LEVELS[level].get(lang),
+            level_label(level, lang),
             str(fig.regions),
-            f"{fig.pooled.total / fig.regions:.1f}" if fig.regions else "—",
-            pct(fig.mean_share),
-            pct(fig.pooled.share),
-            pct(fig.pooled.zero_share),
+            "—" if fig.mean_units is None else f"{fig.mean_units:.1f}",
+            percent(fig.mean_share),
+            percent(fig.pooled.share),
+            percent(fig.pooled.zero_share),
         )
-        for level in fields.LEVELS
-        if (fig := b.levels.get(level)) is not None
+        for level, fig in b.levels.items()
     ]
 
 
@@ -394,14 +402,7 @@ def _bundle_table(report: Report, console: Console, lang: Lang) -> None:
     if not b.rows:
         return
     table = Table(title=t("report_bundles_title", lang, count=len(b.rows)), title_justify="left")
-    for col in (
-        "rh_level",
-        "rh_regions",
-        "rh_bundles_mean",
-        "rh_mean_share",
-        "rh_pooled",
-        "rh_zero",
-    ):
+    for col in BUNDLE_LEVEL_COLUMNS:
         table.add_column(t(col, lang), justify="left" if col == "rh_level" else "right")
     for row in bundle_level_rows(report, lang):
         table.add_row(*row)
@@ -411,14 +412,16 @@ def _bundle_table(report: Report, console: Console, lang: Lang) -> None:
 def _history_table(report: Report, console: Console, lang: Lang) -> None:
     if not report.history:
         return
-    levels = [lv for lv in fields.LEVELS if any(lv in h.levels for h in report.history)]
+    levels = [lv for lv in LEVELS if any(lv in h.levels for h in report.history)]
     table = Table(title=t("report_history", lang), title_justify="left")
     table.add_column(t("rh_rev", lang))
     table.add_column(t("rh_date", lang))
     for lv in levels:
-        table.add_column(LEVELS[lv].get(lang), justify="right")
+        table.add_column(level_label(lv, lang), justify="right")
     for h in report.history:
-        table.add_row(Text(one_line(h.rev)), h.date[:10], *[pct(h.levels.get(lv)) for lv in levels])
+        table.add_row(
+            Text(one_line(h.rev)), h.date[:10], *[percent(h.levels.get(lv)) for lv in levels]
+        )
     console.print(table)
 
 
@@ -429,35 +432,21 @@ def render_markdown(report: Report, by: GroupBy, lang: Lang) -> str:
         return t(key, lang)
 
     out = [
-        f"### {markdown_text(t('report_title', lang, name=report.name, unit=UNITS[report.unit].get(lang)))}",
+        f"### {markdown_text(t('report_title', lang, name=report.name, unit=t(f'unit_{report.unit}', lang)))}",
         "",
     ]
-    out += [
-        f"| {h('rh_level')} | {h('rh_regions')} | {h('rh_mean_count')} | {h('rh_mean_share')} | {h('rh_pooled')} | {h('rh_zero')} | {h('rh_unknown')} | {h('rh_target')} |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    checks = {c.level: c for c in report.checks}
-    for level, fig in _level_lines(report, lang):
-        check = checks.get(level)
-        target = report.targets.get(level)
+    out += ["| " + " | ".join(h(c) for c in LEVEL_COLUMNS) + " |"]
+    out += ["| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for cells, _, check in level_rows(report, lang):
         mark = "" if check is None else (" ✅" if check.ok else " ❌")
-        out.append(
-            f"| {LEVELS[level].get(lang)} | {fig.regions} | {fig.mean_count:.0f} | {pct(fig.mean_share)} "
-            f"| {pct(fig.pooled.share)} | {pct(fig.pooled.zero_share)} | {fig.pooled.unknown} "
-            f"| {target_pct(target)}{mark} |"
-        )
+        out.append("| " + " | ".join(cells) + mark + " |")
     out += ["", h("report_basis_note"), "", markdown_text(overall_sentence(cov.overall, lang)), ""]
     if by != "level":
         out += [f"#### {h(f'report_by_{by}')}", ""]
-        out += [
-            f"| {h('rh_name')} | {h('rh_units')} | {h('rh_met')} | {h('rh_share')} | {h('rh_zero')} | {h('rh_unknown')} |",
-            "| --- | ---: | ---: | ---: | ---: | ---: |",
-        ]
-        for row in report.rows(by):
-            out.append(
-                f"| {markdown_text(row_label(row, by, lang))} | {row.tally.total} | {row.tally.met} "
-                f"| {pct(row.tally.share)} | {pct(row.tally.zero_share)} | {row.tally.unknown} |"
-            )
+        out += ["| " + " | ".join(h(c) for c in GROUP_COLUMNS) + " |"]
+        out += ["| --- | ---: | ---: | ---: | ---: | ---: |"]
+        for cells, _ in group_rows(report, by, lang):
+            out.append(f"| {markdown_text(cells[0])} | " + " | ".join(cells[1:]) + " |")
         out.append("")
     if cov.multi_visit:
         out += [
@@ -488,11 +477,8 @@ def _bundles_markdown(report: Report, lang: Lang) -> list[str]:
         return t(key, lang)
 
     out = [f"#### {markdown_text(t('report_bundles_title', lang, count=len(b.rows)))}", ""]
-    out += [
-        f"| {h('rh_level')} | {h('rh_regions')} | {h('rh_bundles_mean')} | {h('rh_mean_share')}"
-        f" | {h('rh_pooled')} | {h('rh_zero')} |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
-    ]
+    out += ["| " + " | ".join(h(c) for c in BUNDLE_LEVEL_COLUMNS) + " |"]
+    out += ["| --- | ---: | ---: | ---: | ---: | ---: |"]
     out += ["| " + " | ".join(row) + " |" for row in bundle_level_rows(report, lang)]
     out += ["", f"<details><summary>{h('report_bundle_list')} ({len(b.rows)})</summary>", ""]
     out += [

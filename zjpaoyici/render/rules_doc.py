@@ -248,28 +248,26 @@ def rule_explained(rule_id: str, lang: Lang) -> str:
     title, severity, why it matters, the fix, and each worked example — the failing files,
     what is reported, and the change that fixes it."""
     r = REGISTRY[rule_id]
-    zh = lang == "zh"
     out = [
         f"# {r.id} {r.title.get(lang)} (`{r.name}`, {t('severity_' + r.severity.value, lang)})",
         "",
-        f"{'为什么' if zh else 'Why'}: {r.why.get(lang)}",
+        f"{t('explain_why', lang)}: {r.why.get(lang)}",
     ]
     hint = r.hint.get(lang)
     if hint and "{" not in hint:
-        out.append(f"{'修改建议' if zh else 'Fix'}: {hint}")
+        out.append(f"{t('explain_fix', lang)}: {hint}")
     out.append("")
     cases = [e for e in examples() if e.rule == rule_id]
     for number, example in enumerate(cases, start=1):
-        label = "示例" if zh else "Example"
-        out += [f"## {label} {number}: {example.about.get(lang)}", ""]
-        out += [("出错的写法：" if zh else "Failing:"), ""]
+        out += [f"## {t('explain_example', lang)} {number}: {example.about.get(lang)}", ""]
+        out += [t("explain_failing", lang), ""]
         out += _overlay_files(example.failing)
-        out += [("报告：" if zh else "Reported:"), ""]
+        out += [t("explain_reported", lang), ""]
         for finding, _severity in run(example.failing).findings:
             out.append(f"- {visible(str(finding.loc))}: {finding.rule} {message_of(finding, lang)}")
             finding_hint = hint_of(finding, lang)
             if finding_hint:
-                out.append(f"  {'修改建议' if zh else 'Fix'}: {finding_hint}")
-        out += ["", f"{'改正' if zh else 'Fixed'}: {example.fixed_about.get(lang)}", ""]
+                out.append(f"  {t('explain_fix', lang)}: {finding_hint}")
+        out += ["", f"{t('explain_fixed', lang)}: {example.fixed_about.get(lang)}", ""]
         out += _fix(example.failing, example.fixed)
     return visible("\n".join(out).rstrip()) + "\n"

@@ -146,7 +146,7 @@ def _basic_value(key: str, field: FieldData, lang: Lang) -> Text:
         return Text(t("show_none", lang), style="dim")
     if key == "levels" and isinstance(value, list):
         names = [level_label(str(lv), lang) for lv in value]
-        return Text(one_line(t("list_separator", lang).join(names)))
+        return Text(one_line(t("list_sep", lang).join(names)))
     return _value(value, lang)
 
 
@@ -171,7 +171,7 @@ def _value(value: Any, lang: Lang) -> Text:
             return text
         return Text(one_line(_plain(value)))
     if isinstance(value, list):
-        return Text(one_line(("、" if lang == "zh" else ", ").join(_plain(v) for v in value)))
+        return Text(one_line(t("list_sep", lang).join(_plain(v) for v in value)))
     return Text(one_line(str(value)))
 
 
@@ -197,7 +197,7 @@ def render_bundle(data: BundleData, console: Console, lang: Lang) -> None:
         (t("show_b_lifecycle", lang), f"{data['lifecycle']} · {data['stage']}"),
         (t("show_b_lead", lang), data["lead_department"]),
         (t("show_b_departments", lang), "、".join(data["departments"]) or "—"),
-        (t("show_b_joint", lang), t("show_yes" if data["joint"] else "show_no", lang)),
+        (t("show_b_joint", lang), t("yes" if data["joint"] else "no", lang)),
         ("visits", "—" if data["visits"] is None else str(data["visits"])),
         ("promised_limit", _plain(limit) if limit else "—"),
     ]

@@ -263,3 +263,36 @@ def explode_cells(
 ) -> Iterator[list[Cell]]:
     for row in rows:
         yield [labelled(row.get(c.key), c.cell, lang) for c in columns]
+
+
+@dataclass(slots=True)
+class TableData:
+    """A table for any writer: headers and rows of cells (csv, xlsx) or the records
+    themselves (json, yaml); rows are consumed once, by the writer chosen."""
+
+    headers: Sequence[Header]
+    cells: Iterable[Sequence[Cell]]
+    records: Iterable[Mapping[str, Any]] = ()
+    sheet: str = "Sheet1"
+    delimiter: str = ","
+
+
+def table_csv(table: TableData, target: Path | None) -> int:
+    """csv, with a BOM in a file (Excel then reads UTF-8), none on standard output."""
+    with text_output(target, bom=target is not None) as out:
+        return write_csv(table.headers, table.cells, out, delimiter=table.delimiter)
+
+
+def table_xlsx(table: TableData, target: Path | None) -> int:
+    assert target is not None  # commands ask for -o first
+    return write_xlsx(table.headers, table.cells, target, sheet=table.sheet)
+
+
+def table_json(table: TableData, target: Path | None) -> int:
+    with text_output(target) as out:
+        return write_json(table.records, out)
+
+
+def table_yaml(table: TableData, target: Path | None) -> int:
+    with text_output(target) as out:
+        return write_yaml(table.records, out)

@@ -28,6 +28,8 @@ from zjpaoyici.catalogue.model import Bundle, Catalogue, Entry
 from zjpaoyici.catalogue.resolve import resolve_region
 
 UnitKind = Literal["entry", "main", "item"]
+Basis = Literal["mean", "pooled"]  # a level judged by the mean over its regions, or pooled
+BASES: tuple[Basis, ...] = ("mean", "pooled")
 UNIT_KINDS: tuple[UnitKind, ...] = ("entry", "main", "item")
 
 
@@ -191,6 +193,11 @@ class LevelFigure:
     mean_share: float | None
     pooled: Tally
 
+    @property
+    def mean_units(self) -> float | None:
+        """Units counted per region, on average (for bundles: bundles offered)."""
+        return self.pooled.total / self.regions if self.regions else None
+
 
 @dataclass(slots=True)
 class Coverage:
@@ -201,7 +208,7 @@ class Coverage:
     by_region: dict[str, Tally] = field(default_factory=dict)
     by_department: dict[str, Tally] = field(default_factory=dict)
     by_type: dict[str, Tally] = field(default_factory=dict)
-    levels: dict[str, LevelFigure] = field(default_factory=dict)
+    levels: dict[str, LevelFigure] = field(default_factory=dict)  # in LEVELS
     multi_visit: list[Unit] = field(default_factory=list)
     unknown: list[Unit] = field(default_factory=list)
     no_volume: list[Unit] = field(default_factory=list)
@@ -230,7 +237,7 @@ class BundleCoverage:
 
     overall: Tally = field(default_factory=Tally)
     by_region: dict[str, Tally] = field(default_factory=dict)
-    levels: dict[str, LevelFigure] = field(default_factory=dict)
+    levels: dict[str, LevelFigure] = field(default_factory=dict)  # in LEVELS
     rows: dict[str, BundleRow] = field(default_factory=dict)
 
 
@@ -483,7 +490,8 @@ def compute(
 def level_figures(
     by_region: dict[str, Tally], region_levels: dict[str, str]
 ) -> dict[str, LevelFigure]:
-    """Mean-over-regions and pooled figures for every level that has counted regions."""
+    """Mean-over-regions and pooled figures for every level that has counted regions,
+    in :data:`LEVELS` (the order every format shows them in)."""
     out: dict[str, LevelFigure] = {}
     for level in LEVELS:
         regions = [
@@ -508,6 +516,76 @@ def level_figures(
     return out
 
 
-def level_share(figure: LevelFigure, basis: Literal["mean", "pooled"] = "mean") -> float | None:
+def level_share(figure: LevelFigure, basis: Basis = "mean") -> float | None:
     """The figure a level is judged by: the mean share (official) or the pooled share."""
     return figure.mean_share if basis == "mean" else figure.pooled.share
+
+
+def percent(share: float | None, digits: int = 1) -> str:
+    """A share as every format shows it, rounded here only: ``45.1%``, ``—`` when unknown."""
+    return "—" if share is None else f"{share * 100:.{digits}f}%"
+
+
+def target_percent(value: float | None) -> str:
+    """A target as written, to 0.01%: 0.8 → ``80%``, 0.8235 → ``82.35%`` (a rounded
+    ``82%`` target next to an 82.3% share that fails would read as a bug)."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def points_change(a: float | None, b: float | None) -> str:
+    """A share's change in percentage points, from the unrounded shares and rounded once:
+    one decimal, or two under a tenth of a point so that a real change never reads as
+    0.0 or as a rounded-up tenth (-0.08, not +0.0)."""
+    if a is None or b is None:
+        return "—"
+    points = (b - a) * 100
+    if points != 0 and abs(points) < 0.1:
+        return f"{points:+.2f}" if abs(points) >= 0.005 else f"{points:+.3f}"
+    return f"{points + 0.0:+.1f}"  # + 0.0: no "-0.0"
+
+
+@dataclass(frozen=True, slots=True)
+class ShareChange:
+    """A 最多跑一次 share before and after a change, each shown and with the units of
+    unknown visits beside it (they stay in its denominator), and the change in points."""
+
+    key: str  # a level or a region code
+    name: str  # the region's name ("" for a level)
+    before: str
+    after: str
+    before_unknown: int
+    after_unknown: int
+    points: str
+
+
+Side = tuple[float | None, int]  # a share and its units of unknown visits
+
+
+def _change(key: str, name: str, a: Side, b: Side) -> ShareChange:
+    shown = percent(a[0]), percent(b[0])
+    return ShareChange(key, name, *shown, a[1], b[1], points_change(a[0], b[0]))
+
+
+def level_changes(before: Coverage | None, after: Coverage | None) -> list[ShareChange]:
+    """Each level's mean share before and after."""
+
+    def side(cov: Coverage | None, level: str) -> Side:
+        fig = cov.levels.get(level) if cov else None
+        return (fig.mean_share, fig.pooled.unknown) if fig else (None, 0)
+
+    levels = {*(before.levels if before else ()), *(after.levels if after else ())}
+    return [_change(lv, "", side(before, lv), side(after, lv)) for lv in LEVELS if lv in levels]
+
+
+def region_changes(before: Coverage | None, after: Coverage | None) -> list[ShareChange]:
+    """The regions whose share changed (unrounded), in code order."""
+
+    def side(cov: Coverage | None, region: str) -> Side:
+        tally = cov.by_region.get(region) if cov else None
+        return (tally.share, tally.unknown) if tally else (None, 0)
+
+    names = {**(before.region_names if before else {}), **(after.region_names if after else {})}
+    sides = [(r, side(before, r), side(after, r)) for r in sorted(names)]
+    return [_change(r, names[r], a, b) for r, a, b in sides if a[0] != b[0]]

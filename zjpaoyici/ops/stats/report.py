@@ -7,16 +7,27 @@ rounds it to 80.0 %.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from zjpaoyici.catalogue.fields import LEVELS
 from zjpaoyici.catalogue.model import Catalogue
-from zjpaoyici.ops.stats.figures import Coverage, LevelFigure, Tally, UnitKind, compute
+from zjpaoyici.files.gitrev import catalogue_at, commit_info
+from zjpaoyici.ops.stats.collect import coverage_of
+from zjpaoyici.ops.stats.figures import (
+    Basis,
+    Coverage,
+    Tally,
+    UnitKind,
+    compute,
+    level_share,
+)
+from zjpaoyici.runner.cache import Cache
 
-Basis = Literal["mean", "pooled"]
 GroupBy = Literal["level", "region", "department", "type"]
+GROUP_BYS: tuple[GroupBy, ...] = ("level", "region", "department", "type")
 # Levels a --fail-under target applies to: every level above townships.
 CHECKED_LEVELS = tuple(lv for lv in LEVELS if lv != "township")
 
@@ -61,17 +72,10 @@ class Report:
     def failed(self) -> list[LevelCheck]:
         return [c for c in self.checks if not c.ok]
 
-    def level_value(self, figure: LevelFigure) -> float | None:
-        return figure.mean_share if self.basis == "mean" else figure.pooled.share
-
     def rows(self, by: GroupBy) -> list[Row]:
         cov = self.coverage
         if by == "level":
-            return [
-                Row(level, level, level, cov.levels[level].pooled)
-                for level in LEVELS
-                if level in cov.levels
-            ]
+            return [Row(level, level, level, fig.pooled) for level, fig in cov.levels.items()]
         if by == "region":
             order: dict[str, int] = {lv: i for i, lv in enumerate(LEVELS)}
             keys = sorted(
@@ -116,24 +120,30 @@ def judge(report: Report) -> list[LevelCheck]:
         figure = report.coverage.levels.get(level)
         if figure is None:
             continue
-        value = report.level_value(figure)
+        value = level_share(figure, report.basis)
         out.append(LevelCheck(level, value, target, value is not None and value >= target))
     return out
 
 
 def history(
-    points: Iterable[tuple[str, str, str, Coverage]],
+    revs: list[str],
+    root: Path,
+    unit: UnitKind,
     basis: Basis,
-    progress: Callable[[int], None] | None = None,
+    cache: Cache | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[HistoryPoint]:
-    """The per-level figure at each (rev, commit, date, coverage)."""
+    """The per-level figure at each git revision, one region in memory at a time;
+    regions unchanged between revisions come from the cache."""
     out = []
-    for i, (rev, commit, date, cov) in enumerate(points):
-        levels = {
-            level: (fig.mean_share if basis == "mean" else fig.pooled.share)
-            for level, fig in cov.levels.items()
-        }
+    if progress:
+        progress(0, len(revs))
+    for i, rev in enumerate(revs):
+        commit, date = commit_info(rev, root)
+        with catalogue_at(rev, root) as (folder, label):
+            cov = coverage_of(folder, unit, cache=cache, label=label)[0]
+        levels = {level: level_share(fig, basis) for level, fig in cov.levels.items()}
         out.append(HistoryPoint(rev, commit, date, levels))
         if progress:
-            progress(i + 1)
+            progress(i + 1, len(revs))
     return out

@@ -1,0 +1,78 @@
+"""Every output subject's renderers by format name (like check-jsonschema's reporter
+table): a command looks its renderer up here and offers the keys as ``--format``
+choices. A renderer returns a document as text, or a printer for a rich console."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from zjpaoyici.i18n import Lang
+from zjpaoyici.ops.diff import DiffResult
+from zjpaoyici.ops.stats.report import GroupBy, Report
+from zjpaoyici.ops.validate import Result
+from zjpaoyici.render import (
+    diff_out,
+    findings_json,
+    findings_junit,
+    findings_sarif,
+    findings_text,
+    report_html,
+    report_out,
+    show_text,
+    table_out,
+)
+from zjpaoyici.render.safe import json_text
+
+Printer = Callable[[Console], None]
+Rendered = str | Printer
+
+# (result, language, list the suppressed findings too)
+FINDINGS: dict[str, Callable[[Result, Lang, bool], Rendered]] = {
+    "text": lambda r, lang, suppressed: lambda c: findings_text.render(r, c, lang, suppressed),
+    "parsable": lambda r, lang, _: findings_text.render_parsable(r, lang),
+    "json": lambda r, lang, _: findings_json.render_json(r, lang),
+    "github": lambda r, lang, _: findings_json.render_github(r, lang),
+    "sarif": lambda r, lang, _: findings_sarif.render_sarif(r, lang),
+    "junit": lambda r, lang, _: findings_junit.render_junit(r, lang),
+}
+
+# (report, breakdown, language)
+REPORT: dict[str, Callable[[Report, GroupBy, Lang], Rendered]] = {
+    "table": lambda r, by, lang: lambda c: report_out.render_table(r, c, by, lang),
+    "markdown": report_out.render_markdown,
+    "json": lambda r, by, lang: report_out.render_json(r),
+    "csv": report_out.render_csv,
+    "html": lambda r, by, lang: report_html.render_html(r, lang),
+}
+
+# (result, language, old and new names, exit code)
+DIFF: dict[str, Callable[[DiffResult, Lang, str, str, int], Rendered]] = {
+    "text": lambda r, lang, old, new, _: lambda c: diff_out.render_text(r, c, lang, old, new),
+    "markdown": lambda r, lang, old, new, _: diff_out.render_markdown(r, lang, old, new),
+    "json": lambda r, lang, old, new, code: diff_out.render_json(r, old, new, code),
+}
+
+
+# (a matter's or a bundle's data, language, the region asked for)
+def _show_text(data: Any, lang: Lang, region: str | None) -> Printer:
+    if data.get("kind") == "bundle":
+        return lambda c: show_text.render_bundle(data, c, lang)
+    return lambda c: show_text.render(data, c, lang, region)
+
+
+SHOW: dict[str, Callable[[Any, Lang, str | None], Rendered]] = {
+    "text": _show_text,
+    "json": lambda data, lang, region: json_text(data, default=str) + "\n",
+}
+
+# (table, output file or None for standard output) → rows written
+TABLES: dict[str, Callable[[table_out.TableData, Path | None], int]] = {
+    "csv": table_out.table_csv,
+    "xlsx": table_out.table_xlsx,
+    "json": table_out.table_json,
+    "yaml": table_out.table_yaml,
+}
