@@ -406,3 +406,39 @@ def test_materialise_refuses_a_changed_file() -> None:
     text = 'schema: zjpaoyici/implementation/v1\nmatters:\n  - code: "许可-00802-002"\n'
     with pytest.raises(ValueError, match="not 许可-00802-001"):
         materialise_text(text, plan)
+
+
+@pytest.mark.parametrize(
+    ("command", "module", "extra"),
+    [
+        ("explode", "zjpaoyici.ops.explode", ()),
+        ("explode", "zjpaoyici.ops.explode", ("--bundles",)),
+        ("export", "zjpaoyici.ops.tabular.exporter", ()),
+    ],
+)
+def test_bulk_outputs_hold_one_region_at_a_time(
+    command: str, module: str, extra: tuple[str, ...], cli: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Issue 17: explode and export stream region by region (memory follows the largest
+    region, not the province): whenever a region is resolved, it is the only one loaded,
+    and every region with lists is written."""
+    import importlib
+
+    from zjpaoyici.cli import export_cmd  # noqa: F401  (registers the command)
+
+    target = importlib.import_module(module)
+    real = target.resolve_region  # type: ignore[attr-defined]
+    loaded: list[list[str]] = []
+
+    def spy(cat: Any, folder: str) -> Any:
+        loaded.append(sorted(cat.impl_files))
+        return real(cat, folder)
+
+    monkeypatch.setattr(target, "resolve_region", spy)
+    out = tmp_path / "rows.csv"
+    run = cli(command, str(REPO / "catalog"), *extra, "--format", "csv", "-o", str(out))
+    assert run.code == 0, run.output
+    regions = {p.name for p in (REPO / "catalog" / "implementations").iterdir() if p.is_dir()}
+    assert loaded and all(len(now) <= 1 for now in loaded)
+    assert {folder for now in loaded for folder in now} == regions
+    assert out.stat().st_size > 0

@@ -7,7 +7,7 @@ runs over the model afterwards. Which files there are is ``paths``' job.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -204,6 +204,27 @@ def load_global(
         target = os.path.realpath(path)
         cat.findings.append(Finding(LINK_OUTSIDE, Loc(label(path), 1, 1), {"target": target}))
     return cat
+
+
+def regions_in_turn(
+    cat: Catalogue,
+    plan: Plan,
+    folders: Iterable[str],
+    reading: list[Finding],
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    label: Callable[[Path], str] = display_path,
+) -> Iterator[str]:
+    """Each of ``folders`` in turn with its implementation lists loaded into ``cat`` (a
+    :func:`load_global` context), dropped again when the caller asks for the next one, so
+    a bulk output's memory follows the largest region; reading findings go to ``reading``."""
+    _, regions = split_plan(plan)
+    for folder in folders:
+        reading.extend(load_files(cat, regions.get(folder, []), limits=limits, label=label))
+        try:
+            yield folder
+        finally:
+            cat.impl_files.pop(folder, None)
 
 
 def load_catalogue(

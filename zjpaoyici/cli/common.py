@@ -29,6 +29,8 @@ from zjpaoyici.render.safe import visible
 
 if TYPE_CHECKING:  # loaded on use: `zjpaoyici --help` should not import the model
     from zjpaoyici.catalogue.model import Catalogue
+    from zjpaoyici.catalogue.paths import Plan
+    from zjpaoyici.findings import Finding
     from zjpaoyici.runner.cache import Cache
 
 T = TypeVar("T", bound=str)
@@ -382,6 +384,23 @@ def cache_of(enabled: bool) -> Cache | None:
     return cache
 
 
+def load_context(root: Path) -> tuple[Catalogue, Plan]:
+    """The catalogue-wide context at ``root`` and its file plan, for a bulk output that
+    then reads the regions one at a time (``regions_in_turn``)."""
+    from zjpaoyici.catalogue.load import load_global
+    from zjpaoyici.catalogue.paths import plan_files
+
+    plan = plan_files(root)
+    return load_global(root, plan), plan
+
+
+def note_reading_problems(findings: list[Finding], lang: Lang) -> None:
+    """One note for the files a bulk output could not read (their rows are missing)."""
+    files = {f.loc.file for f in findings}
+    if files:
+        note(t("explode_load_problems", lang, count=len(files)))
+
+
 def load_shown(root: Path, lang: Lang, label: Callable[[Path], str] = display_path) -> Catalogue:
     """Load the catalogue at ``root`` with a progress bar on a terminal."""
     from zjpaoyici.catalogue.load import load_catalogue
@@ -491,9 +510,7 @@ def folders_or_exit(
 
 
 def note_load_problems(cat: Catalogue, lang: Lang) -> None:
-    files = {f.loc.file for f in cat.findings}
-    if files:
-        note(t("explode_load_problems", lang, count=len(files)))
+    note_reading_problems(cat.findings, lang)
 
 
 BUILTIN_MAPPINGS = {"export": DEFAULT_MAPPING}

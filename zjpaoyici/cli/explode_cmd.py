@@ -10,6 +10,7 @@ import typer
 from rich.text import Text
 
 from zjpaoyici.catalogue.fields import ROW_COLUMNS
+from zjpaoyici.catalogue.load import regions_in_turn
 from zjpaoyici.catalogue.model import Catalogue
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.cli.common import (
@@ -24,10 +25,12 @@ from zjpaoyici.cli.common import (
     be_quiet,
     folders_or_exit,
     lang_of,
+    load_context,
     load_shown,
     locate,
     note,
     note_load_problems,
+    note_reading_problems,
     stderr_console,
     table_format,
     tr,
@@ -138,13 +141,17 @@ def explode(
     if chosen == "xlsx" and output is None:
         raise usage_error(t("explode_xlsx_needs_output", language))
     root = locate(path, directory, sample, language)
-    cat = load_shown(root, language)
-    folders = folders_or_exit(cat, region, level, language)
-    note_load_problems(cat, language)
     if write:
+        cat = load_shown(root, language)
+        folders = folders_or_exit(cat, region, level, language)
+        note_load_problems(cat, language)
         raise typer.Exit(_write(cat, folders, language))
+    cat, plan = load_context(root)
+    folders = folders_or_exit(cat, region, level, language)
+    reading = list(cat.findings)
+    in_turn = regions_in_turn(cat, plan, folders, reading)  # memory: one region at a time
     columns = BUNDLE_COLUMNS if bundles else ROW_COLUMNS
-    rows = bundle_rows(cat, folders) if bundles else explode_rows(cat, folders)
+    rows = bundle_rows(cat, in_turn) if bundles else explode_rows(cat, in_turn)
     table = table_out.TableData(
         table_out.explode_headers(columns, language),
         table_out.explode_cells(rows, columns, language),
@@ -152,6 +159,7 @@ def explode(
         sheet=t("explode_sheet_bundles" if bundles else "explode_sheet_items", language),
     )
     count = TABLES[chosen](table, output)
+    note_reading_problems(reading, language)
     if output is not None:
         shown = display_path(output.absolute())
         note(t("explode_written", language, path=shown, rows=count))

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from zjpaoyici.catalogue.load import regions_in_turn
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.cli.common import (
     DirectoryOption,
@@ -21,12 +22,12 @@ from zjpaoyici.cli.common import (
     be_quiet,
     folders_or_exit,
     lang_of,
-    load_shown,
+    load_context,
     locate,
     mapping_or_exit,
     mapping_path,
     note,
-    note_load_problems,
+    note_reading_problems,
     table_format,
     tr,
     usage_error,
@@ -120,16 +121,18 @@ def export(
     except ExportMappingError as exc:
         raise usage_error(t("export_bad_mapping", language, problems=str(exc))) from None
     root = locate(path, directory, sample, language)
-    cat = load_shown(root, language)
+    cat, plan = load_context(root)
     folders = folders_or_exit(cat, region, level, language)
-    note_load_problems(cat, language)
+    reading = list(cat.findings)
+    in_turn = regions_in_turn(cat, plan, folders, reading)  # memory: one region at a time
     table = table_out.TableData(
         [table_out.Header(title, width) for title, width in export_columns(specs)],
-        export_rows(export_records(cat, folders), specs),
+        export_rows(export_records(cat, in_turn), specs),
         sheet=spec.source.sheet or "目录",  # data, not a message: the sheet import reads back
         delimiter=spec.source.delimiter,
     )
     count = TABLES[chosen](table, output)
+    note_reading_problems(reading, language)
     if output is not None:
         note(t("explode_written", language, path=display_path(output.absolute()), rows=count))
     raise typer.Exit(EXIT_OK)
