@@ -222,10 +222,6 @@ def kept(where: Catalogue | Manifest | frozenset[str] | None, name: str) -> bool
     return declared is None or name in declared
 
 
-def keeps_any(where: Catalogue | Manifest | frozenset[str] | None, names: Iterable[str]) -> bool:
-    return any(kept(where, n) for n in names)
-
-
 def not_kept(where: Catalogue | Manifest | frozenset[str] | None) -> list[Element]:
     """The elements the catalogue does not keep, in vocabulary order."""
     declared = _declared(where)

@@ -434,7 +434,3 @@ def _map(value: Any) -> Mapping[str, Any]:
 
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def files_of(cat: Catalogue) -> Iterable[Document]:
-    return cat.documents

@@ -98,10 +98,6 @@ class BasicMatter:
     subs: list[str]
     src: Source
 
-    @property
-    def is_sub(self) -> bool:
-        return self.main is not None
-
 
 @dataclass(frozen=True, slots=True)
 class Material:

@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
-
-from zjpaoyici.files.atomic import atomic_write_text
 
 Container = CommentedMap | CommentedSeq
 
@@ -70,15 +67,6 @@ def dump_text(data: Any) -> str:
     out = io.StringIO()
     _YAML.dump(data, out)
     return out.getvalue()
-
-
-def load_file(path: Path) -> Any:
-    return load_text(path.read_text(encoding="utf-8-sig"))
-
-
-def write_file(path: Path, data: Any) -> None:
-    """Dump ``data`` to ``path`` atomically."""
-    atomic_write_text(path, dump_text(data))
 
 
 def plain(node: Any) -> Any:

@@ -65,19 +65,6 @@ class Result:
         return EXIT_FINDINGS if any(s in failing for _, s in self.findings) else EXIT_OK
 
 
-def run_rules(cat: Catalogue, enabled: set[str]) -> tuple[list[Finding], int]:
-    """Every enabled model rule over a fully loaded ``cat``; returns findings and entries."""
-    findings = list(global_rules(cat, enabled))
-    per_region: list[Finding] = []
-    entries = 0
-    for folder in cat.region_folders():
-        check = region_rules(cat, folder, enabled)
-        findings.extend(check.entry_findings)
-        per_region.extend(check.region_findings)
-        entries += check.entries
-    return [*findings, *fold_regions(per_region)], entries
-
-
 def global_rules(cat: Catalogue, enabled: set[str]) -> list[Finding]:
     """The catalogue-wide checks (basic catalogue, regions, manifest, defaults, bundles)."""
     return [f for fn in checks_for(enabled, "catalogue") for f in fn(cat)]

@@ -211,13 +211,6 @@ def _inert_yaml(batch: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def csv_text(headers: Sequence[Header], rows: Iterable[Sequence[Cell]]) -> str:
-    """The csv text of a table (for tests and small outputs)."""
-    buf = io.StringIO()
-    write_csv(headers, rows, buf)
-    return buf.getvalue()
-
-
 # --- the exploded table ----------------------------------------------------------
 
 _BOOL = {"zh": ("是", "否"), "en": ("yes", "no")}
