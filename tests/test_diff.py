@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -339,3 +340,47 @@ def test_a_mistyped_accept_entry_is_a_usage_error(
 def test_class_override_names_a_known_field(pair: tuple[Path, Path], cli: Any) -> None:
     run = cli("diff", str(pair[0]), str(pair[1]), "--class", "visit=neutral")
     assert run.code == 2 and "visit" in run.stderr and "online.depth" in run.stderr
+
+
+def test_every_figure_is_the_same_in_text_markdown_and_json(tmp_path: Path, cli: Any) -> None:
+    """Issue 19: the text format shows the markdown's sections, and every share and change
+    in both is the JSON's unrounded value rounded once (one Hangzhou matter from 0 to 2
+    visits moves the city mean by less than a tenth of a point: it must not read +0.0)."""
+    from zjpaoyici.ops.stats.figures import percent, points_change
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(REPO / "catalog", old)
+    shutil.copytree(old, new)
+    city = sorted((new / "implementations" / "330100").glob("[!_]*.yaml"))[0]
+    edit(city, "    visits: 0\n", "    visits: 2\n    onsite_reason: 需现场核验原件\n")
+    _, data = run_diff(cli, str(old), str(new), "--lang", "en")
+    text = cli("diff", str(old), str(new), "--lang", "en").stdout
+    markdown = cli("diff", str(old), str(new), "--format", "markdown", "--lang", "en").stdout
+    before, after = data["coverage"]["before"], data["coverage"]["after"]
+    rows = [
+        (name, before["levels"][level]["mean_share"], after["levels"][level]["mean_share"])
+        for level, name in (
+            ("province", "province"),
+            ("city", "city mean"),
+            ("county", "county mean"),
+        )
+    ] + [  # the regions whose share changed (the others are not listed)
+        (code, before["regions"][code], after["regions"][code])
+        for code in after["regions"]
+        if before["regions"][code] != after["regions"][code]
+    ]
+    small = [points_change(a, b) for _, a, b in rows if 0 < abs(b - a) * 100 < 0.1]
+    assert small and all(p.startswith("-0.0") for p in small), rows
+    for name, a, b in rows:
+        shown = (percent(a), percent(b), points_change(a, b))
+        assert re.search(
+            rf"{re.escape(name)}[^\n]*?  {re.escape(shown[0])} → {re.escape(shown[1])}  \({re.escape(shown[2])}\)",
+            text,
+        ), (name, shown)
+        assert re.search(
+            rf"\| {re.escape(name)}[^|]* \| {re.escape(shown[0])} \| {re.escape(shown[1])} \| {re.escape(shown[2])} \|",
+            markdown,
+        ), (name, shown)
+    summary = data["summary"]
+    for figure in (summary["visits_saved"], summary["materials_saved"]):
+        assert str(abs(figure)) in text and str(abs(figure)) in markdown

@@ -393,3 +393,35 @@ def test_generator_scales_by_regions_with_the_same_figures(tmp_path: Path, cli: 
     levels = report_json(cli, root)["levels"]
     assert levels["city"]["mean_count"] == 845 and levels["county"]["mean_count"] == 732
     assert levels["city"]["regions"] == 2
+
+
+def test_every_level_figure_is_the_same_in_every_format(tmp_path: Path, cli: Any) -> None:
+    """Issue 19: one report in text, markdown, json, csv and html: each level's mean and
+    pooled shares and its target are the JSON's unrounded values rounded once, the same
+    in every format; csv carries the unrounded value to six decimals."""
+    from tests.conftest import run_subprocess
+    from zjpaoyici.ops.stats.figures import percent, target_percent
+
+    catalog = str(REPO / "catalog")
+    data = json.loads(cli("report", catalog, "--format", "json", "--lang", "en").stdout)
+    text = run_subprocess("report", catalog, cwd=tmp_path, env={"COLUMNS": "200"}).stdout
+    markdown = cli("report", catalog, "--format", "markdown", "--lang", "en").stdout
+    table = list(csv.DictReader(io.StringIO(cli("report", catalog, "--format", "csv").stdout)))
+    html_path = tmp_path / "r.html"
+    assert (
+        cli("report", catalog, "--format", "html", "--lang", "en", "-o", str(html_path)).code == 0
+    )
+    html = html_path.read_text(encoding="utf-8")
+    assert set(data["levels"]) == {"province", "city", "county"}
+    for level, fig in data["levels"].items():
+        mean, pooled = percent(fig["mean_share"]), percent(fig["pooled"]["share"])
+        target = target_percent(fig["target"])
+        cells = [str(fig["regions"]), f"{fig['mean_count']:.0f}", mean, pooled]
+        assert f"| {level} | " + " | ".join(cells) + " | " in markdown, level
+        line = next(x for x in text.splitlines() if x.startswith(f"│ {level} "))
+        assert [c for c in (mean, pooled, target) if c not in line] == [], line
+        card = re.search(rf'data-level="{level}">(.*?)</div></div>', html)
+        assert card and f'class="big">{mean}<' in card.group(1), level
+        assert f"pooled {pooled}" in card.group(1) and f"target {target}" in card.group(1)
+        row = next(r for r in table if r["key"] == level)
+        assert row["share"] == f"{fig['pooled']['share']:.6f}"

@@ -121,6 +121,13 @@ def render_text(result: DiffResult, console: Console, lang: Lang, old: str, new:
     console.print(Text(" · ".join(summary_parts(result, lang))), soft_wrap=True)
     for label, a, b, d in level_rows(result, lang):
         console.print(Text(f"  {label}  {a} → {b}  ({d})"), soft_wrap=True)
+    regions = region_changes(result.before, result.after)
+    if regions:  # the same section as the markdown comment's, unfolded
+        heading = f"{t('md_region_shares', lang)} ({len(regions)})"
+        console.print(Text("\n" + heading, style="bold"), soft_wrap=True)
+        for c in regions:
+            a, b = _shares(c, lang)
+            console.print(Text(one_line(f"  {c.key} {c.name}  {a} → {b}  ({c.points})")))
     region = None
     for change in sorted(
         result.changes, key=lambda c: (c.region, c.code, c.agency, c.item or "", c.field or "")
