@@ -345,7 +345,22 @@ class _Tags(HTMLParser):
 
 
 ALLOWED_TAGS = {
-    *("html", "head", "meta", "title", "style", "body", "script", "h1", "h2", "p", "div"),
+    *(
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "script",
+        "h1",
+        "h2",
+        "h3",
+        "p",
+        "div",
+        "small",
+        "br",
+    ),
     *("span", "table", "thead", "tbody", "tr", "th", "td", "button"),
     *("svg", "text", "rect", "line", "polyline", "circle"),
 }

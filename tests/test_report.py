@@ -365,6 +365,20 @@ def test_html_report_in_headless_chromium(browser: Any, cli: Any, tmp_path: Path
     header.click()
     assert shares() == sorted(before, reverse=True)
 
+    # the page stands on its own: when, from what, judged how; a verdict in words per level
+    meta = browser.find_element(By.CSS_SELECTOR, "p.meta").text
+    assert "统计日期" in meta and "平均值" in meta
+    cards = browser.find_elements(By.CSS_SELECTOR, ".card .verdict")
+    assert [c.text for c in cards] == ["✓ 达标"] * 3
+    leaders = browser.find_element(By.CSS_SELECTOR, "p.leaders").text
+    assert "11 个区划中 11 个达标" in leaders
+    # no sideways scrolling of the page at desktop or phone width (tables scroll in place)
+    for width in (1400, 420):
+        browser.set_window_size(width, 1600)
+        browser.get(page.as_uri())
+        inner = browser.execute_script("return window.innerWidth")
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= inner
+
     errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
     assert errors == []
     requests = []

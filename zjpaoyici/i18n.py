@@ -437,6 +437,32 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "explain_reported": {"zh": "报告：", "en": "Reported:"},
     "explain_fixed": {"zh": "改正", "en": "Fixed"},
     "list_sep": {"zh": "、", "en": ", "},  # between the items of a list in running text
+    # --- the HTML report standing on its own (issue 19)
+    "html_meta": {
+        "zh": "统计日期 {date} · 版本 {revision} · 按{unit}统计，{basis}",
+        "en": "As of {date} · revision {revision} · counted by {unit}, {basis}",
+    },
+    "html_no_revision": {"zh": "未知", "en": "unknown"},
+    "html_basis_mean": {
+        "zh": "按各区划比例的平均值判断",
+        "en": "judged on the mean of the regions' shares",
+    },
+    "html_basis_pooled": {"zh": "按全部事项合并比例判断", "en": "judged on all matters pooled"},
+    "html_pass": {"zh": "✓ 达标", "en": "✓ meets the target"},
+    "html_fail": {"zh": "✗ 未达标", "en": "✗ below the target"},
+    "html_no_target": {"zh": "未设目标", "en": "no target set"},
+    "html_legend": {
+        "zh": "条形为各层级的比例（{basis}），红线为目标；绿色边框达标，红色边框未达标。",
+        "en": "Bars show each level's share ({basis}); the red line is the target; a green frame meets it, a red frame does not.",
+    },
+    "html_leaders": {
+        "zh": "{level}：{total} 个区划中 {ok} 个达标（目标 {target}）。",
+        "en": "{level}: {ok} of {total} regions meet the target ({target}).",
+    },
+    "html_leaders_below": {"zh": "未达标的是{names}。", "en": "Below it: {names}."},
+    "html_more": {"zh": "等 {count} 个", "en": "and {count} more"},
+    "html_summary": {"zh": "概要", "en": "Summary"},
+    "html_bundle_levels": {"zh": "各层级提供情况", "en": "Offered by level"},
     "aside": {"zh": "（{text}）", "en": " ({text})"},  # a parenthesis after a name or count
     "show_b_required": {"zh": "必办", "en": "required"},
     "show_b_optional": {"zh": "视情形办理", "en": "if applicable"},

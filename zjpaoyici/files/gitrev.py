@@ -34,6 +34,16 @@ def _git(args: list[str], cwd: Path) -> str:
     return proc.stdout
 
 
+def describe(path: Path) -> str | None:
+    """The revision the files at ``path`` are at, as people name it: the nearest tag (with
+    the commits since) or the short commit id, ``-dirty`` when changed since; ``None``
+    outside a git repository."""
+    try:
+        return _git(["describe", "--tags", "--always", "--dirty"], path).strip() or None
+    except GitError:
+        return None
+
+
 def repo_top(path: Path) -> Path:
     return Path(_git(["rev-parse", "--show-toplevel"], path).strip()).resolve()
 

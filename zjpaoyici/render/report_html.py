@@ -7,7 +7,7 @@ from __future__ import annotations
 from zjpaoyici.catalogue.fields import LEVELS, level_label
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.stats.figures import Tally, level_share, percent, target_percent
-from zjpaoyici.ops.stats.report import GroupBy, Report
+from zjpaoyici.ops.stats.report import GroupBy, LevelCheck, Report
 from zjpaoyici.render.report_out import (
     BUNDLE_LEVEL_COLUMNS,
     bundle_level_rows,
@@ -31,6 +31,11 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{padding:.3rem .5
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 th button{all:unset;cursor:pointer;font-weight:600}th[aria-sort=ascending] button::after{content:" ▲"}th[aria-sort=descending] button::after{content:" ▼"}
 .bar{display:inline-block;height:.7rem;background:#1f6feb;border-radius:2px;vertical-align:middle}
+.meta{color:#656d76;font-size:.85rem}.verdict{font-weight:600}.card.ok .verdict{color:#1a7f37}.card.fail .verdict{color:#cf222e}
+.scroll{overflow-x:auto}th{white-space:nowrap}svg{max-width:100%;height:auto}td.code,td small{white-space:nowrap}td small{color:#656d76;margin-left:.3rem}
+.leaders{background:#f6f8fa;border-left:4px solid #1f6feb;padding:.5rem 1rem}
+@media (max-width:600px){body{margin:1rem auto}th,td{padding:.25rem .3rem;font-size:.8rem}.card .big{font-size:1.6rem}}
+@media print{body{max-width:none;margin:0}.scroll{overflow:visible}thead{display:table-header-group}tr,.card{break-inside:avoid}th button::after{content:""}}
 """
 
 SCRIPT = """
@@ -70,7 +75,7 @@ def _level_svg(report: Report, lang: Lang) -> str:
     width, label_w, bar_w, row_h = 640, 150, 400, 34
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{row_h * len(rows) + 10}"'
-        f' aria-label="{esc(t("report_levels", lang))}">'
+        f' viewBox="0 0 {width} {row_h * len(rows) + 10}" aria-label="{esc(t("report_levels", lang))}">'
     ]
     for i, (level, fig) in enumerate(rows):
         y = 5 + i * row_h
@@ -88,7 +93,8 @@ def _level_svg(report: Report, lang: Lang) -> str:
         if target is not None:
             x = label_w + bar_w * target
             parts.append(
-                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y}" y2="{y + 26}" stroke="#cf222e" stroke-width="2"/>'
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y}" y2="{y + 26}" stroke="#cf222e" stroke-width="2">'
+                f"<title>{esc(target_percent(target))}</title></line>"
             )
         parts.append(
             f'<text x="{label_w + bar_w + 8}" y="{y + 18}" font-size="14">{esc(percent(value if fig.mean_share is not None else None))}</text>'
@@ -177,8 +183,8 @@ def _group_table(report: Report, by: GroupBy, lang: Lang, table_id: str) -> str:
             cells += f"<td>{esc(level_label(level, lang))}</td>"
         body.append(f"<tr>{cells}{_tally_cells(row.tally)}</tr>")
     return (
-        f'<table class="sortable" id="{table_id}"><thead><tr>{"".join(heads)}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
+        f'<div class="scroll"><table class="sortable" id="{table_id}"><thead><tr>{"".join(heads)}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
     )
 
 
@@ -205,14 +211,67 @@ def _bundle_section(report: Report, lang: Lang) -> list[str]:
     )
     return [
         f"<h2>{esc(t('report_bundles_title', lang, count=len(b.rows)))}</h2>",
-        f'<table id="bundle-levels"><thead><tr>{heads}</tr></thead><tbody>{level_rows}</tbody></table>',
-        f'<table class="sortable" id="bundles"><thead><tr>{list_heads}</tr></thead><tbody>{list_rows}</tbody></table>',
+        f"<h3>{esc(t('html_bundle_levels', lang))}</h3>",
+        f'<div class="scroll"><table id="bundle-levels"><thead><tr>{heads}</tr></thead><tbody>{level_rows}</tbody></table></div>',
+        f"<h3>{esc(t('report_bundle_list', lang))}</h3>",
+        f'<div class="scroll"><table class="sortable" id="bundles"><thead><tr>{list_heads}</tr></thead><tbody>{list_rows}</tbody></table></div>',
+    ]
+
+
+def _verdict_key(check: LevelCheck | None) -> str:
+    if check is None:
+        return "html_no_target"
+    return "html_pass" if check.ok else "html_fail"
+
+
+def _meta(report: Report, lang: Lang) -> str:
+    """When, from which revision, and how the figures were made, in words."""
+    return t(
+        "html_meta",
+        lang,
+        date=report.made_on,
+        revision=report.revision or t("html_no_revision", lang),
+        unit=t(f"unit_{report.unit}", lang),
+        basis=t(f"html_basis_{report.basis}", lang),
+    )
+
+
+def _leaders(report: Report, lang: Lang) -> list[str]:
+    """A paragraph to read out: per level, how many regions meet the target, and which do
+    not (the first ten by name)."""
+    verdicts = report.region_verdicts()
+    lines = []
+    for level in LEVELS:
+        here = [v for v in verdicts if v.level == level]
+        if not here:
+            continue
+        ok = sum(1 for v in here if v.ok)
+        line = t(
+            "html_leaders",
+            lang,
+            level=level_label(level, lang),
+            total=len(here),
+            ok=ok,
+            target=target_percent(here[0].target),
+        )
+        below = [v.name for v in here if not v.ok]
+        if below:
+            names = t("list_sep", lang).join(below[:10])
+            if len(below) > 10:
+                names += t("html_more", lang, count=len(below))
+            line += t("html_leaders_below", lang, names=names)
+        lines.append(esc(line))
+    if not lines:
+        return []
+    return [
+        f"<h2>{esc(t('html_summary', lang))}</h2>",
+        f'<p class="leaders">{"<br>".join(lines)}</p>',
     ]
 
 
 def render_html(report: Report, lang: Lang) -> str:
     cov = report.coverage
-    checks = {c.level: c for c in report.checks}
+    checks = {c.level: c for c in report.level_verdicts()}
     cards = []
     for level, fig in cov.levels.items():
         check = checks.get(level)
@@ -221,10 +280,11 @@ def render_html(report: Report, lang: Lang) -> str:
         cards.append(
             f'<div class="card{cls}" data-level="{level}"><div>{esc(level_label(level, lang))}</div>'
             f'<div class="big">{esc(percent(level_share(fig, report.basis)))}</div>'
+            f'<div class="verdict">{esc(t(_verdict_key(check), lang))}</div>'
             f'<div class="note">{esc(t("html_card", lang, count=f"{fig.mean_count:.0f}" if fig.mean_count is not None else "—", regions=fig.regions, pooled=percent(fig.pooled.share), target=target_percent(target)))}</div></div>'
         )
     multi_rows = "".join(
-        f"<tr><td>{esc(u.region)}</td><td>{esc(u.code)}</td><td>{esc(u.name)}</td><td>{esc(u.department)}</td>"
+        f"<tr><td>{esc(cov.region_names.get(u.region, u.region))}<small>{esc(u.region)}</small></td><td class=code>{esc(u.code)}</td><td>{esc(u.name)}</td><td>{esc(u.department)}</td>"
         f'<td class="n" data-value="{u.visits}">{u.visits}</td><td>{esc(u.onsite_reason or "—")}</td></tr>'
         for u in cov.multi_visit
     )
@@ -243,10 +303,13 @@ def render_html(report: Report, lang: Lang) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{esc(title)}</h1>",
+        f'<p class="meta">{esc(_meta(report, lang))}</p>',
         f'<p class="sub">{esc(overall)}</p>',
+        *_leaders(report, lang),
         f"<h2>{esc(t('report_levels', lang))}</h2>",
         f'<div class="levels">{"".join(cards)}</div>',
         f'<div id="level-chart">{_level_svg(report, lang)}</div>',
+        f'<p class="note">{esc(t("html_legend", lang, basis=t(f"html_basis_{report.basis}", lang)))}</p>',
         f'<p class="note">{esc(t("report_basis_note", lang))}</p>',
     ]
     if history:
@@ -263,7 +326,7 @@ def render_html(report: Report, lang: Lang) -> str:
         _group_table(report, "type", lang, "types"),
         *_bundle_section(report, lang),
         f"<h2>{esc(t('report_multi_title', lang))} ({len(cov.multi_visit)})</h2>",
-        f'<table class="sortable" id="multi-visit"><thead><tr>{multi_heads}</tr></thead><tbody>{multi_rows}</tbody></table>',
+        f'<div class="scroll"><table class="sortable" id="multi-visit"><thead><tr>{multi_heads}</tr></thead><tbody>{multi_rows}</tbody></table></div>',
         f"<script>{SCRIPT}</script>",
         "</body></html>",
     ]

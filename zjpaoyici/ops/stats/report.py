@@ -7,6 +7,8 @@ rounds it to 80.0 %.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import Literal
 
 from zjpaoyici.catalogue.fields import LEVELS
 from zjpaoyici.catalogue.model import Catalogue
-from zjpaoyici.files.gitrev import catalogue_at, commit_info
+from zjpaoyici.files.gitrev import catalogue_at, commit_info, describe
 from zjpaoyici.ops.stats.collect import coverage_of
 from zjpaoyici.ops.stats.figures import (
     Basis,
@@ -50,6 +52,18 @@ class LevelCheck:
     ok: bool
 
 
+@dataclass(frozen=True, slots=True)
+class RegionVerdict:
+    """One region's share against its level's target (for the leaders' summary)."""
+
+    key: str
+    name: str
+    level: str
+    share: float | None
+    target: float
+    ok: bool
+
+
 @dataclass(slots=True)
 class HistoryPoint:
     rev: str
@@ -67,6 +81,27 @@ class Report:
     targets: dict[str, float]
     checks: list[LevelCheck] = field(default_factory=list)
     history: list[HistoryPoint] = field(default_factory=list)
+    made_on: str = ""  # the date the figures were made (SOURCE_DATE_EPOCH when set)
+    revision: str | None = None  # the catalogue's git revision (tag or short id), if any
+
+    def level_verdicts(self) -> list[LevelCheck]:
+        """Every level with a target judged (shown on the page; the gate is ``checks``)."""
+        return self.checks or judge(self)
+
+    def region_verdicts(self) -> list[RegionVerdict]:
+        """Every region whose level has a target, judged on its own unrounded share."""
+        cov = self.coverage
+        out = []
+        for key, tally in sorted(cov.by_region.items()):
+            level = cov.region_levels.get(key, "")
+            target = self.targets.get(level)
+            if target is None or not tally.total:
+                continue
+            ok = tally.share is not None and tally.share >= target
+            out.append(
+                RegionVerdict(key, cov.region_names.get(key, key), level, tally.share, target, ok)
+            )
+        return out
 
     @property
     def failed(self) -> list[LevelCheck]:
@@ -107,10 +142,22 @@ def build(
     targets = dict(cat.manifest.targets) if cat.manifest else {}
     if fail_under is not None:
         targets = dict.fromkeys(CHECKED_LEVELS, fail_under)
-    report = Report(cat.name, unit, basis, coverage, targets)
+    report = Report(cat.name, unit, basis, coverage, targets, made_on=made_on())
+    report.revision = None if cat.sample else describe(cat.root)
     if check or fail_under is not None:
         report.checks = judge(report)
     return report
+
+
+def made_on() -> str:
+    """Today's date (UTC), or the date of ``SOURCE_DATE_EPOCH`` for reproducible output."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = (
+        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        if epoch.isdigit()
+        else dt.datetime.now(dt.UTC)
+    )
+    return moment.date().isoformat()
 
 
 def judge(report: Report) -> list[LevelCheck]:
