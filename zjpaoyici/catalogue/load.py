@@ -214,17 +214,21 @@ def regions_in_turn(
     *,
     limits: Limits = DEFAULT_LIMITS,
     label: Callable[[Path], str] = display_path,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[str]:
     """Each of ``folders`` in turn with its implementation lists loaded into ``cat`` (a
     :func:`load_global` context), dropped again when the caller asks for the next one, so
     a bulk output's memory follows the largest region; reading findings go to ``reading``."""
     _, regions = split_plan(plan)
-    for folder in folders:
+    chosen = list(folders)
+    for done, folder in enumerate(chosen, start=1):
         reading.extend(load_files(cat, regions.get(folder, []), limits=limits, label=label))
         try:
             yield folder
         finally:
             cat.impl_files.pop(folder, None)
+            if progress:
+                progress(done, len(chosen))
 
 
 def load_catalogue(

@@ -31,6 +31,7 @@ from zjpaoyici.cli.common import (
     note,
     note_load_problems,
     note_reading_problems,
+    progress,
     stderr_console,
     table_format,
     tr,
@@ -149,16 +150,18 @@ def explode(
     cat, plan = load_context(root)
     folders = folders_or_exit(cat, region, level, language)
     reading = list(cat.findings)
-    in_turn = regions_in_turn(cat, plan, folders, reading)  # memory: one region at a time
     columns = BUNDLE_COLUMNS if bundles else ROW_COLUMNS
-    rows = bundle_rows(cat, in_turn) if bundles else explode_rows(cat, in_turn)
-    table = table_out.TableData(
-        table_out.explode_headers(columns, language),
-        table_out.explode_cells(rows, columns, language),
-        rows,
-        sheet=t("explode_sheet_bundles" if bundles else "explode_sheet_items", language),
-    )
-    count = TABLES[chosen](table, output)
+    with progress(t("progress_load", language)) as update:
+        # memory: one region at a time, read while its rows are written
+        in_turn = regions_in_turn(cat, plan, folders, reading, progress=update)
+        rows = bundle_rows(cat, in_turn) if bundles else explode_rows(cat, in_turn)
+        table = table_out.TableData(
+            table_out.explode_headers(columns, language),
+            table_out.explode_cells(rows, columns, language),
+            rows,
+            sheet=t("explode_sheet_bundles" if bundles else "explode_sheet_items", language),
+        )
+        count = TABLES[chosen](table, output)
     note_reading_problems(reading, language)
     if output is not None:
         shown = display_path(output.absolute())

@@ -28,6 +28,7 @@ from zjpaoyici.cli.common import (
     mapping_path,
     note,
     note_reading_problems,
+    progress,
     table_format,
     tr,
     usage_error,
@@ -124,14 +125,16 @@ def export(
     cat, plan = load_context(root)
     folders = folders_or_exit(cat, region, level, language)
     reading = list(cat.findings)
-    in_turn = regions_in_turn(cat, plan, folders, reading)  # memory: one region at a time
-    table = table_out.TableData(
-        [table_out.Header(title, width) for title, width in export_columns(specs)],
-        export_rows(export_records(cat, in_turn), specs),
-        sheet=spec.source.sheet or "目录",  # data, not a message: the sheet import reads back
-        delimiter=spec.source.delimiter,
-    )
-    count = TABLES[chosen](table, output)
+    with progress(t("progress_load", language)) as update:
+        # memory: one region at a time, read while its rows are written
+        in_turn = regions_in_turn(cat, plan, folders, reading, progress=update)
+        table = table_out.TableData(
+            [table_out.Header(title, width) for title, width in export_columns(specs)],
+            export_rows(export_records(cat, in_turn), specs),
+            sheet=spec.source.sheet or "目录",  # data, not a message: the sheet import reads back
+            delimiter=spec.source.delimiter,
+        )
+        count = TABLES[chosen](table, output)
     note_reading_problems(reading, language)
     if output is not None:
         note(t("explode_written", language, path=display_path(output.absolute()), rows=count))
