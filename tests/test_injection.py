@@ -362,7 +362,7 @@ ALLOWED_TAGS = {
         "br",
     ),
     *("span", "table", "thead", "tbody", "tr", "th", "td", "button"),
-    *("svg", "text", "rect", "line", "polyline", "circle"),
+    *("svg", "text", "rect", "line", "polyline", "circle", "polygon"),
 }
 
 

@@ -301,6 +301,39 @@ def test_history_from_git_revisions(small: Path, cli: Any) -> None:
         "report", str(small), "--history", "HEAD~1", "--history", "HEAD", "--format", "html"
     ).stdout
     assert 'id="history-chart"' in html and html.count("<polyline") == 3
+    # a point is named as people name it: the tag at it, the revision as written, or
+    # the commit's date when only a bare commit id was given (issue 19)
+    git("tag", "v2.0")
+    named = report_json(cli, small, "--since", "HEAD~1")["history"]
+    assert [h["label"] for h in named] == [named[0]["date"][:10], "v2.0"]
+    first = git("rev-parse", "HEAD~1").strip()
+    assert [h["label"] for h in report_json(cli, small, "--history", "HEAD~1")["history"]] == [
+        "HEAD~1"
+    ]
+    assert report_json(cli, small, "--history", first)["history"][0]["label"] == named[0]["label"]
+
+
+def test_the_trend_axis_spans_the_data_not_0_to_100(small: Path, cli: Any) -> None:
+    """Issue 19: a change of a few points on a 0–100 % axis looks flat: the y-axis runs
+    from just below the lowest figure or target to just above the highest; each level has
+    its own marker and a direct label; targets are dashed lines."""
+    from zjpaoyici.catalogue.load import load_catalogue
+    from zjpaoyici.ops.stats.report import HistoryPoint, build
+    from zjpaoyici.render.report_html import render_html
+
+    report = build(load_catalogue(small))
+    report.targets = {"city": 0.8, "county": 0.85}
+    report.history = [
+        HistoryPoint("v1", "a" * 40, "2026-01-01", {"city": 0.83, "county": 0.86}, "v1"),
+        HistoryPoint("v2", "b" * 40, "2026-02-01", {"city": 0.845, "county": 0.872}, "v2"),
+    ]
+    svg = render_html(report, "en").split('id="history-chart">')[1].split("</svg>")[0]
+    ticks = [float(x) for x in re.findall(r'font-size="11">([\d.]+)%</text>', svg)]
+    assert min(ticks) >= 78.0 and max(ticks) <= 89.0 and min(ticks) < 80.0 < max(ticks)
+    assert svg.count("<polyline") == 2 and "<rect" in svg and "<polygon" in svg  # markers
+    assert svg.count('stroke-dasharray="4 3"') == 2  # a target line per level
+    assert ">v1<title>" in svg and ">v2<title>" in svg
+    assert "county 87.2%</text>" in svg and "city 84.5%</text>" in svg
 
 
 # --- the HTML page in a real browser --------------------------------------------------

@@ -463,6 +463,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "html_more": {"zh": "等 {count} 个", "en": "and {count} more"},
     "html_summary": {"zh": "概要", "en": "Summary"},
     "html_bundle_levels": {"zh": "各层级提供情况", "en": "Offered by level"},
+    "rh_commit": {"zh": "提交", "en": "Commit"},
+    "html_target_of": {"zh": "{level}目标 {target}", "en": "{level} target {target}"},
     "aside": {"zh": "（{text}）", "en": " ({text})"},  # a parenthesis after a name or count
     "show_b_required": {"zh": "必办", "en": "required"},
     "show_b_optional": {"zh": "视情形办理", "en": "if applicable"},

@@ -44,6 +44,11 @@ def describe(path: Path) -> str | None:
         return None
 
 
+def tags_at(commit: str, cwd: Path) -> list[str]:
+    """The tags that point at ``commit`` (none: an empty list)."""
+    return _git(["tag", "--points-at", commit], cwd).split()
+
+
 def repo_top(path: Path) -> Path:
     return Path(_git(["rev-parse", "--show-toplevel"], path).strip()).resolve()
 

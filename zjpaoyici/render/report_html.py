@@ -4,6 +4,8 @@ network request. Every text a catalogue contributes is escaped."""
 
 from __future__ import annotations
 
+import math
+
 from zjpaoyici.catalogue.fields import LEVELS, level_label
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.stats.figures import Tally, level_share, percent, target_percent
@@ -103,48 +105,89 @@ def _level_svg(report: Report, lang: Lang) -> str:
     return "".join(parts)
 
 
+MARKERS = {"province": "circle", "city": "square", "county": "triangle", "township": "diamond"}
+
+
+def _marker(shape: str, x: float, y: float, color: str) -> str:
+    """A point marker, a different shape per level so that overlapping lines stay apart."""
+    if shape == "square":
+        return f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" fill="{color}"/>'
+    if shape in ("triangle", "diamond"):
+        pts = (
+            [(x, y - 5), (x + 5, y + 4), (x - 5, y + 4)]
+            if shape == "triangle"
+            else [(x, y - 5), (x + 5, y), (x, y + 5), (x - 5, y)]
+        )
+        coords = " ".join(f"{px:.1f},{py:.1f}" for px, py in pts)
+        return f'<polygon points="{coords}" fill="{color}"/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{color}"/>'
+
+
 def _history_svg(report: Report, lang: Lang) -> str:
-    """A line per level across the revisions of ``--history``."""
+    """A line per level across the revisions: the y-axis spans the data and the targets
+    (not 0–100 %, where a few points of change look flat), each level with its own marker
+    and a label at its last point, each target a dashed line; revisions by tag or date."""
     points = report.history
     if len(points) < 1:
         return ""
-    width, height, left, top, bottom = 640, 240, 50, 10, 40
-    plot_w, plot_h = width - left - 10, height - top - bottom
     levels = [lv for lv in LEVELS if any(lv in h.levels for h in points)]
+    values = [v for h in points for v in h.levels.values() if v is not None]
+    values += [report.targets[lv] for lv in levels if lv in report.targets]
+    if not values:
+        return ""
+    lo = max(0.0, math.floor(min(values) * 100 - 1) / 100)
+    hi = min(1.0, math.ceil(max(values) * 100 + 1) / 100)
+    width, height, left, top, bottom, right = 660, 260, 50, 10, 48, 150
+    plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / max(len(points) - 1, 1)
+
+    def y_of(value: float) -> float:
+        return top + plot_h * (1 - (value - lo) / (hi - lo))
+
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}"'
-        f' aria-label="{esc(t("report_history", lang))}">'
+        f' viewBox="0 0 {width} {height}" aria-label="{esc(t("report_history", lang))}">'
     ]
-    for frac in (0.0, 0.5, 1.0):
-        y = top + plot_h * (1 - frac)
+    for k in range(5):
+        value = lo + (hi - lo) * k / 4
+        y = y_of(value)
         parts.append(
-            f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#eaeef2"/>'
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#eaeef2"/>'
         )
-        parts.append(f'<text x="0" y="{y + 4:.1f}" font-size="11">{percent(frac, 0)}</text>')
+        parts.append(f'<text x="0" y="{y + 4:.1f}" font-size="11">{percent(value)}</text>')
     for i, h in enumerate(points):
-        x = left + i * step
         parts.append(
-            f'<text x="{x:.1f}" y="{height - 20}" font-size="10" text-anchor="middle">{esc(h.rev[:12])}</text>'
+            f'<text x="{left + i * step:.1f}" y="{height - 30}" font-size="10" text-anchor="middle">'
+            f"{esc((h.label or h.rev)[:16])}<title>{esc(h.commit[:12])} {esc(h.date[:10])}</title></text>"
         )
     for level in levels:
-        coords = [
-            f"{left + i * step:.1f},{top + plot_h * (1 - (h.levels[level] or 0)):.1f}"
-            for i, h in enumerate(points)
-            if h.levels.get(level) is not None
-        ]
         color = COLORS.get(level, "#57606a")
-        parts.append(
-            f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{" ".join(coords)}"/>'
-        )
-        for c in coords:
-            cx, cy = c.split(",")
-            parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{color}"/>')
-    for i, level in enumerate(levels):
-        parts.append(
-            f'<text x="{left + i * 140}" y="{height - 4}" font-size="12" fill="{COLORS.get(level, "#57606a")}">'
-            f"■ {esc(level_label(level, lang))}</text>"
-        )
+        target = report.targets.get(level)
+        if target is not None:
+            y = y_of(target)
+            label = t(
+                "html_target_of",
+                lang,
+                level=level_label(level, lang),
+                target=target_percent(target),
+            )
+            parts.append(
+                f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="{color}"'
+                f' stroke-dasharray="4 3" stroke-width="1"><title>{esc(label)}</title></line>'
+            )
+        known = [
+            (i, h.levels[level]) for i, h in enumerate(points) if h.levels.get(level) is not None
+        ]
+        xy = [(left + i * step, y_of(v or 0.0)) for i, v in known]
+        coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+        parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{coords}"/>')
+        parts += [_marker(MARKERS.get(level, "circle"), x, y, color) for x, y in xy]
+        if xy:
+            x, y = xy[-1]
+            parts.append(
+                f'<text x="{x + 8:.1f}" y="{y + 4:.1f}" font-size="12" fill="{color}">'
+                f"{esc(level_label(level, lang))} {esc(percent(known[-1][1]))}</text>"
+            )
     parts.append("</svg>")
     return "".join(parts)
 

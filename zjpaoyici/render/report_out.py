@@ -139,7 +139,7 @@ def render_json(report: Report) -> str:
             },
         },
         "history": [
-            {"rev": h.rev, "commit": h.commit, "date": h.date, "levels": h.levels}
+            {"rev": h.rev, "label": h.label, "commit": h.commit, "date": h.date, "levels": h.levels}
             for h in report.history
         ],
         "bundles": _bundles_json(report),
@@ -415,13 +415,13 @@ def _history_table(report: Report, console: Console, lang: Lang) -> None:
     levels = [lv for lv in LEVELS if any(lv in h.levels for h in report.history)]
     table = Table(title=t("report_history", lang), title_justify="left")
     table.add_column(t("rh_rev", lang))
+    table.add_column(t("rh_commit", lang))
     table.add_column(t("rh_date", lang))
     for lv in levels:
         table.add_column(level_label(lv, lang), justify="right")
     for h in report.history:
-        table.add_row(
-            Text(one_line(h.rev)), h.date[:10], *[percent(h.levels.get(lv)) for lv in levels]
-        )
+        cells = [percent(h.levels.get(lv)) for lv in levels]
+        table.add_row(Text(one_line(h.label or h.rev)), h.commit[:8], h.date[:10], *cells)
     console.print(table)
 
 

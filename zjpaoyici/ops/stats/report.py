@@ -16,7 +16,7 @@ from typing import Literal
 
 from zjpaoyici.catalogue.fields import LEVELS
 from zjpaoyici.catalogue.model import Catalogue
-from zjpaoyici.files.gitrev import catalogue_at, commit_info, describe
+from zjpaoyici.files.gitrev import catalogue_at, commit_info, describe, tags_at
 from zjpaoyici.ops.stats.collect import coverage_of
 from zjpaoyici.ops.stats.figures import (
     Basis,
@@ -70,6 +70,17 @@ class HistoryPoint:
     commit: str
     date: str
     levels: dict[str, float | None]
+    label: str = ""  # how a person names it: a tag, the revision as given, else the date
+
+
+def point_label(rev: str, commit: str, date: str, tags: list[str]) -> str:
+    """A tag at the commit, else the revision as the user wrote it unless it is a bare
+    commit id, else the commit's date."""
+    if tags:
+        return sorted(tags)[-1]
+    if not (len(rev) >= 7 and commit.startswith(rev.lower())):
+        return rev
+    return date[:10]
 
 
 @dataclass(slots=True)
@@ -190,7 +201,8 @@ def history(
         with catalogue_at(rev, root) as (folder, label):
             cov = coverage_of(folder, unit, cache=cache, label=label)[0]
         levels = {level: level_share(fig, basis) for level, fig in cov.levels.items()}
-        out.append(HistoryPoint(rev, commit, date, levels))
+        name = point_label(rev, commit, date, tags_at(commit, root))
+        out.append(HistoryPoint(rev, commit, date, levels, name))
         if progress:
             progress(i + 1, len(revs))
     return out
