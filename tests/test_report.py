@@ -472,3 +472,33 @@ def test_every_level_figure_is_the_same_in_every_format(tmp_path: Path, cli: Any
         assert f"pooled {pooled}" in card.group(1) and f"target {target}" in card.group(1)
         row = next(r for r in table if r["key"] == level)
         assert row["share"] == f"{fig['pooled']['share']:.6f}"
+
+
+def test_report_as_a_workbook(tmp_path: Path, cli: Any) -> None:
+    """Issue 19: `report --format xlsx -o FILE` writes the report's tables as sheets, the
+    figures as numbers (shares as fractions shown as percentages) equal to the JSON's;
+    without -o it is a usage error, not binary on a terminal."""
+    from openpyxl import load_workbook
+    from python_calamine import CalamineWorkbook
+
+    catalog = str(REPO / "catalog")
+    assert cli("report", catalog, "--format", "xlsx").code == 2
+    book = tmp_path / "统计.xlsx"
+    run = cli("report", catalog, "--format", "xlsx", "--lang", "zh", "-o", str(book))
+    assert run.code == 0 and book.is_file()
+    data = json.loads(cli("report", catalog, "--format", "json").stdout)
+    wb = load_workbook(book)
+    assert wb.sheetnames[:4] == ["各层级", "各区划", "各部门", "各事项类型"]
+    levels = list(wb["各层级"].iter_rows(values_only=True))
+    assert levels[0][:4] == ("层级", "区划数", "平均达标数", "平均比例")
+    for row, fig in zip(levels[1:], data["levels"].values(), strict=True):
+        assert row[1] == fig["regions"] and row[3] == pytest.approx(fig["mean_share"])
+        assert row[4] == pytest.approx(fig["pooled"]["share"]) and row[7] == fig["target"]
+    assert wb["各层级"]["D2"].number_format == "0.0%"
+    regions = list(wb["各区划"].iter_rows(values_only=True))[1:]
+    assert [(r[0], r[5]) for r in regions] == [(x["code"], x["share"]) for x in data["regions"]]
+    multi = list(wb.worksheets[4].iter_rows(values_only=True))[1:]
+    assert len(multi) == len(data["multi_visit"])
+    # another reader of the format agrees (the one Excel/WPS files are checked with)
+    sheet = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("各层级").to_python()
+    assert [r[0] for r in sheet[1:]] == ["省级", "设区市", "县（市、区）"]

@@ -24,7 +24,7 @@ from zjpaoyici.i18n import LANGS, Lang, default_lang, os_reason, t
 from zjpaoyici.ops.explode import SelectionError, select_folders
 from zjpaoyici.ops.tabular.exporter import DEFAULT_MAPPING
 from zjpaoyici.ops.tabular.mapping import MappingError, MappingSpec, load_mapping
-from zjpaoyici.render.formats import Rendered
+from zjpaoyici.render.formats import FileDocument, Rendered
 from zjpaoyici.render.safe import visible
 
 if TYPE_CHECKING:  # loaded on use: `zjpaoyici --help` should not import the model
@@ -448,6 +448,10 @@ def deliver(rendered: Rendered, output: Path | None) -> None:
     the terminal, or as plain text into ``output``."""
     if isinstance(rendered, str):
         emit(rendered, output)
+    elif isinstance(rendered, FileDocument):
+        assert output is not None  # commands ask for -o first (FILE_ONLY formats)
+        rendered.write(output)
+        note(t("wrote_file", lang_from_argv(sys.argv[1:]), path=display_path(output.absolute())))
     else:
         print_to(output, rendered)
 

@@ -38,7 +38,7 @@ from zjpaoyici.ops.stats.collect import coverage_of
 from zjpaoyici.ops.stats.figures import BASES, UNIT_KINDS
 from zjpaoyici.ops.stats.report import GROUP_BYS, build, history
 from zjpaoyici.render import report_out
-from zjpaoyici.render.formats import REPORT
+from zjpaoyici.render.formats import FILE_ONLY, REPORT
 from zjpaoyici.render.safe import one_line
 
 Format = StrEnum("Format", [(name, name) for name in REPORT])  # type: ignore[misc]
@@ -58,6 +58,7 @@ EXAMPLES = tr(
   zjpaoyici report --unit main --format markdown
   zjpaoyici report --check                          [dim]# CI: exit 1 below the targets in catalogue.yaml[/dim]
   zjpaoyici report --fail-under 0.8
+  zjpaoyici report --format xlsx -o 统计.xlsx         [dim]# the tables as sheets[/dim]
   zjpaoyici report --format html -o report.html      [dim]# one self-contained page[/dim]
   zjpaoyici report --since v1.0 --format html -o trend.html
 
@@ -71,6 +72,7 @@ Exit codes: 0 · 1 a level below its target · 2 usage error or unreadable input
   zjpaoyici report --unit main --format markdown
   zjpaoyici report --check                          [dim]# 低于目标时退出码 1[/dim]
   zjpaoyici report --fail-under 0.8
+  zjpaoyici report --format xlsx -o 统计.xlsx         [dim]# 各表各占一个工作表[/dim]
   zjpaoyici report --format html -o report.html      [dim]# 单个离线网页[/dim]
   zjpaoyici report --since v1.0 --format html -o trend.html
 
@@ -160,6 +162,8 @@ def report(
     """Report the share of matters that need at most one on-site visit."""
     language = lang_of(lang)
     be_quiet(quiet)
+    if fmt in FILE_ONLY and output is None:
+        raise usage_error(t("explode_xlsx_needs_output", language))
     kind, judged = chosen(unit, UNIT_KINDS), chosen(basis, BASES)
     root = locate(path, directory, sample, language)
     cache = cache_of(use_cache)

@@ -5,6 +5,7 @@ choices. A renderer returns a document as text, or a printer for a rich console.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,16 @@ from zjpaoyici.render import (
 from zjpaoyici.render.safe import json_text
 
 Printer = Callable[[Console], None]
-Rendered = str | Printer
+
+
+@dataclass(frozen=True, slots=True)
+class FileDocument:
+    """A document only a file can hold (a workbook): ``write(path)`` writes it atomically."""
+
+    write: Callable[[Path], int]
+
+
+Rendered = str | Printer | FileDocument
 
 # (result, language, list the suppressed findings too)
 FINDINGS: dict[str, Callable[[Result, Lang, bool], Rendered]] = {
@@ -47,7 +57,12 @@ REPORT: dict[str, Callable[[Report, GroupBy, Lang], Rendered]] = {
     "json": lambda r, by, lang: report_out.render_json(r),
     "csv": report_out.render_csv,
     "html": lambda r, by, lang: report_html.render_html(r, lang),
+    "xlsx": lambda r, by, lang: FileDocument(
+        lambda path: table_out.write_workbook(report_out.report_sheets(r, lang), path)
+    ),
 }
+# the formats that need -o (a file, not a terminal or a pipe)
+FILE_ONLY = frozenset({"xlsx"})
 
 # (result, language, old and new names, exit code)
 DIFF: dict[str, Callable[[DiffResult, Lang, str, str, int], Rendered]] = {

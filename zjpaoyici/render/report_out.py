@@ -22,6 +22,7 @@ from zjpaoyici.ops.stats.figures import (
 )
 from zjpaoyici.ops.stats.report import GroupBy, LevelCheck, Report, Row
 from zjpaoyici.render.safe import json_text, markdown_text, one_line
+from zjpaoyici.render.table_out import Cell, Header, Sheet
 
 MULTI_LIMIT = 20
 
@@ -492,3 +493,91 @@ def _bundles_markdown(report: Report, lang: Lang) -> list[str]:
             f" | {visits} | {r.regions} |"
         )
     return [*out, "", "</details>", ""]
+
+
+# --- the workbook (report --format xlsx) ------------------------------------------------
+
+_SHARE = "0.0%"
+
+
+def report_sheets(report: Report, lang: Lang) -> list[Sheet]:
+    """The report's tables as workbook sheets, figures as numbers (shares as fractions
+    shown as percentages), so an office can pass them on or compute with them."""
+
+    def head(key: str, width: int = 12, share: bool = False) -> Header:
+        return Header(t(key, lang), width, _SHARE if share else None)
+
+    cov = report.coverage
+    level_heads = [
+        head("rh_level", 14),
+        head("rh_regions"),
+        head("rh_mean_count"),
+        head("rh_mean_share", share=True),
+        head("rh_pooled", share=True),
+        head("rh_zero", share=True),
+        head("rh_unknown"),
+        head("rh_target", share=True),
+    ]
+    levels: list[list[Cell]] = [
+        [
+            level_label(level, lang),
+            fig.regions,
+            fig.mean_count,
+            fig.mean_share,
+            fig.pooled.share,
+            fig.pooled.zero_share,
+            fig.pooled.unknown,
+            report.targets.get(level),
+        ]
+        for level, fig in cov.levels.items()
+    ]
+    tally_heads = [
+        head("rh_units"),
+        head("rh_met"),
+        head("rh_share", share=True),
+        head("rh_zero", share=True),
+        head("rh_unknown"),
+    ]
+
+    def tally_cells(tally: Tally) -> list[Cell]:
+        return [tally.total, tally.met, tally.share, tally.zero_share, tally.unknown]
+
+    regions: list[list[Cell]] = [
+        [row.key, row.label, level_label(row.level, lang), *tally_cells(row.tally)]
+        for row in report.rows("region")
+    ]
+    multi: list[list[Cell]] = []
+    for u in cov.multi_visit:
+        name = cov.region_names.get(u.region, "")
+        multi.append(
+            [u.region, name, u.code, u.name, u.department, u.visits, u.onsite_reason or ""]
+        )
+    return [
+        Sheet(t("report_levels", lang), level_heads, levels),
+        Sheet(
+            t("report_by_region", lang),
+            [head("md_code"), head("rh_name", 16), head("rh_level", 14), *tally_heads],
+            regions,
+        ),
+        *(
+            Sheet(
+                t(f"report_by_{by}", lang),
+                [head("rh_name", 30), *tally_heads],
+                [[row.label, *tally_cells(row.tally)] for row in report.rows(by)],
+            )
+            for by in ("department", "type")
+        ),
+        Sheet(
+            t("report_multi_title", lang),
+            [
+                head("md_region"),
+                head("rh_name", 14),
+                head("md_code", 20),
+                head("md_name", 36),
+                head("rh_department", 24),
+                head("rh_visits"),
+                head("rh_reason", 40),
+            ],
+            multi,
+        ),
+    ]

@@ -43,6 +43,7 @@ class Header:
 
     title: str
     width: int = 12
+    number_format: str | None = None  # e.g. "0.0%" for a share written as a fraction
 
 
 def is_formula_like(text: str) -> bool:
@@ -103,6 +104,15 @@ def _xlsx_text(text: str) -> str:
     return text[:_XLSX_MAX_CELL]
 
 
+@dataclass(slots=True)
+class Sheet:
+    """One sheet of a workbook: its name, columns and rows of cells."""
+
+    name: str
+    headers: Sequence[Header]
+    rows: Iterable[Sequence[Cell]]
+
+
 def write_xlsx(
     headers: Sequence[Header],
     rows: Iterable[Sequence[Cell]],
@@ -110,16 +120,39 @@ def write_xlsx(
     *,
     sheet: str = "Sheet1",
 ) -> int:
-    """Write an xlsx workbook to ``target`` atomically: a bold header row, frozen below
-    the header, an autofilter over all rows and the hinted column widths. Rows are
-    streamed (openpyxl write-only mode), so memory does not grow with the table."""
+    """Write a one-sheet xlsx workbook to ``target`` (see :func:`write_workbook`)."""
+    return write_workbook([Sheet(sheet, headers, rows)], target)
+
+
+def write_workbook(sheets: Sequence[Sheet], target: Path) -> int:
+    """Write an xlsx workbook to ``target`` atomically; each sheet has a bold header row,
+    frozen below the header, an autofilter over all rows and the hinted column widths.
+    Rows are streamed (openpyxl write-only mode), so memory does not grow with a table.
+    Returns the rows written."""
     from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    total = 0
+    written = []
+    try:
+        for sheet in sheets:
+            ws = wb.create_sheet(_sheet_title(sheet.name))
+            written.append(ws)
+            total += _fill_sheet(ws, sheet.headers, sheet.rows)
+        with atomic_path(target) as tmp:
+            wb.save(tmp)
+    except BaseException:  # no folder, no permission, disk full: close the sheets' streams
+        for ws in written:
+            _discard(ws)
+        raise
+    return total
+
+
+def _fill_sheet(ws: Any, headers: Sequence[Header], rows: Iterable[Sequence[Cell]]) -> int:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_sheet_title(sheet))
     for i, h in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(6, min(h.width, 60))
     ws.freeze_panes = "A2"
@@ -132,30 +165,26 @@ def write_xlsx(
         cell.font, cell.fill, cell.alignment = bold, fill, wrap
         return cell
 
-    def cell(value: Cell) -> Any:
+    formats = [h.number_format for h in headers]
+
+    def cell(value: Cell, number_format: str | None) -> Any:
         if isinstance(value, str):
             c = WriteOnlyCell(ws, value=_xlsx_text(value))
             c.data_type = "s"  # never a formula, whatever the text starts with
+            return c
+        if number_format and isinstance(value, int | float) and not isinstance(value, bool):
+            c = WriteOnlyCell(ws, value=value)
+            c.number_format = number_format
             return c
         return value
 
     ws.append([header_cell(h.title) for h in headers])
     count = 0
-    try:
-        for row in rows:
-            ws.append([cell(v) for v in row])
-            count += 1
-    except BaseException:
-        _discard(ws)
-        raise
+    for row in rows:
+        ws.append([cell(v, f) for v, f in zip(row, formats, strict=False)])
+        count += 1
     last = get_column_letter(max(len(headers), 1))
     ws.auto_filter.ref = f"A1:{last}{count + 1}"
-    try:
-        with atomic_path(target) as tmp:
-            wb.save(tmp)
-    except BaseException:  # no folder, no permission, disk full: close the sheet's stream
-        _discard(ws)
-        raise
     return count
 
 
