@@ -73,8 +73,8 @@ Exit codes: 0 · 1 a promise the records break (K findings) · 2 usage error or 
 @app.command(
     epilog=EXAMPLES,
     help=tr(
-        "Set case records against the catalogue's promises: volume, visits, channels, working days, satisfaction.",
-        "对照办件数据检查目录承诺：办件量、到现场次数、办理渠道、用时（工作日）与满意度。",
+        "Set case records against the catalogue's promises.",
+        "对照办件数据检查目录承诺。",
     ),
 )
 def cases(
@@ -83,7 +83,7 @@ def cases(
         typer.Argument(
             help=tr(
                 "Case record files or folders (CSV, JSON Lines, Parquet); a last folder holding catalogue.yaml is the catalogue.",
-                "办件数据文件或文件夹（CSV、JSON Lines、Parquet）；最后一个含 catalogue.yaml 的文件夹是目录。",
+                "办件数据文件或文件夹；最后一个含 catalogue.yaml 的文件夹是目录。",
             )
         ),
     ],
@@ -112,7 +112,7 @@ def cases(
             "--engine",
             help=tr(
                 "DuckDB (embedded, default) or Spark (local session or cluster).",
-                "计算引擎：DuckDB（内嵌，默认）或 Spark。",
+                "计算引擎：duckdb（内嵌，默认）或 spark（本机或集群）。",
             ),
         ),
     ] = DEFAULT_ENGINE,
@@ -123,7 +123,7 @@ def cases(
             metavar="URL",
             help=tr(
                 "Spark master for --engine spark (default: local[2]).",
-                "Spark 集群地址（默认 local[2]）。",
+                "spark 集群地址（默认 local[2]，即本机两个核）。",
             ),
         ),
     ] = None,

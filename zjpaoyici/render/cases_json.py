@@ -54,6 +54,20 @@ def as_data(analysis: CaseAnalysis, result: Result, lang: Lang) -> dict[str, Any
             f"by_{group}": {k: tally_dict(v) for k, v in sorted(groups.items())}
             for group, groups in analysis.groups.items()
         },
+        # every catalogue entry with cases (those without are K005 findings)
+        "by_matter": [
+            {
+                "region": j.entry.region,
+                "code": j.entry.code,
+                "agency": j.entry.agency,
+                "name": j.name,
+                "level": j.level,
+                "type": j.type,
+                **tally_dict(j.tally),
+            }
+            for j in analysis.matched
+            if j.tally.cases
+        ],
         "volume_share": {
             level: {
                 "cases": v.cases,

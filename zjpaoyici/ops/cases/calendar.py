@@ -8,13 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-import chinese_calendar
-from chinese_calendar import constants
-
 
 @cache
 def covered_years() -> tuple[int, int]:
     """The first and last year the installed calendar knows."""
+    from chinese_calendar import constants  # on use: most commands never need it
+
     days = [*constants.holidays, *constants.workdays]
     return min(days).year, max(days).year
 
@@ -22,6 +21,8 @@ def covered_years() -> tuple[int, int]:
 @cache
 def calendar_rows() -> tuple[tuple[dt.date, int, int], ...]:
     """(day, working days up to and including it, natural-day ordinal) for every covered day."""
+    import chinese_calendar
+
     first, last = covered_years()
     day, end = dt.date(first, 1, 1), dt.date(last, 12, 31)
     rows, working = [], 0
