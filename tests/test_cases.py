@@ -198,3 +198,37 @@ def test_duckdb_and_spark_give_identical_results(
     assert duck.pop("engine") == "duckdb" and spark.pop("engine") == "spark"
     assert duck["overall"]["cases"] == truth["records"] >= 0.98 * RECORDS
     assert duck == spark
+
+
+def test_report_gives_the_volume_share_as_promised_and_as_handled(
+    generated: tuple[Path, dict[str, Any]], cli: Any
+) -> None:
+    """Per level, "as handled" is the cases' own visits (≤ 1 of those known) and "as
+    promised" weighs each entry's catalogue visits by its cases; both from the truths."""
+    out, truth = generated
+    _, cases = run_json(cli, out)
+    common = ("--cases", str(out), "--cases-mapping", str(out / "mapping.yaml"))
+    run = cli("report", str(REPO / "catalog"), "--format", "json", *common)
+    volume = json.loads(run.stdout)["case_volume"]
+    assert volume == cases["volume_share"] and set(volume) == {"province", "city", "county"}
+    matters = {(m["region"], m["code"], m["agency"]): m for m in cases["by_matter"]}
+    for level, share in volume.items():
+        mine = [v for k, v in truth["entries"].items() if _level(k) == level]
+        handled = sum(v.get("at_most_one", 0) for v in mine) / sum(
+            v.get("visits_known", 0) for v in mine
+        )
+        assert share["as_handled"] == pytest.approx(handled, abs=1e-12)
+        assert share["cases"] == sum(v["cases"] for v in mine)
+    assert all(m["level"] in volume for m in matters.values())
+    html = cli("report", str(REPO / "catalog"), "--format", "html", "--lang", "en", *common)
+    assert 'id="case-volume"' in html.stdout and "as handled" in html.stdout
+    for fmt in ("table", "markdown", "csv"):
+        shown = cli("report", str(REPO / "catalog"), "--format", fmt, "--lang", "en", *common)
+        assert "as promised" in shown.stdout, fmt
+    missing = cli("report", str(REPO / "catalog"), "--cases", str(out), "--lang", "en")
+    assert missing.code == 2 and "--cases-mapping" in missing.stderr
+
+
+def _level(key: str) -> str:
+    region = key.split("|")[0]
+    return "province" if region == "330000" else "city" if region.endswith("00") else "county"

@@ -950,6 +950,17 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "目录中没有的事项：{matters} 个，{cases} 件（事项 · 办件量 · 示例办件）",
         "en": "Matters not in the catalogue: {matters}, {cases} cases (matter · cases · example cases)",
     },
+    "report_cases_needs_mapping": {
+        "zh": "--cases 需要 --cases-mapping 指定办件映射文件。",
+        "en": "--cases needs --cases-mapping, the case mapping file.",
+    },
+    "report_cases": {
+        "zh": "按办件量（办件数据）",
+        "en": "By case volume (case records)",
+    },
+    "rh_cases": {"zh": "办件量", "en": "Cases"},
+    "rh_cases_promised": {"zh": "最多跑一次（按承诺）", "en": "At most one visit, as promised"},
+    "rh_cases_handled": {"zh": "最多跑一次（按实际）", "en": "At most one visit, as handled"},
     "cases_calendar_gap": {
         "zh": "工作日历未覆盖 {years} 年：{cases} 件办件的用时未计入",
         "en": "The working-day calendar does not cover {years}: {cases} case(s) left out of elapsed times",

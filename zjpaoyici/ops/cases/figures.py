@@ -15,31 +15,11 @@ from zjpaoyici.catalogue.resolve import resolve_all
 from zjpaoyici.findings import Finding
 from zjpaoyici.ops.cases.engines import KEY_FIELDS, Engine, case_files
 from zjpaoyici.ops.cases.mapping import CaseMapping, personal_column
-from zjpaoyici.ops.cases.tally import COUNTS, CaseTally
+from zjpaoyici.ops.cases.tally import COUNTS, CaseTally, VolumeShare
 from zjpaoyici.rules.cases import Judged, Settings, Unmatched, promise_findings
 
 GROUPS = ("level", "region", "department", "type")
 Key = tuple[str | None, ...]
-
-
-@dataclass(slots=True)
-class VolumeShare:
-    """A level's 最多跑一次 share by case volume: "as promised" weighs each matched entry's
-    catalogue visits by its cases, "as handled" counts the cases' own visits."""
-
-    cases: int = 0
-    promised_known: int = 0  # cases of entries whose visits the catalogue gives
-    promised_met: int = 0
-    handled_known: int = 0
-    handled_met: int = 0
-
-    @property
-    def as_promised(self) -> float | None:
-        return self.promised_met / self.promised_known if self.promised_known else None
-
-    @property
-    def as_handled(self) -> float | None:
-        return self.handled_met / self.handled_known if self.handled_known else None
 
 
 @dataclass(slots=True)

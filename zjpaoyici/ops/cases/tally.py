@@ -123,3 +123,23 @@ class CaseTally:
     @property
     def p90(self) -> int | None:
         return self.percentile(0.9)
+
+
+@dataclass(slots=True)
+class VolumeShare:
+    """A level's 最多跑一次 share by case volume: "as promised" weighs each matched entry's
+    catalogue visits by its cases, "as handled" counts the cases' own visits."""
+
+    cases: int = 0
+    promised_known: int = 0  # cases of entries whose visits the catalogue gives
+    promised_met: int = 0
+    handled_known: int = 0
+    handled_met: int = 0
+
+    @property
+    def as_promised(self) -> float | None:
+        return self.promised_met / self.promised_known if self.promised_known else None
+
+    @property
+    def as_handled(self) -> float | None:
+        return self.handled_met / self.handled_known if self.handled_known else None

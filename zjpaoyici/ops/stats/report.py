@@ -15,6 +15,7 @@ from typing import Literal
 from zjpaoyici.catalogue.fields import LEVELS
 from zjpaoyici.catalogue.model import Catalogue
 from zjpaoyici.files.gitrev import catalogue_at, commit_info
+from zjpaoyici.ops.cases.tally import VolumeShare
 from zjpaoyici.ops.stats.collect import coverage_of
 from zjpaoyici.ops.stats.figures import (
     Basis,
@@ -67,6 +68,8 @@ class Report:
     targets: dict[str, float]
     checks: list[LevelCheck] = field(default_factory=list)
     history: list[HistoryPoint] = field(default_factory=list)
+    # the 最多跑一次 share by case volume from case records, per level (report --cases)
+    cases: dict[str, VolumeShare] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[LevelCheck]:
