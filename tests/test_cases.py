@@ -232,3 +232,36 @@ def test_report_gives_the_volume_share_as_promised_and_as_handled(
 def _level(key: str) -> str:
     region = key.split("|")[0]
     return "province" if region == "330000" else "city" if region.endswith("00") else "county"
+
+
+def test_write_annual_previews_then_changes_only_annual_cases(
+    generated: tuple[Path, dict[str, Any]], cli: Any, tmp_path: Path
+) -> None:
+    out, truth = generated
+    root = tmp_path / "catalog"
+    shutil.copytree(REPO / "catalog", root)
+    before = {p: p.read_text(encoding="utf-8") for p in root.rglob("*.yaml")}
+    args = ("cases", str(out / "cases.csv"), "-m", str(out / "mapping.yaml"), "--write-annual")
+    preview = cli(*args, "--lang", "en", cwd=root)
+    assert preview.code == 0 and "add --yes to write" in preview.stderr
+    assert "+    annual_cases: " in preview.stdout
+    assert {p: p.read_text(encoding="utf-8") for p in before} == before  # nothing written
+    wrote = cli(*args, "--yes", "--lang", "en", cwd=root)
+    assert wrote.code == 0 and wrote.stdout == preview.stdout
+    changed = 0
+    for path, old in before.items():
+        new = path.read_text(encoding="utf-8")
+        if new == old:
+            continue
+        changed += 1
+        old_lines = [x for x in old.splitlines() if "annual_cases" not in x]
+        assert [x for x in new.splitlines() if "annual_cases" not in x] == old_lines, path
+    assert changed > 100
+    # the values are the planted volumes; the files stay canonical and valid; idempotent
+    gat = (root / "implementations" / "330000" / "gat.yaml").read_text(encoding="utf-8")
+    first = next(k for k in truth["entries"] if k.startswith("330000|许可-00767-000|"))
+    assert f"annual_cases: {truth['entries'][first]['cases']}" in gat
+    assert cli("fmt", "--check", cwd=root).code == 0
+    assert cli("validate", cwd=root).code == 0
+    again = cli(*args, cwd=root)
+    assert again.code == 0 and again.stdout == ""

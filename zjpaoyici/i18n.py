@@ -954,6 +954,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "--cases 需要 --cases-mapping 指定办件映射文件。",
         "en": "--cases needs --cases-mapping, the case mapping file.",
     },
+    "cases_annual_preview": {
+        "zh": "预览：{files} 个文件中 {entries} 个条目的 annual_cases 将改为办件量；加 --yes 写入。",
+        "en": "Preview: annual_cases of {entries} entries in {files} files would change; add --yes to write.",
+    },
+    "cases_annual_written": {
+        "zh": "已改写 {files} 个文件中 {entries} 个条目的 annual_cases。",
+        "en": "Wrote annual_cases of {entries} entries in {files} files.",
+    },
     "report_cases": {
         "zh": "按办件量（办件数据）",
         "en": "By case volume (case records)",

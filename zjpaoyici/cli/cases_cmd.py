@@ -31,12 +31,15 @@ from zjpaoyici.cli.common import (
     usage_error,
 )
 from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK
+from zjpaoyici.files.atomic import atomic_write_text
 from zjpaoyici.i18n import t
+from zjpaoyici.ops.cases.annual import annual_changes
 from zjpaoyici.ops.cases.engines import ENGINES, EngineError, engine_for
 from zjpaoyici.ops.cases.figures import GROUPS, analyse
 from zjpaoyici.ops.cases.mapping import load_case_mapping
 from zjpaoyici.ops.tabular.mapping import MappingError
 from zjpaoyici.ops.validate import Result
+from zjpaoyici.render.cases_text import annual_diff
 from zjpaoyici.render.formats import CASES
 from zjpaoyici.rules.registry import FAMILIES, SelectionError
 from zjpaoyici.rules.ruleset import REGISTRY, selected_rules
@@ -150,6 +153,25 @@ def cases(
             ),
         ),
     ] = 20,
+    write_annual: Annotated[
+        bool,
+        typer.Option(
+            "--write-annual",
+            help=tr(
+                "Set each entry's annual_cases to its cases in the records (one year): show the diff; write with --yes.",
+                "把各条目的 annual_cases 改为办件数据中的办件量（按一年计）：先显示差异，加 --yes 才写入。",
+            ),
+        ),
+    ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            help=tr(
+                "With --write-annual: write the files.", "与 --write-annual 一起使用：写入文件。"
+            ),
+        ),
+    ] = False,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     directory: DirectoryOption = None,
@@ -196,6 +218,16 @@ def cases(
         raise usage_error(t("cases_engine_failed", language, engine=name, reason=exc)) from None
     if analysis.ignored_columns:
         note(t("cases_personal_ignored", language, columns=", ".join(analysis.ignored_columns)))
+    if write_annual:
+        changes = annual_changes(analysis)
+        deliver(annual_diff(changes), output)
+        if yes:
+            for change in changes:
+                atomic_write_text(change.path, change.after)
+        entries = sum(c.entries for c in changes)
+        key = "cases_annual_written" if yes else "cases_annual_preview"
+        note(t(key, language, entries=entries, files=len(changes)))
+        raise typer.Exit(EXIT_OK)
     findings = sorted(
         (f for f in analysis.findings if f.rule in enabled),
         key=lambda f: (f.loc.file, f.loc.line, f.loc.col, f.rule),

@@ -4,18 +4,21 @@ them."""
 
 from __future__ import annotations
 
+import difflib
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from zjpaoyici.catalogue.fields import LEVELS, level_label
 from zjpaoyici.i18n import Lang, t
+from zjpaoyici.ops.cases.annual import AnnualChange
 from zjpaoyici.ops.cases.figures import CaseAnalysis
 from zjpaoyici.ops.cases.tally import CaseTally
 from zjpaoyici.ops.stats.figures import percent
 from zjpaoyici.ops.validate import Result
 from zjpaoyici.render import findings_text
-from zjpaoyici.render.safe import one_line
+from zjpaoyici.render.safe import one_line, visible
 
 _COLUMNS = (
     "cases_col_cases",
@@ -85,3 +88,16 @@ def render(analysis: CaseAnalysis, result: Result, by: str, console: Console, la
         console.print(Text(one_line(note), style="yellow"), soft_wrap=True)
     console.print()
     findings_text.render(result, console, lang)
+
+
+def annual_diff(changes: list[AnnualChange]) -> str:
+    """The unified diff ``cases --write-annual`` previews, file by file."""
+    out: list[str] = []
+    for change in changes:
+        out += difflib.unified_diff(
+            change.before.splitlines(keepends=True),
+            change.after.splitlines(keepends=True),
+            change.label,
+            change.label,
+        )
+    return visible("".join(out))
