@@ -26,7 +26,7 @@ from zjpaoyici.ops.cases.mapping import (
 EngineName = Literal["duckdb", "spark"]
 ENGINES: tuple[EngineName, ...] = ("duckdb", "spark")
 # The matter a case belongs to, as the records name it.
-KEY_FIELDS = ("implementation_code", "region", "code", "agency")
+MATTER_KEYS = ("implementation_code", "region", "code", "agency")
 _SUFFIX: dict[str, CaseFormat] = {
     ".csv": "csv",
     ".jsonl": "jsonl",
@@ -93,7 +93,7 @@ def cases_view(mapping: CaseMapping) -> str:
     return "SELECT " + ", ".join(cols) + " FROM src"
 
 
-_KEYS = ", ".join(KEY_FIELDS)
+_KEYS = ", ".join(MATTER_KEYS)
 _ONLINE = ", ".join(map(_lit, ONLINE_CHANNELS))
 # Per matter: volume, visits, channels, outcomes, ratings, example case ids.
 MATTERS_SQL = f"""
@@ -198,17 +198,23 @@ class SparkEngine:
 
     def run(self, mapping: CaseMapping, fmt: CaseFormat, files: list[Path]) -> Rows:
         import sqlglot
-        from pyspark.sql import SparkSession
-        from pyspark.sql.types import DateType, LongType, StructField, StructType
 
-        spark = (
-            SparkSession.builder.master(self.master)
-            .appName("zjpaoyici-cases")
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.sql.session.timeZone", "UTC")
-            .getOrCreate()
-        )
+        try:
+            from pyspark.sql import SparkSession
+            from pyspark.sql.types import DateType, LongType, StructField, StructType
+        except ImportError:
+            raise EngineError("pyspark: pip install 'zjpaoyici[spark]'") from None
+        try:
+            spark = (
+                SparkSession.builder.master(self.master)
+                .appName("zjpaoyici-cases")
+                .config("spark.ui.enabled", "false")
+                .config("spark.ui.showConsoleProgress", "false")
+                .config("spark.sql.session.timeZone", "UTC")
+                .getOrCreate()
+            )
+        except Exception as exc:  # no Java, an unreachable master: the reason, not a trace
+            raise EngineError(str(exc).splitlines()[0]) from None
         spark.sparkContext.setLogLevel("ERROR")
         paths = [str(p.absolute()) for p in files]
         if fmt == "csv":

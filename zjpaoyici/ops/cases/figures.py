@@ -13,7 +13,7 @@ from zjpaoyici.catalogue.load import load_catalogue
 from zjpaoyici.catalogue.model import Catalogue, Entry
 from zjpaoyici.catalogue.resolve import resolve_all
 from zjpaoyici.findings import Finding
-from zjpaoyici.ops.cases.engines import KEY_FIELDS, Engine, case_files
+from zjpaoyici.ops.cases.engines import MATTER_KEYS, Engine, case_files
 from zjpaoyici.ops.cases.mapping import CaseMapping, personal_column
 from zjpaoyici.ops.cases.tally import COUNTS, CaseTally, VolumeShare
 from zjpaoyici.rules.cases import Judged, Settings, Unmatched, promise_findings
@@ -77,7 +77,7 @@ def analyse(
     index = _index(entries)
     result = CaseAnalysis(cat.name, engine_name, len(files))
     result.ignored_columns = [c for c in rows.columns if personal_column(c)]
-    width = len(KEY_FIELDS)
+    width = len(MATTER_KEYS)
     tallies: dict[int, CaseTally] = {}
     unmatched: dict[Key, Unmatched] = {}
     for row in rows.matters:
