@@ -17,7 +17,19 @@ import pytest
 from tests.conftest import DATA
 
 COMMANDS = [
-    *("", "cache", "diff", "explode", "export", "fmt", "import", "init", "merge", "merge3"),
+    *(
+        "",
+        "cache",
+        "cases",
+        "diff",
+        "explode",
+        "export",
+        "fmt",
+        "import",
+        "init",
+        "merge",
+        "merge3",
+    ),
     *("report", "rules", "schema", "show", "validate"),
 ]
 GOLDEN = DATA / "help"
@@ -56,6 +68,7 @@ _CODE_WORDS = (
     )
     | {*COMMANDS, "days", "bool", "split", "enum", "regex", "pairs", "contains", "text"}
     | {"fail", "drop_row", "on_error", "pre-commit", "pre", "accept", "csv"}
+    | {"duckdb", "spark", "local"}  # cases --engine values and the Spark master
     | {
         # argument names shown in the Arguments panel
         *("directory", "base", "ours", "theirs", "source", "code", "paths", "rule", "inputs"),

@@ -24,8 +24,12 @@ EXAMPLES = examples()
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def findings_of(cli: Any, root: Path) -> tuple[int, list[dict[str, Any]]]:
-    run = cli("validate", "--format", "json", cwd=root)
+def findings_of(
+    cli: Any, root: Path, example: Example | None = None
+) -> tuple[int, list[dict[str, Any]]]:
+    """Validate the catalogue at ``root`` (a K example: run ``cases`` on its records)."""
+    args = example.cases.args() if example is not None and example.cases else ["validate"]
+    run = cli(*args, "--format", "json", cwd=root)
     return run.code, json.loads(run.stdout)["findings"]
 
 
@@ -39,7 +43,7 @@ def test_failing_example_yields_exactly_its_findings(
     example: Example, tmp_path: Path, cli: Any
 ) -> None:
     root = build(example.failing, tmp_path / "cat")
-    code, findings = findings_of(cli, root)
+    code, findings = findings_of(cli, root, example)
     got = sorted((f["rule"], f["file"], f["line"], f["column"]) for f in findings)
     want = sorted((e.rule, e.file, e.line, e.col) for e in example.expect)
     assert got == want, json.dumps(findings, ensure_ascii=False, indent=1)
@@ -50,7 +54,7 @@ def test_failing_example_yields_exactly_its_findings(
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.name for e in EXAMPLES])
 def test_fixed_example_yields_no_finding(example: Example, tmp_path: Path, cli: Any) -> None:
     root = build(example.fixed, tmp_path / "cat")
-    code, findings = findings_of(cli, root)
+    code, findings = findings_of(cli, root, example)
     assert findings == [] and code == 0, json.dumps(findings, ensure_ascii=False, indent=1)
 
 

@@ -906,6 +906,101 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "区划 {code} 的{what}在前面的行中是 {known}，保留前者",
         "en": "region {code} has {what} {known} in an earlier row; kept that",
     },
+    # --- cases
+    "cases_map_unreadable": {
+        "zh": "办件映射文件无法读取，或不是一个 YAML 映射。",
+        "en": "The case mapping cannot be read, or is not a YAML mapping.",
+    },
+    "cases_map_schema": {
+        "zh": "办件映射文件的第一行应为 schema: {want}。",
+        "en": "A case mapping starts with schema: {want}.",
+    },
+    "cases_map_format": {
+        "zh": "不支持的办件数据格式 {value}（可用：{allowed}）。",
+        "en": "Unsupported case record format {value} (use one of: {allowed}).",
+    },
+    "cases_map_field": {
+        "zh": "{name} 不是办件字段（可用：{allowed}）。",
+        "en": "{name} is not a case field (fields: {allowed}).",
+    },
+    "cases_map_personal": {
+        "zh": "{name} 是个人信息，不能映射：办件分析只读取汇总所需的字段。",
+        "en": "{name} is personal data and may not be mapped: the analysis reads only what its figures need.",
+    },
+    "cases_map_personal_column": {
+        "zh": "列 {column} 看起来是个人信息（姓名、证件号码、电话），不能映射。",
+        "en": "Column {column} looks like personal data (a name, an ID number, a phone number) and may not be mapped.",
+    },
+    "cases_map_no_matter": {
+        "zh": "映射须给出事项：code（基本编码，宜同时给 region）或 implementation_code。",
+        "en": "The mapping must give the matter: code (with region) or implementation_code.",
+    },
+    "cases_map_no_time": {
+        "zh": "映射须给出受理时间 received 或办结时间 completed。",
+        "en": "The mapping must give received or completed.",
+    },
+    "cases_progress": {"zh": "分析办件（{engine}）", "en": "Analysing the cases ({engine})"},
+    "cases_engine_failed": {
+        "zh": "{engine} 无法完成分析：{reason}",
+        "en": "{engine} could not run the analysis: {reason}",
+    },
+    "cases_personal_ignored": {
+        "zh": "以下列看起来是个人信息，未读取：{columns}",
+        "en": "These columns look like personal data and were not read: {columns}",
+    },
+    "cases_title": {
+        "zh": "{name}：办件分析（{engine}，{files} 个文件）",
+        "en": "{name}: case records ({engine}, {files} file(s))",
+    },
+    "cases_by_level": {"zh": "按层级", "en": "By level"},
+    "cases_by_region": {"zh": "按区划", "en": "By region"},
+    "cases_by_department": {"zh": "按实施主体", "en": "By agency"},
+    "cases_by_type": {"zh": "按事项类型", "en": "By matter type"},
+    "cases_group_level": {"zh": "层级", "en": "Level"},
+    "cases_group_region": {"zh": "区划", "en": "Region"},
+    "cases_group_department": {"zh": "实施主体", "en": "Agency"},
+    "cases_group_type": {"zh": "事项类型", "en": "Type"},
+    "cases_col_cases": {"zh": "办件量", "en": "Cases"},
+    "cases_col_one": {"zh": "最多跑一次", "en": "At most one visit"},
+    "cases_col_zero": {"zh": "零次", "en": "Zero visits"},
+    "cases_col_online": {"zh": "网上申请", "en": "Online"},
+    "cases_col_mobile": {"zh": "移动端", "en": "Mobile"},
+    "cases_col_median": {"zh": "用时中位数（工作日）", "en": "Median (working days)"},
+    "cases_col_p90": {"zh": "90% 分位（工作日）", "en": "90th percentile (working days)"},
+    "cases_col_overdue": {"zh": "超期", "en": "Overdue"},
+    "cases_col_satisfied": {"zh": "满意", "en": "Satisfied"},
+    "cases_all": {"zh": "合计", "en": "All"},
+    "cases_volume_line": {
+        "zh": "{level}：按办件量，最多跑一次比例（按承诺）{promised}，（按实际）{handled}，共 {cases} 件",
+        "en": "{level}: share of case volume at most one visit as promised {promised}, as handled {handled}, of {cases} cases",
+    },
+    "cases_unmatched": {
+        "zh": "目录中没有的事项：{matters} 个，{cases} 件（事项 · 办件量 · 示例办件）",
+        "en": "Matters not in the catalogue: {matters}, {cases} cases (matter · cases · example cases)",
+    },
+    "report_cases_needs_mapping": {
+        "zh": "--cases 需要 --cases-mapping 指定办件映射文件。",
+        "en": "--cases needs --cases-mapping, the case mapping file.",
+    },
+    "cases_annual_preview": {
+        "zh": "预览：{files} 个文件中 {entries} 个条目的 annual_cases 将改为办件量；加 --yes 写入。",
+        "en": "Preview: annual_cases of {entries} entries in {files} files would change; add --yes to write.",
+    },
+    "cases_annual_written": {
+        "zh": "已改写 {files} 个文件中 {entries} 个条目的 annual_cases。",
+        "en": "Wrote annual_cases of {entries} entries in {files} files.",
+    },
+    "report_cases": {
+        "zh": "按办件量（办件数据）",
+        "en": "By case volume (case records)",
+    },
+    "rh_cases": {"zh": "办件量", "en": "Cases"},
+    "rh_cases_promised": {"zh": "最多跑一次（按承诺）", "en": "At most one visit, as promised"},
+    "rh_cases_handled": {"zh": "最多跑一次（按实际）", "en": "At most one visit, as handled"},
+    "cases_calendar_gap": {
+        "zh": "工作日历未覆盖 {years} 年：{cases} 件办件的用时未计入",
+        "en": "The working-day calendar does not cover {years}: {cases} case(s) left out of elapsed times",
+    },
 }
 
 

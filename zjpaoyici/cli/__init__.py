@@ -45,6 +45,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
             "查看或清空结果缓存（validate、report、diff 共用）。",
         ),
     ),
+    "cases": (
+        "cases_cmd",
+        tr(
+            "Set case records against the catalogue's promises.",
+            "对照办件数据检查目录承诺。",
+        ),
+    ),
     "diff": (
         "diff_cmd",
         tr(

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
+from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.cli.common import (
     CacheOption,
     DirectoryOption,
@@ -27,19 +28,46 @@ from zjpaoyici.cli.common import (
     locate,
     note,
     progress,
+    require_existing,
     stderr_console,
     tr,
     usage_error,
 )
 from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from zjpaoyici.files.gitrev import GitError, revisions_since
-from zjpaoyici.i18n import t
+from zjpaoyici.i18n import Lang, t
+from zjpaoyici.ops.cases.engines import DuckEngine, EngineError
+from zjpaoyici.ops.cases.figures import analyse
+from zjpaoyici.ops.cases.mapping import load_case_mapping
+from zjpaoyici.ops.cases.tally import VolumeShare
 from zjpaoyici.ops.stats.collect import coverage_of
 from zjpaoyici.ops.stats.figures import BASES, UNIT_KINDS
 from zjpaoyici.ops.stats.report import GROUP_BYS, build, history
+from zjpaoyici.ops.tabular.mapping import MappingError
 from zjpaoyici.render import report_out
 from zjpaoyici.render.formats import FILE_ONLY, REPORT
 from zjpaoyici.render.safe import one_line
+from zjpaoyici.rules.cases import Settings
+
+
+def case_volume(
+    root: Path, paths: list[Path], mapping: Path | None, language: Lang
+) -> dict[str, VolumeShare]:
+    """The volume share per level from case records (DuckDB), or exit 2 naming the problem."""
+    if mapping is None:
+        raise usage_error(t("report_cases_needs_mapping", language))
+    require_existing([*paths, mapping], language)
+    try:
+        spec = load_case_mapping(mapping)
+        with progress(t("cases_progress", language, engine="duckdb")):
+            return analyse(root, spec, paths, DuckEngine(), Settings()).volume
+    except MappingError as exc:
+        lines = [t("import_bad_mapping", language, path=display_path(mapping.absolute()))]
+        lines += [f"  {p.loc}: {p.message.get(language)}" for p in exc.problems]
+        raise usage_error("\n".join(lines)) from None
+    except EngineError as exc:
+        raise usage_error(t("cases_engine_failed", language, engine="duckdb", reason=exc)) from None
+
 
 Format = StrEnum("Format", [(name, name) for name in REPORT])  # type: ignore[misc]
 DEFAULT_FORMAT = Format("table")
@@ -151,6 +179,24 @@ def report(
             ),
         ),
     ] = None,
+    cases: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--cases",
+            metavar="PATH",
+            help=tr(
+                "Case records (files or folders; repeatable): add the share of case volume at most one visit, as promised and as handled.",
+                "办件数据（文件或文件夹，可重复）：同时给出按办件量的最多跑一次比例。",
+            ),
+        ),
+    ] = None,
+    cases_mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--cases-mapping",
+            help=tr("The case mapping for --cases.", "--cases 的办件映射文件。"),
+        ),
+    ] = None,
     directory: DirectoryOption = None,
     quiet: QuietOption = False,
     sample: SampleOption = False,
@@ -182,6 +228,8 @@ def report(
     if coverage.unread:
         shown = ", ".join(coverage.unread[:5]) + (" …" if len(coverage.unread) > 5 else "")
         note(t("report_incomplete", language, count=len(coverage.unread), files=shown))
+    if cases:
+        result.cases = case_volume(root, cases, cases_mapping, language)
     revs = listed(history_revs)
     try:
         if since is not None:

@@ -12,10 +12,13 @@ from typing import Any
 from rich.console import Console
 
 from zjpaoyici.i18n import Lang
+from zjpaoyici.ops.cases.figures import CaseAnalysis
 from zjpaoyici.ops.diff import DiffResult
 from zjpaoyici.ops.stats.report import GroupBy, Report
 from zjpaoyici.ops.validate import Result
 from zjpaoyici.render import (
+    cases_json,
+    cases_text,
     diff_out,
     findings_json,
     findings_junit,
@@ -48,6 +51,12 @@ FINDINGS: dict[str, Callable[[Result, Lang, bool], Rendered]] = {
     "github": lambda r, lang, _: findings_json.render_github(r, lang),
     "sarif": lambda r, lang, _: findings_sarif.render_sarif(r, lang),
     "junit": lambda r, lang, _: findings_junit.render_junit(r, lang),
+}
+
+# (analysis, its K findings, breakdown, language)
+CASES: dict[str, Callable[[CaseAnalysis, Result, str, Lang], Rendered]] = {
+    "text": lambda a, r, by, lang: lambda c: cases_text.render(a, r, by, c, lang),
+    "json": lambda a, r, by, lang: cases_json.render_json(a, r, lang),
 }
 
 # (report, breakdown, language)

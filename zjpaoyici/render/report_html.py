@@ -12,7 +12,9 @@ from zjpaoyici.ops.stats.figures import Tally, level_share, percent, target_perc
 from zjpaoyici.ops.stats.report import GroupBy, LevelCheck, Report
 from zjpaoyici.render.report_out import (
     BUNDLE_LEVEL_COLUMNS,
+    CASE_COLUMNS,
     bundle_level_rows,
+    case_rows,
     number_cell,
     overall_sentence,
     row_label,
@@ -355,6 +357,16 @@ def render_html(report: Report, lang: Lang) -> str:
         f'<p class="note">{esc(t("html_legend", lang, basis=t(f"html_basis_{report.basis}", lang)))}</p>',
         f'<p class="note">{esc(t("report_basis_note", lang))}</p>',
     ]
+    if report.cases:
+        heads = "".join(f"<th>{esc(t(c, lang))}</th>" for c in CASE_COLUMNS)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>"
+            for cells in case_rows(report, lang)
+        )
+        parts += [
+            f"<h2>{esc(t('report_cases', lang))}</h2>",
+            f'<table id="case-volume"><thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table>',
+        ]
     if history:
         parts += [
             f"<h2>{esc(t('report_history', lang))}</h2>",

@@ -144,6 +144,11 @@ def render_json(report: Report) -> str:
             for h in report.history
         ],
         "bundles": _bundles_json(report),
+        # from case records (report --cases): the share of case volume at most one visit
+        "case_volume": {
+            level: {"cases": v.cases, "as_promised": v.as_promised, "as_handled": v.as_handled}
+            for level, v in report.cases.items()
+        },
     }
     return json_text(data) + "\n"
 
@@ -225,6 +230,14 @@ def render_csv(report: Report, by: GroupBy, lang: Lang) -> str:
         writer.writerow(
             [f"bundles:{level}", label, level] + [number_cell(data[c]) for c in CSV_COLUMNS[3:]]
         )
+    # from case records: units are cases, the share is "as promised" and "as handled"
+    blank = [""] * (len(CSV_COLUMNS) - 6)
+    for level, v in report.cases.items():
+        for kind, share in (("promised", v.as_promised), ("handled", v.as_handled)):
+            label = f"{t(f'rh_cases_{kind}', lang)}·{level_label(level, lang)}"
+            writer.writerow(
+                [f"cases-{kind}:{level}", label, level, v.cases, "", number_cell(share), *blank]
+            )
     return out.getvalue()
 
 
@@ -307,6 +320,17 @@ def group_rows(report: Report, by: GroupBy, lang: Lang) -> list[tuple[list[str],
     ]
 
 
+CASE_COLUMNS = ["rh_level", "rh_cases", "rh_cases_promised", "rh_cases_handled"]
+
+
+def case_rows(report: Report, lang: Lang) -> list[list[str]]:
+    """Per level, from case records (``--cases``): the cells of :data:`CASE_COLUMNS`."""
+    return [
+        [level_label(level, lang), f"{v.cases:,}", percent(v.as_promised), percent(v.as_handled)]
+        for level, v in report.cases.items()
+    ]
+
+
 def render_table(report: Report, console: Console, by: GroupBy, lang: Lang) -> None:
     cov = report.coverage
     console.print(
@@ -330,6 +354,13 @@ def render_table(report: Report, console: Console, by: GroupBy, lang: Lang) -> N
         levels.add_row(*cells[:4], Text(bar(value), style="cyan"), *cells[4:7], target)
     console.print(levels)
     console.print(Text(t("report_basis_note", lang), style="dim"), soft_wrap=True)
+    if report.cases:
+        table = Table(title=t("report_cases", lang), title_justify="left")
+        for col in CASE_COLUMNS:
+            table.add_column(t(col, lang), justify="left" if col == "rh_level" else "right")
+        for cells in case_rows(report, lang):
+            table.add_row(*cells)
+        console.print(table)
     if by != "level":
         table = Table(title=t(f"report_by_{by}", lang), title_justify="left")
         for col in (*GROUP_COLUMNS[:4], "rh_bar", *GROUP_COLUMNS[4:]):
@@ -442,6 +473,14 @@ def render_markdown(report: Report, by: GroupBy, lang: Lang) -> str:
         mark = "" if check is None else (" ✅" if check.ok else " ❌")
         out.append("| " + " | ".join(cells) + mark + " |")
     out += ["", h("report_basis_note"), "", markdown_text(overall_sentence(cov.overall, lang)), ""]
+    if report.cases:
+        out += [f"#### {h('report_cases')}", ""]
+        out += [
+            "| " + " | ".join(h(c) for c in CASE_COLUMNS) + " |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        out += ["| " + " | ".join(cells) + " |" for cells in case_rows(report, lang)]
+        out.append("")
     if by != "level":
         out += [f"#### {h(f'report_by_{by}')}", ""]
         out += ["| " + " | ".join(h(c) for c in GROUP_COLUMNS) + " |"]

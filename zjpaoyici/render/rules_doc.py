@@ -122,12 +122,14 @@ def _example(example: Example, number: int | None) -> list[str]:
         "",
     ]
     out += _overlay_files(example.failing)
-    failing = run(example.failing)
+    failing = run(example.failing, example.cases)
+    if example.cases is not None:
+        out += [f"命令 / Command: `zjpaoyici {' '.join(example.cases.args())}`", ""]
     out += ["报告 / Reported:", ""]
     for finding, severity in failing.findings:
         out += _finding(finding, severity)
     out.append("")
-    fixed = run(example.fixed)
+    fixed = run(example.fixed, example.cases)
     out += [
         f"改正 / Fixed：{example.fixed_about.zh} — {example.fixed_about.en}",
         "",
@@ -263,7 +265,7 @@ def rule_explained(rule_id: str, lang: Lang) -> str:
         out += [t("explain_failing", lang), ""]
         out += _overlay_files(example.failing)
         out += [t("explain_reported", lang), ""]
-        for finding, _severity in run(example.failing).findings:
+        for finding, _severity in run(example.failing, example.cases).findings:
             out.append(f"- {visible(str(finding.loc))}: {finding.rule} {message_of(finding, lang)}")
             finding_hint = hint_of(finding, lang)
             if finding_hint:

@@ -6,6 +6,10 @@ Each ``examples/<ID>-<slug>.yaml`` lays a few files over the small valid catalog
 example, and ``zjpaoyici rules --format markdown`` renders them into docs/rules.md, so
 the reference shows what the validator really says.
 
+An example of a K rule (case records against promises) runs ``zjpaoyici cases`` instead
+of ``validate``: its ``cases`` key names the records and the case mapping among the
+overlay's files, and the fewest cases a matter needs to be judged.
+
 Overlay keys: ``files`` (path → text; ``<<REPEAT c n>>`` stands for ``c`` repeated
 ``n`` times), ``remove`` (base files to delete), ``encode`` (path → encoding to save
 ``files`` in), ``dirs`` (folders to create) and ``symlinks`` (path → link target).
@@ -64,6 +68,22 @@ class Expected:
 
 
 @dataclass(frozen=True, slots=True)
+class CaseRun:
+    """How a K example runs ``cases``: records and mapping (catalogue-relative)."""
+
+    records: str
+    mapping: str
+    min_cases: int = 1
+
+    def args(self) -> list[str]:
+        """The command line after ``zjpaoyici``."""
+        return [
+            *("cases", self.records, "--mapping", self.mapping),
+            *("--min-cases", str(self.min_cases)),
+        ]
+
+
+@dataclass(frozen=True, slots=True)
 class Example:
     name: str  # file stem, e.g. Q001-no-reason
     rule: str
@@ -73,6 +93,7 @@ class Example:
     exit_code: int
     fixed: Overlay
     fixed_about: Bi
+    cases: CaseRun | None = None
 
 
 def _bi(data: Any) -> Bi:
@@ -95,6 +116,7 @@ def load_example(path: Path) -> Example:
         exit_code=int(data.get("exit", 1)),
         fixed=Overlay.of(fixed),
         fixed_about=_bi(fixed["about"]),
+        cases=CaseRun(**data["cases"]) if data.get("cases") else None,
     )
 
 
@@ -142,13 +164,28 @@ def built(overlay: Overlay) -> Iterator[Path]:
             yield root
 
 
-def run(overlay: Overlay) -> Outcome:
-    """Validate the base catalogue with ``overlay`` laid over it."""
+def run(overlay: Overlay, cases: CaseRun | None = None) -> Outcome:
+    """Validate the base catalogue with ``overlay`` laid over it (with ``cases``: set its
+    case records against it, as ``zjpaoyici cases`` does)."""
     from zjpaoyici.ops.validate import validate_catalogue
 
     with built(overlay) as root:
-        result, _ = validate_catalogue(root)
-    return Outcome(tuple(result.findings), result.exit_code)
+        if cases is None:
+            result, _ = validate_catalogue(root)
+            return Outcome(tuple(result.findings), result.exit_code)
+        from zjpaoyici.ops.cases.engines import DuckEngine
+        from zjpaoyici.ops.cases.figures import analyse
+        from zjpaoyici.ops.cases.mapping import load_case_mapping
+        from zjpaoyici.rules.cases import Settings
+        from zjpaoyici.rules.registry import REGISTRY
+
+        mapping = load_case_mapping(Path(cases.mapping))
+        settings = Settings(min_cases=cases.min_cases)
+        found = analyse(root, mapping, [Path(cases.records)], DuckEngine(), settings).findings
+        ranked = sorted(found, key=lambda f: (f.loc.file, f.loc.line, f.loc.col, f.rule))
+        pairs = tuple((f, REGISTRY[f.rule].severity) for f in ranked)
+        failing = any(s in (Severity.ERROR, Severity.WARNING) for _, s in pairs)
+        return Outcome(pairs, 1 if failing else 0)
 
 
 def base_text(rel: str) -> str | None:

@@ -1,7 +1,7 @@
 """The rule registry: every rule's stable id, severity, bilingual texts, facts and check.
 
 Ids are a family letter and three digits (Y YAML, S schema, C codes, R references,
-L layers, Q quality, B bundles), as in ruff; they never change meaning once released.
+L layers, Q quality, B bundles, K case records), as in ruff; they never change meaning once released.
 What a rule *means* for the rest of the program (the file could not be read, it must not
 be rewritten, the machine rather than the catalogue is at fault) is an attribute of the
 rule, asked through this module, never a list of ids elsewhere. Code outside ``rules/``
@@ -30,6 +30,7 @@ FAMILIES: dict[str, Bi] = {
     "L": Bi("层级继承", "layers"),
     "Q": Bi("质量", "quality"),
     "B": Bi("一件事", "bundles"),
+    "K": Bi("承诺与办件", "promise and practice (case records)"),
 }
 
 

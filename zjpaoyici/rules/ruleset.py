@@ -4,6 +4,7 @@ the registry's functions from here; lower layers use ``rules.registry`` directly
 
 from zjpaoyici.rules import (  # noqa: F401  (imported to register their rules)
     bundles,
+    cases,
     codes,
     layers,
     loading,

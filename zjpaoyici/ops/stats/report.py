@@ -17,6 +17,7 @@ from typing import Literal
 from zjpaoyici.catalogue.fields import LEVELS
 from zjpaoyici.catalogue.model import Catalogue
 from zjpaoyici.files.gitrev import catalogue_at, commit_info, describe, tags_at
+from zjpaoyici.ops.cases.tally import VolumeShare
 from zjpaoyici.ops.stats.collect import coverage_of
 from zjpaoyici.ops.stats.figures import (
     Basis,
@@ -113,6 +114,9 @@ class Report:
                 RegionVerdict(key, cov.region_names.get(key, key), level, tally.share, target, ok)
             )
         return out
+
+    # the 最多跑一次 share by case volume from case records, per level (report --cases)
+    cases: dict[str, VolumeShare] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[LevelCheck]:

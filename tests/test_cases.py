@@ -1,0 +1,267 @@
+"""``zjpaoyici cases``: every figure and every K finding against the generator's planted
+truths (benchmarks/gen_cases.py), personal data kept out, the calendar, the formats, and
+the DuckDB and Spark engines giving identical results on 100,000 records."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import BASE, REPO
+
+GEN = REPO / "benchmarks" / "gen_cases.py"
+RECORDS = 100_000
+
+
+def generate(out: Path, records: int, fmt: str = "csv") -> dict[str, Any]:
+    counts = ["--records", str(records), "--seed-records", str(records)]
+    subprocess.run(
+        [sys.executable, str(GEN), str(REPO / "catalog"), str(out), *counts, "--format", fmt],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    truth: dict[str, Any] = json.loads((out / "truth.json").read_text(encoding="utf-8"))
+    return truth
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    out = tmp_path_factory.mktemp("cases")
+    return out, generate(out, RECORDS)
+
+
+def run_json(cli: Any, out: Path, *more: str) -> tuple[int, dict[str, Any]]:
+    run = cli(
+        "cases", str(out), str(REPO / "catalog"), "-m", str(out / "mapping.yaml"),
+        "--format", "json", *more,
+    )  # fmt: skip
+    assert run.code in (0, 1), run.stderr
+    return run.code, json.loads(run.stdout)
+
+
+def _keys(data: dict[str, Any], rule: str) -> set[str]:
+    return {
+        f["message"].split(" ")[0] + "|" + f["message"].split("(")[1].split(")")[0]
+        for f in data["findings"]
+        if f["rule"] == rule
+    }
+
+
+def test_every_figure_of_every_matter_is_the_planted_one(
+    generated: tuple[Path, dict[str, Any]], cli: Any
+) -> None:
+    out, truth = generated
+    code, data = run_json(cli, out, "--lang", "en")
+    assert code == 1  # K findings are warnings
+    assert data["overall"]["cases"] == truth["records"]
+    got = {f"{m['region']}|{m['code']}|{m['agency']}": m for m in data["by_matter"]}
+    assert set(got) == set(truth["entries"])
+    for key, want in truth["entries"].items():
+        m = got[key]
+        for name in ("cases", "visits_known", "at_most_one", "online", "mobile"):
+            assert m[name] == want.get(name, 0), (key, name)
+        assert m["zero_visits"] == want.get("zero", 0), key
+        assert m["rated"] == want.get("rated", 0) and m["satisfied"] == want.get("satisfied", 0)
+        assert m["overdue"] == want.get("overdue", 0), key
+        assert (m["median_working_days"], m["p90_working_days"]) == (want["median"], want["p90"])
+    per_level = sum(v["cases"] for v in data["by_level"].values())
+    unmatched = sum(truth["unmatched"].values())
+    assert per_level + unmatched == truth["records"]
+
+
+def test_every_k_finding_is_a_planted_truth_and_no_other(
+    generated: tuple[Path, dict[str, Any]], cli: Any
+) -> None:
+    out, truth = generated
+    _, data = run_json(cli, out, "--lang", "en")
+
+    def pairs(keys: list[str]) -> set[str]:
+        return {"|".join(reversed(k.split("|")[:2])) for k in keys}
+
+    assert _keys(data, "K001") == pairs(truth["broken"]) and truth["broken"]
+    assert _keys(data, "K002") == pairs(truth["offline"]) and truth["offline"]
+    assert _keys(data, "K003") == pairs(truth["slow"]) and truth["slow"]
+    assert _keys(data, "K005") == pairs(truth["silent"]) and truth["silent"]
+    unmatched = {u["matter"]: u["cases"] for u in data["unmatched"]}
+    assert unmatched == truth["unmatched"]
+    assert len([f for f in data["findings"] if f["rule"] == "K004"]) == len(truth["unmatched"])
+    # every finding points at a catalogue line (K004: the records file)
+    for f in data["findings"]:
+        assert f["line"] >= 1 and (f["file"].endswith(".yaml") or f["rule"] == "K004")
+
+
+def test_rules_can_be_selected_and_ignored(
+    generated: tuple[Path, dict[str, Any]], cli: Any
+) -> None:
+    out, _ = generated
+    _, data = run_json(cli, out, "--select", "K001,K004")
+    assert {f["rule"] for f in data["findings"]} == {"K001", "K004"}
+    _, data = run_json(cli, out, "--ignore", "K", "--select", "K005")
+    assert data["findings"] == [] and data["summary"]["exit_code"] == 0
+
+
+def test_personal_data_never_reaches_an_output(
+    generated: tuple[Path, dict[str, Any]], cli: Any, tmp_path: Path
+) -> None:
+    out, _ = generated
+    rows = (out / "cases.csv").read_text(encoding="utf-8").splitlines()[1:200]
+    secrets = {v for row in rows for v in row.split(",")[-3:]}
+    assert any(s.startswith("张") for s in secrets)
+    text = cli("cases", str(out), str(REPO / "catalog"), "-m", str(out / "mapping.yaml"))
+    _, data = run_json(cli, out)
+    shown = text.stdout + json.dumps(data, ensure_ascii=False)
+    assert not [s for s in secrets if s in shown]
+    assert "申请人姓名" in text.stderr  # the column is named as ignored, never read
+    assert data["ignored_columns"] == ["申请人姓名", "身份证号", "联系电话"]
+    mapping = (out / "mapping.yaml").read_text(encoding="utf-8")
+    for extra in ("  applicant_name: {column: 申请人姓名}\n", "  case_id: {column: 身份证号}\n"):
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(mapping.replace("  case_id: {column: 办件编号}\n", extra), encoding="utf-8")
+        run = cli("cases", str(out), str(REPO / "catalog"), "-m", str(bad), "--lang", "en")
+        assert run.code == 2 and "personal data" in run.stderr
+
+
+def test_the_formats_give_the_same_figures(tmp_path: Path, cli: Any) -> None:
+    outputs = []
+    for fmt in ("csv", "parquet", "jsonl"):
+        out = tmp_path / fmt
+        generate(out, 30_000, fmt)
+        _, data = run_json(cli, out)
+        outputs.append({k: v for k, v in data.items() if k not in ("findings",)})
+    assert outputs[0]["overall"]["cases"] > 25_000
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def _base_records(root: Path, rows: list[str]) -> None:
+    (root / "cases").mkdir()
+    (root / "cases" / "m.yaml").write_text(
+        "schema: zjpaoyici/cases-mapping/v1\nfields:\n  case_id: {column: id}\n"
+        "  region: {column: region}\n  code: {column: code}\n"
+        "  received: {column: received}\n  completed: {column: completed}\n",
+        encoding="utf-8",
+    )
+    body = "id,region,code,received,completed\n" + "".join(r + "\n" for r in rows)
+    (root / "cases" / "c.csv").write_text(body, encoding="utf-8")
+
+
+def test_working_days_follow_the_official_calendar_and_uncovered_years_are_reported(
+    tmp_path: Path, cli: Any
+) -> None:
+    """30 Sep 2025 → 9 Oct 2025 spans the National Day holiday (1–8 Oct): one working day.
+    Sat 28 Sep 2025 was a working day (调休): Fri 26 → Mon 29 Sep is two. A case of 2030
+    is outside the calendar: reported, not guessed."""
+    root = tmp_path / "cat"
+    shutil.copytree(BASE, root)
+    _base_records(
+        root,
+        [
+            "a,330106,许可-00802-002,2025-09-30 09:00,2025-10-09 10:00",
+            "b,330100,许可-00801-000,2025-09-26 09:00,2025-09-29 10:00",
+            "c,330000,许可-00801-000,2030-01-02 09:00,2030-01-03 10:00",
+        ],
+    )
+    run = cli("cases", "cases/c.csv", "-m", "cases/m.yaml", "--format", "json", cwd=root)
+    data = json.loads(run.stdout)
+    days = {(m["region"], m["code"]): m["median_working_days"] for m in data["by_matter"]}
+    assert days[("330106", "许可-00802-002")] == 1
+    assert days[("330100", "许可-00801-000")] == 2
+    assert days[("330000", "许可-00801-000")] is None
+    assert data["calendar_years_not_covered"] == [2030]
+    assert data["overall"]["calendar_uncovered"] == 1
+    text = cli("cases", "cases/c.csv", "-m", "cases/m.yaml", "--lang", "en", cwd=root)
+    assert "does not cover 2030" in text.stdout
+
+
+def _spark_ready() -> bool:
+    return shutil.which("java") is not None and importlib.util.find_spec("pyspark") is not None
+
+
+@pytest.mark.skipif(
+    not _spark_ready() and not os.environ.get("ZJPAOYICI_REQUIRE_SPARK"),
+    reason="Spark needs Java and pyspark (CI installs both: .ci/run)",
+)
+def test_duckdb_and_spark_give_identical_results(
+    generated: tuple[Path, dict[str, Any]], cli: Any
+) -> None:
+    out, truth = generated
+    _, duck = run_json(cli, out)
+    _, spark = run_json(cli, out, "--engine", "spark")
+    assert duck.pop("engine") == "duckdb" and spark.pop("engine") == "spark"
+    assert duck["overall"]["cases"] == truth["records"] >= 0.98 * RECORDS
+    assert duck == spark
+
+
+def test_report_gives_the_volume_share_as_promised_and_as_handled(
+    generated: tuple[Path, dict[str, Any]], cli: Any
+) -> None:
+    """Per level, "as handled" is the cases' own visits (≤ 1 of those known) and "as
+    promised" weighs each entry's catalogue visits by its cases; both from the truths."""
+    out, truth = generated
+    _, cases = run_json(cli, out)
+    common = ("--cases", str(out), "--cases-mapping", str(out / "mapping.yaml"))
+    run = cli("report", str(REPO / "catalog"), "--format", "json", *common)
+    volume = json.loads(run.stdout)["case_volume"]
+    assert volume == cases["volume_share"] and set(volume) == {"province", "city", "county"}
+    matters = {(m["region"], m["code"], m["agency"]): m for m in cases["by_matter"]}
+    for level, share in volume.items():
+        mine = [v for k, v in truth["entries"].items() if _level(k) == level]
+        handled = sum(v.get("at_most_one", 0) for v in mine) / sum(
+            v.get("visits_known", 0) for v in mine
+        )
+        assert share["as_handled"] == pytest.approx(handled, abs=1e-12)
+        assert share["cases"] == sum(v["cases"] for v in mine)
+    assert all(m["level"] in volume for m in matters.values())
+    html = cli("report", str(REPO / "catalog"), "--format", "html", "--lang", "en", *common)
+    assert 'id="case-volume"' in html.stdout and "as handled" in html.stdout
+    for fmt in ("table", "markdown", "csv"):
+        shown = cli("report", str(REPO / "catalog"), "--format", fmt, "--lang", "en", *common)
+        assert "as promised" in shown.stdout, fmt
+    missing = cli("report", str(REPO / "catalog"), "--cases", str(out), "--lang", "en")
+    assert missing.code == 2 and "--cases-mapping" in missing.stderr
+
+
+def _level(key: str) -> str:
+    region = key.split("|")[0]
+    return "province" if region == "330000" else "city" if region.endswith("00") else "county"
+
+
+def test_write_annual_previews_then_changes_only_annual_cases(
+    generated: tuple[Path, dict[str, Any]], cli: Any, tmp_path: Path
+) -> None:
+    out, truth = generated
+    root = tmp_path / "catalog"
+    shutil.copytree(REPO / "catalog", root)
+    before = {p: p.read_text(encoding="utf-8") for p in root.rglob("*.yaml")}
+    args = ("cases", str(out / "cases.csv"), "-m", str(out / "mapping.yaml"), "--write-annual")
+    preview = cli(*args, "--lang", "en", cwd=root)
+    assert preview.code == 0 and "add --yes to write" in preview.stderr
+    assert "+    annual_cases: " in preview.stdout
+    assert {p: p.read_text(encoding="utf-8") for p in before} == before  # nothing written
+    wrote = cli(*args, "--yes", "--lang", "en", cwd=root)
+    assert wrote.code == 0 and wrote.stdout == preview.stdout
+    changed = 0
+    for path, old in before.items():
+        new = path.read_text(encoding="utf-8")
+        if new == old:
+            continue
+        changed += 1
+        old_lines = [x for x in old.splitlines() if "annual_cases" not in x]
+        assert [x for x in new.splitlines() if "annual_cases" not in x] == old_lines, path
+    assert changed > 100
+    # the values are the planted volumes; the files stay canonical and valid; idempotent
+    gat = (root / "implementations" / "330000" / "gat.yaml").read_text(encoding="utf-8")
+    first = next(k for k in truth["entries"] if k.startswith("330000|许可-00767-000|"))
+    assert f"annual_cases: {truth['entries'][first]['cases']}" in gat
+    assert cli("fmt", "--check", cwd=root).code == 0
+    assert cli("validate", cwd=root).code == 0
+    again = cli(*args, cwd=root)
+    assert again.code == 0 and again.stdout == ""
