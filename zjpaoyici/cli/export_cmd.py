@@ -35,6 +35,7 @@ from zjpaoyici.exitcodes import EXIT_OK
 from zjpaoyici.i18n import t
 from zjpaoyici.ops.tabular.exporter import (
     DEFAULT_MAPPING,
+    STAMP_COLUMN,
     ExportMappingError,
     export_columns,
     export_records,
@@ -124,7 +125,10 @@ def export(
     folders = folders_or_exit(cat, region, level, language)
     note_load_problems(cat, language)
     table = table_out.TableData(
-        [table_out.Header(title, width) for title, width in export_columns(specs)],
+        [
+            table_out.Header(title, width, hidden=title == STAMP_COLUMN)
+            for title, width in export_columns(specs)
+        ],
         export_rows(export_records(cat, folders), specs),
         sheet=spec.source.sheet or "目录",  # data, not a message: the sheet import reads back
         delimiter=spec.source.delimiter,

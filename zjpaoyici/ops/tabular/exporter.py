@@ -5,6 +5,10 @@ the package): its columns, in its order, each written with the inverse of its pa
 (:func:`zjpaoyici.ops.tabular.cells.unparse`). Export → edit in a spreadsheet → import with the
 same mapping is therefore a round trip.
 
+Every row ends with a stamp (:data:`STAMP_COLUMN`, a hidden column in xlsx): a short
+digest of the row's cells as exported, so ``apply`` can tell an edited row from an
+untouched one and a row whose YAML changed since the export (a stale row).
+
 Rows: first one per matter of the basic catalogue (no region), then, region by region,
 one per implementation entry followed by one per handling item. Entries carry their
 effective values (every layer merged), so the imported catalogue resolves to the same
@@ -13,7 +17,9 @@ values without ``_defaults`` files.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from zjpaoyici.catalogue.fields import fact_row, limit_value, text_value
@@ -24,6 +30,8 @@ from zjpaoyici.ops.tabular.cells import unparse
 from zjpaoyici.ops.tabular.mapping import FieldSpec, MappingSpec
 
 DEFAULT_MAPPING = package_dir() / "mappings" / "export.yaml"
+# The stamp column's title: data (``apply`` finds the column by it), not a message.
+STAMP_COLUMN = "校验码"
 _WIDTHS = {
     "name": 36,
     "main_name": 30,
@@ -72,15 +80,30 @@ def export_specs(mapping: MappingSpec) -> list[FieldSpec]:
 
 
 def export_columns(specs: Iterable[FieldSpec]) -> list[tuple[str, int]]:
-    """Column titles and width hints (in characters) for the spreadsheet."""
-    return [(s.label, _WIDTHS.get(s.field, 12)) for s in specs]
+    """Column titles and width hints (in characters) for the spreadsheet; the last
+    column, the stamp, is the one to hide."""
+    return [*((s.label, _WIDTHS.get(s.field, 12)) for s in specs), (STAMP_COLUMN, 12)]
+
+
+def row_cells(rec: Mapping[str, Any], specs: list[FieldSpec]) -> list[str | int | None]:
+    """A record's cells, each written with the inverse of its column's parser."""
+    return [unparse(s, rec.get(s.field)) for s in specs]
+
+
+def stamp(cells: Sequence[str | int | None]) -> str:
+    """A short digest of a row's cells: equal cells, equal stamp."""
+    text = json.dumps(cells, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
 
 
 def export_rows(
     records: Iterable[Mapping[str, Any]], specs: list[FieldSpec]
 ) -> Iterator[list[str | int | None]]:
+    """Each record's cells followed by its stamp."""
     for rec in records:
-        yield [unparse(s, rec.get(s.field)) for s in specs]
+        cells = row_cells(rec, specs)
+        cells.append(stamp(cells))
+        yield cells
 
 
 def export_records(cat: Catalogue, folders: Iterable[str]) -> Iterator[dict[str, Any]]:
