@@ -17,7 +17,19 @@ import pytest
 from tests.conftest import DATA
 
 COMMANDS = [
-    *("", "cache", "diff", "explode", "export", "fmt", "import", "init", "merge", "merge3"),
+    *(
+        "",
+        "apply",
+        "cache",
+        "diff",
+        "explode",
+        "export",
+        "fmt",
+        "import",
+        "init",
+        "merge",
+        "merge3",
+    ),
     *("report", "rules", "schema", "show", "validate"),
 ]
 GOLDEN = DATA / "help"
@@ -58,7 +70,18 @@ _CODE_WORDS = (
     | {"fail", "drop_row", "on_error", "pre-commit", "pre", "accept", "csv"}
     | {
         # argument names shown in the Arguments panel
-        *("directory", "base", "ours", "theirs", "source", "code", "paths", "rule", "inputs"),
+        *(
+            "directory",
+            "base",
+            "ours",
+            "theirs",
+            "source",
+            "code",
+            "paths",
+            "rule",
+            "inputs",
+            "book",
+        ),
     }
 )
 
