@@ -35,7 +35,7 @@ from zjpaoyici.exitcodes import EXIT_OK
 from zjpaoyici.i18n import t
 from zjpaoyici.ops.tabular.exporter import (
     DEFAULT_MAPPING,
-    STAMP_COLUMN,
+    STAMP_COLUMNS,
     ExportMappingError,
     export_columns,
     export_records,
@@ -126,7 +126,7 @@ def export(
     note_load_problems(cat, language)
     table = table_out.TableData(
         [
-            table_out.Header(title, width, hidden=title == STAMP_COLUMN)
+            table_out.Header(title, width, hidden=title in STAMP_COLUMNS)
             for title, width in export_columns(specs)
         ],
         export_rows(export_records(cat, folders), specs),

@@ -63,7 +63,7 @@ def render_text(plan: ApplyPlan, console: Console, lang: Lang, book: str, root: 
         reason = t(f"apply_conflict_{conflict.reason}", lang)
         say(f"  ! {_place(conflict.place, lang)}  {reason}", "bold red")
         for v in conflict.fields:
-            at = t("apply_unknown", lang) if v.at_export is None else _cell(v.at_export, lang)
+            at = _cell(v.at_export, lang) if v.known else t("apply_unknown", lang)
             values = t(
                 "apply_values",
                 lang,

@@ -15,6 +15,7 @@ written.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -34,7 +35,9 @@ from zjpaoyici.files.roundtrip import dump_text, load_text, plain
 from zjpaoyici.ops.diff import DiffResult, diff_roots
 from zjpaoyici.ops.tabular.cells import as_text
 from zjpaoyici.ops.tabular.exporter import (
+    EXPORTED_COLUMN,
     STAMP_COLUMN,
+    STAMP_COLUMNS,
     entry_record,
     export_specs,
     item_record,
@@ -101,13 +104,14 @@ class Edit:
 
 @dataclass(frozen=True, slots=True)
 class FieldValues:
-    """One field of a conflict: its column and the three values (at export: ``None``
-    when the stamp cannot tell it)."""
+    """One field of a conflict: its column and the three values (``known``: whether the
+    workbook still holds the value at export)."""
 
     label: str
     at_export: Cell
     workbook: Cell
     now: Cell
+    known: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,12 +141,23 @@ class ApplyPlan:
 
 @dataclass(slots=True)
 class _Current:
-    """An entry or item as the catalogue has it now, and its row."""
+    """An entry or item as the catalogue has it now, and its row (worked out when asked:
+    most rows are unchanged and never need it)."""
 
     entry: Entry
     item: Item | None
     impl: ImplFile
-    record: dict[str, Any]
+    cat: Catalogue
+    row: dict[str, Any] | None = None
+
+    @property
+    def record(self) -> dict[str, Any]:
+        if self.row is None:
+            if self.item is None:
+                self.row = entry_record(self.cat, self.entry)
+            else:
+                self.row = item_record(self.cat, self.entry, self.item)
+        return self.row
 
 
 def _agency_cell(entry: Entry) -> str:
@@ -169,10 +184,9 @@ def current_rows(cat: Catalogue, folders: set[str]) -> dict[RowKey, _Current]:
             for raw, src in impl.entries:
                 entry = resolve_entry(cat, impl, raw, src)
                 base = (entry.region, entry.department, _agency_cell(entry), entry.code)
-                out[_key(*base, None)] = _Current(entry, None, impl, entry_record(cat, entry))
+                out[_key(*base, None)] = _Current(entry, None, impl, cat)
                 for item in entry.items:
-                    rec = item_record(cat, entry, item)
-                    out[_key(*base, item.full_code)] = _Current(entry, item, impl, rec)
+                    out[_key(*base, item.full_code)] = _Current(entry, item, impl, cat)
     return out
 
 
@@ -323,10 +337,7 @@ class _Applier:
         ]
         refused = [s for s in changed if s.field not in paths and s.field not in _MATERIALS]
         if refused:
-            values = tuple(
-                FieldValues(s.label, None, *row_cells(row, [s]), *row_cells(cur.record, [s]))
-                for s in refused
-            )
+            values = tuple(_values(s, cur.record, row, cur.record) for s in refused)
             self.plan.conflicts.append(Conflict(place, "not_own", values))
             return False
         record = self.files.record(entry)
@@ -361,10 +372,7 @@ class _Applier:
             inherited = src is not None and not _within(src, entry)
             self.plan.edits.append(Edit(place, s.label, old, new, inherited, entry.src.doc.path))
         if inexact:
-            values = tuple(
-                FieldValues(s.label, None, *row_cells(row, [s]), *row_cells(after or {}, [s]))
-                for s in inexact
-            )
+            values = tuple(_values(s, cur.record, row, after or {}) for s in inexact)
             self.plan.conflicts.append(Conflict(place, "inexact", values))
         return True
 
@@ -389,7 +397,7 @@ class _Applier:
                     node[key] = yaml_node(row[field_])
             entry = resolve_entry(self.cat, parent.impl, plain(record), parent.entry.src)
             item = next(i for i in entry.items if i.code == short)
-            cur = _Current(entry, item, parent.impl, item_record(self.cat, entry, item))
+            cur = _Current(entry, item, parent.impl, self.cat)
             undo = partial(record["items"].remove, node)
         else:
             department = row.get("department") or ""
@@ -413,7 +421,7 @@ class _Applier:
             entry = resolve_entry(
                 self.cat, impl, plain(rec), Source(impl.doc, ("matters", len(matters) - 1))
             )
-            cur = _Current(entry, None, impl, entry_record(self.cat, entry))
+            cur = _Current(entry, None, impl, self.cat)
             undo = partial(matters.remove, rec)
         if self.edit(number, cur, row, log=False):
             self.plan.added.append(place)
@@ -464,10 +472,51 @@ def _within(src: Any, entry: Entry) -> bool:
     return bool(src.doc is entry.src.doc and tuple(src.pointer[: len(pointer)]) == pointer)
 
 
+def _values(
+    spec: FieldSpec, at: Mapping[str, Any], book: Mapping[str, Any], now: Mapping[str, Any]
+) -> FieldValues:
+    """A field's three values, from three rows."""
+    (a,), (b,), (n,) = (row_cells(r, [spec]) for r in (at, book, now))
+    return FieldValues(spec.label, a, b, n)
+
+
+_KEY_FIELDS = ("region", "department", "agency", "code", "item_code")
+
+
+def _as_written(record: Mapping[str, Any], labels: list[str]) -> list[Cell] | None:
+    """The row's cells as export writes them, when they are plain text and whole
+    numbers (``None``: read the row properly)."""
+    out: list[Cell] = []
+    for label in labels:
+        value = record.get(label)
+        if value is None or value == "":
+            out.append(None)
+        elif isinstance(value, str | int) and not isinstance(value, bool):
+            out.append(value)
+        elif isinstance(value, float) and value.is_integer():
+            out.append(int(value))
+        else:
+            return None
+    return out
+
+
 def _stamp_of(record: Mapping[str, Any]) -> str | None:
     value = record.get(STAMP_COLUMN)
     text = as_text(value).strip() if value is not None else ""
     return text or None
+
+
+def exported_cells(record: Mapping[str, Any], stamped: str | None) -> list[Cell] | None:
+    """The row's cells at export, when its hidden column still holds them (they give
+    the stamp)."""
+    raw = record.get(EXPORTED_COLUMN)
+    try:
+        cells = json.loads(as_text(raw)) if raw is not None else None
+    except ValueError:
+        return None
+    if not isinstance(cells, list) or stamped is None or stamp(cells) != stamped:
+        return None
+    return cells
 
 
 def plan_apply(
@@ -479,21 +528,37 @@ def plan_apply(
     table = read_source(book, "xlsx", mapping.source)
     if table.columns is not None:
         missing = [s.label for s in specs if s.label not in table.columns]
-        if missing or STAMP_COLUMN not in table.columns:
-            raise MissingColumns(missing or [STAMP_COLUMN], sorted(table.columns), book)
+        missing += [c for c in STAMP_COLUMNS if c not in table.columns]
+        if missing:
+            raise MissingColumns(missing, sorted(table.columns), book)
     importer = Importer(mapping, book.name)
     plan = ApplyPlan()
     rows: list[tuple[int, dict[str, Any], str | None]] = []
+    records: dict[int, Mapping[str, Any]] = {}  # the hidden cells at export, by row
+    seen: set[RowKey] = set()
+    folders: set[str] = set()
+    labels = [s.label for s in specs]
+    placing = {s.field: i for i, s in enumerate(specs) if s.field in _KEY_FIELDS}
     for number, record in table.rows:
         plan.rows += 1
+        stamped = _stamp_of(record)
+        cells = _as_written(record, labels)
+        if stamped is not None and cells is not None and stamp(cells) == stamped:
+            # the row as export wrote it (the common case): no need to read its cells
+            plan.unchanged += 1
+            if cells[placing["region"]] is not None:
+                seen.add(_row_key({f: cells[i] for f, i in placing.items()}))
+                folders.add(str(cells[placing["region"]]))
+            continue
         parsed = importer.parse(number, record)
         if parsed is not None:
-            rows.append((number, parsed, _stamp_of(record)))
+            rows.append((number, parsed, stamped))
+            records[number] = {EXPORTED_COLUMN: record.get(EXPORTED_COLUMN)}
+            if parsed.get("region"):
+                folders.add(str(parsed["region"]))
     plan.problems = importer.problems
-    folders = {str(r["region"]) for _, r, _ in rows if r.get("region")}
     current = current_rows(cat, folders)
     applier = _Applier(cat, specs, plan)
-    seen: set[RowKey] = set()
     new_rows: list[tuple[int, dict[str, Any]]] = []
     for number, row, stamped in rows:
         cells = row_cells(row, specs)
@@ -523,10 +588,11 @@ def plan_apply(
             continue
         if stamped is None or stamp(now) != stamped:
             place = Place(number, key[0], key[3], key[4] or None)
+            at = exported_cells(records[number], stamped)
             values = tuple(
-                FieldValues(s.label, None, w, n)
-                for s, w, n in zip(specs, cells, now, strict=True)
-                if w != n
+                FieldValues(s.label, at[i] if at else None, w, n, at is not None)
+                for i, (s, w, n) in enumerate(zip(specs, cells, now, strict=True))
+                if w != n or (at is not None and at[i] != n)
             )
             reason = "stale" if stamped is not None else "exists"
             plan.conflicts.append(Conflict(place, reason, values))

@@ -5,9 +5,11 @@ the package): its columns, in its order, each written with the inverse of its pa
 (:func:`zjpaoyici.ops.tabular.cells.unparse`). Export → edit in a spreadsheet → import with the
 same mapping is therefore a round trip.
 
-Every row ends with a stamp (:data:`STAMP_COLUMN`, a hidden column in xlsx): a short
-digest of the row's cells as exported, so ``apply`` can tell an edited row from an
-untouched one and a row whose YAML changed since the export (a stale row).
+Every row ends with a stamp (:data:`STAMP_COLUMN`): a short digest of the row's cells
+as exported, so ``apply`` can tell an edited row from an untouched one and a row whose
+YAML changed since the export (a stale row); then the cells as exported
+(:data:`EXPORTED_COLUMN`, JSON), so a conflict can show the value at export. Both
+columns are hidden in xlsx.
 
 Rows: first one per matter of the basic catalogue (no region), then, region by region,
 one per implementation entry followed by one per handling item. Entries carry their
@@ -30,8 +32,10 @@ from zjpaoyici.ops.tabular.cells import unparse
 from zjpaoyici.ops.tabular.mapping import FieldSpec, MappingSpec
 
 DEFAULT_MAPPING = package_dir() / "mappings" / "export.yaml"
-# The stamp column's title: data (``apply`` finds the column by it), not a message.
+# The stamp columns' titles: data (``apply`` finds the columns by them), not messages.
 STAMP_COLUMN = "校验码"
+EXPORTED_COLUMN = "导出时的值"
+STAMP_COLUMNS = (STAMP_COLUMN, EXPORTED_COLUMN)
 _WIDTHS = {
     "name": 36,
     "main_name": 30,
@@ -81,8 +85,11 @@ def export_specs(mapping: MappingSpec) -> list[FieldSpec]:
 
 def export_columns(specs: Iterable[FieldSpec]) -> list[tuple[str, int]]:
     """Column titles and width hints (in characters) for the spreadsheet; the last
-    column, the stamp, is the one to hide."""
-    return [*((s.label, _WIDTHS.get(s.field, 12)) for s in specs), (STAMP_COLUMN, 12)]
+    two, the stamp columns, are the ones to hide."""
+    return [
+        *((s.label, _WIDTHS.get(s.field, 12)) for s in specs),
+        *((c, 12) for c in STAMP_COLUMNS),
+    ]
 
 
 def row_cells(rec: Mapping[str, Any], specs: list[FieldSpec]) -> list[str | int | None]:
@@ -90,20 +97,22 @@ def row_cells(rec: Mapping[str, Any], specs: list[FieldSpec]) -> list[str | int 
     return [unparse(s, rec.get(s.field)) for s in specs]
 
 
+def cells_json(cells: Sequence[str | int | None]) -> str:
+    return json.dumps(cells, ensure_ascii=False, separators=(",", ":"))
+
+
 def stamp(cells: Sequence[str | int | None]) -> str:
     """A short digest of a row's cells: equal cells, equal stamp."""
-    text = json.dumps(cells, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
+    return hashlib.blake2b(cells_json(cells).encode("utf-8"), digest_size=6).hexdigest()
 
 
 def export_rows(
     records: Iterable[Mapping[str, Any]], specs: list[FieldSpec]
 ) -> Iterator[list[str | int | None]]:
-    """Each record's cells followed by its stamp."""
+    """Each record's cells followed by its stamp and the cells as JSON."""
     for rec in records:
         cells = row_cells(rec, specs)
-        cells.append(stamp(cells))
-        yield cells
+        yield [*cells, stamp(cells), cells_json(cells)]
 
 
 def export_records(cat: Catalogue, folders: Iterable[str]) -> Iterator[dict[str, Any]]:
