@@ -299,3 +299,29 @@ def test_rows_whose_yaml_changed_since_export_are_conflicts(
     after = path.read_text(encoding="utf-8")
     assert "annual_cases: 4000" in after  # the conflicts are left alone
     assert after.count("annual_cases: 7\n") == 2  # the others are applied
+
+
+def test_what_spreadsheet_programs_do_to_cells(cli: Any, tmp_path: Path) -> None:
+    """Codes that became numbers, numbers stored as text, full-width digits, trailing
+    spaces and a sheet the user added in front: read as the values they are."""
+    root = _copy(tmp_path)
+    before = _files(root)
+    _export(cli, root, tmp_path / "目录.xlsx")
+    book = Book(tmp_path / "目录.xlsx")
+    for row in book.rows():
+        if book.get(row, "区划代码") == "330782":
+            book.set(row, "区划代码", 330782)  # a code that became a number
+    row = book.find(330782, "确认-01501-001")  # type: ignore[arg-type]
+    book.set(row, "年办件量", "3834")  # a number stored as text: unchanged
+    book.set(row, "办件类型", "即办件 ")  # a trailing space: unchanged
+    book.set(row, "到办事现场次数", "０")  # full-width: 0, an edit
+    notes = book.wb.create_sheet("说明", 0)
+    notes["A1"] = "区划代码"
+    book.save(tmp_path / "edited.xlsx")
+    run = cli("apply", str(tmp_path / "edited.xlsx"), str(root), "--write")
+    assert run.code == 0, run.output
+    assert "1 fields edited, 0 added, 0 removed, 0 conflicts" in run.stdout
+    changed = [p for p, b in _files(root).items() if before[p] != b]
+    assert changed == ["implementations/330782/mz.yaml"]
+    text = (root / changed[0]).read_text(encoding="utf-8")
+    assert '- code: "确认-01501-001"\n    visits: 0\n' in text

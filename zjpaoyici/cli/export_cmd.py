@@ -35,6 +35,7 @@ from zjpaoyici.exitcodes import EXIT_OK
 from zjpaoyici.i18n import t
 from zjpaoyici.ops.tabular.exporter import (
     DEFAULT_MAPPING,
+    SHEET,
     STAMP_COLUMNS,
     ExportMappingError,
     export_columns,
@@ -130,7 +131,7 @@ def export(
             for title, width in export_columns(specs)
         ],
         export_rows(export_records(cat, folders), specs),
-        sheet=spec.source.sheet or "目录",  # data, not a message: the sheet import reads back
+        sheet=spec.source.sheet or SHEET,
         delimiter=spec.source.delimiter,
     )
     count = TABLES[chosen](table, output)

@@ -15,6 +15,7 @@ written.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import tempfile
@@ -36,6 +37,7 @@ from zjpaoyici.ops.diff import DiffResult, diff_roots
 from zjpaoyici.ops.tabular.cells import as_text
 from zjpaoyici.ops.tabular.exporter import (
     EXPORTED_COLUMN,
+    SHEET,
     STAMP_COLUMN,
     STAMP_COLUMNS,
     entry_record,
@@ -525,7 +527,9 @@ def plan_apply(
     """Read ``book`` and work out its changes to ``cat``; nothing is written (the new
     file texts are in the plan)."""
     specs = export_specs(mapping)
-    table = read_source(book, "xlsx", mapping.source)
+    # the rows' sheet by its name: a sheet the user added before it is not read
+    source = dataclasses.replace(mapping.source, sheet=mapping.source.sheet or SHEET)
+    table = read_source(book, "xlsx", source)
     if table.columns is not None:
         missing = [s.label for s in specs if s.label not in table.columns]
         missing += [c for c in STAMP_COLUMNS if c not in table.columns]

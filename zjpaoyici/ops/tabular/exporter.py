@@ -32,6 +32,8 @@ from zjpaoyici.ops.tabular.cells import unparse
 from zjpaoyici.ops.tabular.mapping import FieldSpec, MappingSpec
 
 DEFAULT_MAPPING = package_dir() / "mappings" / "export.yaml"
+# The sheet export writes the rows on (when the mapping names none): data, not a message.
+SHEET = "目录"
 # The stamp columns' titles: data (``apply`` finds the columns by them), not messages.
 STAMP_COLUMN = "校验码"
 EXPORTED_COLUMN = "导出时的值"
