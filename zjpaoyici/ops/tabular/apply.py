@@ -19,7 +19,7 @@ import dataclasses
 import json
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -32,7 +32,7 @@ from zjpaoyici.catalogue.model import Catalogue, Entry, ImplFile, Item, Source
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.catalogue.resolve import item_source, resolve_entry
 from zjpaoyici.files.atomic import write_files
-from zjpaoyici.files.roundtrip import dump_text, load_text, plain
+from zjpaoyici.files.roundtrip import append_child, dump_text, load_text, plain
 from zjpaoyici.ops.diff import DiffResult, diff_roots
 from zjpaoyici.ops.tabular.cells import as_text
 from zjpaoyici.ops.tabular.exporter import (
@@ -233,12 +233,12 @@ def _put(record: CommentedMap, path: tuple[str, ...], value: Any, *, null: bool 
                 return
             sub = CommentedMap()
             sub.fa.set_flow_style()
-            node[part] = sub
+            _set(node, part, sub)
         node = sub
     leaf = path[-1]
     if value is None:
         if null:
-            node[leaf] = None
+            _set(node, leaf, None)
         else:
             node.pop(leaf, None)
         return
@@ -249,7 +249,15 @@ def _put(record: CommentedMap, path: tuple[str, ...], value: Any, *, null: bool 
         for k, v in value.items():
             existing[k] = v
     else:
-        node[leaf] = yaml_node(value, leaf)
+        _set(node, leaf, yaml_node(value, leaf))
+
+
+def _set(node: CommentedMap, key: str, value: Any) -> None:
+    """Set ``key``; a new key goes at the end of the record, inside its block."""
+    if key in node:
+        node[key] = value
+    else:
+        append_child(node, value, key)
 
 
 def _item_node(record: CommentedMap, short: str, *, create: bool) -> CommentedMap | None:
@@ -260,12 +268,12 @@ def _item_node(record: CommentedMap, short: str, *, create: bool) -> CommentedMa
                 return rec
     if not create:
         return None
-    if not isinstance(items, CommentedSeq):
-        items = CommentedSeq()
-        record["items"] = items
     node = CommentedMap()
     node["code"] = DoubleQuotedScalarString(short)
-    items.append(node)
+    if not isinstance(items, CommentedSeq):
+        _set(record, "items", CommentedSeq([node]))
+    else:
+        append_child(items, node)
     return node
 
 
@@ -292,10 +300,16 @@ def _set_materials(node: CommentedMap, have: Mapping[str, Any], want: dict[str, 
         if rec is None:
             rec = CommentedMap(name=name)
             rec.fa.set_flow_style()
-            records.append(rec)
+            append_child(records, rec)
         rec["required"] = required
-    if records or isinstance(own, CommentedSeq):
-        node["materials"] = records
+    if records and not isinstance(own, CommentedSeq):
+        _set(node, "materials", records)
+
+
+def _drop_item(record: CommentedMap, node: CommentedMap) -> None:
+    record["items"].remove(node)
+    if not record["items"]:
+        del record["items"]
 
 
 def _remove_stale_materials(node: CommentedMap, names: set[str]) -> None:
@@ -303,11 +317,11 @@ def _remove_stale_materials(node: CommentedMap, names: set[str]) -> None:
     own = node.get("materials")
     if not isinstance(own, CommentedSeq):
         own = CommentedSeq()
-        node["materials"] = own
+        _set(node, "materials", own)
     for name in sorted(names):
         rec = CommentedMap(name=name, remove=True)
         rec.fa.set_flow_style()
-        own.append(rec)
+        append_child(own, rec)
 
 
 class _Applier:
@@ -332,14 +346,11 @@ class _Applier:
         entry, item = cur.entry, cur.item
         place = Place(number, entry.region, entry.code, item.full_code if item else None)
         paths = {**_PATHS, **(_ITEM_ONLY if item else _ENTRY_ONLY)}
-        changed = [
-            s
-            for s in self.specs
-            if row_cells(row, [s]) != row_cells(cur.record, [s]) and s.field != STAMP_COLUMN
-        ]
+        changed = [s for s in self.specs if row_cells(row, [s]) != row_cells(cur.record, [s])]
         refused = [s for s in changed if s.field not in paths and s.field not in _MATERIALS]
         if refused:
-            values = tuple(_values(s, cur.record, row, cur.record) for s in refused)
+            # a new row (not logged as edits) had no value at export
+            values = tuple(_values(s, cur.record, row, cur.record, known=log) for s in refused)
             self.plan.conflicts.append(Conflict(place, "not_own", values))
             return False
         record = self.files.record(entry)
@@ -396,11 +407,11 @@ class _Applier:
             assert node is not None
             for key, field_ in (("name", "item_name"), ("situation", "situation")):
                 if row.get(field_):
-                    node[key] = yaml_node(row[field_])
+                    _set(node, key, yaml_node(row[field_]))
             entry = resolve_entry(self.cat, parent.impl, plain(record), parent.entry.src)
             item = next(i for i in entry.items if i.code == short)
             cur = _Current(entry, item, parent.impl, self.cat)
-            undo = partial(record["items"].remove, node)
+            undo = partial(_drop_item, record, node)
         else:
             department = row.get("department") or ""
             impl = next(
@@ -419,7 +430,7 @@ class _Applier:
             rec["code"] = DoubleQuotedScalarString(code)
             if row.get("agency") and row["agency"] != department:
                 rec["agency"] = row["agency"]
-            matters.append(rec)
+            append_child(matters, rec)
             entry = resolve_entry(
                 self.cat, impl, plain(rec), Source(impl.doc, ("matters", len(matters) - 1))
             )
@@ -448,9 +459,7 @@ class _Applier:
         node = _item_node(record, item.code, create=False)
         inherited = item_source(entry.layers[:-1], item.code) is not None
         if node is not None and not inherited:
-            record["items"].remove(node)
-            if not record["items"]:
-                del record["items"]
+            _drop_item(record, node)
         else:
             node = node or _item_node(record, item.code, create=True)
             assert node is not None
@@ -475,11 +484,16 @@ def _within(src: Any, entry: Entry) -> bool:
 
 
 def _values(
-    spec: FieldSpec, at: Mapping[str, Any], book: Mapping[str, Any], now: Mapping[str, Any]
+    spec: FieldSpec,
+    at: Mapping[str, Any],
+    book: Mapping[str, Any],
+    now: Mapping[str, Any],
+    *,
+    known: bool = True,
 ) -> FieldValues:
     """A field's three values, from three rows."""
     (a,), (b,), (n,) = (row_cells(r, [spec]) for r in (at, book, now))
-    return FieldValues(spec.label, a, b, n)
+    return FieldValues(spec.label, a, b, n, known)
 
 
 _KEY_FIELDS = ("region", "department", "agency", "code", "item_code")
@@ -618,11 +632,6 @@ def plan_apply(
         ]
     plan.texts = applier.files.changed()
     return plan
-
-
-def changed_regions(plan: ApplyPlan) -> Iterator[str]:
-    """The regions the plan changes, in order."""
-    yield from sorted({e.place.region for e in plan.edits} | {p.region for p in plan.added})
 
 
 def preview(root: Path, plan: ApplyPlan, **diff_options: Any) -> DiffResult:
