@@ -325,3 +325,52 @@ def test_what_spreadsheet_programs_do_to_cells(cli: Any, tmp_path: Path) -> None
     assert changed == ["implementations/330782/mz.yaml"]
     text = (root / changed[0]).read_text(encoding="utf-8")
     assert '- code: "确认-01501-001"\n    visits: 0\n' in text
+
+
+def test_items_added_edited_and_removed(cli: Any, tmp_path: Path) -> None:
+    """Item rows: an edit goes on the item's own record, a new item row becomes an item
+    record holding only what differs from its entry, a deleted one goes with --delete;
+    the blank line between entries stays between them."""
+    root = _copy(tmp_path)
+    _export(cli, root, tmp_path / "目录.xlsx")
+    book = Book(tmp_path / "目录.xlsx")
+    first = book.find("330106", "许可-00802-001", "许可-00802-001-01")
+    second = book.find("330106", "许可-00802-001", "许可-00802-001-02")
+    book.set(second, "承诺办结时限", "1个工作日")
+    values = [c.value for c in first]
+    for column, value in (
+        ("办理项编码", "许可-00802-001-09"),
+        ("办理项名称", "新办理项"),
+        ("情形", None),
+        ("到办事现场次数", 0),
+        ("校验码", None),
+        ("导出时的值", None),
+    ):
+        values[book.col[column]] = value
+    book.ws.delete_rows(first[0].row)
+    book.ws.append(values)
+    book.save(tmp_path / "edited.xlsx")
+    path = root / "implementations" / "330106" / "scjg.yaml"
+    old = path.read_text(encoding="utf-8")
+    run = cli("apply", str(tmp_path / "edited.xlsx"), str(root), "--write", "--delete")
+    assert run.code == 0, run.output
+    assert "1 fields edited, 1 added, 1 removed, 0 conflicts" in run.stdout
+    new = path.read_text(encoding="utf-8")
+    lines = [
+        ln for ln in difflib.ndiff(old.splitlines(), new.splitlines()) if ln[:2] in ("- ", "+ ")
+    ]
+    assert lines == [
+        '-       - code: "01"',
+        "-         name: 食品经营许可（新办）—食品销售经营者",
+        "-         situation: {applicant: 食品销售经营者}",
+        "-         visits: 0",
+        "-         onsite_reason: null",
+        "-         online: {depth: 4, mobile: true}",
+        "+         promised_limit: {days: 1, unit: working}",
+        '+       - code: "09"',
+        "+         name: 新办理项",
+        "+         visits: 0",
+        "+         online: {depth: 4}",
+        "+         onsite_reason: null",
+    ]
+    assert '        onsite_reason: null\n\n  - code: "许可-00802-002"' in new
