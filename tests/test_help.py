@@ -19,6 +19,7 @@ from tests.conftest import DATA
 COMMANDS = [
     *(
         "",
+        "apply",
         "cache",
         "cases",
         "diff",
@@ -71,7 +72,18 @@ _CODE_WORDS = (
     | {"duckdb", "spark", "local"}  # cases --engine values and the Spark master
     | {
         # argument names shown in the Arguments panel
-        *("directory", "base", "ours", "theirs", "source", "code", "paths", "rule", "inputs"),
+        *(
+            "directory",
+            "base",
+            "ours",
+            "theirs",
+            "source",
+            "code",
+            "paths",
+            "rule",
+            "inputs",
+            "book",
+        ),
     }
 )
 

@@ -3,7 +3,9 @@ parsers that never guess, and rows that cannot be read."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import re
 from collections import Counter
@@ -20,7 +22,7 @@ from zjpaoyici.catalogue.model import Facts
 from zjpaoyici.catalogue.resolve import merge_values, resolve_all
 from zjpaoyici.cli import export_cmd, import_cmd  # noqa: F401  (registers the commands)
 from zjpaoyici.ops.tabular.cells import ParseError, parse_value, unparse
-from zjpaoyici.ops.tabular.exporter import DEFAULT_MAPPING
+from zjpaoyici.ops.tabular.exporter import DEFAULT_MAPPING, STAMP_COLUMNS
 from zjpaoyici.ops.tabular.importer import item_overrides
 from zjpaoyici.ops.tabular.mapping import FieldSpec, MappingError, load_mapping
 
@@ -204,7 +206,15 @@ def test_export_layout_is_the_mapping(cli: Any, tmp_path: Path) -> None:
     assert run.code == 0
     header = run.stdout.splitlines()[0].split(",")
     mapping = load_mapping(DEFAULT_MAPPING)
-    assert header == [s.column for s in mapping.fields.values()]
+    # the mapping's columns, then the stamp and the cells at export (import ignores them)
+    assert header == [*(s.column for s in mapping.fields.values()), *STAMP_COLUMNS]
+    rows = list(csv.reader(io.StringIO(run.stdout)))[1:]
+    stamps = [row[-2] for row in rows]
+    assert all(len(s) == 12 for s in stamps) and len(set(stamps)) == len(stamps)
+    cells = json.loads(rows[0][-1])
+    assert ["" if c is None else str(c) for c in cells] == rows[0][:-2]
+    again = cli("export", str(SAMPLE), "--region", "330106", cwd=tmp_path)
+    assert again.stdout == run.stdout  # the same catalogue, the same stamps
     package = Path(import_cmd.__file__).parent.parent
     assert DEFAULT_MAPPING.is_relative_to(package)  # package data: shipped in the wheel
 

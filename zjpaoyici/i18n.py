@@ -1001,6 +1001,76 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "工作日历未覆盖 {years} 年：{cases} 件办件的用时未计入",
         "en": "The working-day calendar does not cover {years}: {cases} case(s) left out of elapsed times",
     },
+    # --- apply
+    "apply_title": {"zh": "将 {book} 应用到 {root}", "en": "Applying {book} to {root}"},
+    "apply_counts": {
+        "zh": "{rows} 行：未改 {unchanged} 行，修改 {edits} 处，新增 {added}，删除 {removed}，冲突 {conflicts}",
+        "en": "{rows} rows: {unchanged} unchanged, {edits} fields edited, {added} added, {removed} removed, {conflicts} conflicts",
+    },
+    "apply_row": {"zh": "第 {row} 行", "en": "row {row}"},
+    "apply_edit": {"zh": "{label}：{old} → {new}", "en": "{label}: {old} → {new}"},
+    "apply_inherited": {
+        "zh": "（原为继承的共用值，改为本条目自己的值，共用设置不变）",
+        "en": "(was inherited from a shared layer: now the entry's own value, the shared layer unchanged)",
+    },
+    "apply_added": {"zh": "新增", "en": "added"},
+    "apply_removed": {"zh": "删除", "en": "removed"},
+    "apply_missing": {
+        "zh": "{count} 个条目或办理项在表格中没有对应行，未删除（要删除请加 --delete）：",
+        "en": "{count} entries or items have no row in the workbook and were kept (add --delete to remove them):",
+    },
+    "apply_no_delete_unreadable": {
+        "zh": "有无法读取的行，本次不删除任何条目",
+        "en": "some rows could not be read, so nothing is removed this time",
+    },
+    "apply_values": {
+        "zh": "{label}：导出时 {at}，表格中 {book}，YAML 现在 {now}",
+        "en": "{label}: at export {at}, in the workbook {book}, in the YAML now {now}",
+    },
+    "apply_unknown": {"zh": "（不可知）", "en": "(unknown)"},
+    "apply_blank": {"zh": "（空）", "en": "(blank)"},
+    "apply_conflict_stale": {
+        "zh": "导出后 YAML 中的这一条已改动，本行未应用",
+        "en": "the YAML changed since the export; the row was not applied",
+    },
+    "apply_conflict_gone": {
+        "zh": "导出后这一条已不在 YAML 中（或其区划、部门、编码列被修改），本行未应用",
+        "en": "the entry is no longer in the YAML (or its region, department or code cell was edited); the row was not applied",
+    },
+    "apply_conflict_exists": {
+        "zh": "没有校验码的行与已有条目相同，本行未应用",
+        "en": "a row without a stamp names an existing entry; the row was not applied",
+    },
+    "apply_conflict_not_own": {
+        "zh": "修改的字段不由实施条目设置（基本目录“四同”要素或区划表），本行未应用",
+        "en": "the edited fields are not set by an implementation entry (the basic catalogue or the region table); the row was not applied",
+    },
+    "apply_conflict_inexact": {
+        "zh": "写入后生效值仍与表格不同，请检查",
+        "en": "after the change the effective value still differs from the workbook; please check",
+    },
+    "apply_conflict_basic": {
+        "zh": "基本目录事项行的修改不由 apply 写入，请修改基本目录文件",
+        "en": "apply does not write edits of basic catalogue rows; edit the basic catalogue file",
+    },
+    "apply_conflict_no_entry": {
+        "zh": "新办理项所属的实施条目不存在",
+        "en": "the new item's entry does not exist",
+    },
+    "apply_conflict_no_file": {
+        "zh": "该区划没有这个部门的实施清单文件",
+        "en": "the region has no implementation file of this department",
+    },
+    "apply_conflict_generated": {
+        "zh": "按情形生成的办理项不能逐项删除，请修改情形维度",
+        "en": "an item generated from situations cannot be removed on its own; edit the situation dimensions",
+    },
+    "apply_dry_run": {
+        "zh": "预览：没有写入任何文件（加 --write 写入）。",
+        "en": "Preview: no file was written (add --write to write).",
+    },
+    "apply_written": {"zh": "已写入 {count} 个文件。", "en": "Wrote {count} files."},
+    "apply_nothing": {"zh": "没有需要写入的改动。", "en": "Nothing to write."},
 }
 
 

@@ -38,6 +38,13 @@ from zjpaoyici.exitcodes import EXIT_INTERNAL, EXIT_USAGE
 # pre-commit call and `--help` start fast; tests/test_help.py checks every summary against
 # its command's own help. The order is the order of the help listing.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "apply": (
+        "apply_cmd",
+        tr(
+            "Apply an edited export workbook back onto the catalogue.",
+            "将修改后的导出表格写回目录。",
+        ),
+    ),
     "cache": (
         "cache_cmd",
         tr(

@@ -37,6 +37,8 @@ from zjpaoyici.exitcodes import EXIT_OK
 from zjpaoyici.i18n import t
 from zjpaoyici.ops.tabular.exporter import (
     DEFAULT_MAPPING,
+    SHEET,
+    STAMP_COLUMNS,
     ExportMappingError,
     export_columns,
     export_records,
@@ -129,9 +131,12 @@ def export(
         # memory: one region at a time, read while its rows are written
         in_turn = regions_in_turn(cat, plan, folders, reading, progress=update)
         table = table_out.TableData(
-            [table_out.Header(title, width) for title, width in export_columns(specs)],
+            [
+                table_out.Header(title, width, hidden=title in STAMP_COLUMNS)
+                for title, width in export_columns(specs)
+            ],
             export_rows(export_records(cat, in_turn), specs),
-            sheet=spec.source.sheet or "目录",  # data, not a message: the sheet import reads back
+            sheet=spec.source.sheet or SHEET,
             delimiter=spec.source.delimiter,
         )
         count = TABLES[chosen](table, output)

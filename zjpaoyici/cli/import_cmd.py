@@ -24,16 +24,16 @@ from zjpaoyici.cli.common import (
     usage_error,
 )
 from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK
-from zjpaoyici.i18n import Lang, t
+from zjpaoyici.i18n import t
 from zjpaoyici.ops.tabular.importer import (
     ImportFailed,
     MissingColumns,
     OutputNotEmpty,
-    Problem,
     import_rows,
     write_tree,
 )
 from zjpaoyici.ops.tabular.sources import SourceError, expand_sources
+from zjpaoyici.render.import_out import problem_line
 from zjpaoyici.render.safe import visible
 
 
@@ -89,21 +89,6 @@ on_error: fail, output folder not empty
 源文件无法读取或内容与格式不符、on_error: fail、输出目录非空
 """,
 )
-
-
-def problem_line(problem: Problem, source: str, lang: Lang) -> str:
-    where = t("import_where", lang, source=source, row=problem.row, column=problem.column or "")
-    if problem.value is not None:
-        text = t("import_bad_value", lang, value=problem.value, reason=problem.reason.get(lang))
-    else:
-        text = problem.reason.get(lang)
-    if problem.skipped:
-        tail = t("import_row_skipped", lang)
-    elif problem.left_unknown:
-        tail = t("import_field_unknown", lang)
-    else:
-        tail = ""
-    return f"{where}{text}{tail}"
 
 
 @app.command(

@@ -177,6 +177,24 @@ def _append_after(ref: tuple[Container, Any, int], text: str) -> None:
         tok.value += text
 
 
+def append_child(node: Container, value: Any, key: Any = None) -> None:
+    """Add ``value`` at the end of a map (under ``key``) or a list, moving the lines that
+    followed the last child (blank lines, the next record's comments) after the new one,
+    so the new child stays inside its block."""
+    last = (
+        (list(node.keys())[-1] if node else None)
+        if isinstance(node, CommentedMap)
+        else (len(node) - 1 if node else None)
+    )
+    text = _split_after(_after_ref(node, last)) if last is not None else ""
+    if isinstance(node, CommentedMap):
+        node[key] = value
+    else:
+        node.append(value)
+        key = len(node) - 1
+    _append_after(_after_ref(node, key), text)
+
+
 def _line_tokens(text: str) -> list[CommentToken]:
     """One token per line with its real column, as ruamel's own parser makes them."""
     tokens = []

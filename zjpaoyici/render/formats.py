@@ -15,8 +15,10 @@ from zjpaoyici.i18n import Lang
 from zjpaoyici.ops.cases.figures import CaseAnalysis
 from zjpaoyici.ops.diff import DiffResult
 from zjpaoyici.ops.stats.report import GroupBy, Report
+from zjpaoyici.ops.tabular.apply import ApplyPlan
 from zjpaoyici.ops.validate import Result
 from zjpaoyici.render import (
+    apply_out,
     cases_json,
     cases_text,
     diff_out,
@@ -78,6 +80,12 @@ DIFF: dict[str, Callable[[DiffResult, Lang, str, str, int], Rendered]] = {
     "text": lambda r, lang, old, new, _: lambda c: diff_out.render_text(r, c, lang, old, new),
     "markdown": lambda r, lang, old, new, _: diff_out.render_markdown(r, lang, old, new),
     "json": lambda r, lang, old, new, code: diff_out.render_json(r, old, new, code),
+}
+
+
+# (plan, language, workbook and catalogue names)
+APPLY: dict[str, Callable[[ApplyPlan, Lang, str, str], Rendered]] = {
+    "text": lambda p, lang, book, root: lambda c: apply_out.render_text(p, c, lang, book, root),
 }
 
 

@@ -39,11 +39,12 @@ _XLSX_MAX_CELL = 32_767
 
 @dataclass(frozen=True, slots=True)
 class Header:
-    """One column: its title and a width hint in characters (for xlsx)."""
+    """One column: its title, a width hint in characters and whether it is hidden (xlsx)."""
 
     title: str
     width: int = 12
     number_format: str | None = None  # e.g. "0.0%" for a share written as a fraction
+    hidden: bool = False
 
 
 def is_formula_like(text: str) -> bool:
@@ -155,6 +156,7 @@ def _fill_sheet(ws: Any, headers: Sequence[Header], rows: Iterable[Sequence[Cell
 
     for i, h in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(6, min(h.width, 60))
+        ws.column_dimensions[get_column_letter(i)].hidden = h.hidden
     ws.freeze_panes = "A2"
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     wrap = Alignment(vertical="center", wrap_text=True)

@@ -5,6 +5,12 @@ the package): its columns, in its order, each written with the inverse of its pa
 (:func:`zjpaoyici.ops.tabular.cells.unparse`). Export → edit in a spreadsheet → import with the
 same mapping is therefore a round trip.
 
+Every row ends with a stamp (:data:`STAMP_COLUMN`): a short digest of the row's cells
+as exported, so ``apply`` can tell an edited row from an untouched one and a row whose
+YAML changed since the export (a stale row); then the cells as exported
+(:data:`EXPORTED_COLUMN`, JSON), so a conflict can show the value at export. Both
+columns are hidden in xlsx.
+
 Rows: first one per matter of the basic catalogue (no region), then, region by region,
 one per implementation entry followed by one per handling item. Entries carry their
 effective values (every layer merged), so the imported catalogue resolves to the same
@@ -13,7 +19,9 @@ values without ``_defaults`` files.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from zjpaoyici.catalogue.fields import fact_row, limit_value, text_value
@@ -24,6 +32,12 @@ from zjpaoyici.ops.tabular.cells import unparse
 from zjpaoyici.ops.tabular.mapping import FieldSpec, MappingSpec
 
 DEFAULT_MAPPING = package_dir() / "mappings" / "export.yaml"
+# The sheet export writes the rows on (when the mapping names none): data, not a message.
+SHEET = "目录"
+# The stamp columns' titles: data (``apply`` finds the columns by them), not messages.
+STAMP_COLUMN = "校验码"
+EXPORTED_COLUMN = "导出时的值"
+STAMP_COLUMNS = (STAMP_COLUMN, EXPORTED_COLUMN)
 _WIDTHS = {
     "name": 36,
     "main_name": 30,
@@ -72,15 +86,35 @@ def export_specs(mapping: MappingSpec) -> list[FieldSpec]:
 
 
 def export_columns(specs: Iterable[FieldSpec]) -> list[tuple[str, int]]:
-    """Column titles and width hints (in characters) for the spreadsheet."""
-    return [(s.label, _WIDTHS.get(s.field, 12)) for s in specs]
+    """Column titles and width hints (in characters) for the spreadsheet; the last
+    two, the stamp columns, are the ones to hide."""
+    return [
+        *((s.label, _WIDTHS.get(s.field, 12)) for s in specs),
+        *((c, 12) for c in STAMP_COLUMNS),
+    ]
+
+
+def row_cells(rec: Mapping[str, Any], specs: list[FieldSpec]) -> list[str | int | None]:
+    """A record's cells, each written with the inverse of its column's parser."""
+    return [unparse(s, rec.get(s.field)) for s in specs]
+
+
+def cells_json(cells: Sequence[str | int | None]) -> str:
+    return json.dumps(cells, ensure_ascii=False, separators=(",", ":"))
+
+
+def stamp(cells: Sequence[str | int | None]) -> str:
+    """A short digest of a row's cells: equal cells, equal stamp."""
+    return hashlib.blake2b(cells_json(cells).encode("utf-8"), digest_size=6).hexdigest()
 
 
 def export_rows(
     records: Iterable[Mapping[str, Any]], specs: list[FieldSpec]
 ) -> Iterator[list[str | int | None]]:
+    """Each record's cells followed by its stamp and the cells as JSON."""
     for rec in records:
-        yield [unparse(s, rec.get(s.field)) for s in specs]
+        cells = row_cells(rec, specs)
+        yield [*cells, stamp(cells), cells_json(cells)]
 
 
 def export_records(cat: Catalogue, folders: Iterable[str]) -> Iterator[dict[str, Any]]:

@@ -634,7 +634,7 @@ class Importer:
         rec["code"] = DoubleQuotedScalarString(basic.code)
         for key in SAME_STANDARD:
             if key in basic.values:
-                rec[key] = _node(basic.values[key])
+                rec[key] = yaml_node(basic.values[key])
         if basic.subs:
             profile = self.mapping.profile
             subs = sorted(basic.subs, key=lambda c: code_sort_key(profile, c))
@@ -651,10 +651,10 @@ class Importer:
             rec["implementation_code"] = DoubleQuotedScalarString(code)
         for key in SAME_STANDARD:
             if key in entry.restated:
-                rec[key] = _node(entry.restated[key])
+                rec[key] = yaml_node(entry.restated[key])
         for key in FACT_FIELDS:
             if key in entry.values:
-                rec[key] = _node(entry.values[key])
+                rec[key] = yaml_node(entry.values[key])
         if entry.items:
             profile = self.mapping.profile
             items = sorted(entry.items.values(), key=lambda i: code_sort_key(profile, i.code))
@@ -670,9 +670,9 @@ def _item_record(item: _Item, base: Mapping[str, Any]) -> CommentedMap:
     if item.name is not None:
         rec["name"] = item.name
     if item.situation:
-        rec["situation"] = _node(item.situation)
+        rec["situation"] = yaml_node(item.situation)
     for key, value in item_overrides(base, item.values).items():
-        rec[key] = _node(value)
+        rec[key] = yaml_node(value)
     return rec
 
 
@@ -890,7 +890,7 @@ def _seq(items: Iterator[Any] | list[Any]) -> CommentedSeq:
     return CommentedSeq(list(items))
 
 
-def _node(value: Any, key: str | None = None) -> Any:
+def yaml_node(value: Any, key: str | None = None) -> Any:
     """A value as round-trip YAML in the catalogue's style: small maps and lists inline."""
     if isinstance(value, dict):
         node = CommentedMap()
@@ -898,13 +898,13 @@ def _node(value: Any, key: str | None = None) -> Any:
             node[k] = (
                 DoubleQuotedScalarString(v)
                 if k in IDENTIFIER_KEYS and isinstance(v, str)
-                else _node(v, k)
+                else yaml_node(v, k)
             )
         if all(not isinstance(v, dict | list) for v in value.values()):
             node.fa.set_flow_style()
         return node
     if isinstance(value, list):
-        seq = CommentedSeq(_node(v) for v in value)
+        seq = CommentedSeq(yaml_node(v) for v in value)
         if all(not isinstance(v, dict | list) for v in value):
             seq.fa.set_flow_style()
         return seq
@@ -913,7 +913,7 @@ def _node(value: Any, key: str | None = None) -> Any:
 
 def _block(value: Any) -> Any:
     """A manifest value in block style (profiles, scope: longer values, easier to read)."""
-    node = _node(value)
+    node = yaml_node(value)
     if isinstance(node, CommentedMap):
         node.fa.set_block_style()
     return node
