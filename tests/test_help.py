@@ -18,7 +18,7 @@ from tests.conftest import DATA
 
 COMMANDS = [
     *("", "cache", "diff", "explode", "export", "fmt", "import", "init", "merge", "merge3"),
-    *("report", "rules", "schema", "show", "validate"),
+    *("report", "rules", "schema", "show", "standard", "validate"),
 ]
 GOLDEN = DATA / "help"
 _CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -12,6 +12,8 @@ from rich.console import Console
 
 from zjpaoyici.i18n import Lang
 from zjpaoyici.ops.diff import DiffResult
+from zjpaoyici.ops.standard.compute import GroupBy as StandardBy
+from zjpaoyici.ops.standard.compute import StandardResult
 from zjpaoyici.ops.stats.report import GroupBy, Report
 from zjpaoyici.ops.validate import Result
 from zjpaoyici.render import (
@@ -23,6 +25,8 @@ from zjpaoyici.render import (
     report_html,
     report_out,
     show_text,
+    standard_html,
+    standard_out,
     table_out,
 )
 from zjpaoyici.render.safe import json_text
@@ -54,6 +58,22 @@ DIFF: dict[str, Callable[[DiffResult, Lang, str, str, int], Rendered]] = {
     "text": lambda r, lang, old, new, _: lambda c: diff_out.render_text(r, c, lang, old, new),
     "markdown": lambda r, lang, old, new, _: diff_out.render_markdown(r, lang, old, new),
     "json": lambda r, lang, old, new, code: diff_out.render_json(r, old, new, code),
+}
+
+
+# (result, breakdown, language, catalogue name, one matter asked for) → a document, a
+# printer, or a table of deviations for the table writers (csv, xlsx)
+STANDARD: dict[
+    str, Callable[[StandardResult, StandardBy, Lang, str, bool], Rendered | table_out.TableData]
+] = {
+    "text": lambda r, by, lang, name, one: (
+        lambda c: standard_out.render_text(r, c, by, lang, name, one)
+    ),
+    "json": lambda r, by, lang, name, one: standard_out.render_json(r),
+    "markdown": lambda r, by, lang, name, one: standard_out.render_markdown(r, by, lang, name),
+    "csv": lambda r, by, lang, name, one: standard_out.deviation_table(r, lang),
+    "xlsx": lambda r, by, lang, name, one: standard_out.deviation_table(r, lang),
+    "html": lambda r, by, lang, name, one: standard_html.render_html(r, by, lang, name),
 }
 
 
