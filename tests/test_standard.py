@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -173,3 +175,44 @@ def test_text_lists_worst_matters_first(cli: Any) -> None:
     assert run.code == 0
     assert "By department" in run.stdout and "Matters least standardised" in run.stdout
     assert run.stdout.index("许可-01408-000") < run.stdout.index("许可-00807-002")
+
+
+def test_html_heat_map_in_headless_chromium(browser: Any, cli: Any, tmp_path: Path) -> None:
+    """The page opens offline, the heat map sorts by a region's column, no request leaves
+    the file and nothing is logged."""
+    from selenium.webdriver.common.by import By
+
+    page = tmp_path / "standard.html"
+    run = cli(
+        "standard", str(REPO / "catalog"), "--format", "html", "--lang", "zh", "-o", str(page)
+    )
+    assert run.code == 0
+    browser.get(page.as_uri())
+    shot = tmp_path / "standard.png"
+    assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
+    if os.environ.get("ZJPAOYICI_SCREENSHOT_DIR"):
+        shutil.copy(shot, Path(os.environ["ZJPAOYICI_SCREENSHOT_DIR"]) / "standard.png")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#heat-county tbody tr")
+    assert len(rows) == 178  # the county matters compared
+    cell = browser.find_element(By.CSS_SELECTOR, "#heat-county tbody tr td:nth-child(4)")
+    assert "jtys.yaml" in (cell.get_attribute("title") or "") or cell.text == ""
+
+    def column(n: int) -> list[float]:
+        cells = browser.find_elements(By.CSS_SELECTOR, f"#heat-county tbody tr td:nth-child({n})")
+        return [float(c.get_attribute("data-value") or 0) for c in cells]
+
+    before = column(3)
+    assert before == sorted(before)  # worst matters first
+    browser.find_element(By.CSS_SELECTOR, "#heat-county thead th:nth-child(4) button").click()
+    assert column(4) == sorted(column(4))
+    browser.find_element(By.CSS_SELECTOR, "#heat-county thead th:nth-child(3) button").click()
+    browser.find_element(By.CSS_SELECTOR, "#heat-county thead th:nth-child(3) button").click()
+    assert column(3) == sorted(before, reverse=True)
+    errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+    assert errors == []
+    requests = []
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            requests.append(message["params"]["request"]["url"])
+    assert requests and all(url.startswith("file://") for url in requests), requests

@@ -20,8 +20,8 @@ from zjpaoyici.render.standard_out import (
 )
 
 HEAT = """
-.heat{overflow-x:auto}.heat td.c{text-align:center;min-width:1.6rem;font-variant-numeric:tabular-nums}
-.heat th.r{writing-mode:vertical-rl;font-weight:400;font-size:.8rem;white-space:nowrap}
+.heat{overflow-x:auto}.heat td:first-child{white-space:nowrap}.heat td.c{text-align:center;min-width:1.6rem;font-variant-numeric:tabular-nums}
+.heat th.r{font-size:.8rem;white-space:nowrap;text-align:center}
 .d0{background:#dafbe1}.d1{background:#fff8c5}.d2{background:#ffd8b5}.d3{background:#ffb3a7}.d4{background:#ff8182}
 """
 MATTERS_PER_LEVEL = 300  # rows per heat map; the csv lists every deviation
