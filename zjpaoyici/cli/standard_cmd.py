@@ -130,6 +130,8 @@ def standard(
             root,
             matter=matter,
             fail_under=fail_under,
+            # text lists deviations for one matter only; every other format lists them all
+            details=fmt != "text" or matter is not None,
             cache=cache_of(use_cache),
             jobs=jobs,
             progress=update,

@@ -145,11 +145,8 @@ _MATTER_HEAD = (
 
 
 def _deviating(matter: MatterNorms, lang: Lang) -> str:
-    counts: dict[str, int] = {}
-    for dev in matter.deviations:
-        counts[dev.element] = counts.get(dev.element, 0) + 1
     sep = t("list_sep", lang)
-    return sep.join(f"{element_label(e, lang)} {n}" for e, n in counts.items())
+    return sep.join(f"{element_label(e, lang)} {n}" for e, n in matter.deviating.items())
 
 
 def _matter_row(matter: MatterNorms, lang: Lang) -> list[str]:

@@ -3,7 +3,12 @@ each region's deviations from it with their locations, and the standardisation i
 
 Two passes over the regions, both through the runner: the first keeps only per-matter
 tallies (value → regions), which give the norms; the second (served from the cache the
-first filled) picks the deviations. No pass holds more than one region's entries.
+first filled) counts the deviations and, when they are asked for, lists them. No pass
+holds more than one region's entries.
+
+A region's task records where each value is written as a file and a pointer, not a line:
+lines need the file read again with positions, which costs more than the whole fast
+read; only the files of listed deviations are, once each.
 """
 
 from __future__ import annotations
@@ -18,9 +23,9 @@ from zjpaoyici.catalogue.load import load_global
 from zjpaoyici.catalogue.model import Catalogue, Entry
 from zjpaoyici.catalogue.paths import display_path, plan_files, root_relative
 from zjpaoyici.catalogue.resolve import resolve_region
-from zjpaoyici.files.reader import DEFAULT_LIMITS, Limits
+from zjpaoyici.files.reader import DEFAULT_LIMITS, Limits, Pointer, relocate
 from zjpaoyici.findings import Finding, Loc
-from zjpaoyici.ops.codec import CodecError, decode_loc, encode_loc
+from zjpaoyici.ops.codec import CodecError
 from zjpaoyici.ops.standard.elements import (
     COMPARED_ELEMENTS,
     VALUE,
@@ -35,8 +40,11 @@ from zjpaoyici.runner.engine import RegionRunner
 
 GroupBy = Literal["department", "region", "level"]
 GROUP_BYS: tuple[GroupBy, ...] = ("department", "region", "level")
+# a file (root-relative) and the pointer of a value in it
+Where = tuple[str, Pointer]
 # (region, code, department, element → (value, where it is set))
-RegionEntry = tuple[str, str, str, dict[str, tuple[Any, Loc]]]
+RegionEntry = tuple[str, str, str, dict[str, tuple[Any, Where]]]
+Locate = Callable[[Where], Loc]
 
 
 @dataclass(slots=True)
@@ -47,13 +55,25 @@ class RegionValues:
     unread: list[str] = field(default_factory=list)
 
 
-def _where(entry: Entry, name: str) -> Loc:
+def _where(entry: Entry, name: str) -> list[Any]:
     """Where the region's effective value of ``name`` is written: the last layer that
     writes the field (the region's own file, a city's or the province's defaults)."""
     for layer in reversed(entry.layers):
         if layer.kind != "basic" and name in layer.values:
-            return layer.src.loc(name)
-    return entry.src.loc()
+            return [layer.src.doc.display, [*layer.src.pointer, name]]
+    return [entry.src.doc.display, list(entry.src.pointer)]
+
+
+def _pointer(data: Any) -> Where:
+    if (
+        isinstance(data, list)
+        and len(data) == 2
+        and isinstance(data[0], str)
+        and isinstance(data[1], list)
+        and all(isinstance(p, str | int) and not isinstance(p, bool) for p in data[1])
+    ):
+        return (data[0], tuple(data[1]))
+    raise CodecError("standard: malformed place")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +93,7 @@ class StandardTask:
             for name in self.elements:
                 value = VALUE[name](entry)
                 if value is not None:
-                    values[name] = [value, encode_loc(_where(entry, field_of(name)))]
+                    values[name] = [value, _where(entry, field_of(name))]
             entries.append([entry.region, entry.code, entry.department, values])
         return {"entries": entries, "unread": unread_files(reading)}
 
@@ -87,11 +107,11 @@ class StandardTask:
             region, code, dept, values = rec
             if not all(isinstance(x, str) for x in (region, code, dept)):
                 raise CodecError("standard: malformed entry")
-            placed: dict[str, tuple[Any, Loc]] = {}
+            placed: dict[str, tuple[Any, Where]] = {}
             for name, pair in values.items():
                 if name not in self.elements or not isinstance(pair, list) or len(pair) != 2:
                     raise CodecError("standard: malformed value")
-                placed[name] = (pair[0], decode_loc(pair[1]))
+                placed[name] = (pair[0], _pointer(pair[1]))
             out.append((region, code, dept, placed))
         unread = data.get("unread", [])
         if not isinstance(unread, list) or not all(isinstance(u, str) for u in unread):
@@ -175,7 +195,8 @@ class MatterNorms:
     regions: int
     elements: list[ElementNorm]
     figure: Figure
-    deviations: list[Deviation] = field(default_factory=list)
+    deviations: list[Deviation] = field(default_factory=list)  # when asked for
+    deviating: dict[str, int] = field(default_factory=dict)  # element → deviations
     region_codes: list[str] = field(default_factory=list)  # the regions implementing it
 
 
@@ -267,11 +288,11 @@ def compute_standard(
     *,
     matter: str | None = None,
     fail_under: float | None = None,
-    relabel: Callable[[Loc], Loc] = lambda loc: loc,
+    locate: Locate | None = None,
 ) -> StandardResult:
     """Norms, deviations and index from ``results`` (called twice: each call runs over
     every region again; see the module doc). ``matter``: one matter code only;
-    ``relabel`` names a deviation's file for the reader."""
+    ``locate``: list every deviation, located by it (without it, only counted)."""
     level_of = _level_of(cat)
     groups: dict[tuple[str, str], _Group] = {}
     unread: set[str] = set()
@@ -336,12 +357,15 @@ def compute_standard(
             for norm in found.elements:
                 if norm.element not in placed:
                     continue
-                value, loc = placed[norm.element]
+                value, where = placed[norm.element]
                 fig.pairs += 1
                 if key_of(norm.element, value) == norms[norm.element]:
                     fig.equal += 1
                     continue
                 fig.deviations += 1
+                found.deviating[norm.element] = found.deviating.get(norm.element, 0) + 1
+                if locate is None:
+                    continue
                 found.deviations.append(
                     Deviation(
                         at[0],
@@ -351,7 +375,7 @@ def compute_standard(
                         value,
                         norm.norm,
                         direction(norm.element, value, norm.norm),
-                        relabel(loc),
+                        locate(where),
                     )
                 )
     listed = sorted(matters.values(), key=_worst_first)
@@ -394,11 +418,34 @@ def _rollup(
     return [_sum(k, parts[k]) for k in keys]
 
 
+def locator(root: Path, label: Callable[[Path], str], limits: Limits) -> Locate:
+    """Line and column of a value from its file and pointer: the file read again with
+    positions the first time one of its values is asked for (a few hundred files kept)."""
+    files: dict[str, dict[Pointer, tuple[int, int, int, int]]] = {}
+
+    def locate(where: Where) -> Loc:
+        name, pointer = where
+        if name not in files:
+            if len(files) >= 256:
+                files.clear()
+            files[name] = relocate(root / name, name, limits)[0]
+        locs, shown = files[name], label(root / name)
+        while pointer and pointer not in locs:
+            pointer = pointer[:-1]
+        if pointer not in locs:
+            return Loc(shown, 1, 1)
+        _, _, line, col = locs[pointer]
+        return Loc(shown, line + 1, col + 1)
+
+    return locate
+
+
 def standard_of(
     root: Path,
     *,
     matter: str | None = None,
     fail_under: float | None = None,
+    details: bool = True,
     limits: Limits = DEFAULT_LIMITS,
     cache: Cache | None = None,
     jobs: int | None = None,
@@ -406,8 +453,9 @@ def standard_of(
     label: Callable[[Path], str] = display_path,
 ) -> tuple[StandardResult, Catalogue]:
     """``standard`` on the catalogue at ``root``: its result and catalogue-wide context.
-    Locations are labelled by ``label``; without a cache the first pass's region values
-    are kept for the second (a run with ``--no-cache`` trades memory for time)."""
+    ``details``: list every deviation with its location (labelled by ``label``), else
+    count them only. Without a cache the first pass's region values are kept for the
+    second (a run with ``--no-cache`` trades memory for time)."""
     plan = plan_files(root)
     # every file is named root-relative inside (the cache serves any working directory)
     # and by ``label`` in the result
@@ -432,10 +480,13 @@ def standard_of(
                 kept_values.append((folder, values))
             yield folder, values
 
-    def relabel(at: Loc) -> Loc:
-        return Loc(label(cat.root / at.file), at.line, at.col)
-
-    result = compute_standard(cat, results, matter=matter, fail_under=fail_under, relabel=relabel)
+    result = compute_standard(
+        cat,
+        results,
+        matter=matter,
+        fail_under=fail_under,
+        locate=locator(cat.root, label, limits) if details else None,
+    )
     result.unread = sorted(
         {*(label(cat.root / u) for u in unread_files(cat.findings)), *result.unread}
     )
