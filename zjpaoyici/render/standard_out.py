@@ -43,7 +43,7 @@ def shown(element: str, value: Any, lang: Lang) -> str:
     if value is None:
         return t("std_unknown", lang)
     if element == "materials":
-        required = sum(1 for _, r, _ in value if r)
+        required = sum(1 for _, r in value if r)
         return t("std_materials_value", lang, count=len(value), required=required)
     if element == "limits":
         working, days, unit = value
@@ -74,8 +74,8 @@ def detail(dev: Deviation, lang: Lang) -> str:
     """What differs, beyond the two values: the materials added, missing or flagged."""
     if dev.element != "materials":
         return ""
-    mine = {name: req for name, req, _ in dev.value}
-    norm = {name: req for name, req, _ in dev.norm}
+    mine = {name: req for name, req in dev.value}
+    norm = {name: req for name, req in dev.norm}
     sep = t("list_sep", lang)
     parts = []
     for key, names in (

@@ -53,32 +53,29 @@ class RegionValues:
 
     entries: list[RegionEntry]
     unread: list[str] = field(default_factory=list)
+    # materials of an entry (region, code) written otherwise than normalised: a
+    # normalised name → the names written for it
+    names: dict[tuple[str, str], dict[str, list[str]]] = field(default_factory=dict)
 
 
-def _where(entry: Entry, name: str) -> list[Any]:
-    """Where the region's effective value of ``name`` is written: the last layer that
-    writes the field (the region's own file, a city's or the province's defaults)."""
+def _where(entry: Entry, name: str, files: dict[str, int]) -> list[Any]:
+    """Where the region's effective value of ``name`` is written — the last layer that
+    writes the field (the region's own file, a city's or the province's defaults) — as
+    the file's number in ``files`` and the pointer."""
+    src = entry.src
+    sub: tuple[str, ...] = ()
     for layer in reversed(entry.layers):
         if layer.kind != "basic" and name in layer.values:
-            return [layer.src.doc.display, [*layer.src.pointer, name]]
-    return [entry.src.doc.display, list(entry.src.pointer)]
-
-
-def _pointer(data: Any) -> Where:
-    if (
-        isinstance(data, list)
-        and len(data) == 2
-        and isinstance(data[0], str)
-        and isinstance(data[1], list)
-        and all(isinstance(p, str | int) and not isinstance(p, bool) for p in data[1])
-    ):
-        return (data[0], tuple(data[1]))
-    raise CodecError("standard: malformed place")
+            src, sub = layer.src, (name,)
+            break
+    number = files.setdefault(src.doc.display, len(files))
+    return [number, *src.pointer, *sub]
 
 
 @dataclass(frozen=True, slots=True)
 class StandardTask:
-    """The engine task behind ``standard``: one region's compared values."""
+    """The engine task behind ``standard``: one region's compared values, compactly (a
+    province's regions are read from the cache twice per run)."""
 
     elements: tuple[str, ...]
 
@@ -88,35 +85,56 @@ class StandardTask:
 
     def run(self, cat: Catalogue, folder: str, reading: list[Finding], files: int) -> Any:
         entries = []
+        numbers: dict[str, int] = {}
         for entry in resolve_region(cat, folder):
             values = {}
             for name in self.elements:
                 value = VALUE[name](entry)
-                if value is not None:
-                    values[name] = [value, _where(entry, field_of(name))]
+                if value is None:
+                    continue
+                written = None
+                if name == "materials":
+                    value, written = value
+                values[name] = [value, _where(entry, field_of(name), numbers)]
+                if written:  # materials named otherwise than normalised
+                    values[name].append(written)
             entries.append([entry.region, entry.code, entry.department, values])
-        return {"entries": entries, "unread": unread_files(reading)}
+        return {"entries": entries, "files": list(numbers), "unread": unread_files(reading)}
 
     def decode(self, data: Any) -> RegionValues:
         if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
             raise CodecError("standard: not a region's values")
+        files = data.get("files")
+        if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+            raise CodecError("standard: malformed file list")
+        elements = set(self.elements)
         out: list[RegionEntry] = []
+        names: dict[tuple[str, str], dict[str, list[str]]] = {}
         for rec in data["entries"]:
             if not (isinstance(rec, list) and len(rec) == 4 and isinstance(rec[3], dict)):
                 raise CodecError("standard: malformed entry")
             region, code, dept, values = rec
-            if not all(isinstance(x, str) for x in (region, code, dept)):
+            if not (type(region) is str and type(code) is str and type(dept) is str):
                 raise CodecError("standard: malformed entry")
+            if not elements.issuperset(values):
+                raise CodecError("standard: unknown element")
             placed: dict[str, tuple[Any, Where]] = {}
             for name, pair in values.items():
-                if name not in self.elements or not isinstance(pair, list) or len(pair) != 2:
-                    raise CodecError("standard: malformed value")
-                placed[name] = (pair[0], _pointer(pair[1]))
+                place = pair[1] if type(pair) is list and len(pair) in (2, 3) else None
+                if not (type(place) is list and place and type(place[0]) is int):
+                    raise CodecError("standard: malformed place")
+                if not 0 <= place[0] < len(files):
+                    raise CodecError("standard: file out of range")
+                placed[name] = (pair[0], (files[place[0]], tuple(place[1:])))
+                if len(pair) == 3:
+                    if not isinstance(pair[2], dict):
+                        raise CodecError("standard: malformed names")
+                    names[(region, code)] = pair[2]
             out.append((region, code, dept, placed))
         unread = data.get("unread", [])
         if not isinstance(unread, list) or not all(isinstance(u, str) for u in unread):
             raise CodecError("standard: malformed unread list")
-        return RegionValues(out, unread)
+        return RegionValues(out, unread, names)
 
 
 # --- results -------------------------------------------------------------------------
@@ -126,8 +144,8 @@ class StandardTask:
 class Tally:
     """One element of one matter at one level: regions per value (by equality key)."""
 
-    counts: dict[str, int] = field(default_factory=dict)
-    values: dict[str, Any] = field(default_factory=dict)  # key → the first value seen
+    counts: dict[bytes, int] = field(default_factory=dict)
+    values: dict[bytes, Any] = field(default_factory=dict)  # key → the first value seen
 
     @property
     def known(self) -> int:
@@ -241,11 +259,11 @@ def _firsts(values: RegionValues) -> Iterator[RegionEntry]:
             yield entry
 
 
-def _norm_key(name: str, tally: Tally) -> str:
+def _norm_key(name: str, tally: Tally) -> bytes:
     """The most common value; a tie goes to the value better for the citizen, then to
     the first in key order (the same in every run)."""
 
-    def order(key: str) -> tuple[Any, ...]:
+    def order(key: bytes) -> tuple[Any, ...]:
         r = rank(name, tally.values[key])
         return (-tally.counts[key], r if r is not None else (), key)
 
@@ -310,13 +328,14 @@ def compute_standard(
                 tally = group.tallies.setdefault(name, Tally())
                 key = key_of(name, value)
                 tally.counts[key] = tally.counts.get(key, 0) + 1
-                tally.values.setdefault(key, value)
+                if key not in tally.values:
+                    tally.values[key] = value
                 if name == "materials":
-                    for norm_name, _, written in value:
-                        group.names.setdefault(norm_name, set()).update(written)
+                    for norm_name, written in values.names.get((region, code), {}).items():
+                        group.names.setdefault(norm_name, {norm_name}).update(written)
     # the compared groups: two regions or more; their elements given by two or more
     matters: dict[tuple[str, str], MatterNorms] = {}
-    norm_keys: dict[tuple[str, str], dict[str, str]] = {}
+    norm_keys: dict[tuple[str, str], dict[str, bytes]] = {}
     for (level, code), group in groups.items():
         if group.regions < 2:
             continue

@@ -7,11 +7,12 @@ Element names, labels and the fields they cover come from the vocabulary
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
+
+import orjson
 
 from zjpaoyici.catalogue.fields import BY_NAME
 from zjpaoyici.catalogue.model import Entry
@@ -46,17 +47,19 @@ def material_key(name: str) -> str:
 
 
 def _materials(entry: Entry) -> Any:
+    """The materials as sorted [normalised name, required] pairs, and the names written
+    for a normalised name where they differ from it (to show them matched)."""
     mats = entry.facts.materials
     if not mats and not isinstance(entry.values.get("materials"), list):
         return None
-    seen: dict[str, list[Any]] = {}
+    required: dict[str, bool] = {}
+    written: dict[str, list[str]] = {}
     for m in mats:
         key = material_key(m.name)
-        rec = seen.setdefault(key, [key, False, []])
-        rec[1] = rec[1] or m.required
-        if m.name not in rec[2]:
-            rec[2].append(m.name)
-    return sorted(seen.values())
+        required[key] = required.get(key, False) or m.required
+        if m.name != key:
+            written.setdefault(key, []).append(m.name)
+    return [[k, required[k]] for k in sorted(required)], written
 
 
 def _limit(entry: Entry) -> Any:
@@ -80,7 +83,8 @@ def _fees(entry: Entry) -> Any:
     return [fee.charged, standard if isinstance(standard, str) and fee.charged else None]
 
 
-# element → the effective value of an entry (JSON data; ``None``: not given)
+# element → the effective value of an entry (JSON data; ``None``: not given); materials
+# also give the names as written (see ``_materials``)
 VALUE: dict[str, Callable[[Entry], Any]] = {
     "materials": _materials,
     "limits": _limit,
@@ -93,18 +97,16 @@ VALUE: dict[str, Callable[[Entry], Any]] = {
 }
 
 
-def key_of(element: str, value: Any) -> str:
+def key_of(element: str, value: Any) -> bytes:
     """What two values must share to be equal: materials by normalised name and
     required flag (not as written), a limit by its length in working days."""
-    if element == "materials":
-        value = [[name, required] for name, required, _ in value]
-    elif element == "limits":
+    if element == "limits":
         value = value[0]
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
 def _required(value: Any) -> int:
-    return sum(1 for _, required, _ in value if required)
+    return sum(1 for _, required in value if required)
 
 
 def rank(element: str, value: Any) -> tuple[float, ...] | None:
