@@ -13,6 +13,7 @@ read; only the files of listed deviations are, once each.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -499,13 +500,20 @@ def standard_of(
                 kept_values.append((folder, values))
             yield folder, values
 
-    result = compute_standard(
-        cat,
-        results,
-        matter=matter,
-        fail_under=fail_under,
-        locate=locator(cat.root, label, limits) if details else None,
-    )
+    # the passes build millions of small acyclic objects (decoded region values): the
+    # collector's passes over everything alive would cost four times the work itself
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], 200_000), max(thresholds[1], 50), thresholds[2])
+    try:
+        result = compute_standard(
+            cat,
+            results,
+            matter=matter,
+            fail_under=fail_under,
+            locate=locator(cat.root, label, limits) if details else None,
+        )
+    finally:
+        gc.set_threshold(*thresholds)
     result.unread = sorted(
         {*(label(cat.root / u) for u in unread_files(cat.findings)), *result.unread}
     )
