@@ -35,13 +35,21 @@ copies of the 11 cities and their counties (city codes 3312–3399, names marked
 shape. The per-level figures stay exact at every scale, and the largest region — what
 memory follows — stays the same size. ``--scale`` goes up to 8.
 
+``--drift N`` writes a *standardised* province instead — every region of a level gives
+each matter the same facts (drawn per matter, not per region; no handling items) — and
+then perturbs N known (region, matter, element) values: one more visit, a day more (or
+less) promised, one more material. What it perturbed goes to ``OUT.drift.json`` beside
+the catalogue, so ``zjpaoyici standard`` can be checked against it: it must find exactly
+those deviations. Without ``--drift`` the output is byte for byte what it always was.
+
     python benchmarks/gen_province.py OUT [--scale N] [--plain | --no-links] [--layout L]
-        [--cities N] [--counties-per-city N]
+        [--cities N] [--counties-per-city N] [--drift N]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 import shutil
@@ -422,6 +430,8 @@ def write_region(
     layout: str = "department",
     real: bool = False,
     links: bool = True,
+    uniform: int | None = None,
+    perturb: dict[str, str] | None = None,
 ) -> None:
     """One region's implementation lists: one file per department, the region's entries
     in one file under a consolidated approval bureau (``one``), or each department's
@@ -440,7 +450,15 @@ def write_region(
     for stem, items in sorted(by_dept.items()):
         dept = depts[stem].replace("浙江省", prefix) if level != "province" else depts[stem]
         code = uscc(rng, region["code"])
-        written = [(leaf.code, entry_lines(rng, leaf, v, w, dress, links)) for leaf, v, w in items]
+        if uniform is None:
+            written = [
+                (leaf.code, entry_lines(rng, leaf, v, w, dress, links)) for leaf, v, w in items
+            ]
+        else:
+            written = [
+                (leaf.code, uniform_lines(uniform, level, leaf, v, real, links, perturb or {}))
+                for leaf, v, _ in items
+            ]
         size = -(-len(written) // parts)
         for k in range(parts):
             chunk = written[k * size : (k + 1) * size]
@@ -469,6 +487,88 @@ def write_region(
         for _, entry in chunk:
             lines += entry
         (folder / f"{stem}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+DRIFT_ELEMENTS = ("visits", "limits", "materials")
+DRIFT_MATERIAL = "补充证明材料"
+
+
+def uniform_visits(seed: int, level: str, leaf: Leaf) -> int:
+    """A matter's visits at a level in a standardised province (bundle members: none)."""
+    if leaf.member:
+        return 0
+    return 0 if random.Random(f"{seed}|visits|{level}|{leaf.code}").random() < 0.75 else 1
+
+
+def uniform_lines(
+    seed: int,
+    level: str,
+    leaf: Leaf,
+    visits: int,
+    real: bool,
+    links: bool,
+    perturb: dict[str, str],
+) -> list[str]:
+    """An entry of a standardised province: its facts drawn per matter and level (so every
+    region of the level writes the same), then the perturbation asked for, if any."""
+    rng = random.Random(f"{seed}|{level}|{leaf.code}")
+    dress = random.Random(f"{seed}|dress|{level}|{leaf.code}") if real else None
+    lines = entry_lines(rng, leaf, visits, None, dress, links)
+    element = perturb.get(leaf.code)
+    if element is not None:
+        drift_lines(lines, element, leaf)
+    return lines
+
+
+def drift_lines(lines: list[str], element: str, leaf: Leaf) -> None:
+    """Perturb one element of an entry's lines in place."""
+    for i, line in enumerate(lines):
+        if element == "visits" and line.startswith("    visits: "):
+            visits = int(line.split(":")[1].split("#")[0])
+            lines[i] = f"    visits: {visits + 1}"
+            if visits == 0:
+                lines.insert(i + 1, f"    onsite_reason: {REASONS[1]}")
+            return
+        if element == "limits" and line.startswith("    promised_limit: "):
+            days = int(line.split("days: ")[1].split(",")[0])
+            new = days + 1 if days + 1 <= leaf.legal_days else days - 1
+            lines[i] = f"    promised_limit: {{days: {new}, unit: working}}"
+            return
+        if element == "materials" and line == "    materials:":
+            lines.insert(
+                i + 1,
+                f"      - {{name: {DRIFT_MATERIAL}, required: true, form: 原件, copies: 1,"
+                " note: 按本地要求提供}",
+            )
+            return
+    raise ValueError(f"{leaf.code}: no {element} to perturb")
+
+
+def choose_drift(
+    seed: int, count: int, plan: list[tuple[dict[str, str], str]], entries: list[list[Leaf]]
+) -> list[dict[str, str]]:
+    """``count`` (region, matter, element) triples to perturb: in cities and counties, in
+    matters at least three regions of the level implement (so the norm stays), no
+    (level, matter, element) twice."""
+    by_matter: dict[tuple[str, str], list[str]] = {}
+    for (region, level), leaves in zip(plan, entries, strict=True):
+        if level != "province":
+            for leaf in leaves:
+                by_matter.setdefault((level, leaf.code), []).append(region["code"])
+    candidates = sorted(k for k, regions in by_matter.items() if len(regions) >= 3)
+    rng = random.Random(f"{seed}|drift")
+    chosen = rng.sample(
+        [(k, e) for k in candidates for e in DRIFT_ELEMENTS], min(count, 3 * len(candidates))
+    )
+    used: set[tuple[str, str]] = set()
+    out = []
+    for (level, code), element in sorted(chosen):
+        region = rng.choice(by_matter[(level, code)])
+        if (region, code) in used:  # one element per entry: each is a deviation of its own
+            continue
+        used.add((region, code))
+        out.append({"region": region, "level": level, "code": code, "element": element})
+    return out
 
 
 def write_defaults(
@@ -578,8 +678,11 @@ def generate(
     plain: bool = False,
     layout: str | None = None,
     links: bool = True,
+    drift: int = 0,
 ) -> dict[str, int]:
-    """Write the catalogue to ``out`` (replaced if it exists); returns counts per level."""
+    """Write the catalogue to ``out`` (replaced if it exists); returns counts per level.
+    ``drift``: a standardised province with that many values perturbed (see the module
+    doc), the record in ``OUT.drift.json``."""
     if not 1 <= scale <= MAX_SCALE:
         raise ValueError(f"scale must be 1..{MAX_SCALE}")
     layout = layout or ("department" if plain else "mixed")
@@ -607,9 +710,27 @@ def generate(
     table, plan = scaled_tree(real, scale, cities, counties_per_city)
     write_regions(out, table, len(real))
     counts = {"province": 0, "city": 0, "county": 0}
+    perturbed: dict[str, dict[str, str]] = {}
+    if drift:
+        chosen = [
+            [
+                leaf
+                for leaf, _, _ in region_entries(
+                    random.Random(seed * 1000 + i), leaves, lv, core, offset=i * 37
+                )
+            ]
+            for i, (_, lv) in enumerate(plan)
+        ]
+        record = choose_drift(seed, drift, plan, chosen)
+        for rec in record:
+            perturbed.setdefault(rec["region"], {})[rec["code"]] = rec["element"]
+        drift_path = out.parent / f"{out.name}.drift.json"
+        drift_path.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
     for i, (region, level) in enumerate(plan):
         rng = random.Random(seed * 1000 + i)
         entries = region_entries(rng, leaves, level, core, offset=i * 37)
+        if drift:
+            entries = [(leaf, uniform_visits(seed, level, leaf), None) for leaf, _, _ in entries]
         write_region(
             out,
             region,
@@ -620,6 +741,8 @@ def generate(
             layout=region_layout(layout, i),
             real=not plain,
             links=links,
+            uniform=seed if drift else None,
+            perturb=perturbed.get(region["code"]),
         )
         counts[level] += 1
     write_defaults(out, depts, leaves, [r for r, level in plan if level == "city"])
@@ -684,6 +807,13 @@ def main() -> None:
         choices=LAYOUTS,
         help="files per region (default: mixed; department with --plain)",
     )
+    parser.add_argument(
+        "--drift",
+        type=int,
+        default=0,
+        metavar="N",
+        help="a standardised province with N known values perturbed (recorded in OUT.drift.json)",
+    )
     args = parser.parse_args()
     counts = generate(
         args.out,
@@ -694,6 +824,7 @@ def main() -> None:
         plain=args.plain,
         links=not args.no_links,
         layout=args.layout,
+        drift=args.drift,
     )
     size = sum(p.stat().st_size for p in args.out.rglob("*.yaml"))
     entries = sum(

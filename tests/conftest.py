@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -106,3 +107,40 @@ def run_subprocess(
         env=full_env,
     )
     return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+# --- a headless Chromium for the HTML pages ----------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+REQUIRED = os.environ.get("ZJPAOYICI_REQUIRE_BROWSER") == "1"
+
+
+@pytest.fixture
+def browser() -> Any:
+    if not (CHROMIUM and CHROMEDRIVER):
+        if REQUIRED:
+            pytest.fail("chromium and chromedriver are required (ZJPAOYICI_REQUIRE_BROWSER=1)")
+        pytest.skip("chromium/chromedriver not installed (.ci/run installs them)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,2000",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()

@@ -31,7 +31,7 @@ COMMANDS = [
         "merge",
         "merge3",
     ),
-    *("report", "rules", "schema", "show", "validate"),
+    *("report", "rules", "schema", "show", "standard", "validate"),
 ]
 GOLDEN = DATA / "help"
 _CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -338,40 +338,6 @@ def test_the_trend_axis_spans_the_data_not_0_to_100(small: Path, cli: Any) -> No
 
 # --- the HTML page in a real browser --------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-REQUIRED = os.environ.get("ZJPAOYICI_REQUIRE_BROWSER") == "1"
-
-
-@pytest.fixture
-def browser() -> Any:
-    if not (CHROMIUM and CHROMEDRIVER):
-        if REQUIRED:
-            pytest.fail("chromium and chromedriver are required (ZJPAOYICI_REQUIRE_BROWSER=1)")
-        pytest.skip("chromium/chromedriver not installed (.ci/run installs them)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,2000",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
-
 
 def test_html_report_in_headless_chromium(browser: Any, cli: Any, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By

@@ -119,6 +119,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
             "显示一个事项：基本目录要素，以及各实施区划的生效取值和每个取值的来源（文件:行）。",
         ),
     ),
+    "standard": (
+        "standard_cmd",
+        tr(
+            "Compare each matter across the regions implementing it: norm, deviations, index.",
+            "同一事项、同一标准：比较各区划实施同一事项的要素，给出常模、偏离和标准化程度。",
+        ),
+    ),
     "validate": (
         "validate_cmd",
         tr(

@@ -14,6 +14,8 @@ from rich.console import Console
 from zjpaoyici.i18n import Lang
 from zjpaoyici.ops.cases.figures import CaseAnalysis
 from zjpaoyici.ops.diff import DiffResult
+from zjpaoyici.ops.standard.compute import GroupBy as StandardBy
+from zjpaoyici.ops.standard.compute import StandardResult
 from zjpaoyici.ops.stats.report import GroupBy, Report
 from zjpaoyici.ops.tabular.apply import ApplyPlan
 from zjpaoyici.ops.validate import Result
@@ -29,6 +31,8 @@ from zjpaoyici.render import (
     report_html,
     report_out,
     show_text,
+    standard_html,
+    standard_out,
     table_out,
 )
 from zjpaoyici.render.safe import json_text
@@ -86,6 +90,21 @@ DIFF: dict[str, Callable[[DiffResult, Lang, str, str, int], Rendered]] = {
 # (plan, language, workbook and catalogue names)
 APPLY: dict[str, Callable[[ApplyPlan, Lang, str, str], Rendered]] = {
     "text": lambda p, lang, book, root: lambda c: apply_out.render_text(p, c, lang, book, root),
+}
+
+# (result, breakdown, language, catalogue name, one matter asked for) → a document, a
+# printer, or a table of deviations for the table writers (csv, xlsx)
+STANDARD: dict[
+    str, Callable[[StandardResult, StandardBy, Lang, str, bool], Rendered | table_out.TableData]
+] = {
+    "text": lambda r, by, lang, name, one: (
+        lambda c: standard_out.render_text(r, c, by, lang, name, one)
+    ),
+    "json": lambda r, by, lang, name, one: standard_out.render_json(r),
+    "markdown": lambda r, by, lang, name, one: standard_out.render_markdown(r, by, lang, name),
+    "csv": lambda r, by, lang, name, one: standard_out.deviation_table(r, lang),
+    "xlsx": lambda r, by, lang, name, one: standard_out.deviation_table(r, lang),
+    "html": lambda r, by, lang, name, one: standard_html.render_html(r, by, lang, name),
 }
 
 

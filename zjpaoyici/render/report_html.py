@@ -194,7 +194,7 @@ def _history_svg(report: Report, lang: Lang) -> str:
     return "".join(parts)
 
 
-def _sort_head(label: str, numeric: bool) -> str:
+def sort_head(label: str, numeric: bool) -> str:
     kind = "number" if numeric else "text"
     cls = ' class="n"' if numeric else ""
     return f'<th data-type="{kind}"{cls}><button type="button">{esc(label)}</button></th>'
@@ -213,11 +213,11 @@ def _tally_cells(tally: Tally) -> str:
 
 
 def _group_table(report: Report, by: GroupBy, lang: Lang, table_id: str) -> str:
-    heads = [_sort_head(t("rh_name", lang), False)]
+    heads = [sort_head(t("rh_name", lang), False)]
     if by == "region":
-        heads.append(_sort_head(t("rh_level", lang), False))
+        heads.append(sort_head(t("rh_level", lang), False))
     heads += [
-        _sort_head(t(k, lang), True)
+        sort_head(t(k, lang), True)
         for k in ("rh_units", "rh_met", "rh_share", "rh_zero", "rh_unknown")
     ]
     body = []
@@ -245,7 +245,7 @@ def _bundle_section(report: Report, lang: Lang) -> list[str]:
     )
     heads = "".join(f"<th>{esc(t(k, lang))}</th>" for k in BUNDLE_LEVEL_COLUMNS)
     list_heads = "".join(
-        _sort_head(t(k, lang), k in ("rh_visits", "rh_regions"))
+        sort_head(t(k, lang), k in ("rh_visits", "rh_regions"))
         for k in ("md_code", "md_name", "rh_stage", "rh_department", "rh_visits", "rh_regions")
     )
     list_rows = "".join(
@@ -334,7 +334,7 @@ def render_html(report: Report, lang: Lang) -> str:
         for u in cov.multi_visit
     )
     multi_heads = "".join(
-        _sort_head(t(k, lang), k == "rh_visits")
+        sort_head(t(k, lang), k == "rh_visits")
         for k in ("md_region", "md_code", "md_name", "rh_department", "rh_visits", "rh_reason")
     )
     history = _history_svg(report, lang)

@@ -1,0 +1,218 @@
+"""``zjpaoyici standard``: norms, deviations with locations, the index, and every format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import REPO
+from zjpaoyici.ops.standard.elements import material_key
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from gen_province import generate
+
+GOLDEN = REPO / "tests" / "data" / "standard"
+# the generated files are read line by line (PyYAML reads YAML 1.1, they are YAML 1.2)
+CODE = re.compile(r'^  - code: "([^"]+)"', re.M)
+REGION = re.compile(r'^region: "(\d+)"', re.M)
+THREE = ("许可-01408-000", "许可-01403-000", "许可-00804-003")
+
+
+def standard_json(cli: Any, root: Path, *args: str) -> dict[str, Any]:
+    run = cli("standard", str(root), "--format", "json", *args)
+    assert run.code == 0, run.output
+    data: dict[str, Any] = json.loads(run.stdout)
+    return data
+
+
+@pytest.mark.parametrize("code", THREE)
+def test_three_matters_of_the_sample_match_the_hand_checked_golden(cli: Any, code: str) -> None:
+    """Norm, deviations with their file:line:col and the index of three sample matters,
+    checked by hand against the region files (e.g. 330481/jtys.yaml:28 promises 20
+    natural days for 许可-01408-000 where two of five counties promise 10)."""
+    run = cli(
+        "standard", "catalog", "--matter", code, "--lang", "zh", "--format", "markdown", cwd=REPO
+    )
+    assert run.code == 0, run.output
+    assert run.stdout == (GOLDEN / f"{code}.md").read_text(encoding="utf-8")
+
+
+def test_one_matter_in_json(cli: Any) -> None:
+    data = standard_json(cli, REPO / "catalog", "--matter", "许可-01408-000")
+    county = next(m for m in data["matters"] if m["level"] == "county")
+    assert (county["pairs"], county["equal"], county["percent"]) == (30, 22, 73.3)
+    norms = {n["element"]: n for n in county["norms"]}
+    # 10 and 20 natural days tie (two counties each): the norm is the one better for people
+    assert norms["limits"]["norm"] == [7.14, 10, "natural"] and norms["limits"]["share"] == 2
+    assert (norms["limits"]["median"], norms["limits"]["best"]) == (10.71, 7.14)
+    devs = {(d["region"], d["element"]): d for d in county["deviations"]}
+    assert len(devs) == 8
+    limit = devs[("330481", "limits")]
+    assert limit["for_citizen"] == "worse"
+    assert limit["location"].endswith("implementations/330481/jtys.yaml:28:21")
+    assert devs[("330212", "visits")]["for_citizen"] == "better"
+    assert devs[("330922", "materials")]["for_citizen"] == "different"  # an optional one more
+
+
+def test_the_index_adds_counts_never_averages_shares(cli: Any) -> None:
+    data = standard_json(cli, REPO / "catalog")
+    matters = data["matters"]
+    assert data["pairs"] == sum(m["pairs"] for m in matters)
+    assert data["equal"] == sum(m["equal"] for m in matters)
+    assert data["index"] == data["equal"] / data["pairs"]
+    for by in ("department", "region", "level"):
+        rows = data["by"][by]
+        assert sum(r["pairs"] for r in rows) == data["pairs"], by
+        assert sum(r["deviating"] for r in rows) == data["pairs"] - data["equal"], by
+    # worst first
+    shares = [m["index"] for m in matters]
+    assert shares == sorted(shares)
+
+
+def test_material_names_are_compared_normalised() -> None:
+    assert material_key("营业执照（复印件）") == material_key("营业执照")
+    assert material_key("营业执照原件及复印件") == "营业执照"
+    assert material_key("申请表 【样表】") == material_key("申请表(样表)")
+    assert material_key("ＡＢＣ证明") == "ABC证明"
+    assert material_key("复印件") == "复印件"  # never folded to nothing
+    assert material_key("身份证明") != material_key("营业执照")
+
+
+def test_drift_finds_exactly_what_the_generator_perturbed(cli: Any, tmp_path: Path) -> None:
+    """A standardised generated province with known perturbations: standard finds those
+    deviations, no more, no fewer, and its index is the one computed here from the
+    generator's record and the files."""
+    root = tmp_path / "drift"
+    generate(root, cities=3, counties_per_city=1, drift=12)
+    record = json.loads((tmp_path / "drift.drift.json").read_text(encoding="utf-8"))
+    assert len(record) >= 10
+    data = standard_json(cli, root, "--no-cache")
+    found = {
+        (d["region"], m["code"], d["element"]) for m in data["matters"] for d in m["deviations"]
+    }
+    assert found == {(r["region"], r["code"], r["element"]) for r in record}
+    # the pairs, independently: every region of a level implementing a matter two or more
+    # regions of that level implement, times the elements it gives (reach only where a
+    # province or city default sets it)
+    level = {
+        r["code"]: r["level"]
+        for r in yaml.safe_load((root / "regions.yaml").read_text(encoding="utf-8"))["regions"]
+    }
+    province_reach, city_reach = set(), set()
+    for path in (root / "implementations").glob("*/_defaults*.yaml"):
+        codes = set(CODE.findall(path.read_text(encoding="utf-8")))
+        (province_reach if path.parent.name == "330000" else city_reach).update(codes)
+    implementing: dict[tuple[str, str], set[str]] = {}
+    for path in (root / "implementations").glob("*/[!_]*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        region = REGION.findall(text)[0]
+        for code in CODE.findall(text):
+            implementing.setdefault((level[region], code), set()).add(region)
+    pairs = 0
+    for (lv, code), regions in implementing.items():
+        if lv == "province" or len(regions) < 2:
+            continue
+        reach = code in province_reach or (lv == "county" and code in city_reach)
+        pairs += len(regions) * (7 + reach)  # materials … fees, and reach when set
+    assert data["pairs"] == pairs
+    assert data["index"] == pytest.approx((pairs - len(record)) / pairs)
+
+
+def test_a_warm_run_is_served_from_the_cache(cli: Any, tmp_path: Path) -> None:
+    from zjpaoyici.cli.common import cache_of
+    from zjpaoyici.ops.standard.compute import standard_of
+
+    cold, _ = standard_of(REPO / "catalog", cache=cache_of(True))
+    warm, _ = standard_of(REPO / "catalog", cache=cache_of(True))
+    assert [d.loc for d in warm.deviations] == [d.loc for d in cold.deviations]
+    assert warm.total == cold.total
+    nocache, _ = standard_of(REPO / "catalog", cache=None)
+    assert nocache.total == cold.total
+
+
+def test_fail_under_gates(cli: Any) -> None:
+    assert cli("standard", str(REPO / "catalog"), "--fail-under", "0.5").code == 0
+    run = cli("standard", str(REPO / "catalog"), "--fail-under", "0.95", "-f", "json")
+    assert run.code == 1 and "below --fail-under" in run.stderr
+    assert json.loads(run.stdout)["failed"] is True
+
+
+def test_an_unknown_matter_is_a_usage_error(cli: Any) -> None:
+    run = cli("standard", str(REPO / "catalog"), "--matter", "许可-99999-000")
+    assert run.code == 2 and "许可-99999-000" in run.output
+
+
+def test_csv_and_xlsx_have_one_row_per_deviation(cli: Any, tmp_path: Path) -> None:
+    data = standard_json(cli, REPO / "catalog")
+    deviations = sum(len(m["deviations"]) for m in data["matters"])
+    run = cli("standard", str(REPO / "catalog"), "--format", "csv")
+    rows = list(csv.reader(io.StringIO(run.stdout)))
+    assert len(rows) == deviations + 1
+    assert rows[0][:3] == ["Level", "Department", "Matter code"]
+    assert any(r[11].endswith("330481/jtys.yaml:28:21") for r in rows[1:])
+    assert cli("standard", str(REPO / "catalog"), "--format", "xlsx").code == 2  # needs -o
+    out = tmp_path / "d.xlsx"
+    assert cli("standard", str(REPO / "catalog"), "--format", "xlsx", "-o", str(out)).code == 0
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    assert len(list(sheet.iter_rows(values_only=True))) == deviations + 1
+
+
+def test_text_lists_worst_matters_first(cli: Any) -> None:
+    run = cli("standard", str(REPO / "catalog"), "--by", "department")
+    assert run.code == 0
+    assert "By department" in run.stdout and "Matters least standardised" in run.stdout
+    assert run.stdout.index("许可-01408-000") < run.stdout.index("许可-00807-002")
+
+
+def test_html_heat_map_in_headless_chromium(browser: Any, cli: Any, tmp_path: Path) -> None:
+    """The page opens offline, the heat map sorts by a region's column, no request leaves
+    the file and nothing is logged."""
+    from selenium.webdriver.common.by import By
+
+    page = tmp_path / "standard.html"
+    run = cli(
+        "standard", str(REPO / "catalog"), "--format", "html", "--lang", "zh", "-o", str(page)
+    )
+    assert run.code == 0
+    browser.get(page.as_uri())
+    shot = tmp_path / "standard.png"
+    assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
+    if os.environ.get("ZJPAOYICI_SCREENSHOT_DIR"):
+        shutil.copy(shot, Path(os.environ["ZJPAOYICI_SCREENSHOT_DIR"]) / "standard.png")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#heat-county tbody tr")
+    assert len(rows) == 178  # the county matters compared
+    cell = browser.find_element(By.CSS_SELECTOR, "#heat-county tbody tr td:nth-child(4)")
+    assert "jtys.yaml" in (cell.get_attribute("title") or "") or cell.text == ""
+
+    def column(n: int) -> list[float]:
+        cells = browser.find_elements(By.CSS_SELECTOR, f"#heat-county tbody tr td:nth-child({n})")
+        return [float(c.get_attribute("data-value") or 0) for c in cells]
+
+    before = column(3)
+    assert before == sorted(before)  # worst matters first
+    browser.find_element(By.CSS_SELECTOR, "#heat-county thead th:nth-child(4) button").click()
+    assert column(4) == sorted(column(4))
+    browser.find_element(By.CSS_SELECTOR, "#heat-county thead th:nth-child(3) button").click()
+    browser.find_element(By.CSS_SELECTOR, "#heat-county thead th:nth-child(3) button").click()
+    assert column(3) == sorted(before, reverse=True)
+    errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+    assert errors == []
+    requests = []
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            requests.append(message["params"]["request"]["url"])
+    assert requests and all(url.startswith("file://") for url in requests), requests

@@ -1,0 +1,144 @@
+"""The elements ``standard`` compares and how each entry's effective value becomes a
+comparable value: a JSON value, its equality key and its direction for the citizen.
+
+Element names, labels and the fields they cover come from the vocabulary
+(``catalogue/fields``); what is compared and which way is better is decided here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+from zjpaoyici.catalogue.fields import BY_NAME
+from zjpaoyici.catalogue.model import Entry
+
+# The compared elements, in report order (keys of the vocabulary's ELEMENTS).
+COMPARED_ELEMENTS: tuple[str, ...] = (
+    "materials",
+    "limits",
+    "visits",
+    "case_type",
+    "online",
+    "express",
+    "fees",
+    "reach",
+)
+_IMMEDIATE = "即办件"
+_BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")"})
+# a trailing statement of the copy asked for: 原件, 复印件, 原件及复印件, (扫描件) …
+_COPY = re.compile(r"\(?(?:原件(?:及|和|或|与|、)?复印件|复印件|原件|副本|扫描件|电子件)\)?$")
+
+
+def material_key(name: str) -> str:
+    """A material's name for comparison: full-width folded to half-width, brackets made
+    one kind, whitespace dropped, a trailing 原件/复印件 variant left out."""
+    text = unicodedata.normalize("NFKC", name).translate(_BRACKETS)
+    text = "".join(text.split())
+    while True:
+        folded = _COPY.sub("", text)
+        if folded == text or not folded:
+            return text
+        text = folded
+
+
+def _materials(entry: Entry) -> Any:
+    """The materials as sorted [normalised name, required] pairs, and the names written
+    for a normalised name where they differ from it (to show them matched)."""
+    mats = entry.facts.materials
+    if not mats and not isinstance(entry.values.get("materials"), list):
+        return None
+    required: dict[str, bool] = {}
+    written: dict[str, list[str]] = {}
+    for m in mats:
+        key = material_key(m.name)
+        required[key] = required.get(key, False) or m.required
+        if m.name != key:
+            written.setdefault(key, []).append(m.name)
+    return [[k, required[k]] for k in sorted(required)], written
+
+
+def _limit(entry: Entry) -> Any:
+    limit = entry.facts.promised_limit
+    if limit is None:
+        return None
+    return [round(limit.working_days(), 2), limit.days, limit.unit]
+
+
+def _online(entry: Entry) -> Any:
+    depth, mobile = entry.facts.online_depth, entry.facts.mobile
+    return None if depth is None and mobile is None else [depth, mobile]
+
+
+def _fees(entry: Entry) -> Any:
+    fee = entry.facts.fee
+    if fee is None:
+        return None
+    raw = entry.values.get("fee")
+    standard = raw.get("standard") if isinstance(raw, dict) else None
+    return [fee.charged, standard if isinstance(standard, str) and fee.charged else None]
+
+
+# element → the effective value of an entry (JSON data; ``None``: not given); materials
+# also give the names as written (see ``_materials``)
+VALUE: dict[str, Callable[[Entry], Any]] = {
+    "materials": _materials,
+    "limits": _limit,
+    "visits": lambda e: e.visits,
+    "case_type": lambda e: e.facts.case_type,
+    "online": _online,
+    "express": lambda e: e.facts.express,
+    "fees": _fees,
+    "reach": lambda e: e.facts.reach,
+}
+
+
+def key_of(element: str, value: Any) -> bytes:
+    """What two values must share to be equal: materials by normalised name and
+    required flag (not as written), a limit by its length in working days."""
+    if element == "limits":
+        value = value[0]
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+
+
+def _required(value: Any) -> int:
+    return sum(1 for _, required in value if required)
+
+
+def rank(element: str, value: Any) -> tuple[float, ...] | None:
+    """How bad a value is for the citizen (lower is better; ``None``: no order): more
+    required materials, days or visits, less online, no express delivery, a fee."""
+    if element == "materials":
+        return (_required(value),)
+    if element == "limits":
+        return (value[0],)
+    if element == "visits":
+        return (value,)
+    if element == "online":
+        depth, mobile = value
+        return (-(depth or 0), 0 if mobile else 1)
+    if element == "express":
+        return (0 if value else 1,)
+    if element == "fees":
+        return (1 if value[0] else 0,)
+    if element == "case_type":
+        return (0 if value == _IMMEDIATE else 1,)
+    return None
+
+
+def direction(element: str, value: Any, norm: Any) -> int:
+    """For the citizen, compared with the norm: 1 worse, -1 better, 0 different with no
+    order (the same rank, or an element without one)."""
+    a, b = rank(element, value), rank(element, norm)
+    if a is None or b is None:
+        return 0
+    return (a > b) - (a < b)
+
+
+def field_of(element: str) -> str:
+    """The implementation field where the element is written (for its location)."""
+    return BY_NAME[element].fields[0]
