@@ -151,9 +151,13 @@ def second_version(v1: Path, v2: Path) -> int:
             if quota <= 0:
                 break
             lines = path.read_text(encoding="utf-8").split("\n")
-            for i, line in enumerate(lines):
-                if quota > 0 and line.strip() == "visits: 2":
-                    lines[i] = line.replace("visits: 2", "visits: 1  # 改革后一次办结")
+            starts = [i for i, line in enumerate(lines) if line.startswith("  - code:")]
+            for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+                block = lines[start:end]
+                if quota <= 0 or "    items:" in block:  # an entry's visits follow its items
+                    continue
+                if "    visits: 2" in block:
+                    lines[start + block.index("    visits: 2")] = "    visits: 1  # 改革后一次办结"
                     quota -= 1
                     changed += 1
             path.write_text("\n".join(lines), encoding="utf-8")
