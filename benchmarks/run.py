@@ -281,6 +281,7 @@ def bench_scale(
         )
         rows["zjpaoyici --help"].samples.append(timed(zj("--help"), env))
         shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True)  # the tools write into a folder that exists, never make one
         rows["explode --format csv"].samples.append(
             timed(zj("explode", str(v1), "--format", "csv", "-o", str(out / "items.csv")), env)
         )
