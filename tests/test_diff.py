@@ -318,6 +318,11 @@ def test_the_reform_summary_has_no_double_negative() -> None:
             "3:35: There is no field visit",
         ),
         ('{code: "许可-00801-000", field: visits}', "3:5: reason is missing"),
+        # unquoted, the code is a number: dropped, the acceptance would cover every region
+        (
+            '{code: "许可-00801-000", region: 330106, reason: 现场核查}',
+            "3:36: Write the region code",
+        ),
         ("许可-00801-000", "3:5: Each entry is a mapping"),
     ],
 )

@@ -135,6 +135,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh": "缺少 {key}（接受一项退步必须写明事项编码和原因）。",
         "en": "{key} is missing (accepting a regression needs the matter code and a reason).",
     },
+    "accept_bad_region": {
+        "zh": '区划代码 {region} 须加引号写成文字，如 "330106"。',
+        "en": 'Write the region code {region} as quoted text, e.g. "330106".',
+    },
     "accept_bad_field": {
         "zh": "字段 {field} 不存在（可用：{choices}）。",
         "en": "There is no field {field} (one of: {choices}).",

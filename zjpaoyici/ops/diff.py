@@ -870,6 +870,9 @@ def accepts_of(doc: Document) -> tuple[list[Accept], list[tuple[Loc, str, dict[s
         if fld is not None and fld not in COMPARED:
             params = {"field": fld, "choices": ", ".join(COMPARED)}
             problems.append((doc.loc((*where, "field")), "accept_bad_field", params))
+        if region is not None and not isinstance(region, str):
+            # region: 330106 unquoted is a number; dropping it would accept every region
+            problems.append((doc.loc((*where, "region")), "accept_bad_region", {"region": region}))
         if isinstance(item.get("code"), str) and isinstance(item.get("reason"), str):
             region = region if isinstance(region, str) else None
             accepts.append(
