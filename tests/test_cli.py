@@ -191,3 +191,46 @@ def test_rules_table_follows_the_language(cli: Any) -> None:
     assert "Severity" not in zh and " error " not in zh
     en = cli("rules", "--lang", "en").stdout
     assert "Severity" in en and "级别" not in en
+
+
+def test_every_command_takes_quiet_and_directory() -> None:
+    """Issue 18: `-q` and `-C DIR` on every command, not only before the command name
+    (`import` once had neither)."""
+    import typer.main
+
+    from zjpaoyici.cli import COMMANDS
+    from zjpaoyici.cli.common import app
+
+    group = typer.main.get_command(app)
+    missing = []
+    for name in COMMANDS:
+        command = group.commands[name]  # type: ignore[attr-defined]
+        flags = {opt for p in command.params for opt in getattr(p, "opts", [])}
+        missing += [
+            f"{name} {flag}" for flag in ("-q", "--quiet", "-C", "--directory") if flag not in flags
+        ]
+    assert missing == []
+
+
+def test_quiet_leaves_only_errors_on_standard_error(tmp_path: Path) -> None:
+    """`-q`: the exit code tells the result; summaries (fmt's, import's) are not printed
+    either, while a real error still is."""
+    guangan = REPO / "tests" / "data" / "sichuan-guangan"
+    out = tmp_path / "ga"
+    run = run_subprocess(
+        "import",
+        str(guangan / "items.json"),
+        "--mapping",
+        str(guangan / "mapping.yaml"),
+        "-o",
+        str(out),
+        "-q",
+        cwd=tmp_path,
+    )
+    assert run.code == 0 and run.stdout == "" and run.stderr == ""
+    run = run_subprocess("fmt", "--check", "-q", str(out), cwd=tmp_path)
+    assert run.code == 0 and run.stdout == "" and run.stderr == ""
+    run = run_subprocess("fmt", "--check", str(out), cwd=tmp_path)
+    assert "92" in run.stderr  # without -q the summary is there
+    run = run_subprocess("fmt", "--check", "-q", str(tmp_path / "missing"), cwd=tmp_path)
+    assert run.code == 2 and "missing" in run.stderr

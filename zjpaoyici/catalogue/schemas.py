@@ -45,7 +45,6 @@ KIND_SCHEMA = {
     "bundle": "bundle",
     "mapping": "mapping",
 }
-KINDS = tuple(KIND_SCHEMA)
 SCHEMA_PREFIX = "zjpaoyici/"
 
 

@@ -222,12 +222,12 @@ def stderr_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def note(message: str) -> None:
-    """A one-line remark on standard error (keeps standard output machine-readable);
-    nothing under ``-q``."""
+def note(message: str, style: str = "dim") -> None:
+    """A remark on standard error (keeps standard output machine-readable): what was done,
+    a summary, a hint; nothing under ``-q``, which leaves only errors."""
     if _QUIET:
         return
-    stderr_console().print(Text(visible(message), style="dim"), soft_wrap=True)
+    stderr_console().print(Text(visible(message), style=style), soft_wrap=True)
 
 
 def usage_error(message: str) -> typer.Exit:

@@ -182,6 +182,6 @@ def _write(cat: Catalogue, folders: list[str], lang: Lang) -> int:
         batch.commit()
     for fp in plan.files:
         items += fp.count
-        err.print(Text(visible(t("explode_write_file", lang, path=fp.display, count=fp.count))))
-    err.print(Text(t("explode_write_done", lang, items=items, files=len(plan.files)), style="bold"))
+        note(t("explode_write_file", lang, path=fp.display, count=fp.count), style="")
+    note(t("explode_write_done", lang, items=items, files=len(plan.files)), style="bold")
     return EXIT_USAGE if plan.blocked else EXIT_OK

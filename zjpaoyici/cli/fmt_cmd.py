@@ -22,6 +22,7 @@ from zjpaoyici.cli.common import (
     catalogue_root,
     enter_directory,
     lang_of,
+    note,
     require_existing,
     stderr_console,
     stdout_console,
@@ -140,9 +141,7 @@ def fmt(
     for shown in written:
         out.print(Text(one_line(t("fmt_changed", language, path=shown))))
     key = "fmt_summary_check" if check else "fmt_summary"
-    err.print(
-        Text(t(key, language, changed=changed, unchanged=unchanged, failed=failed), style="bold")
-    )
+    note(t(key, language, changed=changed, unchanged=unchanged, failed=failed), style="bold")
     if failed:
         raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(EXIT_FINDINGS if check and changed else EXIT_OK)

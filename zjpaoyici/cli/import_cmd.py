@@ -12,11 +12,16 @@ from rich.text import Text
 
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.cli.common import (
+    DirectoryOption,
     LangOption,
+    QuietOption,
     app,
+    be_quiet,
+    enter_directory,
     lang_of,
     mapping_or_exit,
     mapping_path,
+    note,
     progress,
     require_existing,
     stderr_console,
@@ -132,10 +137,14 @@ def import_(
         bool,
         typer.Option("--force", help=tr("Write into a non-empty folder.", "写入非空文件夹。")),
     ] = False,
+    directory: DirectoryOption = None,
+    quiet: QuietOption = False,
     lang: LangOption = None,
 ) -> None:
     """Build catalogue files from a spreadsheet or JSON export."""
     language = lang_of(lang)
+    be_quiet(quiet)
+    enter_directory(directory, language)
     require_existing(source, language)
     mapping_file = mapping_path(mapping)
     spec = mapping_or_exit(mapping_file, language)
@@ -179,22 +188,20 @@ def import_(
     for problem in result.problems:
         shown = display_path(problem.source.absolute()) if problem.source else shown_source
         err.print(Text(visible(problem_line(problem, shown, language)), style="red"))
-    err.print(
-        Text(
-            t(
-                "import_summary",
-                language,
-                rows=result.rows,
-                entries=result.entries,
-                items=result.items,
-                matters=result.matters,
-                departments=result.departments,
-                regions=result.regions,
-                files=len(result.files),
-                path=shown_out,
-            ),
-            style="bold",
-        )
+    note(
+        t(
+            "import_summary",
+            language,
+            rows=result.rows,
+            entries=result.entries,
+            items=result.items,
+            matters=result.matters,
+            departments=result.departments,
+            regions=result.regions,
+            files=len(result.files),
+            path=shown_out,
+        ),
+        style="bold",
     )
     if result.skipped:
         err.print(Text(t("import_skipped", language, count=result.skipped), style="bold red"))

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.catalogue.regions import UnknownProvince
@@ -19,7 +18,7 @@ from zjpaoyici.cli.common import (
     be_quiet,
     enter_directory,
     lang_of,
-    stderr_console,
+    note,
     tr,
     usage_error,
 )
@@ -36,7 +35,6 @@ from zjpaoyici.ops.scaffold import (
     scaffold_files,
 )
 from zjpaoyici.ops.scaffold import write_files as write_scaffold
-from zjpaoyici.render.safe import visible
 
 EXAMPLES = tr(
     """
@@ -182,9 +180,8 @@ def init(
         lines += [f"  {display_path(p.absolute())}" for p in clashes]
         raise usage_error("\n".join(lines))
     written = write_scaffold(directory, files)
-    err = stderr_console()
-    err.print(Text(visible(t("init_done", language, path=shown, count=len(written))), style="bold"))
+    note(t("init_done", language, path=shown, count=len(written)), style="bold")
     if hooks_repo == HOOKS_REPO_PLACEHOLDER:
-        err.print(Text(t("init_placeholder", language), style="yellow"))
-    err.print(Text(visible(t("init_next", language, path=shown))))
+        note(t("init_placeholder", language), style="yellow")
+    note(t("init_next", language, path=shown), style="")
     raise typer.Exit(EXIT_OK)

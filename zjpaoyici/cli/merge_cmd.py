@@ -17,6 +17,7 @@ from zjpaoyici.cli.common import (
     be_quiet,
     enter_directory,
     lang_of,
+    note,
     require_existing,
     stderr_console,
     tr,
@@ -205,17 +206,9 @@ def merge(
         )
         raise typer.Exit(EXIT_FINDINGS)
     write_outcome(outcome)
-    stderr_console().print(
-        Text(
-            t(
-                "merge_written",
-                language,
-                path=output,
-                count=len(outcome.outputs) + len(outcome.copies),
-                conflicts=len(outcome.conflicts),
-            )
-        )
-    )
+    count = len(outcome.outputs) + len(outcome.copies)
+    conflicts = len(outcome.conflicts)
+    note(t("merge_written", language, path=output, count=count, conflicts=conflicts), style="")
     raise typer.Exit(EXIT_OK)
 
 

@@ -23,6 +23,7 @@ from zjpaoyici.cli.common import (
     emit,
     enter_directory,
     lang_of,
+    note,
     stderr_console,
     stdout_console,
     tr,
@@ -142,13 +143,13 @@ def _to_folder(folder: Path, kinds: tuple[str, ...], check: bool, language: Lang
         if stale:
             err.print(Text(visible(t("schema_stale_hint", language, path=shown)), style="bold"))
             raise typer.Exit(EXIT_FINDINGS)
-        err.print(Text(visible(t("schema_current", language, path=shown, version=__version__))))
+        note(t("schema_current", language, path=shown, version=__version__), style="")
         raise typer.Exit(EXIT_OK)
     folder.mkdir(parents=True, exist_ok=True)
     for path in stale:
         atomic_write_text(path, schema_text(path.name.removesuffix(".schema.json")))
-        err.print(Text(visible(t("schema_written", language, path=display_path(path.absolute())))))
-    err.print(Text(visible(t("schema_current", language, path=shown, version=__version__))))
+        note(t("schema_written", language, path=display_path(path.absolute())), style="")
+    note(t("schema_current", language, path=shown, version=__version__), style="")
     raise typer.Exit(EXIT_OK)
 
 

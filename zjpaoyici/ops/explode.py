@@ -275,7 +275,6 @@ BUNDLE_COLUMNS: tuple[Column, ...] = (
     Column("bundle_visits", "一件事到现场次数", "Bundle visits", 8, "int"),
     Column("joint", "联办", "Joint", 6, "bool"),
 )
-BUNDLE_KEYS = tuple(c.key for c in BUNDLE_COLUMNS)
 
 
 def bundle_rows(cat: Catalogue, folders: Iterable[str]) -> Iterator[dict[str, Any]]:

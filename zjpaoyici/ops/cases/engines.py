@@ -8,7 +8,6 @@ only, so the figures computed from them are the same whichever engine ran them.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -247,7 +246,3 @@ class SparkEngine:
 
 def engine_for(name: EngineName, master: str | None = None) -> Engine:
     return SparkEngine(master or "local[2]") if name == "spark" else DuckEngine()
-
-
-def as_date(value: Any) -> dt.date | None:
-    return value if isinstance(value, dt.date) else None
