@@ -46,6 +46,8 @@ def test_wheel_contains_schemas_and_sample(wheel: Path) -> None:
     # the region table of all of China (init --province, import) and its source note
     assert "zjpaoyici/data/regions/china-2024.tsv" in names
     assert "zjpaoyici/data/regions/README.md" in names
+    # the message table in both languages (every command words its output from it)
+    assert "zjpaoyici/messages.toml" in names
 
 
 def test_installed_layout_finds_its_own_data(wheel: Path, tmp_path: Path) -> None:
