@@ -174,6 +174,24 @@ def test_running_a_command_imports_only_that_command() -> None:
     assert done.stdout.strip() == "['zjpaoyici.cli.fmt_cmd']"
 
 
+def test_top_level_help_imports_no_operation_model_or_renderer() -> None:
+    """``zjpaoyici --help`` (and shell completion) must start fast: nothing below the CLI
+    layer but reading the language is imported."""
+    code = (
+        "import sys; from zjpaoyici.cli import main\n"
+        "sys.argv = ['zjpaoyici', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('zjpaoyici.ops', 'zjpaoyici.render.formats', 'zjpaoyici.catalogue.model',"
+        " 'zjpaoyici.rules.ruleset', 'openpyxl', 'jsonschema', 'duckdb')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)), file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert "Usage" in done.stdout
+    assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
 if __name__ == "__main__":  # regenerate the golden copies (read them before committing)
     GOLDEN.mkdir(parents=True, exist_ok=True)
     for name in COMMANDS:

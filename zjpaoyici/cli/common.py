@@ -21,16 +21,16 @@ from zjpaoyici.exitcodes import EXIT_USAGE
 from zjpaoyici.files.atomic import WriteFailure, atomic_write_text
 from zjpaoyici.files.resources import sample_catalogue_dir
 from zjpaoyici.i18n import LANGS, Lang, default_lang, os_reason, t
-from zjpaoyici.ops.explode import SelectionError, select_folders
-from zjpaoyici.ops.tabular.exporter import DEFAULT_MAPPING
-from zjpaoyici.ops.tabular.mapping import MappingError, MappingSpec, load_mapping
-from zjpaoyici.render.formats import FileDocument, Rendered
 from zjpaoyici.render.safe import visible
 
-if TYPE_CHECKING:  # loaded on use: `zjpaoyici --help` should not import the model
+# Loaded on use: `zjpaoyici --help` imports neither the model, the operations nor the
+# renderers (tests/test_help.py checks it).
+if TYPE_CHECKING:
     from zjpaoyici.catalogue.model import Catalogue
     from zjpaoyici.catalogue.paths import Plan
     from zjpaoyici.findings import Finding
+    from zjpaoyici.ops.tabular.mapping import MappingSpec
+    from zjpaoyici.render.formats import Rendered
     from zjpaoyici.runner.cache import Cache
 
 T = TypeVar("T", bound=str)
@@ -446,6 +446,8 @@ def table_format(fmt: str | None, output: Path | None, choices: Iterable[str]) -
 def deliver(rendered: Rendered, output: Path | None) -> None:
     """A renderer's document to ``output`` or standard output; a printer's rendering to
     the terminal, or as plain text into ``output``."""
+    from zjpaoyici.render.formats import FileDocument
+
     if isinstance(rendered, str):
         emit(rendered, output)
     elif isinstance(rendered, FileDocument):
@@ -507,6 +509,8 @@ def folders_or_exit(
 ) -> list[str]:
     if region is not None and level is not None:
         raise usage_error(t("explode_region_and_level", lang))
+    from zjpaoyici.ops.explode import SelectionError, select_folders
+
     try:
         return select_folders(cat, region, level.value if level else None)
     except SelectionError as exc:
@@ -517,18 +521,19 @@ def note_load_problems(cat: Catalogue, lang: Lang) -> None:
     note_reading_problems(cat.findings, lang)
 
 
-BUILTIN_MAPPINGS = {"export": DEFAULT_MAPPING}
-
-
 def mapping_path(value: Path) -> Path:
     """A mapping file, or the name of one shipped with zjpaoyici (``export``)."""
-    if not value.exists() and str(value) in BUILTIN_MAPPINGS:
-        return BUILTIN_MAPPINGS[str(value)]
+    from zjpaoyici.ops.tabular.exporter import DEFAULT_MAPPING
+
+    if not value.exists() and str(value) == "export":
+        return DEFAULT_MAPPING
     return value
 
 
 def mapping_or_exit(path: Path, lang: Lang) -> MappingSpec:
     """The checked mapping, or exit 2 listing every problem with its place."""
+    from zjpaoyici.ops.tabular.mapping import MappingError, load_mapping
+
     require_existing([path], lang)
     try:
         return load_mapping(path)
