@@ -218,7 +218,9 @@ def bench_scale(
     for path, options in variants.values():
         generate(path, scale=scale, **options)
     changed = second_version(v1, v2)
+    # as users run it: bytecode written and reused (a sandbox may forbid writing it)
     env = {**os.environ, "ZJPAOYICI_CACHE_DIR": str(cache), "ZJPAOYICI_LANG": "en"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     rows = {
         name: Row(name, scale)
         for name in (
