@@ -18,7 +18,7 @@ time and peak memory of
 Peak memory is sampled from ``/proc`` every 20 ms over the whole process tree (the
 command and its worker processes together). Run on demand, not in the test suite:
 
-    python benchmarks/run.py [--scales 1 4] [--runs 3] [--work /tmp/zjpaoyici-bench]
+    python benchmarks/run.py [--scales 1 4] [--runs 3 1] [--work /tmp/zjpaoyici-bench]
         [--shape real|plain|both]
 
 The catalogue is real-shaped (``gen_province.py``: URLs, e-mails, block scalars,
@@ -33,6 +33,7 @@ slow comparisons run at the first scale only unless ``--compare-at`` says otherw
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -200,13 +201,27 @@ NO_LINKS_ROW = "validate cold, without URLs and e-mails (--no-links)"
 PLAIN_ROW = "validate cold, earlier plain shape (--plain)"
 
 
+def _generator_digest() -> str:
+    """Names the generator's code, so that a catalogue generated ahead is used only as is."""
+    return hashlib.sha256((ROOT / "benchmarks" / "gen_province.py").read_bytes()).hexdigest()
+
+
 def bench_scale(
-    scale: int, runs: int, work: Path, slow_runs: int, compare: bool, shape: str = "real"
+    scale: int,
+    runs: int,
+    work: Path,
+    slow_runs: int,
+    compare: bool,
+    shape: str = "real",
+    generate_only: bool = False,
 ) -> tuple[list[Row], str]:
     v1, v2 = work / f"x{scale}-v1", work / f"x{scale}-v2"
     cache = work / f"x{scale}-cache"
-    print(f"generating {scale}× …", file=sys.stderr)
-    generate(v1, scale=scale, plain=shape == "plain")
+    marker = work / f"x{scale}-{shape}.generated"
+    fresh = marker.is_file() and marker.read_text() == _generator_digest()
+    if not fresh:
+        print(f"generating {scale}× …", file=sys.stderr)
+        generate(v1, scale=scale, plain=shape == "plain")
     variants = (
         {
             PLAIN_ROW: (work / f"x{scale}-plain", {"plain": True}),
@@ -216,8 +231,13 @@ def bench_scale(
         else {}
     )
     for path, options in variants.values():
-        generate(path, scale=scale, **options)
+        if not fresh:
+            generate(path, scale=scale, **options)
     changed = second_version(v1, v2)
+    if generate_only:
+        marker.write_text(_generator_digest())
+        return [], ""
+    marker.unlink(missing_ok=True)  # the runs below edit the catalogue
     # as users run it: bytecode written and reused (a sandbox may forbid writing it)
     env = {**os.environ, "ZJPAOYICI_CACHE_DIR": str(cache), "ZJPAOYICI_LANG": "en"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -345,7 +365,13 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 4])
-    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        nargs="+",
+        default=[3],
+        help="runs per measurement (median), one number for every scale or one per scale",
+    )
     parser.add_argument(
         "--slow-runs", type=int, default=1, help="runs of check-jsonschema and plain PyYAML"
     )
@@ -365,17 +391,33 @@ def main() -> None:
         " or both (adds cold validates without URLs and e-mails and of the plain shape)",
     )
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--generate-only",
+        action="store_true",
+        help="generate the catalogues ahead and stop; the next run uses them once, unchanged",
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     rows: list[Row] = []
     sizes: list[str] = []
+    if len(args.runs) not in (1, len(args.scales)):
+        parser.error("--runs takes one number, or one per scale")
+    runs_at = dict(zip(args.scales, args.runs * len(args.scales), strict=False))
     for scale in args.scales:
         compare = scale in (args.scales[:1] if args.compare_at is None else args.compare_at)
         scale_rows, about = bench_scale(
-            scale, args.runs, args.work, args.slow_runs, compare, args.shape
+            scale,
+            runs_at[scale],
+            args.work,
+            args.slow_runs,
+            compare,
+            args.shape,
+            args.generate_only,
         )
         rows += scale_rows
         sizes.append(about)
+    if args.generate_only:
+        return
     print(f"Machine: {machine()}\n")
     header = "| measurement | " + " | ".join(f"{s}× time | {s}× peak RSS" for s in args.scales)
     print(header + " |")
