@@ -130,6 +130,35 @@ def test_personal_data_never_reaches_an_output(
         assert run.code == 2 and "personal data" in run.stderr
 
 
+def test_the_case_mapping_is_checked_by_its_published_schema(
+    generated: tuple[Path, dict[str, Any]], cli: Any, tmp_path: Path
+) -> None:
+    """schemas/cases-mapping.schema.json checks the mapping first: each problem is named
+    with line and column, every one at once; the schema is what `schema` prints and `init`
+    writes for editors."""
+    out, _ = generated
+    mapping = (out / "mapping.yaml").read_text(encoding="utf-8")
+    assert mapping.startswith("schema: zjpaoyici/cases-mapping/v1")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        mapping.replace(
+            "schema: zjpaoyici/cases-mapping/v1", "schema: zjpaoyici/cases-mapping/v1\nsorce: {}"
+        ).replace("unknown: [未知]", "unknown: 未知"),
+        encoding="utf-8",
+    )
+    lines = bad.read_text(encoding="utf-8").splitlines()
+    visits = next(i for i, line in enumerate(lines, 1) if line.startswith("  visits:"))
+    run = cli("cases", str(out), str(REPO / "catalog"), "-m", str(bad), "--lang", "en")
+    assert run.code == 2, run.stderr
+    assert f"{bad.name}:2:1: S003" in run.stderr.replace(str(bad.parent) + "/", "")
+    assert f":{visits}:" in run.stderr and "S004" in run.stderr
+    printed = cli("schema", "cases-mapping")
+    assert printed.code == 0
+    assert json.loads(printed.stdout)["properties"]["schema"]["const"] == (
+        "zjpaoyici/cases-mapping/v1"
+    )
+
+
 def test_the_formats_give_the_same_figures(tmp_path: Path, cli: Any) -> None:
     outputs = []
     for fmt in ("csv", "parquet", "jsonl"):

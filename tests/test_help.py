@@ -109,7 +109,7 @@ def _prose(line: str) -> str:
     line = re.sub(r"\b(?:zjpaoyici|git|echo)\s+\S.*", "", line)
     line = re.sub(r"\{[^}]*\}?", "", line)  # YAML examples: {code: …, reason: …}
     line = re.sub(
-        r"--?[\w-]+|<[^>\s]*>?|^[│ ]*[\w|]*>|\[[^\]]*\]|[\w./$~-]*[._/$~=%*][\w./$~-]*", "", line
+        r"--?[\w-]+|<[^>\s]*>?|^[│ ]*[\w|-]*>|\[[^\]]*\]|[\w./$~-]*[._/$~=%*][\w./$~-]*", "", line
     )
     return line
 

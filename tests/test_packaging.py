@@ -116,5 +116,5 @@ def test_wheel_ships_the_init_templates_and_rule_examples(wheel: Path, tmp_path:
     assert out.returncode == 0, out.stderr
     assert int(out.stdout) > 10_000
     assert (tmp_path / "repo" / ".github" / "workflows" / "catalogue.yml").is_file()
-    assert len(list((tmp_path / "repo" / "schemas").glob("*.schema.json"))) == 6
+    assert len(list((tmp_path / "repo" / "schemas").glob("*.schema.json"))) == 7
     assert "510100" in (tmp_path / "repo" / "sc" / "regions.yaml").read_text(encoding="utf-8")

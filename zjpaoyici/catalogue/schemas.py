@@ -44,6 +44,7 @@ KIND_SCHEMA = {
     "defaults": "implementation",
     "bundle": "bundle",
     "mapping": "mapping",
+    "cases-mapping": "cases-mapping",
 }
 SCHEMA_PREFIX = "zjpaoyici/"
 

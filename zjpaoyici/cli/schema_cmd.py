@@ -49,6 +49,7 @@ class Kind(StrEnum):
     implementation = "implementation"
     bundle = "bundle"
     mapping = "mapping"
+    cases_mapping = "cases-mapping"
 
 
 EXAMPLES = tr(

@@ -24,7 +24,15 @@ from zjpaoyici.files.resources import package_dir, sample_catalogue_dir, schemas
 TEMPLATES = package_dir() / "templates" / "init"
 
 # The schema files a catalogue repository uses: kind → file name in ``schemas/``.
-SCHEMA_KINDS = ("catalogue", "regions", "basic", "implementation", "bundle", "mapping")
+SCHEMA_KINDS = (
+    "catalogue",
+    "regions",
+    "basic",
+    "implementation",
+    "bundle",
+    "mapping",
+    "cases-mapping",
+)
 
 # Where each kind of file lives, as editor globs relative to the repository root.
 SCHEMA_GLOBS: dict[str, list[str]] = {
@@ -34,6 +42,7 @@ SCHEMA_GLOBS: dict[str, list[str]] = {
     "implementation": ["implementations/*/*.yaml", "implementations/*/*.yml"],
     "bundle": ["bundles/*.yaml", "bundles/*.yml"],
     "mapping": ["mappings/*.yaml", "mappings/*.yml"],
+    "cases-mapping": ["mappings/cases/*.yaml", "mappings/cases/*.yml"],
 }
 
 HOOKS_REPO_PLACEHOLDER = "https://example.invalid/REPLACE-WITH/zjpaoyici.git"

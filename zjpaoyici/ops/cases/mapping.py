@@ -14,14 +14,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from zjpaoyici.catalogue.paths import display_path
-from zjpaoyici.files.reader import DEFAULT_LIMITS, read_document
 from zjpaoyici.findings import Loc
 from zjpaoyici.i18n import Msg
-from zjpaoyici.ops.tabular.mapping import MappingError, MappingProblem, key_text
+from zjpaoyici.ops.tabular.mapping import MappingError, MappingProblem, key_text, schema_checked
 
 CaseFormat = Literal["csv", "jsonl", "parquet"]
 CASE_FORMATS: tuple[CaseFormat, ...] = ("csv", "jsonl", "parquet")
-SCHEMA_LINE = "zjpaoyici/cases-mapping/v1"
 
 # case field → (what it holds, its default value map). Canonical values: channels
 # window/pc/mobile/kiosk/express, outcomes done/rejected/returned/withdrawn, ratings 1–5.
@@ -108,29 +106,22 @@ def personal_column(name: str) -> bool:
 
 
 def load_case_mapping(path: Path) -> CaseMapping:
-    """Read and check a case mapping file; every problem is listed in one error."""
-    shown = display_path(path)
-    doc, findings = read_document(path, shown, DEFAULT_LIMITS)
-    if doc is None or not isinstance(doc.data, dict) or findings:
-        loc = findings[0].loc if findings else Loc(shown, 1, 1)
-        raise MappingError([MappingProblem(loc, Msg("cases_map_unreadable"))])
+    """Read and check a case mapping file (YAML and the published JSON Schema
+    ``schemas/cases-mapping.schema.json`` first, then the meaning); every problem is listed
+    in one error."""
+    doc, problems = schema_checked(path, "cases-mapping")
+    if doc is None or not isinstance(doc.data, dict):
+        loc = problems[0].loc if problems else Loc(display_path(path), 1, 1)
+        raise MappingError(problems or [MappingProblem(loc, Msg("cases_map_unreadable"))])
     data: dict[str, Any] = doc.data
-    problems: list[MappingProblem] = []
-    if data.get("schema") != SCHEMA_LINE:
-        problems.append(
-            MappingProblem(doc.loc(("schema",)), Msg("cases_map_schema", want=SCHEMA_LINE))
-        )
-    source: dict[str, Any] = data["source"] if isinstance(data.get("source"), dict) else {}
-    fmt = source.get("format")
-    if fmt is not None and fmt not in CASE_FORMATS:
-        problems.append(
-            MappingProblem(
-                doc.loc(("source", "format")),
-                Msg("cases_map_format", value=fmt, allowed=CASE_FORMATS),
-            )
-        )
-    fields: dict[str, CaseField] = {}
     raw_fields: dict[str, Any] = data["fields"] if isinstance(data.get("fields"), dict) else {}
+    # a field that is not a case field is explained here (personal data, or the allowed
+    # names), in place of the schema's plain "unknown key" at the same place
+    ours = {doc.loc(("fields", name), key=True) for name in raw_fields if name not in CASE_FIELDS}
+    problems = [p for p in problems if p.loc not in ours]
+    source: dict[str, Any] = data["source"] if isinstance(data.get("source"), dict) else {}
+    fmt = source.get("format") if source.get("format") in CASE_FORMATS else None
+    fields: dict[str, CaseField] = {}
     for name, raw in raw_fields.items():
         at = ("fields", name)
         if name not in CASE_FIELDS:

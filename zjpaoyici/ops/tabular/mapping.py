@@ -13,7 +13,7 @@ from zjpaoyici.catalogue.codes import CodeProfile, ProfileError, profile_from_ma
 from zjpaoyici.catalogue.fields import PLACING_FIELDS, ROW_FIELDS, RowKind, kept_by_mapping
 from zjpaoyici.catalogue.load import read_checked
 from zjpaoyici.catalogue.paths import display_path
-from zjpaoyici.files.reader import DEFAULT_LIMITS
+from zjpaoyici.files.reader import DEFAULT_LIMITS, Document
 from zjpaoyici.findings import Finding, Loc
 from zjpaoyici.i18n import Bi, Lang, Msg
 from zjpaoyici.rules.registry import blocks_rewrite, family_of
@@ -197,14 +197,20 @@ class MappingError(Exception):
         self.problems = problems
 
 
-def load_mapping(path: Path) -> MappingSpec:
-    """Read and check a mapping file (YAML and JSON Schema first, then the meaning)."""
-    doc, _, findings = read_checked(path, "mapping", DEFAULT_LIMITS)
+def schema_checked(path: Path, kind: str) -> tuple[Document | None, list[MappingProblem]]:
+    """A mapping file of ``kind`` read, with its YAML and JSON Schema problems."""
+    doc, _, findings = read_checked(path, kind, DEFAULT_LIMITS)
     problems = [
         MappingProblem(f.loc, Bi(_finding_text(f, "zh"), _finding_text(f, "en")))
         for f in findings
         if blocks_rewrite(f) or family_of(f) == "S"
     ]
+    return doc, problems
+
+
+def load_mapping(path: Path) -> MappingSpec:
+    """Read and check a mapping file (YAML and JSON Schema first, then the meaning)."""
+    doc, problems = schema_checked(path, "mapping")
     if doc is None or problems or not isinstance(doc.data, dict):
         raise MappingError(problems or [MappingProblem(Loc(display_path(path), 1, 1), _EMPTY)])
     data = doc.data
