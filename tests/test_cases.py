@@ -210,6 +210,45 @@ def test_working_days_follow_the_official_calendar_and_uncovered_years_are_repor
     assert "does not cover 2030" in text.stdout
 
 
+def test_cases_named_by_a_handling_item_count_for_its_entry(tmp_path: Path, cli: Any) -> None:
+    """A case may name the handling item (办理项) instead of the matter: by the item's full
+    code (事项编码-01) or by the item's own implementation code; both count for the entry
+    that holds the item. An item code the entry does not have stays unmatched. (The mapping
+    gives only the received time: a timestamp left out is a typed null to the engine.)"""
+    root = tmp_path / "cat"
+    shutil.copytree(REPO / "catalog", root)
+    rlsb = root / "implementations" / "330200" / "rlsb.yaml"
+    text = rlsb.read_text(encoding="utf-8")
+    marker = "        name: 职工正常退休（职）申请—特殊工种提前退休\n"
+    assert marker in text
+    item_impl = "11330200MB1234567X4330200000000002"
+    rlsb.write_text(
+        text.replace(marker, marker + f'        implementation_code: "{item_impl}"\n'),
+        encoding="utf-8",
+    )
+    (root / "cases").mkdir()
+    (root / "cases" / "m.yaml").write_text(
+        "schema: zjpaoyici/cases-mapping/v1\nfields:\n  case_id: {column: id}\n"
+        "  implementation_code: {column: impl}\n  region: {column: region}\n"
+        "  code: {column: code}\n  received: {column: received}\n",
+        encoding="utf-8",
+    )
+    (root / "cases" / "c.csv").write_text(
+        "id,impl,region,code,received\n"
+        "a,,330200,给付-01303-001-01,2025-03-03 09:00\n"
+        f"b,{item_impl},,,2025-03-04 09:00\n"
+        "c,,330200,给付-01303-001,2025-03-05 09:00\n"
+        "d,,330200,给付-01303-001-09,2025-03-06 09:00\n",
+        encoding="utf-8",
+    )
+    run = cli("cases", "cases/c.csv", "-m", "cases/m.yaml", "--format", "json", cwd=root)
+    data = json.loads(run.stdout)
+    counted = {(m["region"], m["code"]): m["cases"] for m in data["by_matter"]}
+    assert counted == {("330200", "给付-01303-001"): 3}
+    assert [u["cases"] for u in data["unmatched"]] == [1]
+    assert "给付-01303-001-09" in data["unmatched"][0]["matter"]
+
+
 def _spark_ready() -> bool:
     return shutil.which("java") is not None and importlib.util.find_spec("pyspark") is not None
 

@@ -65,12 +65,17 @@ def _lit(value: Any) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+_SQL_TYPES = {"text": "VARCHAR", "int": "BIGINT", "time": "DATE"}
+
+
 def _expr(spec: CaseField | None, kind: str) -> str:
-    """The SQL for one case field, null when not mapped, unknown or not in its value map."""
+    """The SQL for one case field, null when not mapped, unknown or not in its value map.
+    A null is typed (a mapping may leave out a timestamp, and ``YEAR(NULL)`` has no type)."""
+    null = f"CAST(NULL AS {_SQL_TYPES[kind]})"
     if spec is None:
-        return "NULL"
+        return null
     if spec.column is None:
-        return _lit(spec.constant) if spec.constant is not None else "NULL"
+        return _lit(spec.constant) if spec.constant is not None else null
     raw = f'TRIM(CAST("{spec.column.replace(chr(34), chr(34) * 2)}" AS VARCHAR))'
     if spec.unknown:
         raw = f"CASE WHEN {raw} IN ({', '.join(map(_lit, sorted(spec.unknown)))}) THEN NULL ELSE {raw} END"

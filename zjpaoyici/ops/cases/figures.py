@@ -38,13 +38,20 @@ class CaseAnalysis:
 
 
 def _index(entries: list[Entry]) -> dict[Key, list[Entry]]:
-    """Entries by implementation code, by (region, code, agency) and by (region, code)."""
+    """Entries by implementation code, by (region, code, agency) and by (region, code);
+    a handling item's implementation code or full code (事项编码-01) names its entry."""
     index: dict[Key, list[Entry]] = {}
     for e in entries:
-        if e.implementation_code:
-            index.setdefault(("impl", e.implementation_code), []).append(e)
-        index.setdefault(("agency", e.region, e.code, e.agency), []).append(e)
-        index.setdefault(("region", e.region, e.code), []).append(e)
+        codes = [e.code, *(item.full_code for item in e.items)]
+        impls = [
+            e.implementation_code,
+            *(item.values.get("implementation_code") for item in e.items),
+        ]
+        for impl in {str(i) for i in impls if i}:
+            index.setdefault(("impl", impl), []).append(e)
+        for code in dict.fromkeys(codes):
+            index.setdefault(("agency", e.region, code, e.agency), []).append(e)
+            index.setdefault(("region", e.region, code), []).append(e)
     return index
 
 
