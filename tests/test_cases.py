@@ -159,6 +159,79 @@ def test_the_case_mapping_is_checked_by_its_published_schema(
     )
 
 
+def test_one_row_per_matter_in_csv_and_xlsx_equals_the_json(
+    generated: tuple[Path, dict[str, Any]], cli: Any, tmp_path: Path
+) -> None:
+    """`cases --format csv|xlsx`: one row per entry with cases, the same figures as the
+    JSON's by_matter; the workbook opens in LibreOffice with the same rows."""
+    import csv
+
+    import openpyxl
+
+    out, _ = generated
+    _, data = run_json(cli, out)
+    common = ("cases", str(out), str(REPO / "catalog"), "-m", str(out / "mapping.yaml"))
+    run = cli(*common, "--format", "csv", "--lang", "en")
+    assert run.code in (0, 1), run.stderr
+    rows = list(csv.reader(run.stdout.splitlines()))
+    head, body = rows[0], rows[1:]
+    assert head[:6] == [
+        "Region code", "Level", "Department", "Implementing agency", "Matter code", "Matter name"
+    ]  # fmt: skip
+    expected = {
+        (m["region"], m["agency"], m["code"]): (
+            m["cases"], m["at_most_one_share"], m["median_working_days"]
+        )
+        for m in data["by_matter"]
+    }  # fmt: skip
+    got = {
+        (r[0], r[3], r[4]): (
+            int(r[6]), float(r[7]) if r[7] else None, int(r[11]) if r[11] else None
+        )
+        for r in body
+    }  # fmt: skip
+    assert len(body) == len(expected) > 100
+    for key, (cases, share, median) in expected.items():
+        assert got[key][0] == cases and got[key][2] == median
+        assert (got[key][1] is None) == (share is None)
+        assert share is None or abs(got[key][1] - share) < 1e-4
+    book = tmp_path / "cases.xlsx"
+    assert cli(*common, "--format", "xlsx").code == 2  # a workbook needs -o
+    assert cli(*common, "--format", "xlsx", "-o", str(book)).code in (0, 1)
+    sheet = openpyxl.load_workbook(book, read_only=True)["cases"]
+    cells = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert len(cells) == len(rows)
+    assert {(r[0], r[3], r[4]) for r in cells[1:]} == set(expected)
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        if os.environ.get("ZJPAOYICI_REQUIRE_SOFFICE"):  # set by .ci/run
+            pytest.fail("LibreOffice (soffice) must be installed in CI")
+        pytest.skip("LibreOffice (soffice) is not installed here")
+    subprocess.run(
+        [
+            office,
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",  # comma, quote, UTF-8
+            "--outdir",
+            str(tmp_path / "lo"),
+            str(book),
+        ],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "HOME": str(tmp_path)},
+        timeout=300,
+    )
+    seen = list(
+        csv.reader((tmp_path / "lo" / "cases.csv").read_text(encoding="utf-8").splitlines())
+    )
+    assert len(seen) == len(rows)
+    assert {(r[0], r[3], r[4]) for r in seen[1:]} == set(expected)
+    assert {(r[0], r[3], r[4]): int(r[6]) for r in seen[1:]} == {
+        k: v[0] for k, v in expected.items()
+    }
+
+
 def test_the_formats_give_the_same_figures(tmp_path: Path, cli: Any) -> None:
     outputs = []
     for fmt in ("csv", "parquet", "jsonl"):

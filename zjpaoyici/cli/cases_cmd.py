@@ -40,7 +40,8 @@ from zjpaoyici.ops.cases.mapping import load_case_mapping
 from zjpaoyici.ops.tabular.mapping import MappingError
 from zjpaoyici.ops.validate import Result
 from zjpaoyici.render.cases_text import annual_diff
-from zjpaoyici.render.formats import CASES
+from zjpaoyici.render.formats import CASES, FILE_ONLY, TABLES
+from zjpaoyici.render.table_out import TableData
 from zjpaoyici.rules.registry import FAMILIES, SelectionError
 from zjpaoyici.rules.ruleset import REGISTRY, selected_rules
 
@@ -56,6 +57,7 @@ EXAMPLES = tr(
   zjpaoyici cases records/ --mapping cases-mapping.yaml        [dim]# folder of files, one per month[/dim]
   zjpaoyici cases 2025.parquet catalog/ -m map.yaml --by region
   zjpaoyici cases records/ -m map.yaml --format json -o cases.json
+  zjpaoyici cases records/ -m map.yaml --format xlsx -o cases.xlsx      [dim]# one row per matter[/dim]
   zjpaoyici cases records/ -m map.yaml --engine spark --spark-master spark://host:7077
 
 Exit codes: 0 · 1 a promise the records break (K findings) · 2 usage error or unreadable input
@@ -66,6 +68,7 @@ Exit codes: 0 · 1 a promise the records break (K findings) · 2 usage error or 
   zjpaoyici cases records/ --mapping cases-mapping.yaml        [dim]# 一个文件夹，每月一个文件[/dim]
   zjpaoyici cases 2025.parquet catalog/ -m map.yaml --by region
   zjpaoyici cases records/ -m map.yaml --format json -o cases.json
+  zjpaoyici cases records/ -m map.yaml --format xlsx -o cases.xlsx      [dim]# 每个事项一行[/dim]
   zjpaoyici cases records/ -m map.yaml --engine spark --spark-master spark://host:7077
 
 退出码：0 · 1 办件与承诺不符（K 族问题） · 2 用法错误或无法读取
@@ -190,6 +193,8 @@ def cases(
         catalogue, paths = paths[-1], paths[:-1]
     root = locate(catalogue, directory, sample, language)
     require_existing([*paths, mapping], language)
+    if fmt in FILE_ONLY and output is None:
+        raise usage_error(t("explode_xlsx_needs_output", language))
     try:
         enabled = selected_rules(listed(select), listed(ignore))
     except SelectionError as exc:
@@ -239,5 +244,9 @@ def cases(
         matters=len(analysis.matched),
         entries=len(analysis.matched),
     )
-    deliver(CASES[fmt](analysis, result, chosen(by, GROUPS), language), output)
+    rendered = CASES[fmt](analysis, result, chosen(by, GROUPS), language)
+    if isinstance(rendered, TableData):
+        TABLES[fmt](rendered, output)
+    else:
+        deliver(rendered, output)
     raise typer.Exit(EXIT_FINDINGS if result.exit_code else EXIT_OK)

@@ -22,6 +22,7 @@ from zjpaoyici.ops.validate import Result
 from zjpaoyici.render import (
     apply_out,
     cases_json,
+    cases_table,
     cases_text,
     diff_out,
     findings_json,
@@ -60,9 +61,11 @@ FINDINGS: dict[str, Callable[[Result, Lang, bool], Rendered]] = {
 }
 
 # (analysis, its K findings, breakdown, language)
-CASES: dict[str, Callable[[CaseAnalysis, Result, str, Lang], Rendered]] = {
+CASES: dict[str, Callable[[CaseAnalysis, Result, str, Lang], Rendered | table_out.TableData]] = {
     "text": lambda a, r, by, lang: lambda c: cases_text.render(a, r, by, c, lang),
     "json": lambda a, r, by, lang: cases_json.render_json(a, r, lang),
+    "csv": lambda a, r, by, lang: cases_table.matter_table(a, lang),
+    "xlsx": lambda a, r, by, lang: cases_table.matter_table(a, lang),
 }
 
 # (report, breakdown, language)
