@@ -28,7 +28,9 @@ _AMBIGUOUS = re.compile(
     r"|off|Off|OFF|null|Null|NULL|~|<<|=)$"
 )
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
-_FLOW_STOP = frozenset(",[]{}")
+_FLOW_KEY = re.compile(f"({_KEY.pattern}): ")
+_FLOW_END = re.compile(r"[,\[\]{}]| #")
+_BLOCK_END = re.compile(r" #")
 _BLOCK_HEADERS = {"|": ("literal", "clip"), "|-": ("literal", "strip")}
 _BLOCK_HEADERS |= {">": ("folded", "clip"), ">-": ("folded", "strip")}
 
@@ -158,11 +160,12 @@ class _Reader:
         return text + ("\n" if chomp == "clip" else "")
 
     def flow_value(self, text: str, i: int, at: Pointer, *, flow: bool) -> tuple[Any, int]:
-        if text.startswith("{", i):
+        first = text[i : i + 1]
+        if first == "{":
             return self.flow_map(text, i, at)
-        if text.startswith("[", i):
+        if first == "[":
             return self.flow_seq(text, i, at)
-        if text.startswith('"', i):
+        if first == '"':
             end = text.find('"', i + 1)
             if end < 0 or "\\" in text[i:end]:
                 raise _Outside
@@ -176,17 +179,18 @@ class _Reader:
         if text.startswith("}", i):
             return out, i + 1
         while True:
-            match = _KEY.match(text, i)
-            if match is None or not text.startswith(": ", match.end()):
+            match = _FLOW_KEY.match(text, i)
+            if match is None:
                 raise _Outside
-            key = match.group()
-            key = key[1:-1] if key.startswith('"') else key
+            key = match.group(1)
+            key = key[1:-1] if key[0] == '"' else key
             if key in out:
                 raise _Outside
-            out[key], i = self.flow_value(text, match.end() + 2, (*at, key), flow=True)
-            if text.startswith("}", i):
+            out[key], i = self.flow_value(text, match.end(), (*at, key), flow=True)
+            follow = text[i : i + 2]
+            if follow[:1] == "}":
                 return out, i + 1
-            if not text.startswith(", ", i):
+            if follow != ", ":
                 raise _Outside
             i += 2
 
@@ -207,23 +211,21 @@ class _Reader:
 
 def _plain(text: str, i: int, *, flow: bool) -> tuple[Any, int]:
     """A plain scalar from ``i``: ends at a comment, or in a flow at ``,`` ``]`` ``}``."""
-    end = i
-    while end < len(text):
-        char = text[end]
-        if flow and char in _FLOW_STOP:
-            break
-        if char == "#" and text[end - 1] == " ":
-            end = len(text[:end].rstrip(" "))
-            break
-        if char == ":" and (end + 1 == len(text) or text[end + 1] in " ,[]{}"):
-            raise _Outside
-        end += 1
+    found = (_FLOW_END if flow else _BLOCK_END).search(text, i)
+    end = len(text) if found is None else found.start()
+    if found is not None and found.group() == " #":
+        end = len(text[:end].rstrip(" "))
     word = text[i:end]
-    if _INT.fullmatch(word):
-        return int(word), end
-    if _FLOAT.fullmatch(word):
-        return float(word), end
-    if not word or word != word.strip(" ") or word[0] in _INDICATORS:
+    if not word:
+        raise _Outside
+    if word[0] in "-0123456789":
+        if _INT.fullmatch(word):
+            return int(word), end
+        if _FLOAT.fullmatch(word):
+            return float(word), end
+    if word[0] in _INDICATORS or word[0] == " " or word[-1] == " ":
+        raise _Outside
+    if ": " in word or word.endswith(":"):
         raise _Outside
     if word in ("true", "false"):
         return word == "true", end

@@ -143,28 +143,35 @@ class _Canon:
     def settled(self, data: Any, quoted: set[Pointer]) -> bool:
         """True when :meth:`run` would change nothing in ``data`` (plain data read by the
         strict reader, whose double-quoted scalars are at ``quoted``)."""
+        self._memo: dict[int, tuple[Mapping[str, Any], Mapping[str, Any]]] = {}
         return self._settled([data], 0, self.root, (), quoted)
+
+    def _schemas(self, schema: Any) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+        """The object branch and the item schema of ``schema``, worked out once."""
+        found = self._memo.get(id(schema))
+        if found is None:
+            found = (_object_schema(self.root, schema), _items_schema(self.root, schema))
+            self._memo[id(schema)] = found
+        return found
 
     def _settled(
         self, parent: Any, key: Any, schema: Any, at: Pointer, quoted: set[Pointer]
     ) -> bool:
         node = parent[key]
         if isinstance(node, dict):
-            obj = _object_schema(self.root, schema)
+            obj = self._schemas(schema)[0]
             props = obj.get("properties", {})
             if list(node) != [k for k in props if k in node] + [k for k in node if k not in props]:
                 return False
             extra = obj.get("additionalProperties")
-            return all(
-                self._settled(
-                    node,
-                    k,
-                    props.get(k, extra if isinstance(extra, Mapping) else {}),
-                    (*at, k),
-                    quoted,
-                )
-                for k in node
-            )
+            for k, value in node.items():
+                if isinstance(value, dict | list):
+                    sub = props.get(k, extra if isinstance(extra, Mapping) else {})
+                    if not self._settled(node, k, sub, (*at, k), quoted):
+                        return False
+                elif k in IDENTIFIER_KEYS and isinstance(value, str) and (*at, k) not in quoted:
+                    return False
+            return True
         if isinstance(node, list):
             if key in SORTED_LISTS and all(isinstance(x, Mapping) and "code" in x for x in node):
                 codes = [code_sort_key(self.profile, x["code"]) for x in node]
@@ -172,11 +179,13 @@ class _Canon:
                     return False
             if key in CODE_LISTS:
                 return all(not isinstance(x, str) or (*at, i) in quoted for i, x in enumerate(node))
-            item_schema = _items_schema(self.root, schema)
+            item_schema = self._schemas(schema)[1]
             return all(
-                self._settled(node, i, item_schema, (*at, i), quoted) for i in range(len(node))
+                self._settled(node, i, item_schema, (*at, i), quoted)
+                for i, x in enumerate(node)
+                if isinstance(x, dict | list)
             )
-        return key not in IDENTIFIER_KEYS or not isinstance(node, str) or at in quoted
+        return True
 
 
 def _quote(parent: Any, key: Any) -> None:
