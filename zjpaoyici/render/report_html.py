@@ -9,7 +9,8 @@ import math
 from zjpaoyici.catalogue.fields import LEVELS, level_label
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.stats.figures import Tally, level_share, percent, target_percent
-from zjpaoyici.ops.stats.report import GroupBy, LevelCheck, Report
+from zjpaoyici.ops.stats.report import GroupBy, LevelCheck, RegionCard, Report
+from zjpaoyici.render import region_out
 from zjpaoyici.render.report_out import (
     BUNDLE_LEVEL_COLUMNS,
     CASE_COLUMNS,
@@ -37,6 +38,7 @@ th button{all:unset;cursor:pointer;font-weight:600}th[aria-sort=ascending] butto
 .bar{display:inline-block;height:.7rem;background:#1f6feb;border-radius:2px;vertical-align:middle}
 .meta{color:#656d76;font-size:.85rem}.verdict{font-weight:600}.card.ok .verdict{color:#1a7f37}.card.fail .verdict{color:#cf222e}
 .scroll{overflow-x:auto}th{white-space:nowrap}svg{max-width:100%;height:auto}td.code,td small{white-space:nowrap}td small{color:#656d76;margin-left:.3rem}
+table.drill{margin:.3rem 0 .3rem 1rem;width:auto}summary{cursor:pointer}
 .leaders{background:#f6f8fa;border-left:4px solid #1f6feb;padding:.5rem 1rem}
 @media (max-width:600px){body{margin:1rem auto}th,td{padding:.25rem .3rem;font-size:.8rem}.card .big{font-size:1.6rem}}
 @media print{body{max-width:none;margin:0}.scroll{overflow:visible}thead{display:table-header-group}tr,.card{break-inside:avoid}th button::after{content:""}}
@@ -212,7 +214,14 @@ def _tally_cells(tally: Tally) -> str:
     )
 
 
-def _group_table(report: Report, by: GroupBy, lang: Lang, table_id: str) -> str:
+def region_page_name(code: str) -> str:
+    """The file of a region's page beside the index (``report --format html -o DIR``)."""
+    return f"region-{code}.html"
+
+
+def _group_table(
+    report: Report, by: GroupBy, lang: Lang, table_id: str, links: bool = False
+) -> str:
     heads = [sort_head(t("rh_name", lang), False)]
     if by == "region":
         heads.append(sort_head(t("rh_level", lang), False))
@@ -222,7 +231,10 @@ def _group_table(report: Report, by: GroupBy, lang: Lang, table_id: str) -> str:
     ]
     body = []
     for row in report.rows(by):
-        cells = f"<td>{esc(row_label(row, by, lang))}</td>"
+        label = esc(row_label(row, by, lang))
+        if links and by == "region":
+            label = f'<a href="{esc(region_page_name(row.key))}">{label}</a>'
+        cells = f"<td>{label}</td>"
         if by == "region":
             level = row.level if row.level in ("", *LEVELS) else "unknown"
             cells += f"<td>{esc(level_label(level, lang))}</td>"
@@ -314,7 +326,73 @@ def _leaders(report: Report, lang: Lang) -> list[str]:
     ]
 
 
-def render_html(report: Report, lang: Lang) -> str:
+def _page(title: str, lang: Lang, body: list[str]) -> str:
+    """A whole offline page: the same head, CSP, style and script for every page."""
+    html_lang = {"zh": "zh-CN", "en": "en"}[lang]
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{html_lang}"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{esc(title)}</h1>",
+        *body,
+        f"<script>{SCRIPT}</script>",
+        "</body></html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _department_section(report: Report, lang: Lang) -> list[str]:
+    """The basic catalogue's departments across regions, highest share first, each
+    opening onto its regions."""
+    heads = "".join(
+        f"<th{' class=n' if k != 'rh_name' else ''}>{esc(t(k, lang))}</th>"
+        for k in (
+            "rh_name",
+            "rh_regions",
+            "rh_units",
+            "rh_met",
+            "rh_share",
+            "rh_zero",
+            "rh_unknown",
+        )
+    )
+    rows = []
+    for d in report.department_rows():
+        inner = "".join(
+            f"<tr><td>{esc(name)}<small>{esc(code)}</small></td>{_tally_cells(tally)}</tr>"
+            for code, name, tally in d.regions
+        )
+        rows.append(
+            f"<tr><td><details><summary>{esc(d.name)}</summary>"
+            f'<table class="drill"><tbody>{inner}</tbody></table></details></td>'
+            f'<td class="n">{len(d.regions)}</td>{_tally_cells(d.tally)}</tr>'
+        )
+    return [
+        f"<h2>{esc(t('report_by_catalogue_department', lang))}</h2>",
+        f'<p class="note">{esc(t("report_catalogue_department_note", lang))}</p>',
+        f'<div class="scroll"><table id="departments"><thead><tr>{heads}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>",
+    ]
+
+
+def render_region_html(card: RegionCard, report: Report, lang: Lang, index: str | None) -> str:
+    """One region's page; ``index``: the report page to link back to."""
+    back = [f'<p><a href="{esc(index)}">{esc(t("region_back", lang))}</a></p>'] if index else []
+    return _page(
+        region_out.title(card, report, lang),
+        lang,
+        [
+            *back,
+            f'<p class="meta">{esc(_meta(report, lang))}</p>',
+            *region_out.html_body(card, report, lang),
+        ],
+    )
+
+
+def render_html(report: Report, lang: Lang, links: bool = False) -> str:
+    """The report page (``links``: each region links to its page beside it)."""
     cov = report.coverage
     checks = {c.level: c for c in report.level_verdicts()}
     cards = []
@@ -340,14 +418,7 @@ def render_html(report: Report, lang: Lang) -> str:
     history = _history_svg(report, lang)
     overall = overall_sentence(cov.overall, lang)
     title = t("report_title", lang, name=report.name, unit=t(f"unit_{report.unit}", lang))
-    html_lang = {"zh": "zh-CN", "en": "en"}[lang]
     parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{html_lang}"><head><meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>",
-        f"<h1>{esc(title)}</h1>",
         f'<p class="meta">{esc(_meta(report, lang))}</p>',
         f'<p class="sub">{esc(overall)}</p>',
         *_leaders(report, lang),
@@ -374,15 +445,12 @@ def render_html(report: Report, lang: Lang) -> str:
         ]
     parts += [
         f"<h2>{esc(t('report_by_region', lang))}</h2>",
-        _group_table(report, "region", lang, "regions"),
-        f"<h2>{esc(t('report_by_department', lang))}</h2>",
-        _group_table(report, "department", lang, "departments"),
+        _group_table(report, "region", lang, "regions", links),
+        *_department_section(report, lang),
         f"<h2>{esc(t('report_by_type', lang))}</h2>",
         _group_table(report, "type", lang, "types"),
         *_bundle_section(report, lang),
         f"<h2>{esc(t('report_multi_title', lang))} ({len(cov.multi_visit)})</h2>",
         f'<div class="scroll"><table class="sortable" id="multi-visit"><thead><tr>{multi_heads}</tr></thead><tbody>{multi_rows}</tbody></table></div>',
-        f"<script>{SCRIPT}</script>",
-        "</body></html>",
     ]
-    return "\n".join(parts) + "\n"
+    return _page(title, lang, parts)

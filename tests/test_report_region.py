@@ -1,0 +1,168 @@
+"""``report --region`` (one region's card in every format), ``report --format html -o
+DIR`` (an index and a page per region) and the department table across regions, checked
+against counts made here from the sample's YAML."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openpyxl import load_workbook
+
+from tests.conftest import REPO
+
+CATALOG = REPO / "catalog"
+
+
+def _json(cli: Any, *args: str) -> dict[str, Any]:
+    run = cli("report", str(CATALOG), "--format", "json", "--no-cache", *args)
+    assert run.code == 0, run.output
+    data: dict[str, Any] = json.loads(run.stdout)
+    return data
+
+
+def _basic_departments() -> tuple[dict[str, str], dict[str, str]]:
+    """Every basic code (main and sub) → its file's department and its matter's type,
+    read from the YAML here, not through the package."""
+    departments, types = {}, {}
+    for path in sorted((CATALOG / "basic").glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for matter in doc["matters"]:
+            for code in [matter["code"], *(s["code"] for s in matter.get("subs") or [])]:
+                departments[code], types[code] = doc["department"], matter["type"]
+    return departments, types
+
+
+def test_departments_across_regions_match_a_count_from_the_yaml(cli: Any) -> None:
+    """Each basic department's units and met units, in total and per region: the report's
+    figures equal a count over the resolved entries keyed by the basic YAML's department."""
+    from zjpaoyici.catalogue.load import load_catalogue
+    from zjpaoyici.catalogue.resolve import resolve_all
+
+    departments, types = _basic_departments()
+    scope = set(yaml.safe_load((CATALOG / "catalogue.yaml").read_text("utf-8"))["scope"]["types"])
+    units: Counter[tuple[str, str]] = Counter()
+    met: Counter[tuple[str, str]] = Counter()
+    for entry in resolve_all(load_catalogue(CATALOG)):
+        if types.get(entry.code) not in scope:
+            continue
+        key = (departments[entry.code], entry.region)
+        units[key] += 1
+        met[key] += entry.visits is not None and entry.visits <= 1
+
+    rows = _json(cli)["catalogue_departments"]
+    assert len(rows) == len({d for d, _ in units}) == 15
+    for row in rows:
+        assert row["units"] == sum(n for (d, _), n in units.items() if d == row["name"])
+        assert row["met"] == sum(n for (d, _), n in met.items() if d == row["name"])
+        for region in row["regions"]:
+            key = (row["name"], region["code"])
+            assert (region["units"], region["met"]) == (units[key], met[key])
+    shares = [r["share"] for r in rows]
+    assert shares == sorted(shares, reverse=True)  # highest share first
+    # every level's 公安 bureaus land in one department (not one row per agency and region)
+    police = next(r for r in rows if r["name"] == "浙江省公安厅")
+    assert len(police["regions"]) == 23
+
+
+def test_department_table_in_text_markdown_and_workbook(cli: Any, tmp_path: Path) -> None:
+    rows = _json(cli)["catalogue_departments"]
+    first = rows[0]
+    text = cli("report", str(CATALOG), "--by", "department", "--no-cache").stdout
+    table = text.split("By department (across regions")[1]
+    line = next(x for x in table.splitlines() if first["name"] in x and "│" in x)
+    assert f"{first['units']:,}" in line and f"{first['share'] * 100:.1f}%" in line
+    md = cli("report", str(CATALOG), "-f", "markdown", "--by", "department").stdout
+    assert f"<details><summary>{first['name']}</summary>" in md
+    book = tmp_path / "r.xlsx"
+    assert cli("report", str(CATALOG), "-f", "xlsx", "-o", str(book)).code == 0
+    sheet = load_workbook(book, read_only=True)["Departments"]
+    got = [(r[0], r[2], r[3]) for r in list(sheet.iter_rows(values_only=True))[1:]]
+    assert got == [(r["name"], r["units"], r["met"]) for r in rows]
+
+
+def test_region_card_equals_the_report_figures(cli: Any) -> None:
+    """The card's figures are the region's row of the whole report; its matters are
+    every unit it counts, its exceptions the report's multi-visit units of the region."""
+    whole = _json(cli)
+    card = _json(cli, "--region", "330106")
+    region = next(r for r in whole["regions"] if r["code"] == "330106")
+    assert card["region"] == {"code": "330106", "name": "西湖区", "level": "county"}
+    assert {k: card["figures"][k] for k in ("units", "met", "share")} == {
+        k: region[k] for k in ("units", "met", "share")
+    }
+    assert card["level"]["share"] == whole["levels"]["county"]["mean_share"]
+    assert card["level"]["target"] == 0.8 and card["level"]["ok"] is True
+    matters = [m for d in card["departments"] for m in d["matters"]]
+    assert len(matters) == region["units"] == sum(d["units"] for d in card["departments"])
+    expected = sorted(m["code"] for m in whole["multi_visit"] if m["region"] == "330106")
+    assert sorted(m["code"] for m in card["multi_visit"]) == expected and len(expected) == 7
+    assert all(m["onsite_reason"] for m in card["multi_visit"])  # the catalogue's reasons
+    # deviations are standard's own for this region
+    std = json.loads(cli("standard", str(CATALOG), "--format", "json").stdout)
+    listed = [
+        (m["code"], d["element"], d["value"], d["for_citizen"], d["location"])
+        for m in std["matters"]
+        for d in m["deviations"]
+        if d["region"] == "330106"
+    ]
+    got = [
+        (d["code"], d["element"], d["value"], d["for_citizen"], d["location"])
+        for d in card["deviations"]
+    ]
+    assert sorted(got, key=str) == sorted(listed, key=str) and len(got) > 5
+
+
+def test_region_card_in_every_format(cli: Any, tmp_path: Path) -> None:
+    card = _json(cli, "--region", "330106")
+    share = f"{card['figures']['share'] * 100:.1f}%"
+    for fmt in ("table", "markdown"):
+        out = cli("report", str(CATALOG), "--region", "330106", "-f", fmt).stdout
+        assert "西湖区" in out and share in out and "需本人到考场参加驾驶技能考试" in out
+    page = tmp_path / "r.html"
+    assert (
+        cli("report", str(CATALOG), "--region", "330106", "-f", "html", "-o", str(page)).code == 0
+    )
+    html = page.read_text("utf-8")
+    assert "Content-Security-Policy" in html and share in html
+    assert html.count("<tr>") >= len(card["deviations"]) + card["figures"]["units"]
+    rows = list(
+        csv.reader(
+            io.StringIO(cli("report", str(CATALOG), "--region", "330106", "-f", "csv").stdout)
+        )
+    )
+    assert len(rows) == 1 + card["figures"]["units"]
+    book = tmp_path / "r.xlsx"
+    assert (
+        cli("report", str(CATALOG), "--region", "330106", "-f", "xlsx", "-o", str(book)).code == 0
+    )
+    sheets = load_workbook(book, read_only=True)
+    agencies = list(sheets[sheets.sheetnames[0]].iter_rows(values_only=True))[1:]
+    assert [(r[0], r[1], r[2]) for r in agencies] == [
+        (d["name"], d["units"], d["met"]) for d in card["departments"]
+    ]
+
+
+def test_unknown_region_is_a_usage_error_naming_it(cli: Any) -> None:
+    run = cli("report", str(CATALOG), "--region", "999999")
+    assert run.code == 2 and "999999" in run.output and "330106" in run.output
+
+
+def test_html_folder_has_an_index_and_a_page_per_region(cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert cli("report", str(CATALOG), "-f", "html", "-o", str(out) + "/").code == 0
+    index = (out / "index.html").read_text("utf-8")
+    links = re.findall(r'<a href="(region-\d+\.html)">', index)
+    whole = _json(cli)
+    assert sorted(links) == sorted(f"region-{r['code']}.html" for r in whole["regions"])
+    for link in links:
+        page = (out / link).read_text("utf-8")
+        csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
+        assert csp and csp.group(1) in index
+        assert 'href="index.html"' in page
