@@ -166,3 +166,35 @@ def test_html_folder_has_an_index_and_a_page_per_region(cli: Any, tmp_path: Path
         csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
         assert csp and csp.group(1) in index
         assert 'href="index.html"' in page
+
+
+def test_region_pages_in_headless_chromium(browser: Any, cli: Any, tmp_path: Path) -> None:
+    """A region link on the index opens that region's page; both pages fit 1400 px and
+    420 px without sideways scrolling, log no error and request nothing off the disk."""
+    from selenium.webdriver.common.by import By
+
+    out = tmp_path / "site"
+    assert cli("report", str(CATALOG), "-f", "html", "--lang", "zh", "-o", str(out)).code == 0
+    index = (out / "index.html").as_uri()
+    browser.get(index)
+    browser.find_element(By.CSS_SELECTOR, '#regions a[href="region-330106.html"]').click()
+    assert browser.current_url.endswith("/region-330106.html")
+    assert "西湖区" in browser.find_element(By.TAG_NAME, "h1").text
+    rows = browser.find_elements(By.CSS_SELECTOR, "#region-matters tbody tr")
+    assert len(rows) == _json(cli, "--region", "330106")["figures"]["units"]
+    browser.find_element(By.CSS_SELECTOR, 'a[href="index.html"]').click()
+    assert browser.current_url == index
+    for page in (index, (out / "region-330106.html").as_uri()):
+        for width in (1400, 420):
+            browser.set_window_size(width, 1600)
+            browser.get(page)
+            inner = browser.execute_script("return window.innerWidth")
+            assert browser.execute_script("return document.documentElement.scrollWidth") <= inner
+    errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+    assert errors == []
+    requests = []
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            requests.append(message["params"]["request"]["url"])
+    assert requests and all(url.startswith("file://") for url in requests), requests

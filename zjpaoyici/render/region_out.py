@@ -122,6 +122,12 @@ def _numeric(table: CardTable, column: int) -> bool:
     return column in table.share_columns or table.heads[column] in (*TALLY_HEADS, "rh_visits")
 
 
+def _cell_class(table: CardTable, column: int) -> str:
+    if _numeric(table, column):
+        return ' class="n"'
+    return ' class="code"' if table.heads[column] == "md_code" else ""
+
+
 def _shown_rows(table: CardTable) -> list[list[str]]:
     return [
         [cell_text(c, i in table.share_columns) for i, c in enumerate(row)] for row in table.rows
@@ -244,7 +250,7 @@ def html_body(card: RegionCard, report: Report, lang: Lang) -> list[str]:
         body = "".join(
             "<tr>"
             + "".join(
-                f"<td{' class=n' if _numeric(table, i) else ''}>{esc(c)}</td>"
+                f"<td{_cell_class(table, i)}>{esc(c)}</td>"
                 for i, c in enumerate(shown_row)
             )
             + "</tr>"
