@@ -25,8 +25,8 @@ test: setup
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check zjpaoyici tests benchmarks fuzz
-	$(BIN)/ruff format --check zjpaoyici tests benchmarks fuzz
+	$(BIN)/ruff check zjpaoyici tests benchmarks fuzz tools
+	$(BIN)/ruff format --check zjpaoyici tests benchmarks fuzz tools
 	$(BIN)/mypy
 
 # On demand, not part of `make test`: the province-scale benchmark (about 15 minutes at

@@ -180,6 +180,11 @@ def test_region_pages_in_headless_chromium(browser: Any, cli: Any, tmp_path: Pat
     browser.find_element(By.CSS_SELECTOR, '#regions a[href="region-330106.html"]').click()
     assert browser.current_url.endswith("/region-330106.html")
     assert "西湖区" in browser.find_element(By.TAG_NAME, "h1").text
+    # the embedded font is the one Chinese is drawn with, whatever the machine has
+    assert browser.execute_script(
+        "return document.fonts.check('16px \"ZJ Noto Sans SC\"', '西湖区')"
+        " && Array.from(document.fonts).every(f => f.status === 'loaded')"
+    )
     rows = browser.find_elements(By.CSS_SELECTOR, "#region-matters tbody tr")
     assert len(rows) == _json(cli, "--region", "330106")["figures"]["units"]
     browser.find_element(By.CSS_SELECTOR, 'a[href="index.html"]').click()
@@ -197,4 +202,35 @@ def test_region_pages_in_headless_chromium(browser: Any, cli: Any, tmp_path: Pat
         message = json.loads(entry["message"])["message"]
         if message["method"] == "Network.requestWillBeSent":
             requests.append(message["params"]["request"]["url"])
-    assert requests and all(url.startswith("file://") for url in requests), requests
+    assert requests and all(url.startswith(("file://", "data:")) for url in requests), requests
+
+
+def _embedded_font(page: str) -> Any:
+    import base64
+
+    from fontTools.ttLib import TTFont
+
+    found = re.search(r"url\(data:font/woff2;base64,([A-Za-z0-9+/=]+)\)", page)
+    assert found, "no embedded font"
+    return TTFont(io.BytesIO(base64.b64decode(found.group(1))))
+
+
+def test_html_embeds_the_page_characters_of_the_cjk_font(cli: Any, tmp_path: Path) -> None:
+    """The page carries its own font: every character of the page that the bundled
+    font has, and no other; the sample's report stays under 1.5 MB; the CSP allows it."""
+    from fontTools.ttLib import TTFont
+
+    from zjpaoyici.render.font import FAMILY, FONT_FILE
+    from zjpaoyici.render.report_html import CSP, STYLE
+
+    page_file = tmp_path / "r.html"
+    assert cli("report", str(CATALOG), "-f", "html", "--lang", "zh", "-o", str(page_file)).code == 0
+    page = page_file.read_text("utf-8")
+    assert page_file.stat().st_size < 1_500_000
+    assert "font-src data:" in CSP and f'font-family:"{FAMILY}"' in STYLE
+    bundled = set(TTFont(FONT_FILE).getBestCmap())
+    embedded = set(_embedded_font(page).getBestCmap())
+    text = re.sub(r"url\(data:[^)]*\)", "", page)
+    wanted = {ord(c) for c in text} & bundled
+    assert embedded == wanted and len({c for c in wanted if c > 0x3000}) > 300
+    assert ord("浙") in embedded and ord("鬻") not in embedded  # in GB2312, not on the page

@@ -249,10 +249,7 @@ def html_body(card: RegionCard, report: Report, lang: Lang) -> list[str]:
         )
         body = "".join(
             "<tr>"
-            + "".join(
-                f"<td{_cell_class(table, i)}>{esc(c)}</td>"
-                for i, c in enumerate(shown_row)
-            )
+            + "".join(f"<td{_cell_class(table, i)}>{esc(c)}</td>" for i, c in enumerate(shown_row))
             + "</tr>"
             for shown_row in _shown_rows(table)
         )

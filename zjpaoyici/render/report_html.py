@@ -11,6 +11,7 @@ from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.stats.figures import Tally, level_share, percent, target_percent
 from zjpaoyici.ops.stats.report import GroupBy, LevelCheck, RegionCard, Report
 from zjpaoyici.render import region_out
+from zjpaoyici.render.font import font_face
 from zjpaoyici.render.report_out import (
     BUNDLE_LEVEL_COLUMNS,
     CASE_COLUMNS,
@@ -22,11 +23,14 @@ from zjpaoyici.render.report_out import (
 )
 from zjpaoyici.render.safe import html_text as esc
 
-CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:;"
+    " font-src data:"
+)
 COLORS = {"province": "#1f6feb", "city": "#2da44e", "county": "#bf8700", "township": "#8250df"}
 
 STYLE = """
-body{font-family:"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;margin:2rem auto;max-width:72rem;color:#1f2328;padding:0 1rem}
+body{font-family:"ZJ Noto Sans SC","PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;margin:2rem auto;max-width:72rem;color:#1f2328;padding:0 1rem}
 h1{font-size:1.5rem;margin-bottom:.25rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.25rem}
 .sub{color:#656d76;margin-top:0}.note{color:#656d76;font-size:.85rem}
 .levels{display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:1rem}
@@ -340,7 +344,9 @@ def _page(title: str, lang: Lang, body: list[str]) -> str:
         f"<script>{SCRIPT}</script>",
         "</body></html>",
     ]
-    return "\n".join(parts) + "\n"
+    page = "\n".join(parts) + "\n"
+    # the embedded font holds exactly the page's characters (STYLE names its family first)
+    return page.replace("</style>", f"{font_face(page)}</style>", 1)
 
 
 def _department_section(report: Report, lang: Lang) -> list[str]:
