@@ -234,3 +234,60 @@ def test_html_embeds_the_page_characters_of_the_cjk_font(cli: Any, tmp_path: Pat
     wanted = {ord(c) for c in text} & bundled
     assert embedded == wanted and len({c for c in wanted if c > 0x3000}) > 300
     assert ord("浙") in embedded and ord("鬻") not in embedded  # in GB2312, not on the page
+
+
+def _number(cell: str) -> float | None:
+    """A cell as LibreOffice writes it to csv: ``93.1034482758621%``, ``54``, empty."""
+    if cell == "":
+        return None
+    return float(cell[:-1]) / 100 if cell.endswith("%") else float(cell)
+
+
+def test_workbook_opened_by_libreoffice_has_the_json_figures(cli: Any, tmp_path: Path) -> None:
+    """``report --format xlsx`` as LibreOffice reads it (every sheet to csv): the level,
+    region and department figures equal the JSON report's."""
+    import os
+    import shutil
+    import subprocess
+
+    import pytest
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        if os.environ.get("ZJPAOYICI_REQUIRE_SOFFICE"):  # set by .ci/run
+            pytest.fail("LibreOffice (soffice) must be installed in CI")
+        pytest.skip("LibreOffice (soffice) is not installed here")
+    book = tmp_path / "r.xlsx"
+    assert cli("report", str(CATALOG), "-f", "xlsx", "-o", str(book)).code == 0
+    every_sheet = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", every_sheet, "--outdir", str(tmp_path), str(book)],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "HOME": str(tmp_path)},  # a profile of its own
+        timeout=300,
+    )
+
+    def sheet(name: str) -> list[list[str]]:
+        text = (tmp_path / f"r-{name}.csv").read_text(encoding="utf-8")
+        return list(csv.reader(io.StringIO(text)))[1:]
+
+    data = _json(cli)
+    levels = {r[0]: r for r in sheet("By level")}
+    assert len(levels) == len(data["levels"]) == 3
+    for level, fig in data["levels"].items():
+        row = levels[level]  # the English level labels are the level names
+        assert int(row[1]) == fig["regions"]
+        assert _number(row[3]) == pytest.approx(fig["mean_share"], abs=1e-12)
+        assert _number(row[4]) == pytest.approx(fig["pooled"]["share"], abs=1e-12)
+        assert _number(row[7]) == pytest.approx(fig["target"])
+    regions = [(r[0], int(r[3]), int(r[4]), _number(r[5])) for r in sheet("By region")]
+    assert regions == [
+        (r["code"], r["units"], r["met"], pytest.approx(r["share"], abs=1e-12))
+        for r in data["regions"]
+    ]
+    departments = [(r[0], int(r[1]), int(r[2]), _number(r[4])) for r in sheet("Departments")]
+    assert departments == [
+        (d["name"], len(d["regions"]), d["units"], pytest.approx(d["share"], abs=1e-12))
+        for d in data["catalogue_departments"]
+    ]
