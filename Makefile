@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Every install takes the exact versions CI tested (constraints.txt), build environments too.
 PIN    := PIP_CONSTRAINT=$(CURDIR)/constraints.txt
 
-.PHONY: setup demo test lint bench fuzz clean test-latest lock
+.PHONY: setup demo test lint bench fuzz clean test-latest lock screenshots
 
 setup: $(STAMP)
 
@@ -28,6 +28,11 @@ lint: setup
 	$(BIN)/ruff check zjpaoyici tests benchmarks fuzz tools
 	$(BIN)/ruff format --check zjpaoyici tests benchmarks fuzz tools
 	$(BIN)/mypy
+
+# The report's pictures in docs/ (desktop, phone, printed page 1): look at them before
+# committing. Needs chromium, chromium-driver and poppler-utils (Debian).
+screenshots: setup
+	$(BIN)/python tools/screenshots.py
 
 # On demand, not part of `make test`: the province-scale benchmark (about 15 minutes at
 # scales 1 and 4; see docs/performance.md) and a 15-minute fuzzing run (fuzz/README.md).

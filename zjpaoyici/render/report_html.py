@@ -45,7 +45,7 @@ th button{all:unset;cursor:pointer;font-weight:600}th[aria-sort=ascending] butto
 table.drill{margin:.3rem 0 .3rem 1rem;width:auto}summary{cursor:pointer}
 .leaders{background:#f6f8fa;border-left:4px solid #1f6feb;padding:.5rem 1rem}
 @media (max-width:600px){body{margin:1rem auto}th,td{padding:.25rem .3rem;font-size:.8rem}.card .big{font-size:1.6rem}}
-@media print{body{max-width:none;margin:0}.scroll{overflow:visible}thead{display:table-header-group}tr,.card{break-inside:avoid}th button{display:none}th[data-label]::before{content:attr(data-label)}}
+@media print{body{max-width:none;margin:0}h2,h3{break-after:avoid}.scroll{overflow:visible}thead{display:table-header-group}tr,.card{break-inside:avoid}th button{display:none}th[data-label]::before{content:attr(data-label)}}
 """
 
 SCRIPT = """
