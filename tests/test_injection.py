@@ -362,6 +362,7 @@ ALLOWED_TAGS = {
         "br",
     ),
     *("span", "table", "thead", "tbody", "tr", "th", "td", "button"),
+    *("details", "summary"),  # the department drill-down
     *("svg", "text", "rect", "line", "polyline", "circle", "polygon"),
 }
 
