@@ -367,8 +367,11 @@ ALLOWED_TAGS = {
 }
 
 
-def test_report_html(cats: tuple[Path, Path]) -> None:
-    out = run(cats[1], "report", "--format", "html").stdout
+@pytest.mark.parametrize("region", [None, "330100"])
+def test_report_html(cats: tuple[Path, Path], region: str | None) -> None:
+    """The report page, and a region's page (``--region``), escape catalogue text."""
+    extra = ["--region", region] if region else []
+    out = run(cats[1], "report", "--format", "html", *extra).stdout
     assert_plain(out)
     parser = _Tags()
     parser.feed(out)
