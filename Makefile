@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Every install takes the exact versions CI tested (constraints.txt), build environments too.
 PIN    := PIP_CONSTRAINT=$(CURDIR)/constraints.txt
 
-.PHONY: setup demo test lint bench fuzz clean test-latest lock
+.PHONY: setup demo test lint bench fuzz clean test-latest lock screenshots
 
 setup: $(STAMP)
 
@@ -25,9 +25,14 @@ test: setup
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check zjpaoyici tests benchmarks fuzz
-	$(BIN)/ruff format --check zjpaoyici tests benchmarks fuzz
+	$(BIN)/ruff check zjpaoyici tests benchmarks fuzz tools
+	$(BIN)/ruff format --check zjpaoyici tests benchmarks fuzz tools
 	$(BIN)/mypy
+
+# The report's pictures in docs/ (desktop, phone, printed page 1): look at them before
+# committing. Needs chromium, chromium-driver and poppler-utils (Debian).
+screenshots: setup
+	$(BIN)/python tools/screenshots.py
 
 # On demand, not part of `make test`: the province-scale benchmark (about an hour: medians
 # of 3 runs at 1×, one run at 4×, check-jsonschema once at 1×; see docs/performance.md) and

@@ -362,12 +362,16 @@ ALLOWED_TAGS = {
         "br",
     ),
     *("span", "table", "thead", "tbody", "tr", "th", "td", "button"),
+    *("details", "summary"),  # the department drill-down
     *("svg", "text", "rect", "line", "polyline", "circle", "polygon"),
 }
 
 
-def test_report_html(cats: tuple[Path, Path]) -> None:
-    out = run(cats[1], "report", "--format", "html").stdout
+@pytest.mark.parametrize("region", [None, "330100"])
+def test_report_html(cats: tuple[Path, Path], region: str | None) -> None:
+    """The report page, and a region's page (``--region``), escape catalogue text."""
+    extra = ["--region", region] if region else []
+    out = run(cats[1], "report", "--format", "html", *extra).stdout
     assert_plain(out)
     parser = _Tags()
     parser.feed(out)

@@ -385,7 +385,7 @@ def test_html_report_in_headless_chromium(browser: Any, cli: Any, tmp_path: Path
         message = json.loads(entry["message"])["message"]
         if message["method"] == "Network.requestWillBeSent":
             requests.append(message["params"]["request"]["url"])
-    assert requests and all(url.startswith("file://") for url in requests), requests
+    assert requests and all(url.startswith(("file://", "data:")) for url in requests), requests
 
 
 def test_generator_scales_by_regions_with_the_same_figures(tmp_path: Path, cli: Any) -> None:

@@ -34,20 +34,24 @@ from zjpaoyici.cli.common import (
     usage_error,
 )
 from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from zjpaoyici.files.atomic import atomic_write_text
 from zjpaoyici.files.gitrev import GitError, revisions_since
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.cases.engines import DuckEngine, EngineError
 from zjpaoyici.ops.cases.figures import analyse
 from zjpaoyici.ops.cases.mapping import load_case_mapping
 from zjpaoyici.ops.cases.tally import VolumeShare
+from zjpaoyici.ops.standard.compute import standard_of
 from zjpaoyici.ops.stats.collect import coverage_of
 from zjpaoyici.ops.stats.figures import BASES, UNIT_KINDS
-from zjpaoyici.ops.stats.report import GROUP_BYS, build, history
+from zjpaoyici.ops.stats.report import GROUP_BYS, RegionCard, Report, build, history, region_cards
 from zjpaoyici.ops.tabular.mapping import MappingError
 from zjpaoyici.render import report_out
-from zjpaoyici.render.formats import FILE_ONLY, REPORT
+from zjpaoyici.render.formats import FILE_ONLY, REGION, REPORT
+from zjpaoyici.render.report_html import region_page_name, render_html, render_region_html
 from zjpaoyici.render.safe import one_line
 from zjpaoyici.rules.cases import Settings
+from zjpaoyici.runner.cache import Cache
 
 
 def case_volume(
@@ -88,6 +92,8 @@ EXAMPLES = tr(
   zjpaoyici report --fail-under 0.8
   zjpaoyici report --format xlsx -o 统计.xlsx         [dim]# the tables as sheets[/dim]
   zjpaoyici report --format html -o report.html      [dim]# one self-contained page[/dim]
+  zjpaoyici report --format html -o report/          [dim]# index.html and a page per region[/dim]
+  zjpaoyici report --region 330106                  [dim]# one region's card[/dim]
   zjpaoyici report --since v1.0 --format html -o trend.html
 
 Exit codes: 0 · 1 a level below its target · 2 usage error or unreadable input
@@ -102,6 +108,8 @@ Exit codes: 0 · 1 a level below its target · 2 usage error or unreadable input
   zjpaoyici report --fail-under 0.8
   zjpaoyici report --format xlsx -o 统计.xlsx         [dim]# 各表各占一个工作表[/dim]
   zjpaoyici report --format html -o report.html      [dim]# 单个离线网页[/dim]
+  zjpaoyici report --format html -o report/          [dim]# index.html 及每个区划一页[/dim]
+  zjpaoyici report --region 330106                  [dim]# 单个区划的情况[/dim]
   zjpaoyici report --since v1.0 --format html -o trend.html
 
 退出码：0 · 1 有层级未达标 · 2 用法错误或无法读取
@@ -197,6 +205,17 @@ def report(
             help=tr("The case mapping for --cases.", "--cases 的办件映射文件。"),
         ),
     ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            metavar="CODE",
+            help=tr(
+                "One region's card: its figures, matters by agency with visits and reasons, multi-visit matters and standardisation deviations.",
+                "单个区划：指标、按部门列出的事项（跑动次数及原因）、多次跑事项和标准化偏离。",
+            ),
+        ),
+    ] = None,
     directory: DirectoryOption = None,
     quiet: QuietOption = False,
     sample: SampleOption = False,
@@ -239,7 +258,22 @@ def report(
                 result.history = history(revs, root, kind, judged, cache, update)
     except GitError as exc:
         raise usage_error(t("err_git", language, reason=exc)) from None
-    rendered = REPORT[fmt](result, chosen(by, GROUP_BYS), language)
+    pages = fmt == "html" and output is not None and (output.is_dir() or not output.suffix)
+    if region is not None and region not in result.coverage.region_names:
+        known = sorted(result.coverage.region_names)
+        shown = ", ".join(known[:10]) + (" …" if len(known) > 10 else "")
+        raise usage_error(t("report_no_region", language, code=region, known=shown))
+    if region is not None or pages:
+        folders = [region] if region is not None else [r.key for r in result.rows("region")]
+        cards = cards_of(root, result, folders, cache_of(use_cache), jobs, language)
+    if pages:
+        assert output is not None
+        write_pages(output, result, cards, language)
+        raise typer.Exit(EXIT_FINDINGS if result.failed else EXIT_OK)
+    if region is not None:
+        rendered = REGION[fmt](cards[0], result, language)
+    else:
+        rendered = REPORT[fmt](result, chosen(by, GROUP_BYS), language)
     if isinstance(rendered, str):  # a file or a pipe: a failing gate still says which level
         for line in report_out.below_lines(result, language):
             stderr_console().print(Text(one_line(line), style="bold red"), soft_wrap=True)
@@ -249,3 +283,27 @@ def report(
         note(t("report_gate_incomplete", language))
         raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(EXIT_FINDINGS if result.failed else EXIT_OK)
+
+
+def cards_of(
+    root: Path,
+    report: Report,
+    folders: list[str],
+    cache: Cache | None,
+    jobs: int | None,
+    language: Lang,
+) -> list[RegionCard]:
+    """The regions' cards, with the deviations ``standard`` finds (its cache serves both)."""
+    with progress(t("progress_load", language)) as update:
+        standard, _ = standard_of(root, cache=cache, jobs=jobs, progress=update)
+    return list(region_cards(root, report, folders, list(standard.deviations)))
+
+
+def write_pages(folder: Path, report: Report, cards: list[RegionCard], language: Lang) -> None:
+    """index.html and one page per region in ``folder`` (made if missing)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(folder / "index.html", render_html(report, language, links=True))
+    for card in cards:
+        page = render_region_html(card, report, language, "index.html")
+        atomic_write_text(folder / region_page_name(card.key), page)
+    note(t("wrote_file", language, path=display_path((folder / "index.html").absolute())))

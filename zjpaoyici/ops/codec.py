@@ -138,11 +138,20 @@ _TALLY = {
 _REGION_UNITS = jsonschema_rs.validator_for(
     {
         "type": "object",
-        "required": ["tally", "departments", "types", "listed", "bundles", "unread"],
+        "required": [
+            "tally",
+            "departments",
+            "catalogue_departments",
+            "types",
+            "listed",
+            "bundles",
+            "unread",
+        ],
         "additionalProperties": False,
         "properties": {
             "tally": _TALLY,
             "departments": {"type": "object", "additionalProperties": _TALLY},
+            "catalogue_departments": {"type": "object", "additionalProperties": _TALLY},
             "types": {"type": "object", "additionalProperties": _TALLY},
             "listed": {
                 "type": "array",
@@ -164,6 +173,7 @@ def encode_region_units(data: RegionUnits) -> dict[str, Any]:
     return {
         "tally": data.tally.counts(),
         "departments": {k: t.counts() for k, t in data.departments.items()},
+        "catalogue_departments": {k: t.counts() for k, t in data.catalogue_departments.items()},
         "types": {k: t.counts() for k, t in data.types.items()},
         "listed": [encode_unit(u) for u in data.listed],
         "bundles": data.bundles,
@@ -213,4 +223,5 @@ def decode_region_units(data: Any) -> RegionUnits:
         listed,
         list(data["bundles"]),
         list(data["unread"]),
+        {k: _tally(v) for k, v in data["catalogue_departments"].items()},
     )

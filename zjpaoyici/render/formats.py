@@ -16,7 +16,7 @@ from zjpaoyici.ops.cases.figures import CaseAnalysis
 from zjpaoyici.ops.diff import DiffResult
 from zjpaoyici.ops.standard.compute import GroupBy as StandardBy
 from zjpaoyici.ops.standard.compute import StandardResult
-from zjpaoyici.ops.stats.report import GroupBy, Report
+from zjpaoyici.ops.stats.report import GroupBy, RegionCard, Report
 from zjpaoyici.ops.tabular.apply import ApplyPlan
 from zjpaoyici.ops.validate import Result
 from zjpaoyici.render import (
@@ -29,6 +29,7 @@ from zjpaoyici.render import (
     findings_junit,
     findings_sarif,
     findings_text,
+    region_out,
     report_html,
     report_out,
     show_text,
@@ -77,6 +78,17 @@ REPORT: dict[str, Callable[[Report, GroupBy, Lang], Rendered]] = {
     "html": lambda r, by, lang: report_html.render_html(r, lang),
     "xlsx": lambda r, by, lang: FileDocument(
         lambda path: table_out.write_workbook(report_out.report_sheets(r, lang), path)
+    ),
+}
+# (one region's card, the report it belongs to, language): report --region
+REGION: dict[str, Callable[[RegionCard, Report, Lang], Rendered]] = {
+    "table": lambda card, r, lang: lambda c: region_out.render_table(card, r, c, lang),
+    "markdown": region_out.render_markdown,
+    "json": lambda card, r, lang: region_out.render_json(card, r),
+    "csv": lambda card, r, lang: region_out.render_csv(card, lang),
+    "html": lambda card, r, lang: report_html.render_region_html(card, r, lang, None),
+    "xlsx": lambda card, r, lang: FileDocument(
+        lambda path: table_out.write_workbook(region_out.sheets(card, lang), path)
     ),
 }
 # the formats that need -o (a file, not a terminal or a pipe)

@@ -9,7 +9,9 @@ import math
 from zjpaoyici.catalogue.fields import LEVELS, level_label
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.stats.figures import Tally, level_share, percent, target_percent
-from zjpaoyici.ops.stats.report import GroupBy, LevelCheck, Report
+from zjpaoyici.ops.stats.report import GroupBy, LevelCheck, RegionCard, Report
+from zjpaoyici.render import region_out
+from zjpaoyici.render.font import font_face
 from zjpaoyici.render.report_out import (
     BUNDLE_LEVEL_COLUMNS,
     CASE_COLUMNS,
@@ -21,11 +23,14 @@ from zjpaoyici.render.report_out import (
 )
 from zjpaoyici.render.safe import html_text as esc
 
-CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:;"
+    " font-src data:"
+)
 COLORS = {"province": "#1f6feb", "city": "#2da44e", "county": "#bf8700", "township": "#8250df"}
 
 STYLE = """
-body{font-family:"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;margin:2rem auto;max-width:72rem;color:#1f2328;padding:0 1rem}
+body{font-family:"ZJ Noto Sans SC","PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;margin:2rem auto;max-width:72rem;color:#1f2328;padding:0 1rem}
 h1{font-size:1.5rem;margin-bottom:.25rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.25rem}
 .sub{color:#656d76;margin-top:0}.note{color:#656d76;font-size:.85rem}
 .levels{display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:1rem}
@@ -37,9 +42,10 @@ th button{all:unset;cursor:pointer;font-weight:600}th[aria-sort=ascending] butto
 .bar{display:inline-block;height:.7rem;background:#1f6feb;border-radius:2px;vertical-align:middle}
 .meta{color:#656d76;font-size:.85rem}.verdict{font-weight:600}.card.ok .verdict{color:#1a7f37}.card.fail .verdict{color:#cf222e}
 .scroll{overflow-x:auto}th{white-space:nowrap}svg{max-width:100%;height:auto}td.code,td small{white-space:nowrap}td small{color:#656d76;margin-left:.3rem}
+table.drill{margin:.3rem 0 .3rem 1rem;width:auto}summary{cursor:pointer}
 .leaders{background:#f6f8fa;border-left:4px solid #1f6feb;padding:.5rem 1rem}
 @media (max-width:600px){body{margin:1rem auto}th,td{padding:.25rem .3rem;font-size:.8rem}.card .big{font-size:1.6rem}}
-@media print{body{max-width:none;margin:0}.scroll{overflow:visible}thead{display:table-header-group}tr,.card{break-inside:avoid}th button::after{content:""}}
+@media print{body{max-width:none;margin:0}h2,h3{break-after:avoid}.scroll{overflow:visible}thead{display:table-header-group}tr,.card{break-inside:avoid}th button{display:none}th[data-label]::before{content:attr(data-label)}}
 """
 
 SCRIPT = """
@@ -197,7 +203,12 @@ def _history_svg(report: Report, lang: Lang) -> str:
 def sort_head(label: str, numeric: bool) -> str:
     kind = "number" if numeric else "text"
     cls = ' class="n"' if numeric else ""
-    return f'<th data-type="{kind}"{cls}><button type="button">{esc(label)}</button></th>'
+    # print shows the label from data-label: Chromium leaves a button's text out of the
+    # header it repeats on every printed page
+    return (
+        f'<th data-type="{kind}" data-label="{esc(label)}"{cls}>'
+        f'<button type="button">{esc(label)}</button></th>'
+    )
 
 
 def _tally_cells(tally: Tally) -> str:
@@ -212,7 +223,14 @@ def _tally_cells(tally: Tally) -> str:
     )
 
 
-def _group_table(report: Report, by: GroupBy, lang: Lang, table_id: str) -> str:
+def region_page_name(code: str) -> str:
+    """The file of a region's page beside the index (``report --format html -o DIR``)."""
+    return f"region-{code}.html"
+
+
+def _group_table(
+    report: Report, by: GroupBy, lang: Lang, table_id: str, links: bool = False
+) -> str:
     heads = [sort_head(t("rh_name", lang), False)]
     if by == "region":
         heads.append(sort_head(t("rh_level", lang), False))
@@ -222,7 +240,10 @@ def _group_table(report: Report, by: GroupBy, lang: Lang, table_id: str) -> str:
     ]
     body = []
     for row in report.rows(by):
-        cells = f"<td>{esc(row_label(row, by, lang))}</td>"
+        label = esc(row_label(row, by, lang))
+        if links and by == "region":
+            label = f'<a href="{esc(region_page_name(row.key))}">{label}</a>'
+        cells = f"<td>{label}</td>"
         if by == "region":
             level = row.level if row.level in ("", *LEVELS) else "unknown"
             cells += f"<td>{esc(level_label(level, lang))}</td>"
@@ -314,7 +335,75 @@ def _leaders(report: Report, lang: Lang) -> list[str]:
     ]
 
 
-def render_html(report: Report, lang: Lang) -> str:
+def _page(title: str, lang: Lang, body: list[str]) -> str:
+    """A whole offline page: the same head, CSP, style and script for every page."""
+    html_lang = {"zh": "zh-CN", "en": "en"}[lang]
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{html_lang}"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{esc(title)}</h1>",
+        *body,
+        f"<script>{SCRIPT}</script>",
+        "</body></html>",
+    ]
+    page = "\n".join(parts) + "\n"
+    # the embedded font holds exactly the page's characters (STYLE names its family first)
+    return page.replace("</style>", f"{font_face(page)}</style>", 1)
+
+
+def _department_section(report: Report, lang: Lang) -> list[str]:
+    """The basic catalogue's departments across regions, highest share first, each
+    opening onto its regions."""
+    heads = "".join(
+        f"<th{' class=n' if k != 'rh_name' else ''}>{esc(t(k, lang))}</th>"
+        for k in (
+            "rh_name",
+            "rh_regions",
+            "rh_units",
+            "rh_met",
+            "rh_share",
+            "rh_zero",
+            "rh_unknown",
+        )
+    )
+    rows = []
+    for d in report.department_rows():
+        inner = "".join(
+            f"<tr><td>{esc(name)}<small>{esc(code)}</small></td>{_tally_cells(tally)}</tr>"
+            for code, name, tally in d.regions
+        )
+        rows.append(
+            f"<tr><td><details><summary>{esc(d.name)}</summary>"
+            f'<table class="drill"><tbody>{inner}</tbody></table></details></td>'
+            f'<td class="n">{len(d.regions)}</td>{_tally_cells(d.tally)}</tr>'
+        )
+    return [
+        f"<h2>{esc(t('report_by_catalogue_department', lang))}</h2>",
+        f'<p class="note">{esc(t("report_catalogue_department_note", lang))}</p>',
+        f'<div class="scroll"><table id="departments"><thead><tr>{heads}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>",
+    ]
+
+
+def render_region_html(card: RegionCard, report: Report, lang: Lang, index: str | None) -> str:
+    """One region's page; ``index``: the report page to link back to."""
+    back = [f'<p><a href="{esc(index)}">{esc(t("region_back", lang))}</a></p>'] if index else []
+    return _page(
+        region_out.title(card, report, lang),
+        lang,
+        [
+            *back,
+            f'<p class="meta">{esc(_meta(report, lang))}</p>',
+            *region_out.html_body(card, report, lang),
+        ],
+    )
+
+
+def render_html(report: Report, lang: Lang, links: bool = False) -> str:
+    """The report page (``links``: each region links to its page beside it)."""
     cov = report.coverage
     checks = {c.level: c for c in report.level_verdicts()}
     cards = []
@@ -340,14 +429,7 @@ def render_html(report: Report, lang: Lang) -> str:
     history = _history_svg(report, lang)
     overall = overall_sentence(cov.overall, lang)
     title = t("report_title", lang, name=report.name, unit=t(f"unit_{report.unit}", lang))
-    html_lang = {"zh": "zh-CN", "en": "en"}[lang]
     parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{html_lang}"><head><meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>",
-        f"<h1>{esc(title)}</h1>",
         f'<p class="meta">{esc(_meta(report, lang))}</p>',
         f'<p class="sub">{esc(overall)}</p>',
         *_leaders(report, lang),
@@ -374,15 +456,12 @@ def render_html(report: Report, lang: Lang) -> str:
         ]
     parts += [
         f"<h2>{esc(t('report_by_region', lang))}</h2>",
-        _group_table(report, "region", lang, "regions"),
-        f"<h2>{esc(t('report_by_department', lang))}</h2>",
-        _group_table(report, "department", lang, "departments"),
+        _group_table(report, "region", lang, "regions", links),
+        *_department_section(report, lang),
         f"<h2>{esc(t('report_by_type', lang))}</h2>",
         _group_table(report, "type", lang, "types"),
         *_bundle_section(report, lang),
         f"<h2>{esc(t('report_multi_title', lang))} ({len(cov.multi_visit)})</h2>",
         f'<div class="scroll"><table class="sortable" id="multi-visit"><thead><tr>{multi_heads}</tr></thead><tbody>{multi_rows}</tbody></table></div>',
-        f"<script>{SCRIPT}</script>",
-        "</body></html>",
     ]
-    return "\n".join(parts) + "\n"
+    return _page(title, lang, parts)

@@ -127,6 +127,18 @@ def render_json(report: Report) -> str:
             for r in report.rows("region")
         ],
         "departments": [{"name": r.key, **tally_json(r.tally)} for r in report.rows("department")],
+        # per department of the basic catalogue, across regions, highest share first
+        "catalogue_departments": [
+            {
+                "name": d.name,
+                **tally_json(d.tally),
+                "regions": [
+                    {"code": code, "name": name, **tally_json(tally)}
+                    for code, name, tally in d.regions
+                ],
+            }
+            for d in report.department_rows()
+        ],
         "types": [{"type": r.key, **tally_json(r.tally)} for r in report.rows("type")],
         "multi_visit": [_unit_json(u) for u in cov.multi_visit],
         "unknown_visits": [_unit_json(u) for u in cov.unknown],
@@ -323,6 +335,20 @@ def group_rows(report: Report, by: GroupBy, lang: Lang) -> list[tuple[list[str],
 CASE_COLUMNS = ["rh_level", "rh_cases", "rh_cases_promised", "rh_cases_handled"]
 
 
+DEPARTMENT_COLUMNS = ["rh_name", "rh_regions", *GROUP_COLUMNS[1:]]
+
+
+def department_cells(tally: Tally) -> list[str]:
+    """The cells of :data:`GROUP_COLUMNS` after the name, for one tally."""
+    return [
+        f"{tally.total:,}",
+        f"{tally.met:,}",
+        percent(tally.share),
+        percent(tally.zero_share),
+        f"{tally.unknown:,}",
+    ]
+
+
 def case_rows(report: Report, lang: Lang) -> list[list[str]]:
     """Per level, from case records (``--cases``): the cells of :data:`CASE_COLUMNS`."""
     return [
@@ -370,6 +396,13 @@ def render_table(report: Report, console: Console, by: GroupBy, lang: Lang) -> N
         for cells, share in group_rows(report, by, lang):
             bar_text = Text(bar(share), style="cyan")
             table.add_row(Text(one_line(cells[0])), *cells[1:4], bar_text, *cells[4:])
+        console.print(table)
+    if by == "department":
+        table = Table(title=t("report_by_catalogue_department", lang), title_justify="left")
+        for col in DEPARTMENT_COLUMNS:
+            table.add_column(t(col, lang), justify="left" if col == "rh_name" else "right")
+        for d in report.department_rows():
+            table.add_row(Text(one_line(d.name)), str(len(d.regions)), *department_cells(d.tally))
         console.print(table)
     console.print(
         Text(overall_sentence(cov.overall, lang)),
@@ -488,6 +521,8 @@ def render_markdown(report: Report, by: GroupBy, lang: Lang) -> str:
         for cells, _ in group_rows(report, by, lang):
             out.append(f"| {markdown_text(cells[0])} | " + " | ".join(cells[1:]) + " |")
         out.append("")
+    if by == "department":
+        out += _departments_markdown(report, lang)
     if cov.multi_visit:
         out += [
             f"<details><summary>{h('report_multi_title')} ({len(cov.multi_visit)})</summary>",
@@ -506,6 +541,26 @@ def render_markdown(report: Report, by: GroupBy, lang: Lang) -> str:
     out += _bundles_markdown(report, lang)
     out += ["❌ " + markdown_text(line) for line in below_lines(report, lang)]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _departments_markdown(report: Report, lang: Lang) -> list[str]:
+    """The departments across regions, each with its regions in a <details> block."""
+    heads = [t(c, lang) for c in DEPARTMENT_COLUMNS]
+    out = [f"#### {markdown_text(t('report_by_catalogue_department', lang))}", ""]
+    out += ["| " + " | ".join(heads) + " |", "| --- |" + " ---: |" * (len(heads) - 1)]
+    for d in report.department_rows():
+        cells = [markdown_text(d.name), str(len(d.regions)), *department_cells(d.tally)]
+        out.append("| " + " | ".join(cells) + " |")
+    out.append("")
+    for d in report.department_rows():
+        out += [f"<details><summary>{markdown_text(d.name)}</summary>", ""]
+        out += ["| " + " | ".join(t(c, lang) for c in GROUP_COLUMNS) + " |"]
+        out.append("| --- |" + " ---: |" * 5)
+        for code, name, tally in d.regions:
+            label = markdown_text(f"{code} {name}")
+            out.append(f"| {label} | " + " | ".join(department_cells(tally)) + " |")
+        out += ["", "</details>", ""]
+    return out
 
 
 def _bundles_markdown(report: Report, lang: Lang) -> list[str]:
@@ -591,6 +646,7 @@ def report_sheets(report: Report, lang: Lang) -> list[Sheet]:
         multi.append(
             [u.region, name, u.code, u.name, u.department, u.visits, u.onsite_reason or ""]
         )
+    departments = report.department_rows()
     return [
         Sheet(t("report_levels", lang), level_heads, levels),
         Sheet(
@@ -618,5 +674,19 @@ def report_sheets(report: Report, lang: Lang) -> list[Sheet]:
                 head("rh_reason", 40),
             ],
             multi,
+        ),
+        Sheet(
+            t("sheet_departments", lang),
+            [head("rh_name", 30), head("rh_regions"), *tally_heads],
+            [[d.name, len(d.regions), *tally_cells(d.tally)] for d in departments],
+        ),
+        Sheet(
+            t("sheet_department_regions", lang),
+            [head("rh_name", 30), head("md_code"), head("rh_name", 16), *tally_heads],
+            [
+                [d.name, code, name, *tally_cells(tally)]
+                for d in departments
+                for code, name, tally in d.regions
+            ],
         ),
     ]

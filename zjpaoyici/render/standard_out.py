@@ -295,7 +295,7 @@ def render_markdown(result: StandardResult, by: GroupBy, lang: Lang, name: str) 
 
 # --- JSON ----------------------------------------------------------------------------
 
-_DIRECTION = {1: "worse", -1: "better", 0: "different"}
+DIRECTION = {1: "worse", -1: "better", 0: "different"}
 
 
 def _figure(f: Figure) -> dict[str, Any]:
@@ -345,7 +345,7 @@ def render_json(result: StandardResult) -> str:
                         "element": d.element,
                         "value": d.value,
                         "norm": d.norm,
-                        "for_citizen": _DIRECTION[d.direction],
+                        "for_citizen": DIRECTION[d.direction],
                         "location": str(d.loc),
                     }
                     for d in m.deviations

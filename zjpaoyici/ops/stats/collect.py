@@ -29,7 +29,7 @@ class UnitsTask:
 
     @property
     def key(self) -> tuple[Any, ...]:
-        return ("units", self.unit)
+        return ("units", self.unit, 2)  # 2: per basic-catalogue department too
 
     def run(self, cat: Catalogue, folder: str, reading: list[Finding], files: int) -> Any:
         data = region_data(cat, folder, self.unit)

@@ -207,6 +207,8 @@ class Coverage:
     overall: Tally = field(default_factory=Tally)
     by_region: dict[str, Tally] = field(default_factory=dict)
     by_department: dict[str, Tally] = field(default_factory=dict)
+    # the basic catalogue's department → region → tally (one table across regions)
+    by_catalogue_department: dict[str, dict[str, Tally]] = field(default_factory=dict)
     by_type: dict[str, Tally] = field(default_factory=dict)
     levels: dict[str, LevelFigure] = field(default_factory=dict)  # in LEVELS
     multi_visit: list[Unit] = field(default_factory=list)
@@ -387,14 +389,28 @@ class RegionUnits:
     listed: list[Unit]
     bundles: list[int]
     unread: list[str] = field(default_factory=list)  # its files that could not be read
+    # per department of the basic catalogue (the same name at every level)
+    catalogue_departments: dict[str, Tally] = field(default_factory=dict)
 
 
-def summarise(units: Iterable[Unit], bundles: list[int]) -> RegionUnits:
-    """Tally one region's units."""
+def catalogue_department(cat: Catalogue, unit: Unit) -> str:
+    """The basic catalogue's department of a unit's matter (公安厅 for a 公安局's entry
+    at every level), or the implementing agency when the matter is not in it."""
+    matter = cat.basic.get(unit.main) or cat.basic.get(unit.code)
+    return matter.department if matter and matter.department else unit.department
+
+
+def summarise(
+    units: Iterable[Unit], bundles: list[int], cat: Catalogue | None = None
+) -> RegionUnits:
+    """Tally one region's units (per basic department too, given the catalogue)."""
     data = RegionUnits(Tally(), {}, {}, [], bundles)
     for u in units:
         data.tally.add(u)
         data.departments.setdefault(u.department, Tally()).add(u)
+        if cat is not None:
+            dept = catalogue_department(cat, u)
+            data.catalogue_departments.setdefault(dept, Tally()).add(u)
         data.types.setdefault(u.type, Tally()).add(u)
         if u.visits is None or u.visits > 1 or u.annual_cases is None:
             data.listed.append(u)
@@ -415,7 +431,7 @@ def region_data(
             by_code.setdefault(entry.code, entry)
         index = {id(b): i for i, b in enumerate(cat.bundles)}
         offered = [index[id(b)] for b, _ in offered_bundles(cat, folder, by_code)]
-    return summarise(region_units(cat, entries, unit), offered)
+    return summarise(region_units(cat, entries, unit), offered, cat)
 
 
 def _count_bundles(
@@ -471,6 +487,9 @@ def compute(
         cov.overall.merge(data.tally)
         for name, tally in data.departments.items():
             cov.by_department.setdefault(name, Tally()).merge(tally)
+        for name, tally in data.catalogue_departments.items():
+            per_region = cov.by_catalogue_department.setdefault(name, {})
+            per_region.setdefault(folder, Tally()).merge(tally)
         for name, tally in data.types.items():
             cov.by_type.setdefault(name, Tally()).merge(tally)
         for u in data.listed:

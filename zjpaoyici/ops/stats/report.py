@@ -9,23 +9,32 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from zjpaoyici.catalogue.fields import LEVELS
+from zjpaoyici.catalogue.load import load_global, regions_in_turn
 from zjpaoyici.catalogue.model import Catalogue
+from zjpaoyici.catalogue.paths import plan_files
+from zjpaoyici.catalogue.resolve import resolve_region
 from zjpaoyici.files.gitrev import catalogue_at, commit_info, describe, tags_at
+from zjpaoyici.findings import Finding
 from zjpaoyici.ops.cases.tally import VolumeShare
+from zjpaoyici.ops.standard.compute import Deviation
 from zjpaoyici.ops.stats.collect import coverage_of
 from zjpaoyici.ops.stats.figures import (
     Basis,
     Coverage,
+    LevelFigure,
     Tally,
+    Unit,
     UnitKind,
     compute,
     level_share,
+    region_units,
+    summarise,
 )
 from zjpaoyici.runner.cache import Cache
 
@@ -63,6 +72,48 @@ class RegionVerdict:
     share: float | None
     target: float
     ok: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentRow:
+    """One department of the basic catalogue across every region: its tally, and each
+    region's (code, name, tally) for the drill-down, by share then code."""
+
+    name: str
+    tally: Tally
+    regions: list[tuple[str, str, Tally]]
+
+
+def _by_share(tally: Tally, key: str) -> tuple[float, str]:
+    """Highest share first (unknown last), then by name or code."""
+    return (-(tally.share if tally.share is not None else -1.0), key)
+
+
+@dataclass(slots=True)
+class RegionCard:
+    """One region's page: its tally beside its level's figure and target, its matters by
+    implementing agency (every unit, with visits and the catalogue's on-site reason) and
+    its standardisation deviations (from ``standard``)."""
+
+    key: str
+    name: str
+    level: str
+    tally: Tally
+    level_figure: LevelFigure | None
+    target: float | None
+    departments: list[tuple[str, Tally, list[Unit]]]
+    deviations: list[Deviation] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool | None:
+        """Whether the region's unrounded share meets its level's target (None: no target)."""
+        if self.target is None or self.tally.share is None:
+            return None
+        return self.tally.share >= self.target
+
+    @property
+    def multi_visit(self) -> list[Unit]:
+        return [u for _, _, units in self.departments for u in units if (u.visits or 0) > 1]
 
 
 @dataclass(slots=True)
@@ -121,6 +172,20 @@ class Report:
     @property
     def failed(self) -> list[LevelCheck]:
         return [c for c in self.checks if not c.ok]
+
+    def department_rows(self) -> list[DepartmentRow]:
+        """The basic catalogue's departments across regions, highest share first."""
+        cov, out = self.coverage, []
+        for name, per_region in cov.by_catalogue_department.items():
+            total = Tally()
+            for tally in per_region.values():
+                total.merge(tally)
+            regions = sorted(
+                ((r, cov.region_names.get(r, r), tl) for r, tl in per_region.items()),
+                key=lambda x: _by_share(x[2], x[0]),
+            )
+            out.append(DepartmentRow(name, total, regions))
+        return sorted(out, key=lambda d: _by_share(d.tally, d.name))
 
     def rows(self, by: GroupBy) -> list[Row]:
         cov = self.coverage
@@ -210,3 +275,40 @@ def history(
         if progress:
             progress(i + 1, len(revs))
     return out
+
+
+def region_cards(
+    root: Path,
+    report: Report,
+    folders: list[str],
+    deviations: list[Deviation] | None = None,
+) -> Iterator[RegionCard]:
+    """The card of each of ``folders`` (counted regions of ``report``), one region in
+    memory at a time; ``deviations`` from ``standard`` are split among them."""
+    plan = plan_files(root)
+    cat = load_global(root, plan)
+    cov, reading = report.coverage, list[Finding]()
+    by_region: dict[str, list[Deviation]] = {}
+    for d in deviations or []:
+        by_region.setdefault(d.region, []).append(d)
+    for folder in regions_in_turn(cat, plan, folders, reading):
+        units = region_units(cat, resolve_region(cat, folder), report.unit)
+        groups: dict[str, list[Unit]] = {}
+        for u in units:
+            groups.setdefault(u.department, []).append(u)
+        departments = [
+            (name, summarise(members, []).tally, sorted(members, key=lambda u: u.code))
+            for name, members in groups.items()
+        ]
+        departments.sort(key=lambda d: _by_share(d[1], d[0]))
+        level = cov.region_levels.get(folder, "unknown")
+        yield RegionCard(
+            folder,
+            cov.region_names.get(folder, folder),
+            level,
+            summarise(units, []).tally,
+            cov.levels.get(level),
+            report.targets.get(level),
+            departments,
+            by_region.get(folder, []),
+        )
