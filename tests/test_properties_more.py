@@ -272,7 +272,11 @@ def facts_key(f: Facts) -> tuple[Any, ...]:
         f.reach,
         f.annual_cases,
         None if f.fee is None else f.fee.charged,
-        sorted(m.name for m in f.materials if m.required),
+        # no materials listed (missing or an empty list) is unknown, not "none required";
+        # a list of optional ones only says "none required" (diff tells the two apart)
+        sorted(m.name for m in f.materials if m.required)
+        if isinstance(f.raw_materials, list) and f.raw_materials
+        else None,
     )
 
 
