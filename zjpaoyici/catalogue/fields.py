@@ -112,6 +112,13 @@ FIELDS: tuple[Field, ...] = (
     Field("fee", "收费", "fee", "map"),
     Field("materials", "申请材料", "application materials", "records"),
     Field("note", "备注", "note", "text", frozenset({"basic", *_FACT})),
+    Field(
+        "deviation_reason",
+        "偏离统一标准的原因",
+        "reason for deviating from the unified standard",
+        "text",
+        _ENTRY,
+    ),
     Field("items", "办理项", "handling items", "records", _EXPANDS),
     Field("situations", "情形维度", "situation dimensions", "map", _EXPANDS),
     Field("item_name", "办理项名称模板", "item name template", "text", _EXPANDS),
