@@ -95,6 +95,8 @@ FIELDS: tuple[Field, ...] = (
         _ENTRY,
     ),
     Field("implementation_code", "实施编码", "implementation code", "text", _PLACE),
+    # in province or city _defaults only: the elements stated there as the standard (L005)
+    Field("standard", "写明为统一标准的要素", "elements stated as the standard", "list", _ENTRY),
     _same("name", "事项名称", "matter name", "text", "item"),
     Field("situation", "情形", "situation", "map", _ITEM),
     _same("type", "事项类型", "matter type", "text"),
