@@ -100,3 +100,15 @@ def test_l005_needs_a_marked_standard_and_a_missing_reason(cli: Any, tmp_path: P
     county.write_text("".join(lines), encoding="utf-8")
     again = _json(cli, "validate", str(root))["findings"]
     assert not [f for f in again if f["rule"] == "L005"]
+
+
+def test_an_unreadable_file_stops_the_proposal(cli: Any, tmp_path: Path) -> None:
+    root = tmp_path / "catalog"
+    shutil.copytree(REPO / "catalog", root)
+    broken = root / "implementations/330212/gat.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8") + "  - code: [\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in root.rglob("*.yaml")}
+    run = cli("standard", str(root), "--propose", "--write")
+    assert run.code == 2
+    assert "330212/gat.yaml" in run.stderr and "nothing is proposed" in run.stderr
+    assert {p: p.read_bytes() for p in root.rglob("*.yaml")} == before

@@ -164,6 +164,10 @@ def standard(
     root = locate(path, directory, sample, language)
     if propose or write:
         proposal = propose_standard(root, agree=agree)
+        if proposal.blocked:
+            shown = ", ".join(proposal.blocked[:5]) + (" …" if len(proposal.blocked) > 5 else "")
+            note(t("std_propose_blocked", language, count=len(proposal.blocked), files=shown))
+            raise typer.Exit(EXIT_USAGE)
         deliver(proposal_diff(proposal.files), output)
         if write:
             write_files([(f.path, f.after.encode("utf-8")) for f in proposal.files])

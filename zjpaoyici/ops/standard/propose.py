@@ -26,6 +26,7 @@ from zjpaoyici.catalogue.resolve import merge_values, resolve_all
 from zjpaoyici.files.reader import DEFAULT_LIMITS, Limits, Pointer
 from zjpaoyici.files.roundtrip import append_child, dump_text, load_text
 from zjpaoyici.ops.standard.elements import COMPARED_ELEMENTS, field_of
+from zjpaoyici.rules.registry import blocks_rewrite, unread_files
 
 DEFAULT_AGREE = 0.8
 _ORDER = [f.key for f in FIELDS]
@@ -48,6 +49,9 @@ class Proposal:
     stated: int = 0  # (matter, field) values stated in the province defaults
     removed: int = 0  # restatements dropped from region entries
     deviating: int = 0  # entries that keep their own, different value of a stated field
+    # files that could not be read or must not be rewritten: then nothing is proposed (a
+    # region left unread could inherit a stated value)
+    blocked: list[str] = field(default_factory=list)
 
 
 def _effective(layers: list[Layer], name: str, after: int, extra: Any, drop: bool) -> Any:
@@ -137,6 +141,9 @@ def propose_standard(
     """The province defaults to state and the restatements to drop at ``root`` (files
     before and after; nothing is written)."""
     cat = load_catalogue(root, limits=limits)
+    blocked = {f.loc.file for f in cat.findings if blocks_rewrite(f)}
+    if blocked or unread_files(cat.findings):
+        return Proposal(blocked=sorted({*blocked, *unread_files(cat.findings)}))
     names = [field_of(e) for e in COMPARED_ELEMENTS if kept(cat, e)]
     by_code: dict[str, list[Entry]] = {}
     for entry in resolve_all(cat):
