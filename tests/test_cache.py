@@ -597,3 +597,35 @@ def test_the_pre_commit_call_reads_only_the_given_files_regions(
     assert outcome(result)[:-1] == [
         row for row in outcome(full)[:-1] if row[1] == display_path(target.absolute())
     ]
+
+
+def test_cached_regions_are_decoded_one_at_a_time(tmp_path: Path) -> None:
+    """A warm run reads and decodes each cached region only when it is yielded, so memory
+    follows one region, not all of them."""
+    from zjpaoyici.catalogue.load import load_global
+    from zjpaoyici.catalogue.paths import plan_files
+    from zjpaoyici.files.reader import DEFAULT_LIMITS
+    from zjpaoyici.ops.standard.compute import StandardTask
+    from zjpaoyici.ops.standard.elements import COMPARED_ELEMENTS
+
+    root = REPO / "catalog"
+    plan = plan_files(root)
+    cat = load_global(root, plan)
+    decoded: list[str] = []
+
+    class Counting(StandardTask):
+        def decode(self, data: Any) -> Any:
+            decoded.append("x")
+            return super().decode(data)
+
+    task = Counting(COMPARED_ELEMENTS)
+    cache = Cache(tmp_path / "c")
+    cold = engine.RegionRunner(cat, plan, task, limits=DEFAULT_LIMITS, cache=cache)
+    assert len(list(cold.results())) == 23
+    decoded.clear()
+    warm = engine.RegionRunner(cat, plan, task, limits=DEFAULT_LIMITS, cache=cache)
+    seen = []
+    for _ in warm.results():
+        seen.append(len(decoded))
+    assert seen == list(range(1, 24))  # the n-th region decoded just before it is yielded
+    assert warm.stats.cached == 23 and warm.stats.computed == 0

@@ -95,6 +95,8 @@ FIELDS: tuple[Field, ...] = (
         _ENTRY,
     ),
     Field("implementation_code", "实施编码", "implementation code", "text", _PLACE),
+    # in province or city _defaults only: the elements stated there as the standard (L005)
+    Field("standard", "写明为统一标准的要素", "elements stated as the standard", "list", _ENTRY),
     _same("name", "事项名称", "matter name", "text", "item"),
     Field("situation", "情形", "situation", "map", _ITEM),
     _same("type", "事项类型", "matter type", "text"),
@@ -112,6 +114,13 @@ FIELDS: tuple[Field, ...] = (
     Field("fee", "收费", "fee", "map"),
     Field("materials", "申请材料", "application materials", "records"),
     Field("note", "备注", "note", "text", frozenset({"basic", *_FACT})),
+    Field(
+        "deviation_reason",
+        "偏离统一标准的原因",
+        "reason for deviating from the unified standard",
+        "text",
+        _ENTRY,
+    ),
     Field("items", "办理项", "handling items", "records", _EXPANDS),
     Field("situations", "情形维度", "situation dimensions", "map", _EXPANDS),
     Field("item_name", "办理项名称模板", "item name template", "text", _EXPANDS),

@@ -32,11 +32,13 @@ from zjpaoyici.cli.common import (
     usage_error,
 )
 from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from zjpaoyici.files.atomic import write_files
 from zjpaoyici.i18n import t
 from zjpaoyici.ops.standard.compute import GROUP_BYS, standard_of
+from zjpaoyici.ops.standard.propose import DEFAULT_AGREE, propose_standard
 from zjpaoyici.render.formats import STANDARD, TABLES
 from zjpaoyici.render.safe import one_line
-from zjpaoyici.render.standard_out import pct
+from zjpaoyici.render.standard_out import pct, proposal_diff
 from zjpaoyici.render.table_out import TableData
 
 Format = StrEnum("Format", [(name, name) for name in STANDARD])  # type: ignore[misc]
@@ -54,6 +56,8 @@ EXAMPLES = tr(
   zjpaoyici standard --format csv -o deviations.csv  [dim]# one row per deviation[/dim]
   zjpaoyici standard --format html -o standard.html  [dim]# heat map, offline[/dim]
   zjpaoyici standard --fail-under 0.9               [dim]# CI gate[/dim]
+  zjpaoyici standard --propose --agree 0.9          [dim]# diff: state the norms in _defaults[/dim]
+  zjpaoyici standard --propose --write              [dim]# apply that diff[/dim]
 
 Exit codes: 0 · 1 the index is below --fail-under · 2 usage error or unreadable input
 """,
@@ -66,6 +70,8 @@ Exit codes: 0 · 1 the index is below --fail-under · 2 usage error or unreadabl
   zjpaoyici standard --format csv -o deviations.csv  [dim]# 每个偏离一行[/dim]
   zjpaoyici standard --format html -o standard.html  [dim]# 热力图，离线可读[/dim]
   zjpaoyici standard --fail-under 0.9               [dim]# 持续集成门槛[/dim]
+  zjpaoyici standard --propose --agree 0.9          [dim]# 差异预览：把常模写进统一实施要素[/dim]
+  zjpaoyici standard --propose --write              [dim]# 写入上述改动[/dim]
 
 退出码：0 · 1 标准化程度低于 --fail-under · 2 用法错误或无法读取
 """,
@@ -111,6 +117,37 @@ def standard(
             ),
         ),
     ] = None,
+    propose: Annotated[
+        bool,
+        typer.Option(
+            "--propose",
+            help=tr(
+                "Show, as a diff, the province _defaults stating the norms most regions"
+                " share and the restatements removed; writes nothing.",
+                "以差异预览：在省级统一实施要素中写明多数区划已一致的常模，删除与继承值相同的重述；不写入。",
+            ),
+        ),
+    ] = False,
+    write: Annotated[
+        bool,
+        typer.Option(
+            "--write",
+            help=tr("With --propose: apply the diff.", "与 --propose 一起使用：写入文件。"),
+        ),
+    ] = False,
+    agree: Annotated[
+        float,
+        typer.Option(
+            "--agree",
+            metavar="SHARE",
+            min=0.0,
+            max=1.0,
+            help=tr(
+                "With --propose: the share of regions that must already agree, e.g. 0.9.",
+                "与 --propose 一起使用：至少多大比例的区划已一致才写明标准。",
+            ),
+        ),
+    ] = DEFAULT_AGREE,
     directory: DirectoryOption = None,
     quiet: QuietOption = False,
     sample: SampleOption = False,
@@ -125,6 +162,19 @@ def standard(
     if fmt == "xlsx" and output is None:
         raise usage_error(t("explode_xlsx_needs_output", language))
     root = locate(path, directory, sample, language)
+    if propose or write:
+        proposal = propose_standard(root, agree=agree)
+        if proposal.blocked:
+            shown = ", ".join(proposal.blocked[:5]) + (" …" if len(proposal.blocked) > 5 else "")
+            note(t("std_propose_blocked", language, count=len(proposal.blocked), files=shown))
+            raise typer.Exit(EXIT_USAGE)
+        deliver(proposal_diff(proposal.files), output)
+        if write:
+            write_files([(f.path, f.after.encode("utf-8")) for f in proposal.files])
+        key = "std_propose_written" if write else "std_propose_preview"
+        counts = {"stated": proposal.stated, "removed": proposal.removed}
+        note(t(key, language, files=len(proposal.files), deviating=proposal.deviating, **counts))
+        raise typer.Exit(EXIT_OK)
     with progress(t("progress_load", language)) as update:
         result, cat = standard_of(
             root,

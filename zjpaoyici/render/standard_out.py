@@ -3,6 +3,7 @@ deviations (csv, xlsx: one row per deviation, for the office that must fix it)."
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,7 +21,8 @@ from zjpaoyici.ops.standard.compute import (
     MatterNorms,
     StandardResult,
 )
-from zjpaoyici.render.safe import json_text, markdown_text, one_line
+from zjpaoyici.ops.standard.propose import ProposedFile
+from zjpaoyici.render.safe import json_text, markdown_text, one_line, visible
 from zjpaoyici.render.table_out import Cell, Header, TableData, display_width
 
 LISTED = 30  # matters listed in text and Markdown; the rest are in csv, xlsx, json
@@ -32,6 +34,15 @@ def pct(figure: Figure) -> str:
 
 def _days(value: float) -> str:
     return f"{value:g}"
+
+
+def proposal_diff(files: list[ProposedFile]) -> str:
+    """The unified diff ``standard --propose`` previews, file by file."""
+    out: list[str] = []
+    for f in files:
+        before, after = f.before.splitlines(keepends=True), f.after.splitlines(keepends=True)
+        out += difflib.unified_diff(before, after, f.label, f.label)
+    return visible("".join(out))
 
 
 def element_label(element: str, lang: Lang) -> str:

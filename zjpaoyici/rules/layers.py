@@ -14,10 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from zjpaoyici.catalogue.fields import LEVELS
+import orjson
+
+from zjpaoyici.catalogue.fields import BY_NAME, FIELD, LEVELS, kept
 from zjpaoyici.catalogue.load import basic_field_source
 from zjpaoyici.catalogue.model import BasicMatter, Catalogue, Entry, ImplFile, Layer, Limit, Source
-from zjpaoyici.catalogue.resolve import item_source
+from zjpaoyici.catalogue.resolve import item_source, merge_values
 from zjpaoyici.findings import Finding, Severity
 from zjpaoyici.i18n import Bi
 from zjpaoyici.rules.references import level_name
@@ -378,3 +380,87 @@ def _no_lower_region(matter: BasicMatter | None, level: str) -> Bi | None:
         f"该事项的行使层级为{'、'.join(b.zh for b in levels)}，所辖县（市、区）不行使",
         f"the matter is exercised at {', '.join(b.en for b in levels)}, not by the city's counties",
     )
+
+
+# element → the field L005 compares (the elements ``standard`` compares), where a province
+# or city _defaults record lists the element in its ``standard:``
+_STANDARD_FIELDS = {
+    e: BY_NAME[e].fields[0]
+    for e in ("materials", "limits", "visits", "case_type", "online", "express", "fees", "reach")
+}
+
+
+def _value_text(value: Any) -> str:
+    text = orjson.dumps(value).decode() if value is not None else "—"
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+@check(
+    "L005",
+    "deviation-without-reason",
+    W,
+    scope="entry",
+    title=Bi("偏离统一实施要素而未说明原因", "deviates from the unified defaults without a reason"),
+    message=Bi(
+        "{code} 在 {region} 的{field}为 {value}，与{layer}统一实施要素写明的标准 {default}"
+        " 不同，且未写 deviation_reason。",
+        "{code}: {field} in {region} is {value}, not the standard {default} stated in the"
+        " {layer} defaults, and no deviation_reason is given.",
+    ),
+    hint=Bi(
+        "按统一实施要素（见“另见”）执行并删除本地取值；确需不同的，在条目中写明 deviation_reason。",
+        "Follow the unified defaults (see 'see also') and drop the local value; if it must"
+        " differ, say why in the entry's deviation_reason.",
+    ),
+    why=Bi(
+        "同一事项应在各地按同一标准办理（同一事项、同一标准）；写在统一实施要素中的取值就是标准，"
+        "与之不同须有据可查。",
+        "A matter should be handled to the same standard everywhere; a value stated in the"
+        " province or city defaults is that standard, and a region differing from it must"
+        " say why.",
+    ),
+)
+def deviation_without_reason(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
+    own = entry.layers[-1]
+    reason = own.values.get("deviation_reason") if own.kind == "entry" else None
+    if isinstance(reason, str) and reason.strip():
+        return
+    for element, name in _STANDARD_FIELDS.items():
+        if not kept(cat, element):
+            continue
+        marked = any(
+            isinstance(marks := layer.values.get("standard"), list) and element in marks
+            for layer in entry.layers
+            if layer.kind in ("province", "city")
+        )
+        standard = _last_stating(entry.layers, ("province", "city"), name) if marked else None
+        local = _last_stating(entry.layers, ("file", "entry"), name)
+        if standard is None or local is None:
+            continue
+        stated: dict[str, Any] = {}
+        for layer in entry.layers[: entry.layers.index(standard) + 1]:
+            if layer.kind != "basic" and name in layer.values:
+                merge_values(stated, {name: layer.values[name]})
+        default, value = stated.get(name), entry.values.get(name)
+        if value == default:
+            continue
+        if name == "visits" and standard.kind == "province":
+            low, high = _visits(standard), value
+            if isinstance(low, int) and isinstance(high, int) and high > low:
+                continue  # L003 reports it
+        region = cat.regions.get(entry.region)
+        yield Finding(
+            "L005",
+            local.src.loc(name),
+            {
+                "code": entry.code,
+                "region": f"{entry.region} {region.name}" if region else entry.region,
+                "field": Bi(FIELD[name].zh, FIELD[name].en),
+                "value": _value_text(value),
+                "default": _value_text(default),
+                "layer": Bi("省级", "province")
+                if standard.kind == "province"
+                else Bi("市级", "city"),
+            },
+            related=(standard.src.loc(name),),
+        )

@@ -201,6 +201,15 @@ class Cache:
             return None
         return payload
 
+    def has(self, key: str) -> bool:
+        """Whether an entry for ``key`` is on disk (whether it is sound, ``get`` decides);
+        one that is not counts as a miss."""
+        path = self._path(key)
+        if self.secret is not None and os.path.lexists(path):
+            return True
+        self.misses += 1
+        return False
+
     def get(self, key: str, decode: Callable[[Any], T]) -> T | None:
         """The decoded entry for ``key``, or ``None`` (missing, damaged or foreign)."""
         path = self._path(key)

@@ -217,27 +217,38 @@ class RegionRunner(Generic[T]):
         folders: Sequence[str] | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> Iterator[tuple[str, T]]:
-        """(folder, result) for each region, in folder order."""
+        """(folder, result) for each region, in folder order. A cached region is read
+        and decoded only when its turn comes, so memory follows one region; one whose
+        entry turns out damaged then is computed on the spot."""
         order = sorted(self.regions) if folders is None else list(folders)
         total = len(order)
-        found: dict[str, T] = {}
+        cached: set[str] = set()
         if self.cache is not None:
             for folder in order:
                 key = self._task_key(folder)
-                if key is not None:
-                    hit = self.cache.get(key, self.task.decode)
-                    if hit is not None:
-                        found[folder] = hit
-        missing = [f for f in order if f not in found and f in self.regions]
-        self.stats.cached = len(found)
+                if key is not None and self.cache.has(key):
+                    cached.add(folder)
+        missing = [f for f in order if f not in cached and f in self.regions]
+        self.stats.cached = len(cached)
         self.stats.computed = len(missing)
         computed = self._compute(missing)
         done = 0
         for folder in order:
-            if folder in found:
-                result = found.pop(folder)
+            hit = None
+            if folder in cached:
+                key = self._task_key(folder)
+                assert self.cache is not None and key is not None
+                hit = self.cache.get(key, self.task.decode)
+                if hit is None:  # damaged since it was seen
+                    self.stats.cached -= 1
+                    self.stats.computed += 1
+            if hit is not None:
+                result = hit
             elif folder in self.regions:
-                data = next(computed)
+                if folder in cached:
+                    (data,) = self._compute([folder])
+                else:
+                    data = next(computed)
                 side = data.pop("side", []) if isinstance(data, dict) else []
                 result = self.task.decode(data)
                 region = self.keys.get(folder)
