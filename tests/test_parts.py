@@ -1,0 +1,177 @@
+"""Every catalogue part in the workbook: export writes bundles, region defaults, targets
+and scope on sheets of their own (Chinese or English headers, drop-down lists from the
+schemas, frozen headers), and import reads them back, so export → import → diff shows
+no change at all, on the sample and on a generated province."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from zjpaoyici.catalogue.load import load_catalogue
+from zjpaoyici.catalogue.schemas import load_schema
+from zjpaoyici.cli import diff_cmd, export_cmd, import_cmd  # noqa: F401  (registers them)
+from zjpaoyici.files.resources import sample_catalogue_dir
+from zjpaoyici.files.roundtrip import plain
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = sample_catalogue_dir()
+
+
+def _book(path: Path) -> Any:
+    from openpyxl import load_workbook
+
+    return load_workbook(path)
+
+
+def _records(ws: Any) -> list[dict[str, Any]]:
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:]]
+
+
+def _choices(ws: Any, column: str) -> list[str] | None:
+    """The drop-down list on a header's column, as written in the sheet."""
+    from openpyxl.utils import get_column_letter
+
+    letter = get_column_letter([c.value for c in ws[1]].index(column) + 1)
+    for dv in ws.data_validations.dataValidation:
+        if str(dv.sqref).startswith(f"{letter}2:"):
+            return str(dv.formula1).strip('"').split(",")
+    return None
+
+
+def test_every_part_has_its_sheet_with_schema_titles_and_lists(cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "目录.xlsx"
+    run = cli("export", str(SAMPLE), "-o", str(out), "--lang", "zh")
+    assert run.code == 0, run.output
+    wb = _book(out)
+    assert wb.sheetnames == ["目录", "一件事", "区划缺省", "目标与范围"]
+    assert all(ws.freeze_panes == "A2" for ws in wb)
+    cat = load_catalogue(SAMPLE)
+    bundle_schema = load_schema("bundle")["$defs"]["bundle"]["properties"]
+    bundles = wb["一件事"]
+    assert [c.value for c in bundles[1]] == ["文件", *(v["title"] for v in bundle_schema.values())]
+    assert [r["一件事编码"] for r in _records(bundles)] == [b.code for b in cat.bundles]
+    assert _choices(bundles, "生命周期") == bundle_schema["lifecycle"]["enum"]
+    # every _defaults file, and every file with its own defaults, is on the defaults sheet
+    files = {r["文件"] for r in _records(wb["区划缺省"])}
+    shipped = {p.relative_to(SAMPLE).as_posix() for p in SAMPLE.rglob("_defaults*.yaml")}
+    own = {
+        p.relative_to(SAMPLE).as_posix()
+        for p in (SAMPLE / "implementations").rglob("*.yaml")
+        if "\ndefaults:" in p.read_text(encoding="utf-8")
+    }
+    assert shipped and own and files == shipped | own
+    settings = {r["项目"]: r["值"] for r in _records(wb["目标与范围"])}
+    assert settings["targets.province"] == cat.manifest.targets["province"]  # type: ignore[union-attr]
+    assert settings["scope.exempt"] == "[]"
+    # drop-down lists on the entry sheet: from the schemas and the mapping's yes/no
+    impl = load_schema("implementation")["$defs"]
+    main = wb["目录"]
+    assert _choices(main, "办件类型") == [v for v in impl["case_type"]["enum"] if v]
+    depth = impl["online"]["properties"]["depth"]
+    assert _choices(main, "网办深度") == [str(n) for n in range(depth["maximum"] + 1)]
+    assert _choices(main, "到办事现场次数") == [
+        str(n) for n in range(impl["visits"]["maximum"] + 1)
+    ]
+    assert _choices(main, "快递送达") == ["是", "否"]
+    assert _choices(main, "事项名称") is None
+    # widths fit the Chinese titles (two columns per character)
+    width = main.column_dimensions["G"].width
+    assert main["G1"].value == "实施机构统一社会信用代码" and width >= 2 * 12
+
+
+def test_english_sheet_names_and_headers(cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "book.xlsx"
+    assert cli("export", str(SAMPLE), "-o", str(out), "--lang", "en").code == 0
+    wb = _book(out)
+    assert wb.sheetnames[1:] == ["Bundles", "Region defaults", "Targets and scope"]
+    assert [c.value for c in wb["Bundles"][1]][:3] == ["file", "bundle code", "bundle name"]
+
+
+def _round_trip(cli: Any, root: Path, tmp_path: Path, lang: str) -> Path:
+    book = tmp_path / f"{lang}.xlsx"
+    assert cli("export", str(root), "-o", str(book), "--lang", lang).code == 0
+    back = tmp_path / f"back-{lang}"
+    run = cli("import", str(book), "-m", "export", "-o", str(back))
+    assert run.code == 0, run.output
+    return back
+
+
+def _parts(root: Path) -> dict[str, Any]:
+    """The parts import used to lose: bundles, targets, scope, every _defaults file."""
+    cat = load_catalogue(root)
+    assert cat.manifest is not None
+    return {
+        "bundles": [plain(b.src.doc.data["bundles"][b.src.pointer[1]]) for b in cat.bundles],
+        "targets": cat.manifest.targets,
+        "scope": (cat.manifest.scope_types, cat.manifest.exempt),
+        "defaults": {
+            f.doc.path.relative_to(root).as_posix(): (f.defaults, [plain(e) for e, _ in f.entries])
+            for f in cat.defaults_files()
+        },
+    }
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_export_import_diff_shows_no_change_on_the_sample(
+    cli: Any, tmp_path: Path, lang: str
+) -> None:
+    back = _round_trip(cli, SAMPLE, tmp_path, lang)
+    run = cli("diff", str(SAMPLE), str(back), "--fail-on", "any")
+    assert run.code == 0, run.output
+    assert "No changes." in run.stdout
+    assert _parts(back) == _parts(SAMPLE)
+    assert cli("validate", str(back)).code == 0
+    assert cli("fmt", "--check", str(back)).code == 0
+
+
+def test_export_import_diff_shows_no_change_on_a_generated_province(
+    cli: Any, tmp_path: Path
+) -> None:
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from gen_province import generate
+
+    root = tmp_path / "gen"
+    generate(root, cities=1, counties_per_city=1)
+    back = _round_trip(cli, root, tmp_path, "zh")
+    run = cli("diff", str(root), str(back), "--fail-on", "any")
+    assert run.code == 0, run.output
+    assert "No changes." in run.stdout
+    parts = _parts(root)
+    assert parts["bundles"] and parts["defaults"]
+    assert _parts(back) == parts
+
+
+def test_a_bad_cell_on_a_part_sheet_is_named_by_sheet_row_and_column(
+    cli: Any, tmp_path: Path
+) -> None:
+    book = tmp_path / "b.xlsx"
+    assert cli("export", str(SAMPLE), "-o", str(book), "--lang", "zh").code == 0
+    wb = _book(book)
+    ws = wb["一件事"]
+    header = [c.value for c in ws[1]]
+    ws.cell(3, header.index("到办事现场次数") + 1).value = "三次"
+    ws.cell(4, header.index("统一申请材料") + 1).value = "[{name: 表, required: true"
+    wb.save(book)
+    run = cli("import", str(book), "-m", "export", "-o", str(tmp_path / "back"), "--lang", "zh")
+    assert run.code == 1
+    assert "工作表「一件事」第 3 行 [到办事现场次数]" in run.stderr
+    assert "工作表「一件事」第 4 行 [统一申请材料]" in run.stderr
+    # the rest is written: the bundle keeps its other fields
+    text = (tmp_path / "back" / "bundles" / "enterprise.yaml").read_text(encoding="utf-8")
+    assert "YJS-QY-002" in text
+
+
+def test_a_workbook_without_part_sheets_still_imports(cli: Any, tmp_path: Path) -> None:
+    """A csv export (one table) has no part sheets: import is as before."""
+    out = tmp_path / "t.csv"
+    assert cli("export", str(SAMPLE), "-o", str(out)).code == 0
+    back = tmp_path / "back"
+    assert cli("import", str(out), "-m", "export", "-o", str(back)).code == 0
+    assert not (back / "bundles").exists()
+    shutil.rmtree(back)
