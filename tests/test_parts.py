@@ -5,6 +5,7 @@ no change at all, on the sample and on a generated province."""
 
 from __future__ import annotations
 
+import difflib
 import shutil
 import sys
 from pathlib import Path
@@ -175,3 +176,71 @@ def test_a_workbook_without_part_sheets_still_imports(cli: Any, tmp_path: Path) 
     assert cli("import", str(out), "-m", "export", "-o", str(back)).code == 0
     assert not (back / "bundles").exists()
     shutil.rmtree(back)
+
+
+def _lines(root: Path, before: dict[str, str]) -> dict[str, tuple[list[str], list[str]]]:
+    """Per changed file: the lines gone and the lines new (as a diff would show them)."""
+    out = {}
+    for path in sorted(root.rglob("*.yaml")):
+        rel = path.relative_to(root).as_posix()
+        now = path.read_text(encoding="utf-8")
+        if now != before[rel]:
+            diff = list(difflib.ndiff(before[rel].splitlines(), now.splitlines()))
+            out[rel] = ([x[2:] for x in diff if x[0] == "-"], [x[2:] for x in diff if x[0] == "+"])
+    return out
+
+
+@pytest.mark.parametrize("via", ["openpyxl", "libreoffice"])
+def test_apply_writes_part_sheet_edits_where_they_live(cli: Any, tmp_path: Path, via: str) -> None:
+    """Edits on the bundle, defaults and settings sheets (English headers, and through a
+    workbook LibreOffice really saved) change exactly those values in their own files;
+    a new and a removed part row are conflicts, never silently dropped."""
+    from tests.test_apply import Book, _saved
+
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    before = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")}
+    book_path = tmp_path / "book.xlsx"
+    assert cli("export", str(root), "-o", str(book_path), "--lang", "en").code == 0
+    book = Book(book_path)
+    wb = book.wb
+    ws = wb["Bundles"]
+    head = [c.value for c in ws[1]]
+    ws.cell(2, head.index("on-site visits") + 1).value = 1
+    ws.append(["bundles/enterprise.yaml", "YJS-QY-099", "A new bundle"])
+    ws = wb["Region defaults"]
+    head = [c.value for c in ws[1]]
+    col = {name: head.index(name) + 1 for name in ("file", "matter code", "reach", "case type")}
+    col["express"] = head.index("express delivery") + 1
+    gone = None
+    for r in range(2, ws.max_row + 1):
+        file, code = ws.cell(r, col["file"]).value, ws.cell(r, col["matter code"]).value
+        if (file, code) == ("implementations/330100/_defaults.yaml", "公共服务-00768-000"):
+            ws.cell(r, col["reach"]).value = "全省通办"
+        if (file, code) == ("implementations/330200/zrzy.yaml", "defaults"):
+            ws.cell(r, col["express"]).value = None
+            ws.cell(r, col["case type"]).value = "即办件"
+        if (file, code) == ("implementations/330100/_defaults.yaml", "许可-00808-001"):
+            gone = r
+    assert gone is not None
+    ws.delete_rows(gone)
+    wb["Targets and scope"].cell(2, 3).value = 0.95
+    _saved(book, book_path, via)
+    run = cli("apply", str(book_path), str(root), "--write")
+    assert run.code == 1  # the two conflicts
+    assert (
+        "sheet 'Bundles' row 15  YJS-QY-099  no record in the YAML matches this row" in run.stdout
+    )
+    assert "许可-00808-001  this record was removed from the sheet" in run.stdout
+    assert (
+        "sheet 'Region defaults' row" in run.stdout and "reach: 全市通办 → 全省通办" in run.stdout
+    )
+    assert _lines(root, before) == {
+        "bundles/enterprise.yaml": (["    visits: 0"], ["    visits: 1"]),
+        "catalogue.yaml": (["  province: 0.90"], ["  province: 0.95"]),
+        "implementations/330100/_defaults.yaml": (["    reach: 全市通办"], ["    reach: 全省通办"]),
+        "implementations/330200/zrzy.yaml": (
+            ["  case_type: 承诺件", "  express: true"],
+            ["  case_type: 即办件"],
+        ),
+    }

@@ -21,6 +21,8 @@ def _cell(value: Cell, lang: Lang) -> str:
 
 def _place(place: Place, lang: Lang) -> str:
     where = t("apply_row", lang, row=place.row) + " " if place.row else ""
+    if place.sheet is not None:
+        where = t("apply_sheet_row", lang, sheet=place.sheet, row=place.row) + " "
     return one_line(f"{where}{place.region} {place.item or place.code}".strip())
 
 

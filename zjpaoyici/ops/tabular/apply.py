@@ -10,7 +10,8 @@ is left alone, as are edits of what the entry does not set (the basic catalogue'
 fields, the region table). Rows without a stamp are new entries or items; stamped rows
 missing from the workbook are removed only when asked. Files are edited with the
 round-trip writer (comments, key order and quoting kept) and only changed files are
-written.
+written. The part sheets (bundles, region defaults, targets and scope) carry no stamps:
+their edited cells are written into the record they show, wherever it lives.
 """
 
 from __future__ import annotations
@@ -28,11 +29,14 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from zjpaoyici.catalogue.fields import BUNDLES, DEFAULTS, SETTINGS
 from zjpaoyici.catalogue.model import Catalogue, Entry, ImplFile, Item, Source
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.catalogue.resolve import item_source, resolve_entry
 from zjpaoyici.files.atomic import write_files
+from zjpaoyici.files.reader import Pointer
 from zjpaoyici.files.roundtrip import append_child, dump_text, load_text, plain
+from zjpaoyici.i18n import Lang
 from zjpaoyici.ops.diff import DiffResult, diff_roots
 from zjpaoyici.ops.tabular.cells import as_text
 from zjpaoyici.ops.tabular.exporter import (
@@ -53,6 +57,15 @@ from zjpaoyici.ops.tabular.importer import (
     yaml_node,
 )
 from zjpaoyici.ops.tabular.mapping import FieldSpec, MappingSpec
+from zjpaoyici.ops.tabular.parts import (
+    DEFAULTS_KEY,
+    PartColumn,
+    PartProblem,
+    cell_of,
+    part_tables,
+    relative_name,
+    settings_schema,
+)
 from zjpaoyici.ops.tabular.sources import read_source
 
 Cell = str | int | None
@@ -90,6 +103,7 @@ class Place:
     region: str
     code: str
     item: str | None = None
+    sheet: str | None = None  # a part sheet's row (bundles, defaults, settings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -497,6 +511,8 @@ def _values(
 
 
 _KEY_FIELDS = ("region", "department", "agency", "code", "item_code")
+# Part sheet columns that place a row (not fields of its record).
+_PART_PLACES = frozenset({"file", "region", "department", "code", "key", "title"})
 
 
 def _as_written(record: Mapping[str, Any], labels: list[str]) -> list[Cell] | None:
@@ -630,8 +646,101 @@ def plan_apply(
             Place(0, c.entry.region, c.entry.code, c.item.full_code if c.item else None)
             for c in gone
         ]
+    apply_parts(cat, book, applier.files, plan)
     plan.texts = applier.files.changed()
     return plan
+
+
+def _part_records(cat: Catalogue) -> dict[tuple[str, str, str], tuple[Path, Pointer, Any]]:
+    """Every record the part sheets show, by (sheet key, file, code or setting): its
+    file, where in it, and its data now."""
+    out: dict[tuple[str, str, str], tuple[Path, Pointer, Any]] = {}
+    for bundle in cat.bundles:
+        doc = bundle.src.doc
+        raw = _at(doc.data, bundle.src.pointer)
+        out[(BUNDLES.key, relative_name(cat, doc.path), bundle.code)] = (
+            doc.path,
+            bundle.src.pointer,
+            raw,
+        )
+    impls = [*cat.defaults_files(), *(f for fs in cat.impl_files.values() for f in fs)]
+    for impl in impls:
+        file = relative_name(cat, impl.doc.path)
+        if impl.defaults:
+            out[(DEFAULTS.key, file, DEFAULTS_KEY)] = (impl.doc.path, ("defaults",), impl.defaults)
+        if impl.kind == "defaults":
+            for raw, src in impl.entries:
+                out[(DEFAULTS.key, file, str(raw["code"]))] = (impl.doc.path, src.pointer, raw)
+    if cat.manifest is not None:
+        doc = cat.manifest.src.doc
+        for name in settings_schema():
+            part, key = name.split(".")
+            given = doc.data.get(part) if isinstance(doc.data, Mapping) else None
+            if isinstance(given, Mapping) and key in given:
+                out[(SETTINGS.key, "", name)] = (doc.path, (part,), {"value": given[key]})
+    return out
+
+
+def _part_cell(record: Mapping[str, Any], column: PartColumn) -> Cell:
+    """A part record's field as the sheet shows it (a share as its text)."""
+    if column.key not in record:
+        return None
+    cell = cell_of(record[column.key], column.kind)
+    return str(cell) if isinstance(cell, float) else cell
+
+
+def _at(data: Any, pointer: Pointer) -> Any:
+    for part in pointer:
+        data = data[part]
+    return data
+
+
+def apply_parts(cat: Catalogue, book: Path, files: _Files, plan: ApplyPlan) -> None:
+    """The part sheets' edits: each changed cell written into its record (a blank cell
+    removes the key, ``null`` writes null); rows added or removed on a part sheet are
+    conflicts (import, or the YAML, makes or removes such records)."""
+    current = _part_records(cat)
+    problems: list[PartProblem] = []
+    for term, columns, sheet, records in part_tables(book, problems):
+        lang: Lang = "zh" if sheet.strip() == term.zh else "en"
+        fields = [c for c in columns if c.key not in _PART_PLACES]
+        seen: set[tuple[str, str, str]] = set()
+        for number, rec in records:
+            plan.rows += 1
+            code = str(rec.get("key" if term is SETTINGS else "code", ""))
+            key = (term.key, "" if term is SETTINGS else str(rec.get("file", "")), code)
+            place = Place(number, str(rec.get("region") or ""), code, None, sheet)
+            if key not in current:
+                plan.conflicts.append(Conflict(place, "part_new"))
+                continue
+            seen.add(key)
+            path, pointer, raw = current[key]
+            changed = [
+                c
+                for c in fields
+                if (c.key in rec) != (c.key in raw)
+                or (c.key in rec and cell_of(rec[c.key], c.kind) != cell_of(raw[c.key], c.kind))
+            ]
+            if not changed:
+                plan.unchanged += 1
+                continue
+            node = _at(files.tree(path), pointer)
+            for c in changed:
+                old = _part_cell(raw, c)
+                new = _part_cell(rec, c)
+                leaf = code.split(".")[1] if term is SETTINGS else c.key
+                if c.key in rec:
+                    _put(node, (leaf,), rec[c.key], null=True)
+                else:
+                    node.pop(leaf, None)
+                plan.edits.append(Edit(place, c.label(lang), old, new, False, path))
+        for key in sorted(k for k in current.keys() - seen if k[0] == term.key):
+            place = Place(0, "", key[2], None, sheet)
+            plan.conflicts.append(Conflict(place, "part_gone"))
+    plan.problems.extend(
+        Problem(p.row, p.column, None, None, p.reason, p.skipped, not p.skipped, None, p.sheet)
+        for p in problems
+    )
 
 
 def preview(root: Path, plan: ApplyPlan, **diff_options: Any) -> DiffResult:

@@ -42,7 +42,7 @@ from zjpaoyici.ops.tabular.sources import read_xlsx, sheet_names
 Kind = Literal["text", "int", "bool", "yaml"]
 Cell = str | int | float | None
 # In the code column of the defaults sheet: the row is the file's own ``defaults``.
-_DEFAULTS_KEY = "defaults"
+DEFAULTS_KEY = "defaults"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +123,7 @@ def settings_columns() -> list[PartColumn]:
     ]
 
 
-def _settings_schema() -> dict[str, Mapping[str, Any]]:
+def settings_schema() -> dict[str, Mapping[str, Any]]:
     """``targets.province`` … and ``scope.types``, ``scope.exempt``: each setting's schema."""
     props = load_schema("catalogue")["properties"]
     return {
@@ -209,7 +209,7 @@ def value_of(cell: Any, kind: Kind) -> Any:
 # --- export ----------------------------------------------------------------------------
 
 
-def _relative(cat: Catalogue, path: Any) -> str:
+def relative_name(cat: Catalogue, path: Any) -> str:
     try:
         return PurePosixPath(path.relative_to(cat.root)).as_posix()
     except ValueError:
@@ -222,7 +222,7 @@ def bundle_rows(cat: Catalogue, columns: list[PartColumn]) -> Iterator[list[Cell
         raw = bundle.src.doc.data
         for key in bundle.src.pointer:
             raw = raw[key]
-        yield _row(raw, columns, _relative(cat, bundle.src.doc.path))
+        yield _row(raw, columns, relative_name(cat, bundle.src.doc.path))
 
 
 def _row(raw: Mapping[str, Any], columns: list[PartColumn], file: str) -> list[Cell]:
@@ -237,11 +237,11 @@ def impl_defaults_rows(
 ) -> list[list[Cell]]:
     """The rows of one implementation or defaults file: its own ``defaults``, then
     (for a ``_defaults`` file) each matter."""
-    file = _relative(cat, impl.doc.path)
+    file = relative_name(cat, impl.doc.path)
     head = {"region": impl.region, "department": impl.department}
     rows = []
     if impl.defaults:
-        rows.append(_row({**head, **impl.defaults, "code": _DEFAULTS_KEY}, columns, file))
+        rows.append(_row({**head, **impl.defaults, "code": DEFAULTS_KEY}, columns, file))
     if impl.kind == "defaults":
         rows.extend(_row({**head, **raw}, columns, file) for raw, _ in impl.entries)
     return rows
@@ -253,7 +253,7 @@ def settings_rows(cat: Catalogue, lang: Lang) -> Iterator[list[Cell]]:
     if manifest is None:
         return
     data = manifest.src.doc.data
-    for name, schema in _settings_schema().items():
+    for name, schema in settings_schema().items():
         part, key = name.split(".")
         given = data.get(part) if isinstance(data, Mapping) else None
         if isinstance(given, Mapping) and key in given:
@@ -402,25 +402,25 @@ def collect_defaults(
             )
             continue
         name = PurePosixPath(file).name
-        if code == _DEFAULTS_KEY:
+        if code == DEFAULTS_KEY:
             rec.pop("code")
         if name.startswith("_defaults"):
             doc = parts.defaults_files.setdefault(
                 f"implementations/{region}/{name}",
                 {"region": region, "department": department, "matters": []},
             )
-            if code == _DEFAULTS_KEY:
+            if code == DEFAULTS_KEY:
                 doc["defaults"] = rec
             else:
                 doc["matters"].append(rec)
-        elif code == _DEFAULTS_KEY and isinstance(department, str):
+        elif code == DEFAULTS_KEY and isinstance(department, str):
             parts.file_defaults[(region, department)] = rec
 
 
 def collect_settings(
     parts: Parts, sheet: str, records: Iterable[tuple[int, dict[str, Any]]]
 ) -> None:
-    known = _settings_schema()
+    known = settings_schema()
     for number, rec in records:
         name = str(rec.get("key", "")).strip()
         if name not in known:
@@ -443,21 +443,30 @@ def _under(folder: str, file: str) -> str:
     return f"{folder}/{name}"
 
 
-def read_parts(path: Path) -> Parts:
-    """The part sheets of an xlsx workbook (those it has; none in a csv or json file)."""
-    parts = Parts()
+def part_tables(
+    path: Path, problems: list[PartProblem]
+) -> Iterator[tuple[Term, list[PartColumn], str, Iterator[tuple[int, dict[str, Any]]]]]:
+    """The part sheets an xlsx workbook has (none in a csv or json file): each part,
+    its columns, the sheet's name and its records (unreadable cells go to ``problems``)."""
     if path.suffix.lower() != ".xlsx":
-        return parts
+        return
     names = sheet_names(path)
-    for term, columns, collect in (
-        (BUNDLES, bundle_columns(), collect_bundles),
-        (DEFAULTS, defaults_columns(), collect_defaults),
-        (SETTINGS, settings_columns(), collect_settings),
+    for term, columns in (
+        (BUNDLES, bundle_columns()),
+        (DEFAULTS, defaults_columns()),
+        (SETTINGS, settings_columns()),
     ):
         sheet = find_sheet(names, term)
-        if sheet is None:
-            continue
+        if sheet is not None:
+            table = read_xlsx(path, SourceSpec(sheet=sheet))
+            yield term, columns, sheet, read_records(sheet, table.rows, columns, problems)
+
+
+def read_parts(path: Path) -> Parts:
+    """What the part sheets of a workbook say, laid out as files."""
+    parts = Parts()
+    collect = {BUNDLES.key: collect_bundles, DEFAULTS.key: collect_defaults}
+    for term, _, sheet, records in part_tables(path, parts.problems):
         parts.sheets += 1
-        table = read_xlsx(path, SourceSpec(sheet=sheet))
-        collect(parts, sheet, read_records(sheet, table.rows, columns, parts.problems))
+        collect.get(term.key, collect_settings)(parts, sheet, records)
     return parts
