@@ -244,3 +244,77 @@ def test_apply_writes_part_sheet_edits_where_they_live(cli: Any, tmp_path: Path,
             ["  case_type: 即办件"],
         ),
     }
+
+
+def _edit_inherited(book_path: Path, edits: dict[str, dict[str, Any]]) -> None:
+    """Set cells of entry rows (region → {column: value}) of 许可-01101-001."""
+    wb = _book(book_path)
+    ws = wb["目录"]
+    head = [c.value for c in ws[1]]
+    for r in range(2, ws.max_row + 1):
+        cells = {h: ws.cell(r, i + 1) for i, h in enumerate(head)}
+        region = cells["区划代码"].value
+        if cells["事项编码"].value == "许可-01101-001" and not cells["办理项编码"].value:
+            for column, value in edits.get(region, {}).items():
+                cells[column].value = value
+    wb.save(book_path)
+
+
+def test_to_source_writes_an_inherited_edit_to_its_layer(cli: Any, tmp_path: Path) -> None:
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    before = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")}
+    book = tmp_path / "book.xlsx"
+    assert cli("export", str(root), "-o", str(book), "--lang", "zh").code == 0
+    # 网办深度 comes from the province's _defaults-zrzy.yaml, 办件类型 from the file's defaults
+    _edit_inherited(book, {"330200": {"网办深度": 3, "办件类型": "即办件"}})
+    inheriting = sorted(
+        e.region
+        for e in _entries(load_catalogue(root), "许可-01101-001")
+        if e.origin("online", "depth").doc.path.name == "_defaults-zrzy.yaml"
+    )
+    assert len(inheriting) >= 5
+    run = cli("apply", str(book), str(root), "--to-source", "--write")
+    assert run.code == 0, run.output
+    assert "--to-source: changed in the shared layer" in run.stdout
+    for region in inheriting:  # the preview lists every region the shared change reaches
+        assert f"\n{region} " in run.stdout, region
+    assert _lines(root, before) == {
+        "implementations/330000/_defaults-zrzy.yaml": (
+            ["    online: {depth: 4, mobile: true}"],
+            ["    online: {depth: 3, mobile: true}"],
+        ),
+        "implementations/330200/zrzy.yaml": (["  case_type: 承诺件"], ["  case_type: 即办件"]),
+    }
+
+
+def test_without_to_source_the_entry_gets_its_own_value(cli: Any, tmp_path: Path) -> None:
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    shared = root / "implementations" / "330000" / "_defaults-zrzy.yaml"
+    text = shared.read_text("utf-8")
+    book = tmp_path / "book.xlsx"
+    assert cli("export", str(root), "-o", str(book), "--lang", "zh").code == 0
+    _edit_inherited(book, {"330200": {"网办深度": 3}})
+    run = cli("apply", str(book), str(root), "--write")
+    assert run.code == 0, run.output
+    assert shared.read_text("utf-8") == text
+    assert "depth: 3" in (root / "implementations" / "330200" / "zrzy.yaml").read_text("utf-8")
+
+
+def test_to_source_two_rows_two_values_is_a_conflict(cli: Any, tmp_path: Path) -> None:
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    book = tmp_path / "book.xlsx"
+    assert cli("export", str(root), "-o", str(book), "--lang", "zh").code == 0
+    regions = sorted(e.region for e in _entries(load_catalogue(root), "许可-01101-001"))[:2]
+    _edit_inherited(book, {regions[0]: {"网办深度": 3}, regions[1]: {"网办深度": 2}})
+    run = cli("apply", str(book), str(root), "--to-source")
+    assert run.code == 1
+    assert "another row already set this shared value to something else" in run.stdout
+
+
+def _entries(cat: Any, code: str) -> list[Any]:
+    from zjpaoyici.catalogue.resolve import resolve_region
+
+    return [e for f in cat.region_folders() for e in resolve_region(cat, f) if e.code == code]

@@ -49,6 +49,8 @@ def render_text(plan: ApplyPlan, console: Console, lang: Lang, book: str, root: 
             new=_cell(edit.new, lang),
         )
         aside = " " + t("apply_inherited", lang) if edit.inherited else ""
+        if edit.to_source:
+            aside = " " + t("apply_to_source", lang)
         shown = display_path(edit.file.absolute())
         say(f"  {_place(edit.place, lang)}  {one_line(line)}{aside}  {shown}")
     for place in plan.added:

@@ -116,6 +116,7 @@ class Edit:
     new: Cell
     inherited: bool  # the old value came from a layer the entry shares (defaults)
     file: Path
+    to_source: bool = False  # written to that shared layer (``--to-source``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,10 +340,38 @@ def _remove_stale_materials(node: CommentedMap, names: set[str]) -> None:
 
 
 class _Applier:
-    def __init__(self, cat: Catalogue, specs: list[FieldSpec], plan: ApplyPlan) -> None:
+    def __init__(
+        self, cat: Catalogue, specs: list[FieldSpec], plan: ApplyPlan, *, to_source: bool = False
+    ) -> None:
         self.cat, self.specs, self.plan = cat, specs, plan
         self.files = _Files()
         self.label = {s.field: s.label for s in specs}
+        self.to_source = to_source
+        # shared values written with --to-source: (file, pointer) → the value written
+        self.shared: dict[tuple[Path, Pointer], Any] = {}
+
+    def _to_source(
+        self, place: Place, spec: FieldSpec, src: Any, row: Mapping[str, Any]
+    ) -> bool | None:
+        """Write an inherited value's edit into the layer it came from (``--to-source``):
+        True when written, False when another row wrote another value there (a conflict),
+        None when it cannot be (no value to write, or the source is not that field)."""
+        path = _PATHS.get(spec.field)
+        value = row.get(spec.field)
+        if path is None or value is None or tuple(src.pointer[-len(path) :]) != path:
+            return None
+        key = (src.doc.path, tuple(src.pointer))
+        if key in self.shared and self.shared[key] != value:  # two rows, two values
+            at = (row_cells({spec.field: self.shared[key]}, [spec])[0],)
+            new = row_cells(row, [spec])[0]
+            self.plan.conflicts.append(
+                Conflict(place, "to_source_clash", (FieldValues(spec.label, at[0], new, at[0]),))
+            )
+            return False
+        self.shared[key] = value
+        node = _at(self.files.tree(src.doc.path), tuple(src.pointer[: -len(path)]))
+        _put(node, path, value)
+        return True
 
     def _resolved(self, cur: _Current, record: CommentedMap) -> dict[str, Any] | None:
         """The row of ``cur`` after its entry's record became ``record``."""
@@ -367,10 +396,26 @@ class _Applier:
             values = tuple(_values(s, cur.record, row, cur.record, known=log) for s in refused)
             self.plan.conflicts.append(Conflict(place, "not_own", values))
             return False
+        prov = entry.provenance
+        inside = ("items", item.code) if item else ()
+        shared = set()
+        for s in changed if self.to_source and log else ():
+            src = prov.get((*inside, *paths.get(s.field, ("materials",))))
+            if src is None or _within(src, entry):
+                continue
+            written = self._to_source(place, s, src, row)
+            if written is not None:
+                shared.add(s.field)
+            if written:
+                (old,) = row_cells(cur.record, [s])
+                (new,) = row_cells(row, [s])
+                self.plan.edits.append(Edit(place, s.label, old, new, True, src.doc.path, True))
+        changed = [s for s in changed if s.field not in shared]
+        if not changed:
+            return True
         record = self.files.record(entry)
         node = record if item is None else _item_node(record, item.code, create=True)
         assert node is not None
-        prov = entry.provenance
         for s in changed:
             if s.field in _MATERIALS:
                 if s.field == "materials_optional" and "materials" in [c.field for c in changed]:
@@ -391,7 +436,6 @@ class _Applier:
         inexact = [
             s for s in changed if after is None or row_cells(after, [s]) != row_cells(row, [s])
         ]
-        inside = ("items", item.code) if item else ()
         for s in changed if log else ():
             (old,) = row_cells(cur.record, [s])
             (new,) = row_cells(row, [s])
@@ -552,10 +596,16 @@ def exported_cells(record: Mapping[str, Any], stamped: str | None) -> list[Cell]
 
 
 def plan_apply(
-    cat: Catalogue, mapping: MappingSpec, book: Path, *, delete: bool = False
+    cat: Catalogue,
+    mapping: MappingSpec,
+    book: Path,
+    *,
+    delete: bool = False,
+    to_source: bool = False,
 ) -> ApplyPlan:
     """Read ``book`` and work out its changes to ``cat``; nothing is written (the new
-    file texts are in the plan)."""
+    file texts are in the plan). ``to_source``: an edited inherited value is written to
+    the layer it came from (every entry inheriting it changes), not to the entry."""
     specs = export_specs(mapping)
     # the rows' sheet by its name: a sheet the user added before it is not read
     source = dataclasses.replace(mapping.source, sheet=mapping.source.sheet or SHEET)
@@ -592,7 +642,7 @@ def plan_apply(
                 folders.add(str(parsed["region"]))
     plan.problems = importer.problems
     current = current_rows(cat, folders)
-    applier = _Applier(cat, specs, plan)
+    applier = _Applier(cat, specs, plan, to_source=to_source)
     new_rows: list[tuple[int, dict[str, Any]]] = []
     for number, row, stamped in rows:
         cells = row_cells(row, specs)
