@@ -318,3 +318,58 @@ def _entries(cat: Any, code: str) -> list[Any]:
     from zjpaoyici.catalogue.resolve import resolve_region
 
     return [e for f in cat.region_folders() for e in resolve_region(cat, f) if e.code == code]
+
+
+def test_new_item_of_a_new_entry_and_a_basic_edit_named_by_column(cli: Any, tmp_path: Path) -> None:
+    """A new entry and a new item of it in the same workbook are both added; an edit of
+    a basic-matter row is a conflict naming row and column with its three values."""
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    book = tmp_path / "book.xlsx"
+    assert cli("export", str(root), "-o", str(book), "--lang", "zh").code == 0
+    wb = _book(book)
+    ws = wb["目录"]
+    head = [c.value for c in ws[1]]
+    col = {h: i for i, h in enumerate(head)}
+    basic_row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value is None)
+    old_name = ws.cell(basic_row, col["事项名称"] + 1).value
+    ws.cell(basic_row, col["事项名称"] + 1).value = old_name + "（改）"
+    code = "许可-01101-001"
+    # the matter in a region that does not implement it yet, then an item of it
+    cat = load_catalogue(root)
+    have = {e.region for e in _entries(cat, code)}
+    region, department, uscc = next(
+        (folder, f.department, f.agency_uscc)
+        for folder in cat.region_folders()
+        for f in cat.impl_files.get(folder, [])
+        if folder not in have and f.kind == "implementation" and f.department
+    )
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    # a row as export writes one: the matter's columns from a row of the code, the
+    # region's from a row of the region, the rest blank (no stamp: a new row)
+    matter = next(r for r in rows if r[col["事项编码"]] == code and r[col["区划代码"]])
+    place = next(r for r in rows if r[col["区划代码"]] == region)
+    own = {"部门", "实施主体", "实施机构统一社会信用代码", "实施编码", "办理项编码", "办理项名称"}
+    new = [
+        p if h in ("区划代码", "区划名称", "区划层级", "上级区划代码") else None if h in own else m
+        for h, m, p in zip(head, matter, place, strict=True)
+    ]
+    new[col["部门"]] = department
+    new[col["实施机构统一社会信用代码"]] = uscc
+    new[-2:] = [None, None]
+    for key, value in {"到办事现场次数": 0, "承诺办结时限": "3个工作日"}.items():
+        new[col[key]] = value
+    item = list(new)
+    item[col["办理项编码"]] = cat.profile.item_full_code(code, "01")
+    item[col["办理项名称"]] = "新办理项"
+    ws.append(new)
+    ws.append(item)
+    wb.save(book)
+    run = cli("apply", str(book), str(root), "--write")
+    assert run.code == 1  # the basic edit
+    assert f"row {basic_row}" in run.stdout and "apply does not write edits of basic" in run.stdout
+    assert f"{old_name}（改）" in run.stdout
+    assert run.stdout.count("  + ") == 2, run.stdout
+    added = [e for e in _entries(load_catalogue(root), code) if e.region == region]
+    assert len(added) == 1 and [i.name for i in added[0].items] == ["新办理项"]
+    assert added[0].facts.visits == 0

@@ -44,6 +44,7 @@ from zjpaoyici.ops.tabular.exporter import (
     SHEET,
     STAMP_COLUMN,
     STAMP_COLUMNS,
+    basic_record,
     entry_record,
     export_specs,
     item_record,
@@ -496,6 +497,8 @@ class _Applier:
             undo = partial(matters.remove, rec)
         if self.edit(number, cur, row, log=False):
             self.plan.added.append(place)
+            if not item_code:  # its items may be new rows of the same workbook
+                entries[_row_key(row)] = cur
         else:
             undo()
 
@@ -649,7 +652,15 @@ def plan_apply(
         if not row.get("region"):  # a basic matter: the basic catalogue is not edited here
             if stamped is None or stamp(cells) != stamped:
                 place = Place(number, "", str(row["code"]))
-                plan.conflicts.append(Conflict(place, "basic"))
+                matter = cat.basic.get(str(row["code"]))
+                now = row_cells(basic_record(cat, matter), specs) if matter else [None] * len(cells)
+                at = exported_cells(records[number], stamped)
+                values = tuple(  # the columns edited, each with its three values
+                    FieldValues(s.label, at[i] if at else None, w, n, at is not None)
+                    for i, (s, w, n) in enumerate(zip(specs, cells, now, strict=True))
+                    if w != (at[i] if at else n)
+                )
+                plan.conflicts.append(Conflict(place, "basic", values))
             else:
                 plan.unchanged += 1
             continue
