@@ -373,3 +373,16 @@ def test_new_item_of_a_new_entry_and_a_basic_edit_named_by_column(cli: Any, tmp_
     added = [e for e in _entries(load_catalogue(root), code) if e.region == region]
     assert len(added) == 1 and [i.name for i in added[0].items] == ["新办理项"]
     assert added[0].facts.visits == 0
+
+
+def test_a_region_export_applied_unedited_changes_nothing(cli: Any, tmp_path: Path) -> None:
+    """Other regions' file defaults are not on a one-region workbook: not 'removed'."""
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    before = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")}
+    book = tmp_path / "r.xlsx"
+    assert cli("export", str(root), "--region", "330106", "-o", str(book)).code == 0
+    run = cli("apply", str(book), str(root), "--write", "--delete")
+    assert run.code == 0, run.output
+    assert " 0 conflicts" in run.stdout and "Nothing to write." in run.output
+    assert _lines(root, before) == {}

@@ -707,7 +707,7 @@ def plan_apply(
             Place(0, c.entry.region, c.entry.code, c.item.full_code if c.item else None)
             for c in gone
         ]
-    apply_parts(cat, book, applier.files, plan)
+    apply_parts(cat, book, applier.files, plan, folders)
     plan.texts = applier.files.changed()
     return plan
 
@@ -756,10 +756,13 @@ def _at(data: Any, pointer: Pointer) -> Any:
     return data
 
 
-def apply_parts(cat: Catalogue, book: Path, files: _Files, plan: ApplyPlan) -> None:
+def apply_parts(
+    cat: Catalogue, book: Path, files: _Files, plan: ApplyPlan, folders: set[str]
+) -> None:
     """The part sheets' edits: each changed cell written into its record (a blank cell
     removes the key, ``null`` writes null); rows added or removed on a part sheet are
-    conflicts (import, or the YAML, makes or removes such records)."""
+    conflicts (import, or the YAML, makes or removes such records). An implementation
+    file's own defaults count as removed only in the regions the workbook has."""
     current = _part_records(cat)
     problems: list[PartProblem] = []
     for term, columns, sheet, records in part_tables(book, problems):
@@ -796,6 +799,10 @@ def apply_parts(cat: Catalogue, book: Path, files: _Files, plan: ApplyPlan) -> N
                     node.pop(leaf, None)
                 plan.edits.append(Edit(place, c.label(lang), old, new, False, path))
         for key in sorted(k for k in current.keys() - seen if k[0] == term.key):
+            parts = key[1].split("/")
+            own = key[2] == DEFAULTS_KEY and not parts[-1].startswith("_defaults")
+            if own and len(parts) == 3 and parts[1] not in folders:
+                continue  # a region the workbook does not have (export --region)
             place = Place(0, "", key[2], None, sheet)
             plan.conflicts.append(Conflict(place, "part_gone"))
     plan.problems.extend(
