@@ -365,7 +365,7 @@ def test_new_item_of_a_new_entry_and_a_basic_edit_named_by_column(cli: Any, tmp_
     ws.append(new)
     ws.append(item)
     wb.save(book)
-    run = cli("apply", str(book), str(root), "--write")
+    run = cli("apply", str(book), str(root), "--write", "--delete")  # the new rows stay
     assert run.code == 1  # the basic edit
     assert f"row {basic_row}" in run.stdout and "apply does not write edits of basic" in run.stdout
     assert f"{old_name}（改）" in run.stdout

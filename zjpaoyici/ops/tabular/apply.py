@@ -693,9 +693,9 @@ def plan_apply(
             plan.conflicts.append(Conflict(place, reason, values))
             continue
         applier.edit(number, cur, row)
+    gone = [cur for key, cur in current.items() if key not in seen]  # before additions
     for number, row in sorted(new_rows, key=lambda nr: bool(nr[1].get("item_code"))):
         applier.add(number, row, current)
-    gone = [cur for key, cur in current.items() if key not in seen]
     # a row that could not be read might be one of them: never remove then
     if delete and not plan.problems:
         removed: set[int] = set()
