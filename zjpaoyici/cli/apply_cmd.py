@@ -46,12 +46,16 @@ EXAMPLES = tr(
   zjpaoyici apply 目录.xlsx                     [dim]# preview the edits: writes nothing[/dim]
   zjpaoyici apply 目录.xlsx --write             [dim]# change the YAML[/dim]
   zjpaoyici apply 目录.xlsx --write --delete    [dim]# rows deleted in the workbook too[/dim]
+  zjpaoyici apply 目录.xlsx --to-source         [dim]# inherited values edited at their source[/dim]
 
 Without --write, apply only shows what it would do (also in a script). Each row carries
 the stamp export gave it: an unedited row changes nothing, an edited row changes only the
 edited fields in the entry's own record (an inherited value becomes the entry's own; a
-shared default is never changed), a row whose YAML changed since the export is a conflict
-and is left alone. Rows without a stamp are new entries or items.
+shared default is never changed unless --to-source asks: then the value is changed in the
+layer it came from and the preview lists every region's entry that inherits it), a row
+whose YAML changed since the export is a conflict and is left alone. Rows without a
+stamp are new entries or items. Edits on the bundle, defaults and settings sheets are
+written into the record they show.
 
 Exit codes: 0 applied or nothing to do · 1 conflicts or unreadable rows · 2 usage error,
 not a workbook export wrote
@@ -63,10 +67,12 @@ not a workbook export wrote
   zjpaoyici apply 目录.xlsx                     [dim]# 预览修改，不写文件[/dim]
   zjpaoyici apply 目录.xlsx --write             [dim]# 写回 YAML[/dim]
   zjpaoyici apply 目录.xlsx --write --delete    [dim]# 同时删除表格中删掉的行[/dim]
+  zjpaoyici apply 目录.xlsx --to-source         [dim]# 继承来的值改在其来源层[/dim]
 
 不加 --write 时只预览（脚本中也一样）。每行带有导出时的校验码：未改的行不产生改动；改过的行只改
-所改字段，写在条目自己的记录里（继承来的值改为条目自己的值，从不改动共用设置）；导出后 YAML
-已改动的行作为冲突列出，不应用。没有校验码的行是新增的条目或办理项。
+所改字段，写在条目自己的记录里（继承来的值改为条目自己的值，不改动共用设置；加 --to-source 时改在
+值所来自的那一层，预览列出继承它的各区划条目）；导出后 YAML 已改动的行作为冲突列出，不应用。
+没有校验码的行是新增的条目或办理项。一件事、区划缺省、目标与范围表上的修改写入该记录所在的文件。
 
 退出码：0 已应用或无需改动 · 1 有冲突或无法读取的行 · 2 用法错误、不是 export 写出的表格
 """,
@@ -101,6 +107,17 @@ def apply(
             help=tr("Remove entries whose rows were deleted.", "删除表格中已删掉的行对应的条目。"),
         ),
     ] = False,
+    to_source: Annotated[
+        bool,
+        typer.Option(
+            "--to-source",
+            help=tr(
+                "Write an edited inherited value to the layer it came from (every region "
+                "inheriting it changes), not to the entry.",
+                "继承来的值改在其来源层（继承它的各区划一并改变）。",
+            ),
+        ),
+    ] = False,
     directory: DirectoryOption = None,
     quiet: QuietOption = False,
     lang: LangOption = None,
@@ -116,7 +133,7 @@ def apply(
     note_load_problems(cat, language)
     shown_book = display_path(book.absolute())
     try:
-        plan = plan_apply(cat, spec, book, delete=delete)
+        plan = plan_apply(cat, spec, book, delete=delete, to_source=to_source)
     except SourceError as exc:
         raise usage_error(exc.message.get(language)) from None
     except MissingColumns as exc:

@@ -34,7 +34,7 @@ from zjpaoyici.cli.common import (
     usage_error,
 )
 from zjpaoyici.exitcodes import EXIT_OK
-from zjpaoyici.i18n import t
+from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.tabular.exporter import (
     DEFAULT_MAPPING,
     SHEET,
@@ -45,6 +45,7 @@ from zjpaoyici.ops.tabular.exporter import (
     export_rows,
     export_specs,
 )
+from zjpaoyici.ops.tabular.parts import FileDefaults, PartColumn, part_sheets
 from zjpaoyici.render import table_out
 from zjpaoyici.render.formats import TABLES
 
@@ -130,17 +131,38 @@ def export(
     with progress(t("progress_load", language)) as update:
         # memory: one region at a time, read while its rows are written
         in_turn = regions_in_turn(cat, plan, folders, reading, progress=update)
+        defaults = FileDefaults(cat)
+        more = []
+        if chosen == "xlsx":  # the other parts of the catalogue, a sheet each
+            in_turn = defaults.watch(in_turn)
+            more = [
+                table_out.Sheet(name, _headers(columns, language), rows)
+                for name, columns, rows in part_sheets(cat, language, defaults)
+            ]
         table = table_out.TableData(
-            [
-                table_out.Header(title, width, hidden=title in STAMP_COLUMNS)
-                for title, width in export_columns(specs)
-            ],
+            _headers(export_columns(specs), language),
             export_rows(export_records(cat, in_turn), specs),
             sheet=spec.source.sheet or SHEET,
             delimiter=spec.source.delimiter,
+            more=more,
         )
         count = TABLES[chosen](table, output)
     note_reading_problems(reading, language)
     if output is not None:
         note(t("explode_written", language, path=display_path(output.absolute()), rows=count))
     raise typer.Exit(EXIT_OK)
+
+
+def _headers(columns: list[PartColumn], lang: Lang) -> list[table_out.Header]:
+    """Sheet headers: titles in ``lang``, widths that fit them, validations, the stamp
+    columns hidden."""
+    return [
+        table_out.Header(
+            c.label(lang),
+            max(c.width, table_out.display_width(c.label(lang)) + 2),
+            hidden=c.key in STAMP_COLUMNS,
+            choices=c.choices,
+            whole=c.whole,
+        )
+        for c in columns
+    ]

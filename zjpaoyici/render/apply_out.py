@@ -21,6 +21,8 @@ def _cell(value: Cell, lang: Lang) -> str:
 
 def _place(place: Place, lang: Lang) -> str:
     where = t("apply_row", lang, row=place.row) + " " if place.row else ""
+    if place.sheet is not None:
+        where = t("apply_sheet_row", lang, sheet=place.sheet, row=place.row) + " "
     return one_line(f"{where}{place.region} {place.item or place.code}".strip())
 
 
@@ -47,6 +49,8 @@ def render_text(plan: ApplyPlan, console: Console, lang: Lang, book: str, root: 
             new=_cell(edit.new, lang),
         )
         aside = " " + t("apply_inherited", lang) if edit.inherited else ""
+        if edit.to_source:
+            aside = " " + t("apply_to_source", lang)
         shown = display_path(edit.file.absolute())
         say(f"  {_place(edit.place, lang)}  {one_line(line)}{aside}  {shown}")
     for place in plan.added:

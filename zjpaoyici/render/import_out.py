@@ -9,6 +9,15 @@ from zjpaoyici.ops.tabular.importer import Problem
 
 def problem_line(problem: Problem, source: str, lang: Lang) -> str:
     where = t("import_where", lang, source=source, row=problem.row, column=problem.column or "")
+    if problem.sheet is not None:
+        where = t(
+            "import_where_sheet",
+            lang,
+            source=source,
+            sheet=problem.sheet,
+            row=problem.row,
+            column=problem.column or "",
+        )
     if problem.value is not None:
         text = t("import_bad_value", lang, value=problem.value, reason=problem.reason.get(lang))
     else:

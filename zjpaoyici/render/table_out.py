@@ -45,6 +45,9 @@ class Header:
     width: int = 12
     number_format: str | None = None  # e.g. "0.0%" for a share written as a fraction
     hidden: bool = False
+    # xlsx data validation: a list of choices, or a whole-number range (min, max)
+    choices: tuple[str, ...] | None = None
+    whole: tuple[int, int] | None = None
 
 
 def is_formula_like(text: str) -> bool:
@@ -158,6 +161,7 @@ def _fill_sheet(ws: Any, headers: Sequence[Header], rows: Iterable[Sequence[Cell
         ws.column_dimensions[get_column_letter(i)].width = max(6, min(h.width, 60))
         ws.column_dimensions[get_column_letter(i)].hidden = h.hidden
     ws.freeze_panes = "A2"
+    _validations(ws, headers)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     wrap = Alignment(vertical="center", wrap_text=True)
 
@@ -188,6 +192,27 @@ def _fill_sheet(ws: Any, headers: Sequence[Header], rows: Iterable[Sequence[Cell
     last = get_column_letter(max(len(headers), 1))
     ws.auto_filter.ref = f"A1:{last}{count + 1}"
     return count
+
+
+def _validations(ws: Any, headers: Sequence[Header]) -> None:
+    """A drop-down list or a whole-number check on every data cell of a column that has
+    one (written at the end of the sheet, so streaming is unaffected)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for i, h in enumerate(headers, start=1):
+        if h.choices:
+            dv = DataValidation(type="list", formula1='"' + ",".join(h.choices) + '"')
+        elif h.whole:
+            dv = DataValidation(
+                type="whole", operator="between", formula1=str(h.whole[0]), formula2=str(h.whole[1])
+            )
+        else:
+            continue
+        dv.allow_blank = True
+        letter = get_column_letter(i)
+        dv.add(f"{letter}2:{letter}1048576")
+        ws.data_validations.append(dv)
 
 
 def _discard(ws: Any) -> None:
@@ -299,6 +324,7 @@ class TableData:
     records: Iterable[Mapping[str, Any]] = ()
     sheet: str = "Sheet1"
     delimiter: str = ","
+    more: Sequence[Sheet] = ()  # further sheets (xlsx only), after the table's
 
 
 def table_csv(table: TableData, target: Path | None) -> int:
@@ -309,7 +335,7 @@ def table_csv(table: TableData, target: Path | None) -> int:
 
 def table_xlsx(table: TableData, target: Path | None) -> int:
     assert target is not None  # commands ask for -o first
-    return write_xlsx(table.headers, table.cells, target, sheet=table.sheet)
+    return write_workbook([Sheet(table.sheet, table.headers, table.cells), *table.more], target)
 
 
 def table_json(table: TableData, target: Path | None) -> int:

@@ -10,7 +10,8 @@ is left alone, as are edits of what the entry does not set (the basic catalogue'
 fields, the region table). Rows without a stamp are new entries or items; stamped rows
 missing from the workbook are removed only when asked. Files are edited with the
 round-trip writer (comments, key order and quoting kept) and only changed files are
-written.
+written. The part sheets (bundles, region defaults, targets and scope) carry no stamps:
+their edited cells are written into the record they show, wherever it lives.
 """
 
 from __future__ import annotations
@@ -28,11 +29,14 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from zjpaoyici.catalogue.fields import BUNDLES, DEFAULTS, SETTINGS
 from zjpaoyici.catalogue.model import Catalogue, Entry, ImplFile, Item, Source
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.catalogue.resolve import item_source, resolve_entry
 from zjpaoyici.files.atomic import write_files
+from zjpaoyici.files.reader import Pointer
 from zjpaoyici.files.roundtrip import append_child, dump_text, load_text, plain
+from zjpaoyici.i18n import Lang
 from zjpaoyici.ops.diff import DiffResult, diff_roots
 from zjpaoyici.ops.tabular.cells import as_text
 from zjpaoyici.ops.tabular.exporter import (
@@ -40,6 +44,7 @@ from zjpaoyici.ops.tabular.exporter import (
     SHEET,
     STAMP_COLUMN,
     STAMP_COLUMNS,
+    basic_record,
     entry_record,
     export_specs,
     item_record,
@@ -53,6 +58,15 @@ from zjpaoyici.ops.tabular.importer import (
     yaml_node,
 )
 from zjpaoyici.ops.tabular.mapping import FieldSpec, MappingSpec
+from zjpaoyici.ops.tabular.parts import (
+    DEFAULTS_KEY,
+    PartColumn,
+    PartProblem,
+    cell_of,
+    part_tables,
+    relative_name,
+    settings_schema,
+)
 from zjpaoyici.ops.tabular.sources import read_source
 
 Cell = str | int | None
@@ -90,6 +104,7 @@ class Place:
     region: str
     code: str
     item: str | None = None
+    sheet: str | None = None  # a part sheet's row (bundles, defaults, settings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +117,7 @@ class Edit:
     new: Cell
     inherited: bool  # the old value came from a layer the entry shares (defaults)
     file: Path
+    to_source: bool = False  # written to that shared layer (``--to-source``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,10 +341,38 @@ def _remove_stale_materials(node: CommentedMap, names: set[str]) -> None:
 
 
 class _Applier:
-    def __init__(self, cat: Catalogue, specs: list[FieldSpec], plan: ApplyPlan) -> None:
+    def __init__(
+        self, cat: Catalogue, specs: list[FieldSpec], plan: ApplyPlan, *, to_source: bool = False
+    ) -> None:
         self.cat, self.specs, self.plan = cat, specs, plan
         self.files = _Files()
         self.label = {s.field: s.label for s in specs}
+        self.to_source = to_source
+        # shared values written with --to-source: (file, pointer) → the value written
+        self.shared: dict[tuple[Path, Pointer], Any] = {}
+
+    def _to_source(
+        self, place: Place, spec: FieldSpec, src: Any, row: Mapping[str, Any]
+    ) -> bool | None:
+        """Write an inherited value's edit into the layer it came from (``--to-source``):
+        True when written, False when another row wrote another value there (a conflict),
+        None when it cannot be (no value to write, or the source is not that field)."""
+        path = _PATHS.get(spec.field)
+        value = row.get(spec.field)
+        if path is None or value is None or tuple(src.pointer[-len(path) :]) != path:
+            return None
+        key = (src.doc.path, tuple(src.pointer))
+        if key in self.shared and self.shared[key] != value:  # two rows, two values
+            at = (row_cells({spec.field: self.shared[key]}, [spec])[0],)
+            new = row_cells(row, [spec])[0]
+            self.plan.conflicts.append(
+                Conflict(place, "to_source_clash", (FieldValues(spec.label, at[0], new, at[0]),))
+            )
+            return False
+        self.shared[key] = value
+        node = _at(self.files.tree(src.doc.path), tuple(src.pointer[: -len(path)]))
+        _put(node, path, value)
+        return True
 
     def _resolved(self, cur: _Current, record: CommentedMap) -> dict[str, Any] | None:
         """The row of ``cur`` after its entry's record became ``record``."""
@@ -353,10 +397,26 @@ class _Applier:
             values = tuple(_values(s, cur.record, row, cur.record, known=log) for s in refused)
             self.plan.conflicts.append(Conflict(place, "not_own", values))
             return False
+        prov = entry.provenance
+        inside = ("items", item.code) if item else ()
+        shared = set()
+        for s in changed if self.to_source and log else ():
+            src = prov.get((*inside, *paths.get(s.field, ("materials",))))
+            if src is None or _within(src, entry):
+                continue
+            written = self._to_source(place, s, src, row)
+            if written is not None:
+                shared.add(s.field)
+            if written:
+                (old,) = row_cells(cur.record, [s])
+                (new,) = row_cells(row, [s])
+                self.plan.edits.append(Edit(place, s.label, old, new, True, src.doc.path, True))
+        changed = [s for s in changed if s.field not in shared]
+        if not changed:
+            return True
         record = self.files.record(entry)
         node = record if item is None else _item_node(record, item.code, create=True)
         assert node is not None
-        prov = entry.provenance
         for s in changed:
             if s.field in _MATERIALS:
                 if s.field == "materials_optional" and "materials" in [c.field for c in changed]:
@@ -377,7 +437,6 @@ class _Applier:
         inexact = [
             s for s in changed if after is None or row_cells(after, [s]) != row_cells(row, [s])
         ]
-        inside = ("items", item.code) if item else ()
         for s in changed if log else ():
             (old,) = row_cells(cur.record, [s])
             (new,) = row_cells(row, [s])
@@ -438,6 +497,8 @@ class _Applier:
             undo = partial(matters.remove, rec)
         if self.edit(number, cur, row, log=False):
             self.plan.added.append(place)
+            if not item_code:  # its items may be new rows of the same workbook
+                entries[_row_key(row)] = cur
         else:
             undo()
 
@@ -497,6 +558,8 @@ def _values(
 
 
 _KEY_FIELDS = ("region", "department", "agency", "code", "item_code")
+# Part sheet columns that place a row (not fields of its record).
+_PART_PLACES = frozenset({"file", "region", "department", "code", "key", "title"})
 
 
 def _as_written(record: Mapping[str, Any], labels: list[str]) -> list[Cell] | None:
@@ -536,10 +599,16 @@ def exported_cells(record: Mapping[str, Any], stamped: str | None) -> list[Cell]
 
 
 def plan_apply(
-    cat: Catalogue, mapping: MappingSpec, book: Path, *, delete: bool = False
+    cat: Catalogue,
+    mapping: MappingSpec,
+    book: Path,
+    *,
+    delete: bool = False,
+    to_source: bool = False,
 ) -> ApplyPlan:
     """Read ``book`` and work out its changes to ``cat``; nothing is written (the new
-    file texts are in the plan)."""
+    file texts are in the plan). ``to_source``: an edited inherited value is written to
+    the layer it came from (every entry inheriting it changes), not to the entry."""
     specs = export_specs(mapping)
     # the rows' sheet by its name: a sheet the user added before it is not read
     source = dataclasses.replace(mapping.source, sheet=mapping.source.sheet or SHEET)
@@ -576,14 +645,22 @@ def plan_apply(
                 folders.add(str(parsed["region"]))
     plan.problems = importer.problems
     current = current_rows(cat, folders)
-    applier = _Applier(cat, specs, plan)
+    applier = _Applier(cat, specs, plan, to_source=to_source)
     new_rows: list[tuple[int, dict[str, Any]]] = []
     for number, row, stamped in rows:
         cells = row_cells(row, specs)
         if not row.get("region"):  # a basic matter: the basic catalogue is not edited here
             if stamped is None or stamp(cells) != stamped:
                 place = Place(number, "", str(row["code"]))
-                plan.conflicts.append(Conflict(place, "basic"))
+                matter = cat.basic.get(str(row["code"]))
+                now = row_cells(basic_record(cat, matter), specs) if matter else [None] * len(cells)
+                at = exported_cells(records[number], stamped)
+                values = tuple(  # the columns edited, each with its three values
+                    FieldValues(s.label, at[i] if at else None, w, n, at is not None)
+                    for i, (s, w, n) in enumerate(zip(specs, cells, now, strict=True))
+                    if w != (at[i] if at else n)
+                )
+                plan.conflicts.append(Conflict(place, "basic", values))
             else:
                 plan.unchanged += 1
             continue
@@ -616,9 +693,9 @@ def plan_apply(
             plan.conflicts.append(Conflict(place, reason, values))
             continue
         applier.edit(number, cur, row)
+    gone = [cur for key, cur in current.items() if key not in seen]  # before additions
     for number, row in sorted(new_rows, key=lambda nr: bool(nr[1].get("item_code"))):
         applier.add(number, row, current)
-    gone = [cur for key, cur in current.items() if key not in seen]
     # a row that could not be read might be one of them: never remove then
     if delete and not plan.problems:
         removed: set[int] = set()
@@ -630,8 +707,108 @@ def plan_apply(
             Place(0, c.entry.region, c.entry.code, c.item.full_code if c.item else None)
             for c in gone
         ]
+    apply_parts(cat, book, applier.files, plan, folders)
     plan.texts = applier.files.changed()
     return plan
+
+
+def _part_records(cat: Catalogue) -> dict[tuple[str, str, str], tuple[Path, Pointer, Any]]:
+    """Every record the part sheets show, by (sheet key, file, code or setting): its
+    file, where in it, and its data now."""
+    out: dict[tuple[str, str, str], tuple[Path, Pointer, Any]] = {}
+    for bundle in cat.bundles:
+        doc = bundle.src.doc
+        raw = _at(doc.data, bundle.src.pointer)
+        out[(BUNDLES.key, relative_name(cat, doc.path), bundle.code)] = (
+            doc.path,
+            bundle.src.pointer,
+            raw,
+        )
+    impls = [*cat.defaults_files(), *(f for fs in cat.impl_files.values() for f in fs)]
+    for impl in impls:
+        file = relative_name(cat, impl.doc.path)
+        if impl.defaults:
+            out[(DEFAULTS.key, file, DEFAULTS_KEY)] = (impl.doc.path, ("defaults",), impl.defaults)
+        if impl.kind == "defaults":
+            for raw, src in impl.entries:
+                out[(DEFAULTS.key, file, str(raw["code"]))] = (impl.doc.path, src.pointer, raw)
+    if cat.manifest is not None:
+        doc = cat.manifest.src.doc
+        for name in settings_schema():
+            part, key = name.split(".")
+            given = doc.data.get(part) if isinstance(doc.data, Mapping) else None
+            if isinstance(given, Mapping) and key in given:
+                out[(SETTINGS.key, "", name)] = (doc.path, (part,), {"value": given[key]})
+    return out
+
+
+def _part_cell(record: Mapping[str, Any], column: PartColumn) -> Cell:
+    """A part record's field as the sheet shows it (a share as its text)."""
+    if column.key not in record:
+        return None
+    cell = cell_of(record[column.key], column.kind)
+    return str(cell) if isinstance(cell, float) else cell
+
+
+def _at(data: Any, pointer: Pointer) -> Any:
+    for part in pointer:
+        data = data[part]
+    return data
+
+
+def apply_parts(
+    cat: Catalogue, book: Path, files: _Files, plan: ApplyPlan, folders: set[str]
+) -> None:
+    """The part sheets' edits: each changed cell written into its record (a blank cell
+    removes the key, ``null`` writes null); rows added or removed on a part sheet are
+    conflicts (import, or the YAML, makes or removes such records). An implementation
+    file's own defaults count as removed only in the regions the workbook has."""
+    current = _part_records(cat)
+    problems: list[PartProblem] = []
+    for term, columns, sheet, records in part_tables(book, problems):
+        lang: Lang = "zh" if sheet.strip() == term.zh else "en"
+        fields = [c for c in columns if c.key not in _PART_PLACES]
+        seen: set[tuple[str, str, str]] = set()
+        for number, rec in records:
+            plan.rows += 1
+            code = str(rec.get("key" if term is SETTINGS else "code", ""))
+            key = (term.key, "" if term is SETTINGS else str(rec.get("file", "")), code)
+            place = Place(number, str(rec.get("region") or ""), code, None, sheet)
+            if key not in current:
+                plan.conflicts.append(Conflict(place, "part_new"))
+                continue
+            seen.add(key)
+            path, pointer, raw = current[key]
+            changed = [
+                c
+                for c in fields
+                if (c.key in rec) != (c.key in raw)
+                or (c.key in rec and cell_of(rec[c.key], c.kind) != cell_of(raw[c.key], c.kind))
+            ]
+            if not changed:
+                plan.unchanged += 1
+                continue
+            node = _at(files.tree(path), pointer)
+            for c in changed:
+                old = _part_cell(raw, c)
+                new = _part_cell(rec, c)
+                leaf = code.split(".")[1] if term is SETTINGS else c.key
+                if c.key in rec:
+                    _put(node, (leaf,), rec[c.key], null=True)
+                else:
+                    node.pop(leaf, None)
+                plan.edits.append(Edit(place, c.label(lang), old, new, False, path))
+        for key in sorted(k for k in current.keys() - seen if k[0] == term.key):
+            parts = key[1].split("/")
+            own = key[2] == DEFAULTS_KEY and not parts[-1].startswith("_defaults")
+            if own and len(parts) == 3 and parts[1] not in folders:
+                continue  # a region the workbook does not have (export --region)
+            place = Place(0, "", key[2], None, sheet)
+            plan.conflicts.append(Conflict(place, "part_gone"))
+    plan.problems.extend(
+        Problem(p.row, p.column, None, None, p.reason, p.skipped, not p.skipped, None, p.sheet)
+        for p in problems
+    )
 
 
 def preview(root: Path, plan: ApplyPlan, **diff_options: Any) -> DiffResult:

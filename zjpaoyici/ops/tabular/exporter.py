@@ -27,9 +27,11 @@ from typing import Any
 from zjpaoyici.catalogue.fields import fact_row, limit_value, text_value
 from zjpaoyici.catalogue.model import BasicMatter, Catalogue, Entry, Item
 from zjpaoyici.catalogue.resolve import resolve_region
+from zjpaoyici.catalogue.schemas import load_schema
 from zjpaoyici.files.resources import package_dir
 from zjpaoyici.ops.tabular.cells import unparse
 from zjpaoyici.ops.tabular.mapping import FieldSpec, MappingSpec
+from zjpaoyici.ops.tabular.parts import PartColumn, column_of
 
 DEFAULT_MAPPING = package_dir() / "mappings" / "export.yaml"
 # The sheet export writes the rows on (when the mapping names none): data, not a message.
@@ -85,13 +87,44 @@ def export_specs(mapping: MappingSpec) -> list[FieldSpec]:
     return specs
 
 
-def export_columns(specs: Iterable[FieldSpec]) -> list[tuple[str, int]]:
-    """Column titles and width hints (in characters) for the spreadsheet; the last
-    two, the stamp columns, are the ones to hide."""
+def export_columns(specs: Iterable[FieldSpec]) -> list[PartColumn]:
+    """The columns for the spreadsheet, each with its width hint (in characters, wide
+    enough for its Chinese title) and the validation of its field; the last two, the
+    stamp columns, are the ones to hide."""
+    defs = load_schema("implementation")["$defs"]
     return [
-        *((s.label, _WIDTHS.get(s.field, 12)) for s in specs),
-        *((c, 12) for c in STAMP_COLUMNS),
+        *(_validated(s, defs) for s in specs),
+        *(PartColumn(c, c, c, width=12) for c in STAMP_COLUMNS),
     ]
+
+
+def _field_schema(key: str, defs: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The implementation schema's definition of a column's field (online depth inside
+    ``online``), for its drop-down list or range."""
+    if key == "online_depth":
+        return dict(defs["online"]["properties"]["depth"])
+    return defs.get(key) if key in ("visits", "case_type", "type") else None
+
+
+def _validated(spec: FieldSpec, defs: Mapping[str, Any]) -> PartColumn:
+    choices: tuple[str, ...] | None = None
+    whole = None
+    schema = _field_schema(spec.field, defs)
+    if spec.parser == "bool":
+        choices = (spec.true_values[0], spec.false_values[0])
+    elif spec.parser == "enum" and spec.values:
+        choices = tuple(spec.values)
+    elif schema is not None:
+        col = column_of(spec.field, schema)
+        choices, whole = col.choices, col.whole
+    return PartColumn(
+        spec.label,
+        spec.label,
+        spec.label,
+        choices=choices,
+        whole=whole,
+        width=_WIDTHS.get(spec.field, 12),
+    )
 
 
 def row_cells(rec: Mapping[str, Any], specs: list[FieldSpec]) -> list[str | int | None]:

@@ -41,7 +41,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from zjpaoyici.catalogue.codes import TYPE_NAMES
 from zjpaoyici.catalogue.fields import FACT_FIELDS, IDENTIFIER_KEYS, LEVELS, SAME_STANDARD
 from zjpaoyici.catalogue.regions import UnknownProvince, province_regions
-from zjpaoyici.catalogue.schemas import header_for
+from zjpaoyici.catalogue.schemas import header_for, load_schema
 from zjpaoyici.files.atomic import umask, write_files
 from zjpaoyici.files.roundtrip import dump_text
 from zjpaoyici.i18n import Msg
@@ -54,6 +54,7 @@ from zjpaoyici.ops.tabular.mapping import (
     FieldSpec,
     MappingSpec,
 )
+from zjpaoyici.ops.tabular.parts import Parts, read_parts
 from zjpaoyici.ops.tabular.sources import (
     BadJson,
     SourceError,
@@ -78,6 +79,7 @@ class Problem:
     skipped: bool = True
     left_unknown: bool = False
     source: Path | None = None  # the file of the row, when an import reads several
+    sheet: str | None = None  # the workbook sheet, when not the entry sheet
 
 
 class ImportFailed(Exception):
@@ -480,12 +482,21 @@ class Importer:
 
     # laying out --------------------------------------------------------------------
 
-    def result(self) -> ImportResult:
+    def result(self, parts: Parts | None = None) -> ImportResult:
+        """The catalogue files, with the workbook's part sheets (bundles, defaults,
+        targets and scope) when it has them."""
+        parts = parts or Parts()
         mains = self._arrange_basics()
         files: dict[str, Any] = {}
         profile = self.mapping.profile
         origin = f"由 zjpaoyici import 生成（来源：{self.source_name}）"
         files["catalogue.yaml"] = self._manifest(origin)
+        manifest = files["catalogue.yaml"]
+        order = list(load_schema("catalogue")["properties"])
+        for part, values in parts.settings.items():  # in the schema's place
+            at = sum(1 for k in manifest if k in order and order.index(k) < order.index(part))
+            manifest.pop(part, None)
+            manifest.insert(at, part, _block(values))
         self._complete_regions()
         if self.regions:
             files["regions.yaml"] = self._regions_doc(origin)
@@ -513,12 +524,34 @@ class Importer:
                 doc["department"] = dept or "（未注明部门）"
                 if agency is not None:
                     doc["agency_uscc"] = DoubleQuotedScalarString(agency)
+                own = parts.file_defaults.get((region, dept))
+                if own:
+                    doc["defaults"] = yaml_node(own)
                 entries = sorted(
                     groups[(region, dept, agency)],
                     key=lambda e: (code_sort_key(profile, e.code), e.agency or ""),
                 )
                 doc["matters"] = _seq(self._entry_record(e) for e in entries)
                 files[f"implementations/{region}/{names[(dept, agency)]}.yaml"] = doc
+        for path, data in parts.defaults_files.items():
+            doc = _doc("defaults", origin)
+            doc["region"] = DoubleQuotedScalarString(data["region"])
+            if data.get("department"):
+                doc["department"] = data["department"]
+            if data.get("defaults"):
+                doc["defaults"] = yaml_node(data["defaults"])
+            doc["matters"] = _seq(yaml_node(m) for m in data["matters"])
+            files[path] = doc
+        for path, data in parts.bundle_files.items():
+            doc = _doc("bundle", origin)
+            doc["bundles"] = _seq(_block(b) for b in data["bundles"])
+            files[path] = doc
+        self.problems.extend(
+            Problem(
+                p.row, p.column, None, None, p.reason, p.skipped, not p.skipped, p.source, p.sheet
+            )
+            for p in parts.problems
+        )
         result = ImportResult(
             files={path: dump_text(doc) for path, doc in files.items()},
             problems=sorted(self.problems, key=self._problem_order),
@@ -993,7 +1026,10 @@ def import_rows(
         missing = _missing(mapping, lambda c: c in seen or root_key(c) in seen)
         if missing:
             raise MissingColumns(missing, sorted(seen))
-    return importer.result()
+    parts = Parts()
+    for path, _ in tables:
+        parts.merge(read_parts(path), path)
+    return importer.result(parts)
 
 
 def _sources_name(sources: Sequence[Path]) -> str:

@@ -148,7 +148,7 @@ def read_source(path: Path, fmt: SourceFormat, spec: SourceSpec) -> Table:
         if fmt == "csv":
             return _read_csv(path, spec)
         if fmt == "xlsx":
-            return _read_xlsx(path, spec)
+            return read_xlsx(path, spec)
         if fmt == "json":
             return _read_json(path, spec)
         return _read_jsonl(path)
@@ -222,9 +222,22 @@ def _date_styles(zf: zipfile.ZipFile) -> list[bool]:
     return out
 
 
-def _sheet_part(zf: zipfile.ZipFile, sheet: str | None, name: str) -> str:
+def _sheets(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
     book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-    sheets = [(s.get("name", ""), s.get(f"{_REL}id", "")) for s in book.iter(f"{_MAIN}sheet")]
+    return [(s.get("name", ""), s.get(f"{_REL}id", "")) for s in book.iter(f"{_MAIN}sheet")]
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The names of an xlsx workbook's sheets, in order."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return [name for name, _ in _sheets(zf)]
+    except (OSError, zipfile.BadZipFile, KeyError, ElementTree.ParseError):
+        return []  # the main sheet's reading reports an unreadable file
+
+
+def _sheet_part(zf: zipfile.ZipFile, sheet: str | None, name: str) -> str:
+    sheets = _sheets(zf)
     if not sheets:
         raise SourceError(Msg("src_no_sheet", file=name, sheet=sheet or "", names=()))
     if sheet is not None and sheet not in [n for n, _ in sheets]:
@@ -309,7 +322,8 @@ def _cell_value(c: Any, shared: list[str], dates: list[bool], from_excel: Any) -
     return number
 
 
-def _read_xlsx(path: Path, spec: SourceSpec) -> Table:
+def read_xlsx(path: Path, spec: SourceSpec) -> Table:
+    """One sheet of an xlsx workbook: rows under the header row, keyed by title."""
     it = _xlsx_rows(path, spec.sheet)
     header: list[str] = []
     for number, cells in enumerate(it, start=1):

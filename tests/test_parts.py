@@ -1,0 +1,388 @@
+"""Every catalogue part in the workbook: export writes bundles, region defaults, targets
+and scope on sheets of their own (Chinese or English headers, drop-down lists from the
+schemas, frozen headers), and import reads them back, so export → import → diff shows
+no change at all, on the sample and on a generated province."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from zjpaoyici.catalogue.load import load_catalogue
+from zjpaoyici.catalogue.schemas import load_schema
+from zjpaoyici.cli import diff_cmd, export_cmd, import_cmd  # noqa: F401  (registers them)
+from zjpaoyici.files.resources import sample_catalogue_dir
+from zjpaoyici.files.roundtrip import plain
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = sample_catalogue_dir()
+
+
+def _book(path: Path) -> Any:
+    from openpyxl import load_workbook
+
+    return load_workbook(path)
+
+
+def _records(ws: Any) -> list[dict[str, Any]]:
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:]]
+
+
+def _choices(ws: Any, column: str) -> list[str] | None:
+    """The drop-down list on a header's column, as written in the sheet."""
+    from openpyxl.utils import get_column_letter
+
+    letter = get_column_letter([c.value for c in ws[1]].index(column) + 1)
+    for dv in ws.data_validations.dataValidation:
+        if str(dv.sqref).startswith(f"{letter}2:"):
+            return str(dv.formula1).strip('"').split(",")
+    return None
+
+
+def test_every_part_has_its_sheet_with_schema_titles_and_lists(cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "目录.xlsx"
+    run = cli("export", str(SAMPLE), "-o", str(out), "--lang", "zh")
+    assert run.code == 0, run.output
+    wb = _book(out)
+    assert wb.sheetnames == ["目录", "一件事", "区划缺省", "目标与范围"]
+    assert all(ws.freeze_panes == "A2" for ws in wb)
+    cat = load_catalogue(SAMPLE)
+    bundle_schema = load_schema("bundle")["$defs"]["bundle"]["properties"]
+    bundles = wb["一件事"]
+    assert [c.value for c in bundles[1]] == ["文件", *(v["title"] for v in bundle_schema.values())]
+    assert [r["一件事编码"] for r in _records(bundles)] == [b.code for b in cat.bundles]
+    assert _choices(bundles, "生命周期") == bundle_schema["lifecycle"]["enum"]
+    # every _defaults file, and every file with its own defaults, is on the defaults sheet
+    files = {r["文件"] for r in _records(wb["区划缺省"])}
+    shipped = {p.relative_to(SAMPLE).as_posix() for p in SAMPLE.rglob("_defaults*.yaml")}
+    own = {
+        p.relative_to(SAMPLE).as_posix()
+        for p in (SAMPLE / "implementations").rglob("*.yaml")
+        if "\ndefaults:" in p.read_text(encoding="utf-8")
+    }
+    assert shipped and own and files == shipped | own
+    settings = {r["项目"]: r["值"] for r in _records(wb["目标与范围"])}
+    assert settings["targets.province"] == cat.manifest.targets["province"]  # type: ignore[union-attr]
+    assert settings["scope.exempt"] == "[]"
+    # drop-down lists on the entry sheet: from the schemas and the mapping's yes/no
+    impl = load_schema("implementation")["$defs"]
+    main = wb["目录"]
+    assert _choices(main, "办件类型") == [v for v in impl["case_type"]["enum"] if v]
+    depth = impl["online"]["properties"]["depth"]
+    assert _choices(main, "网办深度") == [str(n) for n in range(depth["maximum"] + 1)]
+    assert _choices(main, "到办事现场次数") == [
+        str(n) for n in range(impl["visits"]["maximum"] + 1)
+    ]
+    assert _choices(main, "快递送达") == ["是", "否"]
+    assert _choices(main, "事项名称") is None
+    # widths fit the Chinese titles (two columns per character)
+    width = main.column_dimensions["G"].width
+    assert main["G1"].value == "实施机构统一社会信用代码" and width >= 2 * 12
+
+
+def test_english_sheet_names_and_headers(cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "book.xlsx"
+    assert cli("export", str(SAMPLE), "-o", str(out), "--lang", "en").code == 0
+    wb = _book(out)
+    assert wb.sheetnames[1:] == ["Bundles", "Region defaults", "Targets and scope"]
+    assert [c.value for c in wb["Bundles"][1]][:3] == ["file", "bundle code", "bundle name"]
+
+
+def _round_trip(cli: Any, root: Path, tmp_path: Path, lang: str) -> Path:
+    book = tmp_path / f"{lang}.xlsx"
+    assert cli("export", str(root), "-o", str(book), "--lang", lang).code == 0
+    back = tmp_path / f"back-{lang}"
+    run = cli("import", str(book), "-m", "export", "-o", str(back))
+    assert run.code == 0, run.output
+    return back
+
+
+def _parts(root: Path) -> dict[str, Any]:
+    """The parts import used to lose: bundles, targets, scope, every _defaults file."""
+    cat = load_catalogue(root)
+    assert cat.manifest is not None
+    return {
+        "bundles": [plain(b.src.doc.data["bundles"][b.src.pointer[1]]) for b in cat.bundles],
+        "targets": cat.manifest.targets,
+        "scope": (cat.manifest.scope_types, cat.manifest.exempt),
+        "defaults": {
+            f.doc.path.relative_to(root).as_posix(): (f.defaults, [plain(e) for e, _ in f.entries])
+            for f in cat.defaults_files()
+        },
+    }
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_export_import_diff_shows_no_change_on_the_sample(
+    cli: Any, tmp_path: Path, lang: str
+) -> None:
+    back = _round_trip(cli, SAMPLE, tmp_path, lang)
+    run = cli("diff", str(SAMPLE), str(back), "--fail-on", "any")
+    assert run.code == 0, run.output
+    assert "No changes." in run.stdout
+    assert _parts(back) == _parts(SAMPLE)
+    assert cli("validate", str(back)).code == 0
+    assert cli("fmt", "--check", str(back)).code == 0
+
+
+def test_export_import_diff_shows_no_change_on_a_generated_province(
+    cli: Any, tmp_path: Path
+) -> None:
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from gen_province import generate
+
+    root = tmp_path / "gen"
+    generate(root, cities=1, counties_per_city=1)
+    back = _round_trip(cli, root, tmp_path, "zh")
+    run = cli("diff", str(root), str(back), "--fail-on", "any")
+    assert run.code == 0, run.output
+    assert "No changes." in run.stdout
+    parts = _parts(root)
+    assert parts["bundles"] and parts["defaults"]
+    assert _parts(back) == parts
+
+
+def test_a_bad_cell_on_a_part_sheet_is_named_by_sheet_row_and_column(
+    cli: Any, tmp_path: Path
+) -> None:
+    book = tmp_path / "b.xlsx"
+    assert cli("export", str(SAMPLE), "-o", str(book), "--lang", "zh").code == 0
+    wb = _book(book)
+    ws = wb["一件事"]
+    header = [c.value for c in ws[1]]
+    ws.cell(3, header.index("到办事现场次数") + 1).value = "三次"
+    ws.cell(4, header.index("统一申请材料") + 1).value = "[{name: 表, required: true"
+    wb.save(book)
+    run = cli("import", str(book), "-m", "export", "-o", str(tmp_path / "back"), "--lang", "zh")
+    assert run.code == 1
+    assert "工作表「一件事」第 3 行 [到办事现场次数]" in run.stderr
+    assert "工作表「一件事」第 4 行 [统一申请材料]" in run.stderr
+    # the rest is written: the bundle keeps its other fields
+    text = (tmp_path / "back" / "bundles" / "enterprise.yaml").read_text(encoding="utf-8")
+    assert "YJS-QY-002" in text
+
+
+def test_a_workbook_without_part_sheets_still_imports(cli: Any, tmp_path: Path) -> None:
+    """A csv export (one table) has no part sheets: import is as before."""
+    out = tmp_path / "t.csv"
+    assert cli("export", str(SAMPLE), "-o", str(out)).code == 0
+    back = tmp_path / "back"
+    assert cli("import", str(out), "-m", "export", "-o", str(back)).code == 0
+    assert not (back / "bundles").exists()
+    shutil.rmtree(back)
+
+
+def _lines(root: Path, before: dict[str, str]) -> dict[str, tuple[list[str], list[str]]]:
+    """Per changed file: the lines gone and the lines new (as a diff would show them)."""
+    out = {}
+    for path in sorted(root.rglob("*.yaml")):
+        rel = path.relative_to(root).as_posix()
+        now = path.read_text(encoding="utf-8")
+        if now != before[rel]:
+            diff = list(difflib.ndiff(before[rel].splitlines(), now.splitlines()))
+            out[rel] = ([x[2:] for x in diff if x[0] == "-"], [x[2:] for x in diff if x[0] == "+"])
+    return out
+
+
+@pytest.mark.parametrize("via", ["openpyxl", "libreoffice"])
+def test_apply_writes_part_sheet_edits_where_they_live(cli: Any, tmp_path: Path, via: str) -> None:
+    """Edits on the bundle, defaults and settings sheets (English headers, and through a
+    workbook LibreOffice really saved) change exactly those values in their own files;
+    a new and a removed part row are conflicts, never silently dropped."""
+    from tests.test_apply import Book, _saved
+
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    before = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")}
+    book_path = tmp_path / "book.xlsx"
+    assert cli("export", str(root), "-o", str(book_path), "--lang", "en").code == 0
+    book = Book(book_path)
+    wb = book.wb
+    ws = wb["Bundles"]
+    head = [c.value for c in ws[1]]
+    ws.cell(2, head.index("on-site visits") + 1).value = 1
+    ws.append(["bundles/enterprise.yaml", "YJS-QY-099", "A new bundle"])
+    ws = wb["Region defaults"]
+    head = [c.value for c in ws[1]]
+    col = {name: head.index(name) + 1 for name in ("file", "matter code", "reach", "case type")}
+    col["express"] = head.index("express delivery") + 1
+    gone = None
+    for r in range(2, ws.max_row + 1):
+        file, code = ws.cell(r, col["file"]).value, ws.cell(r, col["matter code"]).value
+        if (file, code) == ("implementations/330100/_defaults.yaml", "公共服务-00768-000"):
+            ws.cell(r, col["reach"]).value = "全省通办"
+        if (file, code) == ("implementations/330200/zrzy.yaml", "defaults"):
+            ws.cell(r, col["express"]).value = None
+            ws.cell(r, col["case type"]).value = "即办件"
+        if (file, code) == ("implementations/330100/_defaults.yaml", "许可-00808-001"):
+            gone = r
+    assert gone is not None
+    ws.delete_rows(gone)
+    wb["Targets and scope"].cell(2, 3).value = 0.95
+    _saved(book, book_path, via)
+    run = cli("apply", str(book_path), str(root), "--write")
+    assert run.code == 1  # the two conflicts
+    assert (
+        "sheet 'Bundles' row 15  YJS-QY-099  no record in the YAML matches this row" in run.stdout
+    )
+    assert "许可-00808-001  this record was removed from the sheet" in run.stdout
+    assert (
+        "sheet 'Region defaults' row" in run.stdout and "reach: 全市通办 → 全省通办" in run.stdout
+    )
+    assert _lines(root, before) == {
+        "bundles/enterprise.yaml": (["    visits: 0"], ["    visits: 1"]),
+        "catalogue.yaml": (["  province: 0.90"], ["  province: 0.95"]),
+        "implementations/330100/_defaults.yaml": (["    reach: 全市通办"], ["    reach: 全省通办"]),
+        "implementations/330200/zrzy.yaml": (
+            ["  case_type: 承诺件", "  express: true"],
+            ["  case_type: 即办件"],
+        ),
+    }
+
+
+def _edit_inherited(book_path: Path, edits: dict[str, dict[str, Any]]) -> None:
+    """Set cells of entry rows (region → {column: value}) of 许可-01101-001."""
+    wb = _book(book_path)
+    ws = wb["目录"]
+    head = [c.value for c in ws[1]]
+    for r in range(2, ws.max_row + 1):
+        cells = {h: ws.cell(r, i + 1) for i, h in enumerate(head)}
+        region = cells["区划代码"].value
+        if cells["事项编码"].value == "许可-01101-001" and not cells["办理项编码"].value:
+            for column, value in edits.get(region, {}).items():
+                cells[column].value = value
+    wb.save(book_path)
+
+
+def test_to_source_writes_an_inherited_edit_to_its_layer(cli: Any, tmp_path: Path) -> None:
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    before = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")}
+    book = tmp_path / "book.xlsx"
+    assert cli("export", str(root), "-o", str(book), "--lang", "zh").code == 0
+    # 网办深度 comes from the province's _defaults-zrzy.yaml, 办件类型 from the file's defaults
+    _edit_inherited(book, {"330200": {"网办深度": 3, "办件类型": "即办件"}})
+    inheriting = sorted(
+        e.region
+        for e in _entries(load_catalogue(root), "许可-01101-001")
+        if e.origin("online", "depth").doc.path.name == "_defaults-zrzy.yaml"
+    )
+    assert len(inheriting) >= 5
+    run = cli("apply", str(book), str(root), "--to-source", "--write")
+    assert run.code == 0, run.output
+    assert "--to-source: changed in the shared layer" in run.stdout
+    for region in inheriting:  # the preview lists every region the shared change reaches
+        assert f"\n{region} " in run.stdout, region
+    assert _lines(root, before) == {
+        "implementations/330000/_defaults-zrzy.yaml": (
+            ["    online: {depth: 4, mobile: true}"],
+            ["    online: {depth: 3, mobile: true}"],
+        ),
+        "implementations/330200/zrzy.yaml": (["  case_type: 承诺件"], ["  case_type: 即办件"]),
+    }
+
+
+def test_without_to_source_the_entry_gets_its_own_value(cli: Any, tmp_path: Path) -> None:
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    shared = root / "implementations" / "330000" / "_defaults-zrzy.yaml"
+    text = shared.read_text("utf-8")
+    book = tmp_path / "book.xlsx"
+    assert cli("export", str(root), "-o", str(book), "--lang", "zh").code == 0
+    _edit_inherited(book, {"330200": {"网办深度": 3}})
+    run = cli("apply", str(book), str(root), "--write")
+    assert run.code == 0, run.output
+    assert shared.read_text("utf-8") == text
+    assert "depth: 3" in (root / "implementations" / "330200" / "zrzy.yaml").read_text("utf-8")
+
+
+def test_to_source_two_rows_two_values_is_a_conflict(cli: Any, tmp_path: Path) -> None:
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    book = tmp_path / "book.xlsx"
+    assert cli("export", str(root), "-o", str(book), "--lang", "zh").code == 0
+    regions = sorted(e.region for e in _entries(load_catalogue(root), "许可-01101-001"))[:2]
+    _edit_inherited(book, {regions[0]: {"网办深度": 3}, regions[1]: {"网办深度": 2}})
+    run = cli("apply", str(book), str(root), "--to-source")
+    assert run.code == 1
+    assert "another row already set this shared value to something else" in run.stdout
+
+
+def _entries(cat: Any, code: str) -> list[Any]:
+    from zjpaoyici.catalogue.resolve import resolve_region
+
+    return [e for f in cat.region_folders() for e in resolve_region(cat, f) if e.code == code]
+
+
+def test_new_item_of_a_new_entry_and_a_basic_edit_named_by_column(cli: Any, tmp_path: Path) -> None:
+    """A new entry and a new item of it in the same workbook are both added; an edit of
+    a basic-matter row is a conflict naming row and column with its three values."""
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    book = tmp_path / "book.xlsx"
+    assert cli("export", str(root), "-o", str(book), "--lang", "zh").code == 0
+    wb = _book(book)
+    ws = wb["目录"]
+    head = [c.value for c in ws[1]]
+    col = {h: i for i, h in enumerate(head)}
+    basic_row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value is None)
+    old_name = ws.cell(basic_row, col["事项名称"] + 1).value
+    ws.cell(basic_row, col["事项名称"] + 1).value = old_name + "（改）"
+    code = "许可-01101-001"
+    # the matter in a region that does not implement it yet, then an item of it
+    cat = load_catalogue(root)
+    have = {e.region for e in _entries(cat, code)}
+    region, department, uscc = next(
+        (folder, f.department, f.agency_uscc)
+        for folder in cat.region_folders()
+        for f in cat.impl_files.get(folder, [])
+        if folder not in have and f.kind == "implementation" and f.department
+    )
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    # a row as export writes one: the matter's columns from a row of the code, the
+    # region's from a row of the region, the rest blank (no stamp: a new row)
+    matter = next(r for r in rows if r[col["事项编码"]] == code and r[col["区划代码"]])
+    place = next(r for r in rows if r[col["区划代码"]] == region)
+    own = {"部门", "实施主体", "实施机构统一社会信用代码", "实施编码", "办理项编码", "办理项名称"}
+    new = [
+        p if h in ("区划代码", "区划名称", "区划层级", "上级区划代码") else None if h in own else m
+        for h, m, p in zip(head, matter, place, strict=True)
+    ]
+    new[col["部门"]] = department
+    new[col["实施机构统一社会信用代码"]] = uscc
+    new[-2:] = [None, None]
+    for key, value in {"到办事现场次数": 0, "承诺办结时限": "3个工作日"}.items():
+        new[col[key]] = value
+    item = list(new)
+    item[col["办理项编码"]] = cat.profile.item_full_code(code, "01")
+    item[col["办理项名称"]] = "新办理项"
+    ws.append(new)
+    ws.append(item)
+    wb.save(book)
+    run = cli("apply", str(book), str(root), "--write", "--delete")  # the new rows stay
+    assert run.code == 1  # the basic edit
+    assert f"row {basic_row}" in run.stdout and "apply does not write edits of basic" in run.stdout
+    assert f"{old_name}（改）" in run.stdout
+    assert run.stdout.count("  + ") == 2, run.stdout
+    added = [e for e in _entries(load_catalogue(root), code) if e.region == region]
+    assert len(added) == 1 and [i.name for i in added[0].items] == ["新办理项"]
+    assert added[0].facts.visits == 0
+
+
+def test_a_region_export_applied_unedited_changes_nothing(cli: Any, tmp_path: Path) -> None:
+    """Other regions' file defaults are not on a one-region workbook: not 'removed'."""
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    before = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")}
+    book = tmp_path / "r.xlsx"
+    assert cli("export", str(root), "--region", "330106", "-o", str(book)).code == 0
+    run = cli("apply", str(book), str(root), "--write", "--delete")
+    assert run.code == 0, run.output
+    assert " 0 conflicts" in run.stdout and "Nothing to write." in run.output
+    assert _lines(root, before) == {}

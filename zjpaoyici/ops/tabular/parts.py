@@ -1,0 +1,472 @@
+"""The catalogue parts besides entries, as workbook sheets and back.
+
+``export --format xlsx`` writes, after the entry sheet, one sheet per part: bundles
+(``bundles/*.yaml``), region defaults (the province's and cities' ``_defaults*.yaml`` and
+each implementation file's ``defaults``), and targets and scope (``catalogue.yaml``).
+``import`` reads them back into the same files, so export → import loses nothing.
+
+Columns are titled with the schemas' titles (Chinese, or English with ``--lang en``);
+either language is read back. A cell holds a number, 是/否, text, or, for a list or
+map, the value as one line of YAML flow text (``{days: 5, unit: working}``); ``null`` is
+an explicit null (a cancelled inherited value), a blank cell is no value.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from zjpaoyici.catalogue.fields import (
+    BUNDLES,
+    DEFAULTS,
+    FIELD,
+    PART_FILE,
+    PART_KEY,
+    PART_TITLE,
+    PART_VALUE,
+    SETTINGS,
+    Term,
+)
+from zjpaoyici.catalogue.model import Catalogue, ImplFile
+from zjpaoyici.catalogue.schemas import load_schema
+from zjpaoyici.i18n import Bi, Lang, Msg
+from zjpaoyici.ops.tabular.mapping import FALSE_VALUES, TRUE_VALUES, SourceSpec
+from zjpaoyici.ops.tabular.sources import read_xlsx, sheet_names
+
+Kind = Literal["text", "int", "bool", "yaml"]
+Cell = str | int | float | None
+# In the code column of the defaults sheet: the row is the file's own ``defaults``.
+DEFAULTS_KEY = "defaults"
+
+
+@dataclass(frozen=True, slots=True)
+class PartColumn(Term):
+    """A column of a part sheet: key, labels, cell kind, and a validation (a list of
+    choices or a whole-number range) taken from the schema."""
+
+    kind: Kind = "text"
+    choices: tuple[str, ...] | None = None
+    whole: tuple[int, int] | None = None
+    width: int = 12  # a hint in characters; the writer widens it to fit the title
+
+
+def _kind(schema: Mapping[str, Any]) -> Kind:
+    types = schema.get("type")
+    types = set(types) if isinstance(types, list) else {types}
+    if types & {"object", "array"}:
+        return "yaml"
+    if "integer" in types:
+        return "int"
+    if "boolean" in types:
+        return "bool"
+    return "text"
+
+
+def column_of(key: str, schema: Mapping[str, Any], kind: Kind | None = None) -> PartColumn:
+    """A column for a schema property: its titles, kind and validation."""
+    kind = kind or _kind(schema)
+    enum = [v for v in schema.get("enum") or [] if isinstance(v, str)]
+    choices = tuple(enum) or ((TRUE_VALUES[0], FALSE_VALUES[0]) if kind == "bool" else None)
+    whole = None
+    if kind == "int" and "maximum" in schema:
+        low, high = int(schema.get("minimum", 0)), int(schema["maximum"])
+        if high - low <= 20:  # a short range: a drop-down list of its numbers
+            choices = tuple(str(n) for n in range(low, high + 1))
+        else:
+            whole = (low, high)
+    title = str(schema.get("title", key))
+    width = {"yaml": 40, "text": 24}.get(kind, 8)
+    return PartColumn(key, title, str(schema.get("x-title-en", title)), kind, choices, whole, width)
+
+
+def _plain(term: Term) -> PartColumn:
+    return PartColumn(term.key, term.zh, term.en, width=24)
+
+
+def bundle_columns() -> list[PartColumn]:
+    """The bundle sheet: the file, then every property of a bundle in schema order."""
+    schema = load_schema("bundle")["$defs"]["bundle"]["properties"]
+    return [_plain(PART_FILE), *(column_of(k, v) for k, v in schema.items())]
+
+
+def defaults_columns() -> list[PartColumn]:
+    """The defaults sheet: the file, its region and department, the matter code (or
+    ``defaults`` for the file's own defaults), then every field an entry may set."""
+    impl = load_schema("implementation")
+    defs = impl["$defs"]
+    top = impl["properties"]
+    out = [
+        _plain(PART_FILE),
+        column_of("region", top["region"]),
+        column_of("department", top["department"]),
+    ]
+    for key in defs["entry"]["properties"]:
+        schema = defs.get(key, {})
+        kind: Kind | None = None
+        if key in FIELD:  # the vocabulary's type wins (a limit or map is YAML text)
+            kind = {"int": "int", "bool": "bool", "text": "text"}.get(FIELD[key].type, "yaml")  # type: ignore[assignment]
+        out.append(column_of(key, schema, kind))
+    return out
+
+
+def settings_columns() -> list[PartColumn]:
+    return [
+        _plain(PART_KEY),
+        _plain(PART_TITLE),
+        PartColumn(PART_VALUE.key, PART_VALUE.zh, PART_VALUE.en, "yaml", width=60),
+    ]
+
+
+def settings_schema() -> dict[str, Mapping[str, Any]]:
+    """``targets.province`` … and ``scope.types``, ``scope.exempt``: each setting's schema."""
+    props = load_schema("catalogue")["properties"]
+    return {
+        f"{part}.{key}": sub
+        for part in ("targets", "scope")
+        for key, sub in props[part]["properties"].items()
+    }
+
+
+# --- cells -----------------------------------------------------------------------------
+
+
+def _flow_yaml() -> YAML:
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = True
+    yaml.width = 1 << 20
+    yaml.allow_unicode = True
+    yaml.representer.sort_base_mapping_type_on_output = False
+    return yaml
+
+
+_FLOW = _flow_yaml()
+
+
+def cell_of(value: Any, kind: Kind) -> Cell:
+    """A value as a cell of ``kind`` (see the module's docstring)."""
+    if value is None:
+        return "null"
+    if kind == "bool" and isinstance(value, bool):
+        return TRUE_VALUES[0] if value else FALSE_VALUES[0]
+    if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if kind == "text" and isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return value
+    out = io.StringIO()  # anything else (a list, a map, a value of an odd type): YAML
+    _FLOW.dump(value, out)
+    return out.getvalue().strip()
+
+
+class CellError(ValueError):
+    """A part sheet's cell that cannot be read: the reason (a message)."""
+
+    def __init__(self, reason: Msg) -> None:
+        super().__init__(reason.get("en"))
+        self.reason = reason
+
+
+def value_of(cell: Any, kind: Kind) -> Any:
+    """The value a cell holds (the inverse of :func:`cell_of`)."""
+    if isinstance(cell, str):
+        cell = cell.strip()
+        if cell == "null":
+            return None
+    if kind == "text":
+        return cell if isinstance(cell, str) else str(cell)
+    if kind == "bool":
+        if isinstance(cell, bool):
+            return cell
+        text = str(cell).upper()
+        if text in {v.upper() for v in TRUE_VALUES}:
+            return True
+        if text in {v.upper() for v in FALSE_VALUES}:
+            return False
+        raise CellError(Msg("cell_expected_yes_no", shown=f"{TRUE_VALUES[0]}/{FALSE_VALUES[0]}"))
+    if kind == "int":
+        if isinstance(cell, float) and cell.is_integer():
+            return int(cell)
+        if isinstance(cell, int) and not isinstance(cell, bool):
+            return cell
+        if isinstance(cell, str) and cell.isdigit():
+            return int(cell)
+        raise CellError(Msg("cell_int_expected"))
+    if not isinstance(cell, str):
+        return cell
+    try:
+        return _FLOW.load(cell)
+    except YAMLError as exc:
+        raise CellError(Msg("parts_bad_yaml", reason=str(exc).splitlines()[0])) from None
+
+
+# --- export ----------------------------------------------------------------------------
+
+
+def relative_name(cat: Catalogue, path: Any) -> str:
+    try:
+        return PurePosixPath(path.relative_to(cat.root)).as_posix()
+    except ValueError:
+        return PurePosixPath(path).name
+
+
+def bundle_rows(cat: Catalogue, columns: list[PartColumn]) -> Iterator[list[Cell]]:
+    """One row per bundle, as written in its file."""
+    for bundle in cat.bundles:
+        raw = bundle.src.doc.data
+        for key in bundle.src.pointer:
+            raw = raw[key]
+        yield _row(raw, columns, relative_name(cat, bundle.src.doc.path))
+
+
+def _row(raw: Mapping[str, Any], columns: list[PartColumn], file: str) -> list[Cell]:
+    row: list[Cell] = [file]
+    for col in columns[1:]:
+        row.append(cell_of(raw[col.key], col.kind) if col.key in raw else None)
+    return row
+
+
+def impl_defaults_rows(
+    cat: Catalogue, impl: ImplFile, columns: list[PartColumn]
+) -> list[list[Cell]]:
+    """The rows of one implementation or defaults file: its own ``defaults``, then
+    (for a ``_defaults`` file) each matter."""
+    file = relative_name(cat, impl.doc.path)
+    head = {"region": impl.region, "department": impl.department}
+    rows = []
+    if impl.defaults:
+        rows.append(_row({**head, **impl.defaults, "code": DEFAULTS_KEY}, columns, file))
+    if impl.kind == "defaults":
+        rows.extend(_row({**head, **raw}, columns, file) for raw, _ in impl.entries)
+    return rows
+
+
+def settings_rows(cat: Catalogue, lang: Lang) -> Iterator[list[Cell]]:
+    """``targets.<level>`` and ``scope.<key>``, as the manifest writes them."""
+    manifest = cat.manifest
+    if manifest is None:
+        return
+    data = manifest.src.doc.data
+    for name, schema in settings_schema().items():
+        part, key = name.split(".")
+        given = data.get(part) if isinstance(data, Mapping) else None
+        if isinstance(given, Mapping) and key in given:
+            title = Bi(str(schema.get("title")), str(schema.get("x-title-en"))).get(lang)
+            yield [name, title, cell_of(given[key], "yaml")]
+
+
+class FileDefaults:
+    """Implementation files' own ``defaults``, collected while export streams the regions
+    (each region's files are loaded only during its turn)."""
+
+    def __init__(self, cat: Catalogue) -> None:
+        self.cat = cat
+        self.columns = defaults_columns()
+        self.rows: list[list[Cell]] = []
+
+    def watch(self, folders: Iterable[str]) -> Iterator[str]:
+        """``folders`` passed through, noting the loaded files' defaults on the way."""
+        for folder in folders:
+            for impl in self.cat.region_files(folder):
+                self.rows.extend(impl_defaults_rows(self.cat, impl, self.columns))
+            yield folder
+
+    def all_rows(self) -> Iterator[list[Cell]]:
+        """The ``_defaults`` files' rows, then the files' own defaults (complete once
+        the entry sheet is written)."""
+        for impl in self.cat.defaults_files():
+            yield from impl_defaults_rows(self.cat, impl, self.columns)
+        yield from self.rows
+
+
+def part_sheets(
+    cat: Catalogue, lang: Lang, defaults: FileDefaults
+) -> list[tuple[str, list[PartColumn], Iterable[list[Cell]]]]:
+    """The part sheets export writes after the entry sheet: name, columns, rows."""
+    bundles = bundle_columns()
+    return [
+        (BUNDLES.label(lang), bundles, bundle_rows(cat, bundles)),
+        (DEFAULTS.label(lang), defaults.columns, defaults.all_rows()),
+        (SETTINGS.label(lang), settings_columns(), settings_rows(cat, lang)),
+    ]
+
+
+# --- import ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class PartProblem:
+    """A part sheet's cell that could not be read: sheet, row, column and why."""
+
+    sheet: str
+    row: int
+    column: str
+    reason: Msg
+    skipped: bool = False  # the row left out (else only the cell)
+    source: Path | None = None
+
+
+@dataclass(slots=True)
+class Parts:
+    """What the part sheets say: bundle files and defaults files (relative path →
+    data), implementation files' own defaults by (region, department), manifest settings."""
+
+    bundle_files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    defaults_files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    file_defaults: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    problems: list[PartProblem] = field(default_factory=list)
+    sheets: int = 0
+
+    def merge(self, other: Parts, source: Path) -> None:
+        """Add the parts of another file of the same export."""
+        for path, doc in other.bundle_files.items():
+            self.bundle_files.setdefault(path, {"bundles": []})["bundles"].extend(doc["bundles"])
+        self.defaults_files.update(other.defaults_files)
+        self.file_defaults.update(other.file_defaults)
+        for part, values in other.settings.items():
+            self.settings.setdefault(part, {}).update(values)
+        self.problems.extend(replace(p, source=source) for p in other.problems)
+        self.sheets += other.sheets
+
+
+def find_sheet(names: Iterable[str], term: Term) -> str | None:
+    """The sheet of a part, under its Chinese or English name."""
+    wanted = {term.zh, term.en.casefold()}
+    return next((n for n in names if n.strip() in wanted or n.strip().casefold() in wanted), None)
+
+
+def _columns_by_title(columns: list[PartColumn]) -> dict[str, PartColumn]:
+    out = {}
+    for col in columns:
+        out[col.zh] = col
+        out[col.en.casefold()] = col
+    return out
+
+
+def read_records(
+    sheet: str,
+    rows: Iterable[tuple[int, Mapping[str, Any]]],
+    columns: list[PartColumn],
+    problems: list[PartProblem],
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each row of a part sheet as a field-keyed record; cells that cannot be read are
+    reported (sheet, row, column) and left out; unknown columns are ignored."""
+    titles = _columns_by_title(columns)
+    for number, record in rows:
+        out: dict[str, Any] = {}
+        for title, cell in record.items():
+            col = titles.get(title.strip()) or titles.get(title.strip().casefold())
+            if col is None or cell is None or (isinstance(cell, str) and not cell.strip()):
+                continue
+            try:
+                out[col.key] = value_of(cell, col.kind)
+            except CellError as exc:
+                problems.append(PartProblem(sheet, number, title, exc.reason))
+        if out:
+            yield number, out
+
+
+def collect_bundles(
+    parts: Parts, sheet: str, records: Iterable[tuple[int, dict[str, Any]]]
+) -> None:
+    for number, rec in records:
+        file = str(rec.pop("file", "") or "bundles.yaml")
+        if "code" not in rec:
+            parts.problems.append(
+                PartProblem(sheet, number, BUNDLES.zh, Msg("parts_no_code"), skipped=True)
+            )
+            continue
+        path = _under("bundles", file)
+        doc = parts.bundle_files.setdefault(path, {"bundles": []})
+        doc["bundles"].append(rec)
+
+
+def collect_defaults(
+    parts: Parts, sheet: str, records: Iterable[tuple[int, dict[str, Any]]]
+) -> None:
+    for number, rec in records:
+        file = str(rec.pop("file", "") or "")
+        region = rec.pop("region", None)
+        department = rec.pop("department", None)
+        code = rec.get("code")
+        if not isinstance(region, str) or not code:
+            parts.problems.append(
+                PartProblem(sheet, number, sheet, Msg("parts_no_code"), skipped=True)
+            )
+            continue
+        name = PurePosixPath(file).name
+        if code == DEFAULTS_KEY:
+            rec.pop("code")
+        if name.startswith("_defaults"):
+            doc = parts.defaults_files.setdefault(
+                f"implementations/{region}/{name}",
+                {"region": region, "department": department, "matters": []},
+            )
+            if code == DEFAULTS_KEY:
+                doc["defaults"] = rec
+            else:
+                doc["matters"].append(rec)
+        elif code == DEFAULTS_KEY and isinstance(department, str):
+            parts.file_defaults[(region, department)] = rec
+
+
+def collect_settings(
+    parts: Parts, sheet: str, records: Iterable[tuple[int, dict[str, Any]]]
+) -> None:
+    known = settings_schema()
+    for number, rec in records:
+        name = str(rec.get("key", "")).strip()
+        if name not in known:
+            parts.problems.append(
+                PartProblem(
+                    sheet, number, PART_KEY.zh, Msg("parts_unknown_setting", key=name), skipped=True
+                )
+            )
+            continue
+        part, key = name.split(".")
+        if "value" in rec:
+            parts.settings.setdefault(part, {})[key] = rec["value"]
+
+
+def _under(folder: str, file: str) -> str:
+    """A file named in a sheet, kept inside ``folder`` (only its base name is used)."""
+    name = PurePosixPath(file.replace("\\", "/")).name or "bundles.yaml"
+    if not name.endswith((".yaml", ".yml")):
+        name += ".yaml"
+    return f"{folder}/{name}"
+
+
+def part_tables(
+    path: Path, problems: list[PartProblem]
+) -> Iterator[tuple[Term, list[PartColumn], str, Iterator[tuple[int, dict[str, Any]]]]]:
+    """The part sheets an xlsx workbook has (none in a csv or json file): each part,
+    its columns, the sheet's name and its records (unreadable cells go to ``problems``)."""
+    if path.suffix.lower() != ".xlsx":
+        return
+    names = sheet_names(path)
+    for term, columns in (
+        (BUNDLES, bundle_columns()),
+        (DEFAULTS, defaults_columns()),
+        (SETTINGS, settings_columns()),
+    ):
+        sheet = find_sheet(names, term)
+        if sheet is not None:
+            table = read_xlsx(path, SourceSpec(sheet=sheet))
+            yield term, columns, sheet, read_records(sheet, table.rows, columns, problems)
+
+
+def read_parts(path: Path) -> Parts:
+    """What the part sheets of a workbook say, laid out as files."""
+    parts = Parts()
+    collect = {BUNDLES.key: collect_bundles, DEFAULTS.key: collect_defaults}
+    for term, _, sheet, records in part_tables(path, parts.problems):
+        parts.sheets += 1
+        collect.get(term.key, collect_settings)(parts, sheet, records)
+    return parts
