@@ -339,6 +339,14 @@ def test_duckdb_and_spark_give_identical_results(
     assert duck.pop("engine") == "duckdb" and spark.pop("engine") == "spark"
     assert duck["overall"]["cases"] == truth["records"] >= 0.98 * RECORDS
     assert duck == spark
+    # report --cases runs the same analysis on either engine
+    common = ("report", str(REPO / "catalog"), "--format", "json", "--cases", str(out))
+    common += ("--cases-mapping", str(out / "mapping.yaml"))
+    volumes = [
+        json.loads(cli(*common, "--cases-engine", name).stdout)["case_volume"]
+        for name in ("duckdb", "spark")
+    ]
+    assert volumes[0] == volumes[1] == duck["volume_share"]
 
 
 def test_report_gives_the_volume_share_as_promised_and_as_handled(

@@ -9,6 +9,12 @@ from typing import Annotated
 import typer
 
 from zjpaoyici.catalogue.paths import display_path, find_root
+from zjpaoyici.cli.case_options import (
+    DEFAULT_ENGINE,
+    ENGINE_HELP,
+    EngineChoice,
+    SparkMasterOption,
+)
 from zjpaoyici.cli.common import (
     DirectoryOption,
     IgnoreOption,
@@ -46,9 +52,8 @@ from zjpaoyici.rules.registry import FAMILIES, SelectionError
 from zjpaoyici.rules.ruleset import REGISTRY, selected_rules
 
 Format = StrEnum("Format", [(name, name) for name in CASES])  # type: ignore[misc]
-EngineChoice = StrEnum("EngineChoice", [(name, name) for name in ENGINES])  # type: ignore[misc]
 By = StrEnum("By", [(name, name) for name in GROUPS])  # type: ignore[misc]
-DEFAULT_FORMAT, DEFAULT_BY, DEFAULT_ENGINE = Format("text"), By("level"), EngineChoice("duckdb")
+DEFAULT_FORMAT, DEFAULT_BY = Format("text"), By("level")
 
 EXAMPLES = tr(
     """
@@ -112,27 +117,8 @@ def cases(
             "--by", help=tr("Group the figures by level, region, department or type.", "分组方式。")
         ),
     ] = DEFAULT_BY,
-    engine: Annotated[
-        EngineChoice,
-        typer.Option(
-            "--engine",
-            help=tr(
-                "DuckDB (embedded, default) or Spark (local session or cluster).",
-                "计算引擎：duckdb（内嵌，默认）或 spark（本机或集群）。",
-            ),
-        ),
-    ] = DEFAULT_ENGINE,
-    spark_master: Annotated[
-        str | None,
-        typer.Option(
-            "--spark-master",
-            metavar="URL",
-            help=tr(
-                "Spark master for --engine spark (default: local[2]).",
-                "spark 集群地址（默认 local[2]，即本机两个核）。",
-            ),
-        ),
-    ] = None,
+    engine: Annotated[EngineChoice, typer.Option("--engine", help=ENGINE_HELP)] = DEFAULT_ENGINE,
+    spark_master: SparkMasterOption = None,
     tolerance: Annotated[
         float,
         typer.Option(

@@ -10,6 +10,12 @@ import typer
 from rich.text import Text
 
 from zjpaoyici.catalogue.paths import display_path
+from zjpaoyici.cli.case_options import (
+    DEFAULT_ENGINE,
+    ENGINE_HELP,
+    EngineChoice,
+    SparkMasterOption,
+)
 from zjpaoyici.cli.common import (
     CacheOption,
     DirectoryOption,
@@ -37,7 +43,7 @@ from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from zjpaoyici.files.atomic import atomic_write_text
 from zjpaoyici.files.gitrev import GitError, revisions_since
 from zjpaoyici.i18n import Lang, t
-from zjpaoyici.ops.cases.engines import DuckEngine, EngineError
+from zjpaoyici.ops.cases.engines import ENGINES, EngineError, EngineName, engine_for
 from zjpaoyici.ops.cases.figures import analyse
 from zjpaoyici.ops.cases.mapping import load_case_mapping
 from zjpaoyici.ops.cases.tally import VolumeShare
@@ -55,22 +61,27 @@ from zjpaoyici.runner.cache import Cache
 
 
 def case_volume(
-    root: Path, paths: list[Path], mapping: Path | None, language: Lang
+    root: Path,
+    paths: list[Path],
+    mapping: Path | None,
+    engine: EngineName,
+    master: str | None,
+    language: Lang,
 ) -> dict[str, VolumeShare]:
-    """The volume share per level from case records (DuckDB), or exit 2 naming the problem."""
+    """The volume share per level from case records, or exit 2 naming the problem."""
     if mapping is None:
         raise usage_error(t("report_cases_needs_mapping", language))
     require_existing([*paths, mapping], language)
     try:
         spec = load_case_mapping(mapping)
-        with progress(t("cases_progress", language, engine="duckdb")):
-            return analyse(root, spec, paths, DuckEngine(), Settings()).volume
+        with progress(t("cases_progress", language, engine=engine)):
+            return analyse(root, spec, paths, engine_for(engine, master), Settings()).volume
     except MappingError as exc:
         lines = [t("import_bad_mapping", language, path=display_path(mapping.absolute()))]
         lines += [f"  {p.loc}: {p.message.get(language)}" for p in exc.problems]
         raise usage_error("\n".join(lines)) from None
     except EngineError as exc:
-        raise usage_error(t("cases_engine_failed", language, engine="duckdb", reason=exc)) from None
+        raise usage_error(t("cases_engine_failed", language, engine=engine, reason=exc)) from None
 
 
 Format = StrEnum("Format", [(name, name) for name in REPORT])  # type: ignore[misc]
@@ -205,6 +216,10 @@ def report(
             help=tr("The case mapping for --cases.", "--cases 的办件映射文件。"),
         ),
     ] = None,
+    cases_engine: Annotated[
+        EngineChoice, typer.Option("--cases-engine", help=ENGINE_HELP)
+    ] = DEFAULT_ENGINE,
+    spark_master: SparkMasterOption = None,
     region: Annotated[
         str | None,
         typer.Option(
@@ -248,7 +263,8 @@ def report(
         shown = ", ".join(coverage.unread[:5]) + (" …" if len(coverage.unread) > 5 else "")
         note(t("report_incomplete", language, count=len(coverage.unread), files=shown))
     if cases:
-        result.cases = case_volume(root, cases, cases_mapping, language)
+        engine = chosen(cases_engine, ENGINES)
+        result.cases = case_volume(root, cases, cases_mapping, engine, spark_master, language)
     revs = listed(history_revs)
     try:
         if since is not None:
