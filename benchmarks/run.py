@@ -43,6 +43,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -172,8 +173,8 @@ def check_jsonschema_cmds(root: Path) -> list[list[str]]:
         ("regions", [root / "regions.yaml"]),
         ("basic", sorted((root / "basic").glob("*.yaml"))),
         ("bundle", sorted((root / "bundles").glob("*.yaml"))),
-        ("defaults", sorted((root / "implementations").glob("*/_defaults*.yaml"))),
-        ("implementation", sorted((root / "implementations").glob("*/[!_]*.yaml"))),
+        # defaults files share the implementation schema
+        ("implementation", sorted((root / "implementations").glob("*/*.yaml"))),
     ]
     exe = str(BIN / "check-jsonschema")
     return [
@@ -204,6 +205,15 @@ PLAIN_ROW = "validate cold, earlier plain shape (--plain)"
 def _generator_digest() -> str:
     """Names the generator's code, so that a catalogue generated ahead is used only as is."""
     return hashlib.sha256((ROOT / "benchmarks" / "gen_province.py").read_bytes()).hexdigest()
+
+
+def _progress_rows(rows: Iterable[Row]) -> None:
+    for row in rows:
+        if row.samples:
+            print(
+                f"    {row.scale}× {row.name}: {row.seconds:.1f} s, {row.peak_mb:.0f} MB",
+                file=sys.stderr,
+            )
 
 
 def bench_scale(
@@ -313,6 +323,7 @@ def bench_scale(
         rows["apply (the exported workbook, unedited)"].samples.append(
             timed(zj("apply", str(out / "book.xlsx"), str(v1)), env)
         )
+    _progress_rows(rows.values())  # in the log, should a later row stop the run
     for _ in range(slow_runs if compare else 0):
         start = Sample(0.0, 0.0, 0)
         for cmd in check_jsonschema_cmds(v1):
