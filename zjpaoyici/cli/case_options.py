@@ -12,10 +12,6 @@ from zjpaoyici.ops.cases.engines import ENGINES
 
 EngineChoice = StrEnum("EngineChoice", [(name, name) for name in ENGINES])  # type: ignore[misc]
 DEFAULT_ENGINE = EngineChoice("duckdb")
-ENGINE_HELP = tr(
-    "DuckDB (embedded, default) or Spark (local session or cluster).",
-    "计算引擎：duckdb（内嵌，默认）或 spark（本机或集群）。",
-)
 SparkMasterOption = Annotated[
     str | None,
     typer.Option(

@@ -11,7 +11,6 @@ import typer
 from zjpaoyici.catalogue.paths import display_path, find_root
 from zjpaoyici.cli.case_options import (
     DEFAULT_ENGINE,
-    ENGINE_HELP,
     EngineChoice,
     SparkMasterOption,
 )
@@ -117,7 +116,16 @@ def cases(
             "--by", help=tr("Group the figures by level, region, department or type.", "分组方式。")
         ),
     ] = DEFAULT_BY,
-    engine: Annotated[EngineChoice, typer.Option("--engine", help=ENGINE_HELP)] = DEFAULT_ENGINE,
+    engine: Annotated[
+        EngineChoice,
+        typer.Option(
+            "--engine",
+            help=tr(
+                "DuckDB (embedded, default) or Spark (local session or cluster).",
+                "计算引擎：duckdb（内嵌，默认）或 spark（本机或集群）。",
+            ),
+        ),
+    ] = DEFAULT_ENGINE,
     spark_master: SparkMasterOption = None,
     tolerance: Annotated[
         float,

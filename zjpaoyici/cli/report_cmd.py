@@ -12,7 +12,6 @@ from rich.text import Text
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.cli.case_options import (
     DEFAULT_ENGINE,
-    ENGINE_HELP,
     EngineChoice,
     SparkMasterOption,
 )
@@ -217,7 +216,14 @@ def report(
         ),
     ] = None,
     cases_engine: Annotated[
-        EngineChoice, typer.Option("--cases-engine", help=ENGINE_HELP)
+        EngineChoice,
+        typer.Option(
+            "--cases-engine",
+            help=tr(
+                "DuckDB (embedded, default) or Spark (local session or cluster).",
+                "计算引擎：duckdb（内嵌，默认）或 spark（本机或集群）。",
+            ),
+        ),
     ] = DEFAULT_ENGINE,
     spark_master: SparkMasterOption = None,
     region: Annotated[
