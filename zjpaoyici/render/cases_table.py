@@ -9,20 +9,10 @@ from collections.abc import Iterator
 from zjpaoyici.catalogue.fields import ROW_COLUMNS, level_label
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.cases.figures import CaseAnalysis
+from zjpaoyici.render.cases_text import FIGURE_COLUMNS
 from zjpaoyici.render.table_out import Cell, Header, TableData, display_width
 
 _PLACE = {c.key: c for c in ROW_COLUMNS}
-_FIGURES = (
-    "cases_col_cases",
-    "cases_col_one",
-    "cases_col_zero",
-    "cases_col_online",
-    "cases_col_mobile",
-    "cases_col_median",
-    "cases_col_p90",
-    "cases_col_overdue",
-    "cases_col_satisfied",
-)
 
 _COUNTS = {"cases_col_cases", "cases_col_median", "cases_col_p90"}
 
@@ -40,9 +30,9 @@ def matter_table(analysis: CaseAnalysis, lang: Lang) -> TableData:
         _PLACE["agency"].label(lang),
         t("std_h_code", lang),
         t("std_h_name", lang),
-        *(t(key, lang) for key in _FIGURES),
+        *(t(key, lang) for key in FIGURE_COLUMNS),
     ]
-    shares = {t(key, lang) for key in _FIGURES if key not in _COUNTS}
+    shares = {t(key, lang) for key in FIGURE_COLUMNS if key not in _COUNTS}
     headers = [
         Header(name, max(10, display_width(name) + 2), "0.0%" if name in shares else None)
         for name in names

@@ -20,7 +20,7 @@ from zjpaoyici.ops.validate import Result
 from zjpaoyici.render import findings_text
 from zjpaoyici.render.safe import one_line, visible
 
-_COLUMNS = (
+FIGURE_COLUMNS = (  # the figures' headings, in every case table
     "cases_col_cases",
     "cases_col_one",
     "cases_col_zero",
@@ -56,7 +56,7 @@ def render(analysis: CaseAnalysis, result: Result, by: str, console: Console, la
     console.print(Text(one_line(title), style="bold"), soft_wrap=True)
     table = Table(title=t(f"cases_by_{by}", lang), title_justify="left")
     table.add_column(t(f"cases_group_{by}", lang))
-    for key in _COLUMNS:
+    for key in FIGURE_COLUMNS:
         table.add_column(t(key, lang), justify="right")
     groups = analysis.groups[by]
     order: dict[str, int] = {lv: i for i, lv in enumerate(LEVELS)} if by == "level" else {}
