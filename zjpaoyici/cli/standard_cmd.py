@@ -36,7 +36,7 @@ from zjpaoyici.files.atomic import write_files
 from zjpaoyici.i18n import t
 from zjpaoyici.ops.standard.compute import GROUP_BYS, standard_of
 from zjpaoyici.ops.standard.propose import DEFAULT_AGREE, propose_standard
-from zjpaoyici.render.formats import STANDARD, TABLES
+from zjpaoyici.render.formats import FILE_ONLY, STANDARD, TABLES
 from zjpaoyici.render.safe import one_line
 from zjpaoyici.render.standard_out import pct, proposal_diff
 from zjpaoyici.render.table_out import TableData
@@ -159,7 +159,7 @@ def standard(
     """Compare each matter's elements across the regions implementing it."""
     language = lang_of(lang)
     be_quiet(quiet)
-    if fmt == "xlsx" and output is None:
+    if fmt in FILE_ONLY and output is None:
         raise usage_error(t("explode_xlsx_needs_output", language))
     root = locate(path, directory, sample, language)
     if propose or write:

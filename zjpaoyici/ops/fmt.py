@@ -97,6 +97,8 @@ class _Canon:
     def __init__(self, kind: str, profile: CodeProfile) -> None:
         self.root = load_schema(KIND_SCHEMA[kind])
         self.profile = profile
+        # a schema node's object branch and item schema, worked out once (by node identity)
+        self._memo: dict[int, tuple[Mapping[str, Any], Mapping[str, Any]]] = {}
 
     def run(self, data: CommentedMap) -> CommentedMap:
         """Canonicalise ``data``; returns the (possibly rebuilt) root mapping."""
@@ -143,7 +145,6 @@ class _Canon:
     def settled(self, data: Any, quoted: set[Pointer]) -> bool:
         """True when :meth:`run` would change nothing in ``data`` (plain data read by the
         strict reader, whose double-quoted scalars are at ``quoted``)."""
-        self._memo: dict[int, tuple[Mapping[str, Any], Mapping[str, Any]]] = {}
         return self._settled([data], 0, self.root, (), quoted)
 
     def _schemas(self, schema: Any) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
