@@ -202,12 +202,12 @@ def test_fast_path_leaves_the_shared_schema_as_written() -> None:
     """Compiling must not rewrite the shared schema, whose property order ``fmt`` follows."""
     import json
 
-    from zjpaoyici.catalogue import fastread
+    from zjpaoyici.catalogue import schemas
     from zjpaoyici.catalogue.schemas import KIND_SCHEMA, load_schema
 
     before = json.dumps(load_schema(KIND_SCHEMA["implementation"]))
-    fastread._compiled.cache_clear()
-    fastread._compiled("implementation")
+    schemas._compiled.cache_clear()
+    schemas._compiled(KIND_SCHEMA["implementation"])
     assert json.dumps(load_schema(KIND_SCHEMA["implementation"])) == before
 
 

@@ -33,16 +33,15 @@ fast path learn their positions lazily, the first time something in them is repo
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache, partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
-import jsonschema_rs
 import orjson
 import yaml
 import yaml_rs
 
-from zjpaoyici.catalogue.schemas import KIND_SCHEMA, header_for, kind_of_header, load_schema
+from zjpaoyici.catalogue.schemas import header_for, kind_of_header, simply_valid
 from zjpaoyici.files.reader import (
     DEFAULT_LIMITS,
     Document,
@@ -253,11 +252,6 @@ def _fast_load(raw: bytes, text: str, limits: Limits) -> tuple[dict[str, Any], b
     return (data, encoded) if encoded is not None else None
 
 
-@cache
-def _compiled(kind: str) -> Any:
-    return jsonschema_rs.validator_for(load_schema(KIND_SCHEMA[kind]))
-
-
 def fast_read(
     path: Path,
     raw: bytes,
@@ -275,7 +269,7 @@ def fast_read(
     effective = kind or declared
     if effective is None or declared != effective or data.get("schema") != header_for(effective):
         return None
-    if not _compiled(effective).is_valid(data):
+    if not simply_valid(effective, data):
         return None
     doc = Document(
         path,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
 from zjpaoyici.i18n import Lang, t
 
@@ -216,13 +216,11 @@ def parse(value: object) -> frozenset[str] | None:
 
 
 def _declared(where: Catalogue | Manifest | frozenset[str] | None) -> frozenset[str] | None:
-    from zjpaoyici.catalogue.model import Catalogue, Manifest
-
-    if isinstance(where, Catalogue):
-        return where.manifest.elements if where.manifest is not None else None
-    if isinstance(where, Manifest):
-        return where.elements
-    return where
+    if where is None or isinstance(where, frozenset):
+        return where
+    # a catalogue holds its manifest; a manifest is its own (no import: rules ask per entry)
+    manifest = cast("Manifest | None", getattr(where, "manifest", where))
+    return manifest.elements if manifest is not None else None
 
 
 def kept(where: Catalogue | Manifest | frozenset[str] | None, name: str) -> bool:

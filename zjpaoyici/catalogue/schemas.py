@@ -14,10 +14,9 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+import jsonschema_rs
 
 from zjpaoyici.files.reader import Document, Pointer
 from zjpaoyici.files.resources import schemas_dir
@@ -26,6 +25,10 @@ from zjpaoyici.i18n import Bi
 from zjpaoyici.rules import structure as s  # the S rules' texts; declares them too
 from zjpaoyici.rules import yaml_file  # noqa: F401  (declares the rules named below)
 from zjpaoyici.rules.registry import NO_HINT, rule_id
+
+if TYPE_CHECKING:  # the Python checker is imported when a document is not simply valid
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 # The rules this module reports, by id (their texts live in rules/); `rule_id` fails
 # at import on an id no rule has.
@@ -73,7 +76,24 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 @cache
+def _compiled(name: str) -> Any:
+    return jsonschema_rs.validator_for(load_schema(name))
+
+
+def simply_valid(kind: str, data: Any) -> bool:
+    """Whether ``data`` is valid as ``kind`` by the compiled checker: most documents are,
+    and then the Python checker (which explains errors, 10× slower) has nothing to say.
+    A value it cannot take (a YAML date) or a regex it reads otherwise means "ask that one"."""
+    try:
+        return bool(_compiled(KIND_SCHEMA[kind]).is_valid(data))
+    except (ValueError, TypeError, OverflowError):
+        return False
+
+
+@cache
 def _validator(name: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(load_schema(name))
 
 
@@ -174,6 +194,8 @@ def _flatten(error: ValidationError) -> ValidationError:
     """For anyOf/oneOf, the sub-error that best explains the failure: a branch that fits
     the value's type and fails inside it (``unit: workday`` in a limit) says more than
     "should be null" from the branch for another type."""
+    from jsonschema.exceptions import best_match
+
     while error.context:
         inside = [e for e in error.context if e.validator != "type"]
         best = best_match(inside or error.context)
@@ -187,8 +209,10 @@ def check_document(doc: Document, kind: str) -> list[Finding]:
     """Validate ``doc`` as ``kind``; restores implicitly typed text and reports it."""
     name = KIND_SCHEMA[kind]
     root = load_schema(name)
-    validator = _validator(name)
     findings: list[Finding] = list(_octal_numbers(doc, root))
+    if simply_valid(kind, doc.data):
+        return findings
+    validator = _validator(name)
     for _ in range(4):  # each pass can restore text that the next pass then checks
         errors = sorted(
             validator.iter_errors(doc.data), key=lambda e: list(e.absolute_path).__len__()

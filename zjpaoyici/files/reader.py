@@ -95,7 +95,8 @@ _ODD_SPACE_SHAPES = (  # literal first: the engine skips ahead to the lead bytes
 _ESCAPE_SHAPES = (  # only looked for when the JSON form holds a backslash at all
     re.compile(rb"\\[^n]"),  # any escape but \n: tab, carriage return, control
     re.compile(rb'"\\n'),  # a line break leading a text
-    re.compile(rb'(?:\\n| )\\n"'),  # or ending it after a space or a second break
+    # or ending it after a space or a second break (the literal first: a fast search)
+    re.compile(rb'\\n"(?:(?<=\\n\\n")|(?<= \\n"))'),
 )
 _ONE_LINE_KEYS = frozenset(f.encode() for f in SINGLE_LINE_FIELDS)
 _ONE_LINE_BREAK = re.compile(

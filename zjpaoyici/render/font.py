@@ -9,9 +9,6 @@ import base64
 import io
 from functools import lru_cache
 
-from fontTools import subset
-from fontTools.ttLib import TTFont
-
 from zjpaoyici.files.resources import package_dir
 
 FONT_FILE = package_dir() / "data" / "fonts" / "NotoSansSC-GB2312.woff2"
@@ -21,6 +18,8 @@ FAMILY = "ZJ Noto Sans SC"
 @lru_cache(maxsize=1)
 def _sfnt() -> bytes:
     """The bundled font uncompressed, once per process (each page subsets a fresh copy)."""
+    from fontTools.ttLib import TTFont  # (imported when a page is written: 80 ms)
+
     font = TTFont(FONT_FILE)
     font.flavor = None
     out = io.BytesIO()
@@ -30,6 +29,9 @@ def _sfnt() -> bytes:
 
 def font_face(text: str) -> str:
     """An ``@font-face`` rule whose font holds the glyphs of ``text``'s characters only."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
     font = TTFont(io.BytesIO(_sfnt()))
     options = subset.Options()
     options.flavor = "woff2"

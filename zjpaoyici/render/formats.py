@@ -4,40 +4,59 @@ choices. A renderer returns a document as text, or a printer for a rich console.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from zjpaoyici.i18n import Lang
-from zjpaoyici.ops.cases.figures import CaseAnalysis
-from zjpaoyici.ops.diff import DiffResult
-from zjpaoyici.ops.standard.compute import GroupBy as StandardBy
-from zjpaoyici.ops.standard.compute import StandardResult
-from zjpaoyici.ops.stats.report import GroupBy, RegionCard, Report
-from zjpaoyici.ops.tabular.apply import ApplyPlan
-from zjpaoyici.ops.validate import Result
-from zjpaoyici.render import (
-    apply_out,
-    cases_json,
-    cases_table,
-    cases_text,
-    diff_out,
-    findings_json,
-    findings_junit,
-    findings_sarif,
-    findings_text,
-    region_out,
-    report_html,
-    report_out,
-    show_text,
-    standard_html,
-    standard_out,
-    table_out,
-)
 from zjpaoyici.render.safe import json_text
+
+
+class _Module:
+    """A renderer module imported on first use, so a command loads only its renderers."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(f"zjpaoyici.render.{self._name}"), attr)
+
+
+if TYPE_CHECKING:
+    from zjpaoyici.ops.cases.figures import CaseAnalysis
+    from zjpaoyici.ops.diff import DiffResult
+    from zjpaoyici.ops.standard.compute import GroupBy as StandardBy
+    from zjpaoyici.ops.standard.compute import StandardResult
+    from zjpaoyici.ops.stats.report import GroupBy, RegionCard, Report
+    from zjpaoyici.ops.tabular.apply import ApplyPlan
+    from zjpaoyici.ops.validate import Result
+    from zjpaoyici.render import (
+        apply_out,
+        cases_json,
+        cases_table,
+        cases_text,
+        diff_out,
+        findings_json,
+        findings_junit,
+        findings_sarif,
+        findings_text,
+        region_out,
+        report_html,
+        report_out,
+        show_text,
+        standard_html,
+        standard_out,
+        table_out,
+    )
+else:  # each imported when a command first renders with it (validate skips the font tools)
+    _NAMES = """apply_out cases_json cases_table cases_text diff_out findings_json findings_junit
+        findings_sarif findings_text region_out report_html report_out show_text standard_html
+        standard_out table_out"""
+    globals().update((name, _Module(name)) for name in _NAMES.split())
 
 Printer = Callable[[Console], None]
 

@@ -421,19 +421,24 @@ def _value_text(value: Any) -> str:
     ),
 )
 def deviation_without_reason(entry: Entry, cat: Catalogue) -> Iterator[Finding]:
+    marked = {
+        element
+        for layer in entry.layers
+        if layer.kind in ("province", "city")
+        and isinstance(marks := layer.values.get("standard"), list)
+        for element in marks
+        if isinstance(element, str)
+    }
+    if not marked:  # most entries: no standard stated above them
+        return
     own = entry.layers[-1]
     reason = own.values.get("deviation_reason") if own.kind == "entry" else None
     if isinstance(reason, str) and reason.strip():
         return
     for element, name in _STANDARD_FIELDS.items():
-        if not kept(cat, element):
+        if element not in marked or not kept(cat, element):
             continue
-        marked = any(
-            isinstance(marks := layer.values.get("standard"), list) and element in marks
-            for layer in entry.layers
-            if layer.kind in ("province", "city")
-        )
-        standard = _last_stating(entry.layers, ("province", "city"), name) if marked else None
+        standard = _last_stating(entry.layers, ("province", "city"), name)
         local = _last_stating(entry.layers, ("file", "entry"), name)
         if standard is None or local is None:
             continue
