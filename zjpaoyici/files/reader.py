@@ -142,6 +142,11 @@ def odd_space_in(data: Any) -> bool:
 
 
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|>{7}|\|{7}|={7})(?: |$)", re.MULTILINE)
+_MARKER_CHARS = b"<>|="
+# one pass keeps what the byte-level pre-checks look at: controls, line breaks, markers
+_NOT_CHECKED = bytes(b for b in range(256) if b not in _CONTROL_BYTES + b"\n" + _MARKER_CHARS)
+_MARKER_LINES = tuple(b"\n" + m * 7 for m in (b"<", b">", b"|", b"="))
+_LINE_SEPARATORS = re.compile(rb"\xe2\x80[\xa8\xa9]")  # U+2028, U+2029 (a fast search)
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,13 +331,14 @@ def _decode(raw: bytes, display: str) -> str:
                 {"encoding": encoding, "offset": exc.start, "byte": f"0x{raw[exc.start]:02X}"},
             )
         ) from None
-    # Byte-level pre-checks (fast: C loops, no regex) decide whether the located
+    # Byte-level pre-checks (C loops and literal-led searches) decide whether the located
     # searches are needed at all; ASCII bytes never occur inside a UTF-8 sequence.
+    # A marker starts a line, so in the kept bytes it follows a line break too.
+    kept = b"\n" + raw.translate(None, _NOT_CHECKED)
     suspect = (
-        len(raw.translate(None, _CONTROL_BYTES)) != len(raw)
+        bool(kept.translate(None, b"\n" + _MARKER_CHARS))
         or b"\xc2" in raw  # U+0080-U+00BF lead byte (C1 controls)
-        or b"\xe2\x80\xa8" in raw
-        or b"\xe2\x80\xa9" in raw
+        or _LINE_SEPARATORS.search(raw) is not None
     )
     bad = _CONTROL.search(text) if suspect else None
     if bad:
@@ -348,7 +354,7 @@ def _decode(raw: bytes, display: str) -> str:
         )
     marker = (
         _CONFLICT_MARKER.search(text)
-        if any(m * 7 in raw for m in (b"<", b">", b"|", b"="))
+        if any(m in kept for m in _MARKER_LINES)
         else None
     )
     if marker:
