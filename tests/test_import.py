@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import re
+import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -217,6 +218,39 @@ def test_export_layout_is_the_mapping(cli: Any, tmp_path: Path) -> None:
     assert again.stdout == run.stdout  # the same catalogue, the same stamps
     package = Path(import_cmd.__file__).parent.parent
     assert DEFAULT_MAPPING.is_relative_to(package)  # package data: shipped in the wheel
+
+
+def test_export_in_worker_processes_is_the_serial_export(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17: forked workers lay out the regions while the rows before them are
+    written; the file is the serial one, byte for byte, the files' own defaults and a
+    region's reading problem included."""
+    from zjpaoyici.runner import engine
+
+    root = tmp_path / "cat"
+    shutil.copytree(SAMPLE, root)
+    broken = root / "implementations" / "330106" / "zz-broken.yaml"
+    broken.write_text("schema: zjpaoyici/implementation/v1\nmatters: [\n", encoding="utf-8")
+    outputs = {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("ZJPAOYICI_JOBS", jobs)
+        monkeypatch.setattr(engine, "PARALLEL_MIN_BYTES", 0 if jobs == "2" else 1 << 40)
+        for suffix in ("csv", "xlsx"):
+            out = tmp_path / f"{jobs}.{suffix}"
+            run = cli("export", str(root), "-o", str(out), cwd=tmp_path)
+            assert run.code == 0, run.output
+            assert "1 files of the catalogue have reading" in run.output  # from a worker too
+            outputs[jobs, suffix] = out
+    assert outputs["1", "csv"].read_bytes() == outputs["2", "csv"].read_bytes()
+    from openpyxl import load_workbook
+
+    books = [load_workbook(outputs[j, "xlsx"], read_only=True) for j in ("1", "2")]
+    assert books[0].sheetnames == books[1].sheetnames
+    for name in books[0].sheetnames:
+        rows = [list(b[name].iter_rows(values_only=True)) for b in books]
+        assert rows[0] == rows[1], name
+        assert len(rows[0]) > 1, name  # every sheet has rows (defaults from the workers too)
 
 
 def test_an_edit_in_the_spreadsheet_arrives(cli: Any, tmp_path: Path) -> None:

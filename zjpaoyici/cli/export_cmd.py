@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from zjpaoyici.catalogue.load import regions_in_turn
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.cli.common import (
     DirectoryOption,
@@ -40,9 +39,8 @@ from zjpaoyici.ops.tabular.exporter import (
     SHEET,
     STAMP_COLUMNS,
     ExportMappingError,
+    catalogue_rows,
     export_columns,
-    export_records,
-    export_rows,
     export_specs,
 )
 from zjpaoyici.ops.tabular.parts import FileDefaults, PartColumn, part_sheets
@@ -129,19 +127,18 @@ def export(
     folders = folders_or_exit(cat, region, level, language)
     reading = list(cat.findings)
     with progress(t("progress_load", language)) as update:
-        # memory: one region at a time, read while its rows are written
-        in_turn = regions_in_turn(cat, plan, folders, reading, progress=update)
+        # memory: a few regions at a time, read by workers while earlier rows are written
         defaults = FileDefaults(cat)
+        entry_rows = catalogue_rows(cat, plan, folders, specs, reading, defaults, progress=update)
         more = []
         if chosen == "xlsx":  # the other parts of the catalogue, a sheet each
-            in_turn = defaults.watch(in_turn)
             more = [
                 table_out.Sheet(name, _headers(columns, language), rows)
                 for name, columns, rows in part_sheets(cat, language, defaults)
             ]
         table = table_out.TableData(
             _headers(export_columns(specs), language),
-            export_rows(export_records(cat, in_turn), specs),
+            entry_rows,
             sheet=spec.source.sheet or SHEET,
             delimiter=spec.source.delimiter,
             more=more,

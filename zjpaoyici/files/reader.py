@@ -352,11 +352,7 @@ def _decode(raw: bytes, display: str) -> str:
                 {"char": f"U+{ord(bad.group()):04X}", "offset": offset},
             )
         )
-    marker = (
-        _CONFLICT_MARKER.search(text)
-        if any(m in kept for m in _MARKER_LINES)
-        else None
-    )
+    marker = _CONFLICT_MARKER.search(text) if any(m in kept for m in _MARKER_LINES) else None
     if marker:
         line = text.count("\n", 0, marker.start()) + 1
         raise _Abort(

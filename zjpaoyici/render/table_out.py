@@ -18,6 +18,7 @@ import csv
 import io
 import re
 import sys
+import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -131,95 +132,106 @@ def write_xlsx(
 def write_workbook(sheets: Sequence[Sheet], target: Path) -> int:
     """Write an xlsx workbook to ``target`` atomically; each sheet has a bold header row,
     frozen below the header, an autofilter over all rows and the hinted column widths.
-    Rows are streamed (openpyxl write-only mode), so memory does not grow with a table.
-    Returns the rows written."""
-    from openpyxl import Workbook
+    Rows are streamed (XlsxWriter's constant-memory mode: each row is written out as the
+    next one starts), so memory does not grow with a table. Returns the rows written."""
+    import xlsxwriter
+    from xlsxwriter.exceptions import FileCreateError
 
-    wb = Workbook(write_only=True)
     total = 0
-    written = []
-    try:
-        for sheet in sheets:
-            ws = wb.create_sheet(_sheet_title(sheet.name))
-            written.append(ws)
-            total += _fill_sheet(ws, sheet.headers, sheet.rows)
-        with atomic_path(target) as tmp:
-            wb.save(tmp)
-    except BaseException:  # no folder, no permission, disk full: close the sheets' streams
-        for ws in written:
-            _discard(ws)
-        raise
+    # the sheets' streamed rows wait in a folder beside the target (the final file's disk,
+    # not a small /tmp), removed whatever happens
+    with (
+        atomic_path(target) as tmp,
+        tempfile.TemporaryDirectory(
+            prefix=".zjpaoyici-", dir=tmp.parent, ignore_cleanup_errors=True
+        ) as scratch,
+    ):
+        book = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "constant_memory": True,
+                # text stays text: never a number, a formula or a link, whatever it holds
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "tmpdir": scratch,
+            },
+        )
+        try:
+            titles: set[str] = set()
+            for sheet in sheets:
+                ws = book.add_worksheet(_unique_title(_sheet_title(sheet.name), titles))
+                total += _fill_sheet(book, ws, sheet.headers, sheet.rows)
+        finally:
+            try:
+                book.close()
+            except FileCreateError as exc:  # the OS's reason, as for every other write
+                reason = exc.args[0] if exc.args else None
+                raise reason if isinstance(reason, OSError) else OSError(str(exc)) from None
     return total
 
 
-def _fill_sheet(ws: Any, headers: Sequence[Header], rows: Iterable[Sequence[Cell]]) -> int:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+def _unique_title(title: str, taken: set[str]) -> str:
+    """``title``, numbered when a sheet of that name (any case) exists already."""
+    name, n = title, 1
+    while name.lower() in taken:
+        suffix = str(n)
+        name, n = title[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name.lower())
+    return name
 
-    for i, h in enumerate(headers, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(6, min(h.width, 60))
-        ws.column_dimensions[get_column_letter(i)].hidden = h.hidden
-    ws.freeze_panes = "A2"
+
+def _fill_sheet(
+    book: Any, ws: Any, headers: Sequence[Header], rows: Iterable[Sequence[Cell]]
+) -> int:
+    header_format = book.add_format(
+        {"bold": True, "bg_color": "#DDEBF7", "valign": "vcenter", "text_wrap": True}
+    )
+    number_formats = {
+        f: book.add_format({"num_format": f}) for f in {h.number_format for h in headers} if f
+    }
+    for i, h in enumerate(headers):
+        ws.set_column(i, i, max(6, min(h.width, 60)), None, {"hidden": h.hidden})
+    ws.freeze_panes(1, 0)
     _validations(ws, headers)
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    wrap = Alignment(vertical="center", wrap_text=True)
-
-    def header_cell(title: str) -> Any:
-        cell = WriteOnlyCell(ws, value=_xlsx_text(title))
-        cell.data_type = "s"
-        cell.font, cell.fill, cell.alignment = bold, fill, wrap
-        return cell
-
-    formats = [h.number_format for h in headers]
-
-    def cell(value: Cell, number_format: str | None) -> Any:
-        if isinstance(value, str):
-            c = WriteOnlyCell(ws, value=_xlsx_text(value))
-            c.data_type = "s"  # never a formula, whatever the text starts with
-            return c
-        if number_format and isinstance(value, int | float) and not isinstance(value, bool):
-            c = WriteOnlyCell(ws, value=value)
-            c.number_format = number_format
-            return c
-        return value
-
-    ws.append([header_cell(h.title) for h in headers])
+    for i, h in enumerate(headers):
+        ws.write_string(0, i, _xlsx_text(h.title), header_format)
+    formats = [number_formats.get(h.number_format or "") for h in headers]
+    write_string, write_number, write_boolean = ws.write_string, ws.write_number, ws.write_boolean
     count = 0
-    for row in rows:
-        ws.append([cell(v, f) for v, f in zip(row, formats, strict=False)])
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, str):
+                write_string(r, c, _xlsx_text(value))  # "" is left blank, as a spreadsheet does
+            elif isinstance(value, bool):
+                write_boolean(r, c, value)
+            else:
+                write_number(r, c, value, formats[c] if c < len(formats) else None)
         count += 1
-    last = get_column_letter(max(len(headers), 1))
-    ws.auto_filter.ref = f"A1:{last}{count + 1}"
+    ws.autofilter(0, 0, count, max(len(headers), 1) - 1)
     return count
 
 
 def _validations(ws: Any, headers: Sequence[Header]) -> None:
     """A drop-down list or a whole-number check on every data cell of a column that has
-    one (written at the end of the sheet, so streaming is unaffected)."""
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    for i, h in enumerate(headers, start=1):
-        if h.choices:
-            dv = DataValidation(type="list", formula1='"' + ",".join(h.choices) + '"')
+    one. (A list longer than Excel's 255 characters is left out: Excel would refuse the
+    whole file.)"""
+    for i, h in enumerate(headers):
+        if h.choices and len(",".join(h.choices)) <= 255:
+            rule: dict[str, Any] = {"validate": "list", "source": list(h.choices)}
         elif h.whole:
-            dv = DataValidation(
-                type="whole", operator="between", formula1=str(h.whole[0]), formula2=str(h.whole[1])
-            )
+            rule = {
+                "validate": "integer",
+                "criteria": "between",
+                "minimum": h.whole[0],
+                "maximum": h.whole[1],
+            }
         else:
             continue
-        dv.allow_blank = True
-        letter = get_column_letter(i)
-        dv.add(f"{letter}2:{letter}1048576")
-        ws.data_validations.append(dv)
-
-
-def _discard(ws: Any) -> None:
-    """Finish and delete a write-only sheet's temporary file after a failure."""
-    with contextlib.suppress(Exception):
-        ws.close()
-        ws._writer.cleanup()
+        rule["ignore_blank"] = True
+        ws.data_validation(1, i, 1_048_575, i, rule)
 
 
 def _sheet_title(name: str) -> str:

@@ -17,10 +17,12 @@ import hashlib
 import multiprocessing
 import os
 import stat
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import astuple, dataclass
 from functools import cache as memoize
+from itertools import islice
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -308,10 +310,18 @@ def workers_for(jobs: int, items: int, size: int) -> int:
 def forked_map(fn: Callable[[A], R], items: Sequence[A], workers: int) -> Iterator[R]:
     """``map(fn, items)`` in order, in ``workers`` forked processes when more than one.
     ``fn`` finds what it needs in module state set before the call (forked workers inherit
-    it), so only the items and the results cross between processes."""
+    it), so only the items and the results cross between processes. At most two items per
+    worker are in flight: a slow consumer (a workbook being written) holds a few results,
+    never every region's."""
     if workers < 2:
         yield from map(fn, items)
         return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(fn, items, chunksize=1)
+        waiting = iter(items)
+        flying = deque(pool.submit(fn, item) for item in islice(waiting, 2 * workers))
+        while flying:
+            result = flying.popleft().result()
+            for item in islice(waiting, 1):
+                flying.append(pool.submit(fn, item))
+            yield result

@@ -21,17 +21,31 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from zjpaoyici.catalogue.fields import fact_row, limit_value, text_value
+from zjpaoyici.catalogue.load import load_files
 from zjpaoyici.catalogue.model import BasicMatter, Catalogue, Entry, Item
+from zjpaoyici.catalogue.paths import Plan, display_path, split_plan
 from zjpaoyici.catalogue.resolve import resolve_region
 from zjpaoyici.catalogue.schemas import load_schema
+from zjpaoyici.files.reader import DEFAULT_LIMITS, Limits
 from zjpaoyici.files.resources import package_dir
+from zjpaoyici.findings import Finding
 from zjpaoyici.ops.tabular.cells import unparse
 from zjpaoyici.ops.tabular.mapping import FieldSpec, MappingSpec
-from zjpaoyici.ops.tabular.parts import PartColumn, column_of
+from zjpaoyici.ops.tabular.parts import (
+    Cell,
+    FileDefaults,
+    PartColumn,
+    column_of,
+    impl_defaults_rows,
+)
+from zjpaoyici.runner.engine import FileList, default_jobs, forked_map, total_size, workers_for
+
+Label = Callable[[Path], str]
 
 DEFAULT_MAPPING = package_dir() / "mappings" / "export.yaml"
 # The sheet export writes the rows on (when the mapping names none): data, not a message.
@@ -150,15 +164,66 @@ def export_rows(
         yield [*cells, stamp(cells), cells_json(cells)]
 
 
-def export_records(cat: Catalogue, folders: Iterable[str]) -> Iterator[dict[str, Any]]:
-    """Field-keyed rows: basic matters, then each region's entries and their items."""
-    for matter in cat.basic.values():
-        yield basic_record(cat, matter)
-    for folder in folders:
-        for entry in resolve_region(cat, folder):
-            yield entry_record(cat, entry)
-            for item in entry.items:
-                yield item_record(cat, entry, item)
+def region_records(cat: Catalogue, folder: str) -> Iterator[dict[str, Any]]:
+    """Field-keyed rows of a region whose lists are loaded: each entry, then its items."""
+    for entry in resolve_region(cat, folder):
+        yield entry_record(cat, entry)
+        for item in entry.items:
+            yield item_record(cat, entry, item)
+
+
+# What forked workers inherit: the context, each region's files, the columns, how to read.
+_STATE: tuple[Catalogue, dict[str, FileList], list[FieldSpec], list[PartColumn], Limits, Label]
+RegionRows = tuple[list[list[str | int | None]], list[list[Cell]], list[Finding]]
+
+
+def _region_rows(folder: str) -> RegionRows:
+    """One region read, resolved and turned into export rows (its files' own defaults
+    rows and its reading findings too), then dropped."""
+    cat, regions, specs, columns, limits, label = _STATE
+    reading = load_files(cat, regions.get(folder, []), limits=limits, label=label)
+    try:
+        defaults = [
+            row
+            for impl in cat.region_files(folder)
+            for row in impl_defaults_rows(cat, impl, columns)
+        ]
+        return list(export_rows(region_records(cat, folder), specs)), defaults, reading
+    finally:
+        cat.impl_files.pop(folder, None)
+
+
+def catalogue_rows(
+    cat: Catalogue,
+    plan: Plan,
+    folders: Sequence[str],
+    specs: list[FieldSpec],
+    reading: list[Finding],
+    defaults: FileDefaults,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    label: Label = display_path,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[list[str | int | None]]:
+    """Export rows: the basic matters', then region by region each entry's and its
+    items'. Forked workers read, resolve and lay out the regions while this process
+    writes the rows before them; a few regions are in flight, so memory follows the
+    largest region. Reading findings go to ``reading``, files' own defaults to
+    ``defaults``."""
+    global _STATE
+    yield from export_rows((basic_record(cat, m) for m in cat.basic.values()), specs)
+    _, regions = split_plan(plan)
+    _STATE = (cat, regions, specs, defaults.columns, limits, label)
+    size = total_size(path for folder in folders for path, _, _ in regions.get(folder, []))
+    workers = workers_for(default_jobs(), len(folders), size)
+    for done, (rows, own_defaults, found) in enumerate(
+        forked_map(_region_rows, folders, workers), start=1
+    ):
+        reading.extend(found)
+        defaults.rows.extend(own_defaults)
+        yield from rows
+        if progress:
+            progress(done, len(folders))
 
 
 def basic_record(cat: Catalogue, matter: BasicMatter) -> dict[str, Any]:

@@ -263,19 +263,12 @@ def settings_rows(cat: Catalogue, lang: Lang) -> Iterator[list[Cell]]:
 
 class FileDefaults:
     """Implementation files' own ``defaults``, collected while export streams the regions
-    (each region's files are loaded only during its turn)."""
+    (each region's files are loaded only during its turn, in a worker)."""
 
     def __init__(self, cat: Catalogue) -> None:
         self.cat = cat
         self.columns = defaults_columns()
         self.rows: list[list[Cell]] = []
-
-    def watch(self, folders: Iterable[str]) -> Iterator[str]:
-        """``folders`` passed through, noting the loaded files' defaults on the way."""
-        for folder in folders:
-            for impl in self.cat.region_files(folder):
-                self.rows.extend(impl_defaults_rows(self.cat, impl, self.columns))
-            yield folder
 
     def all_rows(self) -> Iterator[list[Cell]]:
         """The ``_defaults`` files' rows, then the files' own defaults (complete once
