@@ -6,6 +6,7 @@ no change at all, on the sample and on a generated province."""
 from __future__ import annotations
 
 import difflib
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -13,11 +14,14 @@ from typing import Any
 
 import pytest
 
+from zjpaoyici.catalogue.fields import ROW_TITLES_EN
 from zjpaoyici.catalogue.load import load_catalogue
 from zjpaoyici.catalogue.schemas import load_schema
 from zjpaoyici.cli import diff_cmd, export_cmd, import_cmd  # noqa: F401  (registers them)
 from zjpaoyici.files.resources import sample_catalogue_dir
 from zjpaoyici.files.roundtrip import plain
+from zjpaoyici.ops.tabular.exporter import DEFAULT_MAPPING
+from zjpaoyici.ops.tabular.mapping import load_mapping
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = sample_catalogue_dir()
@@ -92,6 +96,38 @@ def test_english_sheet_names_and_headers(cli: Any, tmp_path: Path) -> None:
     wb = _book(out)
     assert wb.sheetnames[1:] == ["Bundles", "Region defaults", "Targets and scope"]
     assert [c.value for c in wb["Bundles"][1]][:3] == ["file", "bundle code", "bundle name"]
+    # the entry sheet too: every column's English title, the hidden stamp columns last
+    mapping = load_mapping(DEFAULT_MAPPING)
+    head = [c.value for c in wb.worksheets[0][1]]
+    assert head == [*(ROW_TITLES_EN[f] for f in mapping.fields), "stamp", "values at export"]
+    assert not any(re.search(r"[\u4e00-\u9fff]", h) for h in head)
+
+
+def test_an_english_workbook_applied_unedited_changes_nothing(cli: Any, tmp_path: Path) -> None:
+    """Either header language reads back: an English export applied as it is."""
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    before = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")}
+    book = tmp_path / "en.xlsx"
+    assert cli("export", str(root), "-o", str(book), "--lang", "en").code == 0
+    run = cli("apply", str(book), str(root), "--write", "--delete")
+    assert run.code == 0, run.output
+    assert " 0 fields edited" in run.stdout and "Nothing to write." in run.output
+    assert _lines(root, before) == {}
+    # an edit on the English sheet is read under its English title
+    wb = _book(book)
+    ws = wb.worksheets[0]
+    col = {c.value: i + 1 for i, c in enumerate(ws[1])}
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, col["Region code"]).value)
+    ws.cell(row, col["Note"]).value = "edited in English"
+    wb.save(book)
+    run = cli("apply", str(book), str(root), "--write")
+    assert run.code == 0, run.output
+    assert "1 fields edited" in run.stdout and "Note" in run.stdout
+    changed = _lines(root, before)
+    assert len(changed) == 1
+    ((_, new),) = changed.values()
+    assert len(new) == 1 and "edited in English" in new[0]
 
 
 def _round_trip(cli: Any, root: Path, tmp_path: Path, lang: str) -> Path:

@@ -38,14 +38,13 @@ from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.tabular.exporter import (
     DEFAULT_MAPPING,
     SHEET,
-    STAMP_COLUMNS,
     ExportMappingError,
     export_columns,
     export_records,
     export_rows,
     export_specs,
 )
-from zjpaoyici.ops.tabular.parts import FileDefaults, PartColumn, part_sheets
+from zjpaoyici.ops.tabular.parts import STAMP_COLUMNS, FileDefaults, PartColumn, part_sheets
 from zjpaoyici.render import table_out
 from zjpaoyici.render.formats import TABLES
 
@@ -59,6 +58,7 @@ EXAMPLES = tr(
 
   zjpaoyici export -o 目录.xlsx                    [dim]# the whole catalogue[/dim]
   zjpaoyici export --region 330106 -o 西湖区.csv
+  zjpaoyici export -o catalogue.xlsx --lang en     [dim]# English headers[/dim]
   zjpaoyici import 目录.xlsx --mapping export -o 新目录/   [dim]# and back[/dim]
 
 Columns are those of the mapping (default: the export.yaml shipped with zjpaoyici), so the
@@ -72,6 +72,7 @@ Exit codes: 0 written · 2 usage error, unknown region, unusable mapping
 
   zjpaoyici export -o 目录.xlsx                    [dim]# 整个目录[/dim]
   zjpaoyici export --region 330106 -o 西湖区.csv
+  zjpaoyici export -o catalogue.xlsx --lang en     [dim]# 英文表头[/dim]
   zjpaoyici import 目录.xlsx --mapping export -o 新目录/   [dim]# 再导入[/dim]
 
 列布局取自映射文件（缺省为随软件安装的 export.yaml），修改后可直接再导入。
@@ -121,7 +122,7 @@ def export(
         raise usage_error(t("explode_xlsx_needs_output", language))
     spec = mapping_or_exit(mapping_path(mapping) if mapping else DEFAULT_MAPPING, language)
     try:
-        specs = export_specs(spec)
+        specs = export_specs(spec.headed(language))
     except ExportMappingError as exc:
         raise usage_error(t("export_bad_mapping", language, problems=str(exc))) from None
     root = locate(path, directory, sample, language)
@@ -160,7 +161,7 @@ def _headers(columns: list[PartColumn], lang: Lang) -> list[table_out.Header]:
         table_out.Header(
             c.label(lang),
             max(c.width, table_out.display_width(c.label(lang)) + 2),
-            hidden=c.key in STAMP_COLUMNS,
+            hidden=c.key in {s.key for s in STAMP_COLUMNS},
             choices=c.choices,
             whole=c.whole,
         )

@@ -40,16 +40,12 @@ from zjpaoyici.i18n import Lang
 from zjpaoyici.ops.diff import DiffResult, diff_roots
 from zjpaoyici.ops.tabular.cells import as_text
 from zjpaoyici.ops.tabular.exporter import (
-    EXPORTED_COLUMN,
     SHEET,
-    STAMP_COLUMN,
-    STAMP_COLUMNS,
     basic_record,
     entry_record,
     export_specs,
     item_record,
     row_cells,
-    stamp,
 )
 from zjpaoyici.ops.tabular.importer import (
     Importer,
@@ -60,12 +56,15 @@ from zjpaoyici.ops.tabular.importer import (
 from zjpaoyici.ops.tabular.mapping import FieldSpec, MappingSpec
 from zjpaoyici.ops.tabular.parts import (
     DEFAULTS_KEY,
+    EXPORTED,
+    STAMP,
     PartColumn,
     PartProblem,
     cell_of,
     part_tables,
     relative_name,
     settings_schema,
+    stamp,
 )
 from zjpaoyici.ops.tabular.sources import read_source
 
@@ -579,16 +578,14 @@ def _as_written(record: Mapping[str, Any], labels: list[str]) -> list[Cell] | No
     return out
 
 
-def _stamp_of(record: Mapping[str, Any]) -> str | None:
-    value = record.get(STAMP_COLUMN)
+def _stamp_of(value: Any) -> str | None:
     text = as_text(value).strip() if value is not None else ""
     return text or None
 
 
-def exported_cells(record: Mapping[str, Any], stamped: str | None) -> list[Cell] | None:
-    """The row's cells at export, when its hidden column still holds them (they give
-    the stamp)."""
-    raw = record.get(EXPORTED_COLUMN)
+def exported_cells(raw: Any, stamped: str | None) -> list[Cell] | None:
+    """A row's cells at export, when its hidden column (``raw``) still holds them (they
+    give the stamp)."""
     try:
         cells = json.loads(as_text(raw)) if raw is not None else None
     except ValueError:
@@ -613,22 +610,26 @@ def plan_apply(
     # the rows' sheet by its name: a sheet the user added before it is not read
     source = dataclasses.replace(mapping.source, sheet=mapping.source.sheet or SHEET)
     table = read_source(book, "xlsx", source)
-    if table.columns is not None:
+    lang: Lang = "zh"
+    if table.columns is not None:  # the headers in either language (export --lang)
+        mapping, lang = mapping.headed_as(table.columns)
+        specs = export_specs(mapping)
         missing = [s.label for s in specs if s.label not in table.columns]
-        missing += [c for c in STAMP_COLUMNS if c not in table.columns]
+        missing += [c.label(lang) for c in (STAMP, EXPORTED) if c.label(lang) not in table.columns]
         if missing:
             raise MissingColumns(missing, sorted(table.columns), book)
+    stamp_title, exported_title = STAMP.label(lang), EXPORTED.label(lang)
     importer = Importer(mapping, book.name)
     plan = ApplyPlan()
     rows: list[tuple[int, dict[str, Any], str | None]] = []
-    records: dict[int, Mapping[str, Any]] = {}  # the hidden cells at export, by row
+    exported: dict[int, Any] = {}  # the hidden cells at export, by row
     seen: set[RowKey] = set()
     folders: set[str] = set()
     labels = [s.label for s in specs]
     placing = {s.field: i for i, s in enumerate(specs) if s.field in _KEY_FIELDS}
     for number, record in table.rows:
         plan.rows += 1
-        stamped = _stamp_of(record)
+        stamped = _stamp_of(record.get(stamp_title))
         cells = _as_written(record, labels)
         if stamped is not None and cells is not None and stamp(cells) == stamped:
             # the row as export wrote it (the common case): no need to read its cells
@@ -640,7 +641,7 @@ def plan_apply(
         parsed = importer.parse(number, record)
         if parsed is not None:
             rows.append((number, parsed, stamped))
-            records[number] = {EXPORTED_COLUMN: record.get(EXPORTED_COLUMN)}
+            exported[number] = record.get(exported_title)
             if parsed.get("region"):
                 folders.add(str(parsed["region"]))
     plan.problems = importer.problems
@@ -654,7 +655,7 @@ def plan_apply(
                 place = Place(number, "", str(row["code"]))
                 matter = cat.basic.get(str(row["code"]))
                 now = row_cells(basic_record(cat, matter), specs) if matter else [None] * len(cells)
-                at = exported_cells(records[number], stamped)
+                at = exported_cells(exported[number], stamped)
                 values = tuple(  # the columns edited, each with its three values
                     FieldValues(s.label, at[i] if at else None, w, n, at is not None)
                     for i, (s, w, n) in enumerate(zip(specs, cells, now, strict=True))
@@ -683,7 +684,7 @@ def plan_apply(
             continue
         if stamped is None or stamp(now) != stamped:
             place = Place(number, key[0], key[3], key[4] or None)
-            at = exported_cells(records[number], stamped)
+            at = exported_cells(exported[number], stamped)
             values = tuple(
                 FieldValues(s.label, at[i] if at else None, w, n, at is not None)
                 for i, (s, w, n) in enumerate(zip(specs, cells, now, strict=True))

@@ -5,10 +5,10 @@ the package): its columns, in its order, each written with the inverse of its pa
 (:func:`zjpaoyici.ops.tabular.cells.unparse`). Export → edit in a spreadsheet → import with the
 same mapping is therefore a round trip.
 
-Every row ends with a stamp (:data:`STAMP_COLUMN`): a short digest of the row's cells
+Every row ends with a stamp (``parts.STAMP``): a short digest of the row's cells
 as exported, so ``apply`` can tell an edited row from an untouched one and a row whose
 YAML changed since the export (a stale row); then the cells as exported
-(:data:`EXPORTED_COLUMN`, JSON), so a conflict can show the value at export. Both
+(``parts.EXPORTED``, JSON), so a conflict can show the value at export. Both
 columns are hidden in xlsx.
 
 Rows: first one per matter of the basic catalogue (no region), then, region by region,
@@ -19,9 +19,7 @@ values without ``_defaults`` files.
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from zjpaoyici.catalogue.fields import fact_row, limit_value, text_value
@@ -31,15 +29,11 @@ from zjpaoyici.catalogue.schemas import load_schema
 from zjpaoyici.files.resources import package_dir
 from zjpaoyici.ops.tabular.cells import unparse
 from zjpaoyici.ops.tabular.mapping import FieldSpec, MappingSpec
-from zjpaoyici.ops.tabular.parts import PartColumn, column_of
+from zjpaoyici.ops.tabular.parts import STAMP_COLUMNS, PartColumn, cells_json, column_of, stamp
 
 DEFAULT_MAPPING = package_dir() / "mappings" / "export.yaml"
 # The sheet export writes the rows on (when the mapping names none): data, not a message.
 SHEET = "目录"
-# The stamp columns' titles: data (``apply`` finds the columns by them), not messages.
-STAMP_COLUMN = "校验码"
-EXPORTED_COLUMN = "导出时的值"
-STAMP_COLUMNS = (STAMP_COLUMN, EXPORTED_COLUMN)
 _WIDTHS = {
     "name": 36,
     "main_name": 30,
@@ -94,7 +88,7 @@ def export_columns(specs: Iterable[FieldSpec]) -> list[PartColumn]:
     defs = load_schema("implementation")["$defs"]
     return [
         *(_validated(s, defs) for s in specs),
-        *(PartColumn(c, c, c, width=12) for c in STAMP_COLUMNS),
+        *(PartColumn(c.key, c.zh, c.en, width=12) for c in STAMP_COLUMNS),
     ]
 
 
@@ -130,15 +124,6 @@ def _validated(spec: FieldSpec, defs: Mapping[str, Any]) -> PartColumn:
 def row_cells(rec: Mapping[str, Any], specs: list[FieldSpec]) -> list[str | int | None]:
     """A record's cells, each written with the inverse of its column's parser."""
     return [unparse(s, rec.get(s.field)) for s in specs]
-
-
-def cells_json(cells: Sequence[str | int | None]) -> str:
-    return json.dumps(cells, ensure_ascii=False, separators=(",", ":"))
-
-
-def stamp(cells: Sequence[str | int | None]) -> str:
-    """A short digest of a row's cells: equal cells, equal stamp."""
-    return hashlib.blake2b(cells_json(cells).encode("utf-8"), digest_size=6).hexdigest()
 
 
 def export_rows(

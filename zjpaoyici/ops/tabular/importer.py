@@ -997,20 +997,23 @@ def import_rows(
     tables = []
     for path in sources:
         table = read_source(path, source_format(path, mapping, fmt), mapping.source)
+        headed = mapping
         if table.columns is not None:
             columns = table.columns
-            missing = _missing(mapping, columns.__contains__)
+            headed = mapping.headed_as(columns)[0]  # export --lang en: English titles
+            missing = _missing(headed, columns.__contains__)
             if missing:
                 raise MissingColumns(missing, sorted(columns), path)
-        tables.append((path, table))
+        tables.append((path, table, headed))
     importer = Importer(mapping, _sources_name(sources))
     seen: set[str] = set()
     done = 0
-    known = [t.total for _, t in tables]
+    known = [t.total for _, t, _ in tables]
     total = sum(n for n in known if n is not None) if None not in known else None
     json_like = False
-    for path, table in tables:
+    for path, table, headed in tables:
         importer.start_file(path)
+        importer.mapping = headed
         json_like |= table.columns is None
         for number, record in table.rows:
             if table.columns is None:
@@ -1027,7 +1030,7 @@ def import_rows(
         if missing:
             raise MissingColumns(missing, sorted(seen))
     parts = Parts()
-    for path, _ in tables:
+    for path, _, _ in tables:
         parts.merge(read_parts(path), path)
     return importer.result(parts)
 

@@ -13,8 +13,10 @@ an explicit null (a cancelled inherited value), a blank cell is no value.
 
 from __future__ import annotations
 
+import hashlib
 import io
-from collections.abc import Iterable, Iterator, Mapping
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -43,6 +45,20 @@ Kind = Literal["text", "int", "bool", "yaml"]
 Cell = str | int | float | None
 # In the code column of the defaults sheet: the row is the file's own ``defaults``.
 DEFAULTS_KEY = "defaults"
+# The hidden columns ending every row of every sheet: a digest of the row's cells at
+# export, and those cells (JSON), so apply tells edited rows and stale ones apart.
+STAMP = Term("stamp", "校验码", "stamp")
+EXPORTED = Term("exported", "导出时的值", "values at export")
+STAMP_COLUMNS = (STAMP, EXPORTED)
+
+
+def cells_json(cells: Sequence[Cell]) -> str:
+    return json.dumps(cells, ensure_ascii=False, separators=(",", ":"))
+
+
+def stamp(cells: Sequence[Cell]) -> str:
+    """A short digest of a row's cells: equal cells, equal stamp."""
+    return hashlib.blake2b(cells_json(cells).encode("utf-8"), digest_size=6).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
