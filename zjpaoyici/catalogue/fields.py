@@ -398,11 +398,13 @@ def fact_row(facts: Facts, values: Mapping[str, Any]) -> dict[str, Any]:
 
 # --- workbook part sheets (export, import): the sheets after the entry sheet ------------
 
+BASIC = Term("basic", "基本目录", "Basic catalogue")
 BUNDLES = Term("bundles", "一件事", "Bundles")
 DEFAULTS = Term("defaults", "区划缺省", "Region defaults")
 SETTINGS = Term("settings", "目标与范围", "Targets and scope")
 # Their columns that are no schema field: where a row's record lives, a setting's name.
 PART_FILE = Term("file", "文件", "file")
+PART_MAIN = Term("main", "所属主项编码", "main matter code")  # a sub matter's main
 PART_KEY = Term("key", "项目", "setting")
 PART_TITLE = Term("title", "说明", "meaning")
 PART_VALUE = Term("value", "值", "value")

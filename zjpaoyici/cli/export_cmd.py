@@ -62,8 +62,8 @@ EXAMPLES = tr(
   zjpaoyici import 目录.xlsx --mapping export -o 新目录/   [dim]# and back[/dim]
 
 Columns are those of the mapping (default: the export.yaml shipped with zjpaoyici), so the
-file can be edited and imported again. Rows: basic matters first (no region), then each
-entry and its handling items.
+file can be edited and imported again. Rows: each entry and its handling items; the basic
+catalogue's matters come first in csv, on a sheet of their own in xlsx.
 
 Exit codes: 0 written · 2 usage error, unknown region, unusable mapping
 """,
@@ -76,7 +76,7 @@ Exit codes: 0 written · 2 usage error, unknown region, unusable mapping
   zjpaoyici import 目录.xlsx --mapping export -o 新目录/   [dim]# 再导入[/dim]
 
 列布局取自映射文件（缺省为随软件安装的 export.yaml），修改后可直接再导入。
-行：先基本目录事项（无区划），再是各实施条目及其办理项。
+行：各实施条目及其办理项；基本目录事项在 .csv 中排在最前，在 .xlsx 中单独成表。
 
 退出码：0 已写出 · 2 用法错误、区划不存在或映射不可用
 """,
@@ -142,7 +142,8 @@ def export(
             ]
         table = table_out.TableData(
             _headers(export_columns(specs), language),
-            export_rows(export_records(cat, in_turn), specs),
+            # in xlsx the basic catalogue has its own sheet, so it is written once
+            export_rows(export_records(cat, in_turn, basic=chosen != "xlsx"), specs),
             sheet=spec.source.sheet or SHEET,
             delimiter=spec.source.delimiter,
             more=more,

@@ -11,8 +11,9 @@ YAML changed since the export (a stale row); then the cells as exported
 (``parts.EXPORTED``, JSON), so a conflict can show the value at export. Both
 columns are hidden in xlsx.
 
-Rows: first one per matter of the basic catalogue (no region), then, region by region,
-one per implementation entry followed by one per handling item. Entries carry their
+Rows: first one per matter of the basic catalogue (no region; in xlsx they are on the
+basic catalogue sheet instead), then, region by region, one per implementation entry
+followed by one per handling item. Entries carry their
 effective values (every layer merged), so the imported catalogue resolves to the same
 values without ``_defaults`` files.
 """
@@ -135,9 +136,12 @@ def export_rows(
         yield [*cells, stamp(cells), cells_json(cells)]
 
 
-def export_records(cat: Catalogue, folders: Iterable[str]) -> Iterator[dict[str, Any]]:
-    """Field-keyed rows: basic matters, then each region's entries and their items."""
-    for matter in cat.basic.values():
+def export_records(
+    cat: Catalogue, folders: Iterable[str], *, basic: bool = True
+) -> Iterator[dict[str, Any]]:
+    """Field-keyed rows: basic matters (unless they have a sheet of their own, ``basic``
+    False), then each region's entries and their items."""
+    for matter in cat.basic.values() if basic else ():
         yield basic_record(cat, matter)
     for folder in folders:
         for entry in resolve_region(cat, folder):
