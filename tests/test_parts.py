@@ -574,3 +574,21 @@ def test_stale_part_rows_are_conflicts_with_their_three_values(cli: Any, tmp_pat
         hangzhou: (["    reach: 全市通办"], ["    reach: 全省通办"]),
     }
     assert "  province: 0.92" in (root / "catalogue.yaml").read_text(encoding="utf-8")
+
+
+def test_an_unreadable_part_cell_is_reported_never_removed(cli: Any, tmp_path: Path) -> None:
+    """A cell apply cannot read is a problem named by sheet, row and column; its row is
+    left alone (the key is not taken for removed)."""
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    before = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")}
+    book = tmp_path / "book.xlsx"
+    assert cli("export", str(root), "-o", str(book), "--lang", "zh").code == 0
+    wb = _book(book)
+    cell = _cell_of(wb["一件事"], "统一申请材料", {"一件事编码": "YJS-QY-002"})
+    cell.value = "[{name: 表, required: true"
+    wb.save(book)
+    run = cli("apply", str(book), str(root), "--write")
+    assert run.code == 1
+    assert "sheet '一件事' row 3 [统一申请材料]" in run.stderr, run.stderr
+    assert _lines(root, before) == {}
