@@ -95,7 +95,7 @@ def _saved(book: Book, target: Path, via: str) -> Path:
 
 
 def _export(cli: Callable[..., Any], root: Path, out: Path) -> None:
-    run = cli("export", str(root), "-o", str(out))
+    run = cli("export", str(root), "-o", str(out), "--lang", "zh")
     assert run.code == 0, run.output
 
 

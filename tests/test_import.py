@@ -23,9 +23,10 @@ from zjpaoyici.catalogue.model import Facts
 from zjpaoyici.catalogue.resolve import merge_values, resolve_all
 from zjpaoyici.cli import export_cmd, import_cmd  # noqa: F401  (registers the commands)
 from zjpaoyici.ops.tabular.cells import ParseError, parse_value, unparse
-from zjpaoyici.ops.tabular.exporter import DEFAULT_MAPPING, STAMP_COLUMNS
+from zjpaoyici.ops.tabular.exporter import DEFAULT_MAPPING
 from zjpaoyici.ops.tabular.importer import item_overrides
 from zjpaoyici.ops.tabular.mapping import FieldSpec, MappingError, load_mapping
+from zjpaoyici.ops.tabular.parts import STAMP_COLUMNS
 
 GUANGAN = DATA / "sichuan-guangan"
 SAMPLE = REPO / "catalog"
@@ -203,18 +204,18 @@ def test_export_edit_import_round_trip(suffix: str, cli: Any, tmp_path: Path) ->
 
 
 def test_export_layout_is_the_mapping(cli: Any, tmp_path: Path) -> None:
-    run = cli("export", str(SAMPLE), "--region", "330106", cwd=tmp_path)
+    run = cli("export", str(SAMPLE), "--region", "330106", "--lang", "zh", cwd=tmp_path)
     assert run.code == 0
     header = run.stdout.splitlines()[0].split(",")
     mapping = load_mapping(DEFAULT_MAPPING)
     # the mapping's columns, then the stamp and the cells at export (import ignores them)
-    assert header == [*(s.column for s in mapping.fields.values()), *STAMP_COLUMNS]
+    assert header == [*(s.column for s in mapping.fields.values()), *(c.zh for c in STAMP_COLUMNS)]
     rows = list(csv.reader(io.StringIO(run.stdout)))[1:]
     stamps = [row[-2] for row in rows]
     assert all(len(s) == 12 for s in stamps) and len(set(stamps)) == len(stamps)
     cells = json.loads(rows[0][-1])
     assert ["" if c is None else str(c) for c in cells] == rows[0][:-2]
-    again = cli("export", str(SAMPLE), "--region", "330106", cwd=tmp_path)
+    again = cli("export", str(SAMPLE), "--region", "330106", "--lang", "zh", cwd=tmp_path)
     assert again.stdout == run.stdout  # the same catalogue, the same stamps
     package = Path(import_cmd.__file__).parent.parent
     assert DEFAULT_MAPPING.is_relative_to(package)  # package data: shipped in the wheel
@@ -257,7 +258,9 @@ def test_an_edit_in_the_spreadsheet_arrives(cli: Any, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     sheet = tmp_path / "目录.xlsx"
-    assert cli("export", str(SAMPLE), "--region", "330106", "-o", str(sheet)).code == 0
+    assert (
+        cli("export", str(SAMPLE), "--region", "330106", "-o", str(sheet), "--lang", "zh").code == 0
+    )
     wb = load_workbook(sheet)
     ws = wb.active
     assert ws is not None

@@ -6,6 +6,7 @@ no change at all, on the sample and on a generated province."""
 from __future__ import annotations
 
 import difflib
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -13,11 +14,14 @@ from typing import Any
 
 import pytest
 
+from zjpaoyici.catalogue.fields import ROW_TITLES_EN
 from zjpaoyici.catalogue.load import load_catalogue
 from zjpaoyici.catalogue.schemas import load_schema
 from zjpaoyici.cli import diff_cmd, export_cmd, import_cmd  # noqa: F401  (registers them)
 from zjpaoyici.files.resources import sample_catalogue_dir
-from zjpaoyici.files.roundtrip import plain
+from zjpaoyici.files.roundtrip import load_text, plain
+from zjpaoyici.ops.tabular.exporter import DEFAULT_MAPPING
+from zjpaoyici.ops.tabular.mapping import load_mapping
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = sample_catalogue_dir()
@@ -32,6 +36,20 @@ def _book(path: Path) -> Any:
 def _records(ws: Any) -> list[dict[str, Any]]:
     rows = list(ws.iter_rows(values_only=True))
     return [dict(zip(rows[0], r, strict=False)) for r in rows[1:]]
+
+
+def _hidden_columns(ws: Any) -> set[int]:
+    """The hidden columns' numbers (1-based): a writer may group neighbouring columns
+    alike into one ``<col min max>`` record, which openpyxl keeps under its first letter."""
+    return {
+        i for d in ws.column_dimensions.values() if d.hidden for i in range(d.min, d.max + 1)
+    }
+
+
+def _letters(count: int) -> list[str]:
+    from openpyxl.utils import get_column_letter
+
+    return [get_column_letter(i) for i in range(1, count + 1)]
 
 
 def _choices(ws: Any, column: str) -> list[str] | None:
@@ -50,12 +68,28 @@ def test_every_part_has_its_sheet_with_schema_titles_and_lists(cli: Any, tmp_pat
     run = cli("export", str(SAMPLE), "-o", str(out), "--lang", "zh")
     assert run.code == 0, run.output
     wb = _book(out)
-    assert wb.sheetnames == ["目录", "一件事", "区划缺省", "目标与范围"]
+    assert wb.sheetnames == ["目录", "基本目录", "一件事", "区划缺省", "目标与范围"]
     assert all(ws.freeze_panes == "A2" for ws in wb)
     cat = load_catalogue(SAMPLE)
     bundle_schema = load_schema("bundle")["$defs"]["bundle"]["properties"]
     bundles = wb["一件事"]
-    assert [c.value for c in bundles[1]] == ["文件", *(v["title"] for v in bundle_schema.values())]
+    stamps = ["校验码", "导出时的值"]
+    titles = [v["title"] for v in bundle_schema.values()]
+    assert [c.value for c in bundles[1]] == ["文件", *titles, *stamps]
+    # every sheet ends with the hidden stamp columns
+    for ws in wb:
+        head = [c.value for c in ws[1]]
+        assert head[-2:] == stamps, ws.title
+        assert {len(head) - 1, len(head)} <= _hidden_columns(ws), ws.title
+    # the basic catalogue: once, on its own sheet (main matters, each followed by its subs)
+    basic = wb["基本目录"]
+    basic_schema = load_schema("basic")
+    head = [c.value for c in basic[1]]
+    assert head[:4] == ["文件", "主管部门", "所属主项编码", "事项编码"]
+    assert [r["事项编码"] for r in _records(basic)] == list(cat.basic)
+    assert all(r["所属主项编码"] == cat.basic[r["事项编码"]].main for r in _records(basic))
+    assert _choices(basic, "事项类型") == basic_schema["$defs"]["type"]["enum"]
+    assert all(r["区划代码"] for r in _records(wb["目录"]))  # no basic-matter rows there
     assert [r["一件事编码"] for r in _records(bundles)] == [b.code for b in cat.bundles]
     assert _choices(bundles, "生命周期") == bundle_schema["lifecycle"]["enum"]
     # every _defaults file, and every file with its own defaults, is on the defaults sheet
@@ -90,8 +124,45 @@ def test_english_sheet_names_and_headers(cli: Any, tmp_path: Path) -> None:
     out = tmp_path / "book.xlsx"
     assert cli("export", str(SAMPLE), "-o", str(out), "--lang", "en").code == 0
     wb = _book(out)
-    assert wb.sheetnames[1:] == ["Bundles", "Region defaults", "Targets and scope"]
+    assert wb.sheetnames[1:] == [
+        "Basic catalogue",
+        "Bundles",
+        "Region defaults",
+        "Targets and scope",
+    ]
     assert [c.value for c in wb["Bundles"][1]][:3] == ["file", "bundle code", "bundle name"]
+    # the entry sheet too: every column's English title, the hidden stamp columns last
+    mapping = load_mapping(DEFAULT_MAPPING)
+    head = [c.value for c in wb.worksheets[0][1]]
+    assert head == [*(ROW_TITLES_EN[f] for f in mapping.fields), "stamp", "values at export"]
+    assert not any(re.search(r"[\u4e00-\u9fff]", h) for h in head)
+
+
+def test_an_english_workbook_applied_unedited_changes_nothing(cli: Any, tmp_path: Path) -> None:
+    """Either header language reads back: an English export applied as it is."""
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    before = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")}
+    book = tmp_path / "en.xlsx"
+    assert cli("export", str(root), "-o", str(book), "--lang", "en").code == 0
+    run = cli("apply", str(book), str(root), "--write", "--delete")
+    assert run.code == 0, run.output
+    assert " 0 fields edited" in run.stdout and "Nothing to write." in run.output
+    assert _lines(root, before) == {}
+    # an edit on the English sheet is read under its English title
+    wb = _book(book)
+    ws = wb.worksheets[0]
+    col = {c.value: i + 1 for i, c in enumerate(ws[1])}
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, col["Region code"]).value)
+    ws.cell(row, col["Note"]).value = "edited in English"
+    wb.save(book)
+    run = cli("apply", str(book), str(root), "--write")
+    assert run.code == 0, run.output
+    assert "1 fields edited" in run.stdout and "Note" in run.stdout
+    changed = _lines(root, before)
+    assert len(changed) == 1
+    ((_, new),) = changed.values()
+    assert len(new) == 1 and "edited in English" in new[0]
 
 
 def _round_trip(cli: Any, root: Path, tmp_path: Path, lang: str) -> Path:
@@ -104,10 +175,15 @@ def _round_trip(cli: Any, root: Path, tmp_path: Path, lang: str) -> Path:
 
 
 def _parts(root: Path) -> dict[str, Any]:
-    """The parts import used to lose: bundles, targets, scope, every _defaults file."""
+    """The parts import used to lose: bundles, targets, scope, every _defaults file; and
+    the basic catalogue's files, as written (main and sub matters)."""
     cat = load_catalogue(root)
     assert cat.manifest is not None
     return {
+        "basic": {
+            p.name: plain(load_text(p.read_text(encoding="utf-8")))
+            for p in sorted((root / "basic").glob("*.yaml"))
+        },
         "bundles": [plain(b.src.doc.data["bundles"][b.src.pointer[1]]) for b in cat.bundles],
         "targets": cat.manifest.targets,
         "scope": (cat.manifest.scope_types, cat.manifest.exempt),
@@ -144,7 +220,7 @@ def test_export_import_diff_shows_no_change_on_a_generated_province(
     assert run.code == 0, run.output
     assert "No changes." in run.stdout
     parts = _parts(root)
-    assert parts["bundles"] and parts["defaults"]
+    assert parts["bundles"] and parts["defaults"] and parts["basic"]
     assert _parts(back) == parts
 
 
@@ -192,8 +268,9 @@ def _lines(root: Path, before: dict[str, str]) -> dict[str, tuple[list[str], lis
 
 @pytest.mark.parametrize("via", ["openpyxl", "libreoffice"])
 def test_apply_writes_part_sheet_edits_where_they_live(cli: Any, tmp_path: Path, via: str) -> None:
-    """Edits on the bundle, defaults and settings sheets (English headers, and through a
-    workbook LibreOffice really saved) change exactly those values in their own files;
+    """Edits on the basic catalogue, bundle, defaults and settings sheets (English
+    headers, and through a workbook LibreOffice really saved) change exactly those
+    values in their own files;
     a new and a removed part row are conflicts, never silently dropped."""
     from tests.test_apply import Book, _saved
 
@@ -225,6 +302,14 @@ def test_apply_writes_part_sheet_edits_where_they_live(cli: Any, tmp_path: Path,
     assert gone is not None
     ws.delete_rows(gone)
     wb["Targets and scope"].cell(2, 3).value = 0.95
+    ws = wb["Basic catalogue"]  # a main matter's note, a sub matter's name
+    head = [c.value for c in ws[1]]
+    for r in range(2, ws.max_row + 1):
+        code = ws.cell(r, head.index("matter code") + 1).value
+        if code == "许可-00757-000":
+            ws.cell(r, head.index("note") + 1).value = "主项备注已改"
+        if code == "许可-00757-002":
+            ws.cell(r, head.index("matter name") + 1).value = "机动车驾驶证换领"
     _saved(book, book_path, via)
     run = cli("apply", str(book_path), str(root), "--write")
     assert run.code == 1  # the two conflicts
@@ -236,6 +321,13 @@ def test_apply_writes_part_sheet_edits_where_they_live(cli: Any, tmp_path: Path,
         "sheet 'Region defaults' row" in run.stdout and "reach: 全市通办 → 全省通办" in run.stdout
     )
     assert _lines(root, before) == {
+        "basic/gat.yaml": (
+            [
+                "    note: 主项编码及子项001为公开资料所见真实编码，子项002至005为示意编码",
+                "        name: 机动车驾驶证换证",
+            ],
+            ["    note: 主项备注已改", "        name: 机动车驾驶证换领"],
+        ),
         "bundles/enterprise.yaml": (["    visits: 0"], ["    visits: 1"]),
         "catalogue.yaml": (["  province: 0.90"], ["  province: 0.95"]),
         "implementations/330100/_defaults.yaml": (["    reach: 全市通办"], ["    reach: 全省通办"]),
@@ -288,6 +380,33 @@ def test_to_source_writes_an_inherited_edit_to_its_layer(cli: Any, tmp_path: Pat
     }
 
 
+def test_to_source_a_merged_materials_list_is_a_conflict(cli: Any, tmp_path: Path) -> None:
+    """Materials merge by name across layers: with --to-source an edited list that has
+    inherited materials is a conflict with its three values and a hint, not written;
+    the row's other edit still goes to its source."""
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    before = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")}
+    book = tmp_path / "book.xlsx"
+    assert cli("export", str(root), "-o", str(book), "--lang", "zh").code == 0
+    materials = "建设用地规划许可证申请表\n建设项目批准、核准或者备案文件"  # two of four kept
+    _edit_inherited(book, {"330200": {"网办深度": 3, "必要材料": materials}})
+    run = cli("apply", str(book), str(root), "--to-source", "--write")
+    assert run.code == 1, run.output
+    assert "330200 许可-01101-001  the materials list is merged by name" in run.stdout
+    assert "edit the shared layer's materials on the Region defaults sheet" in run.stdout
+    assert "必要材料: at export 建设用地规划许可证申请表 ⏎ 建设项目批准" in run.stdout
+    assert _lines(root, before) == {
+        "implementations/330000/_defaults-zrzy.yaml": (
+            ["    online: {depth: 4, mobile: true}"],
+            ["    online: {depth: 3, mobile: true}"],
+        ),
+    }
+    # the written shared change makes the row stale now: applying it again is a conflict
+    run = cli("apply", str(book), str(root))
+    assert "the YAML changed since the export" in run.stdout
+
+
 def test_without_to_source_the_entry_gets_its_own_value(cli: Any, tmp_path: Path) -> None:
     root = tmp_path / "catalog"
     shutil.copytree(SAMPLE, root)
@@ -322,7 +441,8 @@ def _entries(cat: Any, code: str) -> list[Any]:
 
 def test_new_item_of_a_new_entry_and_a_basic_edit_named_by_column(cli: Any, tmp_path: Path) -> None:
     """A new entry and a new item of it in the same workbook are both added; an edit of
-    a basic-matter row is a conflict naming row and column with its three values."""
+    an entry row's 四同 field is a conflict naming row and column with its three values
+    and the basic catalogue sheet."""
     root = tmp_path / "catalog"
     shutil.copytree(SAMPLE, root)
     book = tmp_path / "book.xlsx"
@@ -331,10 +451,13 @@ def test_new_item_of_a_new_entry_and_a_basic_edit_named_by_column(cli: Any, tmp_
     ws = wb["目录"]
     head = [c.value for c in ws[1]]
     col = {h: i for i, h in enumerate(head)}
-    basic_row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value is None)
+    code = "许可-01101-001"
+    # a 四同 field edited on an entry row: the basic catalogue's, edited on its own sheet
+    basic_row = next(
+        r for r in range(2, ws.max_row + 1) if ws.cell(r, col["事项编码"] + 1).value != code
+    )
     old_name = ws.cell(basic_row, col["事项名称"] + 1).value
     ws.cell(basic_row, col["事项名称"] + 1).value = old_name + "（改）"
-    code = "许可-01101-001"
     # the matter in a region that does not implement it yet, then an item of it
     cat = load_catalogue(root)
     have = {e.region for e in _entries(cat, code)}
@@ -366,8 +489,9 @@ def test_new_item_of_a_new_entry_and_a_basic_edit_named_by_column(cli: Any, tmp_
     ws.append(item)
     wb.save(book)
     run = cli("apply", str(book), str(root), "--write", "--delete")  # the new rows stay
-    assert run.code == 1  # the basic edit
-    assert f"row {basic_row}" in run.stdout and "apply does not write edits of basic" in run.stdout
+    assert run.code == 1  # the 四同 edit
+    assert f"row {basic_row}" in run.stdout
+    assert "edit the basic catalogue on its own sheet" in run.stdout
     assert f"{old_name}（改）" in run.stdout
     assert run.stdout.count("  + ") == 2, run.stdout
     added = [e for e in _entries(load_catalogue(root), code) if e.region == region]
@@ -385,4 +509,94 @@ def test_a_region_export_applied_unedited_changes_nothing(cli: Any, tmp_path: Pa
     run = cli("apply", str(book), str(root), "--write", "--delete")
     assert run.code == 0, run.output
     assert " 0 conflicts" in run.stdout and "Nothing to write." in run.output
+    assert _lines(root, before) == {}
+
+
+def _cell_of(ws: Any, column: str, match: dict[str, str]) -> Any:
+    """The cell of ``column`` in the row whose cells equal ``match`` (column → value)."""
+    head = [c.value for c in ws[1]]
+    for r in range(2, ws.max_row + 1):
+        if all(ws.cell(r, head.index(k) + 1).value == v for k, v in match.items()):
+            return ws.cell(r, head.index(column) + 1)
+    raise KeyError(match)
+
+
+def _replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_stale_part_rows_are_conflicts_with_their_three_values(cli: Any, tmp_path: Path) -> None:
+    """Every part row is stamped: an edited row whose record changed in the YAML after
+    the export (a bundle row, a defaults row) is a conflict with the value at export,
+    in the workbook and in the YAML now; the other edits apply; an unedited row whose
+    YAML changed keeps the YAML's value; a sub matter moved to another main on the
+    basic sheet is a conflict naming the column."""
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    book = tmp_path / "book.xlsx"
+    assert cli("export", str(root), "-o", str(book), "--lang", "zh").code == 0
+    wb = _book(book)
+    bundles, defaults = wb["一件事"], wb["区划缺省"]
+    _cell_of(bundles, "到办事现场次数", {"一件事编码": "YJS-QY-002"}).value = 0  # stale
+    _cell_of(bundles, "到办事现场次数", {"一件事编码": "YJS-QY-003"}).value = 1
+    hangzhou = "implementations/330100/_defaults.yaml"
+    _cell_of(
+        defaults, "通办范围", {"文件": hangzhou, "事项编码": "公共服务-00768-000"}
+    ).value = "跨省通办"  # stale
+    _cell_of(
+        defaults, "通办范围", {"文件": hangzhou, "事项编码": "公共服务-00769-000"}
+    ).value = "全省通办"
+    _cell_of(
+        wb["基本目录"], "所属主项编码", {"事项编码": "许可-00757-002"}
+    ).value = "许可-00760-000"
+    wb.save(book)
+    # the YAML after the export: two of the edited records, and an unedited setting
+    _replace_once(
+        root / "bundles" / "enterprise.yaml",
+        "    visits: 1\n    onsite_reason",
+        "    visits: 2\n    onsite_reason",
+    )
+    _replace_once(
+        root / hangzhou,
+        '- code: "公共服务-00768-000"\n    reach: 全市通办',
+        '- code: "公共服务-00768-000"\n    reach: 全省通办',
+    )
+    _replace_once(root / "catalogue.yaml", "  province: 0.90", "  province: 0.92")
+    before = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")}
+    run = cli("apply", str(book), str(root), "--write")
+    assert run.code == 1, run.output
+    out = run.stdout
+    assert out.count("the YAML changed since the export") == 2, out
+    assert "sheet '一件事' row 3  YJS-QY-002  the YAML changed since the export" in out
+    assert "到办事现场次数: at export 1, in the workbook 0, in the YAML now 2" in out
+    assert "公共服务-00768-000  the YAML changed since the export" in out
+    assert "通办范围: at export 全市通办, in the workbook 跨省通办, in the YAML now 全省通办" in out
+    assert "许可-00757-002  a column placing the record" in out
+    assert "所属主项编码: at export 许可-00757-000, in the workbook 许可-00760-000" in out
+    assert "3 conflicts" in out
+    # only the two fresh edits were written; the stale ones and the setting are as the YAML says
+    assert _lines(root, before) == {
+        "bundles/enterprise.yaml": (["    visits: 0"], ["    visits: 1"]),
+        hangzhou: (["    reach: 全市通办"], ["    reach: 全省通办"]),
+    }
+    assert "  province: 0.92" in (root / "catalogue.yaml").read_text(encoding="utf-8")
+
+
+def test_an_unreadable_part_cell_is_reported_never_removed(cli: Any, tmp_path: Path) -> None:
+    """A cell apply cannot read is a problem named by sheet, row and column; its row is
+    left alone (the key is not taken for removed)."""
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    before = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")}
+    book = tmp_path / "book.xlsx"
+    assert cli("export", str(root), "-o", str(book), "--lang", "zh").code == 0
+    wb = _book(book)
+    cell = _cell_of(wb["一件事"], "统一申请材料", {"一件事编码": "YJS-QY-002"})
+    cell.value = "[{name: 表, required: true"
+    wb.save(book)
+    run = cli("apply", str(book), str(root), "--write")
+    assert run.code == 1
+    assert "sheet '一件事' row 3 [统一申请材料]" in run.stderr, run.stderr
     assert _lines(root, before) == {}

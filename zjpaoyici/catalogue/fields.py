@@ -314,6 +314,45 @@ ROW_FIELDS: dict[str, RowKind] = {
     "item_name": "text",
     "situation": "pairs",
 }
+# The English column titles of the export layout (``export --lang en``; the Chinese ones
+# are the shipped mapping's columns); import and apply read either.
+ROW_TITLES_EN: dict[str, str] = {
+    "code": "Matter code",
+    "name": "Matter name",
+    "main_code": "Main matter code",
+    "main_name": "Main matter name",
+    "type": "Matter type",
+    "basis": "Legal basis",
+    "levels": "Exercising levels",
+    "legal_limit": "Legal time limit",
+    "region": "Region code",
+    "region_name": "Region name",
+    "region_level": "Region level",
+    "region_parent": "Parent region code",
+    "department": "Department",
+    "agency": "Implementing agency",
+    "agency_uscc": "Agency unified social credit code",
+    "implementation_code": "Implementation code",
+    "visits": "On-site visits",
+    "onsite_reason": "Reason an on-site visit is needed",
+    "promised_limit": "Promised time limit",
+    "case_type": "Case type",
+    "online_available": "Available online",
+    "online_depth": "Online depth",
+    "mobile": "On mobile",
+    "express": "Express delivery",
+    "reach": "Reach",
+    "annual_cases": "Annual cases",
+    "fee_charged": "Fee charged",
+    "fee_standard": "Fee standard",
+    "fee_basis": "Fee basis",
+    "materials": "Required materials",
+    "materials_optional": "Optional materials",
+    "note": "Note",
+    "item_code": "Item code",
+    "item_name": "Item name",
+    "situation": "Situation",
+}
 # Row fields that place a row (which matter, region, agency, item): a bad cell in one of
 # them cannot leave the field unknown, the row is dropped (or the import fails).
 PLACING_FIELDS = frozenset({"code", "region", "department", "agency", "main_code", "item_code"})
@@ -357,11 +396,13 @@ def fact_row(facts: Facts, values: Mapping[str, Any]) -> dict[str, Any]:
 
 # --- workbook part sheets (export, import): the sheets after the entry sheet ------------
 
+BASIC = Term("basic", "基本目录", "Basic catalogue")
 BUNDLES = Term("bundles", "一件事", "Bundles")
 DEFAULTS = Term("defaults", "区划缺省", "Region defaults")
 SETTINGS = Term("settings", "目标与范围", "Targets and scope")
 # Their columns that are no schema field: where a row's record lives, a setting's name.
 PART_FILE = Term("file", "文件", "file")
+PART_MAIN = Term("main", "所属主项编码", "main matter code")  # a sub matter's main
 PART_KEY = Term("key", "项目", "setting")
 PART_TITLE = Term("title", "说明", "meaning")
 PART_VALUE = Term("value", "值", "value")

@@ -54,8 +54,9 @@ edited fields in the entry's own record (an inherited value becomes the entry's 
 shared default is never changed unless --to-source asks: then the value is changed in the
 layer it came from and the preview lists every region's entry that inherits it), a row
 whose YAML changed since the export is a conflict and is left alone. Rows without a
-stamp are new entries or items. Edits on the bundle, defaults and settings sheets are
-written into the record they show.
+stamp are new entries or items. Edits on the basic catalogue, bundle, defaults and
+settings sheets are written into the record they show; their rows are stamped too (a
+stale row there is a conflict).
 
 Exit codes: 0 applied or nothing to do · 1 conflicts or unreadable rows · 2 usage error,
 not a workbook export wrote
@@ -72,7 +73,8 @@ not a workbook export wrote
 不加 --write 时只预览（脚本中也一样）。每行带有导出时的校验码：未改的行不产生改动；改过的行只改
 所改字段，写在条目自己的记录里（继承来的值改为条目自己的值，不改动共用设置；加 --to-source 时改在
 值所来自的那一层，预览列出继承它的各区划条目）；导出后 YAML 已改动的行作为冲突列出，不应用。
-没有校验码的行是新增的条目或办理项。一件事、区划缺省、目标与范围表上的修改写入该记录所在的文件。
+没有校验码的行是新增的条目或办理项。基本目录、一件事、区划缺省、目标与范围表上的修改写入该记录所在的
+文件；这些表的行也带校验码（导出后已改动的行作为冲突列出）。
 
 退出码：0 已应用或无需改动 · 1 有冲突或无法读取的行 · 2 用法错误、不是 export 写出的表格
 """,

@@ -37,13 +37,12 @@ from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.tabular.exporter import (
     DEFAULT_MAPPING,
     SHEET,
-    STAMP_COLUMNS,
     ExportMappingError,
     catalogue_rows,
     export_columns,
     export_specs,
 )
-from zjpaoyici.ops.tabular.parts import FileDefaults, PartColumn, part_sheets
+from zjpaoyici.ops.tabular.parts import STAMP_COLUMNS, FileDefaults, PartColumn, part_sheets
 from zjpaoyici.render import table_out
 from zjpaoyici.render.formats import TABLES
 
@@ -57,11 +56,12 @@ EXAMPLES = tr(
 
   zjpaoyici export -o 目录.xlsx                    [dim]# the whole catalogue[/dim]
   zjpaoyici export --region 330106 -o 西湖区.csv
+  zjpaoyici export -o catalogue.xlsx --lang en     [dim]# English headers[/dim]
   zjpaoyici import 目录.xlsx --mapping export -o 新目录/   [dim]# and back[/dim]
 
 Columns are those of the mapping (default: the export.yaml shipped with zjpaoyici), so the
-file can be edited and imported again. Rows: basic matters first (no region), then each
-entry and its handling items.
+file can be edited and imported again. Rows: each entry and its handling items; the basic
+catalogue's matters come first in csv, on a sheet of their own in xlsx.
 
 Exit codes: 0 written · 2 usage error, unknown region, unusable mapping
 """,
@@ -70,10 +70,11 @@ Exit codes: 0 written · 2 usage error, unknown region, unusable mapping
 
   zjpaoyici export -o 目录.xlsx                    [dim]# 整个目录[/dim]
   zjpaoyici export --region 330106 -o 西湖区.csv
+  zjpaoyici export -o catalogue.xlsx --lang en     [dim]# 英文表头[/dim]
   zjpaoyici import 目录.xlsx --mapping export -o 新目录/   [dim]# 再导入[/dim]
 
 列布局取自映射文件（缺省为随软件安装的 export.yaml），修改后可直接再导入。
-行：先基本目录事项（无区划），再是各实施条目及其办理项。
+行：各实施条目及其办理项；基本目录事项在 .csv 中排在最前，在 .xlsx 中单独成表。
 
 退出码：0 已写出 · 2 用法错误、区划不存在或映射不可用
 """,
@@ -119,7 +120,7 @@ def export(
         raise usage_error(t("explode_xlsx_needs_output", language))
     spec = mapping_or_exit(mapping_path(mapping) if mapping else DEFAULT_MAPPING, language)
     try:
-        specs = export_specs(spec)
+        specs = export_specs(spec.headed(language))
     except ExportMappingError as exc:
         raise usage_error(t("export_bad_mapping", language, problems=str(exc))) from None
     root = locate(path, directory, sample, language)
@@ -129,7 +130,10 @@ def export(
     with progress(t("progress_load", language)) as update:
         # memory: a few regions at a time, read by workers while earlier rows are written
         defaults = FileDefaults(cat)
-        entry_rows = catalogue_rows(cat, plan, folders, specs, reading, defaults, progress=update)
+        # in xlsx the basic catalogue has its own sheet, so it is written once
+        entry_rows = catalogue_rows(
+            cat, plan, folders, specs, reading, defaults, progress=update, basic=chosen != "xlsx"
+        )
         more = []
         if chosen == "xlsx":  # the other parts of the catalogue, a sheet each
             more = [
@@ -157,7 +161,7 @@ def _headers(columns: list[PartColumn], lang: Lang) -> list[table_out.Header]:
         table_out.Header(
             c.label(lang),
             max(c.width, table_out.display_width(c.label(lang)) + 2),
-            hidden=c.key in STAMP_COLUMNS,
+            hidden=c.key in {s.key for s in STAMP_COLUMNS},
             choices=c.choices,
             whole=c.whole,
         )

@@ -29,7 +29,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from zjpaoyici.catalogue.fields import BUNDLES, DEFAULTS, SETTINGS
+from zjpaoyici.catalogue.fields import BASIC, BUNDLES, DEFAULTS, SETTINGS
 from zjpaoyici.catalogue.model import Catalogue, Entry, ImplFile, Item, Source
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.catalogue.resolve import item_source, resolve_entry
@@ -40,16 +40,12 @@ from zjpaoyici.i18n import Lang
 from zjpaoyici.ops.diff import DiffResult, diff_roots
 from zjpaoyici.ops.tabular.cells import as_text
 from zjpaoyici.ops.tabular.exporter import (
-    EXPORTED_COLUMN,
     SHEET,
-    STAMP_COLUMN,
-    STAMP_COLUMNS,
     basic_record,
     entry_record,
     export_specs,
     item_record,
     row_cells,
-    stamp,
 )
 from zjpaoyici.ops.tabular.importer import (
     Importer,
@@ -60,12 +56,17 @@ from zjpaoyici.ops.tabular.importer import (
 from zjpaoyici.ops.tabular.mapping import FieldSpec, MappingSpec
 from zjpaoyici.ops.tabular.parts import (
     DEFAULTS_KEY,
+    EXPORTED,
+    STAMP,
     PartColumn,
     PartProblem,
     cell_of,
+    part_row,
     part_tables,
     relative_name,
+    setting_title,
     settings_schema,
+    stamp,
 )
 from zjpaoyici.ops.tabular.sources import read_source
 
@@ -401,7 +402,14 @@ class _Applier:
         inside = ("items", item.code) if item else ()
         shared = set()
         for s in changed if self.to_source and log else ():
-            src = prov.get((*inside, *paths.get(s.field, ("materials",))))
+            if s.field in _MATERIALS:  # a list merged from several layers by name
+                given = [prov.get((*inside, "materials", n)) for n in _materials(cur.record)]
+                if any(g is not None and not _within(g, entry) for g in given):
+                    values = (_values(s, cur.record, row, cur.record),)
+                    self.plan.conflicts.append(Conflict(place, "to_source_list", values))
+                    shared.add(s.field)
+                continue
+            src = prov.get((*inside, *paths[s.field]))
             if src is None or _within(src, entry):
                 continue
             written = self._to_source(place, s, src, row)
@@ -559,7 +567,9 @@ def _values(
 
 _KEY_FIELDS = ("region", "department", "agency", "code", "item_code")
 # Part sheet columns that place a row (not fields of its record).
-_PART_PLACES = frozenset({"file", "region", "department", "code", "key", "title"})
+_PART_PLACES = frozenset({"file", "region", "department", "main", "code", "key", "title"})
+# Of them, those a row cannot change (apply does not move records between files).
+_PART_MOVES = frozenset({"region", "department", "main"})
 
 
 def _as_written(record: Mapping[str, Any], labels: list[str]) -> list[Cell] | None:
@@ -579,16 +589,14 @@ def _as_written(record: Mapping[str, Any], labels: list[str]) -> list[Cell] | No
     return out
 
 
-def _stamp_of(record: Mapping[str, Any]) -> str | None:
-    value = record.get(STAMP_COLUMN)
+def _stamp_of(value: Any) -> str | None:
     text = as_text(value).strip() if value is not None else ""
     return text or None
 
 
-def exported_cells(record: Mapping[str, Any], stamped: str | None) -> list[Cell] | None:
-    """The row's cells at export, when its hidden column still holds them (they give
-    the stamp)."""
-    raw = record.get(EXPORTED_COLUMN)
+def exported_cells(raw: Any, stamped: str | None) -> list[Cell] | None:
+    """A row's cells at export, when its hidden column (``raw``) still holds them (they
+    give the stamp)."""
     try:
         cells = json.loads(as_text(raw)) if raw is not None else None
     except ValueError:
@@ -613,22 +621,26 @@ def plan_apply(
     # the rows' sheet by its name: a sheet the user added before it is not read
     source = dataclasses.replace(mapping.source, sheet=mapping.source.sheet or SHEET)
     table = read_source(book, "xlsx", source)
-    if table.columns is not None:
+    lang: Lang = "zh"
+    if table.columns is not None:  # the headers in either language (export --lang)
+        mapping, lang = mapping.headed_as(table.columns)
+        specs = export_specs(mapping)
         missing = [s.label for s in specs if s.label not in table.columns]
-        missing += [c for c in STAMP_COLUMNS if c not in table.columns]
+        missing += [c.label(lang) for c in (STAMP, EXPORTED) if c.label(lang) not in table.columns]
         if missing:
             raise MissingColumns(missing, sorted(table.columns), book)
+    stamp_title, exported_title = STAMP.label(lang), EXPORTED.label(lang)
     importer = Importer(mapping, book.name)
     plan = ApplyPlan()
     rows: list[tuple[int, dict[str, Any], str | None]] = []
-    records: dict[int, Mapping[str, Any]] = {}  # the hidden cells at export, by row
+    exported: dict[int, Any] = {}  # the hidden cells at export, by row
     seen: set[RowKey] = set()
     folders: set[str] = set()
     labels = [s.label for s in specs]
     placing = {s.field: i for i, s in enumerate(specs) if s.field in _KEY_FIELDS}
     for number, record in table.rows:
         plan.rows += 1
-        stamped = _stamp_of(record)
+        stamped = _stamp_of(record.get(stamp_title))
         cells = _as_written(record, labels)
         if stamped is not None and cells is not None and stamp(cells) == stamped:
             # the row as export wrote it (the common case): no need to read its cells
@@ -640,7 +652,7 @@ def plan_apply(
         parsed = importer.parse(number, record)
         if parsed is not None:
             rows.append((number, parsed, stamped))
-            records[number] = {EXPORTED_COLUMN: record.get(EXPORTED_COLUMN)}
+            exported[number] = record.get(exported_title)
             if parsed.get("region"):
                 folders.add(str(parsed["region"]))
     plan.problems = importer.problems
@@ -654,7 +666,7 @@ def plan_apply(
                 place = Place(number, "", str(row["code"]))
                 matter = cat.basic.get(str(row["code"]))
                 now = row_cells(basic_record(cat, matter), specs) if matter else [None] * len(cells)
-                at = exported_cells(records[number], stamped)
+                at = exported_cells(exported[number], stamped)
                 values = tuple(  # the columns edited, each with its three values
                     FieldValues(s.label, at[i] if at else None, w, n, at is not None)
                     for i, (s, w, n) in enumerate(zip(specs, cells, now, strict=True))
@@ -683,7 +695,7 @@ def plan_apply(
             continue
         if stamped is None or stamp(now) != stamped:
             place = Place(number, key[0], key[3], key[4] or None)
-            at = exported_cells(records[number], stamped)
+            at = exported_cells(exported[number], stamped)
             values = tuple(
                 FieldValues(s.label, at[i] if at else None, w, n, at is not None)
                 for i, (s, w, n) in enumerate(zip(specs, cells, now, strict=True))
@@ -714,31 +726,41 @@ def plan_apply(
 
 def _part_records(cat: Catalogue) -> dict[tuple[str, str, str], tuple[Path, Pointer, Any]]:
     """Every record the part sheets show, by (sheet key, file, code or setting): its
-    file, where in it, and its data now."""
+    file, where in it, and the record as its row shows it now (with the row's place:
+    file, region, department, main matter)."""
     out: dict[tuple[str, str, str], tuple[Path, Pointer, Any]] = {}
+    for matter in cat.basic.values():
+        doc, pointer = matter.src.doc, matter.src.pointer
+        file = relative_name(cat, doc.path)
+        head = {"file": file, "department": doc.data.get("department")}
+        if matter.main is not None:
+            head["main"] = matter.main
+        record = {**head, **_at(doc.data, pointer)}
+        out[(BASIC.key, file, matter.code)] = (doc.path, pointer, record)
     for bundle in cat.bundles:
         doc = bundle.src.doc
-        raw = _at(doc.data, bundle.src.pointer)
-        out[(BUNDLES.key, relative_name(cat, doc.path), bundle.code)] = (
-            doc.path,
-            bundle.src.pointer,
-            raw,
-        )
+        file = relative_name(cat, doc.path)
+        record = {"file": file, **_at(doc.data, bundle.src.pointer)}
+        out[(BUNDLES.key, file, bundle.code)] = (doc.path, bundle.src.pointer, record)
     impls = [*cat.defaults_files(), *(f for fs in cat.impl_files.values() for f in fs)]
     for impl in impls:
         file = relative_name(cat, impl.doc.path)
+        head = {"file": file, "region": impl.region, "department": impl.department}
         if impl.defaults:
-            out[(DEFAULTS.key, file, DEFAULTS_KEY)] = (impl.doc.path, ("defaults",), impl.defaults)
+            record = {**head, **impl.defaults, "code": DEFAULTS_KEY}
+            out[(DEFAULTS.key, file, DEFAULTS_KEY)] = (impl.doc.path, ("defaults",), record)
         if impl.kind == "defaults":
             for raw, src in impl.entries:
-                out[(DEFAULTS.key, file, str(raw["code"]))] = (impl.doc.path, src.pointer, raw)
+                record = {**head, **raw}
+                out[(DEFAULTS.key, file, str(raw["code"]))] = (impl.doc.path, src.pointer, record)
     if cat.manifest is not None:
         doc = cat.manifest.src.doc
         for name in settings_schema():
             part, key = name.split(".")
             given = doc.data.get(part) if isinstance(doc.data, Mapping) else None
             if isinstance(given, Mapping) and key in given:
-                out[(SETTINGS.key, "", name)] = (doc.path, (part,), {"value": given[key]})
+                record = {"key": name, "value": given[key]}
+                out[(SETTINGS.key, "", name)] = (doc.path, (part,), record)
     return out
 
 
@@ -760,12 +782,16 @@ def apply_parts(
     cat: Catalogue, book: Path, files: _Files, plan: ApplyPlan, folders: set[str]
 ) -> None:
     """The part sheets' edits: each changed cell written into its record (a blank cell
-    removes the key, ``null`` writes null); rows added or removed on a part sheet are
-    conflicts (import, or the YAML, makes or removes such records). An implementation
-    file's own defaults count as removed only in the regions the workbook has."""
+    removes the key, ``null`` writes null). A row is stamped like the entry sheet's: an
+    unedited row changes nothing, an edited row whose record changed since the export
+    is a conflict (stale). Rows added or removed, and edits of a row's place (region,
+    department, main matter), are conflicts (import, or the YAML, makes, removes or
+    moves such records). An implementation file's own defaults count as removed only in
+    the regions the workbook has."""
     current = _part_records(cat)
     problems: list[PartProblem] = []
-    for term, columns, sheet, records in part_tables(book, problems):
+    stamps: dict[int, tuple[Any, Any]] = {}
+    for term, columns, sheet, records in part_tables(book, problems, stamps):
         lang: Lang = "zh" if sheet.strip() == term.zh else "en"
         fields = [c for c in columns if c.key not in _PART_PLACES]
         seen: set[tuple[str, str, str]] = set()
@@ -778,25 +804,47 @@ def apply_parts(
                 plan.conflicts.append(Conflict(place, "part_new"))
                 continue
             seen.add(key)
-            path, pointer, raw = current[key]
-            changed = [
-                c
-                for c in fields
-                if (c.key in rec) != (c.key in raw)
-                or (c.key in rec and cell_of(rec[c.key], c.kind) != cell_of(raw[c.key], c.kind))
-            ]
-            if not changed:
-                plan.unchanged += 1
+            if any(p.sheet == sheet and p.row == number for p in problems):
+                continue  # a cell that could not be read (reported): never a removal
+            path, pointer, now = current[key]
+            if term is SETTINGS:  # the meaning column: the schema's, in the sheet's language
+                now = {**now, "title": setting_title(code, lang)}
+            cells, now_cells = part_row(rec, columns), part_row(now, columns)
+            stamped = _stamp_of(stamps.get(number, (None, None))[0])
+            if (stamped is not None and stamp(cells) == stamped) or cells == now_cells:
+                plan.unchanged += 1  # as exported, or as the YAML says now
                 continue
+            at = exported_cells(stamps[number][1], stamped)
+            moved = [c for c in columns if c.key in _PART_MOVES]
+            if stamped is not None and stamp(now_cells) != stamped:
+                reason, shown = "stale", columns
+            elif any(_part_cell(rec, c) != _part_cell(now, c) for c in moved):
+                reason, shown = "part_place", moved
+            else:
+                reason, shown = "", []
+            if reason:
+                values = tuple(
+                    FieldValues(
+                        c.label(lang),
+                        at[i] if at else None,
+                        _part_cell(rec, c),
+                        _part_cell(now, c),
+                        at is not None,
+                    )
+                    for i, (c, w, n) in enumerate(zip(columns, cells, now_cells, strict=True))
+                    if c in shown and (w != n or (at is not None and at[i] != n))
+                )
+                plan.conflicts.append(Conflict(place, reason, values))
+                continue
+            changed = [c for c in fields if _part_cell(rec, c) != _part_cell(now, c)]
             node = _at(files.tree(path), pointer)
             for c in changed:
-                old = _part_cell(raw, c)
-                new = _part_cell(rec, c)
                 leaf = code.split(".")[1] if term is SETTINGS else c.key
                 if c.key in rec:
                     _put(node, (leaf,), rec[c.key], null=True)
                 else:
                     node.pop(leaf, None)
+                old, new = _part_cell(now, c), _part_cell(rec, c)
                 plan.edits.append(Edit(place, c.label(lang), old, new, False, path))
         for key in sorted(k for k in current.keys() - seen if k[0] == term.key):
             parts = key[1].split("/")

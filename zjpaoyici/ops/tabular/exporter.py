@@ -5,22 +5,21 @@ the package): its columns, in its order, each written with the inverse of its pa
 (:func:`zjpaoyici.ops.tabular.cells.unparse`). Export → edit in a spreadsheet → import with the
 same mapping is therefore a round trip.
 
-Every row ends with a stamp (:data:`STAMP_COLUMN`): a short digest of the row's cells
+Every row ends with a stamp (``parts.STAMP``): a short digest of the row's cells
 as exported, so ``apply`` can tell an edited row from an untouched one and a row whose
 YAML changed since the export (a stale row); then the cells as exported
-(:data:`EXPORTED_COLUMN`, JSON), so a conflict can show the value at export. Both
+(``parts.EXPORTED``, JSON), so a conflict can show the value at export. Both
 columns are hidden in xlsx.
 
-Rows: first one per matter of the basic catalogue (no region), then, region by region,
-one per implementation entry followed by one per handling item. Entries carry their
+Rows: first one per matter of the basic catalogue (no region; in xlsx they are on the
+basic catalogue sheet instead), then, region by region, one per implementation entry
+followed by one per handling item. Entries carry their
 effective values (every layer merged), so the imported catalogue resolves to the same
 values without ``_defaults`` files.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -37,11 +36,14 @@ from zjpaoyici.findings import Finding
 from zjpaoyici.ops.tabular.cells import unparse
 from zjpaoyici.ops.tabular.mapping import FieldSpec, MappingSpec
 from zjpaoyici.ops.tabular.parts import (
+    STAMP_COLUMNS,
     Cell,
     FileDefaults,
     PartColumn,
+    cells_json,
     column_of,
     impl_defaults_rows,
+    stamp,
 )
 from zjpaoyici.runner.engine import FileList, default_jobs, forked_map, total_size, workers_for
 
@@ -50,10 +52,6 @@ Label = Callable[[Path], str]
 DEFAULT_MAPPING = package_dir() / "mappings" / "export.yaml"
 # The sheet export writes the rows on (when the mapping names none): data, not a message.
 SHEET = "目录"
-# The stamp columns' titles: data (``apply`` finds the columns by them), not messages.
-STAMP_COLUMN = "校验码"
-EXPORTED_COLUMN = "导出时的值"
-STAMP_COLUMNS = (STAMP_COLUMN, EXPORTED_COLUMN)
 _WIDTHS = {
     "name": 36,
     "main_name": 30,
@@ -108,7 +106,7 @@ def export_columns(specs: Iterable[FieldSpec]) -> list[PartColumn]:
     defs = load_schema("implementation")["$defs"]
     return [
         *(_validated(s, defs) for s in specs),
-        *(PartColumn(c, c, c, width=12) for c in STAMP_COLUMNS),
+        *(PartColumn(c.key, c.zh, c.en, width=12) for c in STAMP_COLUMNS),
     ]
 
 
@@ -144,15 +142,6 @@ def _validated(spec: FieldSpec, defs: Mapping[str, Any]) -> PartColumn:
 def row_cells(rec: Mapping[str, Any], specs: list[FieldSpec]) -> list[str | int | None]:
     """A record's cells, each written with the inverse of its column's parser."""
     return [unparse(s, rec.get(s.field)) for s in specs]
-
-
-def cells_json(cells: Sequence[str | int | None]) -> str:
-    return json.dumps(cells, ensure_ascii=False, separators=(",", ":"))
-
-
-def stamp(cells: Sequence[str | int | None]) -> str:
-    """A short digest of a row's cells: equal cells, equal stamp."""
-    return hashlib.blake2b(cells_json(cells).encode("utf-8"), digest_size=6).hexdigest()
 
 
 def export_rows(
@@ -204,14 +193,16 @@ def catalogue_rows(
     limits: Limits = DEFAULT_LIMITS,
     label: Label = display_path,
     progress: Callable[[int, int], None] | None = None,
+    basic: bool = True,
 ) -> Iterator[list[str | int | None]]:
-    """Export rows: the basic matters', then region by region each entry's and its
-    items'. Forked workers read, resolve and lay out the regions while this process
+    """Export rows: the basic matters' (unless they have a sheet of their own, ``basic``
+    False), then region by region each entry's and its items'. Forked workers read, resolve and lay out the regions while this process
     writes the rows before them; a few regions are in flight, so memory follows the
     largest region. Reading findings go to ``reading``, files' own defaults to
     ``defaults``."""
     global _STATE
-    yield from export_rows((basic_record(cat, m) for m in cat.basic.values()), specs)
+    if basic:
+        yield from export_rows((basic_record(cat, m) for m in cat.basic.values()), specs)
     _, regions = split_plan(plan)
     _STATE = (cat, regions, specs, defaults.columns, limits, label)
     size = total_size(path for folder in folders for path, _, _ in regions.get(folder, []))

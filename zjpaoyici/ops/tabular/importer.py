@@ -483,9 +483,11 @@ class Importer:
     # laying out --------------------------------------------------------------------
 
     def result(self, parts: Parts | None = None) -> ImportResult:
-        """The catalogue files, with the workbook's part sheets (bundles, defaults,
-        targets and scope) when it has them."""
+        """The catalogue files, with the workbook's part sheets (basic catalogue,
+        bundles, defaults, targets and scope) when it has them."""
         parts = parts or Parts()
+        if parts.basic_files:
+            self._basics_from_sheet(parts)
         mains = self._arrange_basics()
         files: dict[str, Any] = {}
         profile = self.mapping.profile
@@ -500,18 +502,25 @@ class Importer:
         self._complete_regions()
         if self.regions:
             files["regions.yaml"] = self._regions_doc(origin)
+        for path, data in parts.basic_files.items():  # the basic sheet, as written
+            doc = _doc("basic", origin)
+            doc["department"] = data["department"] or "（未注明部门）"
+            doc["matters"] = _seq(_as_basic(m) for m in data["matters"])
+            files[path] = doc
         by_dept: dict[str, list[_Basic]] = {}
         for main in mains:
             by_dept.setdefault(main.department or "", []).append(main)
         names = _file_names({(d, None) for d in by_dept})
         for dept, matters in by_dept.items():
-            doc = _doc("basic", origin)
-            doc["department"] = dept or "（未注明部门）"
-            doc["matters"] = _seq(
+            path = f"basic/{names[(dept, None)]}.yaml"
+            if path not in files:
+                doc = files[path] = _doc("basic", origin)
+                doc["department"] = dept or "（未注明部门）"
+                doc["matters"] = _seq([])
+            files[path]["matters"].extend(
                 self._basic_record(m)
                 for m in sorted(matters, key=lambda m: code_sort_key(profile, m.code))
             )
-            files[f"basic/{names[(dept, None)]}.yaml"] = doc
         groups: dict[tuple[str, str, str | None], list[_Entry]] = {}
         for entry in self.entries.values():
             groups.setdefault((entry.region, entry.department or "", entry.uscc), []).append(entry)
@@ -558,11 +567,35 @@ class Importer:
             rows=self.rows,
             entries=len(self.entries),
             items=sum(len(e.items) for e in self.entries.values()),
-            matters=len(self.basics),
+            matters=len(self.basics) + len(parts.basic_values()),
             departments=len({e.department for e in self.entries.values()}),
             regions=len({e.region for e in self.entries.values()}),
         )
         return result
+
+    def _basics_from_sheet(self, parts: Parts) -> None:
+        """The basic sheet defines its matters: entries restate only what differs from
+        them; a matter known only from entries whose main is on the sheet becomes a sub
+        of it there; the rest are laid out as without the sheet."""
+        sheet = parts.basic_values()
+        for entry in self.entries.values():
+            base = sheet.get(entry.code)
+            if base is not None:
+                entry.restated = {
+                    k: v
+                    for k in SAME_STANDARD
+                    if (v := entry.fields.get(k)) is not None
+                    and _same_value(v) != _same_value(base.get(k))
+                }
+        mains = {str(m["code"]): m for d in parts.basic_files.values() for m in d["matters"]}
+        for code, basic in list(self.basics.items()):
+            main = mains.get(basic.main_code or "")
+            if code in sheet:
+                del self.basics[code]
+            elif main is not None:
+                own = {k: v for k, v in basic.values.items() if k == "name" or main.get(k) != v}
+                main.setdefault("subs", []).append({"code": code, **own})
+                del self.basics[code]
 
     def _problem_order(self, problem: Problem) -> tuple[int, int]:
         """Problems in file order, then row order."""
@@ -919,6 +952,24 @@ def _doc(kind: str, origin: str) -> CommentedMap:
     return doc
 
 
+def _same_value(value: Any) -> Any:
+    """A 四同 value as compared (a time limit's unit is working days unless said)."""
+    return {"unit": "working", **value} if isinstance(value, dict) else value
+
+
+def _as_basic(record: Mapping[str, Any]) -> CommentedMap:
+    """A basic matter from the basic sheet in the catalogue's style (subs in block)."""
+    node = CommentedMap()
+    for key, value in record.items():
+        if key == "subs":
+            node[key] = _seq(_as_basic(s) for s in value)
+        elif key in IDENTIFIER_KEYS and isinstance(value, str):
+            node[key] = DoubleQuotedScalarString(value)
+        else:
+            node[key] = yaml_node(value, key)
+    return node
+
+
 def _seq(items: Iterator[Any] | list[Any]) -> CommentedSeq:
     return CommentedSeq(list(items))
 
@@ -997,20 +1048,23 @@ def import_rows(
     tables = []
     for path in sources:
         table = read_source(path, source_format(path, mapping, fmt), mapping.source)
+        headed = mapping
         if table.columns is not None:
             columns = table.columns
-            missing = _missing(mapping, columns.__contains__)
+            headed = mapping.headed_as(columns)[0]  # export --lang en: English titles
+            missing = _missing(headed, columns.__contains__)
             if missing:
                 raise MissingColumns(missing, sorted(columns), path)
-        tables.append((path, table))
+        tables.append((path, table, headed))
     importer = Importer(mapping, _sources_name(sources))
     seen: set[str] = set()
     done = 0
-    known = [t.total for _, t in tables]
+    known = [t.total for _, t, _ in tables]
     total = sum(n for n in known if n is not None) if None not in known else None
     json_like = False
-    for path, table in tables:
+    for path, table, headed in tables:
         importer.start_file(path)
+        importer.mapping = headed
         json_like |= table.columns is None
         for number, record in table.rows:
             if table.columns is None:
@@ -1027,7 +1081,7 @@ def import_rows(
         if missing:
             raise MissingColumns(missing, sorted(seen))
     parts = Parts()
-    for path, _ in tables:
+    for path, _, _ in tables:
         parts.merge(read_parts(path), path)
     return importer.result(parts)
 

@@ -4,18 +4,25 @@ which source column, through which parser (``schemas/mapping.schema.json``)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from zjpaoyici.catalogue.codes import CodeProfile, ProfileError, profile_from_manifest
-from zjpaoyici.catalogue.fields import PLACING_FIELDS, ROW_FIELDS, RowKind, kept_by_mapping
+from zjpaoyici.catalogue.fields import (
+    PLACING_FIELDS,
+    ROW_FIELDS,
+    ROW_TITLES_EN,
+    RowKind,
+    Term,
+    kept_by_mapping,
+)
 from zjpaoyici.catalogue.load import read_checked
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.files.reader import DEFAULT_LIMITS, Document
 from zjpaoyici.findings import Finding, Loc
-from zjpaoyici.i18n import Bi, Lang, Msg
+from zjpaoyici.i18n import LANGS, Bi, Lang, Msg
 from zjpaoyici.rules.registry import blocks_rewrite, family_of
 from zjpaoyici.rules.ruleset import hint_of, message_of
 
@@ -172,6 +179,31 @@ class MappingSpec:
     def required(self) -> list[tuple[str, ...]]:
         """Column groups the source must have (one column of each), without repeats."""
         return list(dict.fromkeys(g for s in self.fields.values() for g in s.required()))
+
+    def headed(self, lang: Lang) -> MappingSpec:
+        """The mapping with each one-column field under its title in ``lang``: the
+        mapping's own column is the Chinese title, the English one the vocabulary's
+        (``export --lang en`` writes it; import and apply read either)."""
+        fields = {
+            name: replace(spec, column=Term(name, spec.column, ROW_TITLES_EN[name]).label(lang))
+            if spec.column
+            and not spec.columns
+            and spec.required_key is None
+            and "[]" not in spec.column
+            and name in ROW_TITLES_EN
+            else spec
+            for name, spec in self.fields.items()
+        }
+        return replace(self, fields=fields)
+
+    def headed_as(self, columns: Collection[str]) -> tuple[MappingSpec, Lang]:
+        """The mapping headed in the language of a table's ``columns``: the first whose
+        titles the table has (else the mapping's own)."""
+        for lang in LANGS:
+            spec = self.headed(lang)
+            if all(any(c in columns for c in group) for group in spec.required()):
+                return spec, lang
+        return self, LANGS[0]
 
     def elements(self) -> list[str] | None:
         """The implementation elements this mapping fills (``catalogue.yaml`` ``elements:``):

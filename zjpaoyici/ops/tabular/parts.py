@@ -1,6 +1,7 @@
 """The catalogue parts besides entries, as workbook sheets and back.
 
-``export --format xlsx`` writes, after the entry sheet, one sheet per part: bundles
+``export --format xlsx`` writes, after the entry sheet, one sheet per part: the basic
+catalogue (``basic/*.yaml``: each main matter, then its sub matters), bundles
 (``bundles/*.yaml``), region defaults (the province's and cities' ``_defaults*.yaml`` and
 each implementation file's ``defaults``), and targets and scope (``catalogue.yaml``).
 ``import`` reads them back into the same files, so export → import loses nothing.
@@ -13,8 +14,10 @@ an explicit null (a cancelled inherited value), a blank cell is no value.
 
 from __future__ import annotations
 
+import hashlib
 import io
-from collections.abc import Iterable, Iterator, Mapping
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -23,13 +26,16 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from zjpaoyici.catalogue.fields import (
+    BASIC,
     BUNDLES,
     DEFAULTS,
     FIELD,
     PART_FILE,
     PART_KEY,
+    PART_MAIN,
     PART_TITLE,
     PART_VALUE,
+    SAME_STANDARD,
     SETTINGS,
     Term,
 )
@@ -43,6 +49,20 @@ Kind = Literal["text", "int", "bool", "yaml"]
 Cell = str | int | float | None
 # In the code column of the defaults sheet: the row is the file's own ``defaults``.
 DEFAULTS_KEY = "defaults"
+# The hidden columns ending every row of every sheet: a digest of the row's cells at
+# export, and those cells (JSON), so apply tells edited rows and stale ones apart.
+STAMP = Term("stamp", "校验码", "stamp")
+EXPORTED = Term("exported", "导出时的值", "values at export")
+STAMP_COLUMNS = (STAMP, EXPORTED)
+
+
+def cells_json(cells: Sequence[Cell]) -> str:
+    return json.dumps(cells, ensure_ascii=False, separators=(",", ":"))
+
+
+def stamp(cells: Sequence[Cell]) -> str:
+    """A short digest of a row's cells: equal cells, equal stamp."""
+    return hashlib.blake2b(cells_json(cells).encode("utf-8"), digest_size=6).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +113,23 @@ def bundle_columns() -> list[PartColumn]:
     """The bundle sheet: the file, then every property of a bundle in schema order."""
     schema = load_schema("bundle")["$defs"]["bundle"]["properties"]
     return [_plain(PART_FILE), *(column_of(k, v) for k, v in schema.items())]
+
+
+def basic_columns() -> list[PartColumn]:
+    """The basic catalogue sheet: the file and its department, the main matter of a sub
+    matter (blank for a main matter), then a matter's fields in schema order."""
+    schema = load_schema("basic")
+    defs = schema["$defs"]
+    return [
+        _plain(PART_FILE),
+        column_of("department", schema["properties"]["department"]),
+        _plain(PART_MAIN),
+        *(
+            column_of(key, defs[ref["$ref"].rsplit("/", 1)[-1]])
+            for key, ref in defs["main"]["properties"].items()
+            if key != "subs"
+        ),
+    ]
 
 
 def defaults_columns() -> list[PartColumn]:
@@ -225,11 +262,31 @@ def bundle_rows(cat: Catalogue, columns: list[PartColumn]) -> Iterator[list[Cell
         yield _row(raw, columns, relative_name(cat, bundle.src.doc.path))
 
 
+def basic_rows(cat: Catalogue, columns: list[PartColumn]) -> Iterator[list[Cell]]:
+    """One row per main matter, as written in its file, followed by its sub matters
+    (their own values: a blank cell is inherited from the main matter)."""
+    docs = {m.src.doc.path: m.src.doc for m in cat.basic.values()}
+    docs.update((m.src.doc.path, m.src.doc) for pair in cat.basic_dupes for m in pair)
+    for path in sorted(docs):
+        data = docs[path].data
+        file = relative_name(cat, path)
+        head = {"department": data.get("department")}
+        for main in data.get("matters") or []:
+            if not isinstance(main, dict):
+                continue
+            yield _row({**head, **main}, columns, file)
+            for sub in main.get("subs") or []:
+                if isinstance(sub, dict):
+                    yield _row({**head, "main": main.get("code"), **sub}, columns, file)
+
+
+def part_row(record: Mapping[str, Any], columns: list[PartColumn]) -> list[Cell]:
+    """A record's cells on its sheet (a blank cell: no such key)."""
+    return [cell_of(record[c.key], c.kind) if c.key in record else None for c in columns]
+
+
 def _row(raw: Mapping[str, Any], columns: list[PartColumn], file: str) -> list[Cell]:
-    row: list[Cell] = [file]
-    for col in columns[1:]:
-        row.append(cell_of(raw[col.key], col.kind) if col.key in raw else None)
-    return row
+    return part_row({**raw, PART_FILE.key: file}, columns)
 
 
 def impl_defaults_rows(
@@ -253,12 +310,17 @@ def settings_rows(cat: Catalogue, lang: Lang) -> Iterator[list[Cell]]:
     if manifest is None:
         return
     data = manifest.src.doc.data
-    for name, schema in settings_schema().items():
+    for name in settings_schema():
         part, key = name.split(".")
         given = data.get(part) if isinstance(data, Mapping) else None
         if isinstance(given, Mapping) and key in given:
-            title = Bi(str(schema.get("title")), str(schema.get("x-title-en"))).get(lang)
-            yield [name, title, cell_of(given[key], "yaml")]
+            yield [name, setting_title(name, lang), cell_of(given[key], "yaml")]
+
+
+def setting_title(name: str, lang: Lang) -> str:
+    """The meaning of a setting (``targets.city`` …) as its row shows it."""
+    schema = settings_schema()[name]
+    return Bi(str(schema.get("title")), str(schema.get("x-title-en"))).get(lang)
 
 
 class FileDefaults:
@@ -281,13 +343,22 @@ class FileDefaults:
 def part_sheets(
     cat: Catalogue, lang: Lang, defaults: FileDefaults
 ) -> list[tuple[str, list[PartColumn], Iterable[list[Cell]]]]:
-    """The part sheets export writes after the entry sheet: name, columns, rows."""
-    bundles = bundle_columns()
-    return [
+    """The part sheets export writes after the entry sheet: name, columns, rows; every
+    row stamped like the entry sheet's (the stamp columns last)."""
+    basic, bundles = basic_columns(), bundle_columns()
+    sheets = [
+        (BASIC.label(lang), basic, basic_rows(cat, basic)),
         (BUNDLES.label(lang), bundles, bundle_rows(cat, bundles)),
         (DEFAULTS.label(lang), defaults.columns, defaults.all_rows()),
         (SETTINGS.label(lang), settings_columns(), settings_rows(cat, lang)),
     ]
+    marks = [PartColumn(c.key, c.zh, c.en, width=12) for c in STAMP_COLUMNS]
+    return [(name, [*columns, *marks], _stamped(rows)) for name, columns, rows in sheets]
+
+
+def _stamped(rows: Iterable[list[Cell]]) -> Iterator[list[Cell]]:
+    for row in rows:
+        yield [*row, stamp(row), cells_json(row)]
 
 
 # --- import ----------------------------------------------------------------------------
@@ -307,9 +378,10 @@ class PartProblem:
 
 @dataclass(slots=True)
 class Parts:
-    """What the part sheets say: bundle files and defaults files (relative path →
+    """What the part sheets say: basic, bundle and defaults files (relative path →
     data), implementation files' own defaults by (region, department), manifest settings."""
 
+    basic_files: dict[str, dict[str, Any]] = field(default_factory=dict)
     bundle_files: dict[str, dict[str, Any]] = field(default_factory=dict)
     defaults_files: dict[str, dict[str, Any]] = field(default_factory=dict)
     file_defaults: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
@@ -317,8 +389,28 @@ class Parts:
     problems: list[PartProblem] = field(default_factory=list)
     sheets: int = 0
 
+    def basic_values(self) -> dict[str, dict[str, Any]]:
+        """Each matter on the basic sheet: its 四同 values (a sub's inherited from its
+        main, except the name)."""
+        out: dict[str, dict[str, Any]] = {}
+        for doc in self.basic_files.values():
+            for main in doc["matters"]:
+                own = {k: main[k] for k in SAME_STANDARD if k in main}
+                out[str(main["code"])] = own
+                inherited = {k: v for k, v in own.items() if k != "name"}
+                for sub in main.get("subs", []):
+                    out[str(sub["code"])] = {
+                        **inherited,
+                        **{k: sub[k] for k in SAME_STANDARD if k in sub},
+                    }
+        return out
+
     def merge(self, other: Parts, source: Path) -> None:
         """Add the parts of another file of the same export."""
+        for path, doc in other.basic_files.items():
+            self.basic_files.setdefault(path, {**doc, "matters": []})["matters"].extend(
+                doc["matters"]
+            )
         for path, doc in other.bundle_files.items():
             self.bundle_files.setdefault(path, {"bundles": []})["bundles"].extend(doc["bundles"])
         self.defaults_files.update(other.defaults_files)
@@ -348,13 +440,20 @@ def read_records(
     rows: Iterable[tuple[int, Mapping[str, Any]]],
     columns: list[PartColumn],
     problems: list[PartProblem],
+    stamps: dict[int, tuple[Any, Any]] | None = None,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Each row of a part sheet as a field-keyed record; cells that cannot be read are
-    reported (sheet, row, column) and left out; unknown columns are ignored."""
+    reported (sheet, row, column) and left out; unknown columns are ignored. The stamp
+    columns go to ``stamps`` (row → stamp, cells at export) when given."""
     titles = _columns_by_title(columns)
+    marks = {t: c.key for c in STAMP_COLUMNS for t in (c.zh, c.en)}
     for number, record in rows:
         out: dict[str, Any] = {}
+        if stamps is not None:
+            stamps[number] = tuple(record.get(c.zh, record.get(c.en)) for c in STAMP_COLUMNS)
         for title, cell in record.items():
+            if title in marks:
+                continue
             col = titles.get(title.strip()) or titles.get(title.strip().casefold())
             if col is None or cell is None or (isinstance(cell, str) and not cell.strip()):
                 continue
@@ -379,6 +478,37 @@ def collect_bundles(
         path = _under("bundles", file)
         doc = parts.bundle_files.setdefault(path, {"bundles": []})
         doc["bundles"].append(rec)
+
+
+def collect_basic(parts: Parts, sheet: str, records: Iterable[tuple[int, dict[str, Any]]]) -> None:
+    """Main matters into their files; then each sub matter under its main (in any row
+    order); a sub whose main is not on the sheet is reported and left out."""
+    subs = []
+    mains: dict[tuple[str, str], dict[str, Any]] = {}
+    for number, rec in records:
+        file = str(rec.pop("file", "") or "")
+        department = rec.pop("department", None)
+        main = rec.pop("main", None)
+        if not rec.get("code"):
+            parts.problems.append(
+                PartProblem(sheet, number, BASIC.zh, Msg("parts_no_code"), skipped=True)
+            )
+            continue
+        path = _under("basic", file or f"{department or 'basic'}.yaml")
+        doc = parts.basic_files.setdefault(path, {"department": department, "matters": []})
+        if main:
+            subs.append((number, path, str(main), rec))
+        else:
+            doc["matters"].append(rec)
+            mains[(path, str(rec["code"]))] = rec
+    for number, path, main, rec in subs:
+        parent = mains.get((path, main))
+        if parent is None:
+            parts.problems.append(
+                PartProblem(sheet, number, PART_MAIN.zh, Msg("parts_no_main", code=main), True)
+            )
+            continue
+        parent.setdefault("subs", []).append(rec)
 
 
 def collect_defaults(
@@ -437,14 +567,16 @@ def _under(folder: str, file: str) -> str:
 
 
 def part_tables(
-    path: Path, problems: list[PartProblem]
+    path: Path, problems: list[PartProblem], stamps: dict[int, tuple[Any, Any]] | None = None
 ) -> Iterator[tuple[Term, list[PartColumn], str, Iterator[tuple[int, dict[str, Any]]]]]:
     """The part sheets an xlsx workbook has (none in a csv or json file): each part,
-    its columns, the sheet's name and its records (unreadable cells go to ``problems``)."""
+    its columns, the sheet's name and its records (unreadable cells go to ``problems``,
+    the stamp columns to ``stamps``)."""
     if path.suffix.lower() != ".xlsx":
         return
     names = sheet_names(path)
     for term, columns in (
+        (BASIC, basic_columns()),
         (BUNDLES, bundle_columns()),
         (DEFAULTS, defaults_columns()),
         (SETTINGS, settings_columns()),
@@ -452,13 +584,18 @@ def part_tables(
         sheet = find_sheet(names, term)
         if sheet is not None:
             table = read_xlsx(path, SourceSpec(sheet=sheet))
-            yield term, columns, sheet, read_records(sheet, table.rows, columns, problems)
+            records = read_records(sheet, table.rows, columns, problems, stamps)
+            yield term, columns, sheet, records
 
 
 def read_parts(path: Path) -> Parts:
     """What the part sheets of a workbook say, laid out as files."""
     parts = Parts()
-    collect = {BUNDLES.key: collect_bundles, DEFAULTS.key: collect_defaults}
+    collect = {
+        BASIC.key: collect_basic,
+        BUNDLES.key: collect_bundles,
+        DEFAULTS.key: collect_defaults,
+    }
     for term, _, sheet, records in part_tables(path, parts.problems):
         parts.sheets += 1
         collect.get(term.key, collect_settings)(parts, sheet, records)
