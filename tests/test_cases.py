@@ -13,9 +13,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from tests.conftest import BASE, REPO
+from zjpaoyici.catalogue.fields import level_label
 
 GEN = REPO / "benchmarks" / "gen_cases.py"
 RECORDS = 100_000
@@ -350,7 +352,7 @@ def test_duckdb_and_spark_give_identical_results(
 
 
 def test_report_gives_the_volume_share_as_promised_and_as_handled(
-    generated: tuple[Path, dict[str, Any]], cli: Any
+    generated: tuple[Path, dict[str, Any]], cli: Any, tmp_path: Path
 ) -> None:
     """Per level, "as handled" is the cases' own visits (≤ 1 of those known) and "as
     promised" weighs each entry's catalogue visits by its cases; both from the truths."""
@@ -374,6 +376,21 @@ def test_report_gives_the_volume_share_as_promised_and_as_handled(
     for fmt in ("table", "markdown", "csv"):
         shown = cli("report", str(REPO / "catalog"), "--format", fmt, "--lang", "en", *common)
         assert "as promised" in shown.stdout, fmt
+    book = tmp_path / "report.xlsx"
+    made = cli(
+        "report", str(REPO / "catalog"), "--format", "xlsx", "-o", str(book), "--lang", "zh",
+        *common,
+    )  # fmt: skip
+    assert made.code == 0, made.stderr
+    sheet = openpyxl.load_workbook(book)["按办件量（办件数据）"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("层级", "办件量", "最多跑一次（按承诺）", "最多跑一次（按实际）")
+    labels = {level_label(level, "zh"): level for level in volume}
+    assert {
+        labels[str(level)]: {"cases": n, "as_promised": p, "as_handled": h}
+        for level, n, p, h in rows[1:]
+    } == volume
+    assert sheet.cell(2, 3).number_format == "0.0%"
     missing = cli("report", str(REPO / "catalog"), "--cases", str(out), "--lang", "en")
     assert missing.code == 2 and "--cases-mapping" in missing.stderr
 
