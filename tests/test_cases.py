@@ -125,7 +125,12 @@ def test_personal_data_never_reaches_an_output(
     assert "申请人姓名" in text.stderr  # the column is named as ignored, never read
     assert data["ignored_columns"] == ["申请人姓名", "身份证号", "联系电话"]
     mapping = (out / "mapping.yaml").read_text(encoding="utf-8")
-    for extra in ("  applicant_name: {column: 申请人姓名}\n", "  case_id: {column: 身份证号}\n"):
+    for extra in (
+        "  applicant_name: {column: 申请人姓名}\n",
+        "  case_id: {column: 身份证号}\n",
+        "  case_id: {column: SFZH}\n",  # pinyin initials, as platform databases name them
+        "  case_id: {column: sqr_lxdh}\n",
+    ):
         bad = tmp_path / "bad.yaml"
         bad.write_text(mapping.replace("  case_id: {column: 办件编号}\n", extra), encoding="utf-8")
         run = cli("cases", str(out), str(REPO / "catalog"), "-m", str(bad), "--lang", "en")
@@ -283,6 +288,43 @@ def test_working_days_follow_the_official_calendar_and_uncovered_years_are_repor
     assert data["overall"]["calendar_uncovered"] == 1
     text = cli("cases", "cases/c.csv", "-m", "cases/m.yaml", "--lang", "en", cwd=root)
     assert "does not cover 2030" in text.stdout
+
+
+def test_platform_timestamp_spellings_are_read_and_unreadable_ones_reported(
+    tmp_path: Path, cli: Any
+) -> None:
+    """Platforms export days as 2025/9/30 9:00, 2025年10月9日, 20250926090000 or 2025.09.29;
+    they give the same working days as ISO (the calendar test's cases). An epoch number,
+    a US-style date or 30 February is not guessed: unknown, counted and named on stderr.
+    Spark reads them the same (when Java and pyspark are there)."""
+    root = tmp_path / "cat"
+    shutil.copytree(BASE, root)
+    _base_records(
+        root,
+        [
+            "a,330106,许可-00802-002,2025/9/30 9:00,2025年10月9日",
+            "b,330100,许可-00801-000,20250926090000,2025.09.29",
+            "c,330000,许可-00801-000,1759194000000,2025-10-09 10:00",
+            "d,330000,许可-00801-000,09/30/2025,2025-02-30",
+            "e,330000,许可-00801-000,,2025-10-09",
+        ],
+    )
+    args = ("cases", "cases/c.csv", "-m", "cases/m.yaml", "--format", "json", "--lang", "en")
+    run = cli(*args, cwd=root)
+    data = json.loads(run.stdout)
+    days = {(m["region"], m["code"]): m["median_working_days"] for m in data["by_matter"]}
+    assert days == {
+        ("330106", "许可-00802-002"): 1,
+        ("330100", "许可-00801-000"): 2,
+        ("330000", "许可-00801-000"): None,
+    }
+    assert data["overall"]["time_unreadable"] == 2  # c and d; e gives no received time
+    assert data["overall"]["timed"] == 2
+    assert "2 case(s) give a received or completed time that is not a readable day" in run.stderr
+    if _spark_ready():
+        spark = json.loads(cli(*args, "--engine", "spark", cwd=root).stdout)
+        assert spark.pop("engine") == "spark" and data.pop("engine") == "duckdb"
+        assert spark == data
 
 
 def test_cases_named_by_a_handling_item_count_for_its_entry(tmp_path: Path, cli: Any) -> None:

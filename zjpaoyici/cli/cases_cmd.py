@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from zjpaoyici.catalogue.paths import display_path, find_root
+from zjpaoyici.catalogue.paths import find_root
 from zjpaoyici.cli.case_options import (
     DEFAULT_ENGINE,
     EngineChoice,
@@ -24,6 +24,7 @@ from zjpaoyici.cli.common import (
     SelectOption,
     app,
     be_quiet,
+    case_mapping_or_exit,
     chosen,
     deliver,
     lang_of,
@@ -41,8 +42,6 @@ from zjpaoyici.i18n import t
 from zjpaoyici.ops.cases.annual import annual_changes
 from zjpaoyici.ops.cases.engines import ENGINES, EngineError, engine_for
 from zjpaoyici.ops.cases.figures import GROUPS, analyse
-from zjpaoyici.ops.cases.mapping import load_case_mapping
-from zjpaoyici.ops.tabular.mapping import MappingError
 from zjpaoyici.ops.validate import Result
 from zjpaoyici.render.cases_text import annual_diff
 from zjpaoyici.render.formats import CASES, FILE_ONLY, TABLES
@@ -196,12 +195,7 @@ def cases(
         raise usage_error(
             t("err_bad_rule_selector", language, value=exc.value, known=known)
         ) from None
-    try:
-        spec = load_case_mapping(mapping)
-    except MappingError as exc:
-        lines = [t("import_bad_mapping", language, path=display_path(mapping.absolute()))]
-        lines += [f"  {p.loc}: {p.message.get(language)}" for p in exc.problems]
-        raise usage_error("\n".join(lines)) from None
+    spec = case_mapping_or_exit(mapping, language)
     name = chosen(engine, ENGINES)
     try:
         with progress(t("cases_progress", language, engine=name)):
@@ -217,6 +211,8 @@ def cases(
         raise usage_error(t("cases_engine_failed", language, engine=name, reason=exc)) from None
     if analysis.ignored_columns:
         note(t("cases_personal_ignored", language, columns=", ".join(analysis.ignored_columns)))
+    if analysis.overall.time_unread:
+        note(t("cases_time_unread", language, cases=f"{analysis.overall.time_unread:,}"))
     if write_annual:
         changes = annual_changes(analysis)
         deliver(annual_diff(changes), output)

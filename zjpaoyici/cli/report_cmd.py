@@ -26,6 +26,7 @@ from zjpaoyici.cli.common import (
     app,
     be_quiet,
     cache_of,
+    case_mapping_or_exit,
     chosen,
     deliver,
     lang_of,
@@ -44,13 +45,11 @@ from zjpaoyici.files.gitrev import GitError, revisions_since
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.cases.engines import ENGINES, EngineError, EngineName, engine_for
 from zjpaoyici.ops.cases.figures import analyse
-from zjpaoyici.ops.cases.mapping import load_case_mapping
 from zjpaoyici.ops.cases.tally import VolumeShare
 from zjpaoyici.ops.standard.compute import standard_of
 from zjpaoyici.ops.stats.collect import coverage_of
 from zjpaoyici.ops.stats.figures import BASES, UNIT_KINDS
 from zjpaoyici.ops.stats.report import GROUP_BYS, RegionCard, Report, build, history, region_cards
-from zjpaoyici.ops.tabular.mapping import MappingError
 from zjpaoyici.render import report_out
 from zjpaoyici.render.formats import FILE_ONLY, REGION, REPORT
 from zjpaoyici.render.report_html import region_page_name, render_html, render_region_html
@@ -70,15 +69,11 @@ def case_volume(
     """The volume share per level from case records, or exit 2 naming the problem."""
     if mapping is None:
         raise usage_error(t("report_cases_needs_mapping", language))
-    require_existing([*paths, mapping], language)
+    require_existing(paths, language)
+    spec = case_mapping_or_exit(mapping, language)
     try:
-        spec = load_case_mapping(mapping)
         with progress(t("cases_progress", language, engine=engine)):
             return analyse(root, spec, paths, engine_for(engine, master), Settings()).volume
-    except MappingError as exc:
-        lines = [t("import_bad_mapping", language, path=display_path(mapping.absolute()))]
-        lines += [f"  {p.loc}: {p.message.get(language)}" for p in exc.problems]
-        raise usage_error("\n".join(lines)) from None
     except EngineError as exc:
         raise usage_error(t("cases_engine_failed", language, engine=engine, reason=exc)) from None
 

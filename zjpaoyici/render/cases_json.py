@@ -37,6 +37,7 @@ def tally_dict(t: CaseTally) -> dict[str, Any]:
         "overdue": t.overdue,
         "overdue_share": t.overdue_share,
         "calendar_uncovered": t.uncovered,
+        "time_unreadable": t.time_unread,
     }
 
 

@@ -84,17 +84,45 @@ def _expr(spec: CaseField | None, kind: str) -> str:
         raw = f"CASE {raw} {whens} ELSE NULL END"
     if kind == "int":
         return f"TRY_CAST({raw} AS BIGINT)"
-    if kind == "time":  # the day: 2025-03-04, 2025/03/04, with or without a time
-        return f"TRY_CAST(REPLACE(SUBSTR({raw}, 1, 10), '/', '-') AS DATE)"
+    if kind == "time":
+        return _day(raw)
     return f"NULLIF({raw}, '')"
 
 
+# The day of a timestamp: 2025-03-04, 2025/3/4, 2025.03.04 or 2025年3月4日 (a time may
+# follow), or compact 20250304, 202503040912, 20250304091200. Anything else (epoch
+# numbers, 03/04/2025) is unknown, never guessed. [0-9] and REGEXP_EXTRACT read the same
+# in DuckDB and Spark.
+_DAY_SEPARATED = "^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})([^0-9]|$)"
+_DAY_COMPACT = "^([0-9]{4})([0-9]{2})([0-9]{2})([0-9]{4}([0-9]{2})?)?$"
+
+
+def _day(raw: str) -> str:
+    def parsed(pattern: str) -> str:
+        y, m, d = (f"REGEXP_EXTRACT({raw}, {_lit(pattern)}, {i})" for i in (1, 2, 3))
+        return f"TRY_CAST({y} || '-' || LPAD({m}, 2, '0') || '-' || LPAD({d}, 2, '0') AS DATE)"
+
+    iso = (  # 2025-03-04, alone or before a time: no pattern needed (most records)
+        f"SUBSTR({raw}, 5, 1) = '-' AND SUBSTR({raw}, 8, 1) = '-'"
+        f" AND (LENGTH({raw}) = 10 OR SUBSTR({raw}, 11, 1) IN (' ', 'T'))"
+    )
+    slow = f"COALESCE({parsed(_DAY_SEPARATED)}, {parsed(_DAY_COMPACT)})"
+    return f"CASE WHEN {iso} THEN TRY_CAST(SUBSTR({raw}, 1, 10) AS DATE) ELSE {slow} END"
+
+
 def cases_view(mapping: CaseMapping) -> str:
-    """The records as case fields (and nothing else: unmapped columns are never read)."""
+    """The records as case fields (and nothing else: unmapped columns are never read),
+    and whether a record gives a timestamp that cannot be read as a day."""
     cols = [
         f"{_expr(mapping.fields.get(name), kind)} AS {name}" for name, kind in CASE_FIELDS.items()
     ]
-    return "SELECT " + ", ".join(cols) + " FROM src"
+    given = [
+        f"NULLIF({_expr(mapping.fields.get(name), 'text')}, '') IS NOT NULL"
+        f" AND {_expr(mapping.fields.get(name), kind)} IS NULL"
+        for name, kind in CASE_FIELDS.items()
+        if kind == "time"
+    ]
+    return "SELECT " + ", ".join([*cols, f"({' OR '.join(given)}) AS time_unread"]) + " FROM src"
 
 
 _KEYS = ", ".join(MATTER_KEYS)
@@ -113,6 +141,7 @@ SELECT {_KEYS},
   SUM(CASE WHEN rating >= 4 THEN 1 ELSE 0 END) AS satisfied,
   SUM(CASE WHEN outcome = 'done' THEN 1 ELSE 0 END) AS done,
   COUNT(outcome) AS outcome_known,
+  SUM(CASE WHEN time_unread THEN 1 ELSE 0 END) AS time_unread,
   MIN(case_id) AS first_id,
   MAX(case_id) AS last_id
 FROM cases
