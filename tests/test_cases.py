@@ -327,6 +327,21 @@ def test_platform_timestamp_spellings_are_read_and_unreadable_ones_reported(
         assert spark == data
 
 
+def test_a_column_the_records_lack_is_named_with_the_columns_they_have(
+    tmp_path: Path, cli: Any
+) -> None:
+    root = tmp_path / "cat"
+    shutil.copytree(BASE, root)
+    _base_records(root, ["a,330106,许可-00802-002,2025-09-30,2025-10-09"])
+    csv = root / "cases" / "c.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("received", "受理日期"), "utf-8")
+    for engine in ("duckdb", "spark") if _spark_ready() else ("duckdb",):
+        run = cli("cases", "cases/c.csv", "-m", "cases/m.yaml", "--engine", engine, cwd=root)
+        assert run.code == 2
+        assert "have no column received named in the mapping" in run.stderr, engine
+        assert "(their columns: id, region, code, 受理日期, completed)" in run.stderr, engine
+
+
 def test_cases_named_by_a_handling_item_count_for_its_entry(tmp_path: Path, cli: Any) -> None:
     """A case may name the handling item (办理项) instead of the matter: by the item's full
     code (事项编码-01) or by the item's own implementation code; both count for the entry

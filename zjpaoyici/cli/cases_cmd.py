@@ -38,7 +38,7 @@ from zjpaoyici.cli.common import (
 )
 from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK
 from zjpaoyici.files.atomic import atomic_write_text
-from zjpaoyici.i18n import t
+from zjpaoyici.i18n import Msg, t
 from zjpaoyici.ops.cases.annual import annual_changes
 from zjpaoyici.ops.cases.engines import ENGINES, EngineError, engine_for
 from zjpaoyici.ops.cases.figures import GROUPS, analyse
@@ -208,7 +208,8 @@ def cases(
                 engine_name=name,
             )
     except EngineError as exc:
-        raise usage_error(t("cases_engine_failed", language, engine=name, reason=exc)) from None
+        failed = Msg("cases_engine_failed", engine=name, reason=exc.reason)
+        raise usage_error(failed.get(language)) from None
     if analysis.ignored_columns:
         note(t("cases_personal_ignored", language, columns=", ".join(analysis.ignored_columns)))
     if analysis.overall.time_unread:

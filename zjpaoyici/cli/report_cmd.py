@@ -42,7 +42,7 @@ from zjpaoyici.cli.common import (
 from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from zjpaoyici.files.atomic import atomic_write_text
 from zjpaoyici.files.gitrev import GitError, revisions_since
-from zjpaoyici.i18n import Lang, t
+from zjpaoyici.i18n import Lang, Msg, t
 from zjpaoyici.ops.cases.engines import ENGINES, EngineError, EngineName, engine_for
 from zjpaoyici.ops.cases.figures import analyse
 from zjpaoyici.ops.cases.tally import VolumeShare
@@ -75,7 +75,8 @@ def case_volume(
         with progress(t("cases_progress", language, engine=engine)):
             return analyse(root, spec, paths, engine_for(engine, master), Settings()).volume
     except EngineError as exc:
-        raise usage_error(t("cases_engine_failed", language, engine=engine, reason=exc)) from None
+        failed = Msg("cases_engine_failed", engine=engine, reason=exc.reason)
+        raise usage_error(failed.get(language)) from None
 
 
 Format = StrEnum("Format", [(name, name) for name in REPORT])  # type: ignore[misc]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from zjpaoyici.i18n import Msg
 from zjpaoyici.ops.cases.calendar import calendar_rows
 from zjpaoyici.ops.cases.mapping import (
     CASE_FIELDS,
@@ -35,7 +36,22 @@ _SUFFIX: dict[str, CaseFormat] = {
 
 
 class EngineError(Exception):
-    """The engine could not read the records or run the analysis (reason in ``args``)."""
+    """The engine could not read the records or run the analysis: ``reason`` is the
+    engine's own words, or a message when the records do not fit the mapping."""
+
+    @property
+    def reason(self) -> str | Msg:
+        reason: str | Msg = self.args[0]
+        return reason
+
+
+def _check_columns(mapping: CaseMapping, columns: list[str]) -> None:
+    """Every column the mapping names is in the records (else: which are not, and which
+    the records have), said before any engine error about an unknown column."""
+    missing = tuple(c for c in dict.fromkeys(mapping.columns()) if c not in columns)
+    if missing:
+        shown = tuple(columns[:30]) + (("…",) if len(columns) > 30 else ())
+        raise EngineError(Msg("cases_columns_missing", missing=missing, columns=shown))
 
 
 def case_files(paths: Sequence[Path], fmt: CaseFormat | None) -> tuple[CaseFormat, list[Path]]:
@@ -205,6 +221,8 @@ class DuckEngine:
                 "parquet": f"read_parquet({names}, union_by_name = true)",
             }[fmt]
             con.execute(f"CREATE VIEW src AS SELECT * FROM {reader}")
+            columns = [d[0] for d in con.execute("SELECT * FROM src LIMIT 0").description]
+            _check_columns(mapping, columns)
             con.execute(f"CREATE VIEW cases AS {cases_view(mapping)}")
             days, wds, nds = zip(*calendar_rows(), strict=True)
             con.execute(
@@ -212,7 +230,6 @@ class DuckEngine:
                 " UNNEST(?::BIGINT[]) AS wd, UNNEST(?::BIGINT[]) AS nd",
                 [list(days), list(wds), list(nds)],
             )
-            columns = [d[0] for d in con.execute("SELECT * FROM src LIMIT 0").description]
             matters = con.execute(MATTERS_SQL).fetchall()
             elapsed = con.execute(ELAPSED_SQL).fetchall()
         except duckdb.Error as exc:
@@ -256,6 +273,7 @@ class SparkEngine:
             src = spark.read.json(paths)
         else:
             src = spark.read.option("mergeSchema", "true").parquet(*paths)
+        _check_columns(mapping, list(src.columns))
         src.createOrReplaceTempView("src")
         schema = StructType(
             [
