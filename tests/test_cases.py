@@ -467,6 +467,9 @@ def test_write_annual_previews_then_changes_only_annual_cases(
     args = ("cases", str(out / "cases.csv"), "-m", str(out / "mapping.yaml"), "--write-annual")
     preview = cli(*args, "--lang", "en", cwd=root)
     assert preview.code == 0 and "add --yes to write" in preview.stderr
+    rows = [r.split(",") for r in (out / "cases.csv").read_text("utf-8").splitlines()[1:]]
+    received = [(r[4] or r[5])[:10] for r in rows]  # completed where received is empty
+    assert f"The cases came in from {min(received)} to {max(received)} (" in preview.stderr
     assert "+    annual_cases: " in preview.stdout
     assert {p: p.read_text(encoding="utf-8") for p in before} == before  # nothing written
     wrote = cli(*args, "--yes", "--lang", "en", cwd=root)
@@ -488,3 +491,31 @@ def test_write_annual_previews_then_changes_only_annual_cases(
     assert cli("validate", cwd=root).code == 0
     again = cli(*args, cwd=root)
     assert again.code == 0 and again.stdout == ""
+
+
+def test_write_annual_refuses_records_of_more_than_a_year(tmp_path: Path, cli: Any) -> None:
+    """annual_cases is one year's count: cases received from 2 Jan 2024 to 2 Jan 2025
+    (367 days) are refused and no file changes; up to 30 Dec 2024 they are one year."""
+    root = tmp_path / "cat"
+    shutil.copytree(BASE, root)
+    _base_records(
+        root,
+        [
+            "a,330106,许可-00802-002,2024-01-02 09:00,2024-01-03 10:00",
+            "b,330106,许可-00802-002,2025-01-02 09:00,2025-01-03 10:00",
+        ],
+    )
+    before = {p: p.read_text(encoding="utf-8") for p in root.rglob("*.yaml")}
+    args = ("cases", "cases/c.csv", "-m", "cases/m.yaml", "--write-annual", "--yes")
+    run = cli(*args, "--lang", "en", cwd=root)
+    assert run.code == 2 and "from 2024-01-02 to 2025-01-02, 367 days" in run.stderr
+    assert {p: p.read_text(encoding="utf-8") for p in before} == before
+    csv = root / "cases" / "c.csv"
+    csv.write_text(
+        csv.read_text("utf-8").replace(
+            "2025-01-02 09:00,2025-01-03", "2024-12-30 09:00,2024-12-31"
+        ),
+        "utf-8",
+    )
+    leap = cli(*args, "--lang", "en", cwd=root)
+    assert leap.code == 0 and "(364 days;" in leap.stderr, leap.stderr

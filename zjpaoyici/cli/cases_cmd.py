@@ -215,6 +215,14 @@ def cases(
     if analysis.overall.time_unread:
         note(t("cases_time_unread", language, cases=f"{analysis.overall.time_unread:,}"))
     if write_annual:
+        if analysis.period is None:
+            raise usage_error(t("cases_annual_no_period", language))
+        first, last = analysis.period
+        days = (last - first).days + 1
+        span = {"first": first.isoformat(), "last": last.isoformat(), "days": days}
+        if days > 366:  # annual_cases would count more than a year: refuse, never pretend
+            raise usage_error(t("cases_annual_not_a_year", language, **span))
+        note(t("cases_annual_period", language, **span))
         changes = annual_changes(analysis)
         deliver(annual_diff(changes), output)
         if yes:

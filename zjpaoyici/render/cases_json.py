@@ -82,6 +82,7 @@ def as_data(analysis: CaseAnalysis, result: Result, lang: Lang) -> dict[str, Any
             for u in analysis.unmatched
         ],
         "calendar_years_not_covered": analysis.gap_years,
+        "period": [d.isoformat() for d in analysis.period] if analysis.period else None,
         "ignored_columns": analysis.ignored_columns,
         "summary": findings["summary"] | {"matters": len(analysis.matched)},
         "findings": findings["findings"],

@@ -158,6 +158,8 @@ SELECT {_KEYS},
   SUM(CASE WHEN outcome = 'done' THEN 1 ELSE 0 END) AS done,
   COUNT(outcome) AS outcome_known,
   SUM(CASE WHEN time_unread THEN 1 ELSE 0 END) AS time_unread,
+  MIN(COALESCE(received, completed)) AS first_day,
+  MAX(COALESCE(received, completed)) AS last_day,
   MIN(case_id) AS first_id,
   MAX(case_id) AS last_id
 FROM cases

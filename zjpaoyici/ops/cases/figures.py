@@ -4,6 +4,7 @@ share per level (as promised and as handled), and the K-family findings."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,8 @@ class CaseAnalysis:
     groups: dict[str, dict[str, CaseTally]] = field(default_factory=dict)
     volume: dict[str, VolumeShare] = field(default_factory=dict)  # by level, in LEVELS
     gap_years: list[int] = field(default_factory=list)
+    # the first and last day cases came in (received, else completed; None: no day)
+    period: tuple[dt.date, dt.date] | None = None
     ignored_columns: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
@@ -89,7 +92,11 @@ def analyse(
     unmatched: dict[Key, Unmatched] = {}
     for row in rows.matters:
         key: Key = tuple(None if v is None else str(v) for v in row[:width])
-        counts, (first, last) = row[width : width + len(COUNTS)], row[width + len(COUNTS) :]
+        counts = row[width : width + len(COUNTS)]
+        first_day, last_day, first, last = row[width + len(COUNTS) :]
+        if first_day is not None and last_day is not None:
+            known = result.period or (first_day, last_day)
+            result.period = (min(known[0], first_day), max(known[1], last_day))
         entry = _match(index, key)
         tally = CaseTally()
         tally.add_counts(counts)
