@@ -342,6 +342,23 @@ def test_a_column_the_records_lack_is_named_with_the_columns_they_have(
         assert "(their columns: id, region, code, 受理日期, completed)" in run.stderr, engine
 
 
+def test_a_folder_s_files_of_another_format_are_named_not_silently_dropped(
+    tmp_path: Path, cli: Any
+) -> None:
+    root = tmp_path / "cat"
+    shutil.copytree(BASE, root)
+    _base_records(root, ["a,330106,许可-00802-002,2025-09-30,2025-10-09"])
+    mapping = root / "cases" / "m.yaml"
+    mapping.write_text(
+        mapping.read_text("utf-8").replace("fields:", "source: {format: csv}\nfields:"), "utf-8"
+    )
+    (root / "cases" / "m2.jsonl").write_text('{"id": "b"}\n', encoding="utf-8")
+    run = cli("cases", "cases", "-m", "cases/m.yaml", "--format", "json", "--lang", "en", cwd=root)
+    assert json.loads(run.stdout)["overall"]["cases"] == 1
+    assert "format is csv; files of another format in the folder were not read" in run.stderr
+    assert "cases/m2.jsonl" in run.stderr
+
+
 def test_cases_named_by_a_handling_item_count_for_its_entry(tmp_path: Path, cli: Any) -> None:
     """A case may name the handling item (办理项) instead of the matter: by the item's full
     code (事项编码-01) or by the item's own implementation code; both count for the entry

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from zjpaoyici.catalogue.paths import find_root
+from zjpaoyici.catalogue.paths import display_path, find_root
 from zjpaoyici.cli.case_options import (
     DEFAULT_ENGINE,
     EngineChoice,
@@ -212,6 +212,11 @@ def cases(
         raise usage_error(failed.get(language)) from None
     if analysis.ignored_columns:
         note(t("cases_personal_ignored", language, columns=", ".join(analysis.ignored_columns)))
+    if analysis.skipped_files:
+        skipped = ", ".join(display_path(p.absolute()) for p in analysis.skipped_files[:5])
+        more = " …" if len(analysis.skipped_files) > 5 else ""
+        fmt_name = spec.format or ""
+        note(t("cases_files_skipped", language, files=skipped + more, format=fmt_name))
     if analysis.overall.time_unread:
         note(t("cases_time_unread", language, cases=f"{analysis.overall.time_unread:,}"))
     if write_annual:

@@ -54,14 +54,19 @@ def _check_columns(mapping: CaseMapping, columns: list[str]) -> None:
         raise EngineError(Msg("cases_columns_missing", missing=missing, columns=shown))
 
 
-def case_files(paths: Sequence[Path], fmt: CaseFormat | None) -> tuple[CaseFormat, list[Path]]:
-    """The record files named (folders: every file of a known kind inside, sorted) and
-    their one format (the mapping's, else the files' suffix)."""
+def case_files(
+    paths: Sequence[Path], fmt: CaseFormat | None
+) -> tuple[CaseFormat, list[Path], list[Path]]:
+    """The record files named (folders: every file of a known kind inside, sorted), their
+    one format (the mapping's, else the files' suffix), and the files of another kind a
+    folder held beside them (not read; the caller says so)."""
     files: list[Path] = []
+    skipped: list[Path] = []
     for path in paths:
         if path.is_dir():
             inside = sorted(p for p in path.rglob("*") if p.suffix.lower() in _SUFFIX)
             files += [p for p in inside if fmt is None or _SUFFIX[p.suffix.lower()] == fmt]
+            skipped += [p for p in inside if fmt is not None and _SUFFIX[p.suffix.lower()] != fmt]
         else:
             files.append(path)
     kinds = {_SUFFIX.get(p.suffix.lower()) for p in files}
@@ -70,7 +75,7 @@ def case_files(paths: Sequence[Path], fmt: CaseFormat | None) -> tuple[CaseForma
         raise EngineError(
             f"cannot tell one format for {len(files)} file(s): {sorted(map(str, kinds))}"
         )
-    return chosen, files
+    return chosen, files, skipped
 
 
 def _lit(value: Any) -> str:

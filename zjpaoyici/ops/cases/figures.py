@@ -37,6 +37,7 @@ class CaseAnalysis:
     # the first and last day cases came in (received, else completed; None: no day)
     period: tuple[dt.date, dt.date] | None = None
     ignored_columns: list[str] = field(default_factory=list)
+    skipped_files: list[Path] = field(default_factory=list)  # another format, in a folder
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -80,13 +81,14 @@ def analyse(
     cat: Catalogue | None = None,
 ) -> CaseAnalysis:
     """Run the analysis on the records in ``sources`` and set it against the catalogue."""
-    fmt, files = case_files(sources, mapping.format)
+    fmt, files, skipped = case_files(sources, mapping.format)
     rows = engine.run(mapping, fmt, files)
     cat = cat or load_catalogue(root)
     entries = list(resolve_all(cat))
     index = _index(entries)
     result = CaseAnalysis(cat.name, engine_name, len(files))
     result.ignored_columns = [c for c in rows.columns if personal_column(c)]
+    result.skipped_files = skipped
     width = len(MATTER_KEYS)
     tallies: dict[int, CaseTally] = {}
     unmatched: dict[Key, Unmatched] = {}
