@@ -221,6 +221,9 @@ class DuckEngine:
             if self.memory:
                 con.execute(f"SET memory_limit = {_lit(self.memory)}")
             con.execute("SET preserve_insertion_order = false")
+            # DuckDB draws its own bar on the terminal for long queries: the command's
+            # progress line is the one shown
+            con.execute("SET enable_progress_bar = false")
             names = "[" + ", ".join(_lit(str(p.absolute())) for p in files) + "]"
             reader = {
                 "csv": f"read_csv({names}, header = true, all_varchar = true, delim = {_lit(mapping.delimiter)})",
