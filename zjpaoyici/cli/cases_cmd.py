@@ -8,11 +8,12 @@ from typing import Annotated
 
 import typer
 
-from zjpaoyici.catalogue.paths import display_path, find_root
+from zjpaoyici.catalogue.paths import find_root
 from zjpaoyici.cli.case_options import (
     DEFAULT_ENGINE,
     EngineChoice,
     SparkMasterOption,
+    run_cases,
 )
 from zjpaoyici.cli.common import (
     DirectoryOption,
@@ -31,17 +32,16 @@ from zjpaoyici.cli.common import (
     listed,
     locate,
     note,
-    progress,
     require_existing,
     tr,
     usage_error,
 )
 from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK
 from zjpaoyici.files.atomic import atomic_write_text
-from zjpaoyici.i18n import Msg, t
+from zjpaoyici.i18n import t
 from zjpaoyici.ops.cases.annual import annual_changes
-from zjpaoyici.ops.cases.engines import ENGINES, EngineError, engine_for
-from zjpaoyici.ops.cases.figures import GROUPS, analyse
+from zjpaoyici.ops.cases.engines import ENGINES
+from zjpaoyici.ops.cases.figures import GROUPS
 from zjpaoyici.ops.validate import Result
 from zjpaoyici.render.cases_text import annual_diff
 from zjpaoyici.render.formats import CASES, FILE_ONLY, TABLES
@@ -197,28 +197,9 @@ def cases(
         ) from None
     spec = case_mapping_or_exit(mapping, language)
     name = chosen(engine, ENGINES)
-    try:
-        with progress(t("cases_progress", language, engine=name)):
-            analysis = analyse(
-                root,
-                spec,
-                list(paths),
-                engine_for(name, spark_master),
-                Settings(tolerance, min_cases),
-                engine_name=name,
-            )
-    except EngineError as exc:
-        failed = Msg("cases_engine_failed", engine=name, reason=exc.reason)
-        raise usage_error(failed.get(language)) from None
-    if analysis.ignored_columns:
-        note(t("cases_personal_ignored", language, columns=", ".join(analysis.ignored_columns)))
-    if analysis.skipped_files:
-        skipped = ", ".join(display_path(p.absolute()) for p in analysis.skipped_files[:5])
-        more = " …" if len(analysis.skipped_files) > 5 else ""
-        fmt_name = spec.format or ""
-        note(t("cases_files_skipped", language, files=skipped + more, format=fmt_name))
-    if analysis.overall.time_unread:
-        note(t("cases_time_unread", language, cases=f"{analysis.overall.time_unread:,}"))
+    analysis = run_cases(
+        root, spec, list(paths), name, spark_master, Settings(tolerance, min_cases), language
+    )
     if write_annual:
         if analysis.period is None:
             raise usage_error(t("cases_annual_no_period", language))

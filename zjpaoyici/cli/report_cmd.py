@@ -14,6 +14,7 @@ from zjpaoyici.cli.case_options import (
     DEFAULT_ENGINE,
     EngineChoice,
     SparkMasterOption,
+    run_cases,
 )
 from zjpaoyici.cli.common import (
     CacheOption,
@@ -42,9 +43,8 @@ from zjpaoyici.cli.common import (
 from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from zjpaoyici.files.atomic import atomic_write_text
 from zjpaoyici.files.gitrev import GitError, revisions_since
-from zjpaoyici.i18n import Lang, Msg, t
-from zjpaoyici.ops.cases.engines import ENGINES, EngineError, EngineName, engine_for
-from zjpaoyici.ops.cases.figures import analyse
+from zjpaoyici.i18n import Lang, t
+from zjpaoyici.ops.cases.engines import ENGINES, EngineName
 from zjpaoyici.ops.cases.tally import VolumeShare
 from zjpaoyici.ops.standard.compute import standard_of
 from zjpaoyici.ops.stats.collect import coverage_of
@@ -71,12 +71,7 @@ def case_volume(
         raise usage_error(t("report_cases_needs_mapping", language))
     require_existing(paths, language)
     spec = case_mapping_or_exit(mapping, language)
-    try:
-        with progress(t("cases_progress", language, engine=engine)):
-            return analyse(root, spec, paths, engine_for(engine, master), Settings()).volume
-    except EngineError as exc:
-        failed = Msg("cases_engine_failed", engine=engine, reason=exc.reason)
-        raise usage_error(failed.get(language)) from None
+    return run_cases(root, spec, paths, engine, master, Settings(), language).volume
 
 
 Format = StrEnum("Format", [(name, name) for name in REPORT])  # type: ignore[misc]
