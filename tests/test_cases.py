@@ -359,6 +359,33 @@ def test_a_folder_s_files_of_another_format_are_named_not_silently_dropped(
     assert "cases/m2.jsonl" in run.stderr
 
 
+def test_records_named_by_url_are_read_by_the_engine_itself(tmp_path: Path, cli: Any) -> None:
+    """A cluster's records are a URL (s3a://…, hdfs://…): passed to the engine as written,
+    not taken for a local path (which dropped the '//' and failed as missing). file://
+    stands in for a cluster here; K004 names the URL."""
+    root = tmp_path / "cat"
+    shutil.copytree(BASE, root)
+    _base_records(
+        root,
+        ["a,330106,许可-00802-002,2025-09-30,2025-10-09", "b,330106,许可-99999-000,2025-09-30,"],
+    )
+    url = (root / "cases" / "c.csv").as_uri()
+    by_path = cli("cases", "cases/c.csv", "-m", "cases/m.yaml", "--format", "json", cwd=root)
+    expected = json.loads(by_path.stdout)
+    for engine in ("duckdb", "spark") if _spark_ready() else ("duckdb",):
+        run = cli(
+            "cases", url, "-m", "cases/m.yaml", "--format", "json", "--engine", engine, cwd=root
+        )
+        data = json.loads(run.stdout)
+        assert run.code == 1, run.stderr  # the unknown matter: K004
+        assert data["by_matter"] == expected["by_matter"] and data["overall"]["cases"] == 2
+        assert [f["file"] for f in data["findings"] if f["rule"] == "K004"] == [url]
+    report = cli(
+        "report", "--format", "json", "--cases", url, "--cases-mapping", "cases/m.yaml", cwd=root
+    )
+    assert json.loads(report.stdout)["case_volume"]["county"]["cases"] == 1
+
+
 def test_cases_named_by_a_handling_item_count_for_its_entry(tmp_path: Path, cli: Any) -> None:
     """A case may name the handling item (办理项) instead of the matter: by the item's full
     code (事项编码-01) or by the item's own implementation code; both count for the entry

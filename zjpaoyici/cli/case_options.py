@@ -11,7 +11,7 @@ import typer
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.cli.common import note, progress, tr, usage_error
 from zjpaoyici.i18n import Lang, Msg, t
-from zjpaoyici.ops.cases.engines import ENGINES, EngineError, EngineName, engine_for
+from zjpaoyici.ops.cases.engines import ENGINES, EngineError, EngineName, Source, engine_for
 from zjpaoyici.ops.cases.figures import CaseAnalysis, analyse
 from zjpaoyici.ops.cases.mapping import CaseMapping
 from zjpaoyici.rules.cases import Settings
@@ -34,7 +34,7 @@ SparkMasterOption = Annotated[
 def run_cases(
     root: Path,
     spec: CaseMapping,
-    paths: list[Path],
+    paths: list[Source],
     engine: EngineName,
     master: str | None,
     settings: Settings,

@@ -40,7 +40,7 @@ from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK
 from zjpaoyici.files.atomic import atomic_write_text
 from zjpaoyici.i18n import t
 from zjpaoyici.ops.cases.annual import annual_changes
-from zjpaoyici.ops.cases.engines import ENGINES
+from zjpaoyici.ops.cases.engines import ENGINES, source_of
 from zjpaoyici.ops.cases.figures import GROUPS
 from zjpaoyici.ops.validate import Result
 from zjpaoyici.render.cases_text import annual_diff
@@ -88,12 +88,12 @@ Exit codes: 0 · 1 a promise the records break (K findings) · 2 usage error or 
 )
 def cases(
     paths: Annotated[
-        list[Path],
+        list[str],
         typer.Argument(
             help=tr(
-                "Case record files or folders (CSV, JSON Lines, Parquet); a last folder holding catalogue.yaml is the catalogue.",
-                "办件数据文件或文件夹；最后一个含 catalogue.yaml 的文件夹是目录。",
-            )
+                "Case record files or folders (CSV, JSON Lines, Parquet), or URLs the engine reads (s3a://…, hdfs://…); a last folder holding catalogue.yaml is the catalogue.",
+                "办件数据文件或文件夹，或由引擎直接读取的 URL（s3a://…、hdfs://…）；最后一个含 catalogue.yaml 的文件夹是目录。",
+            ),
         ),
     ],
     mapping: Annotated[
@@ -182,10 +182,12 @@ def cases(
     language = lang_of(lang)
     be_quiet(quiet)
     catalogue: Path | None = None
-    if len(paths) > 1 and paths[-1].is_dir() and find_root(paths[-1]) == paths[-1].resolve():
-        catalogue, paths = paths[-1], paths[:-1]
+    sources = [source_of(p) for p in paths]
+    final = sources[-1]
+    if len(sources) > 1 and isinstance(final, Path) and find_root(final) == final.resolve():
+        catalogue, sources = final, sources[:-1]
     root = locate(catalogue, directory, sample, language)
-    require_existing([*paths, mapping], language)
+    require_existing([*(s for s in sources if isinstance(s, Path)), mapping], language)
     if fmt in FILE_ONLY and output is None:
         raise usage_error(t("explode_xlsx_needs_output", language))
     try:
@@ -198,7 +200,7 @@ def cases(
     spec = case_mapping_or_exit(mapping, language)
     name = chosen(engine, ENGINES)
     analysis = run_cases(
-        root, spec, list(paths), name, spark_master, Settings(tolerance, min_cases), language
+        root, spec, sources, name, spark_master, Settings(tolerance, min_cases), language
     )
     if write_annual:
         if analysis.period is None:

@@ -44,7 +44,7 @@ from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from zjpaoyici.files.atomic import atomic_write_text
 from zjpaoyici.files.gitrev import GitError, revisions_since
 from zjpaoyici.i18n import Lang, t
-from zjpaoyici.ops.cases.engines import ENGINES, EngineName
+from zjpaoyici.ops.cases.engines import ENGINES, EngineName, source_of
 from zjpaoyici.ops.cases.tally import VolumeShare
 from zjpaoyici.ops.standard.compute import standard_of
 from zjpaoyici.ops.stats.collect import coverage_of
@@ -60,7 +60,7 @@ from zjpaoyici.runner.cache import Cache
 
 def case_volume(
     root: Path,
-    paths: list[Path],
+    paths: list[str],
     mapping: Path | None,
     engine: EngineName,
     master: str | None,
@@ -69,9 +69,10 @@ def case_volume(
     """The volume share per level from case records, or exit 2 naming the problem."""
     if mapping is None:
         raise usage_error(t("report_cases_needs_mapping", language))
-    require_existing(paths, language)
+    sources = [source_of(p) for p in paths]
+    require_existing([s for s in sources if isinstance(s, Path)], language)
     spec = case_mapping_or_exit(mapping, language)
-    return run_cases(root, spec, paths, engine, master, Settings(), language).volume
+    return run_cases(root, spec, sources, engine, master, Settings(), language).volume
 
 
 Format = StrEnum("Format", [(name, name) for name in REPORT])  # type: ignore[misc]
@@ -189,13 +190,13 @@ def report(
         ),
     ] = None,
     cases: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Option(
             "--cases",
             metavar="PATH",
             help=tr(
-                "Case records (files or folders; repeatable): add the share of case volume at most one visit, as promised and as handled.",
-                "办件数据（文件或文件夹，可重复）：同时给出按办件量的最多跑一次比例。",
+                "Case records (files, folders or URLs; repeatable): add the share of case volume at most one visit, as promised and as handled.",
+                "办件数据（文件、文件夹或 URL，可重复）：同时给出按办件量的最多跑一次比例。",
             ),
         ),
     ] = None,

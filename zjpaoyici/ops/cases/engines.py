@@ -54,22 +54,36 @@ def _check_columns(mapping: CaseMapping, columns: list[str]) -> None:
         raise EngineError(Msg("cases_columns_missing", missing=missing, columns=shown))
 
 
+# Where records are: a local file or folder, or a URL the engine reads itself (a cluster's
+# s3a://, hdfs:// or file:// path; a folder URL needs the mapping's source.format).
+Source = Path | str
+
+
+def source_of(arg: str) -> Source:
+    """A command-line records argument: a URL stays as written, anything else is a path."""
+    return arg if "://" in arg else Path(arg)
+
+
+def _where(source: Source) -> str:
+    return source if isinstance(source, str) else str(source.absolute())
+
+
 def case_files(
-    paths: Sequence[Path], fmt: CaseFormat | None
-) -> tuple[CaseFormat, list[Path], list[Path]]:
-    """The record files named (folders: every file of a known kind inside, sorted), their
-    one format (the mapping's, else the files' suffix), and the files of another kind a
-    folder held beside them (not read; the caller says so)."""
-    files: list[Path] = []
+    paths: Sequence[Source], fmt: CaseFormat | None
+) -> tuple[CaseFormat, list[Source], list[Path]]:
+    """The record files named (folders: every file of a known kind inside, sorted; URLs as
+    given), their one format (the mapping's, else the files' suffix), and the files of
+    another kind a folder held beside them (not read; the caller says so)."""
+    files: list[Source] = []
     skipped: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if isinstance(path, Path) and path.is_dir():
             inside = sorted(p for p in path.rglob("*") if p.suffix.lower() in _SUFFIX)
             files += [p for p in inside if fmt is None or _SUFFIX[p.suffix.lower()] == fmt]
             skipped += [p for p in inside if fmt is not None and _SUFFIX[p.suffix.lower()] != fmt]
         else:
             files.append(path)
-    kinds = {_SUFFIX.get(p.suffix.lower()) for p in files}
+    kinds = {_SUFFIX.get(Path(str(p)).suffix.lower()) for p in files}
     chosen = fmt or (kinds.pop() if len(kinds) == 1 else None)
     if chosen is None or not files:
         raise EngineError(
@@ -198,7 +212,7 @@ class Rows:
 
 
 class Engine(Protocol):
-    def run(self, mapping: CaseMapping, fmt: CaseFormat, files: list[Path]) -> Rows: ...
+    def run(self, mapping: CaseMapping, fmt: CaseFormat, files: list[Source]) -> Rows: ...
 
 
 def _sorted(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -211,7 +225,7 @@ class DuckEngine:
     def __init__(self, threads: int | None = None, memory: str | None = None) -> None:
         self.threads, self.memory = threads, memory
 
-    def run(self, mapping: CaseMapping, fmt: CaseFormat, files: list[Path]) -> Rows:
+    def run(self, mapping: CaseMapping, fmt: CaseFormat, files: list[Source]) -> Rows:
         import duckdb
 
         con = duckdb.connect()
@@ -224,7 +238,7 @@ class DuckEngine:
             # DuckDB draws its own bar on the terminal for long queries: the command's
             # progress line is the one shown
             con.execute("SET enable_progress_bar = false")
-            names = "[" + ", ".join(_lit(str(p.absolute())) for p in files) + "]"
+            names = "[" + ", ".join(_lit(_where(p)) for p in files) + "]"
             reader = {
                 "csv": f"read_csv({names}, header = true, all_varchar = true, delim = {_lit(mapping.delimiter)})",
                 "jsonl": f"read_json({names}, format = 'newline_delimited', union_by_name = true)",
@@ -256,7 +270,7 @@ class SparkEngine:
     def __init__(self, master: str = "local[2]") -> None:
         self.master = master
 
-    def run(self, mapping: CaseMapping, fmt: CaseFormat, files: list[Path]) -> Rows:
+    def run(self, mapping: CaseMapping, fmt: CaseFormat, files: list[Source]) -> Rows:
         import sqlglot
 
         try:
@@ -276,7 +290,7 @@ class SparkEngine:
         except Exception as exc:  # no Java, an unreachable master: the reason, not a trace
             raise EngineError(str(exc).splitlines()[0]) from None
         spark.sparkContext.setLogLevel("ERROR")
-        paths = [str(p.absolute()) for p in files]
+        paths = [_where(p) for p in files]
         if fmt == "csv":
             src = spark.read.csv(paths, header=True, sep=mapping.delimiter)
         elif fmt == "jsonl":

@@ -14,7 +14,7 @@ from zjpaoyici.catalogue.load import load_catalogue
 from zjpaoyici.catalogue.model import Catalogue, Entry
 from zjpaoyici.catalogue.resolve import resolve_all
 from zjpaoyici.findings import Finding
-from zjpaoyici.ops.cases.engines import MATTER_KEYS, Engine, case_files
+from zjpaoyici.ops.cases.engines import MATTER_KEYS, Engine, Source, case_files
 from zjpaoyici.ops.cases.mapping import CaseMapping, personal_column
 from zjpaoyici.ops.cases.tally import COUNTS, CaseTally, VolumeShare
 from zjpaoyici.rules.cases import Judged, Settings, Unmatched, promise_findings
@@ -73,7 +73,7 @@ def _match(index: dict[Key, list[Entry]], key: Key) -> Entry | None:
 def analyse(
     root: Path,
     mapping: CaseMapping,
-    sources: Sequence[Path],
+    sources: Sequence[Source],
     engine: Engine,
     settings: Settings,
     *,
