@@ -92,7 +92,7 @@ def cases(
         typer.Argument(
             help=tr(
                 "Case record files or folders (CSV, JSON Lines, Parquet), or URLs the engine reads (s3a://…, hdfs://…); a last folder holding catalogue.yaml is the catalogue.",
-                "办件数据文件或文件夹，或由引擎直接读取的 URL（s3a://…、hdfs://…）；最后一个含 catalogue.yaml 的文件夹是目录。",
+                "办件数据文件或文件夹，或由引擎直接读取的 URL（如集群存储上的地址）；最后一个含 catalogue.yaml 的文件夹是目录。",
             ),
         ),
     ],
