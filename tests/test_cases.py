@@ -13,9 +13,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from tests.conftest import BASE, REPO
+from zjpaoyici.catalogue.fields import level_label
 
 GEN = REPO / "benchmarks" / "gen_cases.py"
 RECORDS = 100_000
@@ -123,7 +125,12 @@ def test_personal_data_never_reaches_an_output(
     assert "申请人姓名" in text.stderr  # the column is named as ignored, never read
     assert data["ignored_columns"] == ["申请人姓名", "身份证号", "联系电话"]
     mapping = (out / "mapping.yaml").read_text(encoding="utf-8")
-    for extra in ("  applicant_name: {column: 申请人姓名}\n", "  case_id: {column: 身份证号}\n"):
+    for extra in (
+        "  applicant_name: {column: 申请人姓名}\n",
+        "  case_id: {column: 身份证号}\n",
+        "  case_id: {column: SFZH}\n",  # pinyin initials, as platform databases name them
+        "  case_id: {column: sqr_lxdh}\n",
+    ):
         bad = tmp_path / "bad.yaml"
         bad.write_text(mapping.replace("  case_id: {column: 办件编号}\n", extra), encoding="utf-8")
         run = cli("cases", str(out), str(REPO / "catalog"), "-m", str(bad), "--lang", "en")
@@ -283,6 +290,102 @@ def test_working_days_follow_the_official_calendar_and_uncovered_years_are_repor
     assert "does not cover 2030" in text.stdout
 
 
+def test_platform_timestamp_spellings_are_read_and_unreadable_ones_reported(
+    tmp_path: Path, cli: Any
+) -> None:
+    """Platforms export days as 2025/9/30 9:00, 2025年10月9日, 20250926090000 or 2025.09.29;
+    they give the same working days as ISO (the calendar test's cases). An epoch number,
+    a US-style date or 30 February is not guessed: unknown, counted and named on stderr.
+    Spark reads them the same (when Java and pyspark are there)."""
+    root = tmp_path / "cat"
+    shutil.copytree(BASE, root)
+    _base_records(
+        root,
+        [
+            "a,330106,许可-00802-002,2025/9/30 9:00,2025年10月9日",
+            "b,330100,许可-00801-000,20250926090000,2025.09.29",
+            "c,330000,许可-00801-000,1759194000000,2025-10-09 10:00",
+            "d,330000,许可-00801-000,09/30/2025,2025-02-30",
+            "e,330000,许可-00801-000,,2025-10-09",
+        ],
+    )
+    args = ("cases", "cases/c.csv", "-m", "cases/m.yaml", "--format", "json", "--lang", "en")
+    run = cli(*args, cwd=root)
+    data = json.loads(run.stdout)
+    days = {(m["region"], m["code"]): m["median_working_days"] for m in data["by_matter"]}
+    assert days == {
+        ("330106", "许可-00802-002"): 1,
+        ("330100", "许可-00801-000"): 2,
+        ("330000", "许可-00801-000"): None,
+    }
+    assert data["overall"]["time_unreadable"] == 2  # c and d; e gives no received time
+    assert data["overall"]["timed"] == 2
+    assert "2 case(s) give a received or completed time that is not a readable day" in run.stderr
+    if _spark_ready():
+        spark = json.loads(cli(*args, "--engine", "spark", cwd=root).stdout)
+        assert spark.pop("engine") == "spark" and data.pop("engine") == "duckdb"
+        assert spark == data
+
+
+def test_a_column_the_records_lack_is_named_with_the_columns_they_have(
+    tmp_path: Path, cli: Any
+) -> None:
+    root = tmp_path / "cat"
+    shutil.copytree(BASE, root)
+    _base_records(root, ["a,330106,许可-00802-002,2025-09-30,2025-10-09"])
+    csv = root / "cases" / "c.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("received", "受理日期"), "utf-8")
+    for engine in ("duckdb", "spark") if _spark_ready() else ("duckdb",):
+        run = cli("cases", "cases/c.csv", "-m", "cases/m.yaml", "--engine", engine, cwd=root)
+        assert run.code == 2
+        assert "have no column received named in the mapping" in run.stderr, engine
+        assert "(their columns: id, region, code, 受理日期, completed)" in run.stderr, engine
+
+
+def test_a_folder_s_files_of_another_format_are_named_not_silently_dropped(
+    tmp_path: Path, cli: Any
+) -> None:
+    root = tmp_path / "cat"
+    shutil.copytree(BASE, root)
+    _base_records(root, ["a,330106,许可-00802-002,2025-09-30,2025-10-09"])
+    mapping = root / "cases" / "m.yaml"
+    mapping.write_text(
+        mapping.read_text("utf-8").replace("fields:", "source: {format: csv}\nfields:"), "utf-8"
+    )
+    (root / "cases" / "m2.jsonl").write_text('{"id": "b"}\n', encoding="utf-8")
+    run = cli("cases", "cases", "-m", "cases/m.yaml", "--format", "json", "--lang", "en", cwd=root)
+    assert json.loads(run.stdout)["overall"]["cases"] == 1
+    assert "format is csv; files of another format in the folder were not read" in run.stderr
+    assert "cases/m2.jsonl" in run.stderr
+
+
+def test_records_named_by_url_are_read_by_the_engine_itself(tmp_path: Path, cli: Any) -> None:
+    """A cluster's records are a URL (s3a://…, hdfs://…): passed to the engine as written,
+    not taken for a local path (which dropped the '//' and failed as missing). file://
+    stands in for a cluster here; K004 names the URL."""
+    root = tmp_path / "cat"
+    shutil.copytree(BASE, root)
+    _base_records(
+        root,
+        ["a,330106,许可-00802-002,2025-09-30,2025-10-09", "b,330106,许可-99999-000,2025-09-30,"],
+    )
+    url = (root / "cases" / "c.csv").as_uri()
+    by_path = cli("cases", "cases/c.csv", "-m", "cases/m.yaml", "--format", "json", cwd=root)
+    expected = json.loads(by_path.stdout)
+    for engine in ("duckdb", "spark") if _spark_ready() else ("duckdb",):
+        run = cli(
+            "cases", url, "-m", "cases/m.yaml", "--format", "json", "--engine", engine, cwd=root
+        )
+        data = json.loads(run.stdout)
+        assert run.code == 1, run.stderr  # the unknown matter: K004
+        assert data["by_matter"] == expected["by_matter"] and data["overall"]["cases"] == 2
+        assert [f["file"] for f in data["findings"] if f["rule"] == "K004"] == [url]
+    report = cli(
+        "report", "--format", "json", "--cases", url, "--cases-mapping", "cases/m.yaml", cwd=root
+    )
+    assert json.loads(report.stdout)["case_volume"]["county"]["cases"] == 1
+
+
 def test_cases_named_by_a_handling_item_count_for_its_entry(tmp_path: Path, cli: Any) -> None:
     """A case may name the handling item (办理项) instead of the matter: by the item's full
     code (事项编码-01) or by the item's own implementation code; both count for the entry
@@ -350,7 +453,7 @@ def test_duckdb_and_spark_give_identical_results(
 
 
 def test_report_gives_the_volume_share_as_promised_and_as_handled(
-    generated: tuple[Path, dict[str, Any]], cli: Any
+    generated: tuple[Path, dict[str, Any]], cli: Any, tmp_path: Path
 ) -> None:
     """Per level, "as handled" is the cases' own visits (≤ 1 of those known) and "as
     promised" weighs each entry's catalogue visits by its cases; both from the truths."""
@@ -374,6 +477,21 @@ def test_report_gives_the_volume_share_as_promised_and_as_handled(
     for fmt in ("table", "markdown", "csv"):
         shown = cli("report", str(REPO / "catalog"), "--format", fmt, "--lang", "en", *common)
         assert "as promised" in shown.stdout, fmt
+    book = tmp_path / "report.xlsx"
+    made = cli(
+        "report", str(REPO / "catalog"), "--format", "xlsx", "-o", str(book), "--lang", "zh",
+        *common,
+    )  # fmt: skip
+    assert made.code == 0, made.stderr
+    sheet = openpyxl.load_workbook(book)["按办件量（办件数据）"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("层级", "办件量", "最多跑一次（按承诺）", "最多跑一次（按实际）")
+    labels = {level_label(level, "zh"): level for level in volume}
+    assert {
+        labels[str(level)]: {"cases": n, "as_promised": p, "as_handled": h}
+        for level, n, p, h in rows[1:]
+    } == volume
+    assert sheet.cell(2, 3).number_format == "0.0%"
     missing = cli("report", str(REPO / "catalog"), "--cases", str(out), "--lang", "en")
     assert missing.code == 2 and "--cases-mapping" in missing.stderr
 
@@ -393,6 +511,9 @@ def test_write_annual_previews_then_changes_only_annual_cases(
     args = ("cases", str(out / "cases.csv"), "-m", str(out / "mapping.yaml"), "--write-annual")
     preview = cli(*args, "--lang", "en", cwd=root)
     assert preview.code == 0 and "add --yes to write" in preview.stderr
+    rows = [r.split(",") for r in (out / "cases.csv").read_text("utf-8").splitlines()[1:]]
+    received = [(r[4] or r[5])[:10] for r in rows]  # completed where received is empty
+    assert f"The cases came in from {min(received)} to {max(received)} (" in preview.stderr
     assert "+    annual_cases: " in preview.stdout
     assert {p: p.read_text(encoding="utf-8") for p in before} == before  # nothing written
     wrote = cli(*args, "--yes", "--lang", "en", cwd=root)
@@ -414,3 +535,31 @@ def test_write_annual_previews_then_changes_only_annual_cases(
     assert cli("validate", cwd=root).code == 0
     again = cli(*args, cwd=root)
     assert again.code == 0 and again.stdout == ""
+
+
+def test_write_annual_refuses_records_of_more_than_a_year(tmp_path: Path, cli: Any) -> None:
+    """annual_cases is one year's count: cases received from 2 Jan 2024 to 2 Jan 2025
+    (367 days) are refused and no file changes; up to 30 Dec 2024 they are one year."""
+    root = tmp_path / "cat"
+    shutil.copytree(BASE, root)
+    _base_records(
+        root,
+        [
+            "a,330106,许可-00802-002,2024-01-02 09:00,2024-01-03 10:00",
+            "b,330106,许可-00802-002,2025-01-02 09:00,2025-01-03 10:00",
+        ],
+    )
+    before = {p: p.read_text(encoding="utf-8") for p in root.rglob("*.yaml")}
+    args = ("cases", "cases/c.csv", "-m", "cases/m.yaml", "--write-annual", "--yes")
+    run = cli(*args, "--lang", "en", cwd=root)
+    assert run.code == 2 and "from 2024-01-02 to 2025-01-02, 367 days" in run.stderr
+    assert {p: p.read_text(encoding="utf-8") for p in before} == before
+    csv = root / "cases" / "c.csv"
+    csv.write_text(
+        csv.read_text("utf-8").replace(
+            "2025-01-02 09:00,2025-01-03", "2024-12-30 09:00,2024-12-31"
+        ),
+        "utf-8",
+    )
+    leap = cli(*args, "--lang", "en", cwd=root)
+    assert leap.code == 0 and "(364 days;" in leap.stderr, leap.stderr

@@ -8,11 +8,12 @@ from typing import Annotated
 
 import typer
 
-from zjpaoyici.catalogue.paths import display_path, find_root
+from zjpaoyici.catalogue.paths import find_root
 from zjpaoyici.cli.case_options import (
     DEFAULT_ENGINE,
     EngineChoice,
     SparkMasterOption,
+    run_cases,
 )
 from zjpaoyici.cli.common import (
     DirectoryOption,
@@ -24,13 +25,13 @@ from zjpaoyici.cli.common import (
     SelectOption,
     app,
     be_quiet,
+    case_mapping_or_exit,
     chosen,
     deliver,
     lang_of,
     listed,
     locate,
     note,
-    progress,
     require_existing,
     tr,
     usage_error,
@@ -39,10 +40,8 @@ from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK
 from zjpaoyici.files.atomic import atomic_write_text
 from zjpaoyici.i18n import t
 from zjpaoyici.ops.cases.annual import annual_changes
-from zjpaoyici.ops.cases.engines import ENGINES, EngineError, engine_for
-from zjpaoyici.ops.cases.figures import GROUPS, analyse
-from zjpaoyici.ops.cases.mapping import load_case_mapping
-from zjpaoyici.ops.tabular.mapping import MappingError
+from zjpaoyici.ops.cases.engines import ENGINES, source_of
+from zjpaoyici.ops.cases.figures import GROUPS
 from zjpaoyici.ops.validate import Result
 from zjpaoyici.render.cases_text import annual_diff
 from zjpaoyici.render.formats import CASES, FILE_ONLY, TABLES
@@ -89,12 +88,12 @@ Exit codes: 0 · 1 a promise the records break (K findings) · 2 usage error or 
 )
 def cases(
     paths: Annotated[
-        list[Path],
+        list[str],
         typer.Argument(
             help=tr(
-                "Case record files or folders (CSV, JSON Lines, Parquet); a last folder holding catalogue.yaml is the catalogue.",
-                "办件数据文件或文件夹；最后一个含 catalogue.yaml 的文件夹是目录。",
-            )
+                "Case record files or folders (CSV, JSON Lines, Parquet), or URLs the engine reads (s3a://…, hdfs://…); a last folder holding catalogue.yaml is the catalogue.",
+                "办件数据文件或文件夹，或由引擎直接读取的 URL（如集群存储上的地址）；最后一个含 catalogue.yaml 的文件夹是目录。",
+            ),
         ),
     ],
     mapping: Annotated[
@@ -183,10 +182,12 @@ def cases(
     language = lang_of(lang)
     be_quiet(quiet)
     catalogue: Path | None = None
-    if len(paths) > 1 and paths[-1].is_dir() and find_root(paths[-1]) == paths[-1].resolve():
-        catalogue, paths = paths[-1], paths[:-1]
+    sources = [source_of(p) for p in paths]
+    final = sources[-1]
+    if len(sources) > 1 and isinstance(final, Path) and find_root(final) == final.resolve():
+        catalogue, sources = final, sources[:-1]
     root = locate(catalogue, directory, sample, language)
-    require_existing([*paths, mapping], language)
+    require_existing([*(s for s in sources if isinstance(s, Path)), mapping], language)
     if fmt in FILE_ONLY and output is None:
         raise usage_error(t("explode_xlsx_needs_output", language))
     try:
@@ -196,28 +197,20 @@ def cases(
         raise usage_error(
             t("err_bad_rule_selector", language, value=exc.value, known=known)
         ) from None
-    try:
-        spec = load_case_mapping(mapping)
-    except MappingError as exc:
-        lines = [t("import_bad_mapping", language, path=display_path(mapping.absolute()))]
-        lines += [f"  {p.loc}: {p.message.get(language)}" for p in exc.problems]
-        raise usage_error("\n".join(lines)) from None
+    spec = case_mapping_or_exit(mapping, language)
     name = chosen(engine, ENGINES)
-    try:
-        with progress(t("cases_progress", language, engine=name)):
-            analysis = analyse(
-                root,
-                spec,
-                list(paths),
-                engine_for(name, spark_master),
-                Settings(tolerance, min_cases),
-                engine_name=name,
-            )
-    except EngineError as exc:
-        raise usage_error(t("cases_engine_failed", language, engine=name, reason=exc)) from None
-    if analysis.ignored_columns:
-        note(t("cases_personal_ignored", language, columns=", ".join(analysis.ignored_columns)))
+    analysis = run_cases(
+        root, spec, sources, name, spark_master, Settings(tolerance, min_cases), language
+    )
     if write_annual:
+        if analysis.period is None:
+            raise usage_error(t("cases_annual_no_period", language))
+        first, last = analysis.period
+        days = (last - first).days + 1
+        span = {"first": first.isoformat(), "last": last.isoformat(), "days": days}
+        if days > 366:  # annual_cases would count more than a year: refuse, never pretend
+            raise usage_error(t("cases_annual_not_a_year", language, **span))
+        note(t("cases_annual_period", language, **span))
         changes = annual_changes(analysis)
         deliver(annual_diff(changes), output)
         if yes:

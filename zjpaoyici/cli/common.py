@@ -29,11 +29,13 @@ if TYPE_CHECKING:
     from zjpaoyici.catalogue.model import Catalogue
     from zjpaoyici.catalogue.paths import Plan
     from zjpaoyici.findings import Finding
+    from zjpaoyici.ops.cases.mapping import CaseMapping
     from zjpaoyici.ops.tabular.mapping import MappingSpec
     from zjpaoyici.render.formats import Rendered
     from zjpaoyici.runner.cache import Cache
 
 T = TypeVar("T", bound=str)
+M = TypeVar("M")
 
 
 def chosen(value: str, values: tuple[T, ...]) -> T:
@@ -532,12 +534,26 @@ def mapping_path(value: Path) -> Path:
 
 def mapping_or_exit(path: Path, lang: Lang) -> MappingSpec:
     """The checked mapping, or exit 2 listing every problem with its place."""
-    from zjpaoyici.ops.tabular.mapping import MappingError, load_mapping
+    from zjpaoyici.ops.tabular.mapping import load_mapping
+
+    return _checked(load_mapping, path, "import_bad_mapping", lang)
+
+
+def case_mapping_or_exit(path: Path, lang: Lang) -> CaseMapping:
+    """The checked case mapping (``cases``, ``report --cases``), or exit 2 listing every
+    problem with its place."""
+    from zjpaoyici.ops.cases.mapping import load_case_mapping
+
+    return _checked(load_case_mapping, path, "cases_bad_mapping", lang)
+
+
+def _checked(load: Callable[[Path], M], path: Path, key: str, lang: Lang) -> M:
+    from zjpaoyici.ops.tabular.mapping import MappingError
 
     require_existing([path], lang)
     try:
-        return load_mapping(path)
+        return load(path)
     except MappingError as exc:
-        lines = [t("import_bad_mapping", lang, path=display_path(path.absolute()))]
+        lines = [t(key, lang, path=display_path(path.absolute()))]
         lines += [f"  {p.loc}: {p.message.get(lang)}" for p in exc.problems]
         raise usage_error("\n".join(lines)) from None

@@ -14,6 +14,7 @@ from zjpaoyici.cli.case_options import (
     DEFAULT_ENGINE,
     EngineChoice,
     SparkMasterOption,
+    run_cases,
 )
 from zjpaoyici.cli.common import (
     CacheOption,
@@ -26,6 +27,7 @@ from zjpaoyici.cli.common import (
     app,
     be_quiet,
     cache_of,
+    case_mapping_or_exit,
     chosen,
     deliver,
     lang_of,
@@ -42,15 +44,12 @@ from zjpaoyici.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from zjpaoyici.files.atomic import atomic_write_text
 from zjpaoyici.files.gitrev import GitError, revisions_since
 from zjpaoyici.i18n import Lang, t
-from zjpaoyici.ops.cases.engines import ENGINES, EngineError, EngineName, engine_for
-from zjpaoyici.ops.cases.figures import analyse
-from zjpaoyici.ops.cases.mapping import load_case_mapping
+from zjpaoyici.ops.cases.engines import ENGINES, EngineName, source_of
 from zjpaoyici.ops.cases.tally import VolumeShare
 from zjpaoyici.ops.standard.compute import standard_of
 from zjpaoyici.ops.stats.collect import coverage_of
 from zjpaoyici.ops.stats.figures import BASES, UNIT_KINDS
 from zjpaoyici.ops.stats.report import GROUP_BYS, RegionCard, Report, build, history, region_cards
-from zjpaoyici.ops.tabular.mapping import MappingError
 from zjpaoyici.render import report_out
 from zjpaoyici.render.formats import FILE_ONLY, REGION, REPORT
 from zjpaoyici.render.report_html import region_page_name, render_html, render_region_html
@@ -61,7 +60,7 @@ from zjpaoyici.runner.cache import Cache
 
 def case_volume(
     root: Path,
-    paths: list[Path],
+    paths: list[str],
     mapping: Path | None,
     engine: EngineName,
     master: str | None,
@@ -70,17 +69,10 @@ def case_volume(
     """The volume share per level from case records, or exit 2 naming the problem."""
     if mapping is None:
         raise usage_error(t("report_cases_needs_mapping", language))
-    require_existing([*paths, mapping], language)
-    try:
-        spec = load_case_mapping(mapping)
-        with progress(t("cases_progress", language, engine=engine)):
-            return analyse(root, spec, paths, engine_for(engine, master), Settings()).volume
-    except MappingError as exc:
-        lines = [t("import_bad_mapping", language, path=display_path(mapping.absolute()))]
-        lines += [f"  {p.loc}: {p.message.get(language)}" for p in exc.problems]
-        raise usage_error("\n".join(lines)) from None
-    except EngineError as exc:
-        raise usage_error(t("cases_engine_failed", language, engine=engine, reason=exc)) from None
+    sources = [source_of(p) for p in paths]
+    require_existing([s for s in sources if isinstance(s, Path)], language)
+    spec = case_mapping_or_exit(mapping, language)
+    return run_cases(root, spec, sources, engine, master, Settings(), language).volume
 
 
 Format = StrEnum("Format", [(name, name) for name in REPORT])  # type: ignore[misc]
@@ -198,13 +190,13 @@ def report(
         ),
     ] = None,
     cases: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Option(
             "--cases",
             metavar="PATH",
             help=tr(
-                "Case records (files or folders; repeatable): add the share of case volume at most one visit, as promised and as handled.",
-                "办件数据（文件或文件夹，可重复）：同时给出按办件量的最多跑一次比例。",
+                "Case records (files, folders or URLs; repeatable): add the share of case volume at most one visit, as promised and as handled.",
+                "办件数据（文件、文件夹或 URL，可重复）：同时给出按办件量的最多跑一次比例。",
             ),
         ),
     ] = None,

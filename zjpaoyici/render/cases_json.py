@@ -37,6 +37,7 @@ def tally_dict(t: CaseTally) -> dict[str, Any]:
         "overdue": t.overdue,
         "overdue_share": t.overdue_share,
         "calendar_uncovered": t.uncovered,
+        "time_unreadable": t.time_unread,
     }
 
 
@@ -81,6 +82,7 @@ def as_data(analysis: CaseAnalysis, result: Result, lang: Lang) -> dict[str, Any
             for u in analysis.unmatched
         ],
         "calendar_years_not_covered": analysis.gap_years,
+        "period": [d.isoformat() for d in analysis.period] if analysis.period else None,
         "ignored_columns": analysis.ignored_columns,
         "summary": findings["summary"] | {"matters": len(analysis.matched)},
         "findings": findings["findings"],

@@ -647,8 +647,19 @@ def report_sheets(report: Report, lang: Lang) -> list[Sheet]:
             [u.region, name, u.code, u.name, u.department, u.visits, u.onsite_reason or ""]
         )
     departments = report.department_rows()
+    # from case records (--cases): per level, cases and the share as promised / as handled
+    case_sheet = Sheet(
+        t("report_cases", lang),
+        [head(CASE_COLUMNS[0], 14), head(CASE_COLUMNS[1])]
+        + [head(key, 16, share=True) for key in CASE_COLUMNS[2:]],
+        [
+            [level_label(level, lang), v.cases, v.as_promised, v.as_handled]
+            for level, v in report.cases.items()
+        ],
+    )
     return [
         Sheet(t("report_levels", lang), level_heads, levels),
+        *([case_sheet] if report.cases else []),
         Sheet(
             t("report_by_region", lang),
             [head("md_code"), head("rh_name", 16), head("rh_level", 14), *tally_heads],

@@ -152,10 +152,13 @@ _UNIT = {"working": Bi("工作日", "working days"), "natural": Bi("自然日", 
 
 
 def promise_findings(
-    judged: Iterable[Judged], unmatched: Iterable[Unmatched], settings: Settings, records: Path
+    judged: Iterable[Judged],
+    unmatched: Iterable[Unmatched],
+    settings: Settings,
+    records: Path | str,
 ) -> Iterator[Finding]:
     """The K findings: each entry's promises against its cases, then the unmatched cases
-    (placed at the first records file, line 1)."""
+    (placed at the first records file, line 1; a URL as given)."""
     for j in judged:
         e, t = j.entry, j.tally
         where: dict[str, object] = {"code": e.code, "region": e.region}
@@ -195,7 +198,7 @@ def promise_findings(
                 }
                 loc = e.origin("promised_limit").loc()
                 yield Finding("K003", loc, {**where, **more})
-    shown = display_path(records)
+    shown = records if isinstance(records, str) else display_path(records)
     for u in unmatched:
         examples = ", ".join(u.examples) or "—"
         yield Finding(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from zjpaoyici.i18n import Msg
 from zjpaoyici.ops.cases.calendar import calendar_rows
 from zjpaoyici.ops.cases.mapping import (
     CASE_FIELDS,
@@ -35,26 +36,60 @@ _SUFFIX: dict[str, CaseFormat] = {
 
 
 class EngineError(Exception):
-    """The engine could not read the records or run the analysis (reason in ``args``)."""
+    """The engine could not read the records or run the analysis: ``reason`` is the
+    engine's own words, or a message when the records do not fit the mapping."""
+
+    @property
+    def reason(self) -> str | Msg:
+        reason: str | Msg = self.args[0]
+        return reason
 
 
-def case_files(paths: Sequence[Path], fmt: CaseFormat | None) -> tuple[CaseFormat, list[Path]]:
-    """The record files named (folders: every file of a known kind inside, sorted) and
-    their one format (the mapping's, else the files' suffix)."""
-    files: list[Path] = []
+def _check_columns(mapping: CaseMapping, columns: list[str]) -> None:
+    """Every column the mapping names is in the records (else: which are not, and which
+    the records have), said before any engine error about an unknown column."""
+    missing = tuple(c for c in dict.fromkeys(mapping.columns()) if c not in columns)
+    if missing:
+        shown = tuple(columns[:30]) + (("…",) if len(columns) > 30 else ())
+        raise EngineError(Msg("cases_columns_missing", missing=missing, columns=shown))
+
+
+# Where records are: a local file or folder, or a URL the engine reads itself (a cluster's
+# s3a://, hdfs:// or file:// path; a folder URL needs the mapping's source.format).
+Source = Path | str
+
+
+def source_of(arg: str) -> Source:
+    """A command-line records argument: a URL stays as written, anything else is a path."""
+    return arg if "://" in arg else Path(arg)
+
+
+def _where(source: Source) -> str:
+    return source if isinstance(source, str) else str(source.absolute())
+
+
+def case_files(
+    paths: Sequence[Source], fmt: CaseFormat | None
+) -> tuple[CaseFormat, list[Source], list[Path]]:
+    """The record files named (folders: every file of a known kind inside, sorted; URLs as
+    given), their one format (the mapping's, else the files' suffix), and the files of
+    another kind a folder held beside them (not read; the caller says so)."""
+    files: list[Source] = []
+    skipped: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if isinstance(path, Path) and path.is_dir():
             inside = sorted(p for p in path.rglob("*") if p.suffix.lower() in _SUFFIX)
             files += [p for p in inside if fmt is None or _SUFFIX[p.suffix.lower()] == fmt]
+            skipped += [p for p in inside if fmt is not None and _SUFFIX[p.suffix.lower()] != fmt]
         else:
             files.append(path)
-    kinds = {_SUFFIX.get(p.suffix.lower()) for p in files}
+    kinds = {_SUFFIX.get(Path(str(p)).suffix.lower()) for p in files}
     chosen = fmt or (kinds.pop() if len(kinds) == 1 else None)
     if chosen is None or not files:
         raise EngineError(
             f"cannot tell one format for {len(files)} file(s): {sorted(map(str, kinds))}"
         )
-    return chosen, files
+    return chosen, files, skipped
 
 
 def _lit(value: Any) -> str:
@@ -84,17 +119,45 @@ def _expr(spec: CaseField | None, kind: str) -> str:
         raw = f"CASE {raw} {whens} ELSE NULL END"
     if kind == "int":
         return f"TRY_CAST({raw} AS BIGINT)"
-    if kind == "time":  # the day: 2025-03-04, 2025/03/04, with or without a time
-        return f"TRY_CAST(REPLACE(SUBSTR({raw}, 1, 10), '/', '-') AS DATE)"
+    if kind == "time":
+        return _day(raw)
     return f"NULLIF({raw}, '')"
 
 
+# The day of a timestamp: 2025-03-04, 2025/3/4, 2025.03.04 or 2025年3月4日 (a time may
+# follow), or compact 20250304, 202503040912, 20250304091200. Anything else (epoch
+# numbers, 03/04/2025) is unknown, never guessed. [0-9] and REGEXP_EXTRACT read the same
+# in DuckDB and Spark.
+_DAY_SEPARATED = "^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})([^0-9]|$)"
+_DAY_COMPACT = "^([0-9]{4})([0-9]{2})([0-9]{2})([0-9]{4}([0-9]{2})?)?$"
+
+
+def _day(raw: str) -> str:
+    def parsed(pattern: str) -> str:
+        y, m, d = (f"REGEXP_EXTRACT({raw}, {_lit(pattern)}, {i})" for i in (1, 2, 3))
+        return f"TRY_CAST({y} || '-' || LPAD({m}, 2, '0') || '-' || LPAD({d}, 2, '0') AS DATE)"
+
+    iso = (  # 2025-03-04, alone or before a time: no pattern needed (most records)
+        f"SUBSTR({raw}, 5, 1) = '-' AND SUBSTR({raw}, 8, 1) = '-'"
+        f" AND (LENGTH({raw}) = 10 OR SUBSTR({raw}, 11, 1) IN (' ', 'T'))"
+    )
+    slow = f"COALESCE({parsed(_DAY_SEPARATED)}, {parsed(_DAY_COMPACT)})"
+    return f"CASE WHEN {iso} THEN TRY_CAST(SUBSTR({raw}, 1, 10) AS DATE) ELSE {slow} END"
+
+
 def cases_view(mapping: CaseMapping) -> str:
-    """The records as case fields (and nothing else: unmapped columns are never read)."""
+    """The records as case fields (and nothing else: unmapped columns are never read),
+    and whether a record gives a timestamp that cannot be read as a day."""
     cols = [
         f"{_expr(mapping.fields.get(name), kind)} AS {name}" for name, kind in CASE_FIELDS.items()
     ]
-    return "SELECT " + ", ".join(cols) + " FROM src"
+    given = [
+        f"NULLIF({_expr(mapping.fields.get(name), 'text')}, '') IS NOT NULL"
+        f" AND {_expr(mapping.fields.get(name), kind)} IS NULL"
+        for name, kind in CASE_FIELDS.items()
+        if kind == "time"
+    ]
+    return "SELECT " + ", ".join([*cols, f"({' OR '.join(given)}) AS time_unread"]) + " FROM src"
 
 
 _KEYS = ", ".join(MATTER_KEYS)
@@ -113,6 +176,9 @@ SELECT {_KEYS},
   SUM(CASE WHEN rating >= 4 THEN 1 ELSE 0 END) AS satisfied,
   SUM(CASE WHEN outcome = 'done' THEN 1 ELSE 0 END) AS done,
   COUNT(outcome) AS outcome_known,
+  SUM(CASE WHEN time_unread THEN 1 ELSE 0 END) AS time_unread,
+  MIN(COALESCE(received, completed)) AS first_day,
+  MAX(COALESCE(received, completed)) AS last_day,
   MIN(case_id) AS first_id,
   MAX(case_id) AS last_id
 FROM cases
@@ -146,7 +212,7 @@ class Rows:
 
 
 class Engine(Protocol):
-    def run(self, mapping: CaseMapping, fmt: CaseFormat, files: list[Path]) -> Rows: ...
+    def run(self, mapping: CaseMapping, fmt: CaseFormat, files: list[Source]) -> Rows: ...
 
 
 def _sorted(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -159,7 +225,7 @@ class DuckEngine:
     def __init__(self, threads: int | None = None, memory: str | None = None) -> None:
         self.threads, self.memory = threads, memory
 
-    def run(self, mapping: CaseMapping, fmt: CaseFormat, files: list[Path]) -> Rows:
+    def run(self, mapping: CaseMapping, fmt: CaseFormat, files: list[Source]) -> Rows:
         import duckdb
 
         con = duckdb.connect()
@@ -169,13 +235,18 @@ class DuckEngine:
             if self.memory:
                 con.execute(f"SET memory_limit = {_lit(self.memory)}")
             con.execute("SET preserve_insertion_order = false")
-            names = "[" + ", ".join(_lit(str(p.absolute())) for p in files) + "]"
+            # DuckDB draws its own bar on the terminal for long queries: the command's
+            # progress line is the one shown
+            con.execute("SET enable_progress_bar = false")
+            names = "[" + ", ".join(_lit(_where(p)) for p in files) + "]"
             reader = {
                 "csv": f"read_csv({names}, header = true, all_varchar = true, delim = {_lit(mapping.delimiter)})",
                 "jsonl": f"read_json({names}, format = 'newline_delimited', union_by_name = true)",
                 "parquet": f"read_parquet({names}, union_by_name = true)",
             }[fmt]
             con.execute(f"CREATE VIEW src AS SELECT * FROM {reader}")
+            columns = [d[0] for d in con.execute("SELECT * FROM src LIMIT 0").description]
+            _check_columns(mapping, columns)
             con.execute(f"CREATE VIEW cases AS {cases_view(mapping)}")
             days, wds, nds = zip(*calendar_rows(), strict=True)
             con.execute(
@@ -183,7 +254,6 @@ class DuckEngine:
                 " UNNEST(?::BIGINT[]) AS wd, UNNEST(?::BIGINT[]) AS nd",
                 [list(days), list(wds), list(nds)],
             )
-            columns = [d[0] for d in con.execute("SELECT * FROM src LIMIT 0").description]
             matters = con.execute(MATTERS_SQL).fetchall()
             elapsed = con.execute(ELAPSED_SQL).fetchall()
         except duckdb.Error as exc:
@@ -200,7 +270,7 @@ class SparkEngine:
     def __init__(self, master: str = "local[2]") -> None:
         self.master = master
 
-    def run(self, mapping: CaseMapping, fmt: CaseFormat, files: list[Path]) -> Rows:
+    def run(self, mapping: CaseMapping, fmt: CaseFormat, files: list[Source]) -> Rows:
         import sqlglot
 
         try:
@@ -220,13 +290,14 @@ class SparkEngine:
         except Exception as exc:  # no Java, an unreachable master: the reason, not a trace
             raise EngineError(str(exc).splitlines()[0]) from None
         spark.sparkContext.setLogLevel("ERROR")
-        paths = [str(p.absolute()) for p in files]
+        paths = [_where(p) for p in files]
         if fmt == "csv":
             src = spark.read.csv(paths, header=True, sep=mapping.delimiter)
         elif fmt == "jsonl":
             src = spark.read.json(paths)
         else:
             src = spark.read.option("mergeSchema", "true").parquet(*paths)
+        _check_columns(mapping, list(src.columns))
         src.createOrReplaceTempView("src")
         schema = StructType(
             [

@@ -4,6 +4,7 @@ share per level (as promised and as handled), and the K-family findings."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from zjpaoyici.catalogue.load import load_catalogue
 from zjpaoyici.catalogue.model import Catalogue, Entry
 from zjpaoyici.catalogue.resolve import resolve_all
 from zjpaoyici.findings import Finding
-from zjpaoyici.ops.cases.engines import MATTER_KEYS, Engine, case_files
+from zjpaoyici.ops.cases.engines import MATTER_KEYS, Engine, Source, case_files
 from zjpaoyici.ops.cases.mapping import CaseMapping, personal_column
 from zjpaoyici.ops.cases.tally import COUNTS, CaseTally, VolumeShare
 from zjpaoyici.rules.cases import Judged, Settings, Unmatched, promise_findings
@@ -33,7 +34,10 @@ class CaseAnalysis:
     groups: dict[str, dict[str, CaseTally]] = field(default_factory=dict)
     volume: dict[str, VolumeShare] = field(default_factory=dict)  # by level, in LEVELS
     gap_years: list[int] = field(default_factory=list)
+    # the first and last day cases came in (received, else completed; None: no day)
+    period: tuple[dt.date, dt.date] | None = None
     ignored_columns: list[str] = field(default_factory=list)
+    skipped_files: list[Path] = field(default_factory=list)  # another format, in a folder
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -69,7 +73,7 @@ def _match(index: dict[Key, list[Entry]], key: Key) -> Entry | None:
 def analyse(
     root: Path,
     mapping: CaseMapping,
-    sources: Sequence[Path],
+    sources: Sequence[Source],
     engine: Engine,
     settings: Settings,
     *,
@@ -77,19 +81,24 @@ def analyse(
     cat: Catalogue | None = None,
 ) -> CaseAnalysis:
     """Run the analysis on the records in ``sources`` and set it against the catalogue."""
-    fmt, files = case_files(sources, mapping.format)
+    fmt, files, skipped = case_files(sources, mapping.format)
     rows = engine.run(mapping, fmt, files)
     cat = cat or load_catalogue(root)
     entries = list(resolve_all(cat))
     index = _index(entries)
     result = CaseAnalysis(cat.name, engine_name, len(files))
     result.ignored_columns = [c for c in rows.columns if personal_column(c)]
+    result.skipped_files = skipped
     width = len(MATTER_KEYS)
     tallies: dict[int, CaseTally] = {}
     unmatched: dict[Key, Unmatched] = {}
     for row in rows.matters:
         key: Key = tuple(None if v is None else str(v) for v in row[:width])
-        counts, (first, last) = row[width : width + len(COUNTS)], row[width + len(COUNTS) :]
+        counts = row[width : width + len(COUNTS)]
+        first_day, last_day, first, last = row[width + len(COUNTS) :]
+        if first_day is not None and last_day is not None:
+            known = result.period or (first_day, last_day)
+            result.period = (min(known[0], first_day), max(known[1], last_day))
         entry = _match(index, key)
         tally = CaseTally()
         tally.add_counts(counts)

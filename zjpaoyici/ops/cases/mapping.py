@@ -67,11 +67,14 @@ DEFAULT_VALUES: dict[str, dict[str, Any]] = {
         **{str(n): n for n in range(1, 6)},
     },
 }
-# Fields and columns that would carry personal data: never mapped, never read.
+# Fields and columns that would carry personal data: never mapped, never read. Platform
+# databases often name columns by pinyin initials: SFZH 身份证号, ZJHM 证件号码, SQRXM
+# 申请人姓名, LXDH 联系电话, SJHM 手机号码, LXRXM/LXRSJH 联系人姓名/手机.
 PERSONAL_FIELD = re.compile(r"name|id_?(card|number|no)|phone|mobile_?no|tel|address", re.I)
 PERSONAL_COLUMN = re.compile(
     r"姓名|名字|申请人|身份证|证件号|手机|电话|联系方式|住址|地址|"
-    r"(^|_)(name|applicant|id_?card|id_?number|id_?no|phone|tel|mobile_?phone|address)($|_)",
+    r"(^|_)(name|applicant|id_?card|id_?number|id_?no|phone|tel|mobile_?phone|address|"
+    r"sfz|sfzh|sfzhm|zjhm|sqrzjhm|sqrxm|lxrxm|lxdh|lxrdh|sjhm|sqrsjh|lxrsjh)($|_)",
     re.I,
 )
 

@@ -26,6 +26,7 @@ COUNTS = (
     "satisfied",
     "done",
     "outcome_known",
+    "time_unread",
 )
 
 
@@ -48,6 +49,7 @@ class CaseTally:
     satisfied: int = 0
     done: int = 0
     outcome_known: int = 0
+    time_unread: int = 0  # cases giving a timestamp that is not a readable day
     elapsed: Counter[tuple[int, int]] = field(default_factory=Counter)
     uncovered: int = 0  # completed cases on days the calendar does not cover
     overdue: int = 0  # completed cases over their matter's promised limit
