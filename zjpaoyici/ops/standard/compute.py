@@ -44,7 +44,6 @@ from zjpaoyici.runner.engine import RegionRunner
 
 GroupBy = Literal["department", "region", "level"]
 GROUP_BYS: tuple[GroupBy, ...] = ("department", "region", "level")
-_ABSENT: Any = object()
 # a file (root-relative) and the pointer of a value in it
 Where = tuple[str, Pointer]
 Locate = Callable[[Where], Loc]
@@ -58,8 +57,11 @@ class RegionEntry:
     region: str
     code: str
     department: str
-    values: dict[str, Any]  # element → its effective value (JSON data)
     own: list[Any]  # the entry's record: [file number, *pointer]
+    # per compared element (the task's order): the value's tally key (``tally_key``)
+    # and its effective value (JSON data); ``None``: not given
+    keys: list[str | None]
+    values: list[Any]
     places: dict[str, list[Any]]  # element → [file number, *pointer] where not in ``own``
     names: dict[str, list[str]] | None  # materials: a normalised name → names as written
 
@@ -79,6 +81,20 @@ class RegionValues:
     entries: list[RegionEntry]
     files: list[str] = field(default_factory=list)
     unread: list[str] = field(default_factory=list)
+
+
+_SHORT = 16  # a longer equality key is counted by its digest
+
+
+def tally_key(name: str, value: Any) -> str:
+    """What a value is counted and compared by: its equality key (``key_of``) when short,
+    else a 128-bit digest of it (32 hex digits, never the length of a short key) —
+    materials lists are long and, where regions drift apart, nearly all distinct. A
+    limit's key (its length in working days) is always kept: its median needs it."""
+    exact = key_of(name, value)
+    if len(exact) < _SHORT or name == "limits":
+        return exact.decode()
+    return hashlib.blake2b(exact, digest_size=_SHORT).hexdigest()
 
 
 def _file_number(files: dict[str, int], src: Source) -> int:
@@ -118,23 +134,27 @@ class StandardTask:
             if first < len(rows):  # a later agency: only its names as written count
                 written = VALUE["materials"](entry) if "materials" in self.elements else None
                 if written is not None and written[1]:
-                    rows[first][6] = written[1]
+                    rows[first][-1] = written[1]
                 continue
-            values: dict[str, Any] = {}
+            keys: list[str | None] = []
+            values: list[Any] = []
             places: dict[str, Any] = {}
             names = None
             for name in self.elements:
                 value = VALUE[name](entry)
+                if value is not None and name == "materials":
+                    value, names = value[0], value[1] or None
+                values.append(value)
+                keys.append(None if value is None else tally_key(name, value))
                 if value is None:
                     continue
-                if name == "materials":
-                    value, names = value[0], value[1] or None
-                values[name] = value
                 place = _place(entry, field_of(name), numbers)
                 if place is not None:
                     places[name] = place
             own = [_file_number(numbers, entry.src), *entry.src.pointer]
-            rows.append([entry.region, entry.code, entry.department, own, values, places, names])
+            rows.append(
+                [entry.region, entry.code, entry.department, own, keys, values, places, names]
+            )
         return {"entries": rows, "files": list(numbers), "unread": unread_files(reading)}
 
     def decode(self, data: Any) -> RegionValues:
@@ -144,19 +164,26 @@ class StandardTask:
         if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
             raise CodecError("standard: malformed file list")
         elements = set(self.elements)
+        width = len(self.elements)
         out: list[RegionEntry] = []
         for rec in data["entries"]:
-            region, code, dept, own, values, places, names = rec
+            region, code, dept, own, keys, values, places, names = rec
             if not (type(region) is str and type(code) is str and type(dept) is str):
                 raise CodecError("standard: malformed entry")
-            if not (type(values) is dict and type(places) is dict and elements >= values.keys()):
+            if not (
+                type(keys) is list
+                and type(values) is list
+                and len(keys) == len(values) == width
+                and type(places) is dict
+                and elements >= places.keys()
+            ):
                 raise CodecError("standard: malformed values")
             for place in (own, *places.values()):
                 if not (type(place) is list and place and 0 <= place[0] < len(files)):
                     raise CodecError("standard: malformed place")
             if names is not None and type(names) is not dict:
                 raise CodecError("standard: malformed names")
-            out.append(RegionEntry(region, code, dept, values, own, places, names))
+            out.append(RegionEntry(region, code, dept, own, keys, values, places, names))
         unread = data.get("unread", [])
         if not isinstance(unread, list) or not all(isinstance(u, str) for u in unread):
             raise CodecError("standard: malformed unread list")
@@ -166,55 +193,49 @@ class StandardTask:
 # --- results -------------------------------------------------------------------------
 
 
-_SHORT = 16  # a longer equality key is counted by its digest (exactly this long)
-
-
-def _compact(name: str, exact: bytes) -> bytes:
-    """What a tally counts a value by: its key when short, else a 128-bit digest of it —
-    materials lists are long and, where regions drift apart, nearly all distinct. A
-    limit's key (its length in days) is always kept: its median needs it."""
-    if len(exact) < _SHORT or name == "limits":
-        return exact
-    return hashlib.blake2b(exact, digest_size=_SHORT).digest()
+def _exact(name: str, seen: list[Any]) -> bytes:
+    """The equality key of a tally's candidate ``[rank, tally key, value, key]``, made
+    when first needed (only ties on rank need it)."""
+    if seen[3] is None:
+        seen[3] = key_of(name, seen[2])
+    key: bytes = seen[3]
+    return key
 
 
 @dataclass(slots=True)
 class Tally:
     """One element of one matter at one level: regions per value, in memory that does
-    not grow with each region's values — counts by compact key (``_compact``), the first
+    not grow with each region's values — counts by tally key (``tally_key``), the first
     value of each short key, and for each count n the best value seen n times or more
     (the norm is the best of those seen most often: ``_norm``)."""
 
-    counts: dict[bytes, int] = field(default_factory=dict)
-    first: dict[bytes, Any] = field(default_factory=dict)  # short key → first value seen
-    # best[n - 1]: (rank, exact key, compact key, value) of the value better for the
-    # citizen, then first in key order, among the values seen n times or more
-    best: list[tuple[Any, bytes, bytes, Any]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    first: dict[str, Any] = field(default_factory=dict)  # short key → first value seen
+    # best[n - 1]: [rank, tally key, value, equality key or None] of the value better
+    # for the citizen, then first in key order, among the values seen n times or more
+    best: list[list[Any]] = field(default_factory=list)
     known: int = 0
 
-    def add(self, name: str, value: Any) -> None:
-        exact = key_of(name, value)
-        key = _compact(name, exact)
+    def add(self, name: str, key: str, value: Any) -> None:
         n = self.counts.get(key, 0) + 1
         self.counts[key] = n
         self.known += 1
-        if key is exact and key not in self.first:
+        if n == 1 and (len(key) < _SHORT or name == "limits"):
             self.first[key] = value
-        if n > 1 and self.best[n - 2][2] == key:  # the best one level down, one more
-            if n > len(self.best):
-                self.best.append(self.best[n - 2])
-            else:
-                here = self.best[n - 1]
-                down = self.best[n - 2]
-                if down[:2] < here[:2]:
-                    self.best[n - 1] = down
+        best = self.best
+        if n > 1 and best[n - 2][1] == key:  # the best one level down, seen once more
+            seen = best[n - 2]
+        else:
+            r = rank(name, value)
+            seen = [r if r is not None else (), key, value, None]
+        if n > len(best):
+            best.append(seen)
             return
-        r = rank(name, value)
-        seen = (r if r is not None else (), exact, key, value)
-        if n > len(self.best):
-            self.best.append(seen)
-        elif seen[:2] < self.best[n - 1][:2]:
-            self.best[n - 1] = seen
+        here = best[n - 1]
+        if seen[0] < here[0] or (
+            seen[0] == here[0] and here is not seen and _exact(name, seen) < _exact(name, here)
+        ):
+            best[n - 1] = seen
 
 
 @dataclass(slots=True)
@@ -314,10 +335,10 @@ def _level_of(cat: Catalogue) -> Callable[[str], str]:
     return level
 
 
-def _norm(tally: Tally) -> tuple[bytes, Any, int]:
-    """The most common value (compact key, value, regions); a tie goes to the value
+def _norm(tally: Tally) -> tuple[str, Any, int]:
+    """The most common value (tally key, value, regions); a tie goes to the value
     better for the citizen, then to the first in key order (the same in every run)."""
-    _, _, key, value = tally.best[-1]
+    _, key, value, _ = tally.best[-1]
     return key, tally.first.get(key, value), len(tally.best)
 
 
@@ -353,6 +374,7 @@ class _Group:
 
 def compute_standard(
     cat: Catalogue,
+    elements: tuple[str, ...],
     results: Callable[[], Iterable[tuple[str, RegionValues]]],
     *,
     matter: str | None = None,
@@ -360,46 +382,52 @@ def compute_standard(
     locate: Locate | None = None,
 ) -> StandardResult:
     """Norms, deviations and index from ``results`` (called twice: each call runs over
-    every region again; see the module doc). ``matter``: one matter code only;
+    every region again; see the module doc), whose values give ``elements`` in this
+    order. ``matter``: one matter code only;
     ``locate``: list every deviation, located by it (without it, only counted)."""
     level_of = _level_of(cat)
     groups: dict[tuple[str, str], _Group] = {}
     unread: set[str] = set()
+    materials = elements.index("materials") if "materials" in elements else None
     for _, values in results():
         unread.update(values.unread)
         for entry in values.entries:
             if matter is not None and entry.code != matter:
                 continue
-            group = groups.get((level_of(entry.region), entry.code))
+            at = (level_of(entry.region), entry.code)
+            group = groups.get(at)
             if group is None:
-                group = groups[(level_of(entry.region), entry.code)] = _Group()
+                group = groups[at] = _Group()
             if group.last != entry.region:
                 group.regions += 1
                 group.last = entry.region
             group.department = group.department or entry.department
             tallies = group.tallies
-            for name, value in entry.values.items():
+            for name, key, value in zip(elements, entry.keys, entry.values, strict=True):
+                if key is None:
+                    continue
                 tally = tallies.get(name)
                 if tally is None:
                     tally = tallies[name] = Tally()
-                tally.add(name, value)
-            if entry.names and "materials" in entry.values:
+                tally.add(name, key, value)
+            if entry.names and materials is not None and entry.keys[materials] is not None:
                 for norm_name, written in entry.names.items():
                     group.names.setdefault(norm_name, {norm_name}).update(written)
     # the compared groups: two regions or more; their elements given by two or more
     matters: dict[tuple[str, str], MatterNorms] = {}
-    norm_keys: dict[tuple[str, str], dict[str, bytes]] = {}
+    # per group: (the element's place in the region values, its norm's tally key, norm)
+    norm_keys: dict[tuple[str, str], list[tuple[int, str, ElementNorm]]] = {}
     for (level, code), group in groups.items():
         if group.regions < 2:
             continue
         basic = cat.basic.get(code)
-        elements = [
+        norms = [
             _element_norm(name, group.tallies[name], group.names)
             for name in COMPARED_ELEMENTS
             if name in group.tallies and group.tallies[name].known >= 2
         ]
         figure = Figure(code, matters=1)
-        for norm in elements:
+        for norm in norms:
             figure.pairs += norm.known
             figure.equal += norm.share
         figure.deviations = figure.pairs - figure.equal
@@ -409,10 +437,12 @@ def compute_standard(
             basic.name if basic is not None else code,
             basic.department if basic is not None else group.department,
             group.regions,
-            elements,
+            norms,
             figure,
         )
-        norm_keys[(level, code)] = {n.element: _norm(group.tallies[n.element])[0] for n in elements}
+        norm_keys[(level, code)] = [
+            (elements.index(n.element), _norm(group.tallies[n.element])[0], n) for n in norms
+        ]
     groups.clear()
     by_region: dict[str, Figure] = {}
     for _, values in results():
@@ -421,24 +451,24 @@ def compute_standard(
             found = matters.get(at)
             if found is None:
                 continue
-            norms = norm_keys[at]
             fig = by_region.get(entry.region)
             if fig is None:
                 fig = by_region[entry.region] = Figure(entry.region)
             fig.matters += 1
             found.region_codes.append(entry.region)
-            for norm in found.elements:
-                value = entry.values.get(norm.element, _ABSENT)
-                if value is _ABSENT:
+            for i, norm_key, norm in norm_keys[at]:
+                key = entry.keys[i]
+                if key is None:
                     continue
                 fig.pairs += 1
-                if _compact(norm.element, key_of(norm.element, value)) == norms[norm.element]:
+                if key == norm_key:
                     fig.equal += 1
                     continue
                 fig.deviations += 1
                 found.deviating[norm.element] = found.deviating.get(norm.element, 0) + 1
                 if locate is None:
                     continue
+                value = entry.values[i]
                 found.deviations.append(
                     Deviation(
                         at[0],
@@ -618,7 +648,9 @@ def standard_of(
     whole = _result_key(runner, task, matter, details) if cache is not None else None
     result = cache.get(whole, decode_result) if cache is not None and whole else None
     if result is None:
-        result = _computed(cat, runner, matter, details, limits, cache is None, progress)
+        result = _computed(
+            cat, runner, task.elements, matter, details, limits, cache is None, progress
+        )
         if cache is not None and whole:
             cache.put(whole, encode_result(result))
     shown: dict[str, str] = {}
@@ -641,6 +673,7 @@ def standard_of(
 def _computed(
     cat: Catalogue,
     runner: RegionRunner[RegionValues],
+    elements: tuple[str, ...],
     matter: str | None,
     details: bool,
     limits: Limits,
@@ -669,7 +702,11 @@ def _computed(
     gc.set_threshold(max(thresholds[0], 200_000), max(thresholds[1], 50), thresholds[2])
     try:
         return compute_standard(
-            cat, results, matter=matter, locate=locator(cat.root, limits) if details else None
+            cat,
+            elements,
+            results,
+            matter=matter,
+            locate=locator(cat.root, limits) if details else None,
         )
     finally:
         gc.set_threshold(*thresholds)
