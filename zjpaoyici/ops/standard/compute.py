@@ -49,7 +49,7 @@ Where = tuple[str, Pointer]
 Locate = Callable[[Where], Loc]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RegionEntry:
     """One compared entry of a region: the first of its code there (another agency
     implementing the same matter in the region is not another region)."""
@@ -59,7 +59,7 @@ class RegionEntry:
     department: str
     own: list[Any]  # the entry's record: [file number, *pointer]
     # per compared element (the task's order): the value's tally key (``tally_key``)
-    # and its effective value (JSON data); ``None``: not given
+    # and its effective value as stored (``_loaded``); ``None``: not given
     keys: list[str | None]
     values: list[Any]
     places: dict[str, list[Any]]  # element → [file number, *pointer] where not in ``own``
@@ -86,15 +86,26 @@ class RegionValues:
 _SHORT = 16  # a longer equality key is counted by its digest
 
 
-def tally_key(name: str, value: Any) -> str:
+def tally_key(name: str, exact: bytes) -> str:
     """What a value is counted and compared by: its equality key (``key_of``) when short,
     else a 128-bit digest of it (32 hex digits, never the length of a short key) —
     materials lists are long and, where regions drift apart, nearly all distinct. A
     limit's key (its length in working days) is always kept: its median needs it."""
-    exact = key_of(name, value)
     if len(exact) < _SHORT or name == "limits":
         return exact.decode()
     return hashlib.blake2b(exact, digest_size=_SHORT).hexdigest()
+
+
+def _loaded(name: str, stored: Any) -> Any:
+    """A value as the region values store it, as data: a materials list is stored as its
+    equality key's text (one string to decode instead of a list of pairs, parsed only
+    when a tie, the norm or a listed deviation needs it)."""
+    return orjson.loads(stored) if name == "materials" else stored
+
+
+def _exact_of(name: str, stored: Any) -> bytes:
+    """The equality key of a stored value."""
+    return stored.encode() if name == "materials" else key_of(name, stored)
 
 
 def _file_number(files: dict[str, int], src: Source) -> int:
@@ -123,7 +134,7 @@ class StandardTask:
 
     @property
     def key(self) -> tuple[Any, ...]:
-        return ("standard", 2, list(self.elements))
+        return ("standard", 3, list(self.elements))
 
     def run(self, cat: Catalogue, folder: str, reading: list[Finding], files: int) -> Any:
         rows: list[list[Any]] = []
@@ -144,10 +155,13 @@ class StandardTask:
                 value = VALUE[name](entry)
                 if value is not None and name == "materials":
                     value, names = value[0], value[1] or None
-                values.append(value)
-                keys.append(None if value is None else tally_key(name, value))
                 if value is None:
+                    keys.append(None)
+                    values.append(None)
                     continue
+                exact = key_of(name, value)
+                keys.append(tally_key(name, exact))
+                values.append(exact.decode() if name == "materials" else value)
                 place = _place(entry, field_of(name), numbers)
                 if place is not None:
                     places[name] = place
@@ -197,7 +211,7 @@ def _exact(name: str, seen: list[Any]) -> bytes:
     """The equality key of a tally's candidate ``[rank, tally key, value, key]``, made
     when first needed (only ties on rank need it)."""
     if seen[3] is None:
-        seen[3] = key_of(name, seen[2])
+        seen[3] = _exact_of(name, seen[2])
     key: bytes = seen[3]
     return key
 
@@ -217,6 +231,7 @@ class Tally:
     known: int = 0
 
     def add(self, name: str, key: str, value: Any) -> None:
+        """Count a region's value (as stored: ``_loaded``) under its tally key."""
         n = self.counts.get(key, 0) + 1
         self.counts[key] = n
         self.known += 1
@@ -226,7 +241,7 @@ class Tally:
         if n > 1 and best[n - 2][1] == key:  # the best one level down, seen once more
             seen = best[n - 2]
         else:
-            r = rank(name, value)
+            r = rank(name, _loaded(name, value))
             seen = [r if r is not None else (), key, value, None]
         if n > len(best):
             best.append(seen)
@@ -353,7 +368,7 @@ def _quantile(pairs: list[tuple[float, int]], q: float) -> float:
 
 def _element_norm(name: str, tally: Tally, names: dict[str, set[str]]) -> ElementNorm:
     _, value, share = _norm(tally)
-    norm = ElementNorm(name, value, share, tally.known)
+    norm = ElementNorm(name, _loaded(name, value), share, tally.known)
     if name == "limits":
         days = [(orjson.loads(k), n) for k, n in tally.counts.items()]
         norm.median = _quantile(days, 0.5)
@@ -468,7 +483,7 @@ def compute_standard(
                 found.deviating[norm.element] = found.deviating.get(norm.element, 0) + 1
                 if locate is None:
                     continue
-                value = entry.values[i]
+                value = _loaded(norm.element, entry.values[i])
                 found.deviations.append(
                     Deviation(
                         at[0],
