@@ -5,6 +5,7 @@ deviate from an element marked as the standard."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from collections import Counter
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.conftest import REPO
 
@@ -30,6 +32,12 @@ def _figures(cli: Any, root: Path) -> tuple[str, dict[str, Any]]:
     assert report.code == 0, report.output
     std = _json(cli, "standard", str(root), "--no-cache")
     return report.stdout, {k: std[k] for k in ("pairs", "equal", "deviating", "index")}
+
+
+def _found(cli: Any, root: Path) -> list[tuple[str, str, str]]:
+    """validate's findings without their lines (removed restatements move lines up)."""
+    found = _json(cli, "validate", str(root), "--no-cache")["findings"]
+    return sorted((f["rule"], f["file"], f["message"]) for f in found)
 
 
 def _propose(cli: Any, root: Path, *args: str) -> Any:
@@ -112,3 +120,42 @@ def test_an_unreadable_file_stops_the_proposal(cli: Any, tmp_path: Path) -> None
     assert run.code == 2
     assert "330212/gat.yaml" in run.stderr and "nothing is proposed" in run.stderr
     assert {p: p.read_bytes() for p in root.rglob("*.yaml")} == before
+
+
+def test_city_defaults_are_proposed_where_the_province_falls_short(
+    cli: Any, tmp_path: Path
+) -> None:
+    """With --agree 1 a drifted value keeps the province from stating the element; the
+    cities whose counties all agree state it in their own defaults, in files created as
+    the loader expects them; no figure changes and a second proposal is empty."""
+    root = tmp_path / "drift"
+    generate(root, cities=3, counties_per_city=3, drift=12)
+    before = _figures(cli, root)
+    findings = _found(cli, root)
+    files_before = set(root.rglob("*.yaml"))
+    preview = _propose(cli, root, "--agree", "1")
+    city = int(re.search(r"and (\d+) in city defaults", preview.stderr)[1])  # type: ignore[index]
+    created = int(re.search(r"(\d+) of them new", preview.stderr)[1])  # type: ignore[index]
+    assert city > 0 and created > 0
+    assert set(root.rglob("*.yaml")) == files_before  # a preview writes nothing
+    _propose(cli, root, "--agree", "1", "--write")
+    new = sorted(p.relative_to(root).as_posix() for p in set(root.rglob("*.yaml")) - files_before)
+    assert len(new) == created
+    assert all(re.fullmatch(r"implementations/\d{6}/_defaults-[a-z]+\.yaml", n) for n in new)
+    regions = yaml.safe_load((root / "regions.yaml").read_text(encoding="utf-8"))["regions"]
+    cities = {r["code"] for r in regions if r["level"] == "city"}
+    city_files = [n for n in new if n.split("/")[1] in cities]
+    assert city_files
+    stated_in_city = set()
+    for name in city_files:  # read line by line (PyYAML reads YAML 1.1, these are 1.2)
+        text = (root / name).read_text(encoding="utf-8")
+        assert text.startswith(f'schema: zjpaoyici/defaults/v1\nregion: "{name.split("/")[1]}"\n')
+        codes = re.findall(r'^  - code: "([^"]+)"$', text, re.M)
+        assert codes and len(re.findall(r"^    standard: \[", text, re.M)) == len(codes)
+        stated_in_city.update(codes)
+    assert stated_in_city
+    assert _figures(cli, root) == before
+    # every region agreed with what was stated: nothing new to report (the drift's own
+    # findings stay as they were)
+    assert _found(cli, root) == findings
+    assert _propose(cli, root, "--agree", "1").stdout == ""

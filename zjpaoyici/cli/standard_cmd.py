@@ -123,8 +123,9 @@ def standard(
             "--propose",
             help=tr(
                 "Show, as a diff, the province _defaults stating the norms most regions"
-                " share and the restatements removed; writes nothing.",
-                "以差异预览：在省级统一实施要素中写明多数区划已一致的常模，删除与继承值相同的重述；不写入。",
+                " share (else a city's, where most of its counties do) and the restatements"
+                " removed; writes nothing.",
+                "以差异预览：在省级统一实施要素中写明多数区划已一致的常模（省级不一致而某市所辖区县多数一致的，写入该市统一实施要素），删除与继承值相同的重述；不写入。",
             ),
         ),
     ] = False,
@@ -172,7 +173,12 @@ def standard(
         if write:
             write_files([(f.path, f.after.encode("utf-8")) for f in proposal.files])
         key = "std_propose_written" if write else "std_propose_preview"
-        counts = {"stated": proposal.stated, "removed": proposal.removed}
+        counts = {
+            "stated": proposal.stated,
+            "city": proposal.stated_city,
+            "created": proposal.created,
+            "removed": proposal.removed,
+        }
         note(t(key, language, files=len(proposal.files), deviating=proposal.deviating, **counts))
         raise typer.Exit(EXIT_OK)
     with progress(t("progress_load", language)) as update:

@@ -14,14 +14,17 @@ read; only the files of listed deviations are, once each.
 from __future__ import annotations
 
 import gc
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import orjson
+
 from zjpaoyici.catalogue.fields import LEVELS, kept
 from zjpaoyici.catalogue.load import load_global
-from zjpaoyici.catalogue.model import Catalogue, Entry
+from zjpaoyici.catalogue.model import Catalogue, Entry, Source
 from zjpaoyici.catalogue.paths import display_path, plan_files, root_relative
 from zjpaoyici.catalogue.resolve import resolve_region
 from zjpaoyici.files.reader import DEFAULT_LIMITS, Limits, Pointer, relocate
@@ -36,16 +39,39 @@ from zjpaoyici.ops.standard.elements import (
     rank,
 )
 from zjpaoyici.rules.registry import unread_files
-from zjpaoyici.runner.cache import Cache
+from zjpaoyici.runner.cache import Cache, digest
 from zjpaoyici.runner.engine import RegionRunner
 
 GroupBy = Literal["department", "region", "level"]
 GROUP_BYS: tuple[GroupBy, ...] = ("department", "region", "level")
 # a file (root-relative) and the pointer of a value in it
 Where = tuple[str, Pointer]
-# (region, code, department, element → (value, where it is set))
-RegionEntry = tuple[str, str, str, dict[str, tuple[Any, Where]]]
 Locate = Callable[[Where], Loc]
+
+
+@dataclass(slots=True)
+class RegionEntry:
+    """One compared entry of a region: the first of its code there (another agency
+    implementing the same matter in the region is not another region)."""
+
+    region: str
+    code: str
+    department: str
+    own: list[Any]  # the entry's record: [file number, *pointer]
+    # per compared element (the task's order): the value's tally key (``tally_key``)
+    # and its effective value as stored (``_loaded``); ``None``: not given
+    keys: list[str | None]
+    values: list[Any]
+    places: dict[str, list[Any]]  # element → [file number, *pointer] where not in ``own``
+    names: dict[str, list[str]] | None  # materials: a normalised name → names as written
+
+    def where(self, element: str, files: list[str]) -> Where:
+        """The file and pointer of the element's value (its own record's field unless
+        written in a defaults record)."""
+        place = self.places.get(element)
+        if place is None:
+            place = [*self.own, field_of(element)]
+        return files[place[0]], tuple(place[1:])
 
 
 @dataclass(slots=True)
@@ -53,54 +79,97 @@ class RegionValues:
     """One region's compared values, entry by entry."""
 
     entries: list[RegionEntry]
+    files: list[str] = field(default_factory=list)
     unread: list[str] = field(default_factory=list)
-    # materials of an entry (region, code) written otherwise than normalised: a
-    # normalised name → the names written for it
-    names: dict[tuple[str, str], dict[str, list[str]]] = field(default_factory=dict)
 
 
-def _where(entry: Entry, name: str, files: dict[str, int]) -> list[Any]:
-    """Where the region's effective value of ``name`` is written — the last layer that
-    writes the field (the region's own file, a city's or the province's defaults) — as
-    the file's number in ``files`` and the pointer."""
-    src = entry.src
-    sub: tuple[str, ...] = ()
+_SHORT = 16  # a longer equality key is counted by its digest
+
+
+def tally_key(name: str, exact: bytes) -> str:
+    """What a value is counted and compared by: its equality key (``key_of``) when short,
+    else a 128-bit digest of it (32 hex digits, never the length of a short key) —
+    materials lists are long and, where regions drift apart, nearly all distinct. A
+    limit's key (its length in working days) is always kept: its median needs it."""
+    if len(exact) < _SHORT or name == "limits":
+        return exact.decode()
+    return hashlib.blake2b(exact, digest_size=_SHORT).hexdigest()
+
+
+def _loaded(name: str, stored: Any) -> Any:
+    """A value as the region values store it, as data: a materials list is stored as its
+    equality key's text (one string to decode instead of a list of pairs, parsed only
+    when a tie, the norm or a listed deviation needs it)."""
+    return orjson.loads(stored) if name == "materials" else stored
+
+
+def _exact_of(name: str, stored: Any) -> bytes:
+    """The equality key of a stored value."""
+    return stored.encode() if name == "materials" else key_of(name, stored)
+
+
+def _file_number(files: dict[str, int], src: Source) -> int:
+    return files.setdefault(src.doc.display, len(files))
+
+
+def _place(entry: Entry, name: str, files: dict[str, int]) -> list[Any] | None:
+    """Where the region's effective value of field ``name`` is written when not in the
+    entry's own record — the last layer that writes it (a city's or the province's
+    defaults, the file's), or the record itself without the field when none does."""
     for layer in reversed(entry.layers):
         if layer.kind != "basic" and name in layer.values:
-            src, sub = layer.src, (name,)
-            break
-    number = files.setdefault(src.doc.display, len(files))
-    return [number, *src.pointer, *sub]
+            if layer.kind == "entry":
+                return None
+            return [_file_number(files, layer.src), *layer.src.pointer, name]
+    return [_file_number(files, entry.src), *entry.src.pointer]
 
 
 @dataclass(frozen=True, slots=True)
 class StandardTask:
     """The engine task behind ``standard``: one region's compared values, compactly (a
-    province's regions are read from the cache twice per run)."""
+    province's regions are read from the cache twice per run): the first entry of each
+    code only, each value's place only where it is not the entry's own record."""
 
     elements: tuple[str, ...]
 
     @property
     def key(self) -> tuple[Any, ...]:
-        return ("standard", list(self.elements))
+        return ("standard", 3, list(self.elements))
 
     def run(self, cat: Catalogue, folder: str, reading: list[Finding], files: int) -> Any:
-        entries = []
+        rows: list[list[Any]] = []
+        at: dict[tuple[str, str], int] = {}
         numbers: dict[str, int] = {}
         for entry in resolve_region(cat, folder):
-            values = {}
+            first = at.setdefault((entry.region, entry.code), len(rows))
+            if first < len(rows):  # a later agency: only its names as written count
+                written = VALUE["materials"](entry) if "materials" in self.elements else None
+                if written is not None and written[1]:
+                    rows[first][-1] = written[1]
+                continue
+            keys: list[str | None] = []
+            values: list[Any] = []
+            places: dict[str, Any] = {}
+            names = None
             for name in self.elements:
                 value = VALUE[name](entry)
+                if value is not None and name == "materials":
+                    value, names = value[0], value[1] or None
                 if value is None:
+                    keys.append(None)
+                    values.append(None)
                     continue
-                written = None
-                if name == "materials":
-                    value, written = value
-                values[name] = [value, _where(entry, field_of(name), numbers)]
-                if written:  # materials named otherwise than normalised
-                    values[name].append(written)
-            entries.append([entry.region, entry.code, entry.department, values])
-        return {"entries": entries, "files": list(numbers), "unread": unread_files(reading)}
+                exact = key_of(name, value)
+                keys.append(tally_key(name, exact))
+                values.append(exact.decode() if name == "materials" else value)
+                place = _place(entry, field_of(name), numbers)
+                if place is not None:
+                    places[name] = place
+            own = [_file_number(numbers, entry.src), *entry.src.pointer]
+            rows.append(
+                [entry.region, entry.code, entry.department, own, keys, values, places, names]
+            )
+        return {"entries": rows, "files": list(numbers), "unread": unread_files(reading)}
 
     def decode(self, data: Any) -> RegionValues:
         if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
@@ -109,48 +178,79 @@ class StandardTask:
         if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
             raise CodecError("standard: malformed file list")
         elements = set(self.elements)
+        width = len(self.elements)
         out: list[RegionEntry] = []
-        names: dict[tuple[str, str], dict[str, list[str]]] = {}
         for rec in data["entries"]:
-            if not (isinstance(rec, list) and len(rec) == 4 and isinstance(rec[3], dict)):
-                raise CodecError("standard: malformed entry")
-            region, code, dept, values = rec
+            region, code, dept, own, keys, values, places, names = rec
             if not (type(region) is str and type(code) is str and type(dept) is str):
                 raise CodecError("standard: malformed entry")
-            if not elements.issuperset(values):
-                raise CodecError("standard: unknown element")
-            placed: dict[str, tuple[Any, Where]] = {}
-            for name, pair in values.items():
-                place = pair[1] if type(pair) is list and len(pair) in (2, 3) else None
-                if not (type(place) is list and place and type(place[0]) is int):
+            if not (
+                type(keys) is list
+                and type(values) is list
+                and len(keys) == len(values) == width
+                and type(places) is dict
+                and elements >= places.keys()
+            ):
+                raise CodecError("standard: malformed values")
+            for place in (own, *places.values()):
+                if not (type(place) is list and place and 0 <= place[0] < len(files)):
                     raise CodecError("standard: malformed place")
-                if not 0 <= place[0] < len(files):
-                    raise CodecError("standard: file out of range")
-                placed[name] = (pair[0], (files[place[0]], tuple(place[1:])))
-                if len(pair) == 3:
-                    if not isinstance(pair[2], dict):
-                        raise CodecError("standard: malformed names")
-                    names[(region, code)] = pair[2]
-            out.append((region, code, dept, placed))
+            if names is not None and type(names) is not dict:
+                raise CodecError("standard: malformed names")
+            out.append(RegionEntry(region, code, dept, own, keys, values, places, names))
         unread = data.get("unread", [])
         if not isinstance(unread, list) or not all(isinstance(u, str) for u in unread):
             raise CodecError("standard: malformed unread list")
-        return RegionValues(out, unread, names)
+        return RegionValues(out, files, unread)
 
 
 # --- results -------------------------------------------------------------------------
 
 
+def _exact(name: str, seen: list[Any]) -> bytes:
+    """The equality key of a tally's candidate ``[rank, tally key, value, key]``, made
+    when first needed (only ties on rank need it)."""
+    if seen[3] is None:
+        seen[3] = _exact_of(name, seen[2])
+    key: bytes = seen[3]
+    return key
+
+
 @dataclass(slots=True)
 class Tally:
-    """One element of one matter at one level: regions per value (by equality key)."""
+    """One element of one matter at one level: regions per value, in memory that does
+    not grow with each region's values — counts by tally key (``tally_key``), the first
+    value of each short key, and for each count n the best value seen n times or more
+    (the norm is the best of those seen most often: ``_norm``)."""
 
-    counts: dict[bytes, int] = field(default_factory=dict)
-    values: dict[bytes, Any] = field(default_factory=dict)  # key → the first value seen
+    counts: dict[str, int] = field(default_factory=dict)
+    first: dict[str, Any] = field(default_factory=dict)  # short key → first value seen
+    # best[n - 1]: [rank, tally key, value, equality key or None] of the value better
+    # for the citizen, then first in key order, among the values seen n times or more
+    best: list[list[Any]] = field(default_factory=list)
+    known: int = 0
 
-    @property
-    def known(self) -> int:
-        return sum(self.counts.values())
+    def add(self, name: str, key: str, value: Any) -> None:
+        """Count a region's value (as stored: ``_loaded``) under its tally key."""
+        n = self.counts.get(key, 0) + 1
+        self.counts[key] = n
+        self.known += 1
+        if n == 1 and (len(key) < _SHORT or name == "limits"):
+            self.first[key] = value
+        best = self.best
+        if n > 1 and best[n - 2][1] == key:  # the best one level down, seen once more
+            seen = best[n - 2]
+        else:
+            r = rank(name, _loaded(name, value))
+            seen = [r if r is not None else (), key, value, None]
+        if n > len(best):
+            best.append(seen)
+            return
+        here = best[n - 1]
+        if seen[0] < here[0] or (
+            seen[0] == here[0] and here is not seen and _exact(name, seen) < _exact(name, here)
+        ):
+            best[n - 1] = seen
 
 
 @dataclass(slots=True)
@@ -250,25 +350,11 @@ def _level_of(cat: Catalogue) -> Callable[[str], str]:
     return level
 
 
-def _firsts(values: RegionValues) -> Iterator[RegionEntry]:
-    """A region's entries, the first of each code only (another agency implementing the
-    same matter in the region is not another region)."""
-    seen: set[tuple[str, str]] = set()
-    for entry in values.entries:
-        if (entry[0], entry[1]) not in seen:
-            seen.add((entry[0], entry[1]))
-            yield entry
-
-
-def _norm_key(name: str, tally: Tally) -> bytes:
-    """The most common value; a tie goes to the value better for the citizen, then to
-    the first in key order (the same in every run)."""
-
-    def order(key: bytes) -> tuple[Any, ...]:
-        r = rank(name, tally.values[key])
-        return (-tally.counts[key], r if r is not None else (), key)
-
-    return min(tally.counts, key=order)
+def _norm(tally: Tally) -> tuple[str, Any, int]:
+    """The most common value (tally key, value, regions); a tie goes to the value
+    better for the citizen, then to the first in key order (the same in every run)."""
+    _, key, value, _ = tally.best[-1]
+    return key, tally.first.get(key, value), len(tally.best)
 
 
 def _quantile(pairs: list[tuple[float, int]], q: float) -> float:
@@ -281,10 +367,10 @@ def _quantile(pairs: list[tuple[float, int]], q: float) -> float:
 
 
 def _element_norm(name: str, tally: Tally, names: dict[str, set[str]]) -> ElementNorm:
-    key = _norm_key(name, tally)
-    norm = ElementNorm(name, tally.values[key], tally.counts[key], tally.known)
+    _, value, share = _norm(tally)
+    norm = ElementNorm(name, _loaded(name, value), share, tally.known)
     if name == "limits":
-        days = [(tally.values[k][0], n) for k, n in tally.counts.items()]
+        days = [(orjson.loads(k), n) for k, n in tally.counts.items()]
         norm.median = _quantile(days, 0.5)
         norm.best = _quantile(days, 0.25)
     if name == "materials":
@@ -303,6 +389,7 @@ class _Group:
 
 def compute_standard(
     cat: Catalogue,
+    elements: tuple[str, ...],
     results: Callable[[], Iterable[tuple[str, RegionValues]]],
     *,
     matter: str | None = None,
@@ -310,44 +397,52 @@ def compute_standard(
     locate: Locate | None = None,
 ) -> StandardResult:
     """Norms, deviations and index from ``results`` (called twice: each call runs over
-    every region again; see the module doc). ``matter``: one matter code only;
+    every region again; see the module doc), whose values give ``elements`` in this
+    order. ``matter``: one matter code only;
     ``locate``: list every deviation, located by it (without it, only counted)."""
     level_of = _level_of(cat)
     groups: dict[tuple[str, str], _Group] = {}
     unread: set[str] = set()
+    materials = elements.index("materials") if "materials" in elements else None
     for _, values in results():
         unread.update(values.unread)
-        for region, code, dept, placed in _firsts(values):
-            if matter is not None and code != matter:
+        for entry in values.entries:
+            if matter is not None and entry.code != matter:
                 continue
-            group = groups.setdefault((level_of(region), code), _Group())
-            if group.last != region:
+            at = (level_of(entry.region), entry.code)
+            group = groups.get(at)
+            if group is None:
+                group = groups[at] = _Group()
+            if group.last != entry.region:
                 group.regions += 1
-                group.last = region
-            group.department = group.department or dept
-            for name, (value, _) in placed.items():
-                tally = group.tallies.setdefault(name, Tally())
-                key = key_of(name, value)
-                tally.counts[key] = tally.counts.get(key, 0) + 1
-                if key not in tally.values:
-                    tally.values[key] = value
-                if name == "materials":
-                    for norm_name, written in values.names.get((region, code), {}).items():
-                        group.names.setdefault(norm_name, {norm_name}).update(written)
+                group.last = entry.region
+            group.department = group.department or entry.department
+            tallies = group.tallies
+            for name, key, value in zip(elements, entry.keys, entry.values, strict=True):
+                if key is None:
+                    continue
+                tally = tallies.get(name)
+                if tally is None:
+                    tally = tallies[name] = Tally()
+                tally.add(name, key, value)
+            if entry.names and materials is not None and entry.keys[materials] is not None:
+                for norm_name, written in entry.names.items():
+                    group.names.setdefault(norm_name, {norm_name}).update(written)
     # the compared groups: two regions or more; their elements given by two or more
     matters: dict[tuple[str, str], MatterNorms] = {}
-    norm_keys: dict[tuple[str, str], dict[str, bytes]] = {}
+    # per group: (the element's place in the region values, its norm's tally key, norm)
+    norm_keys: dict[tuple[str, str], list[tuple[int, str, ElementNorm]]] = {}
     for (level, code), group in groups.items():
         if group.regions < 2:
             continue
         basic = cat.basic.get(code)
-        elements = [
+        norms = [
             _element_norm(name, group.tallies[name], group.names)
             for name in COMPARED_ELEMENTS
             if name in group.tallies and group.tallies[name].known >= 2
         ]
         figure = Figure(code, matters=1)
-        for norm in elements:
+        for norm in norms:
             figure.pairs += norm.known
             figure.equal += norm.share
         figure.deviations = figure.pairs - figure.equal
@@ -357,45 +452,48 @@ def compute_standard(
             basic.name if basic is not None else code,
             basic.department if basic is not None else group.department,
             group.regions,
-            elements,
+            norms,
             figure,
         )
-        norm_keys[(level, code)] = {
-            n.element: _norm_key(n.element, group.tallies[n.element]) for n in elements
-        }
+        norm_keys[(level, code)] = [
+            (elements.index(n.element), _norm(group.tallies[n.element])[0], n) for n in norms
+        ]
     groups.clear()
     by_region: dict[str, Figure] = {}
     for _, values in results():
-        for region, code, _, placed in _firsts(values):
-            at = (level_of(region), code)
-            if at not in matters:
+        for entry in values.entries:
+            at = (level_of(entry.region), entry.code)
+            found = matters.get(at)
+            if found is None:
                 continue
-            found, norms = matters[at], norm_keys[at]
-            fig = by_region.setdefault(region, Figure(region))
+            fig = by_region.get(entry.region)
+            if fig is None:
+                fig = by_region[entry.region] = Figure(entry.region)
             fig.matters += 1
-            found.region_codes.append(region)
-            for norm in found.elements:
-                if norm.element not in placed:
+            found.region_codes.append(entry.region)
+            for i, norm_key, norm in norm_keys[at]:
+                key = entry.keys[i]
+                if key is None:
                     continue
-                value, where = placed[norm.element]
                 fig.pairs += 1
-                if key_of(norm.element, value) == norms[norm.element]:
+                if key == norm_key:
                     fig.equal += 1
                     continue
                 fig.deviations += 1
                 found.deviating[norm.element] = found.deviating.get(norm.element, 0) + 1
                 if locate is None:
                     continue
+                value = _loaded(norm.element, entry.values[i])
                 found.deviations.append(
                     Deviation(
                         at[0],
-                        code,
-                        region,
+                        entry.code,
+                        entry.region,
                         norm.element,
                         value,
                         norm.norm,
                         direction(norm.element, value, norm.norm),
-                        locate(where),
+                        locate(entry.where(norm.element, values.files)),
                     )
                 )
     listed = sorted(matters.values(), key=_worst_first)
@@ -438,9 +536,10 @@ def _rollup(
     return [_sum(k, parts[k]) for k in keys]
 
 
-def locator(root: Path, label: Callable[[Path], str], limits: Limits) -> Locate:
-    """Line and column of a value from its file and pointer: the file read again with
-    positions the first time one of its values is asked for (a few hundred files kept)."""
+def locator(root: Path, limits: Limits) -> Locate:
+    """Line and column of a value from its file and pointer (the file named root-relative
+    as the pointer gives it): the file read again with positions the first time one of
+    its values is asked for (a few hundred files kept)."""
     files: dict[str, dict[Pointer, tuple[int, int, int, int]]] = {}
 
     def locate(where: Where) -> Loc:
@@ -449,15 +548,90 @@ def locator(root: Path, label: Callable[[Path], str], limits: Limits) -> Locate:
             if len(files) >= 256:
                 files.clear()
             files[name] = relocate(root / name, name, limits)[0]
-        locs, shown = files[name], label(root / name)
+        locs = files[name]
         while pointer and pointer not in locs:
             pointer = pointer[:-1]
         if pointer not in locs:
-            return Loc(shown, 1, 1)
+            return Loc(name, 1, 1)
         _, _, line, col = locs[pointer]
-        return Loc(shown, line + 1, col + 1)
+        return Loc(name, line + 1, col + 1)
 
     return locate
+
+
+# --- the whole result, cached ----------------------------------------------------------
+
+
+def encode_result(result: StandardResult) -> Any:
+    """``result`` as JSON data, files named root-relative (the totals, the department
+    and level roll-ups and each deviation's norm are derived again when decoded)."""
+    return {
+        "matters": [
+            [
+                m.level,
+                m.code,
+                m.name,
+                m.department,
+                m.regions,
+                [
+                    [n.element, n.norm, n.share, n.known, n.median, n.best, n.names]
+                    for n in m.elements
+                ],
+                [m.figure.pairs, m.figure.equal, m.figure.deviations],
+                [
+                    [d.region, d.element, d.value, d.direction, d.loc.file, d.loc.line, d.loc.col]
+                    for d in m.deviations
+                ],
+                m.deviating,
+                m.region_codes,
+            ]
+            for m in result.matters
+        ],
+        "regions": [
+            [f.key, f.pairs, f.equal, f.deviations, f.matters] for f in result.groups["region"]
+        ],
+        "unread": result.unread,
+    }
+
+
+def decode_result(data: Any) -> StandardResult:
+    """The result ``encode_result`` stored (anything malformed raises)."""
+    matters = []
+    for level, code, name, dept, regions, norms, pairs, devs, deviating, codes in data["matters"]:
+        elements = [ElementNorm(*n) for n in norms]
+        by_element = {n.element: n for n in elements}
+        compared, equal, deviating_pairs = pairs
+        figure = Figure(code, compared, equal, deviating_pairs, 1)
+        deviations = [
+            Deviation(level, code, r, e, v, by_element[e].norm, d, Loc(f, line, col))
+            for r, e, v, d, f, line, col in devs
+        ]
+        matters.append(
+            MatterNorms(
+                level, code, name, dept, regions, elements, figure, deviations, deviating, codes
+            )
+        )
+    return StandardResult(
+        matters=matters,
+        total=_sum("province", (m.figure for m in matters)),
+        groups={
+            "department": _rollup(matters, lambda m: m.department),
+            "level": _rollup(matters, lambda m: m.level, order=list(LEVELS)),
+            "region": [Figure(*f) for f in data["regions"]],
+        },
+        region_names={},
+        unread=list(data["unread"]),
+    )
+
+
+def _result_key(runner: RegionRunner[Any], task: StandardTask, *options: Any) -> str | None:
+    """The cache key of a whole result: every region's key (each holds the tool's code,
+    the limits and every catalogue-wide file), the task and ``options``; ``None`` when a
+    file could not be read (then nothing is cached)."""
+    keys = sorted(runner.keys.items())
+    if any(k is None for _, k in keys):
+        return None
+    return digest("standard-result", keys, list(task.key), *options)
 
 
 def standard_of(
@@ -474,8 +648,9 @@ def standard_of(
 ) -> tuple[StandardResult, Catalogue]:
     """``standard`` on the catalogue at ``root``: its result and catalogue-wide context.
     ``details``: list every deviation with its location (labelled by ``label``), else
-    count them only. Without a cache the first pass's region values are kept for the
-    second (a run with ``--no-cache`` trades memory for time)."""
+    count them only. A warm run is one cache lookup: the whole result is stored under
+    the keys of every region. Without a cache the first pass's region values are kept
+    for the second (a run with ``--no-cache`` trades memory for time)."""
     plan = plan_files(root)
     # every file is named root-relative inside (the cache serves any working directory)
     # and by ``label`` in the result
@@ -485,7 +660,44 @@ def standard_of(
     runner: RegionRunner[RegionValues] = RegionRunner(
         cat, plan, task, limits=limits, cache=cache, jobs=jobs, label=rel
     )
-    kept_values: list[tuple[str, RegionValues]] | None = None if cache is not None else []
+    whole = _result_key(runner, task, matter, details) if cache is not None else None
+    result = cache.get(whole, decode_result) if cache is not None and whole else None
+    if result is None:
+        result = _computed(
+            cat, runner, task.elements, matter, details, limits, cache is None, progress
+        )
+        if cache is not None and whole:
+            cache.put(whole, encode_result(result))
+    shown: dict[str, str] = {}
+
+    def relabel(name: str) -> str:
+        if name not in shown:
+            shown[name] = label(cat.root / name)
+        return shown[name]
+
+    for dev in result.deviations:
+        dev.loc = Loc(relabel(dev.loc.file), dev.loc.line, dev.loc.col)
+    result.region_names = {code: r.name for code, r in cat.regions.items()}
+    result.fail_under = fail_under
+    result.unread = sorted(
+        {*(relabel(u) for u in unread_files(cat.findings)), *(relabel(u) for u in result.unread)}
+    )
+    return result, cat
+
+
+def _computed(
+    cat: Catalogue,
+    runner: RegionRunner[RegionValues],
+    elements: tuple[str, ...],
+    matter: str | None,
+    details: bool,
+    limits: Limits,
+    keep: bool,
+    progress: Callable[[int, int], None] | None,
+) -> StandardResult:
+    """The result from the regions' values, in two passes (``keep``: the first pass's
+    values kept for the second, when there is no cache to read them from again)."""
+    kept_values: list[tuple[str, RegionValues]] | None = [] if keep else None
     passes = 0
 
     def results() -> Iterator[tuple[str, RegionValues]]:
@@ -495,7 +707,6 @@ def standard_of(
             yield from kept_values
             return
         for folder, values in runner.results(progress=progress if passes == 1 else None):
-            values.unread = [label(cat.root / u) for u in values.unread]
             if kept_values is not None:
                 kept_values.append((folder, values))
             yield folder, values
@@ -505,16 +716,12 @@ def standard_of(
     thresholds = gc.get_threshold()
     gc.set_threshold(max(thresholds[0], 200_000), max(thresholds[1], 50), thresholds[2])
     try:
-        result = compute_standard(
+        return compute_standard(
             cat,
+            elements,
             results,
             matter=matter,
-            fail_under=fail_under,
-            locate=locator(cat.root, label, limits) if details else None,
+            locate=locator(cat.root, limits) if details else None,
         )
     finally:
         gc.set_threshold(*thresholds)
-    result.unread = sorted(
-        {*(label(cat.root / u) for u in unread_files(cat.findings)), *result.unread}
-    )
-    return result, cat

@@ -1,6 +1,8 @@
 """``standard --propose``: state the norm in the province ``_defaults`` where enough
-regions already agree, and drop restatements of an inherited value from region entries —
-through the round-trip writer, never changing any entry's effective value.
+regions already agree — else in a city's ``_defaults`` where enough of its counties do —
+and drop restatements of an inherited value from region entries, through the round-trip
+writer, never changing any entry's effective value. A ``_defaults-<file>.yaml`` that does
+not exist yet is created (named like most of the files implementing the matter there).
 
 Every edit is checked by merging the field's layers again with the edit made: a value is
 stated only when no entry's effective value would change (a region that says nothing
@@ -10,6 +12,7 @@ layer), and a restatement is dropped only when the inherited value equals it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,13 +25,16 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from zjpaoyici.catalogue.fields import FIELDS, element_of, kept
 from zjpaoyici.catalogue.load import load_catalogue
 from zjpaoyici.catalogue.model import Catalogue, Entry, Layer
+from zjpaoyici.catalogue.paths import DEFAULTS_PREFIX, display_path
 from zjpaoyici.catalogue.resolve import merge_values, resolve_all
+from zjpaoyici.catalogue.schemas import header_for
 from zjpaoyici.files.reader import DEFAULT_LIMITS, Limits, Pointer
 from zjpaoyici.files.roundtrip import append_child, dump_text, load_text
 from zjpaoyici.ops.standard.elements import COMPARED_ELEMENTS, field_of
 from zjpaoyici.rules.registry import blocks_rewrite, unread_files
 
 DEFAULT_AGREE = 0.8
+_PART = re.compile(r"-\d+$")  # gat-02.yaml: the second part of gat.yaml
 _ORDER = [f.key for f in FIELDS]
 _MISSING: Any = object()
 
@@ -47,6 +53,8 @@ class ProposedFile:
 class Proposal:
     files: list[ProposedFile] = field(default_factory=list)
     stated: int = 0  # (matter, field) values stated in the province defaults
+    stated_city: int = 0  # (matter, field, city) values stated in a city's defaults
+    created: int = 0  # defaults files made
     removed: int = 0  # restatements dropped from region entries
     deviating: int = 0  # entries that keep their own, different value of a stated field
     # files that could not be read or must not be rewritten: then nothing is proposed (a
@@ -68,11 +76,13 @@ def _effective(layers: list[Layer], name: str, after: int, extra: Any, drop: boo
     return merged.get(name, _MISSING)
 
 
-def _province_at(layers: list[Layer]) -> int:
-    """Where a province value goes: after the last province (or basic) layer."""
+def _layer_at(layers: list[Layer], kind: str) -> int:
+    """Where a province (``kind``) or city value goes: after the last layer of that kind
+    or a lower one."""
+    lower = ("basic", "province") if kind == "province" else ("basic", "province", "city")
     at = -1
     for i, layer in enumerate(layers):
-        if layer.kind in ("basic", "province"):
+        if layer.kind in lower:
             at = i
     return at
 
@@ -113,33 +123,42 @@ class _Edits:
 
     sets: dict[Path, list[tuple[Pointer, str, Any]]] = field(default_factory=dict)
     new: dict[Path, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    # files to create: their region (folder) and department (``None``: not known)
+    created: dict[Path, tuple[str, str | None]] = field(default_factory=dict)
     drops: dict[Path, list[tuple[Pointer, str]]] = field(default_factory=dict)
     labels: dict[Path, str] = field(default_factory=dict)
 
 
-def _target(cat: Catalogue, entries: list[Entry]) -> tuple[Path, Pointer | None, str] | None:
-    """Where a matter's province value is written: its record in a province defaults
-    file, else a new record in the province's ``_defaults-<file>.yaml`` named like most
-    of its region files (``None``: no such file)."""
-    for layer in entries[0].layers:
-        if layer.kind == "province" and layer.src.pointer[:1] == ("matters",):
+def _target(
+    cat: Catalogue, entries: list[Entry], kind: str, folder: str, edits: _Edits
+) -> tuple[Path, Pointer | None, str]:
+    """Where a matter's province or city (``kind``, region ``folder``) value is written:
+    its record in a defaults file of that layer, else a new record in the folder's
+    ``_defaults-<file>.yaml`` named like most of the entries' files (created when
+    missing)."""
+    for layer in reversed(entries[0].layers):
+        if layer.kind == kind and layer.src.pointer[:1] == ("matters",):
             return layer.src.doc.path, layer.src.pointer, layer.src.doc.display
     stems: dict[str, int] = {}
-    for e in entries:
-        stems[e.src.doc.path.stem] = stems.get(e.src.doc.path.stem, 0) + 1
+    for e in entries:  # gat.yaml, gat-02.yaml (a department's list in parts): gat
+        stem = _PART.sub("", e.src.doc.path.stem)
+        stems[stem] = stems.get(stem, 0) + 1
     stem = max(sorted(stems), key=lambda s: stems[s])
-    province = cat.manifest.province if cat.manifest else ""
-    for impl in cat.defaults.get(province, []):
-        if impl.doc.path.stem == f"_defaults-{stem}":
+    for impl in cat.defaults.get(folder, []):
+        if impl.doc.path.stem == f"{DEFAULTS_PREFIX}-{stem}":
             return impl.doc.path, None, impl.doc.display
-    return None
+    path = cat.root / "implementations" / folder / f"{DEFAULTS_PREFIX}-{stem}.yaml"
+    if path not in edits.created:
+        same = [i for i in cat.impl_files.get(folder, []) if _PART.sub("", i.doc.path.stem) == stem]
+        edits.created[path] = (folder, same[0].department if same else None)
+    return path, None, display_path(path)
 
 
 def propose_standard(
     root: Path, *, agree: float = DEFAULT_AGREE, limits: Limits = DEFAULT_LIMITS
 ) -> Proposal:
-    """The province defaults to state and the restatements to drop at ``root`` (files
-    before and after; nothing is written)."""
+    """The province and city defaults to state and the restatements to drop at ``root``
+    (files before and after; nothing is written)."""
     cat = load_catalogue(root, limits=limits)
     blocked = {f.loc.file for f in cat.findings if blocks_rewrite(f)}
     if blocked or unread_files(cat.findings):
@@ -148,13 +167,36 @@ def propose_standard(
     by_code: dict[str, list[Entry]] = {}
     for entry in resolve_all(cat):
         by_code.setdefault(entry.code, []).append(entry)
+    province = cat.manifest.province if cat.manifest else ""
     proposal, edits = Proposal(), _Edits()
     for code in sorted(by_code):
         entries = by_code[code]
-        stated = _state(cat, code, entries, names, agree, proposal, edits)
+        # field → (value, layer kind) stated for each entry, by the entry's region
+        stated: dict[str, dict[str, tuple[Any, str]]] = {}
+        if province:
+            for name, value in _state(
+                cat, code, entries, names, agree, proposal, edits, "province", province
+            ).items():
+                for e in entries:
+                    stated.setdefault(e.region, {})[name] = (value, "province")
+        taken = {n for n in names if any(n in s for s in stated.values())}
+        cities: dict[str, list[Entry]] = {}
+        for e in entries:
+            region = cat.regions.get(e.region)
+            if region is not None and region.level == "county" and region.parent:
+                cities.setdefault(region.parent, []).append(e)
+        for city in sorted(cities):
+            county = cities[city]
+            open_names = [n for n in names if n not in taken]
+            for name, value in _state(
+                cat, code, county, open_names, agree, proposal, edits, "city", city
+            ).items():
+                for e in county:
+                    stated.setdefault(e.region, {})[name] = (value, "city")
         for entry in entries:
-            _drop_restated(entry, names, stated, proposal, edits)
+            _drop_restated(entry, names, stated.get(entry.region, {}), proposal, edits)
     proposal.files = _apply(edits)
+    proposal.created = sum(1 for f in proposal.files if f.path in edits.created)
     return proposal
 
 
@@ -166,16 +208,20 @@ def _state(
     agree: float,
     proposal: Proposal,
     edits: _Edits,
+    kind: str,
+    folder: str,
 ) -> dict[str, Any]:
-    """The values stated for ``code`` in the province defaults (field → value)."""
+    """The values stated for ``code`` in the defaults of ``kind`` (province or city) of
+    region ``folder``, which ``entries`` inherit (field → value)."""
     stated: dict[str, Any] = {}
     regions = {e.region for e in entries}
-    if len(regions) < 2 or not cat.manifest or not cat.manifest.province:
+    if len(regions) < 2:
         return stated
-    target: tuple[Path, Pointer | None, str] | None = _MISSING
+    above = ("province",) if kind == "province" else ("province", "city")
+    target: tuple[Path, Pointer | None, str] | None = None
     marks: list[str] = []
     for name in names:
-        if any(lay.kind == "province" and name in lay.values for lay in entries[0].layers):
+        if any(lay.kind in above and name in lay.values for lay in entries[0].layers):
             continue  # already stated
         seen: dict[bytes, tuple[Any, set[str]]] = {}
         for e in entries:
@@ -188,15 +234,13 @@ def _state(
         if len(agreeing) < agree * len(regions):
             continue
         if any(
-            _effective(e.layers, name, _province_at(e.layers), value, False)
+            _effective(e.layers, name, _layer_at(e.layers, kind), value, False)
             != _effective(e.layers, name, -2, _MISSING, False)
             for e in entries
         ):
             continue  # some entry would inherit it instead of what it has now
-        if target is _MISSING:
-            target = _target(cat, entries)
         if target is None:
-            return stated
+            target = _target(cat, entries, kind, folder, edits)
         path, pointer, label = target
         if pointer is None:
             edits.new.setdefault(path, {}).setdefault(code, {})["standard"] = marks
@@ -209,22 +253,31 @@ def _state(
             edits.new.setdefault(path, {}).setdefault(code, {})[name] = value
         stated[name] = value
         marks.append(element_of("implementation", name) or name)
-        proposal.stated += 1
+        if kind == "province":
+            proposal.stated += 1
+        else:
+            proposal.stated_city += 1
         proposal.deviating += sum(1 for e in entries if _key(e.values.get(name)) != _key(value))
     return stated
 
 
 def _drop_restated(
-    entry: Entry, names: list[str], stated: dict[str, Any], proposal: Proposal, edits: _Edits
+    entry: Entry,
+    names: list[str],
+    stated: dict[str, tuple[Any, str]],
+    proposal: Proposal,
+    edits: _Edits,
 ) -> None:
+    """Drop the entry's own values that equal what it inherits (with ``stated``: the
+    values newly stated for it, field → (value, layer kind))."""
     own = entry.layers[-1]
     if own.kind != "entry":
         return
-    at = _province_at(entry.layers)
     for name in names:
         if name not in own.values:
             continue
-        extra = stated.get(name, _MISSING)
+        extra, kind = stated.get(name, (_MISSING, "province"))
+        at = _layer_at(entry.layers, kind)
         now = _effective(entry.layers, name, at, extra, False)
         if _effective(entry.layers, name, at, extra, True) != now:
             continue
@@ -244,8 +297,11 @@ def _apply(edits: _Edits) -> list[ProposedFile]:
     out = []
     paths: Iterable[Path] = sorted({*edits.sets, *edits.new, *edits.drops})
     for path in paths:
-        before = path.read_text(encoding="utf-8-sig")
-        data = load_text(before)
+        if path in edits.created:
+            before, data = "", _new_defaults(*edits.created[path])
+        else:
+            before = path.read_text(encoding="utf-8-sig")
+            data = load_text(before)
         for pointer, name, value in edits.sets.get(path, []):
             record = _walk(data, pointer)
             if name == "standard" and isinstance(record.get("standard"), list):
@@ -263,3 +319,12 @@ def _apply(edits: _Edits) -> list[ProposedFile]:
         if after != before:
             out.append(ProposedFile(path, edits.labels[path], before, after))
     return out
+
+
+def _new_defaults(folder: str, department: str | None) -> CommentedMap:
+    """A defaults file with no records yet, as the loader expects one."""
+    data = CommentedMap(schema=header_for("defaults"), region=DoubleQuotedScalarString(folder))
+    if department:
+        data["department"] = department
+    data["matters"] = CommentedSeq()
+    return data
