@@ -41,9 +41,7 @@ def _records(ws: Any) -> list[dict[str, Any]]:
 def _hidden_columns(ws: Any) -> set[int]:
     """The hidden columns' numbers (1-based): a writer may group neighbouring columns
     alike into one ``<col min max>`` record, which openpyxl keeps under its first letter."""
-    return {
-        i for d in ws.column_dimensions.values() if d.hidden for i in range(d.min, d.max + 1)
-    }
+    return {i for d in ws.column_dimensions.values() if d.hidden for i in range(d.min, d.max + 1)}
 
 
 def _letters(count: int) -> list[str]:
