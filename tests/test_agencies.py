@@ -20,7 +20,7 @@ import pytest
 from tests.conftest import REPO
 from zjpaoyici.catalogue.load import load_catalogue
 from zjpaoyici.catalogue.resolve import resolve_region
-from zjpaoyici.ops.tabular.exporter import export_records
+from zjpaoyici.ops.tabular.exporter import region_records
 
 SAMPLE = REPO / "catalog"
 REGION = "330106"
@@ -277,7 +277,7 @@ def test_explode_gives_each_agency_its_rows(cat: Path, cli: Any, tmp_path: Path)
 def test_export_names_an_entry_s_own_agency(cat: Path) -> None:
     loaded = load_catalogue(cat)
     records = [
-        r for r in export_records(loaded, [REGION]) if r.get("region") and r["code"] == DRIVING
+        r for r in region_records(loaded, REGION) if r.get("region") and r["code"] == DRIVING
     ]
     assert sorted(
         (r["department"], r["agency"] or "", r["implementation_code"] or "") for r in records
@@ -330,7 +330,7 @@ def test_an_item_s_implementation_code_shows_and_exports_its_entry(cat: Path, cl
     assert [(r["agency"], [i["code"] for i in r["items"]]) for r in regions] == [
         (STATION_B, ["01"])
     ]
-    rows = [r for r in export_records(load_catalogue(cat), [REGION]) if r.get("item_code")]
+    rows = [r for r in region_records(load_catalogue(cat), REGION) if r.get("item_code")]
     mine = [r for r in rows if r["agency"] == STATION_B]
     assert [(r["item_code"], r["implementation_code"]) for r in mine] == [
         (f"{DRIVING}-01", item_code)
