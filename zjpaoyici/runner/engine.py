@@ -307,19 +307,25 @@ def workers_for(jobs: int, items: int, size: int) -> int:
     return max(1, min(jobs, items))
 
 
-def forked_map(fn: Callable[[A], R], items: Sequence[A], workers: int) -> Iterator[R]:
+def forked_map(
+    fn: Callable[[A], R], items: Sequence[A], workers: int, *, ahead: int | None = None
+) -> Iterator[R]:
     """``map(fn, items)`` in order, in ``workers`` forked processes when more than one.
     ``fn`` finds what it needs in module state set before the call (forked workers inherit
-    it), so only the items and the results cross between processes. At most two items per
-    worker are in flight: a slow consumer (a workbook being written) holds a few results,
-    never every region's."""
+    it), so only the items and the results cross between processes. With ``ahead``, at
+    most that many items are in flight or waiting to be taken: large results (a region's
+    rows for a workbook being written) never pile up; without it every item is handed
+    out at once, so a slow item never holds up the others (files of very mixed sizes)."""
     if workers < 2:
         yield from map(fn, items)
         return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        if ahead is None:
+            yield from pool.map(fn, items, chunksize=1)
+            return
         waiting = iter(items)
-        flying = deque(pool.submit(fn, item) for item in islice(waiting, 2 * workers))
+        flying = deque(pool.submit(fn, item) for item in islice(waiting, ahead))
         while flying:
             result = flying.popleft().result()
             for item in islice(waiting, 1):

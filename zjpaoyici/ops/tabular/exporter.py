@@ -208,7 +208,7 @@ def catalogue_rows(
     size = total_size(path for folder in folders for path, _, _ in regions.get(folder, []))
     workers = workers_for(default_jobs(), len(folders), size)
     for done, (rows, own_defaults, found) in enumerate(
-        forked_map(_region_rows, folders, workers), start=1
+        forked_map(_region_rows, folders, workers, ahead=4 * workers), start=1
     ):
         reading.extend(found)
         defaults.rows.extend(own_defaults)
