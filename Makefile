@@ -35,10 +35,11 @@ screenshots: setup
 	$(BIN)/python tools/screenshots.py
 
 # On demand, not part of `make test`: the province-scale benchmark (about an hour: medians
-# of 3 runs at 1×, one run at 4×, check-jsonschema once at 1×; see docs/performance.md) and
+# of 3 runs at 1×, one run at 4×, check-jsonschema once at 1×, cold validate also without
+# URLs and in the plain shape; see docs/performance.md) and
 # a 15-minute fuzzing run (fuzz/README.md).
 bench: setup
-	$(BIN)/python benchmarks/run.py --scales 1 4 --runs 3 1
+	$(BIN)/python benchmarks/run.py --scales 1 4 --runs 3 1 --shape both
 
 fuzz: setup
 	$(PIN) $(BIN)/python -m pip install --quiet -e '.[fuzz]'

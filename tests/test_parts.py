@@ -66,7 +66,7 @@ def test_every_part_has_its_sheet_with_schema_titles_and_lists(cli: Any, tmp_pat
     run = cli("export", str(SAMPLE), "-o", str(out), "--lang", "zh")
     assert run.code == 0, run.output
     wb = _book(out)
-    assert wb.sheetnames == ["目录", "基本目录", "一件事", "区划缺省", "目标与范围"]
+    assert wb.sheetnames == ["目录", "基本目录", "一件事", "区划缺省", "目录与文件设置"]
     assert all(ws.freeze_panes == "A2" for ws in wb)
     cat = load_catalogue(SAMPLE)
     bundle_schema = load_schema("bundle")["$defs"]["bundle"]["properties"]
@@ -99,7 +99,7 @@ def test_every_part_has_its_sheet_with_schema_titles_and_lists(cli: Any, tmp_pat
         if "\ndefaults:" in p.read_text(encoding="utf-8")
     }
     assert shipped and own and files == shipped | own
-    settings = {r["项目"]: r["值"] for r in _records(wb["目标与范围"])}
+    settings = {r["项目"]: r["值"] for r in _records(wb["目录与文件设置"])}
     assert settings["targets.province"] == cat.manifest.targets["province"]  # type: ignore[union-attr]
     assert settings["scope.exempt"] == "[]"
     # drop-down lists on the entry sheet: from the schemas and the mapping's yes/no
@@ -122,11 +122,12 @@ def test_english_sheet_names_and_headers(cli: Any, tmp_path: Path) -> None:
     out = tmp_path / "book.xlsx"
     assert cli("export", str(SAMPLE), "-o", str(out), "--lang", "en").code == 0
     wb = _book(out)
-    assert wb.sheetnames[1:] == [
+    assert wb.sheetnames == [
+        "Entries",
         "Basic catalogue",
         "Bundles",
         "Region defaults",
-        "Targets and scope",
+        "Settings and notes",
     ]
     assert [c.value for c in wb["Bundles"][1]][:3] == ["file", "bundle code", "bundle name"]
     # the entry sheet too: every column's English title, the hidden stamp columns last
@@ -299,7 +300,19 @@ def test_apply_writes_part_sheet_edits_where_they_live(cli: Any, tmp_path: Path,
             gone = r
     assert gone is not None
     ws.delete_rows(gone)
-    wb["Targets and scope"].cell(2, 3).value = 0.95
+    ws = wb["Settings and notes"]
+    head = [c.value for c in ws[1]]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 4).value == "targets.province")
+    assert head[:6] == [
+        "file",
+        "region code",
+        "implementing department",
+        "setting",
+        "meaning",
+        "value",
+    ]
+    assert ws.cell(row, 1).value == "catalogue.yaml"
+    ws.cell(row, 6).value = 0.95
     ws = wb["Basic catalogue"]  # a main matter's note, a sub matter's name
     head = [c.value for c in ws[1]]
     for r in range(2, ws.max_row + 1):
@@ -598,3 +611,72 @@ def test_an_unreadable_part_cell_is_reported_never_removed(cli: Any, tmp_path: P
     assert run.code == 1
     assert "sheet '一件事' row 3 [统一申请材料]" in run.stderr, run.stderr
     assert _lines(root, before) == {}
+
+
+def _noted(root: Path) -> dict[str, str]:
+    """A top-level note added to one file of every kind (the sample has none)."""
+    files = {
+        "catalogue.yaml": "目录说明",
+        "basic/gat.yaml": "公安厅基本目录说明",
+        "bundles/individual.yaml": "个人一件事说明",
+        "implementations/330000/_defaults-gat.yaml": "省级统一要素说明",
+        "implementations/330106/gat.yaml": "西湖分局实施清单说明",
+    }
+    for rel, note in files.items():
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("\nschema: ", f"\nnote: {note}\nschema: ", 1), "utf-8")
+    return files
+
+
+def _own_settings(root: Path) -> dict[Any, dict[str, Any]]:
+    """Every file's top-level keys that are no records, by its path (a region file's by
+    region and department: import names those files by department)."""
+    out: dict[Any, dict[str, Any]] = {}
+    records = {"schema", "matters", "bundles", "regions", "defaults", "region", "department"}
+    for path in sorted(root.rglob("*.yaml")):
+        rel = path.relative_to(root).as_posix()
+        data = plain(load_text(path.read_text(encoding="utf-8")))
+        if rel.startswith("implementations/") and not path.name.startswith("_defaults"):
+            key: Any = (data["region"], data["department"])
+        else:
+            key = rel
+        own = {k: v for k, v in data.items() if k not in records and k != "agency_uscc"}
+        if own:
+            out[key] = own
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_files_own_settings_and_notes_come_back(cli: Any, tmp_path: Path, lang: str) -> None:
+    """Nothing is lost: the manifest's name, table, profile and note, regions.yaml's
+    table, source and retired codes, and each file's top-level note travel on the
+    settings sheet and come back from import, and from apply as edits."""
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    notes = _noted(root)
+    assert cli("validate", str(root)).code == 0
+    want = _own_settings(root)
+    assert want["regions.yaml"]["retired"] and want["catalogue.yaml"]["note"] == "目录说明"
+    assert want[("330106", "杭州市公安局西湖分局")] == {
+        "note": notes["implementations/330106/gat.yaml"]
+    }
+    back = _round_trip(cli, root, tmp_path, lang)
+    assert _own_settings(back) == want
+    book = tmp_path / f"{lang}.xlsx"
+    wb = _book(book)
+    assert wb.sheetnames[0] == ("目录" if lang == "zh" else "Entries")
+    before = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")}
+    run = cli("apply", str(book), str(root), "--write")
+    assert run.code == 0 and "Nothing to write." in run.output, run.output
+    # a note edited on the settings sheet is written into its own file only
+    ws = wb.worksheets[-1]
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(r, 1).value == "basic/gat.yaml" and ws.cell(r, 4).value == "note":
+            ws.cell(r, 6).value = "公安厅基本目录说明（已改）"
+    wb.save(book)
+    run = cli("apply", str(book), str(root), "--write")
+    assert run.code == 0, run.output
+    assert _lines(root, before) == {
+        "basic/gat.yaml": (["note: 公安厅基本目录说明"], ["note: 公安厅基本目录说明（已改）"])
+    }

@@ -396,10 +396,14 @@ def fact_row(facts: Facts, values: Mapping[str, Any]) -> dict[str, Any]:
 
 # --- workbook part sheets (export, import): the sheets after the entry sheet ------------
 
+# the entry sheet (the first): one row per entry and handling item
+ENTRIES = Term("entries", "目录", "Entries")
 BASIC = Term("basic", "基本目录", "Basic catalogue")
 BUNDLES = Term("bundles", "一件事", "Bundles")
 DEFAULTS = Term("defaults", "区划缺省", "Region defaults")
-SETTINGS = Term("settings", "目标与范围", "Targets and scope")
+SETTINGS = Term("settings", "目录与文件设置", "Settings and notes")
+# the settings sheet's name before it held every file's own settings (still read)
+SETTINGS_BEFORE = Term("settings", "目标与范围", "Targets and scope")
 # Their columns that are no schema field: where a row's record lives, a setting's name.
 PART_FILE = Term("file", "文件", "file")
 PART_MAIN = Term("main", "所属主项编码", "main matter code")  # a sub matter's main

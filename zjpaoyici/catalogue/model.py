@@ -329,7 +329,8 @@ class Catalogue:
     # the basic layer of each matter, built on first use by resolve
     basic_layers: dict[str, tuple[BasicMatter, Mapping[str, Any]]] = field(default_factory=dict)
     # (code, city) → the layers above a county's own files and their merge, built on
-    # first use by a bulk resolve (resolve_region): the same for every county of a city
+    # first use by a bulk resolve (resolve_region): the same for every county of a city;
+    # only the current city's merges are kept
     above: dict[tuple[str, str], tuple[tuple[Layer, ...], dict[str, Any]]] = field(
         default_factory=dict
     )

@@ -193,10 +193,14 @@ def _above(cat: Catalogue, code: str, city: str) -> tuple[tuple[Layer, ...], dic
     """The layers above a region's own files and their merge, once per (code, city) in a
     bulk pass: every county of a city shares them (a third of a cold validate's resolving
     was merging them again for each entry). The merge is copied before an entry merges
-    into it; :func:`merge_values` copies nested values before changing them."""
+    into it; :func:`merge_values` copies nested values before changing them. Only one
+    city's merges are kept: a worker's memory would otherwise grow with the cities it
+    has seen (export at 4× the regions)."""
     key = (code, city)
     hit = cat.above.get(key)
     if hit is None:
+        if cat.above and next(iter(cat.above))[1] != city:
+            cat.above.clear()
         layers = _layers_above(cat, code, city)
         hit = (tuple(layers), _merge_layers(cat, layers, code, None))
         cat.above[key] = hit

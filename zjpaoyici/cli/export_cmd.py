@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from zjpaoyici.catalogue.fields import ENTRIES
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.cli.common import (
     DirectoryOption,
@@ -36,7 +37,6 @@ from zjpaoyici.exitcodes import EXIT_OK
 from zjpaoyici.i18n import Lang, t
 from zjpaoyici.ops.tabular.exporter import (
     DEFAULT_MAPPING,
-    SHEET,
     ExportMappingError,
     catalogue_rows,
     export_columns,
@@ -143,7 +143,7 @@ def export(
         table = table_out.TableData(
             _headers(export_columns(specs), language),
             entry_rows,
-            sheet=spec.source.sheet or SHEET,
+            sheet=spec.source.sheet or ENTRIES.label(language),
             delimiter=spec.source.delimiter,
             more=more,
         )

@@ -29,7 +29,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from zjpaoyici.catalogue.fields import BASIC, BUNDLES, DEFAULTS, SETTINGS
+from zjpaoyici.catalogue.fields import BASIC, BUNDLES, DEFAULTS, ENTRIES, SETTINGS
 from zjpaoyici.catalogue.model import Catalogue, Entry, ImplFile, Item, Source
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.catalogue.resolve import item_source, resolve_entry
@@ -40,7 +40,6 @@ from zjpaoyici.i18n import Lang
 from zjpaoyici.ops.diff import DiffResult, diff_roots
 from zjpaoyici.ops.tabular.cells import as_text
 from zjpaoyici.ops.tabular.exporter import (
-    SHEET,
     basic_record,
     entry_record,
     export_specs,
@@ -57,18 +56,22 @@ from zjpaoyici.ops.tabular.mapping import FieldSpec, MappingSpec
 from zjpaoyici.ops.tabular.parts import (
     DEFAULTS_KEY,
     EXPORTED,
+    MANIFEST_FILE,
     STAMP,
     PartColumn,
     PartProblem,
     cell_of,
+    find_sheet,
+    in_region,
     part_row,
     part_tables,
     relative_name,
+    setting_place,
+    setting_records,
     setting_title,
-    settings_schema,
     stamp,
 )
-from zjpaoyici.ops.tabular.sources import read_source
+from zjpaoyici.ops.tabular.sources import read_source, sheet_names
 
 Cell = str | int | None
 # (region, department, agency as its column shows it, matter code, item code)
@@ -618,8 +621,10 @@ def plan_apply(
     file texts are in the plan). ``to_source``: an edited inherited value is written to
     the layer it came from (every entry inheriting it changes), not to the entry."""
     specs = export_specs(mapping)
-    # the rows' sheet by its name: a sheet the user added before it is not read
-    source = dataclasses.replace(mapping.source, sheet=mapping.source.sheet or SHEET)
+    # the rows' sheet by its name in either language: a sheet the user added before it
+    # is not read
+    sheet = mapping.source.sheet or find_sheet(sheet_names(book), ENTRIES) or ENTRIES.zh
+    source = dataclasses.replace(mapping.source, sheet=sheet)
     table = read_source(book, "xlsx", source)
     lang: Lang = "zh"
     if table.columns is not None:  # the headers in either language (export --lang)
@@ -753,14 +758,10 @@ def _part_records(cat: Catalogue) -> dict[tuple[str, str, str], tuple[Path, Poin
             for raw, src in impl.entries:
                 record = {**head, **raw}
                 out[(DEFAULTS.key, file, str(raw["code"]))] = (impl.doc.path, src.pointer, record)
-    if cat.manifest is not None:
-        doc = cat.manifest.src.doc
-        for name in settings_schema():
-            part, key = name.split(".")
-            given = doc.data.get(part) if isinstance(doc.data, Mapping) else None
-            if isinstance(given, Mapping) and key in given:
-                record = {"key": name, "value": given[key]}
-                out[(SETTINGS.key, "", name)] = (doc.path, (part,), record)
+    docs = {d.path: d for d in [*cat.documents, *(impl.doc for impl in impls)]}
+    for doc in docs.values():
+        for name, pointer, record in setting_records(cat, doc):
+            out[(SETTINGS.key, record["file"], name)] = (doc.path, pointer, record)
     return out
 
 
@@ -798,7 +799,8 @@ def apply_parts(
         for number, rec in records:
             plan.rows += 1
             code = str(rec.get("key" if term is SETTINGS else "code", ""))
-            key = (term.key, "" if term is SETTINGS else str(rec.get("file", "")), code)
+            file = str(rec.get("file", "") or (MANIFEST_FILE if term is SETTINGS else ""))
+            key = (term.key, file, code)
             place = Place(number, str(rec.get("region") or ""), code, None, sheet)
             if key not in current:
                 plan.conflicts.append(Conflict(place, "part_new"))
@@ -808,7 +810,7 @@ def apply_parts(
                 continue  # a cell that could not be read (reported): never a removal
             path, pointer, now = current[key]
             if term is SETTINGS:  # the meaning column: the schema's, in the sheet's language
-                now = {**now, "title": setting_title(code, lang)}
+                now = {**now, "title": setting_title(file, code, lang)}
             cells, now_cells = part_row(rec, columns), part_row(now, columns)
             stamped = _stamp_of(stamps.get(number, (None, None))[0])
             if (stamped is not None and stamp(cells) == stamped) or cells == now_cells:
@@ -839,7 +841,7 @@ def apply_parts(
             changed = [c for c in fields if _part_cell(rec, c) != _part_cell(now, c)]
             node = _at(files.tree(path), pointer)
             for c in changed:
-                leaf = code.split(".")[1] if term is SETTINGS else c.key
+                leaf = setting_place(code)[1] if term is SETTINGS else c.key
                 if c.key in rec:
                     _put(node, (leaf,), rec[c.key], null=True)
                 else:
@@ -848,8 +850,8 @@ def apply_parts(
                 plan.edits.append(Edit(place, c.label(lang), old, new, False, path))
         for key in sorted(k for k in current.keys() - seen if k[0] == term.key):
             parts = key[1].split("/")
-            own = key[2] == DEFAULTS_KEY and not parts[-1].startswith("_defaults")
-            if own and len(parts) == 3 and parts[1] not in folders:
+            own = key[2] == DEFAULTS_KEY or term is SETTINGS
+            if own and in_region(key[1]) and parts[1] not in folders:
                 continue  # a region the workbook does not have (export --region)
             place = Place(0, "", key[2], None, sheet)
             plan.conflicts.append(Conflict(place, "part_gone"))

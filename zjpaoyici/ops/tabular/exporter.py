@@ -43,6 +43,7 @@ from zjpaoyici.ops.tabular.parts import (
     cells_json,
     column_of,
     impl_defaults_rows,
+    region_setting_records,
     stamp,
 )
 from zjpaoyici.runner.engine import FileList, default_jobs, forked_map, total_size, workers_for
@@ -50,8 +51,6 @@ from zjpaoyici.runner.engine import FileList, default_jobs, forked_map, total_si
 Label = Callable[[Path], str]
 
 DEFAULT_MAPPING = package_dir() / "mappings" / "export.yaml"
-# The sheet export writes the rows on (when the mapping names none): data, not a message.
-SHEET = "目录"
 _WIDTHS = {
     "name": 36,
     "main_name": 30,
@@ -163,12 +162,14 @@ def region_records(cat: Catalogue, folder: str) -> Iterator[dict[str, Any]]:
 
 # What forked workers inherit: the context, each region's files, the columns, how to read.
 _STATE: tuple[Catalogue, dict[str, FileList], list[FieldSpec], list[PartColumn], Limits, Label]
-RegionRows = tuple[list[list[str | int | None]], list[list[Cell]], list[Finding]]
+RegionRows = tuple[
+    list[list[str | int | None]], list[list[Cell]], list[dict[str, Any]], list[Finding]
+]
 
 
 def _region_rows(folder: str) -> RegionRows:
     """One region read, resolved and turned into export rows (its files' own defaults
-    rows and its reading findings too), then dropped."""
+    rows and settings, and its reading findings too), then dropped."""
     cat, regions, specs, columns, limits, label = _STATE
     reading = load_files(cat, regions.get(folder, []), limits=limits, label=label)
     try:
@@ -177,7 +178,8 @@ def _region_rows(folder: str) -> RegionRows:
             for impl in cat.region_files(folder)
             for row in impl_defaults_rows(cat, impl, columns)
         ]
-        return list(export_rows(region_records(cat, folder), specs)), defaults, reading
+        rows = list(export_rows(region_records(cat, folder), specs))
+        return rows, defaults, region_setting_records(cat, folder), reading
     finally:
         cat.impl_files.pop(folder, None)
 
@@ -207,11 +209,12 @@ def catalogue_rows(
     _STATE = (cat, regions, specs, defaults.columns, limits, label)
     size = total_size(path for folder in folders for path, _, _ in regions.get(folder, []))
     workers = workers_for(default_jobs(), len(folders), size)
-    for done, (rows, own_defaults, found) in enumerate(
+    for done, (rows, own_defaults, settings, found) in enumerate(
         forked_map(_region_rows, folders, workers, ahead=4 * workers), start=1
     ):
         reading.extend(found)
         defaults.rows.extend(own_defaults)
+        defaults.settings.extend(settings)
         yield from rows
         if progress:
             progress(done, len(folders))

@@ -54,7 +54,7 @@ from zjpaoyici.ops.tabular.mapping import (
     FieldSpec,
     MappingSpec,
 )
-from zjpaoyici.ops.tabular.parts import Parts, read_parts
+from zjpaoyici.ops.tabular.parts import Parts, file_schema, read_parts, setting_place
 from zjpaoyici.ops.tabular.sources import (
     BadJson,
     SourceError,
@@ -493,12 +493,6 @@ class Importer:
         profile = self.mapping.profile
         origin = f"由 zjpaoyici import 生成（来源：{self.source_name}）"
         files["catalogue.yaml"] = self._manifest(origin)
-        manifest = files["catalogue.yaml"]
-        order = list(load_schema("catalogue")["properties"])
-        for part, values in parts.settings.items():  # in the schema's place
-            at = sum(1 for k in manifest if k in order and order.index(k) < order.index(part))
-            manifest.pop(part, None)
-            manifest.insert(at, part, _block(values))
         self._complete_regions()
         if self.regions:
             files["regions.yaml"] = self._regions_doc(origin)
@@ -536,6 +530,8 @@ class Importer:
                 own = parts.file_defaults.get((region, dept))
                 if own:
                     doc["defaults"] = yaml_node(own)
+                for name, value in parts.file_settings.get((region, dept), {}).items():
+                    _set(doc, "implementation", name, value)
                 entries = sorted(
                     groups[(region, dept, agency)],
                     key=lambda e: (code_sort_key(profile, e.code), e.agency or ""),
@@ -555,6 +551,11 @@ class Importer:
             doc = _doc("bundle", origin)
             doc["bundles"] = _seq(_block(b) for b in data["bundles"])
             files[path] = doc
+        for path, values in parts.settings.items():  # files the workbook names
+            if path in files:
+                schema = file_schema(path) or ""
+                for name, value in values.items():
+                    _set(files[path], schema, name, value)
         self.problems.extend(
             Problem(
                 p.row, p.column, None, None, p.reason, p.skipped, not p.skipped, p.source, p.sheet
@@ -1001,6 +1002,42 @@ def _block(value: Any) -> Any:
     if isinstance(node, CommentedMap):
         node.fa.set_block_style()
     return node
+
+
+def _set(doc: CommentedMap, schema: str, name: str, value: Any) -> None:
+    """A setting written into its file, at the schema's place (``targets.city`` inside
+    ``targets``)."""
+    pointer, key = setting_place(name)
+    for part in pointer:
+        if not isinstance(doc.get(part), CommentedMap):
+            _insert(doc, schema, part, CommentedMap())
+        doc = doc[part]
+        schema = ""
+    node = _block(_codes_quoted(value))
+    if schema:
+        _insert(doc, schema, key, node)
+    else:
+        doc[key] = node
+
+
+def _codes_quoted(value: Any) -> Any:
+    """Digit strings (a province, successor codes) double-quoted, as ``fmt`` writes them."""
+    if isinstance(value, dict):
+        return {k: _codes_quoted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_codes_quoted(v) for v in value]
+    if isinstance(value, str) and value.isdigit():
+        return DoubleQuotedScalarString(value)
+    return value
+
+
+def _insert(doc: CommentedMap, schema: str, key: str, value: Any) -> None:
+    """``key`` set in ``doc`` where the schema's property order puts it."""
+    order = list(load_schema(schema)["properties"])
+    doc.pop(key, None)
+    rank = order.index(key) if key in order else len(order)
+    at = sum(1 for k in doc if k in order and order.index(k) < rank)
+    doc.insert(at, key, value)
 
 
 def _file_names(keys: set[tuple[str, str | None]]) -> dict[tuple[str, str | None], str]:

@@ -3,8 +3,10 @@
 ``export --format xlsx`` writes, after the entry sheet, one sheet per part: the basic
 catalogue (``basic/*.yaml``: each main matter, then its sub matters), bundles
 (``bundles/*.yaml``), region defaults (the province's and cities' ``_defaults*.yaml`` and
-each implementation file's ``defaults``), and targets and scope (``catalogue.yaml``).
-``import`` reads them back into the same files, so export → import loses nothing.
+each implementation file's ``defaults``), and settings and notes: the manifest's own
+keys (name, targets, scope …), ``regions.yaml``'s table, source and retired codes, and
+every file's top-level ``note``. ``import`` reads them back into the same files, so
+export → import loses nothing.
 
 Columns are titled with the schemas' titles (Chinese, or English with ``--lang en``);
 either language is read back. A cell holds a number, 是/否, text, or, for a list or
@@ -37,6 +39,7 @@ from zjpaoyici.catalogue.fields import (
     PART_VALUE,
     SAME_STANDARD,
     SETTINGS,
+    SETTINGS_BEFORE,
     Term,
 )
 from zjpaoyici.catalogue.model import Catalogue, ImplFile
@@ -153,21 +156,56 @@ def defaults_columns() -> list[PartColumn]:
 
 
 def settings_columns() -> list[PartColumn]:
+    """The settings sheet: the file (and, for an implementation file, its region and
+    department: import names those files by department), the setting, its meaning, its
+    value."""
+    top = load_schema("implementation")["properties"]
     return [
+        _plain(PART_FILE),
+        column_of("region", top["region"]),
+        column_of("department", top["department"]),
         _plain(PART_KEY),
         _plain(PART_TITLE),
         PartColumn(PART_VALUE.key, PART_VALUE.zh, PART_VALUE.en, "yaml", width=60),
     ]
 
 
-def settings_schema() -> dict[str, Mapping[str, Any]]:
-    """``targets.province`` … and ``scope.types``, ``scope.exempt``: each setting's schema."""
-    props = load_schema("catalogue")["properties"]
-    return {
-        f"{part}.{key}": sub
-        for part in ("targets", "scope")
-        for key, sub in props[part]["properties"].items()
-    }
+MANIFEST_FILE, REGIONS_FILE = "catalogue.yaml", "regions.yaml"
+# Top-level keys that hold a file's records or its kind: on the other sheets, or fixed.
+_RECORD_KEYS = {"schema", "matters", "bundles", "regions", "defaults", "department", "region"}
+
+
+def file_schema(file: str) -> str | None:
+    """The schema of a catalogue file by its relative path (None: not a catalogue file)."""
+    if file in (MANIFEST_FILE, REGIONS_FILE):
+        return file.split(".")[0]
+    top = file.split("/")[0]
+    return {"basic": "basic", "bundles": "bundle", "implementations": "implementation"}.get(top)
+
+
+def settings_schema(file: str = MANIFEST_FILE) -> dict[str, Mapping[str, Any]]:
+    """A file's settings and their schemas: the manifest's ``targets.<level>`` and
+    ``scope.<key>`` one by one and its other keys whole; every other file's top-level
+    keys that are no records (a note; regions.yaml's table, source and retired codes)."""
+    name = file_schema(file)
+    if name is None:
+        return {}
+    props = load_schema(name)["properties"]
+    out: dict[str, Mapping[str, Any]] = {}
+    for key, sub in props.items():
+        if key in _RECORD_KEYS or (name == "implementation" and key == "agency_uscc"):
+            continue
+        if name == "catalogue" and key in ("targets", "scope"):
+            out.update((f"{key}.{k}", v) for k, v in sub["properties"].items())
+        else:
+            out[key] = sub
+    return out
+
+
+def setting_place(name: str) -> tuple[tuple[str, ...], str]:
+    """Where a setting lives in its file: the map above it and its key."""
+    part, _, key = name.rpartition(".")
+    return ((part,) if part else ()), key
 
 
 # --- cells -----------------------------------------------------------------------------
@@ -304,33 +342,75 @@ def impl_defaults_rows(
     return rows
 
 
-def settings_rows(cat: Catalogue, lang: Lang) -> Iterator[list[Cell]]:
-    """``targets.<level>`` and ``scope.<key>``, as the manifest writes them."""
-    manifest = cat.manifest
-    if manifest is None:
+def setting_records(
+    cat: Catalogue, doc: Any
+) -> Iterator[tuple[str, tuple[str, ...], dict[str, Any]]]:
+    """The settings one file states: name, where it lives, the record its row shows
+    (an implementation file's with its region and department)."""
+    file = relative_name(cat, doc.path)
+    data = doc.data
+    if not isinstance(data, Mapping):
         return
-    data = manifest.src.doc.data
-    for name in settings_schema():
-        part, key = name.split(".")
-        given = data.get(part) if isinstance(data, Mapping) else None
+    head = {}
+    if file_schema(file) == "implementation":
+        head = {k: data[k] for k in ("region", "department") if isinstance(data.get(k), str)}
+    for name in settings_schema(file):
+        pointer, key = setting_place(name)
+        given: Any = data
+        for part in pointer:
+            given = given.get(part) if isinstance(given, Mapping) else None
         if isinstance(given, Mapping) and key in given:
-            yield [name, setting_title(name, lang), cell_of(given[key], "yaml")]
+            yield name, pointer, {**head, "file": file, "key": name, "value": given[key]}
 
 
-def setting_title(name: str, lang: Lang) -> str:
+def settings_rows(
+    cat: Catalogue, lang: Lang, records: Iterable[Mapping[str, Any]] = ()
+) -> Iterator[list[Cell]]:
+    """The settings of the catalogue-wide files (manifest, regions, basic catalogue,
+    bundles, ``_defaults`` files), then ``records`` (the region files', gathered while
+    export streams the regions)."""
+    columns = settings_columns()
+    docs = {d.path: d for d in [*cat.documents, *(impl.doc for impl in cat.defaults_files())]}
+    wide = {relative_name(cat, path): doc for path, doc in docs.items()}
+    found = [
+        r for f in sorted(wide) if not in_region(f) for _, _, r in setting_records(cat, wide[f])
+    ]
+    for record in [*found, *records]:
+        titled = {**record, "title": setting_title(record["file"], record["key"], lang)}
+        yield part_row(titled, columns)
+
+
+def in_region(file: str) -> bool:
+    """A file of one region (read only during its region's turn), not a ``_defaults``."""
+    parts = file.split("/")
+    return parts[0] == "implementations" and not parts[-1].startswith("_defaults")
+
+
+def region_setting_records(cat: Catalogue, folder: str) -> list[dict[str, Any]]:
+    """The settings (a note) of one region's own files, for the settings sheet."""
+    return [
+        record
+        for impl in cat.region_files(folder)
+        for _, _, record in setting_records(cat, impl.doc)
+    ]
+
+
+def setting_title(file: str, name: str, lang: Lang) -> str:
     """The meaning of a setting (``targets.city`` …) as its row shows it."""
-    schema = settings_schema()[name]
-    return Bi(str(schema.get("title")), str(schema.get("x-title-en"))).get(lang)
+    schema = settings_schema(file).get(name, {})
+    return Bi(str(schema.get("title", name)), str(schema.get("x-title-en", name))).get(lang)
 
 
 class FileDefaults:
-    """Implementation files' own ``defaults``, collected while export streams the regions
-    (each region's files are loaded only during its turn, in a worker)."""
+    """Implementation files' own ``defaults`` and settings (a note), collected while
+    export streams the regions (each region's files are loaded only during its turn,
+    in a worker)."""
 
     def __init__(self, cat: Catalogue) -> None:
         self.cat = cat
         self.columns = defaults_columns()
         self.rows: list[list[Cell]] = []
+        self.settings: list[dict[str, Any]] = []
 
     def all_rows(self) -> Iterator[list[Cell]]:
         """The ``_defaults`` files' rows, then the files' own defaults (complete once
@@ -350,7 +430,7 @@ def part_sheets(
         (BASIC.label(lang), basic, basic_rows(cat, basic)),
         (BUNDLES.label(lang), bundles, bundle_rows(cat, bundles)),
         (DEFAULTS.label(lang), defaults.columns, defaults.all_rows()),
-        (SETTINGS.label(lang), settings_columns(), settings_rows(cat, lang)),
+        (SETTINGS.label(lang), settings_columns(), settings_rows(cat, lang, defaults.settings)),
     ]
     marks = [PartColumn(c.key, c.zh, c.en, width=12) for c in STAMP_COLUMNS]
     return [(name, [*columns, *marks], _stamped(rows)) for name, columns, rows in sheets]
@@ -379,13 +459,15 @@ class PartProblem:
 @dataclass(slots=True)
 class Parts:
     """What the part sheets say: basic, bundle and defaults files (relative path →
-    data), implementation files' own defaults by (region, department), manifest settings."""
+    data), implementation files' own defaults by (region, department), files' settings."""
 
     basic_files: dict[str, dict[str, Any]] = field(default_factory=dict)
     bundle_files: dict[str, dict[str, Any]] = field(default_factory=dict)
     defaults_files: dict[str, dict[str, Any]] = field(default_factory=dict)
     file_defaults: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    # file → setting → value; an implementation file's by (region, department)
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    file_settings: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     problems: list[PartProblem] = field(default_factory=list)
     sheets: int = 0
 
@@ -415,8 +497,10 @@ class Parts:
             self.bundle_files.setdefault(path, {"bundles": []})["bundles"].extend(doc["bundles"])
         self.defaults_files.update(other.defaults_files)
         self.file_defaults.update(other.file_defaults)
-        for part, values in other.settings.items():
-            self.settings.setdefault(part, {}).update(values)
+        for file, values in other.settings.items():
+            self.settings.setdefault(file, {}).update(values)
+        for key, values in other.file_settings.items():
+            self.file_settings.setdefault(key, {}).update(values)
         self.problems.extend(replace(p, source=source) for p in other.problems)
         self.sheets += other.sheets
 
@@ -543,19 +627,37 @@ def collect_defaults(
 def collect_settings(
     parts: Parts, sheet: str, records: Iterable[tuple[int, dict[str, Any]]]
 ) -> None:
-    known = settings_schema()
+    """Each file's settings by its path (a blank file: the manifest, as on sheets written
+    before the file column); an implementation file's by its region and department."""
     for number, rec in records:
         name = str(rec.get("key", "")).strip()
-        if name not in known:
+        file = _setting_file(str(rec.get("file", "") or MANIFEST_FILE))
+        if file is None or name not in settings_schema(file):
             parts.problems.append(
                 PartProblem(
                     sheet, number, PART_KEY.zh, Msg("parts_unknown_setting", key=name), skipped=True
                 )
             )
             continue
-        part, key = name.split(".")
-        if "value" in rec:
-            parts.settings.setdefault(part, {})[key] = rec["value"]
+        if "value" not in rec:
+            continue
+        region, department = rec.get("region"), rec.get("department")
+        if in_region(file) and isinstance(region, str) and isinstance(department, str):
+            parts.file_settings.setdefault((region, department), {})[name] = rec["value"]
+        else:
+            parts.settings.setdefault(file, {})[name] = rec["value"]
+
+
+def _setting_file(file: str) -> str | None:
+    """A settings row's file, kept inside its folder (None: no catalogue file)."""
+    parts = PurePosixPath(file.strip().replace("\\", "/")).parts
+    if len(parts) == 1 and parts[0] in (MANIFEST_FILE, REGIONS_FILE):
+        return parts[0]
+    if len(parts) == 3 and parts[0] == "implementations" and parts[1].isdigit():
+        return "/".join(parts) if parts[2].endswith((".yaml", ".yml")) else None
+    if len(parts) >= 2 and parts[0] in ("basic", "bundles"):
+        return _under(parts[0], parts[-1])
+    return None
 
 
 def _under(folder: str, file: str) -> str:
@@ -582,6 +684,8 @@ def part_tables(
         (SETTINGS, settings_columns()),
     ):
         sheet = find_sheet(names, term)
+        if sheet is None and term is SETTINGS:
+            sheet = find_sheet(names, SETTINGS_BEFORE)
         if sheet is not None:
             table = read_xlsx(path, SourceSpec(sheet=sheet))
             records = read_records(sheet, table.rows, columns, problems, stamps)
