@@ -2,9 +2,11 @@
 each region's deviations from it with their locations, and the standardisation index.
 
 Two passes over the regions, both through the runner: the first keeps only per-matter
-tallies (value → regions), which give the norms; the second (served from the cache the
-first filled) counts the deviations and, when they are asked for, lists them. No pass
-holds more than one region's entries.
+tallies (value → regions), which give the norms; the second, in forked workers (each
+region read again from the cache the first filled), counts the deviations and, when
+they are asked for, lists and locates them, handing back compact rows to merge. No pass
+holds more than one region's entries (except ``--no-cache``: there the first pass's
+values are kept for the second).
 
 A region's task records where each value is written as a file and a pointer, not a line:
 lines need the file read again with positions, which costs more than the whole fast
@@ -40,7 +42,7 @@ from zjpaoyici.ops.standard.elements import (
 )
 from zjpaoyici.rules.registry import unread_files
 from zjpaoyici.runner.cache import Cache, digest
-from zjpaoyici.runner.engine import RegionRunner
+from zjpaoyici.runner.engine import RegionRunner, forked_map, total_size, workers_for
 
 GroupBy = Literal["department", "region", "level"]
 GROUP_BYS: tuple[GroupBy, ...] = ("department", "region", "level")
@@ -390,21 +392,21 @@ class _Group:
 def compute_standard(
     cat: Catalogue,
     elements: tuple[str, ...],
-    results: Callable[[], Iterable[tuple[str, RegionValues]]],
+    results: Iterable[tuple[str, RegionValues]],
+    compare: Callable[[Compared], Iterable[list[Any]]],
     *,
     matter: str | None = None,
-    fail_under: float | None = None,
-    locate: Locate | None = None,
+    listed: bool = False,
 ) -> StandardResult:
-    """Norms, deviations and index from ``results`` (called twice: each call runs over
-    every region again; see the module doc), whose values give ``elements`` in this
-    order. ``matter``: one matter code only;
-    ``locate``: list every deviation, located by it (without it, only counted)."""
+    """Norms, deviations and index: the norms from ``results`` (every region's values,
+    giving ``elements`` in this order), then the regions compared with them by
+    ``compare`` (each region's ``_compared`` rows, in folder order: see the module doc).
+    ``matter``: one matter code only; ``listed``: ``compare`` lists the deviations."""
     level_of = _level_of(cat)
     groups: dict[tuple[str, str], _Group] = {}
     unread: set[str] = set()
     materials = elements.index("materials") if "materials" in elements else None
-    for _, values in results():
+    for _, values in results:
         unread.update(values.unread)
         for entry in values.entries:
             if matter is not None and entry.code != matter:
@@ -460,54 +462,97 @@ def compute_standard(
         ]
     groups.clear()
     by_region: dict[str, Figure] = {}
-    for _, values in results():
-        for entry in values.entries:
-            at = (level_of(entry.region), entry.code)
-            found = matters.get(at)
-            if found is None:
-                continue
-            fig = by_region.get(entry.region)
+    for rows in compare((level_of, norm_keys, listed)):
+        for level, code, region, pairs, equal, deviating, deviations in rows:
+            found = matters[(level, code)]
+            fig = by_region.get(region)
             if fig is None:
-                fig = by_region[entry.region] = Figure(entry.region)
+                fig = by_region[region] = Figure(region)
             fig.matters += 1
-            found.region_codes.append(entry.region)
-            for i, norm_key, norm in norm_keys[at]:
-                key = entry.keys[i]
-                if key is None:
-                    continue
-                fig.pairs += 1
-                if key == norm_key:
-                    fig.equal += 1
-                    continue
-                fig.deviations += 1
-                found.deviating[norm.element] = found.deviating.get(norm.element, 0) + 1
-                if locate is None:
-                    continue
+            fig.pairs += pairs
+            fig.equal += equal
+            fig.deviations += len(deviating)
+            found.region_codes.append(region)
+            for element in deviating:
+                found.deviating[element] = found.deviating.get(element, 0) + 1
+            if deviations:
+                norm_of = {n.element: n.norm for n in found.elements}
+                found.deviations.extend(
+                    Deviation(level, code, region, e, v, norm_of[e], d, Loc(*loc))
+                    for e, v, d, loc in deviations
+                )
+    return _result(
+        sorted(matters.values(), key=_worst_first),
+        sorted(by_region.values(), key=lambda f: f.key),
+        sorted(unread),
+    )
+
+
+# What compares a region with the norms: the level of a region, per compared matter
+# (level, code) its norms with their places and tally keys, whether deviations are listed
+Compared = tuple[
+    Callable[[str], str], dict[tuple[str, str], list[tuple[int, str, ElementNorm]]], bool
+]
+# What forked workers inherit for the second pass: where a region's values come from,
+# the comparison and how to locate a deviation
+_COMPARING: tuple[Callable[[str], RegionValues | None], Compared, Locate | None] | None = None
+
+
+def _compared(folder: str) -> list[list[Any]]:
+    """One region compared with the norms (in a worker): per compared entry its matter,
+    region, pairs, pairs equal to the norm, deviating elements and, when listed, each
+    deviation as [element, value, direction, (file, line, column)]."""
+    assert _COMPARING is not None
+    values_of, (level_of, norm_keys, listed), locate = _COMPARING
+    values = values_of(folder)
+    rows: list[list[Any]] = []
+    if values is None:
+        return rows
+    for entry in values.entries:
+        level = level_of(entry.region)
+        norms = norm_keys.get((level, entry.code))
+        if norms is None:
+            continue
+        pairs = equal = 0
+        deviating: list[str] = []
+        deviations: list[list[Any]] = []
+        for i, norm_key, norm in norms:
+            key = entry.keys[i]
+            if key is None:
+                continue
+            pairs += 1
+            if key == norm_key:
+                equal += 1
+                continue
+            deviating.append(norm.element)
+            if listed and locate is not None:
                 value = _loaded(norm.element, entry.values[i])
-                found.deviations.append(
-                    Deviation(
-                        at[0],
-                        entry.code,
-                        entry.region,
+                loc = locate(entry.where(norm.element, values.files))
+                deviations.append(
+                    [
                         norm.element,
                         value,
-                        norm.norm,
                         direction(norm.element, value, norm.norm),
-                        locate(entry.where(norm.element, values.files)),
-                    )
+                        (loc.file, loc.line, loc.col),
+                    ]
                 )
-    listed = sorted(matters.values(), key=_worst_first)
+        rows.append([level, entry.code, entry.region, pairs, equal, deviating, deviations])
+    return rows
+
+
+def _result(matters: list[MatterNorms], regions: list[Figure], unread: list[str]) -> StandardResult:
+    """The result from its matters (worst first) and regions: the totals and the
+    department and level roll-ups derived from them."""
     return StandardResult(
-        matters=listed,
-        total=_sum("province", (m.figure for m in listed)),
+        matters=matters,
+        total=_sum("province", (m.figure for m in matters)),
         groups={
-            "department": _rollup(listed, lambda m: m.department),
-            "level": _rollup(listed, lambda m: m.level, order=list(LEVELS)),
-            "region": sorted(by_region.values(), key=lambda f: f.key),
+            "department": _rollup(matters, lambda m: m.department),
+            "level": _rollup(matters, lambda m: m.level, order=list(LEVELS)),
+            "region": regions,
         },
-        region_names={code: r.name for code, r in cat.regions.items()},
-        fail_under=fail_under,
-        unread=sorted(unread),
+        region_names={},
+        unread=unread,
     )
 
 
@@ -611,17 +656,7 @@ def decode_result(data: Any) -> StandardResult:
                 level, code, name, dept, regions, elements, figure, deviations, deviating, codes
             )
         )
-    return StandardResult(
-        matters=matters,
-        total=_sum("province", (m.figure for m in matters)),
-        groups={
-            "department": _rollup(matters, lambda m: m.department),
-            "level": _rollup(matters, lambda m: m.level, order=list(LEVELS)),
-            "region": [Figure(*f) for f in data["regions"]],
-        },
-        region_names={},
-        unread=list(data["unread"]),
-    )
+    return _result(matters, [Figure(*f) for f in data["regions"]], list(data["unread"]))
 
 
 def _result_key(runner: RegionRunner[Any], task: StandardTask, *options: Any) -> str | None:
@@ -697,31 +732,37 @@ def _computed(
 ) -> StandardResult:
     """The result from the regions' values, in two passes (``keep``: the first pass's
     values kept for the second, when there is no cache to read them from again)."""
-    kept_values: list[tuple[str, RegionValues]] | None = [] if keep else None
-    passes = 0
+    kept_values: dict[str, RegionValues] | None = {} if keep else None
 
-    def results() -> Iterator[tuple[str, RegionValues]]:
-        nonlocal passes
-        passes += 1
-        if kept_values is not None and passes > 1:
-            yield from kept_values
-            return
-        for folder, values in runner.results(progress=progress if passes == 1 else None):
+    def first() -> Iterator[tuple[str, RegionValues]]:
+        for folder, values in runner.results(progress=progress):
             if kept_values is not None:
-                kept_values.append((folder, values))
+                kept_values[folder] = values
             yield folder, values
+
+    def values_of(folder: str) -> RegionValues | None:
+        if kept_values is not None:
+            return kept_values.get(folder)
+        return next((values for _, values in runner.results([folder])), None)
+
+    def compare(comparing: Compared) -> Iterator[list[Any]]:
+        """The second pass in forked workers (they read the cache and locate deviations
+        themselves: this process only merges their compact rows)."""
+        global _COMPARING
+        _COMPARING = (values_of, comparing, locator(cat.root, limits) if details else None)
+        folders = sorted(runner.regions)
+        size = total_size(p for f in folders for p, _, _ in runner.regions[f])
+        gc.freeze()  # forked workers then touch (copy) no page of what is alive here
+        try:
+            yield from forked_map(_compared, folders, workers_for(runner.jobs, len(folders), size))
+        finally:
+            gc.unfreeze()
 
     # the passes build millions of small acyclic objects (decoded region values): the
     # collector's passes over everything alive would cost four times the work itself
     thresholds = gc.get_threshold()
     gc.set_threshold(max(thresholds[0], 200_000), max(thresholds[1], 50), thresholds[2])
     try:
-        return compute_standard(
-            cat,
-            elements,
-            results,
-            matter=matter,
-            locate=locator(cat.root, limits) if details else None,
-        )
+        return compute_standard(cat, elements, first(), compare, matter=matter, listed=details)
     finally:
         gc.set_threshold(*thresholds)
