@@ -680,3 +680,24 @@ def test_every_files_own_settings_and_notes_come_back(cli: Any, tmp_path: Path, 
     assert _lines(root, before) == {
         "basic/gat.yaml": (["note: 公安厅基本目录说明"], ["note: 公安厅基本目录说明（已改）"])
     }
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_sheet_the_user_put_first_is_not_read_as_the_entries(
+    cli: Any, tmp_path: Path, lang: str
+) -> None:
+    """Excel and WPS users add sheets, often in front: import and apply still find the
+    export's entry sheet by its name (目录 / Entries), and read every row of it."""
+    book = tmp_path / "book.xlsx"
+    assert cli("export", str(SAMPLE), "-o", str(book), "--lang", lang).code == 0
+    wb = _book(book)
+    entries = wb.worksheets[0].max_row - 1
+    wb.create_sheet("我的备注", 0)["A1"] = "随手记"
+    wb.save(book)
+    back = tmp_path / "back"
+    run = cli("import", str(book), "-m", "export", "-o", str(back))
+    assert run.code == 0, run.output
+    assert f"Imported {entries} rows" in run.output or f"已导入 {entries} 行" in run.output
+    assert cli("diff", str(SAMPLE), str(back), "--fail-on", "any").code == 0
+    run = cli("apply", str(book), str(SAMPLE))
+    assert run.code == 0 and "Nothing to write." in run.output, run.output

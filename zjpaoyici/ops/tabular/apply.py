@@ -61,7 +61,7 @@ from zjpaoyici.ops.tabular.parts import (
     PartColumn,
     PartProblem,
     cell_of,
-    find_sheet,
+    entry_sheet,
     in_region,
     part_row,
     part_tables,
@@ -71,7 +71,7 @@ from zjpaoyici.ops.tabular.parts import (
     setting_title,
     stamp,
 )
-from zjpaoyici.ops.tabular.sources import read_source, sheet_names
+from zjpaoyici.ops.tabular.sources import read_source
 
 Cell = str | int | None
 # (region, department, agency as its column shows it, matter code, item code)
@@ -623,7 +623,7 @@ def plan_apply(
     specs = export_specs(mapping)
     # the rows' sheet by its name in either language: a sheet the user added before it
     # is not read
-    sheet = mapping.source.sheet or find_sheet(sheet_names(book), ENTRIES) or ENTRIES.zh
+    sheet = mapping.source.sheet or entry_sheet(book) or ENTRIES.zh
     source = dataclasses.replace(mapping.source, sheet=sheet)
     table = read_source(book, "xlsx", source)
     lang: Lang = "zh"

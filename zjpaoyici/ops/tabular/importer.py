@@ -31,7 +31,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,7 @@ from zjpaoyici.ops.tabular.mapping import (
     FieldSpec,
     MappingSpec,
 )
-from zjpaoyici.ops.tabular.parts import Parts, file_schema, read_parts, setting_place
+from zjpaoyici.ops.tabular.parts import Parts, entry_sheet, file_schema, read_parts, setting_place
 from zjpaoyici.ops.tabular.sources import (
     BadJson,
     SourceError,
@@ -1084,7 +1084,10 @@ def import_rows(
         raise SourceError(Msg("imp_no_source_file"))
     tables = []
     for path in sources:
-        table = read_source(path, source_format(path, mapping, fmt), mapping.source)
+        spec = mapping.source
+        if spec.sheet is None and (sheet := entry_sheet(path)) is not None:
+            spec = replace(spec, sheet=sheet)  # an export's entry sheet, wherever it is
+        table = read_source(path, source_format(path, mapping, fmt), spec)
         headed = mapping
         if table.columns is not None:
             columns = table.columns

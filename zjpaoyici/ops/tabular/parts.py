@@ -31,6 +31,7 @@ from zjpaoyici.catalogue.fields import (
     BASIC,
     BUNDLES,
     DEFAULTS,
+    ENTRIES,
     FIELD,
     PART_FILE,
     PART_KEY,
@@ -509,6 +510,20 @@ def find_sheet(names: Iterable[str], term: Term) -> str | None:
     """The sheet of a part, under its Chinese or English name."""
     wanted = {term.zh, term.en.casefold()}
     return next((n for n in names if n.strip() in wanted or n.strip().casefold() in wanted), None)
+
+
+def entry_sheet(path: Path) -> str | None:
+    """The entry sheet of a workbook ``export`` wrote (it has part sheets), under its
+    Chinese or English name, wherever the user moved it or put a sheet before it; None
+    for any other file (read as before: its first sheet). A workbook of one's own may
+    well have a table-of-contents sheet named 目录."""
+    if path.suffix.lower() != ".xlsx":
+        return None
+    names = sheet_names(path)
+    parts = (BASIC, BUNDLES, DEFAULTS, SETTINGS, SETTINGS_BEFORE)
+    if not any(find_sheet(names, term) for term in parts):
+        return None
+    return find_sheet(names, ENTRIES)
 
 
 def _columns_by_title(columns: list[PartColumn]) -> dict[str, PartColumn]:
