@@ -701,3 +701,49 @@ def test_a_sheet_the_user_put_first_is_not_read_as_the_entries(
     assert cli("diff", str(SAMPLE), str(back), "--fail-on", "any").code == 0
     run = cli("apply", str(book), str(SAMPLE))
     assert run.code == 0 and "Nothing to write." in run.output, run.output
+
+
+def test_a_workbook_from_before_the_settings_sheet_applies_and_never_crashes(
+    cli: Any, tmp_path: Path
+) -> None:
+    """A workbook exported before the settings sheet had its file columns (the sheet
+    目标与范围: setting, meaning, value; the manifest's targets and scope only) still
+    applies: unedited it changes nothing, an edit is written; a row whose hidden cells
+    at export do not fit the sheet's columns is a conflict, not an internal error."""
+    from zjpaoyici.ops.tabular.parts import cells_json, stamp
+
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    before = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")}
+    book = tmp_path / "old.xlsx"
+    assert cli("export", str(root), "-o", str(book), "--lang", "zh").code == 0
+    wb = _book(book)
+    new = wb["目录与文件设置"]
+    kept = [
+        [c.value for c in row][3:6]
+        for row in new.iter_rows(min_row=2)
+        if row[0].value == "catalogue.yaml" and str(row[3].value).startswith(("targets.", "scope."))
+    ]
+    wb.remove(new)
+    old = wb.create_sheet("目标与范围")
+    old.append(["项目", "说明", "值", "校验码", "导出时的值"])
+    for cells in kept:
+        old.append([*cells, stamp(cells), cells_json(cells)])
+    wb.save(book)
+    run = cli("apply", str(book), str(root))
+    assert run.code == 0 and f"{sum(ws.max_row - 1 for ws in wb)} unchanged" in run.output
+    assert "Nothing to write." in run.output, run.output
+    row = next(r for r in range(2, old.max_row + 1) if old.cell(r, 1).value == "targets.city")
+    old.cell(row, 3).value = 0.85
+    wb.save(book)
+    run = cli("apply", str(book), str(root), "--write")
+    assert run.code == 0, run.output
+    assert _lines(root, before) == {"catalogue.yaml": (["  city: 0.80"], ["  city: 0.85"])}
+    # a stamp that fits hidden cells of the wrong width: the row is stale, never a crash
+    cells = [old.cell(row, 1).value, old.cell(row, 2).value]
+    old.cell(row, 3).value = 0.7
+    old.cell(row, 4).value, old.cell(row, 5).value = stamp(cells), cells_json(cells)
+    wb.save(book)
+    run = cli("apply", str(book), str(root))
+    assert run.code == 1, run.output
+    assert "targets.city" in run.output and "internal error" not in run.output

@@ -29,7 +29,14 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from zjpaoyici.catalogue.fields import BASIC, BUNDLES, DEFAULTS, ENTRIES, SETTINGS
+from zjpaoyici.catalogue.fields import (
+    BASIC,
+    BUNDLES,
+    DEFAULTS,
+    ENTRIES,
+    SETTINGS,
+    SETTINGS_BEFORE,
+)
 from zjpaoyici.catalogue.model import Catalogue, Entry, ImplFile, Item, Source
 from zjpaoyici.catalogue.paths import display_path
 from zjpaoyici.catalogue.resolve import item_source, resolve_entry
@@ -573,6 +580,8 @@ _KEY_FIELDS = ("region", "department", "agency", "code", "item_code")
 _PART_PLACES = frozenset({"file", "region", "department", "main", "code", "key", "title"})
 # Of them, those a row cannot change (apply does not move records between files).
 _PART_MOVES = frozenset({"region", "department", "main"})
+# the settings an earlier export's settings sheet held
+_BEFORE = ("targets.", "scope.")
 
 
 def _as_written(record: Mapping[str, Any], labels: list[str]) -> list[Cell] | None:
@@ -597,16 +606,17 @@ def _stamp_of(value: Any) -> str | None:
     return text or None
 
 
-def exported_cells(raw: Any, stamped: str | None) -> list[Cell] | None:
+def exported_cells(raw: Any, stamped: str | None, width: int) -> list[Cell] | None:
     """A row's cells at export, when its hidden column (``raw``) still holds them (they
-    give the stamp)."""
+    give the stamp) and they are as many as the sheet's columns now (a workbook from an
+    earlier version, or a hand-made stamp, is not trusted)."""
     try:
         cells = json.loads(as_text(raw)) if raw is not None else None
     except ValueError:
         return None
     if not isinstance(cells, list) or stamped is None or stamp(cells) != stamped:
         return None
-    return cells
+    return cells if len(cells) == width else None
 
 
 def plan_apply(
@@ -671,7 +681,7 @@ def plan_apply(
                 place = Place(number, "", str(row["code"]))
                 matter = cat.basic.get(str(row["code"]))
                 now = row_cells(basic_record(cat, matter), specs) if matter else [None] * len(cells)
-                at = exported_cells(exported[number], stamped)
+                at = exported_cells(exported[number], stamped, len(specs))
                 values = tuple(  # the columns edited, each with its three values
                     FieldValues(s.label, at[i] if at else None, w, n, at is not None)
                     for i, (s, w, n) in enumerate(zip(specs, cells, now, strict=True))
@@ -700,7 +710,7 @@ def plan_apply(
             continue
         if stamped is None or stamp(now) != stamped:
             place = Place(number, key[0], key[3], key[4] or None)
-            at = exported_cells(exported[number], stamped)
+            at = exported_cells(exported[number], stamped, len(specs))
             values = tuple(
                 FieldValues(s.label, at[i] if at else None, w, n, at is not None)
                 for i, (s, w, n) in enumerate(zip(specs, cells, now, strict=True))
@@ -793,7 +803,9 @@ def apply_parts(
     problems: list[PartProblem] = []
     stamps: dict[int, tuple[Any, Any]] = {}
     for term, columns, sheet, records in part_tables(book, problems, stamps):
-        lang: Lang = "zh" if sheet.strip() == term.zh else "en"
+        lang: Lang = "zh" if sheet.strip() in (term.zh, SETTINGS_BEFORE.zh) else "en"
+        # an earlier export's settings sheet: the manifest's targets and scope, no file
+        before = term is SETTINGS and len(columns) == 3
         fields = [c for c in columns if c.key not in _PART_PLACES]
         seen: set[tuple[str, str, str]] = set()
         for number, rec in records:
@@ -816,7 +828,7 @@ def apply_parts(
             if (stamped is not None and stamp(cells) == stamped) or cells == now_cells:
                 plan.unchanged += 1  # as exported, or as the YAML says now
                 continue
-            at = exported_cells(stamps[number][1], stamped)
+            at = exported_cells(stamps[number][1], stamped, len(columns))
             moved = [c for c in columns if c.key in _PART_MOVES]
             if stamped is not None and stamp(now_cells) != stamped:
                 reason, shown = "stale", columns
@@ -849,6 +861,8 @@ def apply_parts(
                 old, new = _part_cell(now, c), _part_cell(rec, c)
                 plan.edits.append(Edit(place, c.label(lang), old, new, False, path))
         for key in sorted(k for k in current.keys() - seen if k[0] == term.key):
+            if before and (key[1] != MANIFEST_FILE or not key[2].startswith(_BEFORE)):
+                continue  # not on that sheet then
             parts = key[1].split("/")
             own = key[2] == DEFAULTS_KEY or term is SETTINGS
             if own and in_region(key[1]) and parts[1] not in folders:

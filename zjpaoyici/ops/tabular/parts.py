@@ -699,8 +699,9 @@ def part_tables(
         (SETTINGS, settings_columns()),
     ):
         sheet = find_sheet(names, term)
-        if sheet is None and term is SETTINGS:
+        if sheet is None and term is SETTINGS:  # an earlier export's: the manifest's only
             sheet = find_sheet(names, SETTINGS_BEFORE)
+            columns = columns[-3:]  # setting, meaning, value
         if sheet is not None:
             table = read_xlsx(path, SourceSpec(sheet=sheet))
             records = read_records(sheet, table.rows, columns, problems, stamps)
