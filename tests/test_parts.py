@@ -139,9 +139,7 @@ def test_english_sheet_names_and_headers(cli: Any, tmp_path: Path) -> None:
 
 def test_an_english_workbook_applied_unedited_changes_nothing(cli: Any, tmp_path: Path) -> None:
     """Either header language reads back: an English export applied as it is."""
-    root = tmp_path / "catalog"
-    shutil.copytree(SAMPLE, root)
-    before = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")}
+    root, before = _copied(tmp_path)
     book = tmp_path / "en.xlsx"
     assert cli("export", str(root), "-o", str(book), "--lang", "en").code == 0
     run = cli("apply", str(book), str(root), "--write", "--delete")
@@ -253,6 +251,15 @@ def test_a_workbook_without_part_sheets_still_imports(cli: Any, tmp_path: Path) 
     shutil.rmtree(back)
 
 
+def _copied(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A copy of the sample to edit, and its files' texts before any edit."""
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    return root, {
+        p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")
+    }
+
+
 def _lines(root: Path, before: dict[str, str]) -> dict[str, tuple[list[str], list[str]]]:
     """Per changed file: the lines gone and the lines new (as a diff would show them)."""
     out = {}
@@ -273,9 +280,7 @@ def test_apply_writes_part_sheet_edits_where_they_live(cli: Any, tmp_path: Path,
     a new and a removed part row are conflicts, never silently dropped."""
     from tests.test_apply import Book, _saved
 
-    root = tmp_path / "catalog"
-    shutil.copytree(SAMPLE, root)
-    before = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")}
+    root, before = _copied(tmp_path)
     book_path = tmp_path / "book.xlsx"
     assert cli("export", str(root), "-o", str(book_path), "--lang", "en").code == 0
     book = Book(book_path)
@@ -364,9 +369,7 @@ def _edit_inherited(book_path: Path, edits: dict[str, dict[str, Any]]) -> None:
 
 
 def test_to_source_writes_an_inherited_edit_to_its_layer(cli: Any, tmp_path: Path) -> None:
-    root = tmp_path / "catalog"
-    shutil.copytree(SAMPLE, root)
-    before = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")}
+    root, before = _copied(tmp_path)
     book = tmp_path / "book.xlsx"
     assert cli("export", str(root), "-o", str(book), "--lang", "zh").code == 0
     # 网办深度 comes from the province's _defaults-zrzy.yaml, 办件类型 from the file's defaults
@@ -395,9 +398,7 @@ def test_to_source_a_merged_materials_list_is_a_conflict(cli: Any, tmp_path: Pat
     """Materials merge by name across layers: with --to-source an edited list that has
     inherited materials is a conflict with its three values and a hint, not written;
     the row's other edit still goes to its source."""
-    root = tmp_path / "catalog"
-    shutil.copytree(SAMPLE, root)
-    before = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")}
+    root, before = _copied(tmp_path)
     book = tmp_path / "book.xlsx"
     assert cli("export", str(root), "-o", str(book), "--lang", "zh").code == 0
     materials = "建设用地规划许可证申请表\n建设项目批准、核准或者备案文件"  # two of four kept
@@ -512,9 +513,7 @@ def test_new_item_of_a_new_entry_and_a_basic_edit_named_by_column(cli: Any, tmp_
 
 def test_a_region_export_applied_unedited_changes_nothing(cli: Any, tmp_path: Path) -> None:
     """Other regions' file defaults are not on a one-region workbook: not 'removed'."""
-    root = tmp_path / "catalog"
-    shutil.copytree(SAMPLE, root)
-    before = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")}
+    root, before = _copied(tmp_path)
     book = tmp_path / "r.xlsx"
     assert cli("export", str(root), "--region", "330106", "-o", str(book)).code == 0
     run = cli("apply", str(book), str(root), "--write", "--delete")
@@ -598,9 +597,7 @@ def test_stale_part_rows_are_conflicts_with_their_three_values(cli: Any, tmp_pat
 def test_an_unreadable_part_cell_is_reported_never_removed(cli: Any, tmp_path: Path) -> None:
     """A cell apply cannot read is a problem named by sheet, row and column; its row is
     left alone (the key is not taken for removed)."""
-    root = tmp_path / "catalog"
-    shutil.copytree(SAMPLE, root)
-    before = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")}
+    root, before = _copied(tmp_path)
     book = tmp_path / "book.xlsx"
     assert cli("export", str(root), "-o", str(book), "--lang", "zh").code == 0
     wb = _book(book)
@@ -712,9 +709,7 @@ def test_a_workbook_from_before_the_settings_sheet_applies_and_never_crashes(
     at export do not fit the sheet's columns is a conflict, not an internal error."""
     from zjpaoyici.ops.tabular.parts import cells_json, stamp
 
-    root = tmp_path / "catalog"
-    shutil.copytree(SAMPLE, root)
-    before = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.yaml")}
+    root, before = _copied(tmp_path)
     book = tmp_path / "old.xlsx"
     assert cli("export", str(root), "-o", str(book), "--lang", "zh").code == 0
     wb = _book(book)
@@ -747,3 +742,35 @@ def test_a_workbook_from_before_the_settings_sheet_applies_and_never_crashes(
     run = cli("apply", str(book), str(root))
     assert run.code == 1, run.output
     assert "targets.city" in run.output and "internal error" not in run.output
+
+
+def test_a_settings_row_of_no_file_or_no_setting_is_named_and_skipped(
+    cli: Any, tmp_path: Path
+) -> None:
+    """A settings row naming a file outside the catalogue, or a setting its file does
+    not have, and a sub matter whose main is not on the basic sheet, are reported by
+    sheet, row and column (titled as the English sheet shows it) and left out; the
+    other rows are imported."""
+    book = tmp_path / "b.xlsx"
+    assert cli("export", str(SAMPLE), "-o", str(book), "--lang", "en").code == 0
+    wb = _book(book)
+    ws = wb["Settings and notes"]
+    ws.append(["../../etc/passwd", None, None, "note", None, "x"])
+    ws.append(["basic/gat.yaml", None, None, "targets.city", None, 0.5])
+    basic = wb["Basic catalogue"]  # a sub matter whose main is not on the sheet
+    head = [c.value for c in basic[1]]
+    sub = next(r for r in range(2, basic.max_row + 1) if basic.cell(r, 3).value)
+    basic.cell(sub, head.index("main matter code") + 1).value = "许可-99999-000"
+    wb.save(book)
+    back = tmp_path / "back"
+    run = cli("import", str(book), "-m", "export", "-o", str(back), "--lang", "en")
+    assert run.code == 1, run.output
+    rows = ws.max_row
+    assert f"sheet 'Settings and notes' row {rows - 1} [file]" in run.stderr
+    assert "'../../etc/passwd' is not a catalogue file" in run.stderr
+    assert f"sheet 'Settings and notes' row {rows} [setting]" in run.stderr
+    assert "basic/gat.yaml has no setting 'targets.city' (known: note)" in run.stderr
+    assert f"sheet 'Basic catalogue' row {sub} [main matter code]" in run.stderr
+    assert not (tmp_path / "etc").exists()
+    assert "0.5" not in (back / "basic" / "gat.yaml").read_text(encoding="utf-8")
+    assert "city: 0.8" in (back / "catalogue.yaml").read_text(encoding="utf-8")

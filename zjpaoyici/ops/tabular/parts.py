@@ -564,6 +564,13 @@ def read_records(
             yield number, out
 
 
+def _sheet_lang(sheet: str, *terms: Term) -> Lang:
+    """The language a part sheet was exported in, by its name: its columns' titles in
+    a problem read as the sheet shows them."""
+    english = sheet.strip().casefold() in {t.en.casefold() for t in terms}
+    return "en" if english else "zh"
+
+
 def collect_bundles(
     parts: Parts, sheet: str, records: Iterable[tuple[int, dict[str, Any]]]
 ) -> None:
@@ -571,7 +578,7 @@ def collect_bundles(
         file = str(rec.pop("file", "") or "bundles.yaml")
         if "code" not in rec:
             parts.problems.append(
-                PartProblem(sheet, number, BUNDLES.zh, Msg("parts_no_code"), skipped=True)
+                PartProblem(sheet, number, sheet, Msg("parts_no_code"), skipped=True)
             )
             continue
         path = _under("bundles", file)
@@ -584,13 +591,14 @@ def collect_basic(parts: Parts, sheet: str, records: Iterable[tuple[int, dict[st
     order); a sub whose main is not on the sheet is reported and left out."""
     subs = []
     mains: dict[tuple[str, str], dict[str, Any]] = {}
+    main_title = PART_MAIN.label(_sheet_lang(sheet, BASIC))
     for number, rec in records:
         file = str(rec.pop("file", "") or "")
         department = rec.pop("department", None)
         main = rec.pop("main", None)
         if not rec.get("code"):
             parts.problems.append(
-                PartProblem(sheet, number, BASIC.zh, Msg("parts_no_code"), skipped=True)
+                PartProblem(sheet, number, sheet, Msg("parts_no_code"), skipped=True)
             )
             continue
         path = _under("basic", file or f"{department or 'basic'}.yaml")
@@ -604,7 +612,7 @@ def collect_basic(parts: Parts, sheet: str, records: Iterable[tuple[int, dict[st
         parent = mains.get((path, main))
         if parent is None:
             parts.problems.append(
-                PartProblem(sheet, number, PART_MAIN.zh, Msg("parts_no_main", code=main), True)
+                PartProblem(sheet, number, main_title, Msg("parts_no_main", code=main), True)
             )
             continue
         parent.setdefault("subs", []).append(rec)
@@ -643,16 +651,21 @@ def collect_settings(
     parts: Parts, sheet: str, records: Iterable[tuple[int, dict[str, Any]]]
 ) -> None:
     """Each file's settings by its path (a blank file: the manifest, as on sheets written
-    before the file column); an implementation file's by its region and department."""
+    before the file column); an implementation file's by its region and department.
+    A row that cannot be placed is reported under its column's title as the sheet has it."""
+    lang = _sheet_lang(sheet, SETTINGS, SETTINGS_BEFORE)
     for number, rec in records:
         name = str(rec.get("key", "")).strip()
-        file = _setting_file(str(rec.get("file", "") or MANIFEST_FILE))
-        if file is None or name not in settings_schema(file):
-            parts.problems.append(
-                PartProblem(
-                    sheet, number, PART_KEY.zh, Msg("parts_unknown_setting", key=name), skipped=True
-                )
-            )
+        given = str(rec.get("file", "") or MANIFEST_FILE)
+        file = _setting_file(given)
+        if file is None:
+            reason = Msg("parts_unknown_setting_file", file=given)
+            parts.problems.append(PartProblem(sheet, number, PART_FILE.label(lang), reason, True))
+            continue
+        known = settings_schema(file)
+        if name not in known:
+            reason = Msg("parts_unknown_setting", key=name, file=file, known=", ".join(known))
+            parts.problems.append(PartProblem(sheet, number, PART_KEY.label(lang), reason, True))
             continue
         if "value" not in rec:
             continue
