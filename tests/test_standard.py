@@ -216,3 +216,40 @@ def test_html_heat_map_in_headless_chromium(browser: Any, cli: Any, tmp_path: Pa
         if message["method"] == "Network.requestWillBeSent":
             requests.append(message["params"]["request"]["url"])
     assert requests and all(url.startswith("file://") for url in requests), requests
+
+
+def test_forked_workers_give_the_serial_result(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21: the first pass's workers hand back only what each region adds to the
+    tallies, and the figures come from those; the result is the serial one, byte for
+    byte, cold, warm and without a cache, a region's unread file included."""
+    from zjpaoyici.runner import engine
+
+    root = tmp_path / "drift"
+    generate(root, cities=2, counties_per_city=2, drift=8)
+    folder = sorted(p for p in (root / "implementations").iterdir() if p.name != "330000")[0]
+    (folder / "zz-broken.yaml").write_text(
+        "schema: zjpaoyici/implementation/v1\nmatters: [\n", encoding="utf-8"
+    )
+    outputs: dict[tuple[str, str], str] = {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("ZJPAOYICI_JOBS", jobs)
+        monkeypatch.setenv("ZJPAOYICI_CACHE_DIR", str(tmp_path / f"cache-{jobs}"))
+        monkeypatch.setattr(engine, "PARALLEL_MIN_BYTES", 0 if jobs == "2" else 1 << 40)
+        for how, args in (
+            ("cold", ()),
+            ("warm", ()),
+            ("no-cache", ("--no-cache",)),
+            ("text", ("--format", "text")),
+        ):
+            fmt = () if how == "text" else ("--format", "json")
+            run = cli("standard", str(root), *fmt, "--lang", "en", *args, cwd=tmp_path)
+            assert run.code == 0, run.output
+            outputs[jobs, how] = run.stdout
+    data = json.loads(outputs["1", "cold"])
+    assert data["pairs"] > 1000 and data["unread"]
+    assert sum(len(m["deviations"]) for m in data["matters"]) >= 8
+    for how in ("cold", "warm", "no-cache", "text"):
+        assert outputs["2", how] == outputs["1", how], how
+    assert outputs["1", "warm"] == outputs["1", "cold"] == outputs["1", "no-cache"]

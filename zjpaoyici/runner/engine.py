@@ -168,6 +168,25 @@ def _run_one(folder: str) -> Any:
         cat.impl_files.pop(folder, None)  # drop the region: memory follows one region
 
 
+# What forked workers of ``RegionRunner.reduced`` inherit besides ``_STATE``: the runner
+# (its cache and keys) and what to make of each region's result
+_REDUCING: tuple[RegionRunner[Any], Callable[[str, Any], Any]] | None = None
+
+
+def _reduce_one(folder: str) -> tuple[bool, Any]:
+    """One region's result reduced where it is made (see ``RegionRunner.reduced``):
+    whether it came from the cache, and what the reduction gives."""
+    assert _REDUCING is not None
+    runner, reduce = _REDUCING
+    key = runner._task_key(folder)
+    cache = runner.cache
+    if cache is not None and key is not None and cache.has(key):
+        hit = cache.get(key, runner.task.decode)
+        if hit is not None:
+            return True, reduce(folder, hit)
+    return False, reduce(folder, runner._stored(folder, _run_one(folder)))
+
+
 @dataclass(slots=True)
 class Stats:
     """How a run was served: regions from the cache and regions computed."""
@@ -251,13 +270,7 @@ class RegionRunner(Generic[T]):
                     (data,) = self._compute([folder])
                 else:
                     data = next(computed)
-                side = data.pop("side", []) if isinstance(data, dict) else []
-                result = self.task.decode(data)
-                region = self.keys.get(folder)
-                if self.cache is not None and region is not None:
-                    self.cache.put(digest(region, list(self.task.key)), data)
-                    for key, extra in side:
-                        self.cache.put(digest(region, key), extra)
+                result = self._stored(folder, data)
             else:
                 continue
             done += 1
@@ -265,8 +278,48 @@ class RegionRunner(Generic[T]):
                 progress(done, total)
             yield folder, result
 
-    def _compute(self, folders: list[str]) -> Iterator[Any]:
-        """The raw results of ``folders`` in order, in parallel when it pays.
+    def _stored(self, folder: str, data: Any) -> T:
+        """A region's computed result decoded, its data (and any side results) stored."""
+        side = data.pop("side", []) if isinstance(data, dict) else []
+        result = self.task.decode(data)
+        region = self.keys.get(folder)
+        if self.cache is not None and region is not None:
+            self.cache.put(digest(region, list(self.task.key)), data)
+            for key, extra in side:
+                self.cache.put(digest(region, key), extra)
+        return result
+
+    def reduced(
+        self,
+        reduce: Callable[[str, T], R],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Iterator[tuple[str, R]]:
+        """(folder, ``reduce(folder, result)``) for each region, in folder order, with
+        ``reduce`` applied in the worker that reads the region's result from the cache
+        or computes (and stores) it: only what ``reduce`` gives crosses to this process,
+        which neither decodes nor stores the regions' results itself."""
+        global _REDUCING
+        folders = sorted(self.regions)
+        if self.cache is not None:
+            _ = self.cache.secret  # read once here, not once per worker
+        _REDUCING = (self, reduce)
+        self.stats.cached = self.stats.computed = 0
+        try:
+            made = zip(folders, self._compute(folders, _reduce_one), strict=True)
+            for done, (folder, (hit, reduced)) in enumerate(made, 1):
+                if hit:
+                    self.stats.cached += 1
+                else:
+                    self.stats.computed += 1
+                if progress:
+                    progress(done, len(folders))
+                yield folder, reduced
+        finally:
+            _REDUCING = None
+
+    def _compute(self, folders: list[str], one: Callable[[str], Any] = _run_one) -> Iterator[Any]:
+        """``one`` of each of ``folders`` (by default its raw result) in order, in
+        parallel when it pays.
 
         The catalogue-wide context lives as long as the run: it is frozen out of the
         garbage collector's reach (its passes over the context cost a quarter of a cold
@@ -279,15 +332,12 @@ class RegionRunner(Generic[T]):
         gc.freeze()
         gc.set_threshold(max(thresholds[0], 50_000), thresholds[1], thresholds[2])
         try:
-            yield from self._compute_frozen(folders)
+            size = total_size(p for f in folders for p, _, _ in self.regions[f])
+            self.stats.workers = workers_for(self.jobs, len(folders), size)
+            yield from forked_map(one, folders, self.stats.workers)
         finally:
             gc.set_threshold(*thresholds)
             gc.unfreeze()
-
-    def _compute_frozen(self, folders: list[str]) -> Iterator[Any]:
-        size = total_size(p for f in folders for p, _, _ in self.regions[f])
-        self.stats.workers = workers_for(self.jobs, len(folders), size)
-        yield from forked_map(_run_one, folders, self.stats.workers)
 
 
 def total_size(paths: Iterable[Path]) -> int:

@@ -1,12 +1,14 @@
 """The norm of every matter's elements among the regions implementing it at one level,
 each region's deviations from it with their locations, and the standardisation index.
 
-Two passes over the regions, both through the runner: the first keeps only per-matter
-tallies (value → regions), which give the norms; the second, in forked workers (each
-region read again from the cache the first filled), counts the deviations and, when
-they are asked for, lists and locates them, handing back compact rows to merge. No pass
-holds more than one region's entries (except ``--no-cache``: there the first pass's
-values are kept for the second).
+The first pass runs through the runner's workers, which read (or compute and cache) each
+region's values and hand back only what it adds to the tallies: each value as one
+counted key. This process adds those up and keeps, per region, references to the
+counted keys (one string per distinct value, a machine word per value), from which the
+norms and every figure follow without reading a region again. Only when deviations are
+listed does a second pass, in forked workers, read the regions off the norm again from
+the cache and list and locate their deviations. No process holds more than one region's
+entries (except ``--no-cache``: there the values are kept for the second pass).
 
 A region's task records where each value is written as a file and a pointer, not a line:
 lines need the file read again with positions, which costs more than the whole fast
@@ -17,8 +19,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any, Literal
 
@@ -88,26 +92,36 @@ class RegionValues:
 _SHORT = 16  # a longer equality key is counted by its digest
 
 
-def tally_key(name: str, exact: bytes) -> str:
+def tally_key(name: str, exact: bytes, value: Any) -> str:
     """What a value is counted and compared by: its equality key (``key_of``) when short,
-    else a 128-bit digest of it (32 hex digits, never the length of a short key) —
-    materials lists are long and, where regions drift apart, nearly all distinct. A
-    limit's key (its length in working days) is always kept: its median needs it."""
+    else its rank for the citizen (``rank``, as JSON) and a 128-bit digest of the key
+    after a ``#`` (never the length of a short key) — materials lists are long and, where
+    regions drift apart, nearly all distinct; the rank lets a tie be settled from the key
+    alone. A limit's key (its length in working days) is always kept: its median needs
+    it."""
     if len(exact) < _SHORT or name == "limits":
         return exact.decode()
-    return hashlib.blake2b(exact, digest_size=_SHORT).hexdigest()
+    order = rank(name, value)
+    head = orjson.dumps(order).decode() if order is not None else ""
+    return f"{head}#{hashlib.blake2b(exact, digest_size=_SHORT).hexdigest()}"
+
+
+def key_rank(name: str, key: str) -> tuple[float, ...]:
+    """The rank (``rank``; ``()``: no order) of the values counted under tally ``key``."""
+    if name == "limits":
+        return (orjson.loads(key),)
+    if len(key) >= _SHORT:
+        head = key.partition("#")[0]
+        return tuple(orjson.loads(head)) if head else ()
+    order = rank(name, orjson.loads(key))
+    return order if order is not None else ()
 
 
 def _loaded(name: str, stored: Any) -> Any:
     """A value as the region values store it, as data: a materials list is stored as its
     equality key's text (one string to decode instead of a list of pairs, parsed only
-    when a tie, the norm or a listed deviation needs it)."""
+    when the norm or a listed deviation needs it)."""
     return orjson.loads(stored) if name == "materials" else stored
-
-
-def _exact_of(name: str, stored: Any) -> bytes:
-    """The equality key of a stored value."""
-    return stored.encode() if name == "materials" else key_of(name, stored)
 
 
 def _file_number(files: dict[str, int], src: Source) -> int:
@@ -136,7 +150,7 @@ class StandardTask:
 
     @property
     def key(self) -> tuple[Any, ...]:
-        return ("standard", 3, list(self.elements))
+        return ("standard", 4, list(self.elements))
 
     def run(self, cat: Catalogue, folder: str, reading: list[Finding], files: int) -> Any:
         rows: list[list[Any]] = []
@@ -162,7 +176,7 @@ class StandardTask:
                     values.append(None)
                     continue
                 exact = key_of(name, value)
-                keys.append(tally_key(name, exact))
+                keys.append(tally_key(name, exact, value))
                 values.append(exact.decode() if name == "materials" else value)
                 place = _place(entry, field_of(name), numbers)
                 if place is not None:
@@ -207,52 +221,6 @@ class StandardTask:
 
 
 # --- results -------------------------------------------------------------------------
-
-
-def _exact(name: str, seen: list[Any]) -> bytes:
-    """The equality key of a tally's candidate ``[rank, tally key, value, key]``, made
-    when first needed (only ties on rank need it)."""
-    if seen[3] is None:
-        seen[3] = _exact_of(name, seen[2])
-    key: bytes = seen[3]
-    return key
-
-
-@dataclass(slots=True)
-class Tally:
-    """One element of one matter at one level: regions per value, in memory that does
-    not grow with each region's values — counts by tally key (``tally_key``), the first
-    value of each short key, and for each count n the best value seen n times or more
-    (the norm is the best of those seen most often: ``_norm``)."""
-
-    counts: dict[str, int] = field(default_factory=dict)
-    first: dict[str, Any] = field(default_factory=dict)  # short key → first value seen
-    # best[n - 1]: [rank, tally key, value, equality key or None] of the value better
-    # for the citizen, then first in key order, among the values seen n times or more
-    best: list[list[Any]] = field(default_factory=list)
-    known: int = 0
-
-    def add(self, name: str, key: str, value: Any) -> None:
-        """Count a region's value (as stored: ``_loaded``) under its tally key."""
-        n = self.counts.get(key, 0) + 1
-        self.counts[key] = n
-        self.known += 1
-        if n == 1 and (len(key) < _SHORT or name == "limits"):
-            self.first[key] = value
-        best = self.best
-        if n > 1 and best[n - 2][1] == key:  # the best one level down, seen once more
-            seen = best[n - 2]
-        else:
-            r = rank(name, _loaded(name, value))
-            seen = [r if r is not None else (), key, value, None]
-        if n > len(best):
-            best.append(seen)
-            return
-        here = best[n - 1]
-        if seen[0] < here[0] or (
-            seen[0] == here[0] and here is not seen and _exact(name, seen) < _exact(name, here)
-        ):
-            best[n - 1] = seen
 
 
 @dataclass(slots=True)
@@ -352,13 +320,6 @@ def _level_of(cat: Catalogue) -> Callable[[str], str]:
     return level
 
 
-def _norm(tally: Tally) -> tuple[str, Any, int]:
-    """The most common value (tally key, value, regions); a tie goes to the value
-    better for the citizen, then to the first in key order (the same in every run)."""
-    _, key, value, _ = tally.best[-1]
-    return key, tally.first.get(key, value), len(tally.best)
-
-
 def _quantile(pairs: list[tuple[float, int]], q: float) -> float:
     """The ``q`` quantile of values given with their counts (lower value first)."""
     total = sum(n for _, n in pairs)
@@ -368,175 +329,395 @@ def _quantile(pairs: list[tuple[float, int]], q: float) -> float:
     return expanded[min(total - 1, int(q * total))]
 
 
-def _element_norm(name: str, tally: Tally, names: dict[str, set[str]]) -> ElementNorm:
-    _, value, share = _norm(tally)
-    norm = ElementNorm(name, _loaded(name, value), share, tally.known)
-    if name == "limits":
-        days = [(orjson.loads(k), n) for k, n in tally.counts.items()]
-        norm.median = _quantile(days, 0.5)
-        norm.best = _quantile(days, 0.25)
-    if name == "materials":
-        norm.names = {k: sorted(v) for k, v in sorted(names.items()) if len(v) > 1}
-    return norm
+# What one region adds to the tallies (``tallier``; made where the region is read, so
+# this process only adds lists up): each value given, counted as
+# "<element's place><tally key>\x1f<group>", a group being "<level>\x1f<matter code>";
+# per entry its group, region and how many values it gives; each limit's counted key
+# with its value; the department of each group whose code the basic catalogue lacks;
+# per group the materials' names as written; files not read; the region's values when
+# kept for the second pass
+Tallied = tuple[
+    list[str],
+    list[str],
+    list[str],
+    list[int],
+    list[tuple[str, Any]],
+    list[tuple[str, str]],
+    list[tuple[str, dict[str, list[str]]]],
+    list[str],
+    RegionValues | None,
+]
+
+
+def _counted_key(i: int, key: str, group: str) -> str:
+    return f"{i}{key}\x1f{group}"
+
+
+def tallier(
+    cat: Catalogue, elements: tuple[str, ...], matter: str | None, keep: bool
+) -> Callable[[str, RegionValues], Tallied]:
+    """What makes a region's ``Tallied`` from its values (``matter``: that code only;
+    ``keep``: the values go along)."""
+    assert len(elements) <= 10  # an element's place is one digit
+    level_of = _level_of(cat)
+    limits = elements.index("limits") if "limits" in elements else -1
+    materials = elements.index("materials") if "materials" in elements else -1
+    basic = cat.basic
+
+    def tallied(folder: str, values: RegionValues) -> Tallied:
+        counts: list[str] = []
+        groups: list[str] = []
+        regions: list[str] = []
+        sizes: list[int] = []
+        limit_values: list[tuple[str, Any]] = []
+        departments: list[tuple[str, str]] = []
+        names: list[tuple[str, dict[str, list[str]]]] = []
+        for entry in values.entries:
+            code = entry.code
+            if matter is not None and code != matter:
+                continue
+            group = f"{level_of(entry.region)}\x1f{code}"
+            groups.append(group)
+            regions.append(entry.region)
+            if code not in basic:
+                departments.append((group, entry.department))
+            given = len(counts)
+            for i, key in enumerate(entry.keys):
+                if key is not None:
+                    counted = _counted_key(i, key, group)
+                    counts.append(counted)
+                    if i == limits:
+                        limit_values.append((counted, entry.values[i]))
+            sizes.append(len(counts) - given)
+            if entry.names and materials >= 0 and entry.keys[materials] is not None:
+                names.append((group, entry.names))
+        kept_values = values if keep else None
+        return (
+            counts,
+            groups,
+            regions,
+            sizes,
+            limit_values,
+            departments,
+            names,
+            values.unread,
+            kept_values,
+        )
+
+    return tallied
 
 
 @dataclass(slots=True)
-class _Group:
-    regions: int = 0
-    last: str = ""
-    department: str = ""
-    tallies: dict[str, Tally] = field(default_factory=dict)
-    names: dict[str, set[str]] = field(default_factory=dict)
+class _Region:
+    """What this process keeps of one region between the passes: references to the
+    counted keys (one string per distinct value, shared) and per entry its group,
+    region and number of values — a few machine words per value."""
+
+    folder: str
+    counts: list[str]
+    groups: list[str]
+    regions: list[str]
+    sizes: list[int]
 
 
-def compute_standard(
-    cat: Catalogue,
-    elements: tuple[str, ...],
-    results: Iterable[tuple[str, RegionValues]],
-    compare: Callable[[Compared], Iterable[list[Any]]],
-    *,
-    matter: str | None = None,
-    listed: bool = False,
-) -> StandardResult:
-    """Norms, deviations and index: the norms from ``results`` (every region's values,
-    giving ``elements`` in this order), then the regions compared with them by
-    ``compare`` (each region's ``_compared`` rows, in folder order: see the module doc).
-    ``matter``: one matter code only; ``listed``: ``compare`` lists the deviations."""
-    level_of = _level_of(cat)
-    groups: dict[tuple[str, str], _Group] = {}
-    unread: set[str] = set()
-    materials = elements.index("materials") if "materials" in elements else None
-    for _, values in results:
-        unread.update(values.unread)
-        for entry in values.entries:
-            if matter is not None and entry.code != matter:
-                continue
-            at = (level_of(entry.region), entry.code)
-            group = groups.get(at)
-            if group is None:
-                group = groups[at] = _Group()
-            if group.last != entry.region:
-                group.regions += 1
-                group.last = entry.region
-            group.department = group.department or entry.department
-            tallies = group.tallies
-            for name, key, value in zip(elements, entry.keys, entry.values, strict=True):
-                if key is None:
-                    continue
-                tally = tallies.get(name)
-                if tally is None:
-                    tally = tallies[name] = Tally()
-                tally.add(name, key, value)
-            if entry.names and materials is not None and entry.keys[materials] is not None:
-                for norm_name, written in entry.names.items():
-                    group.names.setdefault(norm_name, {norm_name}).update(written)
-    # the compared groups: two regions or more; their elements given by two or more
-    matters: dict[tuple[str, str], MatterNorms] = {}
-    # per group: (the element's place in the region values, its norm's tally key, norm)
-    norm_keys: dict[tuple[str, str], list[tuple[int, str, ElementNorm]]] = {}
-    for (level, code), group in groups.items():
-        if group.regions < 2:
+@dataclass(slots=True)
+class _Counted:
+    """Every region's values added up (``add``), then counted (``count``)."""
+
+    folder_regions: list[_Region] = field(default_factory=list)
+    shared: dict[str, str] = field(default_factory=dict)  # one string per distinct key
+    counts: Counter[str] = field(default_factory=Counter)  # counted key → regions
+    regions: Counter[str] = field(default_factory=Counter)  # group → regions
+    limits: dict[str, Any] = field(default_factory=dict)  # counted key → first value
+    departments: dict[str, str] = field(default_factory=dict)
+    names: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    unread: set[str] = field(default_factory=set)
+
+    def add(self, folder: str, part: Tallied) -> None:
+        counts, groups, regions, sizes, limits, departments, names, unread, _ = part
+        share = self.shared.setdefault
+        self.folder_regions.append(
+            _Region(
+                folder,
+                list(map(share, counts, counts)),
+                list(map(share, groups, groups)),
+                list(map(share, regions, regions)),
+                sizes,
+            )
+        )
+        first = self.limits
+        for counted, value in limits:
+            if counted not in first:
+                first[counted] = value
+        for group, department in departments:
+            self.departments.setdefault(group, department)
+        for group, written in names:
+            mine = self.names.setdefault(group, {})
+            for name, spelt in written.items():
+                mine.setdefault(name, {name}).update(spelt)
+        self.unread.update(unread)
+
+    def count(self) -> None:
+        """Regions per value and per group, from the references kept."""
+        self.shared.clear()
+        self.counts.update(chain.from_iterable(r.counts for r in self.folder_regions))
+        self.regions.update(chain.from_iterable(r.groups for r in self.folder_regions))
+
+
+# Per compared matter (level, code): each compared element's place in the region
+# values, the norm's tally key, the element and the norm's rank
+NormKeys = dict[tuple[str, str], list[tuple[int, str, str, tuple[float, ...]]]]
+
+
+@dataclass(slots=True)
+class _Norms:
+    """The compared matters (by group) with their norms; the counted keys of the norms
+    and of values not compared (a matter one region implements, an element one region
+    gives); the norms counted by a digest, whose value is read from a region."""
+
+    matters: dict[str, MatterNorms]
+    keys: NormKeys
+    norm: set[str]
+    uncompared: set[str]
+    unknown: dict[str, ElementNorm]
+
+
+def _norms(cat: Catalogue, elements: tuple[str, ...], counted: _Counted) -> _Norms:
+    """Each compared matter (two regions or more) with the norms of its elements given
+    by two regions or more. The norm is the value most regions give; a tie goes to the
+    value better for the citizen, then to the first tally key in order (the same in
+    every run)."""
+    regions = counted.regions
+    limits = elements.index("limits") if "limits" in elements else -1
+    uncompared: set[str] = set()
+    # (group, element's place) → [values given, most regions one value has, those values]
+    seen: dict[tuple[str, int], list[Any]] = {}
+    days: dict[str, list[tuple[float, int]]] = {}
+    for counted_key, n in counted.counts.items():
+        cut = counted_key.index("\x1f")
+        group = counted_key[cut + 1 :]
+        if regions[group] < 2:
+            uncompared.add(counted_key)
             continue
-        basic = cat.basic.get(code)
-        norms = [
-            _element_norm(name, group.tallies[name], group.names)
-            for name in COMPARED_ELEMENTS
-            if name in group.tallies and group.tallies[name].known >= 2
-        ]
+        at = (group, ord(counted_key[0]) - 48)
+        key = counted_key[1:cut]
+        tally = seen.get(at)
+        if tally is None:
+            seen[at] = [n, n, [key]]
+        else:
+            tally[0] += n
+            if n > tally[1]:
+                tally[1] = n
+                tally[2] = [key]
+            elif n == tally[1]:
+                tally[2].append(key)
+        if at[1] == limits:
+            days.setdefault(group, []).append((orjson.loads(key), n))
+    counted.counts.clear()
+    by_group: dict[str, list[tuple[int, int, int, str]]] = {}
+    for (group, i), (known, share, keys) in seen.items():
+        if known < 2:
+            uncompared.add(_counted_key(i, keys[0], group))
+            continue
+        name = elements[i]
+        key = min(keys, key=lambda k: (key_rank(name, k), k)) if len(keys) > 1 else keys[0]
+        by_group.setdefault(group, []).append((i, known, share, key))
+    seen.clear()
+    out = _Norms({}, {}, set(), uncompared, {})
+    for group, n_regions in regions.items():
+        if n_regions < 2:
+            continue
+        level, _, code = group.partition("\x1f")
+        norms: list[ElementNorm] = []
+        keyed: list[tuple[int, str, str, tuple[float, ...]]] = []
+        for i, known, share, key in sorted(by_group.get(group, [])):
+            name = elements[i]
+            counted_key = _counted_key(i, key, group)
+            out.norm.add(counted_key)
+            norm = ElementNorm(name, None, share, known)
+            if name == "limits":
+                norm.norm = counted.limits[counted_key]
+                norm.median = _quantile(days[group], 0.5)
+                norm.best = _quantile(days[group], 0.25)
+            elif len(key) < _SHORT:
+                norm.norm = orjson.loads(key)
+            else:
+                out.unknown[counted_key] = norm
+            if name == "materials":
+                written = counted.names.get(group, {})
+                norm.names = {k: sorted(v) for k, v in sorted(written.items()) if len(v) > 1}
+            norms.append(norm)
+            keyed.append((i, key, name, key_rank(name, key)))
         figure = Figure(code, matters=1)
         for norm in norms:
             figure.pairs += norm.known
             figure.equal += norm.share
         figure.deviations = figure.pairs - figure.equal
-        matters[(level, code)] = MatterNorms(
+        basic = cat.basic.get(code)
+        out.matters[group] = MatterNorms(
             level,
             code,
             basic.name if basic is not None else code,
-            basic.department if basic is not None else group.department,
-            group.regions,
+            basic.department if basic is not None else counted.departments.get(group, ""),
+            n_regions,
             norms,
             figure,
+            deviating={n.element: n.known - n.share for n in norms if n.known > n.share},
         )
-        norm_keys[(level, code)] = [
-            (elements.index(n.element), _norm(group.tallies[n.element])[0], n) for n in norms
-        ]
-    groups.clear()
+        out.keys[(level, code)] = keyed
+    return out
+
+
+def _region_figures(counted: _Counted, norms: _Norms) -> tuple[dict[str, Figure], list[str]]:
+    """Each region's figure from the references kept (set lookups, no pass over the
+    regions' values), every compared matter's regions in folder order, and the folders
+    with a value off the norm."""
     by_region: dict[str, Figure] = {}
-    for rows in compare((level_of, norm_keys, listed)):
-        for level, code, region, pairs, equal, deviating, deviations in rows:
-            found = matters[(level, code)]
-            fig = by_region.get(region)
+    deviating: list[str] = []
+    compared = norms.matters
+    is_compared = compared.__contains__
+    is_norm = norms.norm.__contains__
+    is_uncompared = norms.uncompared.__contains__
+    for region in counted.folder_regions:
+        entries = list(zip(region.groups, region.regions, region.sizes, strict=True))
+        if len(set(region.regions)) == 1:  # the folder's entries are all one region's
+            parts = [(region.regions[0], region.counts, region.groups)]
+        else:
+            parts = []
+            start = 0
+            for group, code, size in entries:
+                parts.append((code, region.counts[start : start + size], [group]))
+                start += size
+        off = False
+        for code, counts, groups in parts:
+            matters = sum(map(is_compared, groups))
+            if not matters:
+                continue
+            fig = by_region.get(code)
             if fig is None:
-                fig = by_region[region] = Figure(region)
-            fig.matters += 1
+                fig = by_region[code] = Figure(code)
+            pairs = len(counts) - sum(map(is_uncompared, counts))
+            equal = sum(map(is_norm, counts))
             fig.pairs += pairs
             fig.equal += equal
-            fig.deviations += len(deviating)
-            found.region_codes.append(region)
-            for element in deviating:
-                found.deviating[element] = found.deviating.get(element, 0) + 1
-            if deviations:
-                norm_of = {n.element: n.norm for n in found.elements}
-                found.deviations.extend(
-                    Deviation(level, code, region, e, v, norm_of[e], d, Loc(*loc))
+            fig.deviations += pairs - equal
+            fig.matters += matters
+            off = off or pairs > equal
+        for group, code, _ in entries:
+            matter = compared.get(group)
+            if matter is not None:
+                matter.region_codes.append(code)
+        if off:
+            deviating.append(region.folder)
+    return by_region, deviating
+
+
+def compute_standard(
+    cat: Catalogue,
+    elements: tuple[str, ...],
+    results: Iterable[tuple[str, Tallied]],
+    values_of: Callable[[str], RegionValues | None],
+    compare: Callable[[Compared, list[str]], Iterable[list[Any]]],
+    *,
+    listed: bool = False,
+) -> StandardResult:
+    """Norms, deviations and index: the norms and every figure from ``results`` (what
+    every region adds to the tallies: ``tallier``, for ``elements`` in this order).
+    When ``listed``: the value of a norm counted by its digest, read from the first
+    region giving it (``values_of``; without it such a norm's value is ``None``: only
+    the norms' shares are shown then), and the regions off the norm compared with it by
+    ``compare`` (each region's ``_compared`` rows, in folder order), which lists and
+    locates each deviation. See the module doc."""
+    counted = _Counted()
+    for folder, part in results:
+        counted.add(folder, part)
+    counted.count()
+    norms = _norms(cat, elements, counted)
+    by_region, off = _region_figures(counted, norms)
+    level_of = _level_of(cat)
+    for region in counted.folder_regions if listed else ():
+        if not norms.unknown:
+            break
+        if any(map(norms.unknown.__contains__, region.counts)):
+            _read_norms(region.folder, values_of, level_of, norms.unknown)
+    counted.folder_regions.clear()
+    matters = norms.matters
+    if listed:
+        for rows in compare((level_of, norms.keys, listed), off):
+            for level, code, region, deviations in rows:
+                matters[f"{level}\x1f{code}"].deviations.extend(
+                    Deviation(level, code, region, e, v, None, d, Loc(*loc))
                     for e, v, d, loc in deviations
                 )
+    for matter in matters.values():
+        if matter.deviations:
+            norm_of = {n.element: n.norm for n in matter.elements}
+            for dev in matter.deviations:
+                dev.norm = norm_of[dev.element]
     return _result(
         sorted(matters.values(), key=_worst_first),
         sorted(by_region.values(), key=lambda f: f.key),
-        sorted(unread),
+        sorted(counted.unread),
     )
 
 
-# What compares a region with the norms: the level of a region, per compared matter
-# (level, code) its norms with their places and tally keys, whether deviations are listed
-Compared = tuple[
-    Callable[[str], str], dict[tuple[str, str], list[tuple[int, str, ElementNorm]]], bool
-]
+def _read_norms(
+    folder: str,
+    values_of: Callable[[str], RegionValues | None],
+    level_of: Callable[[str], str],
+    unknown: dict[str, ElementNorm],
+) -> None:
+    """The values of the norms in ``unknown`` (by counted key) that ``folder`` gives."""
+    values = values_of(folder)
+    for entry in values.entries if values is not None else ():
+        group = f"{level_of(entry.region)}\x1f{entry.code}"
+        for i, key in enumerate(entry.keys):
+            if key is not None and len(key) >= _SHORT:
+                norm = unknown.pop(_counted_key(i, key, group), None)
+                if norm is not None:
+                    norm.norm = _loaded(norm.element, entry.values[i])
+
+
+# What compares a region with the norms: the level of a region, the norms' keys and
+# whether deviations are listed
+Compared = tuple[Callable[[str], str], NormKeys, bool]
 # What forked workers inherit for the second pass: where a region's values come from,
 # the comparison and how to locate a deviation
 _COMPARING: tuple[Callable[[str], RegionValues | None], Compared, Locate | None] | None = None
 
 
 def _compared(folder: str) -> list[list[Any]]:
-    """One region compared with the norms (in a worker): per compared entry its matter,
-    region, pairs, pairs equal to the norm, deviating elements and, when listed, each
-    deviation as [element, value, direction, (file, line, column)]."""
+    """One region's deviations from the norms (in a worker): per compared entry its
+    matter, region and each deviation as [element, value, direction, (file, line,
+    column)]."""
     assert _COMPARING is not None
-    values_of, (level_of, norm_keys, listed), locate = _COMPARING
+    values_of, (level_of, norm_keys, _), locate = _COMPARING
     values = values_of(folder)
     rows: list[list[Any]] = []
-    if values is None:
+    if values is None or locate is None:
         return rows
     for entry in values.entries:
         level = level_of(entry.region)
         norms = norm_keys.get((level, entry.code))
         if norms is None:
             continue
-        pairs = equal = 0
-        deviating: list[str] = []
         deviations: list[list[Any]] = []
-        for i, norm_key, norm in norms:
+        for i, norm_key, element, norm_rank in norms:
             key = entry.keys[i]
-            if key is None:
+            if key is None or key == norm_key:
                 continue
-            pairs += 1
-            if key == norm_key:
-                equal += 1
-                continue
-            deviating.append(norm.element)
-            if listed and locate is not None:
-                value = _loaded(norm.element, entry.values[i])
-                loc = locate(entry.where(norm.element, values.files))
-                deviations.append(
-                    [
-                        norm.element,
-                        value,
-                        direction(norm.element, value, norm.norm),
-                        (loc.file, loc.line, loc.col),
-                    ]
-                )
-        rows.append([level, entry.code, entry.region, pairs, equal, deviating, deviations])
+            value = _loaded(element, entry.values[i])
+            loc = locate(entry.where(element, values.files))
+            deviations.append(
+                [
+                    element,
+                    value,
+                    direction(element, value, norm_rank),
+                    (loc.file, loc.line, loc.col),
+                ]
+            )
+        if deviations:
+            rows.append([level, entry.code, entry.region, deviations])
     return rows
 
 
@@ -731,38 +912,40 @@ def _computed(
     progress: Callable[[int, int], None] | None,
 ) -> StandardResult:
     """The result from the regions' values, in two passes (``keep``: the first pass's
-    values kept for the second, when there is no cache to read them from again)."""
+    values kept for the second, when there is no cache to read them from again). The
+    first pass's workers hand back only what each region adds to the tallies."""
     kept_values: dict[str, RegionValues] | None = {} if keep else None
 
-    def first() -> Iterator[tuple[str, RegionValues]]:
-        for folder, values in runner.results(progress=progress):
-            if kept_values is not None:
-                kept_values[folder] = values
-            yield folder, values
+    def first() -> Iterator[tuple[str, Tallied]]:
+        tallied = tallier(cat, elements, matter, keep)
+        for folder, part in runner.reduced(tallied, progress=progress):
+            if kept_values is not None and part[-1] is not None:
+                kept_values[folder] = part[-1]
+            yield folder, part
 
     def values_of(folder: str) -> RegionValues | None:
         if kept_values is not None:
             return kept_values.get(folder)
         return next((values for _, values in runner.results([folder])), None)
 
-    def compare(comparing: Compared) -> Iterator[list[Any]]:
-        """The second pass in forked workers (they read the cache and locate deviations
-        themselves: this process only merges their compact rows)."""
+    def compare(comparing: Compared, folders: list[str]) -> Iterator[list[Any]]:
+        """The second pass in forked workers over ``folders`` (they read the cache and
+        locate deviations themselves: this process only merges their compact rows)."""
         global _COMPARING
-        _COMPARING = (values_of, comparing, locator(cat.root, limits) if details else None)
-        folders = sorted(runner.regions)
+        _COMPARING = (values_of, comparing, locator(cat.root, limits))
         size = total_size(p for f in folders for p, _, _ in runner.regions[f])
         gc.freeze()  # forked workers then touch (copy) no page of what is alive here
         try:
             yield from forked_map(_compared, folders, workers_for(runner.jobs, len(folders), size))
         finally:
             gc.unfreeze()
+            _COMPARING = None
 
     # the passes build millions of small acyclic objects (decoded region values): the
     # collector's passes over everything alive would cost four times the work itself
     thresholds = gc.get_threshold()
     gc.set_threshold(max(thresholds[0], 200_000), max(thresholds[1], 50), thresholds[2])
     try:
-        return compute_standard(cat, elements, first(), compare, matter=matter, listed=details)
+        return compute_standard(cat, elements, first(), values_of, compare, listed=details)
     finally:
         gc.set_threshold(*thresholds)

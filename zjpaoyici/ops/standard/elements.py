@@ -51,17 +51,26 @@ def material_key(name: str) -> str:
 
 def _materials(entry: Entry) -> Any:
     """The materials as sorted [normalised name, required] pairs, and the names written
-    for a normalised name where they differ from it (to show them matched)."""
-    mats = entry.facts.materials
-    if not mats and not isinstance(entry.values.get("materials"), list):
-        return None
+    for a normalised name where they differ from it (to show them matched). Read from
+    the merged list as ``Facts.materials`` reads it, without typing each material (a
+    province has half a million)."""
+    raw = entry.facts.raw_materials
+    given = False
     required: dict[str, bool] = {}
     written: dict[str, list[str]] = {}
-    for m in mats:
-        key = material_key(m.name)
-        required[key] = required.get(key, False) or m.required
-        if m.name != key:
-            written.setdefault(key, []).append(m.name)
+    for m in raw if isinstance(raw, list) else ():
+        if not isinstance(m, dict):
+            continue
+        name = m.get("name")
+        if not isinstance(name, str) or m.get("remove"):
+            continue
+        given = True
+        key = material_key(name)
+        required[key] = required.get(key, False) or m.get("required", True) is not False
+        if name != key:
+            written.setdefault(key, []).append(name)
+    if not given and not isinstance(entry.values.get("materials"), list):
+        return None
     return [[k, required[k]] for k in sorted(required)], written
 
 
@@ -133,13 +142,14 @@ def rank(element: str, value: Any) -> tuple[float, ...] | None:
     return None
 
 
-def direction(element: str, value: Any, norm: Any) -> int:
-    """For the citizen, compared with the norm: 1 worse, -1 better, 0 different with no
-    order (the same rank, or an element without one)."""
-    a, b = rank(element, value), rank(element, norm)
-    if a is None or b is None:
+def direction(element: str, value: Any, norm_rank: tuple[float, ...] | None) -> int:
+    """For the citizen, compared with the norm (given by its rank, ``()`` or ``None``:
+    no order): 1 worse, -1 better, 0 different with no order (the same rank, or an
+    element without one)."""
+    a = rank(element, value)
+    if a is None or not norm_rank:
         return 0
-    return (a > b) - (a < b)
+    return (a > norm_rank) - (a < norm_rank)
 
 
 def field_of(element: str) -> str:
