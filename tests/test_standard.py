@@ -253,3 +253,65 @@ def test_forked_workers_give_the_serial_result(
     for how in ("cold", "warm", "no-cache", "text"):
         assert outputs["2", how] == outputs["1", how], how
     assert outputs["1", "warm"] == outputs["1", "cold"] == outputs["1", "no-cache"]
+
+
+def test_a_real_export_in_three_counties_shows_exactly_the_edits(cli: Any, tmp_path: Path) -> None:
+    """Real data: Fangchenggang's export (tests/data, real codes, materials, limits,
+    visits) imported, then stated by three counties — two as exported, one with one
+    visit more for one matter, and one with a longer limit for another. Exactly those two
+    deviations are found, each worse for the citizen, located at the edited line, and
+    every other pair equals the norm."""
+    from tests.test_real_exports import FANGCHENGGANG, import_export
+
+    root = tmp_path / "防城港市"
+    run = import_export(root, FANGCHENGGANG, mapping=FANGCHENGGANG / "mapping.yaml")
+    assert run.code == 0, run.output
+    regions = root / "regions.yaml"
+    counties = {"450602": "港口区", "450603": "防城区", "450681": "东兴市"}
+    text = regions.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    for code, name in counties.items():
+        text += f'  - {{code: "{code}", name: {name}, level: county, parent: "450600"}}\n'
+    regions.write_text(text, encoding="utf-8")
+    city = root / "implementations" / "450600"
+    edited: dict[tuple[str, str], tuple[str, int]] = {}  # (county, matter) → element, line
+    for code in counties:
+        (root / "implementations" / code).mkdir()
+        for path in sorted(city.glob("*.yaml")):
+            lines = (
+                path.read_text(encoding="utf-8")
+                .replace('region: "450600"', f'region: "{code}"')
+                .splitlines(keepends=True)
+            )
+            field = {"450603": "    visits: 0\n", "450681": "    promised_limit: {days: "}.get(code)
+            at = next((i for i, x in enumerate(lines) if field and x.startswith(field)), None)
+            if at is not None and all(k[0] != code for k in edited):  # one edit per county
+                matter = next(
+                    x.split('"')[1] for x in reversed(lines[:at]) if x.startswith("  - code:")
+                )
+                if code == "450603":
+                    lines[at] = "    visits: 1\n"
+                    edited[(code, matter)] = ("visits", at + 1)
+                else:
+                    days = int(lines[at].split("days: ")[1].split(",")[0])
+                    lines[at] = lines[at].replace(f"days: {days},", f"days: {days + 5},")
+                    edited[(code, matter)] = ("limits", at + 1)
+            out = root / "implementations" / code / path.name
+            out.write_text("".join(lines), encoding="utf-8")
+    assert len(edited) == 2
+    data = standard_json(cli, root, "--no-cache", "--lang", "en")
+    found = {
+        (d["region"], m["code"]): (d["element"], d["for_citizen"], d["location"])
+        for m in data["matters"]
+        for d in m["deviations"]
+    }
+    assert set(found) == set(edited)
+    for key, (element, line) in edited.items():
+        assert found[key][:2] == (element, "worse")
+        assert re.search(rf"implementations/{key[0]}/[^:]+\.yaml:{line}:\d+$", found[key][2])
+    assert data["pairs"] - data["equal"] == 2 and data["pairs"] > 100
+    county = {r["key"]: r for r in data["by"]["region"]}
+    assert {k: r["deviating"] for k, r in county.items()} == {
+        "450602": 0,
+        "450603": 1,
+        "450681": 1,
+    }

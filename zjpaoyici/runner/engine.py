@@ -178,12 +178,9 @@ def _reduce_one(folder: str) -> tuple[bool, Any]:
     whether it came from the cache, and what the reduction gives."""
     assert _REDUCING is not None
     runner, reduce = _REDUCING
-    key = runner._task_key(folder)
-    cache = runner.cache
-    if cache is not None and key is not None and cache.has(key):
-        hit = cache.get(key, runner.task.decode)
-        if hit is not None:
-            return True, reduce(folder, hit)
+    hit = runner._cached(folder)
+    if hit is not None:
+        return True, reduce(folder, hit)
     return False, reduce(folder, runner._stored(folder, _run_one(folder)))
 
 
@@ -257,9 +254,7 @@ class RegionRunner(Generic[T]):
         for folder in order:
             hit = None
             if folder in cached:
-                key = self._task_key(folder)
-                assert self.cache is not None and key is not None
-                hit = self.cache.get(key, self.task.decode)
+                hit = self._cached(folder)
                 if hit is None:  # damaged since it was seen
                     self.stats.cached -= 1
                     self.stats.computed += 1
@@ -277,6 +272,13 @@ class RegionRunner(Generic[T]):
             if progress:
                 progress(done, total)
             yield folder, result
+
+    def _cached(self, folder: str) -> T | None:
+        """A region's result from the cache, decoded (``None``: not there, or damaged)."""
+        key = self._task_key(folder)
+        if self.cache is None or key is None:
+            return None
+        return self.cache.get(key, self.task.decode)
 
     def _stored(self, folder: str, data: Any) -> T:
         """A region's computed result decoded, its data (and any side results) stored."""

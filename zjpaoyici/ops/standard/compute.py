@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import orjson
 
@@ -329,24 +329,26 @@ def _quantile(pairs: list[tuple[float, int]], q: float) -> float:
     return expanded[min(total - 1, int(q * total))]
 
 
-# What one region adds to the tallies (``tallier``; made where the region is read, so
-# this process only adds lists up): each value given, counted as
-# "<element's place><tally key>\x1f<group>", a group being "<level>\x1f<matter code>";
-# per entry its group, region and how many values it gives; each limit's counted key
-# with its value; the department of each group whose code the basic catalogue lacks;
-# per group the materials' names as written; files not read; the region's values when
-# kept for the second pass
-Tallied = tuple[
-    list[str],
-    list[str],
-    list[str],
-    list[int],
-    list[tuple[str, Any]],
-    list[tuple[str, str]],
-    list[tuple[str, dict[str, list[str]]]],
-    list[str],
-    RegionValues | None,
-]
+class Tallied(NamedTuple):
+    """What one region adds to the tallies (``tallier``; made where the region is read,
+    so this process only adds lists up)."""
+
+    # each value given, as "<element's place><tally key>\x1f<group>" (``_counted_key``)
+    counts: list[str]
+    # per compared entry: its group (``_group``), its region and how many values it gives
+    groups: list[str]
+    regions: list[str]
+    sizes: list[int]
+    limits: list[tuple[str, Any]]  # each limit's counted key with its value
+    departments: list[tuple[str, str]]  # a group whose code the basic catalogue lacks
+    names: list[tuple[str, dict[str, list[str]]]]  # per group the materials as written
+    unread: list[str]
+    values: RegionValues | None  # the region's values, when kept for the second pass
+
+
+def _group(level: str, code: str) -> str:
+    """One matter at one level, as the tallies key it."""
+    return f"{level}\x1f{code}"
 
 
 def _counted_key(i: int, key: str, group: str) -> str:
@@ -376,7 +378,7 @@ def tallier(
             code = entry.code
             if matter is not None and code != matter:
                 continue
-            group = f"{level_of(entry.region)}\x1f{code}"
+            group = _group(level_of(entry.region), code)
             groups.append(group)
             regions.append(entry.region)
             if code not in basic:
@@ -391,8 +393,7 @@ def tallier(
             sizes.append(len(counts) - given)
             if entry.names and materials >= 0 and entry.keys[materials] is not None:
                 names.append((group, entry.names))
-        kept_values = values if keep else None
-        return (
+        return Tallied(
             counts,
             groups,
             regions,
@@ -401,7 +402,7 @@ def tallier(
             departments,
             names,
             values.unread,
-            kept_values,
+            values if keep else None,
         )
 
     return tallied
@@ -434,28 +435,27 @@ class _Counted:
     unread: set[str] = field(default_factory=set)
 
     def add(self, folder: str, part: Tallied) -> None:
-        counts, groups, regions, sizes, limits, departments, names, unread, _ = part
         share = self.shared.setdefault
         self.folder_regions.append(
             _Region(
                 folder,
-                list(map(share, counts, counts)),
-                list(map(share, groups, groups)),
-                list(map(share, regions, regions)),
-                sizes,
+                list(map(share, part.counts, part.counts)),
+                list(map(share, part.groups, part.groups)),
+                list(map(share, part.regions, part.regions)),
+                part.sizes,
             )
         )
         first = self.limits
-        for counted, value in limits:
+        for counted, value in part.limits:
             if counted not in first:
                 first[counted] = value
-        for group, department in departments:
+        for group, department in part.departments:
             self.departments.setdefault(group, department)
-        for group, written in names:
+        for group, written in part.names:
             mine = self.names.setdefault(group, {})
             for name, spelt in written.items():
                 mine.setdefault(name, {name}).update(spelt)
-        self.unread.update(unread)
+        self.unread.update(part.unread)
 
     def count(self) -> None:
         """Regions per value and per group, from the references kept."""
@@ -464,9 +464,9 @@ class _Counted:
         self.regions.update(chain.from_iterable(r.groups for r in self.folder_regions))
 
 
-# Per compared matter (level, code): each compared element's place in the region
-# values, the norm's tally key, the element and the norm's rank
-NormKeys = dict[tuple[str, str], list[tuple[int, str, str, tuple[float, ...]]]]
+# Per compared matter (its group): each compared element's place in the region values,
+# the norm's tally key, the element and the norm's rank
+NormKeys = dict[str, list[tuple[int, str, str, tuple[float, ...]]]]
 
 
 @dataclass(slots=True)
@@ -564,7 +564,7 @@ def _norms(cat: Catalogue, elements: tuple[str, ...], counted: _Counted) -> _Nor
             figure,
             deviating={n.element: n.known - n.share for n in norms if n.known > n.share},
         )
-        out.keys[(level, code)] = keyed
+        out.keys[group] = keyed
     return out
 
 
@@ -585,17 +585,17 @@ def _region_figures(counted: _Counted, norms: _Norms) -> tuple[dict[str, Figure]
         else:
             parts = []
             start = 0
-            for group, code, size in entries:
-                parts.append((code, region.counts[start : start + size], [group]))
+            for group, region_code, size in entries:
+                parts.append((region_code, region.counts[start : start + size], [group]))
                 start += size
         off = False
-        for code, counts, groups in parts:
+        for region_code, counts, groups in parts:
             matters = sum(map(is_compared, groups))
             if not matters:
                 continue
-            fig = by_region.get(code)
+            fig = by_region.get(region_code)
             if fig is None:
-                fig = by_region[code] = Figure(code)
+                fig = by_region[region_code] = Figure(region_code)
             pairs = len(counts) - sum(map(is_uncompared, counts))
             equal = sum(map(is_norm, counts))
             fig.pairs += pairs
@@ -603,10 +603,10 @@ def _region_figures(counted: _Counted, norms: _Norms) -> tuple[dict[str, Figure]
             fig.deviations += pairs - equal
             fig.matters += matters
             off = off or pairs > equal
-        for group, code, _ in entries:
+        for group, region_code, _ in entries:
             matter = compared.get(group)
             if matter is not None:
-                matter.region_codes.append(code)
+                matter.region_codes.append(region_code)
         if off:
             deviating.append(region.folder)
     return by_region, deviating
@@ -643,9 +643,9 @@ def compute_standard(
     counted.folder_regions.clear()
     matters = norms.matters
     if listed:
-        for rows in compare((level_of, norms.keys, listed), off):
+        for rows in compare((level_of, norms.keys), off):
             for level, code, region, deviations in rows:
-                matters[f"{level}\x1f{code}"].deviations.extend(
+                matters[_group(level, code)].deviations.extend(
                     Deviation(level, code, region, e, v, None, d, Loc(*loc))
                     for e, v, d, loc in deviations
                 )
@@ -670,7 +670,7 @@ def _read_norms(
     """The values of the norms in ``unknown`` (by counted key) that ``folder`` gives."""
     values = values_of(folder)
     for entry in values.entries if values is not None else ():
-        group = f"{level_of(entry.region)}\x1f{entry.code}"
+        group = _group(level_of(entry.region), entry.code)
         for i, key in enumerate(entry.keys):
             if key is not None and len(key) >= _SHORT:
                 norm = unknown.pop(_counted_key(i, key, group), None)
@@ -678,9 +678,8 @@ def _read_norms(
                     norm.norm = _loaded(norm.element, entry.values[i])
 
 
-# What compares a region with the norms: the level of a region, the norms' keys and
-# whether deviations are listed
-Compared = tuple[Callable[[str], str], NormKeys, bool]
+# What compares a region with the norms: the level of a region and the norms' keys
+Compared = tuple[Callable[[str], str], NormKeys]
 # What forked workers inherit for the second pass: where a region's values come from,
 # the comparison and how to locate a deviation
 _COMPARING: tuple[Callable[[str], RegionValues | None], Compared, Locate | None] | None = None
@@ -691,14 +690,14 @@ def _compared(folder: str) -> list[list[Any]]:
     matter, region and each deviation as [element, value, direction, (file, line,
     column)]."""
     assert _COMPARING is not None
-    values_of, (level_of, norm_keys, _), locate = _COMPARING
+    values_of, (level_of, norm_keys), locate = _COMPARING
     values = values_of(folder)
     rows: list[list[Any]] = []
     if values is None or locate is None:
         return rows
     for entry in values.entries:
         level = level_of(entry.region)
-        norms = norm_keys.get((level, entry.code))
+        norms = norm_keys.get(_group(level, entry.code))
         if norms is None:
             continue
         deviations: list[list[Any]] = []
@@ -919,8 +918,8 @@ def _computed(
     def first() -> Iterator[tuple[str, Tallied]]:
         tallied = tallier(cat, elements, matter, keep)
         for folder, part in runner.reduced(tallied, progress=progress):
-            if kept_values is not None and part[-1] is not None:
-                kept_values[folder] = part[-1]
+            if kept_values is not None and part.values is not None:
+                kept_values[folder] = part.values
             yield folder, part
 
     def values_of(folder: str) -> RegionValues | None:

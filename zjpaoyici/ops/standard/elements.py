@@ -142,10 +142,10 @@ def rank(element: str, value: Any) -> tuple[float, ...] | None:
     return None
 
 
-def direction(element: str, value: Any, norm_rank: tuple[float, ...] | None) -> int:
-    """For the citizen, compared with the norm (given by its rank, ``()`` or ``None``:
-    no order): 1 worse, -1 better, 0 different with no order (the same rank, or an
-    element without one)."""
+def direction(element: str, value: Any, norm_rank: tuple[float, ...]) -> int:
+    """For the citizen, compared with the norm (given by its rank, ``()``: no order): 1
+    worse, -1 better, 0 different with no order (the same rank, or an element without
+    one)."""
     a = rank(element, value)
     if a is None or not norm_rank:
         return 0
