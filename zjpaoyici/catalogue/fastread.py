@@ -50,6 +50,7 @@ from zjpaoyici.files.reader import (
     relocate,
     values_bound,
 )
+from zjpaoyici.files.scanset import ScanSet, Shape, shape
 
 # Tabs send a file to the exact path (a memchr): the two parsers treat tabs in indentation
 # and between tokens differently.
@@ -68,42 +69,41 @@ _DECLINE_BYTES = (b"\t",)
 _INDICATORS = "&*!%@`?:"
 
 
-def _led(pattern: bytes) -> tuple[bytes, re.Pattern[bytes]]:
-    """A regex with the literal byte it starts with: a memchr for that byte skips the
-    regex outright for the many files that do not hold it."""
-    if pattern[:1] != b"\\":
-        lead = pattern[:1]
-    elif pattern[1:2] == b"x":
-        lead = bytes.fromhex(pattern[2:4].decode())
-    else:
-        lead = b"\n" if pattern[1:2] == b"n" else pattern[1:2]
-    return lead, re.compile(pattern)
-
-
-def _block_indicator(c: bytes) -> bytes:
+def _block_indicator(c: bytes) -> Shape:
     """``|`` or ``>`` as anything but a block scalar header ending a ``key:`` or ``-`` line."""
     e = re.escape(c)
     # bounded repeats: each header is checked in constant time, whatever the line holds
     # (a comment after the header needs a space before its #: ``|#`` is no header)
     header = rb"(?<=[:\-] " + e + rb")(?![-+]?(?: {0,80}| {1,80}#[^\n]{0,400})\r?\n)"
-    return e + rb"(?:(?<=[\[{,\n]" + e + rb")|(?<=[^:\-] " + e + rb")|" + header + rb")"
+    exact = e + rb"(?:(?<=[\[{,\n]" + e + rb")|(?<=[^:\-] " + e + rb")|" + header + rb")"
+    return shape(exact, rb"[\[{,\n ]" + e)
 
 
-_DECLINE_SHAPES = tuple(
-    _led(pattern)
-    for pattern in (
-        rb"\n(?:---|\.\.\.)",
-        rb",(?<=[ \[{,],)",
-        # one regex per indicator: a literal first is found by a fast search
-        *(
-            re.escape(c.encode()) + rb"(?<=[ \[{,\n]" + re.escape(c.encode()) + rb")"
-            for c in _INDICATORS
+def _after(c: bytes, before: bytes) -> Shape:
+    """``c`` right after a byte of the class ``before`` (a look-behind, so the regex
+    starts with the literal; hyperscan takes the plain sequence)."""
+    e = re.escape(c)
+    return shape(e + rb"(?<=" + before + e + rb")", before + e)
+
+
+# (the exact regexes each start with a literal: without hyperscan a memchr for that byte
+# skips the regex for the many files that do not hold it)
+_DECLINE = ScanSet(
+    (
+        shape(rb"\n(?:---|\.\.\.)"),
+        _after(b",", rb"[ \[{,]"),
+        *(_after(c.encode(), rb"[ \[{,\n]") for c in _INDICATORS),
+        shape(
+            rb":(?:(?<=[\"'\]}]:)[^ \r\n]|[,?\[\]{}])",
+            rb"[\"'\]}]:[^ \r\n]|:[,?\[\]{}]",
         ),
-        rb":(?:(?<=[\"'\]}]:)[^ \r\n]|[,?\[\]{}])",
         *(_block_indicator(c) for c in (b"|", b">")),
-        rb"0(?:(?<=[\[{,]0)|(?<=[ \[{,][-+]0)|(?<= 0)(?:[0-9_]+|[oO]\w*)(?![^\s,\]}#]))",
-        rb"\.(?:inf|Inf|INF|nan|NaN|NAN)",
-        rb"_(?<=[0-9 \[{,:\-+.]_)",
+        shape(
+            rb"0(?:(?<=[\[{,]0)|(?<=[ \[{,][-+]0)|(?<= 0)(?:[0-9_]+|[oO]\w*)(?![^\s,\]}#]))",
+            rb"[\[{,]0|[ \[{,][-+]0| 0[0-9_oO]",
+        ),
+        shape(rb"\.(?:inf|Inf|INF|nan|NaN|NAN)"),
+        _after(b"_", rb"[0-9 \[{,:\-+.]"),
     )
 )
 _BLOCK_HEADER = re.compile(rb"[|>](?<=[:\-] [|>])")
@@ -113,28 +113,27 @@ _DECLINE_STARTS = tuple(c.encode() for c in ("---", "...", "0", "-0", "+0", *":,
 # ``"\N"``; orjson writes C0 controls as escapes, the others as UTF-8); a merge (``<<``)
 # or value (``=``) key; a text of line breaks only (an empty block scalar: libyaml reads
 # "", yaml_rs "\n").
-# (each a regex with a literal first, or a memchr: one scan each)
-_FINDING_SHAPES = tuple(
-    _led(pattern)
-    for pattern in (
-        rb"\\(?:u00|[bf])",
-        rb"\x7f",
-        rb"\xc2[\x80-\x9f]",
-        rb"\xe2\x80[\xa8\xa9]",
-        rb'<<":(?<="<<":)',
-        rb'=":(?<="=":)',
+# Also a float value (``1e3`` is text in YAML 1.1) and any number inside a list, which
+# YAML 1.1 might read differently.
+_DATA_DECLINE = ScanSet(
+    (
+        shape(rb"\\(?:u00|[bf])"),
+        shape(rb"\x7f"),
+        shape(rb"\xc2[\x80-\x9f]"),
+        shape(rb"\xe2\x80[\xa8\xa9]"),
+        shape(rb'<<":(?<="<<":)', rb'"<<":'),
+        shape(rb'=":(?<="=":)', rb'"=":'),
+        shape(rb'[:,\[]"(?:\\n)+"'),
+        shape(rb'":-?[0-9]+[.eE]'),
+        shape(rb",(?=-?[0-9])", rb",-?[0-9]"),
+        shape(rb"\[(?=-?[0-9])", rb"\[-?[0-9]"),
     )
 )
-_BREAKS_ONLY = re.compile(rb'[:,\[]"(?:\\n)+"')
 # JSON strings that YAML 1.1 might resolve to something other than text when written
 # plain: ASCII, starting with a first character of PyYAML's implicit resolvers.
 # Keys are left out: the exact path keeps a key's text as written, which is what yaml_rs
 # gives for a key that is text.
 _CANDIDATE = re.compile(rb'"([-+.0-9yYnNoO<~=][\x20\x21\x23-\x5b\x5d-\x7e]*)"(?!:)')
-# Numbers in the JSON form that YAML 1.1 might read differently: a float value
-# (``1e3`` is text in YAML 1.1) and any number inside a list.
-_FLOAT_VALUE = re.compile(rb'":-?[0-9]+[.eE]')
-_LISTED_NUMBER = (re.compile(rb",(?=-?[0-9])"), re.compile(rb"\[(?=-?[0-9])"))
 _RESOLVER = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"
 
@@ -147,7 +146,7 @@ def _source_safe(raw: bytes) -> bool:
         return False
     if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):
         return False  # a lone carriage return
-    if any(lead in raw and shape.search(raw) for lead, shape in _DECLINE_SHAPES):
+    if _DECLINE.any(raw):
         return False
     if (b"[" in raw or b"{" in raw) and not _flows_on_one_line(raw):
         return False
@@ -219,13 +218,9 @@ def _data_safe(data: Any, limits: Limits) -> bytes | None:
         encoded = orjson.dumps(data, option=orjson.OPT_PASSTHROUGH_DATETIME)
     except TypeError:
         return None
-    if any(lead in encoded and shape.search(encoded) for lead, shape in _FINDING_SHAPES):
-        return None
-    if b'\\n"' in encoded and _BREAKS_ONLY.search(encoded):
+    if _DATA_DECLINE.any(encoded):
         return None
     if not _longest_text_bound(encoded, limits.max_scalar_chars):
-        return None
-    if _FLOAT_VALUE.search(encoded) or any(p.search(encoded) for p in _LISTED_NUMBER):
         return None
     if any(_reads_differently(token) for token in set(_CANDIDATE.findall(encoded))):
         return None

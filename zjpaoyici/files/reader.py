@@ -28,6 +28,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from zjpaoyici.files.scanset import ScanSet, shape
 from zjpaoyici.findings import Finding, Loc
 from zjpaoyici.i18n import Bi
 from zjpaoyici.rules import yaml_file as y  # the Y rules' texts; declares them too
@@ -81,55 +82,32 @@ SINGLE_LINE_FIELDS = (
 # an escape other than a line break (tab, carriage return, control), a line break at a
 # text's start or end or in a one-line field, or a Unicode space in UTF-8. In compact
 # JSON spaces occur only inside strings. Documents without any skip the Q008 walk; a line
-# break inside a multi-line text (a block scalar's guide) does not make it walk.
-_ODD_SPACE_SHAPES = (  # literal first: the engine skips ahead to the lead bytes
-    *(re.compile(re.escape(t)) for t in (b"  ", b'" ', b' "')),  # doubled, leading, trailing
-    *(re.compile(re.escape(t)) for t in (b"\xe1\x9a\x80", b"\xe3\x80\x80", b"\xef\xbb\xbf")),
-    re.compile(rb"\xc2[\x85\xa0]"),
-    re.compile(rb"\xe2\x80[\x80-\x8f\xa8-\xaf]"),  # U+2000-200F, U+2028-202F
-    re.compile(rb"\xe2\x81[\x9f\xa0\xa6-\xa9]"),  # U+205F, U+2060, U+2066-2069
-    re.compile(rb"\xd8\x9c"),  # U+061C ARABIC LETTER MARK
-)
-
-
-_ESCAPE_SHAPES = (  # only looked for when the JSON form holds a backslash at all
-    re.compile(rb"\\[^n]"),  # any escape but \n: tab, carriage return, control
-    re.compile(rb'"\\n'),  # a line break leading a text
-    # or ending it after a space or a second break (the literal first: a fast search)
-    re.compile(rb'\\n"(?:(?<=\\n\\n")|(?<= \\n"))'),
-)
-_ONE_LINE_KEYS = frozenset(f.encode() for f in SINGLE_LINE_FIELDS)
-_ONE_LINE_BREAK = re.compile(
-    rb'"(?:' + "|".join(SINGLE_LINE_FIELDS).encode() + rb')":"(?:[^"\\]|\\.)*?\\n'
+# break inside a multi-line text (a block scalar's guide) does not make it walk. The
+# escapes: any but a line break (tab, carriage return, control), a line break leading a
+# text, or ending it after a space or a second break.
+_ODD_SPACE = ScanSet(
+    (
+        *(shape(t) for t in (b"  ", b'" ', b' "')),  # doubled, leading, trailing
+        shape(rb"\xe1\x9a\x80"),
+        shape(rb"\xe3\x80\x80"),
+        shape(rb"\xef\xbb\xbf"),
+        shape(rb"\xc2[\x85\xa0]"),
+        shape(rb"\xe2\x80[\x80-\x8f\xa8-\xaf]"),  # U+2000-200F, U+2028-202F
+        shape(rb"\xe2\x81[\x9f\xa0\xa6-\xa9]"),  # U+205F, U+2060, U+2066-2069
+        shape(rb"\xd8\x9c"),  # U+061C ARABIC LETTER MARK
+        shape(rb"\\[^n]"),
+        shape(rb'"\\n'),
+        # (the literal first: a fast search without hyperscan)
+        shape(rb'\\n"(?:(?<=\\n\\n")|(?<= \\n"))', rb'(?:\\n| )\\n"'),
+        # a line break in a one-line field's text
+        shape(b'"(?:' + "|".join(SINGLE_LINE_FIELDS).encode() + rb')":"(?:[^"\\]|\\.)*?\\n'),
+    )
 )
 
 
 def odd_space_json(encoded: bytes) -> bool:
     """Whether compact JSON ``encoded`` might hold stray whitespace in a text."""
-    if b"\\" in encoded and (
-        any(shape.search(encoded) for shape in _ESCAPE_SHAPES) or _break_in_one_line_field(encoded)
-    ):
-        return True
-    return any(shape.search(encoded) for shape in _ODD_SPACE_SHAPES)
-
-
-def _break_in_one_line_field(encoded: bytes) -> bool:
-    """Whether a text holding a line break is the value of a one-line field. Without an
-    escaped quote, the quote before a ``\\n`` opens its text and the key, if any, stands
-    just before it: a few finds per multi-line text instead of a regex over the file."""
-    pos = encoded.find(b"\\n")
-    if pos < 0:
-        return False
-    if b'\\"' in encoded:
-        return _ONE_LINE_BREAK.search(encoded) is not None
-    while pos >= 0:
-        start = encoded.rfind(b'"', 0, pos)
-        if encoded[start - 2 : start] == b'":':
-            key_start = encoded.rfind(b'"', 0, start - 2) + 1
-            if encoded[key_start : start - 2] in _ONE_LINE_KEYS:
-                return True
-        pos = encoded.find(b"\\n", encoded.find(b'"', pos))
-    return False
+    return _ODD_SPACE.any(encoded)
 
 
 def odd_space_in(data: Any) -> bool:
