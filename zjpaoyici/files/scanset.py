@@ -26,6 +26,9 @@ except ImportError:  # pragma: no cover - exercised where no wheel exists
     hyperscan = None
 
 
+_UNCOMPILED = object()
+
+
 @dataclass(frozen=True, slots=True)
 class Shape:
     """One question: the exact regex, the byte it starts with (a memchr skips it for the
@@ -60,12 +63,19 @@ class ScanSet:
 
     def __init__(self, shapes: Sequence[Shape], *, use_hyperscan: bool = True) -> None:
         self.shapes = tuple(shapes)
-        self._db: Any = _compiled(self.shapes) if use_hyperscan else None
+        # compiled on first use (a command that reads no file never pays for it; forked
+        # workers inherit the database the main process compiled for the shared files)
+        self._db: Any = _UNCOMPILED if use_hyperscan else None
 
     @property
     def accelerated(self) -> bool:
         """Whether hyperscan answers (else each regex runs alone)."""
-        return self._db is not None
+        return self._database() is not None
+
+    def _database(self) -> Any:
+        if self._db is _UNCOMPILED:
+            self._db = _compiled(self.shapes)
+        return self._db
 
     def matching(self, data: bytes) -> list[int]:
         """The indices of the shapes whose exact regex matches somewhere in ``data``."""
@@ -78,7 +88,8 @@ class ScanSet:
         return any(shapes[i].exact.search(data) is not None for i in self._candidates(data))
 
     def _candidates(self, data: bytes) -> list[int]:
-        if self._db is None:
+        db = self._database()
+        if db is None:
             return [i for i, s in enumerate(self.shapes) if not s.lead or s.lead in data]
         found: set[int] = set()
 
@@ -86,7 +97,7 @@ class ScanSet:
             found.add(shape_id)
             return False
 
-        self._db.scan(data, match_event_handler=hit)
+        db.scan(data, match_event_handler=hit)
         return sorted(found)
 
 

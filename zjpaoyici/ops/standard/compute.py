@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import gc
 import hashlib
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain
+from functools import lru_cache
+from itertools import accumulate, compress
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -106,13 +108,23 @@ def tally_key(name: str, exact: bytes, value: Any) -> str:
     return f"{head}#{hashlib.blake2b(exact, digest_size=_SHORT).hexdigest()}"
 
 
-def key_rank(name: str, key: str) -> tuple[float, ...]:
-    """The rank (``rank``; ``()``: no order) of the values counted under tally ``key``."""
+def _key_rank(name: str, key: str) -> tuple[float, ...]:
+    """The rank (``rank``; ``()``: no order) of the values counted under tally ``key``
+    (each distinct rank and short key parsed once: a tie can span every region)."""
+    if name != "limits" and len(key) >= _SHORT:
+        return _head_rank(key.partition("#")[0])
+    return _short_rank(name, key)
+
+
+@lru_cache(maxsize=1024)
+def _head_rank(head: str) -> tuple[float, ...]:
+    return tuple(orjson.loads(head)) if head else ()
+
+
+@lru_cache(maxsize=1 << 16)
+def _short_rank(name: str, key: str) -> tuple[float, ...]:
     if name == "limits":
         return (orjson.loads(key),)
-    if len(key) >= _SHORT:
-        head = key.partition("#")[0]
-        return tuple(orjson.loads(head)) if head else ()
     order = rank(name, orjson.loads(key))
     return order if order is not None else ()
 
@@ -322,18 +334,23 @@ def _level_of(cat: Catalogue) -> Callable[[str], str]:
 
 def _quantile(pairs: list[tuple[float, int]], q: float) -> float:
     """The ``q`` quantile of values given with their counts (lower value first)."""
-    total = sum(n for _, n in pairs)
-    expanded = sorted(v for v, n in pairs for _ in range(n))
+    ordered = sorted(pairs)
+    ends = list(accumulate(n for _, n in ordered))  # each value's last place, plus one
+    total = ends[-1]
+
+    def at(place: int) -> float:  # the value at ``place`` of the values listed in order
+        return ordered[bisect_right(ends, place)][0]
+
     if q == 0.5 and total % 2 == 0:
-        return (expanded[total // 2 - 1] + expanded[total // 2]) / 2
-    return expanded[min(total - 1, int(q * total))]
+        return (at(total // 2 - 1) + at(total // 2)) / 2
+    return at(min(total - 1, int(q * total)))
 
 
 class Tallied(NamedTuple):
     """What one region adds to the tallies (``tallier``; made where the region is read,
     so this process only adds lists up)."""
 
-    # each value given, as "<element's place><tally key>\x1f<group>" (``_counted_key``)
+    # each value given, as "<group>\x1f<element's place>\x1e<tally key>" (``_counted_key``)
     counts: list[str]
     # per compared entry: its group (``_group``), its region and how many values it gives
     groups: list[str]
@@ -352,7 +369,9 @@ def _group(level: str, code: str) -> str:
 
 
 def _counted_key(i: int, key: str, group: str) -> str:
-    return f"{i}{key}\x1f{group}"
+    """A value as counted: its matter's group and element's place, then its tally key
+    (one ``partition`` splits it: codes and tally keys hold no control character)."""
+    return f"{group}\x1f{i}\x1e{key}"
 
 
 def tallier(
@@ -436,15 +455,15 @@ class _Counted:
 
     def add(self, folder: str, part: Tallied) -> None:
         share = self.shared.setdefault
+        counts = list(map(share, part.counts, part.counts))
+        groups = list(map(share, part.groups, part.groups))
         self.folder_regions.append(
             _Region(
-                folder,
-                list(map(share, part.counts, part.counts)),
-                list(map(share, part.groups, part.groups)),
-                list(map(share, part.regions, part.regions)),
-                part.sizes,
+                folder, counts, groups, list(map(share, part.regions, part.regions)), part.sizes
             )
         )
+        self.counts.update(counts)  # (while the workers read the next regions)
+        self.regions.update(groups)
         first = self.limits
         for counted, value in part.limits:
             if counted not in first:
@@ -458,10 +477,8 @@ class _Counted:
         self.unread.update(part.unread)
 
     def count(self) -> None:
-        """Regions per value and per group, from the references kept."""
+        """Every region added: the shared strings are no longer looked up."""
         self.shared.clear()
-        self.counts.update(chain.from_iterable(r.counts for r in self.folder_regions))
-        self.regions.update(chain.from_iterable(r.groups for r in self.folder_regions))
 
 
 # Per compared matter (its group): each compared element's place in the region values,
@@ -488,40 +505,39 @@ def _norms(cat: Catalogue, elements: tuple[str, ...], counted: _Counted) -> _Nor
     value better for the citizen, then to the first tally key in order (the same in
     every run)."""
     regions = counted.regions
-    limits = elements.index("limits") if "limits" in elements else -1
-    uncompared: set[str] = set()
-    # (group, element's place) → [values given, most regions one value has, those values]
-    seen: dict[tuple[str, int], list[Any]] = {}
+    limits = str(elements.index("limits")) if "limits" in elements else ""
+    # (group, element's place) as counted → [values given, most regions one value has,
+    # the counted keys of those values]
+    seen: dict[str, list[Any]] = {}
     days: dict[str, list[tuple[float, int]]] = {}
     for counted_key, n in counted.counts.items():
-        cut = counted_key.index("\x1f")
-        group = counted_key[cut + 1 :]
-        if regions[group] < 2:
-            uncompared.add(counted_key)
-            continue
-        at = (group, ord(counted_key[0]) - 48)
-        key = counted_key[1:cut]
+        at, _, key = counted_key.partition("\x1e")
         tally = seen.get(at)
         if tally is None:
-            seen[at] = [n, n, [key]]
+            seen[at] = [n, n, [counted_key]]
         else:
             tally[0] += n
             if n > tally[1]:
                 tally[1] = n
-                tally[2] = [key]
+                tally[2] = [counted_key]
             elif n == tally[1]:
-                tally[2].append(key)
-        if at[1] == limits:
-            days.setdefault(group, []).append((orjson.loads(key), n))
+                tally[2].append(counted_key)
+        if at[-1] == limits:
+            days.setdefault(at[:-2], []).append((orjson.loads(key), n))
     counted.counts.clear()
+    uncompared: set[str] = set()  # values of an element one region gives
     by_group: dict[str, list[tuple[int, int, int, str]]] = {}
-    for (group, i), (known, share, keys) in seen.items():
-        if known < 2:
-            uncompared.add(_counted_key(i, keys[0], group))
+    for at, (known, share, keys) in seen.items():
+        group = at[:-2]
+        if regions[group] < 2:
             continue
-        name = elements[i]
-        key = min(keys, key=lambda k: (key_rank(name, k), k)) if len(keys) > 1 else keys[0]
-        by_group.setdefault(group, []).append((i, known, share, key))
+        if known < 2:
+            uncompared.add(keys[0])
+            continue
+        i = ord(at[-1]) - 48
+        skip = len(at) + 1
+        best = keys[0] if len(keys) == 1 else _first_best(elements[i], keys, skip)
+        by_group.setdefault(group, []).append((i, known, share, best[skip:]))
     seen.clear()
     out = _Norms({}, {}, set(), uncompared, {})
     for group, n_regions in regions.items():
@@ -547,7 +563,7 @@ def _norms(cat: Catalogue, elements: tuple[str, ...], counted: _Counted) -> _Nor
                 written = counted.names.get(group, {})
                 norm.names = {k: sorted(v) for k, v in sorted(written.items()) if len(v) > 1}
             norms.append(norm)
-            keyed.append((i, key, name, key_rank(name, key)))
+            keyed.append((i, key, name, _key_rank(name, key)))
         figure = Figure(code, matters=1)
         for norm in norms:
             figure.pairs += norm.known
@@ -568,6 +584,16 @@ def _norms(cat: Catalogue, elements: tuple[str, ...], counted: _Counted) -> _Nor
     return out
 
 
+def _first_best(name: str, keys: list[str], skip: int) -> str:
+    """Of counted keys tied for the norm, the one best for the citizen, then the first
+    (the tally key follows ``skip`` characters of group and place, the same in each)."""
+    ranks = [_key_rank(name, k[skip:]) for k in keys]
+    best = min(ranks)
+    if ranks.count(best) == 1:
+        return keys[ranks.index(best)]
+    return min(k for k, r in zip(keys, ranks, strict=True) if r == best)
+
+
 def _region_figures(counted: _Counted, norms: _Norms) -> tuple[dict[str, Figure], list[str]]:
     """Each region's figure from the references kept (set lookups, no pass over the
     regions' values), every compared matter's regions in folder order, and the folders
@@ -581,22 +607,24 @@ def _region_figures(counted: _Counted, norms: _Norms) -> tuple[dict[str, Figure]
     for region in counted.folder_regions:
         entries = list(zip(region.groups, region.regions, region.sizes, strict=True))
         if len(set(region.regions)) == 1:  # the folder's entries are all one region's
-            parts = [(region.regions[0], region.counts, region.groups)]
+            parts = [(region.regions[0], region.counts, region.groups, region.sizes)]
         else:
             parts = []
             start = 0
             for group, region_code, size in entries:
-                parts.append((region_code, region.counts[start : start + size], [group]))
+                parts.append((region_code, region.counts[start : start + size], [group], [size]))
                 start += size
         off = False
-        for region_code, counts, groups in parts:
-            matters = sum(map(is_compared, groups))
+        for region_code, counts, groups, sizes in parts:
+            flags = list(map(is_compared, groups))
+            matters = sum(flags)
             if not matters:
                 continue
             fig = by_region.get(region_code)
             if fig is None:
                 fig = by_region[region_code] = Figure(region_code)
-            pairs = len(counts) - sum(map(is_uncompared, counts))
+            # the values of compared matters, less those of elements one region gives
+            pairs = sum(compress(sizes, flags)) - sum(map(is_uncompared, counts))
             equal = sum(map(is_norm, counts))
             fig.pairs += pairs
             fig.equal += equal
