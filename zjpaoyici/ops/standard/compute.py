@@ -168,6 +168,8 @@ class StandardTask:
         rows: list[list[Any]] = []
         at: dict[tuple[str, str], int] = {}
         numbers: dict[str, int] = {}
+        # per element: its name, value, field, whether materials, whether a limit
+        plan = [(n, VALUE[n], field_of(n), n == "materials", n == "limits") for n in self.elements]
         for entry in resolve_region(cat, folder):
             first = at.setdefault((entry.region, entry.code), len(rows))
             if first < len(rows):  # a later agency: only its names as written count
@@ -179,23 +181,30 @@ class StandardTask:
             values: list[Any] = []
             places: dict[str, Any] = {}
             names = None
-            for name in self.elements:
-                value = VALUE[name](entry)
-                if value is not None and name == "materials":
-                    value, names = value[0], value[1] or None
+            last = entry.layers[-1] if entry.layers else None
+            written_here = last.values if last is not None and last.kind == "entry" else {}
+            for name, value_of, field_name, materials, limit in plan:
+                value = value_of(entry)
                 if value is None:
                     keys.append(None)
                     values.append(None)
                     continue
-                exact = key_of(name, value)
-                keys.append(tally_key(name, exact, value))
-                values.append(exact.decode() if name == "materials" else value)
-                place = _place(entry, field_of(name), numbers)
-                if place is not None:
-                    places[name] = place
-            own = [_file_number(numbers, entry.src), *entry.src.pointer]
+                if materials:
+                    value, names = value[0], value[1] or None
+                exact = key_of(name, value)  # (inline: half a million values a province)
+                keys.append(
+                    exact.decode()
+                    if limit or len(exact) < _SHORT
+                    else tally_key(name, exact, value)
+                )
+                values.append(exact.decode() if materials else value)
+                if field_name not in written_here:  # in a defaults record, or nowhere
+                    place = _place(entry, field_name, numbers)
+                    if place is not None:
+                        places[name] = place
+            record = [_file_number(numbers, entry.src), *entry.src.pointer]
             rows.append(
-                [entry.region, entry.code, entry.department, own, keys, values, places, names]
+                [entry.region, entry.code, entry.department, record, keys, values, places, names]
             )
         return {"entries": rows, "files": list(numbers), "unread": unread_files(reading)}
 
