@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -210,3 +211,22 @@ def test_the_house_layout_reads_as_pyyaml_reads_it(text: str) -> None:
     strict = read_strict(text)
     assert strict is not None
     assert same(strict[0], yaml.safe_load(text))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "equal"),
+    [
+        ({"a": 1, "b": [1, "x"]}, {"a": 1, "b": [1, "x"]}, True),
+        ({"a": 1, "b": 2}, {"b": 2, "a": 1}, False),  # key order
+        ([1], [True], False),
+        ([1], [1.0], False),
+        ({"v": None}, {"v": float("nan")}, False),  # orjson writes both as null
+        ([None], [float("inf")], False),
+        ({1: "a"}, {1: "a"}, True),  # a key that is not text: value by value
+        ({"v": 2**70}, {"v": 2**70}, True),
+    ],
+)
+def test_same_keeps_types_order_and_nan_apart(a: Any, b: Any, equal: bool) -> None:
+    """``same`` compares compact JSON in C, yet never calls data equal that differ in
+    type, key order, or a NaN or infinity behind ``null``."""
+    assert same(a, b) is equal

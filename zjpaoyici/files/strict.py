@@ -284,16 +284,16 @@ def same(a: Any, b: Any) -> bool:
     """Equal data with equal types and key order (``1 == True`` and ``{a, b} == {b, a}``
     would hide a misreading). Plain JSON data compares as its compact JSON (which keeps
     key order and tells ``1``, ``1.0`` and ``true`` apart) in C; anything else — a key
-    that is not text, a date, a number beyond 64 bits — value by value. (orjson writes a
-    NaN or an infinity as ``null``; the strict reader never reads one, and the exact
-    reader reads ``null`` only as ``None``, so no misreading hides behind that.)"""
+    that is not text, a date, a number beyond 64 bits — value by value, as is data
+    holding ``null`` (orjson writes a NaN or an infinity as ``null`` too)."""
     try:
-        return bool(
-            orjson.dumps(a, option=orjson.OPT_PASSTHROUGH_DATETIME)
-            == orjson.dumps(b, option=orjson.OPT_PASSTHROUGH_DATETIME)
-        )
+        left = orjson.dumps(a, option=orjson.OPT_PASSTHROUGH_DATETIME)
+        right = orjson.dumps(b, option=orjson.OPT_PASSTHROUGH_DATETIME)
     except TypeError:
         return _same(a, b)
+    if left != right:
+        return False
+    return b"null" not in left or _same(a, b)
 
 
 def _same(a: Any, b: Any) -> bool:
