@@ -142,6 +142,39 @@ def test_a_canonical_verdict_is_cached_by_content(
     assert again["scjg.yaml"].formatted == (GOLDEN / "fmt-expected.yaml").read_text("utf-8")
 
 
+def test_verdicts_are_kept_in_a_few_entries_that_add_up_across_runs(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A province's verdicts are not a file each (an atomic write per file cost a third
+    of a cold run): at most one entry per shelf; a run over one part of the catalogue
+    keeps the verdicts an earlier run found for another part; a shelf is bounded."""
+    sample = tmp_path / "catalog"
+    shutil.copytree(REPO / "catalog", sample)
+    every = targets([sample])
+    part_a, part_b = every[: len(every) // 2], every[len(every) // 2 :]
+    assert len(part_a) > 16
+    cache_dir = tmp_path / "cache"
+    assert not any(r.changed or r.failed for r in format_files(part_a, cache=Cache(cache_dir)))
+    stored = list(Cache(cache_dir).root.glob("*/*.entry"))
+    assert 0 < len(stored) <= 16 < len(part_a) * 2
+    list(format_files(part_b, cache=Cache(cache_dir)))
+
+    def no_parsing(*_: Any, **__: Any) -> Any:
+        raise AssertionError("a file known canonical was parsed")
+
+    monkeypatch.setattr(fmt_module, "format_file", no_parsing)
+    both = list(format_files(part_a + part_b, cache=Cache(cache_dir)))
+    assert len(both) == len(part_a) + len(part_b) and not any(r.changed for r in both)
+    assert both[0].formatted == both[0].path.read_text("utf-8")  # the text, read when asked
+    monkeypatch.undo()
+
+    monkeypatch.setattr(fmt_module, "_SHELF_CAP", 1)
+    small = tmp_path / "small"
+    list(format_files(part_a + part_b, cache=Cache(small)))
+    shelves = [Cache(small).get(e.stem, fmt_module._shelf) for e in small.glob("*/*/*.entry")]
+    assert shelves and all(shelf is not None and len(shelf) == 1 for shelf in shelves)
+
+
 def test_the_canonical_text_of_a_changed_file_is_known_before_it_is_written(
     base_catalogue: Path, tmp_path: Path, monkeypatch: Any
 ) -> None:

@@ -107,7 +107,7 @@ def fmt(
     with FileBatch(make_parents=False) as batch:
         for result in format_files(targets(chosen), cache=cache_of(use_cache), jobs=jobs):
             shown = display_path(result.path.absolute())
-            if result.formatted is None:
+            if result.failed:
                 failed += 1
                 for finding in result.problems:
                     err.print(
@@ -124,10 +124,11 @@ def fmt(
                 unchanged += 1
                 continue
             changed += 1
+            formatted = result.formatted or ""
             if diff:
                 lines = difflib.unified_diff(
                     result.original.splitlines(keepends=True),
-                    result.formatted.splitlines(keepends=True),
+                    formatted.splitlines(keepends=True),
                     shown,
                     shown,
                 )
@@ -135,7 +136,7 @@ def fmt(
             if check:
                 out.print(Text(one_line(t("fmt_would_change", language, path=shown))))
             else:
-                batch.add(result.path, (result.formatted or "").encode("utf-8"))
+                batch.add(result.path, formatted.encode("utf-8"))
                 written.append(shown)
         batch.commit()
     for shown in written:

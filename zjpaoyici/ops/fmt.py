@@ -3,8 +3,9 @@ codes double-quoted. Comments and untouched formatting are kept; formatting is i
 
 A file is only formatted after the safe reader has read it without a YAML problem, so
 ``fmt`` never rewrites a file it does not fully understand. The verdict "already canonical"
-is cached by the file's content, kind, code grammar, limits and the package's code, like
-validate's results; files not in the cache are formatted in worker processes when it pays.
+is cached by the file's content, kind, code grammar, limits and the package's code, in a
+few shared cache entries (``_Verdicts``); files not in the cache are formatted in worker
+processes when it pays.
 """
 
 from __future__ import annotations
@@ -44,16 +45,38 @@ CODE_LISTS = {"exempt", "successors"}
 
 @dataclass(frozen=True, slots=True)
 class FormatResult:
-    """The canonical text of one file, or why it could not be formatted."""
+    """The canonical text of one file, or why it could not be formatted.
+
+    A file that ``format_files`` finds canonical carries neither text (``texts`` is
+    ``None``; the file holds it, read again only if asked): a province's worth of text
+    then never crosses from the workers, nor is decoded for a cache hit."""
 
     path: Path
-    original: str
-    formatted: str | None
+    texts: tuple[str, str | None] | None  # (as read, canonical form or None: not formatted)
     problems: list[Finding]
+    verdict: str | None = None  # the cache key of "the canonical form is canonical"
+
+    @property
+    def original(self) -> str:
+        if self.texts is not None:
+            return self.texts[0]
+        try:
+            return self.path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return ""
+
+    @property
+    def formatted(self) -> str | None:
+        return self.original if self.texts is None else self.texts[1]
+
+    @property
+    def failed(self) -> bool:
+        """Not formatted: ``problems`` say why."""
+        return self.texts is not None and self.texts[1] is None
 
     @property
     def changed(self) -> bool:
-        return self.formatted is not None and self.formatted != self.original
+        return self.texts is not None and self.texts[1] not in (None, self.texts[0])
 
 
 def code_sort_key(profile: CodeProfile, code: Any) -> tuple[int, str, str, str, str]:
@@ -258,8 +281,8 @@ def format_file(
     doc, checked_kind, findings = read_checked(path, kind, limits, fast=True)
     blocking = [f for f in findings if blocks_rewrite(f)]
     if doc is None or checked_kind is None or blocking:
-        return FormatResult(path, original, None, blocking or findings)
-    return FormatResult(path, original, format_text(original, checked_kind, profile, doc), [])
+        return FormatResult(path, (original, None), blocking or findings)
+    return FormatResult(path, (original, format_text(original, checked_kind, profile, doc)), [])
 
 
 def manifest_profile(root: Path) -> CodeProfile:
@@ -307,15 +330,76 @@ def _verdict_key(content: bytes, kind: str | None, profile: CodeProfile, limits:
     return digest("fmt-canonical", code_digest(), kind, grammar, list(astuple(limits)), sha)
 
 
-def _canonical(data: object) -> bool:
-    if data is not True:
-        raise ValueError("not a verdict")
-    return True
+_SHELVES = 16  # verdicts are stored in this many entries, by their key's first digit
+_SHELF_CAP = 1 << 16  # verdicts kept per entry: this run's first, then the newest others
+
+
+def _shelf_key(shelf: int) -> str:
+    return digest("fmt-canonical-shelf", code_digest(), shelf)
+
+
+def _shelf(data: object) -> list[str]:
+    if not isinstance(data, list) or not all(isinstance(k, str) for k in data):
+        raise ValueError("not a list of verdicts")
+    return data
+
+
+class _Verdicts:
+    """The keys of contents known to be canonical, kept in a few cache entries (one per
+    verdict would cost an atomic file write per file formatted: a third of a cold
+    ``fmt --check`` of a province); a shelf is read when first asked about, and written
+    back once, with this run's verdicts first (two runs at once may each drop the
+    other's new verdicts: they are found again next time)."""
+
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
+        self.opened: set[int] = set()
+        self.known: set[str] = set()
+        self.seen: dict[int, list[str]] = {}  # per shelf: verdicts asked about or new
+
+    def _open(self, shelf: int) -> None:
+        if shelf not in self.opened:
+            self.opened.add(shelf)
+            self.known.update(self.cache.get(_shelf_key(shelf), _shelf) or [])
+
+    def canonical(self, key: str) -> bool:
+        shelf = int(key[0], 16) % _SHELVES
+        self._open(shelf)
+        if key in self.known:
+            self.seen.setdefault(shelf, []).append(key)
+            return True
+        return False
+
+    def add(self, key: str) -> None:
+        shelf = int(key[0], 16) % _SHELVES
+        self._open(shelf)
+        if key not in self.known:
+            self.known.add(key)
+            self.seen.setdefault(shelf, []).append(key)
+
+    def store(self) -> None:
+        """Write back each shelf that gained a verdict (re-read first: another run may
+        have added to it meanwhile)."""
+        for shelf, keys in self.seen.items():
+            old = self.cache.get(_shelf_key(shelf), _shelf) or []
+            first = dict.fromkeys(keys)
+            if first.keys() <= set(old):
+                continue
+            kept = [*first, *(k for k in old if k not in first)]
+            self.cache.put(_shelf_key(shelf), kept[:_SHELF_CAP])
 
 
 def _format_target(target: Target) -> FormatResult:
+    """One target formatted where it is read (a worker): the cache key of its canonical
+    form computed there, and its texts left behind when it is canonical as it is."""
     path, kind, profile = target
-    return format_file(path, kind, profile)
+    result = format_file(path, kind, profile)
+    if result.texts is None or result.texts[1] is None:  # not formatted
+        return result
+    canonical = result.texts[1].encode("utf-8")
+    verdict = _verdict_key(canonical, kind, profile, DEFAULT_LIMITS)
+    texts = result.texts if result.changed else None
+    return FormatResult(path, texts, [], verdict)
 
 
 def format_files(
@@ -324,31 +408,29 @@ def format_files(
     """:func:`format_file` for every target, in order: a file whose content the cache knows
     as canonical is not parsed at all; the rest run in worker processes when there is
     enough to share (the same threshold as the region runner)."""
-    found: dict[int, FormatResult] = {}
-    keys: dict[int, str] = {}
-    for index, (path, kind, profile) in enumerate(chosen):
-        try:
-            content = path.read_bytes()
-            text = content.decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue  # format_file reports it
-        if cache is None:
-            continue
-        keys[index] = _verdict_key(content, kind, profile, DEFAULT_LIMITS)
-        if cache.get(keys[index], _canonical):
-            found[index] = FormatResult(path, text, text, [])
+    found: set[int] = set()
+    verdicts = _Verdicts(cache) if cache is not None else None
+    if verdicts is not None:
+        for index, (path, kind, profile) in enumerate(chosen):
+            try:
+                content = path.read_bytes()
+            except OSError:
+                continue  # format_file reports it
+            if verdicts.canonical(_verdict_key(content, kind, profile, DEFAULT_LIMITS)):
+                found.add(index)
     missing = [target for index, target in enumerate(chosen) if index not in found]
     computed = _compute(missing, default_jobs() if jobs is None else max(1, jobs))
     for index, target in enumerate(chosen):
         if index in found:
-            yield found[index]
+            yield FormatResult(target[0], None, [])
             continue
         result = next(computed)
-        if cache is not None and result.formatted is not None:
+        if verdicts is not None and result.verdict is not None:
             # formatting is idempotent: the canonical text is canonical, written or not
-            canonical = result.formatted.encode("utf-8")
-            cache.put(_verdict_key(canonical, target[1], target[2], DEFAULT_LIMITS), True)
+            verdicts.add(result.verdict)
         yield result
+    if verdicts is not None:
+        verdicts.store()
 
 
 def _compute(targets: list[Target], jobs: int) -> Iterator[FormatResult]:
