@@ -35,7 +35,7 @@ screenshots: setup
 	$(BIN)/python tools/screenshots.py
 
 # On demand, not part of `make test`: the province-scale benchmark (about an hour: medians
-# of 3 runs at 1×, one run at 4×, check-jsonschema once at 1×, cold validate also without
+# of 3 runs at 1×, one run at 4× but medians of 3 for the compared cold rows, check-jsonschema once at 1×, cold validate also without
 # URLs and in the plain shape; see docs/performance.md) and
 # a 15-minute fuzzing run (fuzz/README.md).
 bench: setup

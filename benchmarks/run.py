@@ -26,6 +26,11 @@ comments, mixed file layouts); ``--shape both`` also times a cold validate of th
 entries without their URLs and e-mails and in the earlier plain shape, and prints the
 ratios (issue 17 asks for the first within 15 %).
 
+The cold runs that the targets compare (``validate``, its variants, ``standard`` and
+``fmt --check``) are timed at least ``--cold-runs`` times at every scale (default 3), even
+where ``--runs`` is 1: one run of a command varies by up to a third on a busy 2-core
+machine, and a ratio of two single runs decides nothing.
+
 Every command must exit 0 (the generated catalogue is clean), or the script stops. The
 slow comparisons run at the first scale only unless ``--compare-at`` says otherwise.
 """
@@ -224,6 +229,7 @@ def bench_scale(
     compare: bool,
     shape: str = "real",
     generate_only: bool = False,
+    cold_runs: int = 3,
 ) -> tuple[list[Row], str]:
     v1, v2 = work / f"x{scale}-v1", work / f"x{scale}-v2"
     cache = work / f"x{scale}-cache"
@@ -323,6 +329,15 @@ def bench_scale(
         rows["apply (the exported workbook, unedited)"].samples.append(
             timed(zj("apply", str(out / "book.xlsx"), str(v1)), env)
         )
+    for _ in range(cold_runs - runs):  # the compared cold rows get their medians too
+        print("  another cold run", file=sys.stderr)
+        for name, path in [("validate cold", v1), *((n, p) for n, (p, _) in variants.items())]:
+            shutil.rmtree(cache, ignore_errors=True)
+            rows[name].samples.append(timed(zj("validate", str(path)), env))
+        shutil.rmtree(cache, ignore_errors=True)
+        rows["standard cold"].samples.append(timed(zj("standard", str(v1)), env))
+        shutil.rmtree(cache, ignore_errors=True)
+        rows["fmt --check cold"].samples.append(timed(zj("fmt", "--check", str(v1)), env))
     _progress_rows(rows.values())  # in the log, should a later row stop the run
     for _ in range(slow_runs if compare else 0):
         start = Sample(0.0, 0.0, 0)
@@ -393,6 +408,12 @@ def main() -> None:
         help="scales at which to run the slow comparisons (default: the first scale only;"
         " check-jsonschema takes about 10 minutes per 1x)",
     )
+    parser.add_argument(
+        "--cold-runs",
+        type=int,
+        default=3,
+        help="at least this many runs of the compared cold commands at every scale",
+    )
     parser.add_argument("--work", type=Path, default=Path("/tmp/zjpaoyici-bench"))
     parser.add_argument(
         "--shape",
@@ -424,6 +445,7 @@ def main() -> None:
             compare,
             args.shape,
             args.generate_only,
+            args.cold_runs,
         )
         rows += scale_rows
         sizes.append(about)
@@ -485,6 +507,7 @@ def main() -> None:
                             "scale": r.scale,
                             "seconds": r.seconds,
                             "peak_mb": r.peak_mb,
+                            "runs": [round(x.seconds, 2) for x in r.samples],
                         }
                         for r in rows
                         if r.samples
