@@ -315,3 +315,59 @@ def test_a_real_export_in_three_counties_shows_exactly_the_edits(cli: Any, tmp_p
         "450603": 1,
         "450681": 1,
     }
+
+
+def test_counted_keys_sharing_a_reference_are_counted_again(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21: values cross from the workers as 64-bit references to their counted
+    keys. Two keys sharing one (forced here: a reference of the key's length) are seen,
+    and the run is repeated with salted references: the output is the one without any
+    sharing, serial, in workers and without a cache."""
+    from zjpaoyici.ops.standard import compute
+    from zjpaoyici.runner import engine
+
+    root = tmp_path / "drift"
+    generate(root, cities=2, counties_per_city=2, drift=8)
+    salted = compute._ref
+
+    def runs(tag: str) -> list[str]:
+        out = []
+        for jobs, args in (("1", ()), ("2", ()), ("2", ("--no-cache",))):
+            monkeypatch.setenv("ZJPAOYICI_JOBS", jobs)
+            monkeypatch.setenv("ZJPAOYICI_CACHE_DIR", str(tmp_path / f"cache-{tag}-{jobs}"))
+            monkeypatch.setattr(engine, "PARALLEL_MIN_BYTES", 0 if jobs == "2" else 1 << 40)
+            run = cli("standard", str(root), "--format", "json", *args, cwd=tmp_path)
+            assert run.code == 0, run.output
+            out.append(run.stdout)
+        return out
+
+    plain = runs("plain")
+    salts: list[int] = []
+
+    def shared(counted_key: str, salt: int) -> int:
+        salts.append(salt)
+        return len(counted_key) if salt == 0 else salted(counted_key, salt)
+
+    monkeypatch.setattr(compute, "_ref", shared)
+    assert runs("shared") == plain
+    assert 0 in salts and 1 in salts and 2 not in salts
+
+
+def test_a_reference_shared_across_workers_is_seen() -> None:
+    """Each worker hands a counted key over once; the same reference handed over by the
+    other worker for another key is a collision, not a count of the first key."""
+    from array import array
+
+    from zjpaoyici.ops.standard.compute import Tallied, _Counted
+
+    def part(keys: list[str], refs: list[int]) -> Tallied:
+        packed = array("q", refs).tobytes()
+        return Tallied(packed, keys, packed, False, ["g"], ["r"], [len(keys)], [], [], [], [], None)
+
+    counted = _Counted()
+    counted.add("a", part(["g\x1f0\x1e1"], [7]))
+    counted.add("b", part(["g\x1f0\x1e1"], [7]))  # the other worker, the same key
+    assert not counted.collided and counted.counts[7] == 2
+    counted.add("c", part(["g\x1f0\x1e2"], [7]))  # the other worker, another key
+    assert counted.collided
