@@ -168,11 +168,20 @@ def test_verdicts_are_kept_in_a_few_entries_that_add_up_across_runs(
     assert both[0].formatted == both[0].path.read_text("utf-8")  # the text, read when asked
     monkeypatch.undo()
 
+    # a shelf rewritten keeps this run's verdicts, then older ones up to twice as many
     monkeypatch.setattr(fmt_module, "_SHELF_CAP", 1)
     small = tmp_path / "small"
-    list(format_files(part_a + part_b, cache=Cache(small)))
-    shelves = [Cache(small).get(e.stem, fmt_module._shelf) for e in small.glob("*/*/*.entry")]
-    assert shelves and all(shelf is not None and len(shelf) == 1 for shelf in shelves)
+    list(format_files(every, cache=Cache(small)))
+    target = next(t for t in part_b if t[1] == "implementation")
+    shutil.copy(GOLDEN / "fmt-input.yaml", target[0])  # another content: another verdict
+    shutil.copytree(small, tmp_path / "before")
+    [result] = format_files([target], cache=Cache(small))
+    assert result.changed and result.verdict is not None
+    key = fmt_module._shelf_key(int(result.verdict[0], 16))
+    before = Cache(tmp_path / "before").get(key, fmt_module._shelf)
+    shelf = Cache(small).get(key, fmt_module._shelf)
+    assert before is not None and len(before) > 2 and result.verdict not in before
+    assert shelf == [result.verdict, before[0]]
 
 
 def test_the_canonical_text_of_a_changed_file_is_known_before_it_is_written(

@@ -8,6 +8,7 @@ headers, order), and construct by construct against PyYAML."""
 from __future__ import annotations
 
 import random
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -230,3 +231,44 @@ def test_same_keeps_types_order_and_nan_apart(a: Any, b: Any, equal: bool) -> No
     """``same`` compares compact JSON in C, yet never calls data equal that differ in
     type, key order, or a NaN or infinity behind ``null``."""
     assert same(a, b) is equal
+
+
+def test_a_flat_flow_map_reads_as_the_general_flow_path_reads_it(
+    province: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one-match path for flow maps of scalars (materials, limits, online depth) gives
+    the data and quoted places the general path gives, or both leave the house layout:
+    seeded mutations of the generated flow-map lines, in a block map and in a list."""
+    from zjpaoyici.files import strict
+
+    rng = random.Random(20261207)
+    lines = [
+        line.strip(" -")
+        for path in sorted((province / "implementations").rglob("*.yaml"))
+        for line in path.read_text(encoding="utf-8").split("\n")
+        if ": {" in line or line.lstrip(" ").startswith("- {")
+    ]
+    assert len(lines) > 100
+    lines += ['{name: "申请书", required: true, note: "甲, 乙 #丙"}', '{days: 5, unit: "working"}']
+    lines += [re.sub(r": ([^,{}]+)", r': "\1"', line, count=1) for line in lines[::50]]
+    pieces = [*' #,"{}[]:\\-0123456789.|>&*!?%@`~', "yes", "null", "1.5", ": ", ", ", " #"]
+    pieces += ['""', '"', "中"]
+    texts = []
+    for _ in range(4000):
+        chars = list(rng.choice(lines))
+        for _ in range(rng.randint(0, 3)):
+            at = rng.randrange(len(chars) + 1)
+            if rng.random() < 0.5:
+                chars.insert(at, rng.choice(pieces))
+            elif chars:
+                chars.pop(min(at, len(chars) - 1))
+        line = "".join(chars)
+        texts += [f"k:\n  - {line}\n", f"k: {line.partition(': ')[2]}\n"]
+    flat = [read_strict(text) for text in texts]
+    monkeypatch.setattr(strict, "_FLAT_FLOW_MAP", re.compile(r"(?!)"))  # never matches
+    general = [read_strict(text) for text in texts]
+    assert sum(r is not None for r in flat) > 1000 and sum(r is None for r in flat) > 1000
+    for text, a, b in zip(texts, flat, general, strict=True):
+        assert (a is None) == (b is None), text
+        if a is not None and b is not None:
+            assert same(a[0], b[0]) and a[1] == b[1], text

@@ -13,6 +13,7 @@ exact reader read, so that a misreading here can only ever send a file to the sl
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -33,6 +34,13 @@ _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_KEY = re.compile(f"({_KEY.pattern}): ")
 _FLOW_END = re.compile(r"[,\[\]{}]| #")
 _BLOCK_END = re.compile(r" #")
+# a flow map of scalars only, as ``fmt`` writes materials: read by one match (then each value
+# as ``flow_map`` would read it); any other flow map takes ``flow_map``'s general path
+_FLOW_SCALAR = r'(?:"[^"\\]*"|[^,\[\]{}"][^,\[\]{}]*)'
+_FLAT_FLOW_MAP = re.compile(
+    rf"\{{{_KEY.pattern}: {_FLOW_SCALAR}(?:, {_KEY.pattern}: {_FLOW_SCALAR})*\}}"
+)
+_FLAT_PAIR = re.compile(rf"({_KEY.pattern}): ({_FLOW_SCALAR})(?:, |\}})")
 _BLOCK_HEADERS = {"|": ("literal", "clip"), "|-": ("literal", "strip")}
 _BLOCK_HEADERS |= {">": ("folded", "clip"), ">-": ("folded", "strip")}
 
@@ -176,6 +184,9 @@ class _Reader:
         return _plain(text, i, flow=flow)
 
     def flow_map(self, text: str, i: int, at: Pointer) -> tuple[dict[str, Any], int]:
+        flat = _FLAT_FLOW_MAP.match(text, i)
+        if flat is not None:
+            return self.flat_flow_map(text, i, flat.end(), at), flat.end()
         out: dict[str, Any] = {}
         i += 1
         if text.startswith("}", i):
@@ -195,6 +206,24 @@ class _Reader:
             if follow != ", ":
                 raise _Outside
             i += 2
+
+    def flat_flow_map(self, text: str, i: int, end: int, at: Pointer) -> dict[str, Any]:
+        """A flow map of scalars only (``_FLAT_FLOW_MAP`` matched ``text[i:end]``), read
+        as ``flow_map`` reads it, value by value."""
+        out: dict[str, Any] = {}
+        for key, word in _FLAT_PAIR.findall(text, i + 1, end):
+            key = key[1:-1] if key[0] == '"' else key
+            if key in out:
+                raise _Outside
+            if word[0] == '"':
+                self.quoted.add((*at, key))
+                out[key] = word[1:-1]
+                continue
+            scalar = _scalar(word) if " #" not in word else None  # a comment ends a flow
+            if scalar is None:
+                raise _Outside
+            out[key] = scalar[0]
+        return out
 
     def flow_seq(self, text: str, i: int, at: Pointer) -> tuple[list[Any], int]:
         out: list[Any] = []
@@ -217,25 +246,34 @@ def _plain(text: str, i: int, *, flow: bool) -> tuple[Any, int]:
     end = len(text) if found is None else found.start()
     if found is not None and found.group() == " #":
         end = len(text[:end].rstrip(" "))
-    word = text[i:end]
-    if not word:
+    scalar = _scalar(text[i:end])
+    if scalar is None:
         raise _Outside
+    return scalar[0], end
+
+
+@lru_cache(maxsize=1 << 16)
+def _scalar(word: str) -> tuple[Any] | None:
+    """The value of the plain scalar ``word``, in a 1-tuple; ``None``: outside the house
+    layout (a province writes the same few thousand words a million times)."""
+    if not word:
+        return None
     if word[0] in "-0123456789":
         if _INT.fullmatch(word):
-            return int(word), end
+            return (int(word),)
         if _FLOAT.fullmatch(word):
-            return float(word), end
+            return (float(word),)
     if word[0] in _INDICATORS or word[0] == " " or word[-1] == " ":
-        raise _Outside
+        return None
     if ": " in word or word.endswith(":"):
-        raise _Outside
+        return None
     if word in ("true", "false"):
-        return word == "true", end
+        return (word == "true",)
     if word == "null":
-        return None, end
+        return (None,)
     if word.isascii() and _AMBIGUOUS.match(word):
-        raise _Outside
-    return word, end
+        return None
+    return (word,)
 
 
 def _comment_only(rest: str) -> None:

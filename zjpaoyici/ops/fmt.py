@@ -331,7 +331,9 @@ def _verdict_key(content: bytes, kind: str | None, profile: CodeProfile, limits:
 
 
 _SHELVES = 16  # verdicts are stored in this many entries, by their key's first digit
-_SHELF_CAP = 1 << 16  # verdicts kept per entry: this run's first, then the newest others
+# verdicts kept per entry: this run's first, then the newest others, up to twice this run's
+# or this many (a warm run reads every entry: 16 × 4,096 keys are about 4.6 MB)
+_SHELF_CAP = 4096
 
 
 def _shelf_key(shelf: int) -> str:
@@ -346,8 +348,8 @@ def _shelf(data: object) -> list[str]:
 
 class _Verdicts:
     """The keys of contents known to be canonical, kept in a few cache entries (one per
-    verdict would cost an atomic file write per file formatted: a third of a cold
-    ``fmt --check`` of a province); a shelf is read when first asked about, and written
+    verdict would cost an atomic file write per file formatted: most of the main
+    process's time in a cold ``fmt --check`` of a province); a shelf is read when first asked about, and written
     back once, with this run's verdicts first (two runs at once may each drop the
     other's new verdicts: they are found again next time)."""
 
@@ -386,7 +388,7 @@ class _Verdicts:
             if first.keys() <= set(old):
                 continue
             kept = [*first, *(k for k in old if k not in first)]
-            self.cache.put(_shelf_key(shelf), kept[:_SHELF_CAP])
+            self.cache.put(_shelf_key(shelf), kept[: max(_SHELF_CAP, 2 * len(first))])
 
 
 def _format_target(target: Target) -> FormatResult:
