@@ -3,7 +3,7 @@ each region's deviations from it with their locations, and the standardisation i
 
 The first pass runs through the runner's workers, which read (or compute and cache) each
 region's values and hand back only what it adds to the tallies: each value as a 64-bit
-reference to its counted key (``_refs``; the key itself crosses only the first time a
+reference to its counted key (``_ref``; the key itself crosses only the first time a
 worker meets it). This process counts the references and keeps each region's (8 bytes a
 value), from which the norms and every figure follow without reading a region again. Only when deviations are
 listed does a second pass, in forked workers, read the regions off the norm again from
@@ -24,7 +24,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import accumulate, compress
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -360,7 +360,7 @@ class Tallied(NamedTuple):
     """What one region adds to the tallies (``tallier``; made where the region is read,
     so this process only adds lists up)."""
 
-    # each value given: the reference (``_refs``) of its counted key, "<group>\x1f<element's
+    # each value given: the reference (``_ref``) of its counted key, "<group>\x1f<element's
     # place>\x1e<tally key>" (``_counted_key``), as an array of 64-bit integers
     refs: bytes
     # the counted keys this worker hands over for the first time, with their references
@@ -384,24 +384,19 @@ def _group(level: str, code: str) -> str:
     return f"{level}\x1f{code}"
 
 
-def _refs(salt: int) -> Callable[[str], int]:
-    """What gives a counted key's reference: its string hash (``salt`` 0), else its hash
-    salted. Forked workers share this process's string hashing, so their references are
-    this process's. References are compared, never trusted: every counted key crosses
-    with its reference at least once, two keys sharing one are seen (``collided``), and
-    the run is repeated with another salt."""
-    if salt == 0:
-        return hash
-    return lambda counted_key: hash((salt, counted_key))
-
-
-_PLACES = tuple(f"\x1f{i}\x1e" for i in range(10))  # an element's place, as counted
+def _ref(counted_key: str, salt: int) -> int:
+    """A counted key's reference: its string hash (``salt`` 0), else its hash salted.
+    Forked workers share this process's string hashing, so their references are this
+    process's. References are compared, never trusted: every counted key crosses with
+    its reference at least once, two keys sharing one are seen (``collided``), and the
+    run is repeated with another salt."""
+    return hash(counted_key) if salt == 0 else hash((salt, counted_key))
 
 
 def _counted_key(i: int, key: str, group: str) -> str:
     """A value as counted: its matter's group and element's place, then its tally key
     (one ``partition`` splits it: codes and tally keys hold no control character)."""
-    return f"{group}{_PLACES[i]}{key}"
+    return f"{group}\x1f{i}\x1e{key}"
 
 
 def tallier(
@@ -416,7 +411,7 @@ def tallier(
     materials = elements.index("materials") if "materials" in elements else -1
     basic = cat.basic
     handed: dict[int, str] = {}  # reference → counted key, handed over already
-    ref = _refs(salt)
+    ref = partial(_ref, salt=salt)
 
     def tallied(folder: str, values: RegionValues) -> Tallied:
         counts: list[str] = []
@@ -438,7 +433,7 @@ def tallier(
             given = len(counts)
             for i, key in enumerate(entry.keys):
                 if key is not None:
-                    counted = f"{group}{_PLACES[i]}{key}"  # ``_counted_key``, inline
+                    counted = _counted_key(i, key, group)
                     counts.append(counted)
                     if i == limits:
                         limit_values.append((ref(counted), entry.values[i]))
@@ -479,7 +474,7 @@ def tallier(
 @dataclass(slots=True)
 class _Region:
     """What this process keeps of one region between the passes: each value's reference
-    (``_refs``: 8 bytes) and per entry its group, region and number of values."""
+    (``_ref``: 8 bytes) and per entry its group, region and number of values."""
 
     folder: str
     counts: array[int]  # each value's reference
@@ -488,11 +483,11 @@ class _Region:
     sizes: list[int]
 
 
-_SALTS = 4  # runs with other references before giving up (see ``_refs``)
+_SALTS = 4  # runs with other references before giving up (see ``_ref``)
 
 
 class _Collided(Exception):
-    """Two counted keys share a reference (``_refs``): count again with another salt."""
+    """Two counted keys share a reference (``_ref``): count again with another salt."""
 
 
 @dataclass(slots=True)
@@ -725,7 +720,7 @@ def compute_standard(
     ``compare`` (each region's ``_compared`` rows, in folder order), which lists and
     locates each deviation. ``salt``: of the references (``tallier``'s); ``_Collided``
     when two counted keys share one. See the module doc."""
-    ref = _refs(salt)
+    ref = partial(_ref, salt=salt)
     counted = _Counted()
     for folder, part in results:
         counted.add(folder, part)
