@@ -2,10 +2,10 @@
 each region's deviations from it with their locations, and the standardisation index.
 
 The first pass runs through the runner's workers, which read (or compute and cache) each
-region's values and hand back only what it adds to the tallies: each value as a 64-bit
-reference to its counted key (``_ref``; the key itself crosses only the first time a
-worker meets it). This process counts the references and keeps each region's (8 bytes a
-value), from which the norms and every figure follow without reading a region again. Only when deviations are
+region's values and hand back only what it adds to the tallies: each value as one
+counted key. This process adds those up and keeps, per region, references to the
+counted keys (one string per distinct value, a machine word per value), from which the
+norms and every figure follow without reading a region again. Only when deviations are
 listed does a second pass, in forked workers, read the regions off the norm again from
 the cache and list and locate their deviations. No process holds more than one region's
 entries (except ``--no-cache``: there the values are kept for the second pass).
@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from array import array
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import lru_cache
 from itertools import accumulate, compress
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -360,19 +359,13 @@ class Tallied(NamedTuple):
     """What one region adds to the tallies (``tallier``; made where the region is read,
     so this process only adds lists up)."""
 
-    # each value given: the reference (``_ref``) of its counted key, "<group>\x1f<element's
-    # place>\x1e<tally key>" (``_counted_key``), as an array of 64-bit integers
-    refs: bytes
-    # the counted keys this worker hands over for the first time, with their references
-    # (each distinct key crosses once or twice, not once per region giving it)
-    new: list[str]
-    new_refs: bytes
-    collided: bool  # two counted keys of this worker share a reference
+    # each value given, as "<group>\x1f<element's place>\x1e<tally key>" (``_counted_key``)
+    counts: list[str]
     # per compared entry: its group (``_group``), its region and how many values it gives
     groups: list[str]
     regions: list[str]
     sizes: list[int]
-    limits: list[tuple[int, Any]]  # each limit's reference with its value
+    limits: list[tuple[str, Any]]  # each limit's counted key with its value
     departments: list[tuple[str, str]]  # a group whose code the basic catalogue lacks
     names: list[tuple[str, dict[str, list[str]]]]  # per group the materials as written
     unread: list[str]
@@ -384,15 +377,6 @@ def _group(level: str, code: str) -> str:
     return f"{level}\x1f{code}"
 
 
-def _ref(counted_key: str, salt: int) -> int:
-    """A counted key's reference: its string hash (``salt`` 0), else its hash salted.
-    Forked workers share this process's string hashing, so their references are this
-    process's. References are compared, never trusted: every counted key crosses with
-    its reference at least once, two keys sharing one are seen (``collided``), and the
-    run is repeated with another salt."""
-    return hash(counted_key) if salt == 0 else hash((salt, counted_key))
-
-
 def _counted_key(i: int, key: str, group: str) -> str:
     """A value as counted: its matter's group and element's place, then its tally key
     (one ``partition`` splits it: codes and tally keys hold no control character)."""
@@ -400,25 +384,22 @@ def _counted_key(i: int, key: str, group: str) -> str:
 
 
 def tallier(
-    cat: Catalogue, elements: tuple[str, ...], matter: str | None, keep: bool, salt: int = 0
+    cat: Catalogue, elements: tuple[str, ...], matter: str | None, keep: bool
 ) -> Callable[[str, RegionValues], Tallied]:
     """What makes a region's ``Tallied`` from its values (``matter``: that code only;
-    ``keep``: the values go along; ``salt``: of the references). Each process using it
-    (a forked worker has its copy) remembers the counted keys it has handed over."""
+    ``keep``: the values go along)."""
     assert len(elements) <= 10  # an element's place is one digit
     level_of = _level_of(cat)
     limits = elements.index("limits") if "limits" in elements else -1
     materials = elements.index("materials") if "materials" in elements else -1
     basic = cat.basic
-    handed: dict[int, str] = {}  # reference → counted key, handed over already
-    ref = partial(_ref, salt=salt)
 
     def tallied(folder: str, values: RegionValues) -> Tallied:
         counts: list[str] = []
         groups: list[str] = []
         regions: list[str] = []
         sizes: list[int] = []
-        limit_values: list[tuple[int, Any]] = []
+        limit_values: list[tuple[str, Any]] = []
         departments: list[tuple[str, str]] = []
         names: list[tuple[str, dict[str, list[str]]]] = []
         for entry in values.entries:
@@ -436,28 +417,12 @@ def tallier(
                     counted = _counted_key(i, key, group)
                     counts.append(counted)
                     if i == limits:
-                        limit_values.append((ref(counted), entry.values[i]))
+                        limit_values.append((counted, entry.values[i]))
             sizes.append(len(counts) - given)
             if entry.names and materials >= 0 and entry.keys[materials] is not None:
                 names.append((group, entry.names))
-        refs = array("q", map(ref, counts))
-        new: list[str] = []
-        new_refs = array("q")
-        collided = False
-        seen = handed.get
-        for r, counted in zip(refs, counts, strict=True):
-            known = seen(r)
-            if known is None:
-                handed[r] = counted
-                new.append(counted)
-                new_refs.append(r)
-            elif known != counted:
-                collided = True
         return Tallied(
-            refs.tobytes(),
-            new,
-            new_refs.tobytes(),
-            collided,
+            counts,
             groups,
             regions,
             sizes,
@@ -473,50 +438,33 @@ def tallier(
 
 @dataclass(slots=True)
 class _Region:
-    """What this process keeps of one region between the passes: each value's reference
-    (``_ref``: 8 bytes) and per entry its group, region and number of values."""
+    """What this process keeps of one region between the passes: references to the
+    counted keys (one string per distinct value, shared) and per entry its group,
+    region and number of values — a few machine words per value."""
 
     folder: str
-    counts: array[int]  # each value's reference
+    counts: list[str]
     groups: list[str]
     regions: list[str]
     sizes: list[int]
 
 
-_SALTS = 4  # runs with other references before giving up (see ``_ref``)
-
-
-class _Collided(Exception):
-    """Two counted keys share a reference (``_ref``): count again with another salt."""
-
-
 @dataclass(slots=True)
 class _Counted:
-    """Every region's values added up (``add``)."""
+    """Every region's values added up (``add``), then counted (``count``)."""
 
     folder_regions: list[_Region] = field(default_factory=list)
-    shared: dict[str, str] = field(default_factory=dict)  # one string per group or region
-    keys: dict[int, str] = field(default_factory=dict)  # reference → counted key
-    collided: bool = False  # two counted keys share a reference: counted again, salted
-    counts: Counter[int] = field(default_factory=Counter)  # reference → regions
+    shared: dict[str, str] = field(default_factory=dict)  # one string per distinct key
+    counts: Counter[str] = field(default_factory=Counter)  # counted key → regions
     regions: Counter[str] = field(default_factory=Counter)  # group → regions
-    limits: dict[int, Any] = field(default_factory=dict)  # reference → first value
+    limits: dict[str, Any] = field(default_factory=dict)  # counted key → first value
     departments: dict[str, str] = field(default_factory=dict)
     names: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     unread: set[str] = field(default_factory=set)
 
     def add(self, folder: str, part: Tallied) -> None:
         share = self.shared.setdefault
-        counts = array("q")
-        counts.frombytes(part.refs)
-        new_refs = array("q")
-        new_refs.frombytes(part.new_refs)
-        adopt = self.keys.setdefault
-        collided = part.collided
-        for r, key in zip(new_refs, part.new, strict=True):
-            known = adopt(r, key)  # the other worker may have handed it over already
-            collided = collided or (known is not key and known != key)
-        self.collided = self.collided or collided
+        counts = list(map(share, part.counts, part.counts))
         groups = list(map(share, part.groups, part.groups))
         self.folder_regions.append(
             _Region(
@@ -537,6 +485,10 @@ class _Counted:
                 mine.setdefault(name, {name}).update(spelt)
         self.unread.update(part.unread)
 
+    def count(self) -> None:
+        """Every region added: the shared strings are no longer looked up."""
+        self.shared.clear()
+
 
 # Per compared matter (its group): each compared element's place in the region values,
 # the norm's tally key, the element and the norm's rank
@@ -545,21 +497,18 @@ NormKeys = dict[str, list[tuple[int, str, str, tuple[float, ...]]]]
 
 @dataclass(slots=True)
 class _Norms:
-    """The compared matters (by group) with their norms; the references of the norms
+    """The compared matters (by group) with their norms; the counted keys of the norms
     and of values not compared (a matter one region implements, an element one region
-    gives); the norms counted by a digest, whose value is read from a region (by their
-    counted keys)."""
+    gives); the norms counted by a digest, whose value is read from a region."""
 
     matters: dict[str, MatterNorms]
     keys: NormKeys
-    norm: set[int]
-    uncompared: set[int]
+    norm: set[str]
+    uncompared: set[str]
     unknown: dict[str, ElementNorm]
 
 
-def _norms(
-    cat: Catalogue, elements: tuple[str, ...], counted: _Counted, ref: Callable[[str], int]
-) -> _Norms:
+def _norms(cat: Catalogue, elements: tuple[str, ...], counted: _Counted) -> _Norms:
     """Each compared matter (two regions or more) with the norms of its elements given
     by two regions or more. The norm is the value most regions give; a tie goes to the
     value better for the citizen, then to the first tally key in order (the same in
@@ -570,9 +519,7 @@ def _norms(
     # the counted keys of those values]
     seen: dict[str, list[Any]] = {}
     days: dict[str, list[tuple[float, int]]] = {}
-    named = counted.keys
-    for reference, n in counted.counts.items():
-        counted_key = named[reference]
+    for counted_key, n in counted.counts.items():
         at, _, key = counted_key.partition("\x1e")
         tally = seen.get(at)
         if tally is None:
@@ -587,14 +534,14 @@ def _norms(
         if at[-1] == limits:
             days.setdefault(at[:-2], []).append((orjson.loads(key), n))
     counted.counts.clear()
-    uncompared: set[int] = set()  # values of an element one region gives
+    uncompared: set[str] = set()  # values of an element one region gives
     by_group: dict[str, list[tuple[int, int, int, str]]] = {}
     for at, (known, share, keys) in seen.items():
         group = at[:-2]
         if regions[group] < 2:
             continue
         if known < 2:
-            uncompared.add(ref(keys[0]))
+            uncompared.add(keys[0])
             continue
         i = ord(at[-1]) - 48
         skip = len(at) + 1
@@ -611,10 +558,10 @@ def _norms(
         for i, known, share, key in sorted(by_group.get(group, [])):
             name = elements[i]
             counted_key = _counted_key(i, key, group)
-            out.norm.add(ref(counted_key))
+            out.norm.add(counted_key)
             norm = ElementNorm(name, None, share, known)
             if name == "limits":
-                norm.norm = counted.limits[ref(counted_key)]
+                norm.norm = counted.limits[counted_key]
                 norm.median = _quantile(days[group], 0.5)
                 norm.best = _quantile(days[group], 0.25)
             elif len(key) < _SHORT:
@@ -710,7 +657,6 @@ def compute_standard(
     compare: Callable[[Compared, list[str]], Iterable[list[Any]]],
     *,
     listed: bool = False,
-    salt: int = 0,
 ) -> StandardResult:
     """Norms, deviations and index: the norms and every figure from ``results`` (what
     every region adds to the tallies: ``tallier``, for ``elements`` in this order).
@@ -718,25 +664,19 @@ def compute_standard(
     region giving it (``values_of``; without it such a norm's value is ``None``: only
     the norms' shares are shown then), and the regions off the norm compared with it by
     ``compare`` (each region's ``_compared`` rows, in folder order), which lists and
-    locates each deviation. ``salt``: of the references (``tallier``'s); ``_Collided``
-    when two counted keys share one. See the module doc."""
-    ref = partial(_ref, salt=salt)
+    locates each deviation. See the module doc."""
     counted = _Counted()
     for folder, part in results:
         counted.add(folder, part)
-    if counted.collided:
-        raise _Collided
-    counted.shared.clear()
-    norms = _norms(cat, elements, counted, ref)
+    counted.count()
+    norms = _norms(cat, elements, counted)
     by_region, off = _region_figures(counted, norms)
     level_of = _level_of(cat)
-    pending = {ref(k) for k in norms.unknown}
     for region in counted.folder_regions if listed else ():
         if not norms.unknown:
             break
-        if any(map(pending.__contains__, region.counts)):
+        if any(map(norms.unknown.__contains__, region.counts)):
             _read_norms(region.folder, values_of, level_of, norms.unknown)
-            pending = {ref(k) for k in norms.unknown}
     counted.folder_regions.clear()
     matters = norms.matters
     if listed:
@@ -1012,8 +952,8 @@ def _computed(
     first pass's workers hand back only what each region adds to the tallies."""
     kept_values: dict[str, RegionValues] | None = {} if keep else None
 
-    def first(salt: int) -> Iterator[tuple[str, Tallied]]:
-        tallied = tallier(cat, elements, matter, keep, salt)
+    def first() -> Iterator[tuple[str, Tallied]]:
+        tallied = tallier(cat, elements, matter, keep)
         for folder, part in runner.reduced(tallied, progress=progress):
             if kept_values is not None and part.values is not None:
                 kept_values[folder] = part.values
@@ -1042,14 +982,6 @@ def _computed(
     thresholds = gc.get_threshold()
     gc.set_threshold(max(thresholds[0], 200_000), max(thresholds[1], 50), thresholds[2])
     try:
-        for salt in range(_SALTS):
-            try:
-                return compute_standard(
-                    cat, elements, first(salt), values_of, compare, listed=details, salt=salt
-                )
-            except _Collided:  # two counted keys share a reference (about 1 in 10^9)
-                if kept_values is not None:
-                    kept_values.clear()
-        raise RuntimeError("standard: counted keys share references under every salt")
+        return compute_standard(cat, elements, first(), values_of, compare, listed=details)
     finally:
         gc.set_threshold(*thresholds)
