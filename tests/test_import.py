@@ -732,3 +732,41 @@ def test_guangan_keyed_by_basic_code(cli: Any, tmp_path: Path) -> None:
     assert codes["E-000021-001"] == 1  # a code without the area part: still its basic code
     assert len(codes) == 1135  # no basic code repeats in this list
     assert "agency" not in entries[0]  # the agency is the department: not repeated
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "shown"),
+    [
+        (b'<c r="B3"', b'<c r="ZZZZZZZZ3"', "'ZZZZZZZZ3'"),  # column 2.1e11: a 1.7 TB row
+        (b'<c r="B3"', b'<c r="XFE3"', "'XFE3'"),  # one past the last column
+        (b'<row r="3"', b'<row r="900000000"', "row 900000000"),
+    ],
+)
+def test_a_cell_outside_a_worksheet_is_a_clear_error(
+    cli: Any, tmp_path: Path, old: bytes, new: bytes, shown: str
+) -> None:
+    """A hostile workbook's cell or row reference beyond A1:XFD1048576 (no spreadsheet
+    program writes one) stops the import with the file, sheet and reference, exit 2 —
+    not a padded row of billions of cells (MemoryError, an internal error, before)."""
+    import zipfile
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    for row in CSV_ROWS[:3]:
+        ws.append(row.split(","))
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+    source = tmp_path / "清单.xlsx"
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(source, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert old in data
+                data = data.replace(old, new, 1)
+            zout.writestr(item, data)
+    run, entries = import_bad(cli, tmp_path, source)
+    assert run.code == 2, run.output
+    assert "清单.xlsx" in run.stderr and shown in run.stderr and "XFD1048576" in run.stderr
+    assert "Traceback" not in run.output and "internal error" not in run.output
+    assert not entries

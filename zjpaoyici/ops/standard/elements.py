@@ -35,11 +35,15 @@ _BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "[": 
 _COPY = re.compile(r"\(?(?:原件(?:及|和|或|与|、)?复印件|复印件|原件|副本|扫描件|电子件)\)?$")
 
 
-@lru_cache(maxsize=1 << 16)
 def material_key(name: str) -> str:
     """A material's name for comparison: full-width folded to half-width, brackets made
-    one kind, whitespace dropped, a trailing 原件/复印件 variant left out (remembered: a
-    province writes the same few thousand names half a million times)."""
+    one kind, whitespace dropped, a trailing 原件/复印件 variant left out (remembered when
+    short: a province writes the same few thousand names half a million times; a long
+    one is not, so hostile files cannot fill memory through the cache)."""
+    return _short_key(name) if len(name) <= 256 else _material_key(name)
+
+
+def _material_key(name: str) -> str:
     text = unicodedata.normalize("NFKC", name).translate(_BRACKETS)
     text = "".join(text.split())
     while True:
@@ -47,6 +51,9 @@ def material_key(name: str) -> str:
         if folded == text or not folded:
             return text
         text = folded
+
+
+_short_key = lru_cache(maxsize=1 << 16)(_material_key)
 
 
 def _materials(entry: Entry) -> Any:

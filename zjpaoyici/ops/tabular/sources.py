@@ -251,16 +251,28 @@ def _sheet_part(zf: zipfile.ZipFile, sheet: str | None, name: str) -> str:
     return target.lstrip("/") if target.startswith("/") else "xl/" + target
 
 
-@functools.cache
-def _letters(letters: str) -> int:
+# A worksheet's bounds (Excel, LibreOffice, WPS): a cell or row beyond them is not one a
+# spreadsheet program wrote, and would make the reader pad rows with millions of cells.
+MAX_COLUMNS = 16_384  # A … XFD
+MAX_ROWS = 1_048_576
+_CELL_REF = re.compile(r"([A-Z]{1,3})[0-9]*")
+
+
+@functools.lru_cache(maxsize=MAX_COLUMNS)
+def _letters(letters: str) -> int | None:
     n = 0
-    for ch in letters.upper():
+    for ch in letters:
         n = n * 26 + ord(ch) - 64
-    return n - 1
+    return n - 1 if n <= MAX_COLUMNS else None
 
 
-def _column(ref: str | None, default: int) -> int:
-    return _letters(ref.rstrip("0123456789")) if ref else default
+def _column(ref: str | None, default: int) -> int | None:
+    """The 0-based column of a cell reference (``default`` without one; ``None``: not a
+    reference inside a worksheet)."""
+    if not ref:
+        return default
+    match = _CELL_REF.fullmatch(ref.upper())
+    return _letters(match.group(1)) if match else None
 
 
 def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[list[Any]]:
@@ -285,6 +297,8 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[list[Any]]:
                 if el.tag != f"{_MAIN}row":
                     continue
                 at = int(el.get("r", number + 1))
+                if not 0 < at <= MAX_ROWS:
+                    raise _outside(path, sheet, f"row {at}")
                 while number + 1 < at:  # rows left out of the file are empty
                     number += 1
                     yield []
@@ -292,10 +306,16 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[list[Any]]:
                 cells: list[Any] = []
                 for i, c in enumerate(el.iter(f"{_MAIN}c")):
                     col = _column(c.get("r"), len(cells) if i else 0)
+                    if col is None or col >= MAX_COLUMNS:
+                        raise _outside(path, sheet, ascii(c.get("r") or f"column {col}")[:40])
                     cells.extend([None] * (col - len(cells) + 1))
                     cells[col] = _cell_value(c, shared, dates, from_excel)
                 el.clear()
                 yield cells
+
+
+def _outside(path: Path, sheet: str | None, ref: str) -> SourceError:
+    return SourceError(Msg("src_cell_outside_sheet", name=path.name, sheet=sheet or "1", ref=ref))
 
 
 def _cell_value(c: Any, shared: list[str], dates: list[bool], from_excel: Any) -> Any:
