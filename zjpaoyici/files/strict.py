@@ -13,10 +13,11 @@ exact reader read, so that a misreading here can only ever send a file to the sl
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
 import orjson
+
+from zjpaoyici.files.wordcache import short_words
 
 Pointer = tuple[str | int, ...]
 
@@ -252,17 +253,10 @@ def _plain(text: str, i: int, *, flow: bool) -> tuple[Any, int]:
     return scalar[0], end
 
 
-_CACHED_WORD = 256  # longer words are classified afresh: the cache holds short ones only
-
-
+@short_words
 def _scalar(word: str) -> tuple[Any] | None:
     """The value of the plain scalar ``word``, in a 1-tuple; ``None``: outside the house
-    layout. Short words are remembered (a province writes the same few thousand words a
-    million times); a long one is not, so hostile files cannot fill memory through it."""
-    return _short_scalar(word) if len(word) <= _CACHED_WORD else _classify(word)
-
-
-def _classify(word: str) -> tuple[Any] | None:
+    layout."""
     if not word:
         return None
     if word[0] in "-0123456789":
@@ -281,9 +275,6 @@ def _classify(word: str) -> tuple[Any] | None:
     if word.isascii() and _AMBIGUOUS.match(word):
         return None
     return (word,)
-
-
-_short_scalar = lru_cache(maxsize=1 << 16)(_classify)
 
 
 def _comment_only(rest: str) -> None:

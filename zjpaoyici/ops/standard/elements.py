@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
 import orjson
 
 from zjpaoyici.catalogue.fields import BY_NAME
 from zjpaoyici.catalogue.model import Entry
+from zjpaoyici.files.wordcache import short_words
 
 # The compared elements, in report order (keys of the vocabulary's ELEMENTS).
 COMPARED_ELEMENTS: tuple[str, ...] = (
@@ -35,15 +35,10 @@ _BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "[": 
 _COPY = re.compile(r"\(?(?:原件(?:及|和|或|与|、)?复印件|复印件|原件|副本|扫描件|电子件)\)?$")
 
 
+@short_words
 def material_key(name: str) -> str:
     """A material's name for comparison: full-width folded to half-width, brackets made
-    one kind, whitespace dropped, a trailing 原件/复印件 variant left out (remembered when
-    short: a province writes the same few thousand names half a million times; a long
-    one is not, so hostile files cannot fill memory through the cache)."""
-    return _short_key(name) if len(name) <= 256 else _material_key(name)
-
-
-def _material_key(name: str) -> str:
+    one kind, whitespace dropped, a trailing 原件/复印件 variant left out."""
     text = unicodedata.normalize("NFKC", name).translate(_BRACKETS)
     text = "".join(text.split())
     while True:
@@ -51,9 +46,6 @@ def _material_key(name: str) -> str:
         if folded == text or not folded:
             return text
         text = folded
-
-
-_short_key = lru_cache(maxsize=1 << 16)(_material_key)
 
 
 def _materials(entry: Entry) -> Any:

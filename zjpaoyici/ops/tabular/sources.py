@@ -276,6 +276,16 @@ def _column(ref: str | None, default: int) -> int | None:
 
 
 def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[list[Any]]:
+    """``_sheet_rows``, with a damaged part met on a later row (a row number or a value
+    that is not one, broken XML) reported like one met at the start: rows are read
+    lazily, after ``read_source`` has returned."""
+    try:
+        yield from _sheet_rows(path, sheet)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
+        raise SourceError(Msg("src_cannot_read", name=path.name, exc=exc)) from None
+
+
+def _sheet_rows(path: Path, sheet: str | None) -> Iterator[list[Any]]:
     """A worksheet's rows as cell values (shared and inline strings, numbers as int or
     float, booleans, dates as datetimes where the cell's format shows a date), read
     straight from the package: a province-scale workbook in seconds, not minutes."""
