@@ -150,16 +150,16 @@ class Facts:
             basis = fee_raw.get("basis")
             fee = Fee(fee_raw["charged"], basis if isinstance(basis, str) and basis else None)
         return cls(
-            visits=_int(values.get("visits")),
-            onsite_reason=_str(values.get("onsite_reason")),
+            visits=as_int(values.get("visits")),
+            onsite_reason=as_str(values.get("onsite_reason")),
             promised_limit=Limit.parse(values.get("promised_limit")),
-            case_type=_str(values.get("case_type")),
-            online_depth=_int(online.get("depth")),
-            mobile=_bool(online.get("mobile")),
+            case_type=as_str(values.get("case_type")),
+            online_depth=as_int(online.get("depth")),
+            mobile=as_bool(online.get("mobile")),
             online_available=online_available(online),
-            express=_bool(values.get("express")),
-            reach=_str(values.get("reach")),
-            annual_cases=_int(values.get("annual_cases")),
+            express=as_bool(values.get("express")),
+            reach=as_str(values.get("reach")),
+            annual_cases=as_int(values.get("annual_cases")),
             fee=fee,
             raw_materials=values.get("materials", ()),
         )
@@ -171,7 +171,7 @@ def online_available(online: Mapping[str, Any]) -> bool | None:
     stated = online.get("available")
     if isinstance(stated, bool):
         return stated
-    depth = _int(online.get("depth"))
+    depth = as_int(online.get("depth"))
     if depth is None:
         return None
     return depth >= 3
@@ -365,7 +365,8 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _int(value: Any) -> int | None:
+def as_int(value: Any) -> int | None:
+    """An integer value as written (a whole float too); ``None`` for anything else."""
     if _is_int(value):
         return int(value)
     if isinstance(value, float) and value.is_integer():
@@ -373,11 +374,13 @@ def _int(value: Any) -> int | None:
     return None
 
 
-def _str(value: Any) -> str | None:
+def as_str(value: Any) -> str | None:
+    """A text value; ``None`` for anything else."""
     return value if isinstance(value, str) else None
 
 
-def _bool(value: Any) -> bool | None:
+def as_bool(value: Any) -> bool | None:
+    """A boolean value; ``None`` for anything else."""
     return value if isinstance(value, bool) else None
 
 

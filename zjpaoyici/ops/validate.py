@@ -213,6 +213,9 @@ class ValidateTask:
             files,
         )
 
+    def fresh(self, data: Any) -> RegionValidation:
+        return self.decode(data)
+
 
 def validate_catalogue(
     root: Path,

@@ -49,7 +49,8 @@ class RegionTask(Protocol[T_co]):
 
     ``run`` returns plain JSON data (it crosses processes and goes into the cache);
     ``decode`` turns that data back into the task's result and raises on anything
-    malformed. ``key`` names the task and every option its result depends on. A
+    malformed; ``fresh`` does the same for data ``run`` has just made in this run (it
+    may skip the checks: nothing outside the tool has touched it). ``key`` names the task and every option its result depends on. A
     ``"side"`` list in the data — ``[task key, data]`` pairs — holds results of other
     tasks computed on the way; they are stored under those tasks' keys, not returned.
     """
@@ -60,6 +61,8 @@ class RegionTask(Protocol[T_co]):
     def run(self, cat: Catalogue, folder: str, reading: list[Finding], files: int) -> Any: ...
 
     def decode(self, data: Any) -> T_co: ...
+
+    def fresh(self, data: Any) -> T_co: ...
 
 
 @memoize
@@ -283,7 +286,7 @@ class RegionRunner(Generic[T]):
     def _stored(self, folder: str, data: Any) -> T:
         """A region's computed result decoded, its data (and any side results) stored."""
         side = data.pop("side", []) if isinstance(data, dict) else []
-        result = self.task.decode(data)
+        result = self.task.fresh(data)
         region = self.keys.get(folder)
         if self.cache is not None and region is not None:
             self.cache.put(digest(region, list(self.task.key)), data)

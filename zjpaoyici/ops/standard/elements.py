@@ -15,7 +15,8 @@ from typing import Any
 import orjson
 
 from zjpaoyici.catalogue.fields import BY_NAME
-from zjpaoyici.catalogue.model import Entry
+from zjpaoyici.catalogue.model import Limit, as_bool, as_int, as_str
+from zjpaoyici.catalogue.resolve import FieldValues
 from zjpaoyici.files.wordcache import short_words
 
 # The compared elements, in report order (keys of the vocabulary's ELEMENTS).
@@ -48,12 +49,12 @@ def material_key(name: str) -> str:
         text = folded
 
 
-def _materials(entry: Entry) -> Any:
+def _materials(entry: FieldValues) -> Any:
     """The materials as sorted [normalised name, required] pairs, and the names written
     for a normalised name where they differ from it (to show them matched). Read from
     the merged list as ``Facts.materials`` reads it, without typing each material (a
     province has half a million)."""
-    raw = entry.facts.raw_materials
+    raw = entry.values.get("materials")
     given = False
     required: dict[str, bool] = {}
     written: dict[str, list[str]] = {}
@@ -68,43 +69,48 @@ def _materials(entry: Entry) -> Any:
         required[key] = required.get(key, False) or m.get("required", True) is not False
         if name != key:
             written.setdefault(key, []).append(name)
-    if not given and not isinstance(entry.values.get("materials"), list):
+    if not given and not isinstance(raw, list):
         return None
     return [[k, required[k]] for k in sorted(required)], written
 
 
-def _limit(entry: Entry) -> Any:
-    limit = entry.facts.promised_limit
+def _limit(entry: FieldValues) -> Any:
+    limit = Limit.parse(entry.values.get("promised_limit"))
     if limit is None:
         return None
     return [round(limit.working_days(), 2), limit.days, limit.unit]
 
 
-def _online(entry: Entry) -> Any:
-    depth, mobile = entry.facts.online_depth, entry.facts.mobile
+def _online(entry: FieldValues) -> Any:
+    online = entry.values.get("online")
+    if not isinstance(online, dict):
+        return None
+    depth, mobile = as_int(online.get("depth")), as_bool(online.get("mobile"))
     return None if depth is None and mobile is None else [depth, mobile]
 
 
-def _fees(entry: Entry) -> Any:
-    fee = entry.facts.fee
-    if fee is None:
-        return None
+def _fees(entry: FieldValues) -> Any:
+    """Charged or not, and the standard when charged (``Facts.fee`` reads ``charged``)."""
     raw = entry.values.get("fee")
-    standard = raw.get("standard") if isinstance(raw, dict) else None
-    return [fee.charged, standard if isinstance(standard, str) and fee.charged else None]
+    if not isinstance(raw, dict) or not isinstance(raw.get("charged"), bool):
+        return None
+    charged = raw["charged"]
+    standard = raw.get("standard")
+    return [charged, standard if isinstance(standard, str) and charged else None]
 
 
-# element → the effective value of an entry (JSON data; ``None``: not given); materials
-# also give the names as written (see ``_materials``)
-VALUE: dict[str, Callable[[Entry], Any]] = {
+# element → the effective value of an entry (JSON data; ``None``: not given), read from
+# its merged values as ``Facts`` reads them; materials also give the names as written
+# (see ``_materials``)
+VALUE: dict[str, Callable[[FieldValues], Any]] = {
     "materials": _materials,
     "limits": _limit,
     "visits": lambda e: e.visits,
-    "case_type": lambda e: e.facts.case_type,
+    "case_type": lambda e: as_str(e.values.get("case_type")),
     "online": _online,
-    "express": lambda e: e.facts.express,
+    "express": lambda e: as_bool(e.values.get("express")),
     "fees": _fees,
-    "reach": lambda e: e.facts.reach,
+    "reach": lambda e: as_str(e.values.get("reach")),
 }
 
 

@@ -42,6 +42,9 @@ class UnitsTask:
     def decode(self, data: Any) -> RegionUnits:
         return decode_region_units(data)
 
+    def fresh(self, data: Any) -> RegionUnits:
+        return self.decode(data)
+
 
 def coverage_of(
     root: Path,
