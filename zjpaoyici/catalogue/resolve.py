@@ -423,7 +423,13 @@ def resolve_fields(cat: Catalogue, folder: str, fields: Iterable[str]) -> Iterat
     file and entry order: the merge of those fields alone gives what ``resolve_region``
     gives for them (the merge is key by key), without typing every fact — a task that
     compares a few elements of every entry (``standard``) spends half its time on the
-    rest. An entry with handling items is resolved in full (its visits are its items')."""
+    rest. An entry with handling items is resolved in full (its visits are its items').
+
+    The values read as the merge's, not always equal to them: a value of the entry's own
+    record over nothing inherited is taken as written, where the merge would copy it
+    without its nulls (and a record list without records it could not key). A reader
+    that treats a null as absent and skips such records — as ``Facts`` does — reads the
+    same; tests hold the two to that."""
     wanted = tuple(dict.fromkeys((*fields, *ITEM_CONTROL[:2])))
     assert not set(wanted) & _SKIP_WITH_BASIC
     for impl in cat.impl_files.get(folder, []):
@@ -437,9 +443,13 @@ def resolve_fields(cat: Catalogue, folder: str, fields: Iterable[str]) -> Iterat
             values = {k: merged[k] for k in wanted if k in merged}
             if own:
                 merge_values(values, own)
-            overlay = _fields_of(raw, wanted)
-            if overlay:
-                merge_values(values, overlay)
+            for key in wanted:  # the entry's own record, the last layer
+                if key in raw:
+                    value = raw[key]
+                    if key in values:
+                        merge_values(values, {key: value})
+                    elif value is not None:
+                        values[key] = value  # over nothing: as written (see the doc)
             if values.get("items") or values.get("situations"):
                 entry = resolve_entry(cat, impl, raw, src, bulk=True)
                 yield FieldValues(
