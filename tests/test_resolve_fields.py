@@ -49,7 +49,9 @@ def _readings(cat: Catalogue, folder: str) -> tuple[list[list[Any]], list[list[A
             entry.values,
             entry.visits,
             entry.src,
-            entry.layers,
+            entry.layers[-1].values,
+            tuple(entry.layers[:-1]),
+            None,
         )
         full.append([VALUE[n](fv) for n in COMPARED_ELEMENTS])
     return lean, full
@@ -65,6 +67,8 @@ def test_sample_reads_the_same_in_every_region() -> None:
         load_files(cat, files)
         lean, full = _readings(cat, folder)
         assert lean == full, folder
+        layers = [fv.layers for fv in resolve_fields(cat, folder, FIELDS)]
+        assert layers == [entry.layers for entry in resolve_region(cat, folder)], folder
         compared += len(lean)
         cat.impl_files.pop(folder, None)
     assert compared > 300

@@ -185,8 +185,20 @@ def _layers_above(cat: Catalogue, code: str, city: str) -> list[Layer]:
 def _own_layers(
     layers: list[Layer], impl: ImplFile, raw: Mapping[str, Any], src: Source
 ) -> list[Layer]:
-    if impl.defaults:
-        layers.append(Layer("file", impl.defaults, Source(impl.doc, ("defaults",))))
+    return _with_own(layers, _file_layer(impl), raw, src)
+
+
+def _file_layer(impl: ImplFile) -> Layer | None:
+    """The layer of a file's ``defaults`` (``None``: it has none)."""
+    return Layer("file", impl.defaults, Source(impl.doc, ("defaults",))) if impl.defaults else None
+
+
+def _with_own(
+    layers: list[Layer], file: Layer | None, raw: Mapping[str, Any], src: Source
+) -> list[Layer]:
+    """``layers`` (those above) followed by the file's defaults and the entry's record."""
+    if file is not None:
+        layers.append(file)
     layers.append(Layer("entry", raw, src))
     return layers
 
@@ -415,7 +427,15 @@ class FieldValues:
     values: Mapping[str, Any]  # the merged values of the fields asked for (and items')
     visits: int | None  # effective visits (the maximum over items when there are items)
     src: Source
-    layers: list[Layer]
+    own: Mapping[str, Any]  # the entry's own record (its last layer)
+    above: tuple[Layer, ...]  # the layers above the entry's file
+    file: Layer | None  # the file's defaults
+
+    @property
+    def layers(self) -> list[Layer]:
+        """The raw layers, lowest first, as ``Entry.layers`` (made when asked for: most
+        values are written in the entry's own record)."""
+        return _with_own(list(self.above), self.file, self.own, self.src)
 
 
 def resolve_fields(cat: Catalogue, folder: str, fields: Iterable[str]) -> Iterator[FieldValues]:
@@ -437,6 +457,7 @@ def resolve_fields(cat: Catalogue, folder: str, fields: Iterable[str]) -> Iterat
         region = impl.region or impl.folder
         department = impl.department or ""
         own = _fields_of(impl.defaults, wanted) if impl.defaults else None
+        file_layer = _file_layer(impl)
         for raw, src in impl.entries:
             code = raw["code"]
             above, merged = _above(cat, code, city)
@@ -459,7 +480,9 @@ def resolve_fields(cat: Catalogue, folder: str, fields: Iterable[str]) -> Iterat
                     entry.values,
                     entry.visits,
                     src,
-                    entry.layers,
+                    raw,
+                    above,
+                    file_layer,
                 )
                 continue
             yield FieldValues(
@@ -469,7 +492,9 @@ def resolve_fields(cat: Catalogue, folder: str, fields: Iterable[str]) -> Iterat
                 values,
                 as_int(values.get("visits")),
                 src,
-                _own_layers(list(above), impl, raw, src),
+                raw,
+                above,
+                file_layer,
             )
 
 
