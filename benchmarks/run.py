@@ -29,7 +29,9 @@ ratios (issue 17 asks for the first within 15 %).
 The cold runs that the targets compare (``validate``, its variants, ``standard`` and
 ``fmt --check``) are timed at least ``--cold-runs`` times at every scale (default 3), even
 where ``--runs`` is 1: one run of a command varies by up to a third on a busy 2-core
-machine, and a ratio of two single runs decides nothing.
+machine, and a ratio of two single runs decides nothing. A cold ``standard`` runs
+straight after each cold ``validate``, and the two are compared run by run (issue 21
+asks for ``standard`` to be the faster): a slow spell of the machine then falls on both.
 
 Every command must exit 0 (the generated catalogue is clean), or the script stops. The
 slow comparisons run at the first scale only unless ``--compare-at`` says otherwise.
@@ -126,6 +128,16 @@ def timed(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> Sampl
     if proc.returncode != 0:  # the generated catalogue is clean: anything else is a failure
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr.decode()[-2000:]}")
     return Sample(elapsed, peak / 1024, proc.returncode)
+
+
+def cold_pair(rows: dict[str, Row], v1: Path, cache: Path, env: dict[str, str]) -> None:
+    """A cold ``validate`` and, straight after it, a cold ``standard`` of the same
+    catalogue: each run's pair is compared (``standard`` must be faster), so a slow
+    spell of the machine falls on both rather than on one row's median."""
+    shutil.rmtree(cache, ignore_errors=True)
+    rows["validate cold"].samples.append(timed(zj("validate", str(v1)), env))
+    shutil.rmtree(cache, ignore_errors=True)
+    rows["standard cold"].samples.append(timed(zj("standard", str(v1)), env))
 
 
 def zj(*args: str) -> list[str]:
@@ -288,22 +300,17 @@ def bench_scale(
     out = work / f"x{scale}-out"
     for run in range(runs):
         print(f"  run {run + 1}/{runs}", file=sys.stderr)
-        shutil.rmtree(cache, ignore_errors=True)
-        rows["validate cold"].samples.append(timed(zj("validate", str(v1)), env))
+        cold_pair(rows, v1, cache, env)
+        rows["standard warm"].samples.append(timed(zj("standard", str(v1)), env))
         for name, (path, _) in variants.items():
             shutil.rmtree(cache, ignore_errors=True)
             rows[name].samples.append(timed(zj("validate", str(path)), env))
-        if variants:
-            shutil.rmtree(cache, ignore_errors=True)
-            timed(zj("validate", str(v1)), env)  # warm the cache again for the next rows
+        shutil.rmtree(cache, ignore_errors=True)
+        timed(zj("validate", str(v1)), env)  # warm the cache again for the next rows
         rows["validate warm"].samples.append(timed(zj("validate", str(v1)), env))
         change_one_file(v1, run)
         rows["validate, one file changed"].samples.append(timed(zj("validate", str(v1)), env))
         rows["report warm"].samples.append(timed(zj("report", str(v1)), env))
-        shutil.rmtree(cache, ignore_errors=True)
-        rows["standard cold"].samples.append(timed(zj("standard", str(v1)), env))
-        rows["standard warm"].samples.append(timed(zj("standard", str(v1)), env))
-        timed(zj("validate", str(v1)), env)  # the cache as the rows below expect it
         timed(zj("validate", str(v2)), env)  # CI validated the pull request's head
         rows["diff cold"].samples.append(timed(zj("diff", str(v1), str(v2)), env))
         rows["diff warm"].samples.append(timed(zj("diff", str(v1), str(v2)), env))
@@ -331,11 +338,10 @@ def bench_scale(
         )
     for _ in range(cold_runs - runs):  # the compared cold rows get their medians too
         print("  another cold run", file=sys.stderr)
-        for name, path in [("validate cold", v1), *((n, p) for n, (p, _) in variants.items())]:
+        cold_pair(rows, v1, cache, env)
+        for name, (path, _) in variants.items():
             shutil.rmtree(cache, ignore_errors=True)
             rows[name].samples.append(timed(zj("validate", str(path)), env))
-        shutil.rmtree(cache, ignore_errors=True)
-        rows["standard cold"].samples.append(timed(zj("standard", str(v1)), env))
         shutil.rmtree(cache, ignore_errors=True)
         rows["fmt --check cold"].samples.append(timed(zj("fmt", "--check", str(v1)), env))
     _progress_rows(rows.values())  # in the log, should a later row stop the run
@@ -480,6 +486,18 @@ def main() -> None:
             floor = by[("yaml-rs parse", scale)].seconds
             ratio = by[("validate cold", scale)].seconds / floor
             print(f"validate cold / yaml-rs parse at {scale}×: {ratio:.2f}×")
+    for scale in args.scales:
+        if ("standard cold", scale) in by:
+            pairs = zip(
+                by[("standard cold", scale)].samples,
+                by[("validate cold", scale)].samples,
+                strict=True,
+            )
+            ratios = sorted(s.seconds / v.seconds for s, v in pairs)
+            print(
+                f"standard cold / validate cold at {scale}×, each run's pair:"
+                f" median {statistics.median(ratios):.2f}× (runs {', '.join(f'{r:.2f}' for r in ratios)})"
+            )
     if ("check-jsonschema", args.scales[0]) in by:
         cj = by[("check-jsonschema", args.scales[0])].seconds
         print(f"check-jsonschema / validate cold at {args.scales[0]}×: {cj / cold:.1f}×")
