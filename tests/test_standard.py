@@ -140,6 +140,30 @@ def test_a_warm_run_is_served_from_the_cache(cli: Any, tmp_path: Path) -> None:
     assert nocache.total == cold.total
 
 
+def test_a_folder_named_with_a_control_character_is_compared(tmp_path: Path) -> None:
+    """A region named by its folder (a list without ``region:``) may hold any text, even
+    the characters the workers join their tallies with: the result is the one the same
+    folder gives under a plain name."""
+    from zjpaoyici.ops.standard.compute import standard_of
+
+    def renamed(name: str) -> Any:
+        root = tmp_path / name.encode().hex() / "catalog"
+        shutil.copytree(REPO / "catalog", root)
+        (root / "implementations" / "330106").rename(root / "implementations" / name)
+        for path in (root / "implementations" / name).glob("*.yaml"):
+            text = path.read_text(encoding="utf-8")
+            path.write_text(re.sub(r"(?m)^region:.*\n", "", text), encoding="utf-8")
+        result, _ = standard_of(root, cache=None, jobs=1)
+        return [
+            (f.key.replace(name, "ODD"), f.pairs, f.equal, f.matters)
+            for f in result.groups["region"]
+        ], [(m.code, m.figure.pairs, m.figure.equal) for m in result.matters]
+
+    plain = renamed("3301-06")  # not in the regions table: its matters compared alone
+    assert plain[0] and plain[1]
+    assert plain == renamed("3301\x1d06") == renamed("3301\x1e\x1f06")
+
+
 def test_fail_under_gates(cli: Any) -> None:
     assert cli("standard", str(REPO / "catalog"), "--fail-under", "0.5").code == 0
     run = cli("standard", str(REPO / "catalog"), "--fail-under", "0.95", "-f", "json")

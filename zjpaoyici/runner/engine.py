@@ -50,9 +50,10 @@ class RegionTask(Protocol[T_co]):
     ``run`` returns plain JSON data (it crosses processes and goes into the cache);
     ``decode`` turns that data back into the task's result and raises on anything
     malformed; ``fresh`` does the same for data ``run`` has just made in this run (it
-    may skip the checks: nothing outside the tool has touched it). ``key`` names the task and every option its result depends on. A
-    ``"side"`` list in the data — ``[task key, data]`` pairs — holds results of other
-    tasks computed on the way; they are stored under those tasks' keys, not returned.
+    may skip the checks: nothing outside the tool has touched it). ``key`` names the
+    task and every option its result depends on. A ``"side"`` list in the data —
+    ``[task key, data]`` pairs — holds results of other tasks computed on the way; they
+    are stored under those tasks' keys, not returned.
     """
 
     @property

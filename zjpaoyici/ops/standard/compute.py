@@ -382,8 +382,10 @@ class Tallied(NamedTuple):
     # each value given, as "<group>\x1f<element's place>\x1e<tally key>" (``_counted_key``)
     counts: str
     # per compared entry: its group (``_group``), its region and how many values it gives
+    # (a region is named by its folder where its files do not say: any text, so a list —
+    # of one string, pickled once, for all a folder's entries)
     groups: str
-    regions: str
+    regions: list[str]
     sizes: bytes
     limits: str  # the counted keys of the limits given
     limit_values: str  # and each limit's value, as JSON
@@ -394,7 +396,7 @@ class Tallied(NamedTuple):
 
 
 # What joins the texts of a ``Tallied`` list: codes and tally keys (JSON, digests) hold
-# no control character (a file with one is not read)
+# no control character (a file with one is not read); a folder's name may
 _SEP = "\x1d"
 
 
@@ -457,7 +459,7 @@ def tallier(
         return Tallied(
             _SEP.join(counts),
             _SEP.join(groups),
-            _SEP.join(regions),
+            regions,
             bytes(sizes),
             _SEP.join(limit_keys),
             _SEP.join(limit_values),
@@ -502,7 +504,7 @@ class _Counted:
         counts = list(map(share, counts, counts))
         groups = _split(part.groups)
         groups = list(map(share, groups, groups))
-        regions = _split(part.regions)
+        regions = part.regions
         self.folder_regions.append(
             _Region(folder, counts, groups, list(map(share, regions, regions)), part.sizes)
         )
