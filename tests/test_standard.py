@@ -128,6 +128,15 @@ def test_drift_finds_exactly_what_the_generator_perturbed(cli: Any, tmp_path: Pa
     assert data["index"] == pytest.approx((pairs - len(record)) / pairs)
 
 
+def test_limits_equal_in_working_days_are_one_value() -> None:
+    """Seven natural days are five working days: one value for the norm, whichever way
+    a region writes it; three natural days (2.14 working days) are not two."""
+    from zjpaoyici.ops.standard.elements import key_of
+
+    assert key_of("limits", [5.0, 7, "natural"]) == key_of("limits", [5, 5, "working"])
+    assert key_of("limits", [2.14, 3, "natural"]) != key_of("limits", [2, 2, "working"])
+
+
 def test_a_warm_run_is_served_from_the_cache(cli: Any, tmp_path: Path) -> None:
     from zjpaoyici.cli.common import cache_of
     from zjpaoyici.ops.standard.compute import standard_of

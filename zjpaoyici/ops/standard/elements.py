@@ -117,9 +117,12 @@ VALUE: dict[str, Callable[[FieldValues], Any]] = {
 
 def key_of(element: str, value: Any) -> bytes:
     """What two values must share to be equal: materials by normalised name and
-    required flag (not as written), a limit by its length in working days."""
+    required flag (not as written), a limit by its length in working days (one number
+    form: 7 natural days, 5.0 working days, equal 5 working days)."""
     if element == "limits":
         value = value[0]
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
