@@ -445,10 +445,9 @@ def tallier(
             if code not in basic:
                 departments.append((group, department))
             given = len(counts)
-            head = f"{group}\x1f"
             for i, key in enumerate(keys):
                 if key is not None:
-                    counted = f"{head}{i}\x1e{key}"  # _counted_key, inline (a million a run)
+                    counted = _counted_key(i, key, group)
                     counts.append(counted)
                     if i == limits:
                         limit_keys.append(counted)

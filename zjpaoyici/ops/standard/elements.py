@@ -17,7 +17,7 @@ import orjson
 from zjpaoyici.catalogue.fields import BY_NAME
 from zjpaoyici.catalogue.model import Limit, as_bool, as_int, as_str
 from zjpaoyici.catalogue.resolve import FieldValues
-from zjpaoyici.files.wordcache import LONGEST, short_words
+from zjpaoyici.files.wordcache import short_words
 
 # The compared elements, in report order (keys of the vocabulary's ELEMENTS).
 COMPARED_ELEMENTS: tuple[str, ...] = (
@@ -58,7 +58,6 @@ def _materials(entry: FieldValues) -> Any:
     given = False
     required: dict[str, bool] = {}
     written: dict[str, list[str]] = {}
-    cached = material_key.cached
     for m in raw if isinstance(raw, list) else ():
         if not isinstance(m, dict):
             continue
@@ -66,7 +65,7 @@ def _materials(entry: FieldValues) -> Any:
         if not isinstance(name, str) or m.get("remove"):
             continue
         given = True
-        key = cached(name) if len(name) <= LONGEST else material_key(name)
+        key = material_key(name)
         required[key] = required.get(key, False) or m.get("required", True) is not False
         if name != key:
             written.setdefault(key, []).append(name)

@@ -306,9 +306,10 @@ def _sheet_rows(path: Path, sheet: str | None) -> Iterator[list[Any]]:
             for _, el in ElementTree.iterparse(fh):
                 if el.tag != f"{_MAIN}row":
                     continue
-                at = int(el.get("r", number + 1))
-                if not 0 < at <= MAX_ROWS:
-                    raise _outside(path, sheet, f"row {at}")
+                ref = el.get("r")
+                at = number + 1 if ref is None else _row(ref)
+                if at is None:
+                    raise _outside(path, sheet, f"row {ref}")
                 while number + 1 < at:  # rows left out of the file are empty
                     number += 1
                     yield []
@@ -317,15 +318,25 @@ def _sheet_rows(path: Path, sheet: str | None) -> Iterator[list[Any]]:
                 for i, c in enumerate(el.iter(f"{_MAIN}c")):
                     col = _column(c.get("r"), len(cells) if i else 0)
                     if col is None or col >= MAX_COLUMNS:
-                        raise _outside(path, sheet, ascii(c.get("r") or f"column {col}")[:40])
+                        raise _outside(path, sheet, c.get("r") or f"column {col}")
                     cells.extend([None] * (col - len(cells) + 1))
                     cells[col] = _cell_value(c, shared, dates, from_excel)
                 el.clear()
                 yield cells
 
 
+def _row(ref: str) -> int | None:
+    """The 1-based number of a row reference (``None``: not a row inside a worksheet)."""
+    at = int(ref) if ref.isascii() and ref.isdigit() and len(ref) <= 7 else 0
+    return at if 0 < at <= MAX_ROWS else None
+
+
 def _outside(path: Path, sheet: str | None, ref: str) -> SourceError:
-    return SourceError(Msg("src_cell_outside_sheet", name=path.name, sheet=sheet or "1", ref=ref))
+    """The error for a reference no spreadsheet program writes (shortened: it is read
+    from an untrusted file; the terminal shows control characters escaped)."""
+    return SourceError(
+        Msg("src_cell_outside_sheet", name=path.name, sheet=sheet or "1", ref=ref[:40])
+    )
 
 
 def _cell_value(c: Any, shared: list[str], dates: list[bool], from_excel: Any) -> Any:
